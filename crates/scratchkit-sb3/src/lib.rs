@@ -1,1 +1,54 @@
-//! placeholder
+//! Scratch 3 project files for scratchkit.
+//!
+//! - [`Project`]: a typed model of `project.json` that round-trips real files: unknown keys
+//!   are kept in `extra` maps, numbers keep their form, id-keyed maps keep their order.
+//! - [`ProjectFile::parse`]: tells Scratch 3 project JSON from Scratch 2 (of which only a
+//!   [`Sb2Summary`] is read) and from other files.
+//! - [`Sb3`]: reads and writes `.sb3` archives, checking every asset's md5 against its name
+//!   ([`asset_name`]) and refusing zip bombs ([`Limits`]).
+//!
+//! No network code lives here: the `scratchkit` client uses this crate to download and
+//! upload projects.
+//!
+//! ```
+//! use scratchkit_sb3::{ProjectFile, Sb3};
+//!
+//! # fn main() -> Result<(), scratchkit_sb3::Error> {
+//! # let bytes = Sb3::new(scratchkit_sb3::Project::from_json(br#"{"targets":[{"isStage":true,"name":"Stage"}],"meta":{}}"#)?).to_bytes()?;
+//! let sb3 = Sb3::from_bytes(&bytes)?;
+//! for target in &sb3.project.targets {
+//!     println!("{}: {} blocks", target.name, target.block_count());
+//!     for (id, var) in target.cloud_variables() {
+//!         println!("  cloud variable {} ({id}) = {}", var.name, var.value);
+//!     }
+//! }
+//! # Ok(())
+//! # }
+//! ```
+#![warn(missing_docs)]
+
+mod archive;
+mod asset;
+mod block;
+mod comment;
+mod error;
+mod monitor;
+mod nullable;
+mod project;
+mod project_file;
+mod sb2;
+mod target;
+mod variable;
+
+pub use archive::{Limits, ReadOptions, Sb3};
+pub use asset::{AssetKind, AssetRef, Costume, Sound, asset_name, md5_hex, parse_asset_name};
+pub use block::{Block, BlockEntry, Mutation};
+pub use comment::Comment;
+pub use error::{ArchiveError, Error, Result};
+pub use indexmap::{self, IndexMap};
+pub use monitor::Monitor;
+pub use project::{Meta, Project};
+pub use project_file::ProjectFile;
+pub use sb2::Sb2Summary;
+pub use target::Target;
+pub use variable::{List, Variable};

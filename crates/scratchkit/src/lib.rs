@@ -1,1 +1,52 @@
-//! placeholder
+//! An async, typed client for the Scratch website (<https://scratch.mit.edu>) and for the
+//! scratchkit sandbox that stands in for it offline.
+//!
+//! Start with a [`Client`]: [`Client::new`] for the live site (polite by default: a descriptive
+//! User-Agent, a client-wide [rate limit](RateLimit) and [retries](RetryPolicy) with backoff),
+//! [`Client::sandbox`] for a local sandbox, or [`Client::builder`] to choose.
+//!
+//! Every base URL lives in [`Hosts`]; every failure is an [`Error`]; lists come as a [`Page`] or
+//! as a stream of items. Anything without a handler yet can be reached with the
+//! [raw escape hatch](Client::raw), which keeps the login, rate limit and retries.
+//!
+//! ```no_run
+//! # async fn demo() -> scratchkit::Result<()> {
+//! use scratchkit::{Client, Host};
+//!
+//! let client = Client::new();
+//! // GET https://api.scratch.mit.edu/projects/104
+//! let project = client.raw().get_value(Host::Api, "/projects/104", &[]).await?;
+//! println!("{}", project["title"]);
+//! # Ok(())
+//! # }
+//! ```
+#![warn(missing_docs)]
+
+mod client;
+#[cfg(feature = "cloud")]
+pub mod cloud;
+mod error;
+mod hosts;
+mod page;
+mod rate_limit;
+mod raw;
+mod request;
+mod retry;
+
+/// HTTP methods, status codes and header maps used by [`RawRequest`] and [`RawResponse`]
+/// (from the `http` crate).
+pub use ::http::{HeaderMap, Method, StatusCode};
+pub use bytes::Bytes;
+pub use client::{
+    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+};
+pub use error::{Error, Result};
+pub use hosts::{Host, Hosts};
+pub use page::{DEFAULT_LIMIT, MAX_LIMIT, Page, PageRequest};
+pub use rate_limit::RateLimit;
+pub use raw::{Raw, RawRequest, RawResponse};
+pub use request::AuthMode;
+pub use retry::RetryPolicy;
+/// The serde types of every Scratch response (the `scratchkit-model` crate).
+pub use scratchkit_model as model;
+pub use url::Url;

@@ -1,0 +1,398 @@
+//! The command line: clap types for `scratch` and its commands.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use scratchkit_model::ExploreMode;
+
+/// Shown after the top-level `--help`: examples and the exit codes.
+const TOP_AFTER_HELP: &str = "\
+Examples:
+  scratch user griffpatch --projects       a profile and its shared projects
+  scratch project 104 --comments           a project and its comments
+  scratch explore --mode popular --query games
+  scratch search \"platformer\" --limit 5 --json
+  scratch sandbox --port 8007              an offline Scratch on 127.0.0.1:8007
+  scratch --sandbox user mres              any command against an in-process sandbox
+  scratch demo                             a quick tour, offline
+
+Exit codes:
+  0  success
+  1  other error (files, the sandbox could not start, unexpected data)
+  2  usage error (unknown flag, bad argument, invalid name or limit)
+  3  not found (no such user, project, studio or comment)
+  4  authentication needed or refused (401, 403, login required)
+  5  network or server trouble (connection, timeout, 429, 5xx)
+
+Colour is used only when stdout is a terminal and NO_COLOR is not set.";
+
+/// `scratch`: the Scratch website (scratch.mit.edu) from your terminal.
+#[derive(Debug, Parser)]
+#[command(
+    name = "scratch",
+    version,
+    about = "The Scratch website (scratch.mit.edu) from your terminal",
+    after_help = TOP_AFTER_HELP,
+    propagate_version = true
+)]
+pub struct Cli {
+    /// Print JSON instead of tables: one document per command (lists are arrays; `--all`
+    /// streams print one JSON object per line).
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Use an in-process offline sandbox instead of the live site.
+    #[arg(long, global = true, conflicts_with = "sandbox_at")]
+    pub sandbox: bool,
+
+    /// Use a sandbox already running at ADDR (for example one started by `scratch sandbox`).
+    #[arg(long, global = true, value_name = "ADDR", env = "SCRATCH_SANDBOX")]
+    pub sandbox_at: Option<SocketAddr>,
+
+    /// Log what happens to stderr (-v: debug, -vv: trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// The User-Agent sent to Scratch (default: scratchkit's, naming the project).
+    #[arg(long, global = true, value_name = "UA")]
+    pub user_agent: Option<String>,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// A user's profile (and optionally their projects).
+    #[command(after_help = "\
+Examples:
+  scratch user griffpatch
+  scratch user griffpatch --projects --limit 40
+  scratch user ScratchCat --followers --json")]
+    User(UserArgs),
+
+    /// A project's details (and optionally its comments).
+    #[command(after_help = "\
+Examples:
+  scratch project 104
+  scratch project 104 --comments
+  scratch project 104 --remixes --json")]
+    Project(ProjectArgs),
+
+    /// A studio's details (and optionally its projects and curators).
+    #[command(after_help = "\
+Examples:
+  scratch studio 5342
+  scratch studio 5342 --projects --curators")]
+    Studio(StudioArgs),
+
+    /// The news shown on Scratch's front page.
+    #[command(after_help = "\
+Examples:
+  scratch news
+  scratch news --limit 3 --json")]
+    News(NewsArgs),
+
+    /// Explore: trending, popular or recent projects (or studios).
+    #[command(after_help = "\
+Examples:
+  scratch explore
+  scratch explore --mode recent --query animations
+  scratch explore --studios --language de --limit 10
+  scratch explore --all --max 200 --json      (JSON lines)")]
+    Explore(ExploreArgs),
+
+    /// Search projects (or studios).
+    #[command(after_help = "\
+Examples:
+  scratch search platformer
+  scratch search \"pixel art\" --studios --mode popular
+  scratch search cats --limit 5 --json")]
+    Search(SearchArgs),
+
+    /// Run an offline Scratch (the sandbox) on 127.0.0.1 until Ctrl-C.
+    #[command(after_help = "\
+Examples:
+  scratch sandbox                            listen on 127.0.0.1:8007, in memory
+  scratch sandbox --port 0                   any free port (printed)
+  scratch sandbox --data ./world             keep the world in ./world/sandbox.sqlite3
+  scratch sandbox --faults rate=0.2,kinds=429|503 --log-requests requests.jsonl
+
+Then, in another terminal:
+  scratch --sandbox-at 127.0.0.1:8007 user mres
+  curl http://127.0.0.1:8007/api/users/mres")]
+    Sandbox(SandboxArgs),
+
+    /// A short tour of the toolkit against an embedded sandbox (offline, a few seconds).
+    #[command(after_help = "\
+Examples:
+  scratch demo
+  scratch demo --json          (one JSON object per section, per line)")]
+    Demo,
+}
+
+/// Which part of a list to show.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct PageArgs {
+    /// How many items (1 to 40).
+    #[arg(long, short = 'n', default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=40))]
+    pub limit: u32,
+
+    /// How many items to skip.
+    #[arg(long, default_value_t = 0)]
+    pub offset: u32,
+}
+
+/// A page of a list, or every item as a stream.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct ListArgs {
+    /// Page options (ignored by `--all` except `--offset`).
+    #[command(flatten)]
+    pub page: PageArgs,
+
+    /// Every item, fetched 40 at a time (with `--json`: one JSON object per line).
+    #[arg(long)]
+    pub all: bool,
+
+    /// With `--all`: stop after this many items.
+    #[arg(long, requires = "all", value_name = "N")]
+    pub max: Option<usize>,
+}
+
+/// `scratch user`.
+#[derive(Debug, Args)]
+pub struct UserArgs {
+    /// The username.
+    pub username: String,
+
+    /// Also list the user's shared projects.
+    #[arg(long)]
+    pub projects: bool,
+
+    /// Also list the user's favourite projects.
+    #[arg(long)]
+    pub favorites: bool,
+
+    /// Also list the user's followers.
+    #[arg(long)]
+    pub followers: bool,
+
+    /// Also list whom the user follows.
+    #[arg(long)]
+    pub following: bool,
+
+    /// Which page of the lists.
+    #[command(flatten)]
+    pub page: PageArgs,
+}
+
+/// `scratch project`.
+#[derive(Debug, Args)]
+pub struct ProjectArgs {
+    /// The project ID (the number in https://scratch.mit.edu/projects/<ID>).
+    pub id: u64,
+
+    /// Also list the project's comments.
+    #[arg(long)]
+    pub comments: bool,
+
+    /// Also list the project's remixes.
+    #[arg(long)]
+    pub remixes: bool,
+
+    /// Which page of the lists.
+    #[command(flatten)]
+    pub page: PageArgs,
+}
+
+/// `scratch studio`.
+#[derive(Debug, Args)]
+pub struct StudioArgs {
+    /// The studio ID (the number in https://scratch.mit.edu/studios/<ID>).
+    pub id: u64,
+
+    /// Also list the studio's projects.
+    #[arg(long)]
+    pub projects: bool,
+
+    /// Also list the studio's curators.
+    #[arg(long)]
+    pub curators: bool,
+
+    /// Also list the studio's managers.
+    #[arg(long)]
+    pub managers: bool,
+
+    /// Which page of the lists.
+    #[command(flatten)]
+    pub page: PageArgs,
+}
+
+/// `scratch news`.
+#[derive(Debug, Args)]
+pub struct NewsArgs {
+    /// Which items.
+    #[command(flatten)]
+    pub list: ListArgs,
+}
+
+/// The explore and search orderings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Mode {
+    /// What is popular right now.
+    Trending,
+    /// Most loved and viewed overall.
+    Popular,
+    /// Newest first.
+    Recent,
+}
+
+impl From<Mode> for ExploreMode {
+    fn from(mode: Mode) -> Self {
+        match mode {
+            Mode::Trending => ExploreMode::Trending,
+            Mode::Popular => ExploreMode::Popular,
+            Mode::Recent => ExploreMode::Recent,
+        }
+    }
+}
+
+/// `scratch explore`.
+#[derive(Debug, Args)]
+pub struct ExploreArgs {
+    /// The ordering.
+    #[arg(long, value_enum, default_value_t = Mode::Trending)]
+    pub mode: Mode,
+
+    /// Only items with this tag (`*` for all).
+    #[arg(long, value_name = "TAG")]
+    pub query: Option<String>,
+
+    /// Prefer items in this language (a code such as `en`, `de`, `ja`).
+    #[arg(long, value_name = "CODE")]
+    pub language: Option<String>,
+
+    /// Explore studios instead of projects.
+    #[arg(long)]
+    pub studios: bool,
+
+    /// Which items.
+    #[command(flatten)]
+    pub list: ListArgs,
+}
+
+/// `scratch search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// What to search for.
+    pub query: String,
+
+    /// Search studios instead of projects.
+    #[arg(long)]
+    pub studios: bool,
+
+    /// The ordering.
+    #[arg(long, value_enum, default_value_t = Mode::Popular)]
+    pub mode: Mode,
+
+    /// Prefer items in this language (a code such as `en`, `de`, `ja`).
+    #[arg(long, value_name = "CODE")]
+    pub language: Option<String>,
+
+    /// Which items.
+    #[command(flatten)]
+    pub list: ListArgs,
+}
+
+/// `scratch sandbox`.
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// The port to listen on, on 127.0.0.1 (0: any free port).
+    #[arg(long, short, default_value_t = 8007)]
+    pub port: u16,
+
+    /// Keep the world in DIR/sandbox.sqlite3 (default: in memory, gone when stopped).
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+
+    /// Generate a bigger world for benchmarks (user `bench` owns 2000×N projects).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub scale: u32,
+
+    /// Inject faults, e.g. `latency=200ms,rate=0.3,kinds=429|503|dropped` or `kind=503,count=2`.
+    #[arg(long, value_name = "SPEC")]
+    pub faults: Option<String>,
+
+    /// Append one JSON line per request (method, path, headers, body; secrets redacted).
+    #[arg(long, value_name = "FILE")]
+    pub log_requests: Option<PathBuf>,
+
+    /// Seed of the generated world (the same seed gives the same world).
+    #[arg(long, default_value_t = 2007)]
+    pub seed: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_flags_work_after_the_command() {
+        let cli = Cli::try_parse_from(["scratch", "user", "mres", "--json", "--sandbox", "-vv"])
+            .unwrap();
+        assert!(cli.json && cli.sandbox);
+        assert_eq!(cli.verbose, 2);
+        let Command::User(args) = cli.command else {
+            panic!("not a user command")
+        };
+        assert_eq!(args.username, "mres");
+        assert_eq!(args.page.limit, 20);
+    }
+
+    #[test]
+    fn limits_outside_one_to_forty_are_usage_errors() {
+        for bad in ["0", "41"] {
+            let err = Cli::try_parse_from(["scratch", "news", "--limit", bad]).unwrap_err();
+            assert_eq!(err.exit_code(), 2, "--limit {bad}");
+        }
+        let cli = Cli::try_parse_from(["scratch", "news", "--limit", "40"]).unwrap();
+        let Command::News(args) = cli.command else {
+            panic!("not news")
+        };
+        assert_eq!(args.list.page.limit, 40);
+    }
+
+    #[test]
+    fn max_needs_all_and_modes_parse() {
+        assert!(Cli::try_parse_from(["scratch", "explore", "--max", "5"]).is_err());
+        let cli = Cli::try_parse_from(["scratch", "explore", "--all", "--max", "5", "--mode", "recent"])
+            .unwrap();
+        let Command::Explore(args) = cli.command else {
+            panic!("not explore")
+        };
+        assert_eq!(args.list.max, Some(5));
+        assert_eq!(ExploreMode::from(args.mode), ExploreMode::Recent);
+    }
+
+    #[test]
+    fn sandbox_and_sandbox_at_exclude_each_other() {
+        let err = Cli::try_parse_from([
+            "scratch",
+            "--sandbox",
+            "--sandbox-at",
+            "127.0.0.1:1",
+            "news",
+        ])
+        .unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+    }
+}

@@ -1,0 +1,232 @@
+//! Errors of the `scratch` command: what went wrong, a hint, and the exit code.
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | success |
+//! | 1 | anything else (files, the sandbox could not start, unexpected data) |
+//! | 2 | usage: clap's own errors, and arguments the client refused before sending |
+//! | 3 | not found (HTTP 404) |
+//! | 4 | authentication (HTTP 401/403, login required) |
+//! | 5 | network or server (connection, timeout, 429, 5xx, other statuses) |
+
+use std::fmt;
+use std::process::ExitCode;
+
+use miette::Diagnostic;
+
+/// Exit code: success.
+pub const OK: u8 = 0;
+/// Exit code: any other failure.
+pub const OTHER: u8 = 1;
+/// Exit code: a usage error (clap uses 2 for its own errors too).
+pub const USAGE: u8 = 2;
+/// Exit code: the object asked for does not exist.
+pub const NOT_FOUND: u8 = 3;
+/// Exit code: a login is needed or was refused.
+pub const AUTH: u8 = 4;
+/// Exit code: the network or the server failed.
+pub const NETWORK: u8 = 5;
+
+/// Everything the command can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The client failed (HTTP, decoding, validation).
+    #[error(transparent)]
+    Scratch(#[from] scratchkit::Error),
+    /// The sandbox could not start.
+    #[error("the sandbox could not start: {0}")]
+    Sandbox(#[from] scratchkit_sandbox::SandboxError),
+    /// A `--faults` spec could not be read.
+    #[error("bad --faults spec: {0}")]
+    Faults(#[from] scratchkit_sandbox::FaultSpecError),
+    /// Writing the output failed.
+    #[error("cannot write the output: {0}")]
+    Io(#[from] std::io::Error),
+    /// A value could not be turned into JSON.
+    #[error("cannot encode JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    /// Anything else, with a message for people.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// The result of a command.
+pub type CliResult<T = ()> = Result<T, CliError>;
+
+impl CliError {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> u8 {
+        use scratchkit::Error as E;
+        match self {
+            CliError::Scratch(e) => match e {
+                E::NotFound { .. } => NOT_FOUND,
+                E::Unauthorized { .. } | E::Forbidden { .. } | E::LoginRequired => AUTH,
+                E::InvalidInput { .. } => USAGE,
+                E::RateLimited { .. }
+                | E::Server { .. }
+                | E::Status { .. }
+                | E::Timeout { .. }
+                | E::Connection { .. } => NETWORK,
+                _ => OTHER,
+            },
+            CliError::Faults(_) => USAGE,
+            CliError::Sandbox(_) | CliError::Io(_) | CliError::Json(_) | CliError::Other(_) => {
+                OTHER
+            }
+        }
+    }
+
+    /// Whether this is a write to a closed pipe (`scratch news | head -1`): not worth a message.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, CliError::Io(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+
+    /// A hint for people: what to try next.
+    pub fn hint(&self) -> Option<&'static str> {
+        use scratchkit::Error as E;
+        let hint = match self {
+            CliError::Scratch(e) => match e {
+                E::NotFound { .. } => {
+                    "check the name or ID; the item may have been deleted or unshared"
+                }
+                E::Unauthorized { .. } | E::LoginRequired => {
+                    "this needs a logged-in account; logging in is not supported by this version of `scratch` yet"
+                }
+                E::Forbidden { .. } => {
+                    "Scratch refused access: the item may be private, or your address may be blocked"
+                }
+                E::InvalidInput { .. } => "check the argument; see `scratch <command> --help`",
+                E::RateLimited { .. } => {
+                    "Scratch is limiting requests: wait a minute and try again, more slowly"
+                }
+                E::Server { .. } | E::Status { .. } => {
+                    "Scratch's servers had a problem; try again later (or work offline with --sandbox)"
+                }
+                E::BadRequest { .. } => "Scratch refused the request as malformed; check the arguments",
+                E::Timeout { .. } | E::Connection { .. } => {
+                    "check your internet connection, or work offline with --sandbox"
+                }
+                E::Decode { .. } => {
+                    "Scratch answered in an unexpected shape; please report it with the output of -v"
+                }
+                _ => return None,
+            },
+            CliError::Sandbox(_) => {
+                "is the port already in use? try another with --port, or --port 0 for any free one"
+            }
+            CliError::Faults(_) => {
+                "example: --faults latency=200ms,rate=0.3,kinds=429|503|dropped (see `scratch sandbox --help`)"
+            }
+            CliError::Io(_) | CliError::Json(_) | CliError::Other(_) => return None,
+        };
+        Some(hint)
+    }
+
+    /// The process exit code, as `std` wants it.
+    pub fn to_exit_code(&self) -> ExitCode {
+        ExitCode::from(self.exit_code())
+    }
+}
+
+/// The error as miette shows it: the one-line cause and the hint.
+pub struct Report<'a>(pub &'a CliError);
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.0, f)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.0, f)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl Diagnostic for Report<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        let code = match self.0.exit_code() {
+            NOT_FOUND => "scratch::not_found",
+            AUTH => "scratch::auth",
+            NETWORK => "scratch::network",
+            USAGE => "scratch::usage",
+            _ => return None,
+        };
+        Some(Box::new(code))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.0
+            .hint()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display + 'a>)
+    }
+}
+
+/// Prints `err` to stderr the miette way (colour only when stderr is a terminal and
+/// `NO_COLOR` is unset) and returns the exit code.
+pub fn report(err: &CliError) -> ExitCode {
+    if err.is_broken_pipe() {
+        return ExitCode::from(OK);
+    }
+    let handler = miette::GraphicalReportHandler::new_themed(if crate::output::stderr_colour() {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    });
+    let mut text = String::new();
+    if handler.render_report(&mut text, &Report(err)).is_err() {
+        text = format!("Error: {err}");
+    }
+    eprintln!("{}", text.trim_end());
+    err.to_exit_code()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_distinguish_the_kinds_of_failure() {
+        let nf = CliError::from(scratchkit::Error::NotFound { url: "u".into() });
+        assert_eq!(nf.exit_code(), NOT_FOUND);
+        assert!(nf.hint().unwrap().contains("name or ID"));
+        assert_eq!(CliError::from(scratchkit::Error::LoginRequired).exit_code(), AUTH);
+        let server = CliError::from(scratchkit::Error::Server {
+            status: 503,
+            url: "u".into(),
+            snippet: String::new(),
+        });
+        assert_eq!(server.exit_code(), NETWORK);
+        let timeout = CliError::from(scratchkit::Error::Timeout { url: "u".into() });
+        assert_eq!(timeout.exit_code(), NETWORK);
+        let invalid = CliError::from(scratchkit::Error::InvalidInput {
+            what: "username",
+            reason: "too long".into(),
+        });
+        assert_eq!(invalid.exit_code(), USAGE);
+        assert_eq!(CliError::Other("x".into()).exit_code(), OTHER);
+    }
+
+    #[test]
+    fn broken_pipes_are_quiet() {
+        let e = CliError::Io(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
+        assert!(e.is_broken_pipe());
+        assert!(!CliError::Other("x".into()).is_broken_pipe());
+    }
+
+    #[test]
+    fn the_report_has_cause_and_hint() {
+        let e = CliError::from(scratchkit::Error::NotFound {
+            url: "http://127.0.0.1:1/api/users/nobody".into(),
+        });
+        let handler =
+            miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor());
+        let mut text = String::new();
+        handler.render_report(&mut text, &Report(&e)).unwrap();
+        assert!(text.contains("not found: http://127.0.0.1:1/api/users/nobody"), "{text}");
+        assert!(text.contains("help: check the name or ID"), "{text}");
+        assert!(text.contains("scratch::not_found"), "{text}");
+    }
+}

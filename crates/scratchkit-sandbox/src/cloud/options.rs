@@ -1,0 +1,174 @@
+//! Settings of the cloud server: the rules of each mode, limits and switches.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Which server the sandbox imitates on a socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CloudMode {
+    /// clouddata.scratch.mit.edu (`/cloud`): session cookie, Origin, 10 variables, 256
+    /// characters, rate limit, logs.
+    Scratch,
+    /// clouddata.turbowarp.org (`/turbowarp`): no auth, Scratch cookie refused, 128
+    /// variables, 100 000 characters, no logs.
+    TurboWarp,
+}
+
+/// Decides whether an upgrade request carries a valid session: returns the session's
+/// username, or `None` to refuse the connection (HTTP 401).
+pub type SessionValidator = Arc<dyn Fn(&http::HeaderMap) -> Option<String> + Send + Sync>;
+
+/// Decides whether a project id may have a cloud room (false closes with 4004).
+pub type ProjectValidator = Arc<dyn Fn(&str) -> bool + Send + Sync>;
+
+/// What happens to a client that sends faster than the Scratch-mode rate limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverLimit {
+    /// The message is dropped (and logged); the connection stays open.
+    Drop,
+    /// The connection is closed with 4000.
+    Close,
+}
+
+/// A per-connection token bucket for incoming messages.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct InboundRate {
+    /// Sustained messages per second.
+    pub per_second: f64,
+    /// Messages accepted at once.
+    pub burst: u32,
+}
+
+/// Scratch-mode rules.
+#[derive(Clone)]
+pub struct ScratchRules {
+    /// Accepted `Origin` headers; empty accepts any (a refused Origin gets HTTP 403).
+    pub allowed_origins: Vec<String>,
+    /// Checks the session and tells its username; `None` (the default) accepts any
+    /// `scratchsessionsid` cookie and trusts the handshake username.
+    pub session_validator: Option<SessionValidator>,
+    /// With no validator: whether a `scratchsessionsid` cookie is required (HTTP 401 without).
+    pub require_session_cookie: bool,
+    /// Variables per project (sets of new variables beyond it are dropped).
+    pub max_variables: usize,
+    /// Longest value (longer ones are dropped).
+    pub max_value_len: usize,
+    /// Incoming rate limit; `None` for none.
+    pub rate: Option<InboundRate>,
+    /// What to do with messages over the rate limit.
+    pub over_limit: OverLimit,
+}
+
+impl Default for ScratchRules {
+    fn default() -> Self {
+        ScratchRules {
+            allowed_origins: vec!["https://scratch.mit.edu".to_owned()],
+            session_validator: None,
+            require_session_cookie: true,
+            max_variables: 10,
+            max_value_len: 256,
+            rate: Some(InboundRate {
+                per_second: 10.0,
+                burst: 15,
+            }),
+            over_limit: OverLimit::Drop,
+        }
+    }
+}
+
+impl fmt::Debug for ScratchRules {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ScratchRules")
+            .field("allowed_origins", &self.allowed_origins)
+            .field("session_validator", &self.session_validator.is_some())
+            .field("require_session_cookie", &self.require_session_cookie)
+            .field("max_variables", &self.max_variables)
+            .field("max_value_len", &self.max_value_len)
+            .field("rate", &self.rate)
+            .field("over_limit", &self.over_limit)
+            .finish()
+    }
+}
+
+/// TurboWarp-mode rules.
+#[derive(Debug, Clone)]
+pub struct TurboWarpRules {
+    /// Refuse connections without a non-empty User-Agent (close 4006), as clouddata.turbowarp.org does.
+    pub require_user_agent: bool,
+    /// Variables per room (creating one more closes with 4000).
+    pub max_variables: usize,
+    /// Longest value (longer ones are dropped).
+    pub max_value_len: usize,
+    /// Usernames refused with 4002 (compared case-insensitively), against impersonation.
+    pub username_blocklist: Vec<String>,
+}
+
+impl Default for TurboWarpRules {
+    fn default() -> Self {
+        TurboWarpRules {
+            require_user_agent: true,
+            max_variables: 128,
+            max_value_len: 100_000,
+            username_blocklist: ["ScratchCat", "Scratch", "ScratchTeam", "TurboWarp"]
+                .map(String::from)
+                .to_vec(),
+        }
+    }
+}
+
+/// Settings of the cloud server.
+#[derive(Clone)]
+pub struct CloudOptions {
+    /// Rules on `/cloud`.
+    pub scratch: ScratchRules,
+    /// Rules on `/turbowarp`.
+    pub turbowarp: TurboWarpRules,
+    /// Clients per room (one more is closed with 4000).
+    pub max_clients_per_room: usize,
+    /// Rooms with clients at once (a new room beyond it is closed with 4003).
+    pub max_rooms: usize,
+    /// Ping period; a client that missed the previous ping, or has not handshaken by the
+    /// next tick, is dropped.
+    pub ping_interval: Duration,
+    /// Split incoming frames on `\n` (false: one JSON value per frame, like TurboWarp).
+    pub split_frames: bool,
+    /// Send the join snapshot after the handshake.
+    pub send_snapshot: bool,
+    /// Largest incoming message, in bytes.
+    pub max_message_size: usize,
+    /// Which project ids may have a room (both modes); `None` accepts any.
+    pub project_validator: Option<ProjectValidator>,
+}
+
+impl Default for CloudOptions {
+    fn default() -> Self {
+        CloudOptions {
+            scratch: ScratchRules::default(),
+            turbowarp: TurboWarpRules::default(),
+            max_clients_per_room: 128,
+            max_rooms: 16_384,
+            ping_interval: Duration::from_secs(30),
+            split_frames: true,
+            send_snapshot: true,
+            max_message_size: 1 << 20,
+            project_validator: None,
+        }
+    }
+}
+
+impl fmt::Debug for CloudOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CloudOptions")
+            .field("scratch", &self.scratch)
+            .field("turbowarp", &self.turbowarp)
+            .field("max_clients_per_room", &self.max_clients_per_room)
+            .field("max_rooms", &self.max_rooms)
+            .field("ping_interval", &self.ping_interval)
+            .field("split_frames", &self.split_frames)
+            .field("send_snapshot", &self.send_snapshot)
+            .field("max_message_size", &self.max_message_size)
+            .field("project_validator", &self.project_validator.is_some())
+            .finish()
+    }
+}

@@ -1,0 +1,175 @@
+//! The shared state of the cloud server: options, store, and the rooms with their clients.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::sync::{Notify, mpsc};
+
+use super::options::{CloudMode, CloudOptions};
+use super::store::{CloudStore, CloudValue, LogEntry, MemoryStore};
+
+/// Most rows [`CloudState::logs`] returns at once.
+pub const MAX_LOG_LIMIT: usize = 100;
+
+/// What a connection's writer sends.
+#[derive(Debug)]
+pub(crate) enum Outbound {
+    /// One line; consecutive lines are joined into one frame.
+    Line(String),
+    /// A whole frame, sent alone (the join snapshot).
+    Frame(String),
+    /// A WebSocket ping.
+    Ping,
+    /// A close frame with this code; the writer stops after it.
+    Close(u16),
+}
+
+#[derive(Debug)]
+pub(crate) struct Client {
+    pub(crate) id: u64,
+    pub(crate) user: String,
+    pub(crate) tx: mpsc::UnboundedSender<Outbound>,
+    pub(crate) kill: Arc<Notify>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Room {
+    pub(crate) clients: Vec<Client>,
+}
+
+pub(crate) type RoomKey = (CloudMode, String);
+
+pub(crate) struct Inner {
+    pub(crate) options: CloudOptions,
+    pub(crate) store: Arc<dyn CloudStore>,
+    pub(crate) rooms: Mutex<HashMap<RoomKey, Room>>,
+    next_client: AtomicU64,
+}
+
+/// The cloud server's state: cheap to clone, shared by every connection.
+///
+/// ```
+/// use scratchkit_sandbox::cloud::{CloudOptions, CloudState};
+///
+/// let state = CloudState::new(CloudOptions::default());
+/// assert!(state.logs("1", 40, 0).is_empty());
+/// ```
+#[derive(Clone)]
+pub struct CloudState {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for CloudState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CloudState")
+            .field("options", &self.inner.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CloudState {
+    /// A server state with an in-memory store.
+    pub fn new(options: CloudOptions) -> Self {
+        Self::with_store(options, Arc::new(MemoryStore::new()))
+    }
+
+    /// A server state over another store (for example a persistent one).
+    pub fn with_store(options: CloudOptions, store: Arc<dyn CloudStore>) -> Self {
+        CloudState {
+            inner: Arc::new(Inner {
+                options,
+                store,
+                rooms: Mutex::new(HashMap::new()),
+                next_client: AtomicU64::new(1),
+            }),
+        }
+    }
+
+    /// The options this server runs with.
+    pub fn options(&self) -> &CloudOptions {
+        &self.inner.options
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn CloudStore> {
+        &self.inner.store
+    }
+
+    /// A page of a project's Scratch-mode cloud log, newest first, in the shape of
+    /// `clouddata.scratch.mit.edu/logs`. `limit` is capped at [`MAX_LOG_LIMIT`].
+    pub fn logs(&self, project: &str, limit: usize, offset: usize) -> Vec<LogEntry> {
+        self.inner
+            .store
+            .logs(project, limit.min(MAX_LOG_LIMIT), offset)
+    }
+
+    /// The variables of a room (full names, values as plain strings), in creation order.
+    pub fn variables(&self, mode: CloudMode, project: &str) -> Vec<(String, String)> {
+        self.inner
+            .store
+            .variables(mode, project)
+            .into_iter()
+            .map(|(name, value)| (name, value.to_plain_string()))
+            .collect()
+    }
+
+    /// Sets a variable from outside (for example the sandbox's admin API). Connected
+    /// clients of the room receive it.
+    pub fn set_variable(&self, mode: CloudMode, project: &str, name: &str, value: &str) {
+        let rooms = self.rooms();
+        self.inner
+            .store
+            .set(mode, project, name, CloudValue::Text(value.to_owned()));
+        if let Some(room) = rooms.get(&(mode, project.to_owned())) {
+            let line = set_line(name, &CloudValue::Text(value.to_owned()));
+            for client in &room.clients {
+                let _ = client.tx.send(Outbound::Line(line.clone()));
+            }
+        }
+    }
+
+    /// How many clients are in a room.
+    pub fn client_count(&self, mode: CloudMode, project: &str) -> usize {
+        self.rooms()
+            .get(&(mode, project.to_owned()))
+            .map_or(0, |room| room.clients.len())
+    }
+
+    /// Drops every connection of a room (or only those of `user`) without a close frame,
+    /// as a crashed server would (fault injection). Returns how many were dropped.
+    pub fn disconnect(&self, mode: CloudMode, project: &str, user: Option<&str>) -> usize {
+        let rooms = self.rooms();
+        let Some(room) = rooms.get(&(mode, project.to_owned())) else {
+            return 0;
+        };
+        let mut dropped = 0;
+        for client in &room.clients {
+            if user.is_none_or(|user| user == client.user) {
+                client.kill.notify_one();
+                dropped += 1;
+            }
+        }
+        dropped
+    }
+
+    pub(crate) fn rooms(&self) -> MutexGuard<'_, HashMap<RoomKey, Room>> {
+        self.inner
+            .rooms
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub(crate) fn next_client_id(&self) -> u64 {
+        self.inner.next_client.fetch_add(1, Ordering::Relaxed)
+    }
+}
+
+/// `{"method":"set","name":…,"value":…}` with the value in its stored JSON type.
+pub(crate) fn set_line(name: &str, value: &CloudValue) -> String {
+    format!(
+        "{{\"method\":\"set\",\"name\":{},\"value\":{}}}",
+        serde_json::Value::String(name.to_owned()),
+        value.to_json()
+    )
+}

@@ -1,0 +1,110 @@
+//! The hosts table: which sandbox prefix serves which Scratch host, and the rewrite that
+//! routes a request by its `Host` header and drops trailing slashes.
+
+/// Real host name → sandbox prefix (DESIGN.md "Hosts"; a contract).
+const HOSTS: &[(&str, &str)] = &[
+    ("api.scratch.mit.edu", "/api"),
+    ("scratch.mit.edu", "/site"),
+    ("www.scratch.mit.edu", "/site"),
+    ("projects.scratch.mit.edu", "/projects"),
+    ("assets.scratch.mit.edu", "/assets"),
+    ("backpack.scratch.mit.edu", "/backpack"),
+    ("cdn2.scratch.mit.edu", "/cdn2"),
+    ("uploads.scratch.mit.edu", "/uploads"),
+    ("clouddata.scratch.mit.edu", "/clouddata"),
+    ("clouddata.turbowarp.org", "/turbowarp"),
+    ("my-ocular.jeffalo.net", "/ext/ocular"),
+];
+
+/// The prefix for a `Host` header value (port ignored), when it names a real host.
+pub(crate) fn prefix_for_host(host: &str) -> Option<&'static str> {
+    let name = host
+        .rsplit_once(':')
+        .filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit()))
+        .map_or(host, |(name, _)| name)
+        .trim_end_matches('.');
+    HOSTS
+        .iter()
+        .find(|(real, _)| real.eq_ignore_ascii_case(name))
+        .map(|(_, prefix)| *prefix)
+}
+
+/// Removes trailing slashes (the live site accepts both forms; routes are declared without).
+pub(crate) fn strip_trailing_slash(path: &str) -> &str {
+    let trimmed = path.trim_end_matches('/');
+    if trimmed.is_empty() { "/" } else { trimmed }
+}
+
+/// The sandbox path for a request: prefixed by the `Host` header's host when it is a real
+/// Scratch host (a WebSocket upgrade to `clouddata.scratch.mit.edu/` goes to `/cloud`, and
+/// one to `clouddata.turbowarp.org` to `/turbowarp`), without trailing slash.
+pub(crate) fn sandbox_path(host: Option<&str>, websocket: bool, path: &str) -> String {
+    let path = strip_trailing_slash(path);
+    match host.and_then(prefix_for_host) {
+        Some("/clouddata") if websocket && path == "/" => "/cloud".to_owned(),
+        Some("/turbowarp") if path == "/" => "/turbowarp".to_owned(),
+        Some(prefix) if path == "/" => prefix.to_owned(),
+        Some(prefix) => format!("{prefix}{path}"),
+        None => path.to_owned(),
+    }
+}
+
+/// Splits a sandbox path into the logical host and the host's own path
+/// (`/api/users/mres` → `("api.scratch.mit.edu", "/users/mres")`).
+pub(crate) fn logical(path: &str) -> (String, String) {
+    let rest = |prefix: &str| {
+        let r = &path[prefix.len()..];
+        if r.is_empty() { "/".to_owned() } else { r.to_owned() }
+    };
+    let matches = |prefix: &str| {
+        path == prefix || path.strip_prefix(prefix).is_some_and(|r| r.starts_with('/'))
+    };
+    if matches("/cloud") {
+        return ("clouddata.scratch.mit.edu".to_owned(), rest("/cloud"));
+    }
+    if matches("/_sandbox") {
+        return ("sandbox".to_owned(), rest("/_sandbox"));
+    }
+    if let Some(after) = path.strip_prefix("/ext/") {
+        let (service, tail) = after.split_once('/').unwrap_or((after, ""));
+        let host = HOSTS
+            .iter()
+            .find(|(_, p)| p.strip_prefix("/ext/") == Some(service))
+            .map_or_else(|| service.to_owned(), |(h, _)| (*h).to_owned());
+        return (host, format!("/{tail}"));
+    }
+    for (host, prefix) in HOSTS {
+        if matches(prefix) {
+            return ((*host).to_owned(), rest(prefix));
+        }
+    }
+    ("sandbox".to_owned(), path.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rewrites_by_host_header() {
+        assert_eq!(sandbox_path(Some("api.scratch.mit.edu"), false, "/users/mres/"), "/api/users/mres");
+        assert_eq!(sandbox_path(Some("scratch.mit.edu:443"), false, "/session/"), "/site/session");
+        assert_eq!(sandbox_path(Some("API.Scratch.MIT.edu"), false, "/"), "/api");
+        assert_eq!(sandbox_path(Some("clouddata.scratch.mit.edu"), true, "/"), "/cloud");
+        assert_eq!(sandbox_path(Some("clouddata.scratch.mit.edu"), false, "/logs"), "/clouddata/logs");
+        assert_eq!(sandbox_path(Some("my-ocular.jeffalo.net"), false, "/api/user/x"), "/ext/ocular/api/user/x");
+        assert_eq!(sandbox_path(Some("127.0.0.1:8080"), false, "/api/users/mres/"), "/api/users/mres");
+        assert_eq!(sandbox_path(None, false, "/"), "/");
+    }
+
+    #[test]
+    fn splits_logical_host() {
+        assert_eq!(logical("/api/users/mres"), ("api.scratch.mit.edu".into(), "/users/mres".into()));
+        assert_eq!(logical("/api"), ("api.scratch.mit.edu".into(), "/".into()));
+        assert_eq!(logical("/site/session"), ("scratch.mit.edu".into(), "/session".into()));
+        assert_eq!(logical("/clouddata/logs"), ("clouddata.scratch.mit.edu".into(), "/logs".into()));
+        assert_eq!(logical("/cloud"), ("clouddata.scratch.mit.edu".into(), "/".into()));
+        assert_eq!(logical("/ext/ocular/api/user/x"), ("my-ocular.jeffalo.net".into(), "/api/user/x".into()));
+        assert_eq!(logical("/apix"), ("sandbox".into(), "/apix".into()));
+    }
+}

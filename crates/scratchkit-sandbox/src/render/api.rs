@@ -1,0 +1,390 @@
+//! api.scratch.mit.edu shapes.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::user_images;
+use crate::store::comments::Comment;
+use crate::store::misc::{Classroom, CloudLogEntry, News};
+use crate::store::projects::Project;
+use crate::store::studios::{Activity, Studio, StudioProject};
+use crate::store::users::User;
+use crate::timefmt::iso;
+
+/// `/users/<u>` and every user list.
+#[derive(Serialize)]
+pub(crate) struct UserJson {
+    id: i64,
+    username: String,
+    scratchteam: bool,
+    history: Joined,
+    profile: ProfileJson,
+}
+
+#[derive(Serialize)]
+struct Joined {
+    joined: String,
+}
+
+#[derive(Serialize)]
+struct ProfileJson {
+    id: Option<i64>,
+    images: Map<String, Value>,
+    status: String,
+    bio: String,
+    country: Option<String>,
+}
+
+pub(crate) fn user(u: &User) -> UserJson {
+    UserJson {
+        id: u.id,
+        username: u.username.clone(),
+        scratchteam: u.scratchteam(),
+        history: Joined { joined: iso(u.joined) },
+        profile: ProfileJson {
+            id: u.profile_id,
+            images: user_images(u.id),
+            status: u.status.clone(),
+            bio: u.bio.clone(),
+            country: u.country.clone(),
+        },
+    }
+}
+
+/// The reduced author of a project: joined is always 1900 and the profile id null, as live.
+#[derive(Serialize)]
+struct AuthorJson {
+    id: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    username: Option<String>,
+    scratchteam: bool,
+    history: Joined,
+    profile: AuthorProfile,
+}
+
+#[derive(Serialize)]
+struct AuthorProfile {
+    id: Option<i64>,
+    images: Map<String, Value>,
+}
+
+#[derive(Serialize)]
+struct ProjectHistory {
+    created: String,
+    modified: String,
+    shared: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ProjectStats {
+    views: i64,
+    loves: i64,
+    favorites: i64,
+    remixes: i64,
+}
+
+#[derive(Serialize)]
+struct Remix {
+    parent: Option<i64>,
+    root: Option<i64>,
+}
+
+/// `/projects/<id>` and the items of project lists.
+#[derive(Serialize)]
+pub(crate) struct ProjectJson {
+    id: i64,
+    title: String,
+    description: String,
+    instructions: String,
+    visibility: &'static str,
+    public: bool,
+    comments_allowed: bool,
+    is_published: bool,
+    author: AuthorJson,
+    image: String,
+    images: Map<String, Value>,
+    history: ProjectHistory,
+    stats: ProjectStats,
+    remix: Remix,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    project_token: Option<String>,
+}
+
+/// How a project is rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ProjectStyle {
+    /// `/projects/<id>`: full author, real remix count, a project token.
+    Full,
+    /// `/users/<u>/projects`: no `author.username` (the live API leaves it out), remixes 0.
+    OwnList,
+    /// Other lists (favorites, remixes, explore, search): author name kept, remixes 0.
+    List,
+}
+
+pub(crate) fn project(p: &Project, style: ProjectStyle, token: Option<String>) -> ProjectJson {
+    let version = p.modified;
+    let images = ["282x218", "216x163", "200x200", "144x108", "135x102", "100x80"]
+        .into_iter()
+        .map(|size| {
+            (
+                size.to_owned(),
+                Value::String(format!(
+                    "https://cdn2.scratch.mit.edu/get_image/project/{}_{size}.png?v={version}",
+                    p.id
+                )),
+            )
+        })
+        .collect();
+    ProjectJson {
+        id: p.id,
+        title: p.title.clone(),
+        description: p.description.clone(),
+        instructions: p.instructions.clone(),
+        visibility: "visible",
+        public: p.shared,
+        comments_allowed: p.comments_allowed,
+        is_published: p.shared,
+        author: AuthorJson {
+            id: p.owner_id,
+            username: (style != ProjectStyle::OwnList).then(|| p.owner_username.clone()),
+            scratchteam: p.owner_role == "scratch_team",
+            history: Joined {
+                joined: "1900-01-01T00:00:00.000Z".to_owned(),
+            },
+            profile: AuthorProfile {
+                id: None,
+                images: user_images(p.owner_id),
+            },
+        },
+        image: format!("https://cdn2.scratch.mit.edu/get_image/project/{}_480x360.png", p.id),
+        images,
+        history: ProjectHistory {
+            created: iso(p.created),
+            modified: iso(p.modified),
+            shared: p.shared_at.map(iso),
+        },
+        stats: ProjectStats {
+            views: p.views,
+            loves: p.loves,
+            favorites: p.favorites,
+            remixes: if style == ProjectStyle::Full { p.remixes } else { 0 },
+        },
+        remix: Remix {
+            parent: p.parent_id,
+            root: p.root_id,
+        },
+        project_token: token,
+    }
+}
+
+#[derive(Serialize)]
+struct CommentAuthor {
+    id: i64,
+    username: String,
+    scratchteam: bool,
+    image: String,
+}
+
+/// A project or studio comment.
+#[derive(Serialize)]
+pub(crate) struct CommentJson {
+    id: i64,
+    parent_id: Option<i64>,
+    commentee_id: Option<i64>,
+    content: String,
+    datetime_created: String,
+    datetime_modified: String,
+    visibility: String,
+    author: CommentAuthor,
+    reply_count: i64,
+}
+
+pub(crate) fn comment(c: &Comment) -> CommentJson {
+    CommentJson {
+        id: c.id,
+        parent_id: c.parent_id,
+        commentee_id: c.commentee_id,
+        content: c.content.clone(),
+        datetime_created: iso(c.created),
+        datetime_modified: iso(c.modified),
+        visibility: c.visibility.clone(),
+        author: CommentAuthor {
+            id: c.author_id,
+            username: c.author_username.clone(),
+            scratchteam: c.author_role == "scratch_team",
+            image: format!("https://cdn2.scratch.mit.edu/get_image/user/{}_60x60.png", c.author_id),
+        },
+        reply_count: c.reply_count,
+    }
+}
+
+#[derive(Serialize)]
+struct StudioHistory {
+    created: String,
+    modified: String,
+}
+
+#[derive(Serialize)]
+struct StudioStats {
+    comments: i64,
+    followers: i64,
+    managers: i64,
+    projects: i64,
+}
+
+/// `/studios/<id>` and studio lists.
+#[derive(Serialize)]
+pub(crate) struct StudioJson {
+    id: i64,
+    title: String,
+    host: i64,
+    description: String,
+    visibility: &'static str,
+    public: bool,
+    open_to_all: bool,
+    comments_allowed: bool,
+    image: String,
+    history: StudioHistory,
+    stats: StudioStats,
+}
+
+pub(crate) fn studio(s: &Studio) -> StudioJson {
+    StudioJson {
+        id: s.id,
+        title: s.title.clone(),
+        host: s.host_id,
+        description: s.description.clone(),
+        visibility: "visible",
+        public: true,
+        open_to_all: s.open_to_all,
+        comments_allowed: s.comments_allowed,
+        image: format!("https://cdn2.scratch.mit.edu/get_image/gallery/{}_170x100.png", s.id),
+        history: StudioHistory {
+            created: iso(s.created),
+            modified: iso(s.modified),
+        },
+        // The live API caps comments and projects at 100 (the site shows "100+").
+        stats: StudioStats {
+            comments: s.comments.min(100),
+            followers: s.followers,
+            managers: s.managers,
+            projects: s.projects.min(100),
+        },
+    }
+}
+
+/// An item of `/studios/<id>/projects`.
+#[derive(Serialize)]
+pub(crate) struct StudioProjectJson {
+    id: i64,
+    title: String,
+    image: String,
+    creator_id: i64,
+    username: String,
+    avatar: Map<String, Value>,
+    actor_id: i64,
+}
+
+pub(crate) fn studio_project(sp: &StudioProject) -> StudioProjectJson {
+    StudioProjectJson {
+        id: sp.project_id,
+        title: sp.title.clone(),
+        image: format!("https://cdn2.scratch.mit.edu/get_image/project/{}_480x360.png", sp.project_id),
+        creator_id: sp.creator_id,
+        username: sp.username.clone(),
+        avatar: user_images(sp.creator_id),
+        actor_id: sp.actor_id,
+    }
+}
+
+/// A studio activity item: base keys plus the per-type keys kept in `extra`.
+pub(crate) fn activity(a: &Activity) -> Value {
+    let mut map = Map::new();
+    map.insert("id".into(), Value::String(format!("{}-{}", a.kind, a.id)));
+    map.insert("type".into(), Value::String(a.kind.clone()));
+    map.insert("actor_id".into(), Value::from(a.actor_id));
+    map.insert("actor_username".into(), Value::String(a.actor_username.clone()));
+    map.insert("datetime_created".into(), Value::String(iso(a.created)));
+    if let Ok(Value::Object(extra)) = serde_json::from_str::<Value>(&a.extra) {
+        map.extend(extra);
+    }
+    Value::Object(map)
+}
+
+/// A news item.
+#[derive(Serialize)]
+pub(crate) struct NewsJson {
+    id: i64,
+    stamp: String,
+    headline: String,
+    url: String,
+    image: String,
+    copy: String,
+}
+
+pub(crate) fn news(n: &News) -> NewsJson {
+    NewsJson {
+        id: n.id,
+        stamp: iso(n.stamp),
+        headline: n.headline.clone(),
+        url: n.url.clone(),
+        image: n.image.clone(),
+        copy: n.copy.clone(),
+    }
+}
+
+/// `/classrooms/<id>`.
+#[derive(Serialize)]
+pub(crate) struct ClassroomJson {
+    id: i64,
+    title: String,
+    description: String,
+    status: String,
+    date_start: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_end: Option<String>,
+    images: Map<String, Value>,
+    educator: UserJson,
+}
+
+pub(crate) fn classroom(c: &Classroom, educator: &User) -> ClassroomJson {
+    let images = ["500x375", "250x150", "200x150"]
+        .into_iter()
+        .map(|size| {
+            (
+                size.to_owned(),
+                Value::String(format!("https://cdn2.scratch.mit.edu/get_image/classroom/{}_{size}.png", c.id)),
+            )
+        })
+        .collect();
+    ClassroomJson {
+        id: c.id,
+        title: c.title.clone(),
+        description: c.description.clone(),
+        status: c.status.clone(),
+        date_start: iso(c.date_start),
+        date_end: c.date_end.map(iso),
+        images,
+        educator: user(educator),
+    }
+}
+
+/// One clouddata `/logs` entry (values are strings, as recorded).
+#[derive(Serialize)]
+pub(crate) struct CloudLogJson {
+    user: String,
+    verb: String,
+    name: String,
+    value: String,
+    timestamp: i64,
+}
+
+pub(crate) fn cloud_log(e: &CloudLogEntry) -> CloudLogJson {
+    CloudLogJson {
+        user: e.user.clone(),
+        verb: e.verb.clone(),
+        name: e.name.clone(),
+        value: e.value.clone(),
+        timestamp: e.timestamp_ms,
+    }
+}

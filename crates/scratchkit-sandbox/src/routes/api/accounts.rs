@@ -1,0 +1,48 @@
+//! `/accounts/checkusername/<u>/` and `/classrooms/<id>`.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use rusqlite::Connection;
+use serde_json::{Value, json};
+
+use crate::accounts::{is_bad_username, is_valid_username};
+use crate::render;
+use crate::routes::reply::{ApiError, id};
+use crate::state::Shared;
+use crate::store::{misc, users};
+
+/// `{"username","msg"}` with msg `username exists`, `invalid username`, `bad username` or
+/// `valid username` (shared with the old site's one-element array variant).
+pub(crate) fn username_check(c: &Connection, name: &str) -> rusqlite::Result<Value> {
+    let msg = if users::by_name(c, name)?.is_some() {
+        "username exists"
+    } else if !is_valid_username(name) {
+        "invalid username"
+    } else if is_bad_username(name) {
+        "bad username"
+    } else {
+        "valid username"
+    };
+    Ok(json!({"username": name, "msg": msg}))
+}
+
+pub(crate) async fn check_username(State(s): State<Shared>, Path(name): Path<String>) -> Result<Response, ApiError> {
+    let body = s.store.read(|c| username_check(c, &name))?;
+    Ok(Json(body).into_response())
+}
+
+/// Open classes only; closed ones answer 404 as live.
+pub(crate) async fn classroom(State(s): State<Shared>, Path(class_id): Path<String>) -> Result<Response, ApiError> {
+    let class_id = id(&class_id)?;
+    let (class, educator) = s.store.read(|c| {
+        Ok(match misc::classroom(c, class_id)? {
+            Some(class) if !class.closed => match users::by_id(c, class.educator_id)? {
+                Some(educator) => Ok((class, educator)),
+                None => Err(ApiError::NotFound),
+            },
+            _ => Err(ApiError::NotFound),
+        })
+    })??;
+    Ok(Json(render::classroom(&class, &educator)).into_response())
+}

@@ -1,0 +1,116 @@
+//! `/projects/<id>`, remixes, and the project's comments and studios (under the author's path).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use rusqlite::Connection;
+
+use crate::render::{self, ProjectStyle};
+use crate::routes::reply::{ApiError, Params, id};
+use crate::state::Shared;
+use crate::store::comments::{self, Place};
+use crate::store::projects::{self, Project};
+use crate::store::studios;
+use crate::timefmt::now;
+use crate::tokens::project_token;
+
+/// A shared project, or the api's 404 (unshared projects are invisible without auth).
+fn shared_project(c: &Connection, project_id: i64) -> Result<Project, ApiError> {
+    match projects::by_id(c, project_id)? {
+        Some(p) if p.shared => Ok(p),
+        _ => Err(ApiError::NotFound),
+    }
+}
+
+/// A shared project reached through its author's path (`/users/<author>/projects/<id>/…`).
+fn authored_project(c: &Connection, author: &str, project_id: &str) -> Result<Project, ApiError> {
+    let p = shared_project(c, id(project_id)?)?;
+    if p.owner_username.eq_ignore_ascii_case(author) {
+        Ok(p)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+pub(crate) async fn project(State(s): State<Shared>, Path(project_id): Path<String>) -> Result<Response, ApiError> {
+    let project_id = id(&project_id)?;
+    let p = s.store.read(|c| Ok(shared_project(c, project_id)))??;
+    let token = project_token(&s.secret, p.id, now());
+    Ok(Json(render::project(&p, ProjectStyle::Full, Some(token))).into_response())
+}
+
+pub(crate) async fn remixes(State(s): State<Shared>, Path(project_id): Path<String>, params: Params) -> Result<Response, ApiError> {
+    let page = params.page()?;
+    let project_id = id(&project_id)?;
+    let list = s.store.read(|c| {
+        Ok(match shared_project(c, project_id) {
+            Ok(p) => Ok(projects::remixes_of(c, p.id, page)?),
+            Err(e) => Err(e),
+        })
+    })??;
+    let items: Vec<_> = list.iter().map(|p| render::project(p, ProjectStyle::List, None)).collect();
+    Ok(Json(items).into_response())
+}
+
+pub(crate) async fn studios(
+    State(s): State<Shared>,
+    Path((author, project_id)): Path<(String, String)>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let page = params.page()?;
+    let list = s.store.read(|c| {
+        Ok(match authored_project(c, &author, &project_id) {
+            Ok(p) => Ok(studios::containing(c, p.id, page)?),
+            Err(e) => Err(e),
+        })
+    })??;
+    Ok(Json(list.iter().map(render::studio).collect::<Vec<_>>()).into_response())
+}
+
+pub(crate) async fn comments(
+    State(s): State<Shared>,
+    Path((author, project_id)): Path<(String, String)>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let page = params.page()?;
+    let list = s.store.read(|c| {
+        Ok(match authored_project(c, &author, &project_id) {
+            Ok(p) => Ok(comments::top_level(c, Place::Project, p.id, page)?),
+            Err(e) => Err(e),
+        })
+    })??;
+    Ok(Json(list.iter().map(render::comment).collect::<Vec<_>>()).into_response())
+}
+
+pub(crate) async fn comment(
+    State(s): State<Shared>,
+    Path((author, project_id, comment_id)): Path<(String, String, String)>,
+) -> Result<Response, ApiError> {
+    let comment_id = id(&comment_id)?;
+    let found = s.store.read(|c| {
+        Ok(match authored_project(c, &author, &project_id) {
+            Ok(p) => comments::by_id(c, Place::Project, p.id, comment_id)?.ok_or(ApiError::NotFound),
+            Err(e) => Err(e),
+        })
+    })??;
+    Ok(Json(render::comment(&found)).into_response())
+}
+
+pub(crate) async fn replies(
+    State(s): State<Shared>,
+    Path((author, project_id, comment_id)): Path<(String, String, String)>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let page = params.page()?;
+    let comment_id = id(&comment_id)?;
+    let list = s.store.read(|c| {
+        Ok(match authored_project(c, &author, &project_id) {
+            Ok(p) => match comments::by_id(c, Place::Project, p.id, comment_id)? {
+                Some(_) => Ok(comments::replies(c, Place::Project, p.id, comment_id, page)?),
+                None => Err(ApiError::NotFound),
+            },
+            Err(e) => Err(e),
+        })
+    })??;
+    Ok(Json(list.iter().map(render::comment).collect::<Vec<_>>()).into_response())
+}

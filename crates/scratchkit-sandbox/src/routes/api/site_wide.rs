@@ -1,0 +1,112 @@
+//! `/`, `/health`, `/news`, `/projects/count/all`, `/proxy/featured`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use crate::render::{self, RowExtras};
+use crate::routes::reply::{ApiError, Params};
+use crate::state::Shared;
+use crate::store::{projects, studios};
+use crate::timefmt::now_millis;
+
+pub(crate) async fn root() -> Response {
+    Json(json!({"api": "api.scratch.mit.edu", "help": "help@scratch.mit.edu", "website": "scratch.mit.edu"}))
+        .into_response()
+}
+
+fn pool(max: i64, used: i64, free: i64) -> Value {
+    json!({
+        "ssl": true, "destroyed": false, "min": 0, "max": max,
+        "numUsed": used, "numFree": free, "pendingAcquires": 0, "pendingCreates": 0
+    })
+}
+
+pub(crate) async fn health(State(s): State<Shared>) -> Response {
+    let uptime = s.started.elapsed().as_secs_f64();
+    let pools = |max| json!({"primary": pool(max, 0, 1), "replica": pool(max, 0, 1)});
+    Json(json!({
+        "version": concat!("scratchkit-sandbox-", env!("CARGO_PKG_VERSION")),
+        "uptime": uptime,
+        "load": [0.01, 0.02, 0.05],
+        "sql": {
+            "main": pools(40),
+            "project_comments": pools(4),
+            "gallery_comments": pools(4),
+            "userprofile_comments": pools(4),
+        },
+        "timestamp": now_millis(),
+        "cache": {"connected": true, "ready": true},
+    }))
+    .into_response()
+}
+
+pub(crate) async fn news(State(s): State<Shared>, params: Params) -> Result<Response, ApiError> {
+    let page = params.page()?;
+    let items = s.store.read(|c| crate::store::misc::news(c, page))?;
+    Ok(Json(items.iter().map(render::news).collect::<Vec<_>>()).into_response())
+}
+
+pub(crate) async fn project_count(State(s): State<Shared>) -> Result<Response, ApiError> {
+    let count = s.store.read(|c| crate::store::count(c, "projects"))?;
+    Ok(Json(json!({ "count": count })).into_response())
+}
+
+/// Seven rows computed from the world; served as `application/xml` like the live site.
+pub(crate) async fn featured(State(s): State<Shared>) -> Result<Response, ApiError> {
+    let body = s.store.read(|c| {
+        let plain = |order: &str| -> rusqlite::Result<Vec<render::FeaturedProjectRow>> {
+            Ok(projects::top(c, order, 20)?
+                .iter()
+                .map(|p| render::featured_project(p, RowExtras::default()))
+                .collect())
+        };
+        let remixed: Vec<_> = projects::top(
+            c,
+            "(SELECT COUNT(*) FROM projects r WHERE r.parent_id = p.id) DESC, p.id DESC",
+            20,
+        )?
+        .iter()
+        .map(|p| render::featured_project(p, RowExtras { remixers: true, ..RowExtras::default() }))
+        .collect();
+        let curated: Vec<_> = projects::top(c, "p.favorites DESC, p.id DESC", 20)?
+            .iter()
+            .map(|p| {
+                render::featured_project(
+                    p,
+                    RowExtras {
+                        curator: Some("ScratchCat".to_owned()),
+                        ..RowExtras::default()
+                    },
+                )
+            })
+            .collect();
+        let sds_title = studios::by_id(c, 5342)?.map_or_else(String::new, |s| s.title);
+        let design_studio: Vec<_> = projects::in_studio(c, 5342, 20)?
+            .iter()
+            .map(|p| {
+                render::featured_project(
+                    p,
+                    RowExtras {
+                        remixers: true,
+                        gallery: Some((5342, sds_title.clone())),
+                        curator: None,
+                    },
+                )
+            })
+            .collect();
+        let featured_studios: Vec<_> = studios::top(c, 20)?.iter().map(render::featured_studio).collect();
+        Ok(json!({
+            "community_newest_projects": plain("p.shared_at DESC, p.id DESC")?,
+            "community_most_remixed_projects": remixed,
+            "scratch_design_studio": design_studio,
+            "curator_top_projects": curated,
+            "community_featured_studios": featured_studios,
+            "community_most_loved_projects": plain("p.loves DESC, p.id DESC")?,
+            "community_featured_projects": plain("p.views DESC, p.id DESC")?,
+        }))
+    })?;
+    Ok(([(header::CONTENT_TYPE, "application/xml")], body.to_string()).into_response())
+}

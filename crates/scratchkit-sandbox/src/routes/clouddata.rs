@@ -1,0 +1,30 @@
+//! clouddata.scratch.mit.edu's HTTP part under `/clouddata`: `/logs`.
+
+use axum::Json;
+use axum::Router;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use super::reply::{ApiError, Params};
+use crate::render;
+use crate::state::Shared;
+use crate::store::misc;
+
+pub(crate) fn router() -> Router<Shared> {
+    Router::new()
+        .route("/logs", get(logs))
+        .fallback(|| async { ApiError::NotFound })
+}
+
+/// `?projectid=&limit=&offset=`: the project's variable changes, newest first (limit default
+/// 100, at most 1000; a missing or bad `projectid` is a 400).
+async fn logs(State(s): State<Shared>, params: Params) -> Result<Response, ApiError> {
+    let project_id: i64 = params
+        .get("projectid")
+        .and_then(|p| p.trim().parse().ok())
+        .ok_or(ApiError::BadRequest)?;
+    let page = params.page_with(100, 1000)?;
+    let entries = s.store.read(|c| misc::cloud_log(c, project_id, page))?;
+    Ok(Json(entries.iter().map(render::cloud_log).collect::<Vec<_>>()).into_response())
+}

@@ -1,0 +1,255 @@
+//! Projects: sharing, remixes, favorites, explore and search.
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+
+use super::Page;
+
+/// A project with its author's name and its remix count.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Project {
+    pub id: i64,
+    pub owner_id: i64,
+    pub owner_username: String,
+    pub owner_role: String,
+    pub title: String,
+    pub description: String,
+    pub instructions: String,
+    pub shared: bool,
+    pub comments_allowed: bool,
+    pub created: i64,
+    pub modified: i64,
+    pub shared_at: Option<i64>,
+    pub views: i64,
+    pub loves: i64,
+    pub favorites: i64,
+    pub remixes: i64,
+    pub parent_id: Option<i64>,
+    pub root_id: Option<i64>,
+}
+
+const SELECT: &str = "SELECT p.id, p.owner_id, u.username, u.role, p.title, p.description, p.instructions, \
+     p.shared, p.comments_allowed, p.created, p.modified, p.shared_at, p.views, p.loves, p.favorites, \
+     (SELECT COUNT(*) FROM projects c WHERE c.parent_id = p.id AND c.shared = 1), p.parent_id, p.root_id \
+     FROM projects p JOIN users u ON u.id = p.owner_id";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Project> {
+    Ok(Project {
+        id: r.get(0)?,
+        owner_id: r.get(1)?,
+        owner_username: r.get(2)?,
+        owner_role: r.get(3)?,
+        title: r.get(4)?,
+        description: r.get(5)?,
+        instructions: r.get(6)?,
+        shared: r.get(7)?,
+        comments_allowed: r.get(8)?,
+        created: r.get(9)?,
+        modified: r.get(10)?,
+        shared_at: r.get(11)?,
+        views: r.get(12)?,
+        loves: r.get(13)?,
+        favorites: r.get(14)?,
+        remixes: r.get(15)?,
+        parent_id: r.get(16)?,
+        root_id: r.get(17)?,
+    })
+}
+
+fn query(conn: &Connection, tail: &str, mut args: Vec<Value>, page: Page) -> rusqlite::Result<Vec<Project>> {
+    args.push(Value::Integer(page.limit));
+    args.push(Value::Integer(page.offset));
+    let n = args.len();
+    let sql = format!("{SELECT} {tail} LIMIT ?{} OFFSET ?{}", n - 1, n);
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params_from_iter(args), from_row)?;
+    rows.collect()
+}
+
+/// A project by id, shared or not.
+pub(crate) fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<Project>> {
+    conn.query_row(&format!("{SELECT} WHERE p.id = ?1"), [id], from_row).optional()
+}
+
+/// The user's shared projects, most recently shared first.
+pub(crate) fn shared_by(conn: &Connection, owner_id: i64, page: Page) -> rusqlite::Result<Vec<Project>> {
+    query(
+        conn,
+        "WHERE p.owner_id = ?1 AND p.shared = 1 ORDER BY p.shared_at DESC, p.id DESC",
+        vec![Value::Integer(owner_id)],
+        page,
+    )
+}
+
+/// The user's favorites (shared projects only), most recent first.
+pub(crate) fn favorites_of(conn: &Connection, user_id: i64, page: Page) -> rusqlite::Result<Vec<Project>> {
+    query(
+        conn,
+        "JOIN favorites f ON f.project_id = p.id WHERE f.user_id = ?1 AND p.shared = 1 ORDER BY f.since DESC, p.id DESC",
+        vec![Value::Integer(user_id)],
+        page,
+    )
+}
+
+/// Shared remixes of a project, newest first.
+pub(crate) fn remixes_of(conn: &Connection, id: i64, page: Page) -> rusqlite::Result<Vec<Project>> {
+    query(
+        conn,
+        "WHERE p.parent_id = ?1 AND p.shared = 1 ORDER BY p.shared_at DESC, p.id DESC",
+        vec![Value::Integer(id)],
+        page,
+    )
+}
+
+/// Shared projects in a fixed order for `/proxy/featured` rows (`order` is one of the
+/// constant `ORDER BY` clauses of the featured module).
+pub(crate) fn top(conn: &Connection, order: &str, limit: i64) -> rusqlite::Result<Vec<Project>> {
+    query(
+        conn,
+        &format!("WHERE p.shared = 1 ORDER BY {order}"),
+        Vec::new(),
+        Page { limit, offset: 0 },
+    )
+}
+
+/// Shared projects of a studio, most recently added first (for featured rows).
+pub(crate) fn in_studio(conn: &Connection, studio_id: i64, limit: i64) -> rusqlite::Result<Vec<Project>> {
+    query(
+        conn,
+        "JOIN studio_projects sp ON sp.project_id = p.id WHERE sp.studio_id = ?1 AND p.shared = 1 \
+         ORDER BY sp.added DESC, p.id DESC",
+        vec![Value::Integer(studio_id)],
+        Page { limit, offset: 0 },
+    )
+}
+
+/// Explore and search ordering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// Loves weighted by age.
+    Trending,
+    /// Most viewed.
+    Popular,
+    /// Most recently shared.
+    Recent,
+}
+
+impl Mode {
+    pub(crate) fn parse(s: &str) -> Option<Mode> {
+        match s {
+            "trending" | "" => Some(Mode::Trending),
+            "popular" => Some(Mode::Popular),
+            "recent" => Some(Mode::Recent),
+            _ => None,
+        }
+    }
+}
+
+/// An explore (`q` = tag or `*`) or search (`q` = text) query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Discover {
+    pub mode: Mode,
+    /// Tag for explore, text for search; `None` or `*` = everything.
+    pub q: Option<String>,
+    pub language: Option<String>,
+    /// `q` is free text (search) rather than a tag (explore).
+    pub text: bool,
+}
+
+/// Escapes `%`, `_` and `\` for `LIKE … ESCAPE '\'`.
+pub(crate) fn like_pattern(text: &str) -> String {
+    let mut out = String::from("%");
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// The `WHERE` additions and arguments shared by project and studio discovery (`t` = table alias).
+pub(crate) fn discover_filter(d: &Discover, t: &str, text_columns: &[&str], args: &mut Vec<Value>) -> String {
+    let mut sql = String::new();
+    if let Some(lang) = d.language.as_deref().filter(|l| !l.is_empty()) {
+        args.push(Value::Text(lang.to_owned()));
+        sql.push_str(&format!(" AND {t}.language = ?{}", args.len()));
+    }
+    if let Some(q) = d.q.as_deref().map(str::trim).filter(|q| !q.is_empty() && *q != "*") {
+        if d.text {
+            args.push(Value::Text(like_pattern(q)));
+            let n = args.len();
+            let ors: Vec<String> = text_columns
+                .iter()
+                .map(|c| format!("{t}.{c} LIKE ?{n} ESCAPE '\\'"))
+                .collect();
+            sql.push_str(&format!(" AND ({})", ors.join(" OR ")));
+        } else {
+            args.push(Value::Text(q.trim_start_matches('#').to_ascii_lowercase()));
+            sql.push_str(&format!(" AND {t}.tag = ?{}", args.len()));
+        }
+    }
+    sql
+}
+
+/// `/explore/projects` and `/search/projects`.
+pub(crate) fn discover(conn: &Connection, d: &Discover, page: Page) -> rusqlite::Result<Vec<Project>> {
+    let mut args = Vec::new();
+    let filter = discover_filter(d, "p", &["title", "description", "instructions"], &mut args);
+    let order = match d.mode {
+        Mode::Trending => "(p.loves * 1000) / (1 + (SELECT MAX(shared_at) FROM projects) / 86400 - p.shared_at / 86400) DESC, p.id DESC",
+        Mode::Popular => "p.views DESC, p.id DESC",
+        Mode::Recent => "p.shared_at DESC, p.id DESC",
+    };
+    query(conn, &format!("WHERE p.shared = 1{filter} ORDER BY {order}"), args, page)
+}
+
+/// A project to create.
+#[derive(Debug, Clone)]
+pub(crate) struct NewProject<'a> {
+    pub id: Option<i64>,
+    pub owner_id: i64,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub instructions: &'a str,
+    pub shared: bool,
+    pub created: i64,
+    pub modified: i64,
+    pub shared_at: Option<i64>,
+    pub views: i64,
+    pub loves: i64,
+    pub favorites: i64,
+    pub parent_id: Option<i64>,
+    pub root_id: Option<i64>,
+    pub language: &'a str,
+    pub tag: &'a str,
+}
+
+/// Inserts a project; returns its id.
+pub(crate) fn insert(conn: &Connection, p: &NewProject<'_>) -> rusqlite::Result<i64> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO projects (id, owner_id, title, description, instructions, shared, created, modified,
+                               shared_at, views, loves, favorites, parent_id, root_id, language, tag)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    )?;
+    stmt.execute(params![
+        p.id,
+        p.owner_id,
+        p.title,
+        p.description,
+        p.instructions,
+        p.shared,
+        p.created,
+        p.modified,
+        p.shared_at,
+        p.views,
+        p.loves,
+        p.favorites,
+        p.parent_id,
+        p.root_id,
+        p.language,
+        p.tag
+    ])?;
+    Ok(conn.last_insert_rowid())
+}

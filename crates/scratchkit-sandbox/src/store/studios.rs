@@ -1,0 +1,258 @@
+//! Studios: members, projects and activity.
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+
+use super::Page;
+use super::projects::{Discover, Mode, discover_filter};
+use super::users::{self, User};
+
+/// A studio with its counts.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Studio {
+    pub id: i64,
+    pub host_id: i64,
+    pub title: String,
+    pub description: String,
+    pub open_to_all: bool,
+    pub comments_allowed: bool,
+    pub created: i64,
+    pub modified: i64,
+    pub followers: i64,
+    pub comments: i64,
+    pub managers: i64,
+    pub projects: i64,
+}
+
+const SELECT: &str = "SELECT s.id, s.host_id, s.title, s.description, s.open_to_all, s.comments_allowed, \
+     s.created, s.modified, s.followers, \
+     (SELECT COUNT(*) FROM comments c WHERE c.place = 'studio' AND c.object_id = s.id), \
+     (SELECT COUNT(*) FROM studio_members m WHERE m.studio_id = s.id AND m.role = 'manager'), \
+     (SELECT COUNT(*) FROM studio_projects sp WHERE sp.studio_id = s.id) \
+     FROM studios s";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Studio> {
+    Ok(Studio {
+        id: r.get(0)?,
+        host_id: r.get(1)?,
+        title: r.get(2)?,
+        description: r.get(3)?,
+        open_to_all: r.get(4)?,
+        comments_allowed: r.get(5)?,
+        created: r.get(6)?,
+        modified: r.get(7)?,
+        followers: r.get(8)?,
+        comments: r.get(9)?,
+        managers: r.get(10)?,
+        projects: r.get(11)?,
+    })
+}
+
+fn query(conn: &Connection, tail: &str, mut args: Vec<Value>, page: Page) -> rusqlite::Result<Vec<Studio>> {
+    args.push(Value::Integer(page.limit));
+    args.push(Value::Integer(page.offset));
+    let n = args.len();
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} {tail} LIMIT ?{} OFFSET ?{}", n - 1, n))?;
+    let rows = stmt.query_map(params_from_iter(args), from_row)?;
+    rows.collect()
+}
+
+/// A studio by id.
+pub(crate) fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<Studio>> {
+    conn.query_row(&format!("{SELECT} WHERE s.id = ?1"), [id], from_row).optional()
+}
+
+/// Studios the user curates or manages, most recent membership first.
+pub(crate) fn curated_by(conn: &Connection, user_id: i64, page: Page) -> rusqlite::Result<Vec<Studio>> {
+    query(
+        conn,
+        "JOIN studio_members m ON m.studio_id = s.id WHERE m.user_id = ?1 AND m.role IN ('curator','manager') \
+         ORDER BY m.since DESC, s.id DESC",
+        vec![Value::Integer(user_id)],
+        page,
+    )
+}
+
+/// Studios that hold a project, most recently added first.
+pub(crate) fn containing(conn: &Connection, project_id: i64, page: Page) -> rusqlite::Result<Vec<Studio>> {
+    query(
+        conn,
+        "JOIN studio_projects sp ON sp.studio_id = s.id WHERE sp.project_id = ?1 ORDER BY sp.added DESC, s.id DESC",
+        vec![Value::Integer(project_id)],
+        page,
+    )
+}
+
+/// Studios by follower count (featured studios).
+pub(crate) fn top(conn: &Connection, limit: i64) -> rusqlite::Result<Vec<Studio>> {
+    query(conn, "ORDER BY s.followers DESC, s.id DESC", Vec::new(), Page { limit, offset: 0 })
+}
+
+/// `/explore/studios` and `/search/studios`.
+pub(crate) fn discover(conn: &Connection, d: &Discover, page: Page) -> rusqlite::Result<Vec<Studio>> {
+    let mut args = Vec::new();
+    let filter = discover_filter(d, "s", &["title", "description"], &mut args);
+    let order = match d.mode {
+        Mode::Trending => "(s.followers * 1000) / (1 + (SELECT MAX(modified) FROM studios) / 86400 - s.modified / 86400) DESC, s.id DESC",
+        Mode::Popular => "s.followers DESC, s.id DESC",
+        Mode::Recent => "s.created DESC, s.id DESC",
+    };
+    query(conn, &format!("WHERE 1 = 1{filter} ORDER BY {order}"), args, page)
+}
+
+/// An item of `/studios/<id>/projects`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct StudioProject {
+    pub project_id: i64,
+    pub title: String,
+    pub creator_id: i64,
+    pub username: String,
+    pub actor_id: i64,
+}
+
+/// Shared projects of a studio, most recently added first.
+pub(crate) fn projects(conn: &Connection, studio_id: i64, page: Page) -> rusqlite::Result<Vec<StudioProject>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.id, p.title, p.owner_id, u.username, sp.actor_id
+         FROM studio_projects sp JOIN projects p ON p.id = sp.project_id JOIN users u ON u.id = p.owner_id
+         WHERE sp.studio_id = ?1 AND p.shared = 1 ORDER BY sp.added DESC, p.id DESC LIMIT ?2 OFFSET ?3",
+    )?;
+    let rows = stmt.query_map(params![studio_id, page.limit, page.offset], |r| {
+        Ok(StudioProject {
+            project_id: r.get(0)?,
+            title: r.get(1)?,
+            creator_id: r.get(2)?,
+            username: r.get(3)?,
+            actor_id: r.get(4)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// Managers (the host first) of a studio.
+pub(crate) fn managers(conn: &Connection, studio_id: i64, page: Page) -> rusqlite::Result<Vec<User>> {
+    users::list(
+        conn,
+        "FROM studio_members m JOIN users u ON u.id = m.user_id JOIN studios s ON s.id = m.studio_id \
+         WHERE m.studio_id = ?1 AND m.role = 'manager' ORDER BY (m.user_id = s.host_id) DESC, m.since ASC, u.id ASC",
+        studio_id,
+        page,
+    )
+}
+
+/// Curators (not managers) of a studio, in the order they joined.
+pub(crate) fn curators(conn: &Connection, studio_id: i64, page: Page) -> rusqlite::Result<Vec<User>> {
+    users::list(
+        conn,
+        "FROM studio_members m JOIN users u ON u.id = m.user_id \
+         WHERE m.studio_id = ?1 AND m.role = 'curator' ORDER BY m.since ASC, u.id ASC",
+        studio_id,
+        page,
+    )
+}
+
+/// One studio activity item; `extra` holds the per-type keys as a JSON object.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Activity {
+    pub id: i64,
+    pub kind: String,
+    pub actor_id: i64,
+    pub actor_username: String,
+    pub created: i64,
+    pub extra: String,
+}
+
+/// Studio activity, newest first, strictly older than `date_limit` when given.
+pub(crate) fn activity(
+    conn: &Connection,
+    studio_id: i64,
+    date_limit: Option<i64>,
+    page: Page,
+) -> rusqlite::Result<Vec<Activity>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.id, a.type, a.actor_id, u.username, a.created, a.extra
+         FROM studio_activity a JOIN users u ON u.id = a.actor_id
+         WHERE a.studio_id = ?1 AND (?2 IS NULL OR a.created < ?2)
+         ORDER BY a.created DESC, a.id DESC LIMIT ?3 OFFSET ?4",
+    )?;
+    let rows = stmt.query_map(params![studio_id, date_limit, page.limit, page.offset], |r| {
+        Ok(Activity {
+            id: r.get(0)?,
+            kind: r.get(1)?,
+            actor_id: r.get(2)?,
+            actor_username: r.get(3)?,
+            created: r.get(4)?,
+            extra: r.get(5)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// Records a studio activity item.
+pub(crate) fn add_activity(
+    conn: &Connection,
+    studio_id: i64,
+    kind: &str,
+    actor_id: i64,
+    created: i64,
+    extra: &serde_json::Value,
+) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO studio_activity (studio_id, type, actor_id, created, extra) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    stmt.execute(params![studio_id, kind, actor_id, created, extra.to_string()])?;
+    Ok(())
+}
+
+/// A studio to create; the host becomes its first manager.
+#[derive(Debug, Clone)]
+pub(crate) struct NewStudio<'a> {
+    pub id: Option<i64>,
+    pub host_id: i64,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub open_to_all: bool,
+    pub created: i64,
+    pub followers: i64,
+    pub language: &'a str,
+    pub tag: &'a str,
+}
+
+/// Inserts a studio and its host's manager membership; returns its id.
+pub(crate) fn insert(conn: &Connection, s: &NewStudio<'_>) -> rusqlite::Result<i64> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO studios (id, host_id, title, description, open_to_all, created, modified, followers, language, tag)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, ?9)",
+    )?;
+    stmt.execute(params![
+        s.id,
+        s.host_id,
+        s.title,
+        s.description,
+        s.open_to_all,
+        s.created,
+        s.followers,
+        s.language,
+        s.tag
+    ])?;
+    let id = conn.last_insert_rowid();
+    add_member(conn, id, s.host_id, "manager", s.created)?;
+    Ok(id)
+}
+
+/// Adds (or changes) a membership.
+pub(crate) fn add_member(conn: &Connection, studio_id: i64, user_id: i64, role: &str, since: i64) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT OR REPLACE INTO studio_members (studio_id, user_id, role, since) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    stmt.execute(params![studio_id, user_id, role, since])?;
+    Ok(())
+}
+
+/// Adds a project to a studio (ignored when already there).
+pub(crate) fn add_project(conn: &Connection, studio_id: i64, project_id: i64, actor_id: i64, added: i64) -> rusqlite::Result<bool> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT OR IGNORE INTO studio_projects (studio_id, project_id, actor_id, added) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    Ok(stmt.execute(params![studio_id, project_id, actor_id, added])? > 0)
+}

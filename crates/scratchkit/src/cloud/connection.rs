@@ -1,0 +1,397 @@
+//! The reconnecting cloud connection: one WebSocket owned by a background task.
+
+use std::sync::Arc;
+
+use futures_util::stream::SplitSink;
+use futures_util::{SinkExt, StreamExt};
+use http::HeaderValue;
+use http::header::{COOKIE, ORIGIN, USER_AGENT};
+use secrecy::ExposeSecret;
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+use tokio::time::{Instant, sleep_until};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::{self, Message};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use super::config::CloudConfig;
+use super::error::CloudError;
+use super::events::{CloseReason, CloudEvent, CloudEvents};
+use super::protocol::{ClientMessage, ServerMessage, decode_server_frame, encode_client_frame};
+use super::sender::{CloudSender, Pending, Shared};
+use super::throttle::TokenBucket;
+use super::validate::strip_cloud_prefix;
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// Opens cloud connections.
+///
+/// ```no_run
+/// use futures_util::StreamExt;
+/// use scratchkit::cloud::{CloudConfig, CloudConnection, CloudEvent};
+///
+/// # async fn run() -> Result<(), scratchkit::cloud::CloudError> {
+/// let config = CloudConfig::scratch(1234, "griffpatch", "session id from the login");
+/// let (sender, mut events) = CloudConnection::connect(config).await?;
+/// sender.set("score", 10)?;
+/// while let Some(event) = events.next().await {
+///     if let CloudEvent::Set { name, value } = event {
+///         println!("{name} = {value}");
+///     }
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct CloudConnection {
+    _private: (),
+}
+
+impl CloudConnection {
+    /// Connects to the cloud server of `config`, sends the handshake and returns the sending
+    /// half and the event stream. A background task owns the WebSocket from then on: it
+    /// reads, writes (rate-limited), pings, and reconnects with backoff when the connection
+    /// is lost. The first event is [`CloudEvent::Connected`].
+    ///
+    /// Scratch path: the WebSocket `wss://clouddata.scratch.mit.edu` (or the configured URL).
+    ///
+    /// # Errors
+    ///
+    /// [`CloudError::Config`] for a bad URL or header value, [`CloudError::Refused`] if the
+    /// server answers the upgrade with an HTTP error, [`CloudError::Connect`] if it cannot be
+    /// reached. Later failures are reported on the event stream.
+    pub async fn connect(config: CloudConfig) -> Result<(CloudSender, CloudEvents), CloudError> {
+        let socket = open(&config).await?;
+        let shared = Arc::new(Shared::new(config.rules));
+        shared.lock().connected = true;
+        let (events_tx, events_rx) = mpsc::unbounded_channel();
+        let _ = events_tx.send(CloudEvent::Connected);
+        let task = Task {
+            bucket: TokenBucket::new(config.rate_limit),
+            config,
+            shared: Arc::clone(&shared),
+            events: events_tx,
+            events_gone: false,
+        };
+        tokio::spawn(task.run(socket));
+        Ok((CloudSender::new(shared), CloudEvents { rx: events_rx }))
+    }
+}
+
+/// Opens a WebSocket and sends the handshake.
+async fn open(config: &CloudConfig) -> Result<Socket, CloudError> {
+    if config.url.starts_with("wss:") {
+        // Use ring (the only provider compiled in); ignore "already installed".
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+    let mut request = config
+        .url
+        .as_str()
+        .into_client_request()
+        .map_err(|error| CloudError::Config(format!("bad cloud URL: {error}")))?;
+    let headers = request.headers_mut();
+    if let Some(origin) = &config.origin {
+        headers.insert(ORIGIN, header_value(origin, "Origin")?);
+    }
+    if let Some(user_agent) = &config.user_agent {
+        headers.insert(USER_AGENT, header_value(user_agent, "User-Agent")?);
+    }
+    if let Some(session) = &config.session_id {
+        let cookie = format!("scratchsessionsid={}", session.expose_secret());
+        let mut value = HeaderValue::from_str(&cookie)
+            .map_err(|_| CloudError::Config("the session id is not a valid cookie value".into()))?;
+        value.set_sensitive(true);
+        headers.insert(COOKIE, value);
+    }
+    let connecting = tokio_tungstenite::connect_async(request);
+    let (mut socket, _response) =
+        match tokio::time::timeout(config.connect_timeout, connecting).await {
+            Err(_) => return Err(CloudError::Connect("timed out".into())),
+            Ok(Err(tungstenite::Error::Http(response))) => {
+                return Err(CloudError::Refused {
+                    status: response.status().as_u16(),
+                });
+            }
+            Ok(Err(error)) => return Err(CloudError::Connect(error.to_string())),
+            Ok(Ok(connected)) => connected,
+        };
+    let handshake = ClientMessage::Handshake {
+        user: config.username.clone(),
+        project_id: config.project_id.clone(),
+    };
+    let frame = encode_client_frame(&[handshake], &config.username, &config.project_id);
+    socket
+        .send(Message::text(frame))
+        .await
+        .map_err(|error| CloudError::Connect(error.to_string()))?;
+    Ok(socket)
+}
+
+fn header_value(value: &str, what: &str) -> Result<HeaderValue, CloudError> {
+    HeaderValue::from_str(value)
+        .map_err(|_| CloudError::Config(format!("the {what} is not a valid header value")))
+}
+
+/// How a session (one open socket) ended.
+enum SessionEnd {
+    /// Lost: reconnect.
+    Lost(String),
+    /// Ended for good.
+    Closed(CloseReason),
+    /// Nobody holds a sender or the events any more.
+    Abandoned,
+}
+
+struct Task {
+    config: CloudConfig,
+    shared: Arc<Shared>,
+    events: mpsc::UnboundedSender<CloudEvent>,
+    events_gone: bool,
+    bucket: TokenBucket,
+}
+
+impl Task {
+    async fn run(mut self, first: Socket) {
+        let mut socket = Some(first);
+        let mut attempt: u32 = 0;
+        loop {
+            if let Some(open) = socket.take() {
+                self.shared.lock().connected = true;
+                if attempt > 0 {
+                    self.emit(CloudEvent::Reconnected);
+                }
+                attempt = 0;
+                let end = self.session(open).await;
+                self.shared.lock().connected = false;
+                match end {
+                    SessionEnd::Lost(cause) => {
+                        tracing::debug!(%cause, "cloud connection lost");
+                    }
+                    SessionEnd::Closed(reason) => return self.finish(reason),
+                    SessionEnd::Abandoned => return,
+                }
+            }
+            attempt = attempt.saturating_add(1);
+            let delay = self.config.reconnect.next_delay(attempt);
+            self.emit(CloudEvent::Reconnecting { attempt, delay });
+            let deadline = Instant::now() + delay;
+            loop {
+                tokio::select! {
+                    _ = sleep_until(deadline) => break,
+                    _ = self.shared.wake.notified() => {
+                        if let Some(end) = self.check_lifetime() {
+                            match end {
+                                SessionEnd::Closed(reason) => return self.finish(reason),
+                                _ => return,
+                            }
+                        }
+                    }
+                    _ = self.events.closed(), if !self.events_gone => {
+                        self.events_gone = true;
+                        if self.check_lifetime().is_some() {
+                            return;
+                        }
+                    }
+                }
+            }
+            match open(&self.config).await {
+                Ok(open) => socket = Some(open),
+                Err(CloudError::Refused { status }) if matches!(status, 401 | 403) => {
+                    return self.finish(CloseReason::Refused { status });
+                }
+                Err(error) => tracing::debug!(%error, attempt, "cloud reconnect failed"),
+            }
+        }
+    }
+
+    fn emit(&mut self, event: CloudEvent) {
+        if self.events.send(event).is_err() {
+            self.events_gone = true;
+        }
+    }
+
+    fn finish(mut self, reason: CloseReason) {
+        {
+            let mut state = self.shared.lock();
+            state.connected = false;
+            state.closed = Some(reason.clone());
+            state.in_flight = false;
+        }
+        self.shared.progress.notify_waiters();
+        self.emit(CloudEvent::Closed { reason });
+    }
+
+    /// Whether the connection should end: a close request, or nobody left to use it.
+    fn check_lifetime(&self) -> Option<SessionEnd> {
+        let state = self.shared.lock();
+        if state.close_requested {
+            Some(SessionEnd::Closed(CloseReason::ClientClosed))
+        } else if state.senders_gone && (self.events_gone || self.events.is_closed()) {
+            Some(SessionEnd::Abandoned)
+        } else {
+            None
+        }
+    }
+
+    async fn session(&mut self, socket: Socket) -> SessionEnd {
+        let (mut sink, mut stream) = socket.split();
+        let keepalive = self.config.keepalive;
+        let mut last_rx = Instant::now();
+        let mut next_ping = Instant::now() + keepalive.ping_interval;
+        loop {
+            let send_at = self.next_send_at();
+            tokio::select! {
+                message = stream.next() => {
+                    last_rx = Instant::now();
+                    match message {
+                        Some(Ok(Message::Text(text))) => self.receive(text.as_str()),
+                        Some(Ok(Message::Close(frame))) => {
+                            let code = frame.map(|frame| u16::from(frame.code));
+                            return match code {
+                                Some(code) if CloseReason::is_fatal_code(code) => {
+                                    SessionEnd::Closed(CloseReason::Server { code })
+                                }
+                                _ => SessionEnd::Lost(format!("closed by the server ({code:?})")),
+                            };
+                        }
+                        Some(Ok(_)) => {}
+                        Some(Err(error)) => return SessionEnd::Lost(error.to_string()),
+                        None => return SessionEnd::Lost("connection ended".into()),
+                    }
+                }
+                _ = sleep_until(last_rx + keepalive.read_timeout) => {
+                    return SessionEnd::Lost("read timeout".into());
+                }
+                _ = sleep_until(next_ping) => {
+                    next_ping = Instant::now() + keepalive.ping_interval;
+                    if let Err(error) = sink.send(Message::Ping(Default::default())).await {
+                        return SessionEnd::Lost(error.to_string());
+                    }
+                }
+                _ = sleep_until(send_at.unwrap_or_else(Instant::now)), if send_at.is_some() => {
+                    if let Err(error) = self.send_next(&mut sink).await {
+                        return SessionEnd::Lost(error);
+                    }
+                }
+                _ = self.shared.wake.notified() => {
+                    if let Some(end) = self.check_lifetime() {
+                        if matches!(end, SessionEnd::Closed(_)) {
+                            let _ = sink.send(Message::Close(None)).await;
+                        }
+                        return end;
+                    }
+                }
+                _ = self.events.closed(), if !self.events_gone => {
+                    self.events_gone = true;
+                    if let Some(end) = self.check_lifetime() {
+                        return end;
+                    }
+                }
+            }
+        }
+    }
+
+    /// When the next queued frame may go, if anything is queued.
+    fn next_send_at(&mut self) -> Option<Instant> {
+        let count = {
+            let state = self.shared.lock();
+            let front = state.pending.front()?;
+            match front.batch {
+                None => 1,
+                Some(batch) => state
+                    .pending
+                    .iter()
+                    .take_while(|pending| pending.batch == Some(batch))
+                    .count(),
+            }
+        };
+        let now = Instant::now();
+        let count = u32::try_from(count).unwrap_or(u32::MAX);
+        Some(now + self.bucket.wait_time(count, now))
+    }
+
+    /// Writes the next queued frame; on failure puts it back at the front of the queue.
+    async fn send_next(&mut self, sink: &mut SplitSink<Socket, Message>) -> Result<(), String> {
+        let frame: Vec<Pending> = {
+            let mut state = self.shared.lock();
+            let Some(first) = state.pending.pop_front() else {
+                return Ok(());
+            };
+            let mut frame = vec![first];
+            if let Some(batch) = frame[0].batch {
+                while state
+                    .pending
+                    .front()
+                    .is_some_and(|pending| pending.batch == Some(batch))
+                {
+                    if let Some(next) = state.pending.pop_front() {
+                        frame.push(next);
+                    }
+                }
+            }
+            state.in_flight = true;
+            frame
+        };
+        let count = u32::try_from(frame.len()).unwrap_or(u32::MAX);
+        self.bucket.take(count, Instant::now());
+        let messages: Vec<ClientMessage> = frame.iter().map(|p| p.message.clone()).collect();
+        let text = encode_client_frame(&messages, &self.config.username, &self.config.project_id);
+        let result = sink.send(Message::text(text)).await;
+        {
+            let mut state = self.shared.lock();
+            state.in_flight = false;
+            if result.is_err() {
+                for pending in frame.into_iter().rev() {
+                    state.pending.push_front(pending);
+                }
+            }
+        }
+        self.shared.progress.notify_waiters();
+        result.map_err(|error| error.to_string())
+    }
+
+    fn receive(&mut self, text: &str) {
+        for message in decode_server_frame(text) {
+            let event = match message {
+                Ok(ServerMessage::Set { name, value }) => {
+                    let name = strip_cloud_prefix(&name).to_owned();
+                    self.shared
+                        .lock()
+                        .values
+                        .insert(name.clone(), value.clone());
+                    CloudEvent::Set { name, value }
+                }
+                Ok(ServerMessage::Create { name, value }) => {
+                    let name = strip_cloud_prefix(&name).to_owned();
+                    self.shared
+                        .lock()
+                        .values
+                        .insert(name.clone(), value.clone());
+                    CloudEvent::Create { name, value }
+                }
+                Ok(ServerMessage::Delete { name }) => {
+                    let name = strip_cloud_prefix(&name).to_owned();
+                    self.shared.lock().values.remove(&name);
+                    CloudEvent::Delete { name }
+                }
+                Ok(ServerMessage::Rename { name, new_name }) => {
+                    let name = strip_cloud_prefix(&name).to_owned();
+                    let new_name = strip_cloud_prefix(&new_name).to_owned();
+                    let mut state = self.shared.lock();
+                    if let Some(value) = state.values.remove(&name) {
+                        state.values.insert(new_name.clone(), value);
+                    }
+                    CloudEvent::Rename { name, new_name }
+                }
+                Ok(ServerMessage::Other { method }) => {
+                    tracing::debug!(%method, "ignoring cloud message");
+                    continue;
+                }
+                Err(error) => {
+                    tracing::debug!(%error, "ignoring undecodable cloud line");
+                    continue;
+                }
+            };
+            self.emit(event);
+        }
+    }
+}

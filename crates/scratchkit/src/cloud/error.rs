@@ -1,0 +1,28 @@
+//! The cloud error type.
+
+use super::events::CloseReason;
+use super::validate::ValidationError;
+
+/// What can go wrong with a cloud connection.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum CloudError {
+    /// The operation was refused before anything was sent.
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// The configuration cannot be used (bad URL, a header value that is not valid HTTP).
+    #[error("invalid cloud configuration: {0}")]
+    Config(String),
+    /// The server could not be reached, or the WebSocket handshake failed.
+    #[error("could not connect to the cloud server: {0}")]
+    Connect(String),
+    /// The server answered the WebSocket upgrade with an HTTP error status.
+    #[error("the cloud server refused the connection with HTTP status {status}")]
+    Refused {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// The connection has ended for good.
+    #[error("the cloud connection is closed: {0}")]
+    Closed(CloseReason),
+}

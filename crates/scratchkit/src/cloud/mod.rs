@@ -1,0 +1,65 @@
+//! Cloud variables: a reconnecting WebSocket connection to Scratch's (or TurboWarp's, or a
+//! sandbox's) cloud server.
+//!
+//! [`CloudConnection::connect`] opens one WebSocket per project, shared by reading and
+//! writing, and returns a cloneable [`CloudSender`] and a [`CloudEvents`] stream. The
+//! connection reconnects by itself with jittered exponential backoff, re-handshakes, keeps
+//! sets made while disconnected (the latest value per variable) and sends them after
+//! reconnecting, and ends only on a fatal close (bad username 4002, unavailable project 4004,
+//! 4005, 4006, or a refused session).
+//!
+//! Values are validated before sending: numeric (`^-?[0-9]*\.?[0-9]*$`), at most 256
+//! characters and 10 variables on Scratch, at most 100 000 characters and 128 variables on
+//! TurboWarp. Outgoing messages are paced by a token bucket (10/s by default).
+//!
+//! Variable names may be given with or without the `☁ ` prefix; events report them without.
+//!
+//! ```no_run
+//! use futures_util::StreamExt;
+//! use scratchkit::cloud::{CloudConfig, CloudConnection, CloudEvent};
+//!
+//! # async fn run() -> Result<(), scratchkit::cloud::CloudError> {
+//! let config = CloudConfig::turbowarp(1234, "player42", "my-bot/1.0 (me@example.com)");
+//! let (sender, mut events) = CloudConnection::connect(config).await?;
+//! sender.set("score", 100)?;
+//! while let Some(event) = events.next().await {
+//!     match event {
+//!         CloudEvent::Set { name, value } => println!("{name} = {value}"),
+//!         CloudEvent::Closed { reason } => eprintln!("closed: {reason}"),
+//!         _ => {}
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
+
+mod backoff;
+mod config;
+mod connection;
+mod error;
+mod events;
+mod number;
+mod protocol;
+mod sender;
+mod throttle;
+mod validate;
+
+pub use backoff::ReconnectPolicy;
+pub use config::{
+    CloudConfig, DEFAULT_USER_AGENT, Keepalive, SCRATCH_CLOUD_URL, SCRATCH_ORIGIN,
+    TURBOWARP_CLOUD_URL,
+};
+pub use connection::CloudConnection;
+pub use error::CloudError;
+pub use events::{CloseReason, CloudEvent, CloudEvents};
+pub use number::js_number_to_string;
+pub use protocol::{
+    CLOUD_PREFIX, ClientMessage, ProtocolError, ServerMessage, decode_server_frame,
+    encode_client_frame, encode_server_frame,
+};
+pub use sender::CloudSender;
+pub use throttle::{RateLimit, TokenBucket};
+pub use validate::{
+    CloudRules, MAX_NAME_LEN, SCRATCH_MAX_VALUE_LEN, SCRATCH_MAX_VARIABLES,
+    TURBOWARP_MAX_VALUE_LEN, TURBOWARP_MAX_VARIABLES, ValidationError, is_numeric_value,
+    strip_cloud_prefix, validate_name,
+};
