@@ -1,1 +1,54 @@
-fn main() {}
+//! `scratch`: the Scratch website (scratch.mit.edu) from your terminal, or an offline sandbox.
+//!
+//! See `scratch --help`; the exit codes are listed there and in [`exit`].
+
+mod cli;
+mod commands;
+mod embedded;
+mod exit;
+mod output;
+mod rows;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use tracing_subscriber::filter::{LevelFilter, Targets};
+use tracing_subscriber::prelude::*;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    init_tracing(cli.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return exit::report(&exit::CliError::Io(e)),
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => exit::report(&e),
+    }
+}
+
+/// Logs to stderr: warnings by default, debug with `-v`, trace with `-vv`, for the `scratch`
+/// crates only (a `Targets` filter).
+fn init_tracing(verbose: u8) {
+    let level = match verbose {
+        0 => LevelFilter::WARN,
+        1 => LevelFilter::DEBUG,
+        _ => LevelFilter::TRACE,
+    };
+    let targets = Targets::new()
+        .with_target("scratch", level)
+        .with_target("scratchkit", level)
+        .with_target("scratchkit_sandbox", level)
+        .with_default(LevelFilter::WARN);
+    let fmt = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_ansi(output::stderr_colour());
+    let _ = tracing_subscriber::registry()
+        .with(fmt)
+        .with(targets)
+        .try_init();
+}

@@ -281,7 +281,8 @@ pub fn demo_accounts() -> Vec<DemoAccount> {
 /// Hashes a password with argon2 (default parameters) and a fresh random salt: a PHC string.
 pub(crate) fn hash_password(password: &str) -> Result<String, SandboxError> {
     let salt_bytes: [u8; 16] = rand::random();
-    let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| SandboxError::Hash(e.to_string()))?;
+    let salt =
+        SaltString::encode_b64(&salt_bytes).map_err(|e| SandboxError::Hash(e.to_string()))?;
     argon2::Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())

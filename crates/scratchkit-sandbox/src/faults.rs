@@ -135,7 +135,9 @@ pub enum FaultSpecError {
     #[error("expected key=value, found {0:?}")]
     NotKeyValue(String),
     /// The key is not one of latency, rate, every, count, kind(s), retry-after.
-    #[error("unknown fault option {0:?} (expected latency, rate, every, count, kinds, retry-after)")]
+    #[error(
+        "unknown fault option {0:?} (expected latency, rate, every, count, kinds, retry-after)"
+    )]
     UnknownKey(String),
     /// The value of a key could not be read.
     #[error("bad value {value:?} for {key}")]
@@ -146,7 +148,9 @@ pub enum FaultSpecError {
         value: String,
     },
     /// A fault kind that does not exist.
-    #[error("unknown fault kind {0:?} (expected 429, 429-retry-after, 500, 502, 503, 504, dropped)")]
+    #[error(
+        "unknown fault kind {0:?} (expected 429, 429-retry-after, 500, 502, 503, 504, dropped)"
+    )]
     UnknownKind(String),
     /// Kinds were given but nothing says when to fail.
     #[error("kinds given without rate, every or count: no request would fail")]
@@ -359,19 +363,43 @@ mod tests {
 
     #[test]
     fn rejects_bad_specs() {
-        assert!(matches!("rate=2".parse::<FaultSpec>(), Err(FaultSpecError::BadValue { .. })));
-        assert!(matches!("kinds=418,rate=1".parse::<FaultSpec>(), Err(FaultSpecError::UnknownKind(_))));
-        assert!(matches!("kinds=503".parse::<FaultSpec>(), Err(FaultSpecError::NoTrigger)));
-        assert!(matches!("oops".parse::<FaultSpec>(), Err(FaultSpecError::NotKeyValue(_))));
-        assert!(matches!("speed=1".parse::<FaultSpec>(), Err(FaultSpecError::UnknownKey(_))));
-        assert!(matches!("every=0".parse::<FaultSpec>(), Err(FaultSpecError::BadValue { .. })));
+        assert!(matches!(
+            "rate=2".parse::<FaultSpec>(),
+            Err(FaultSpecError::BadValue { .. })
+        ));
+        assert!(matches!(
+            "kinds=418,rate=1".parse::<FaultSpec>(),
+            Err(FaultSpecError::UnknownKind(_))
+        ));
+        assert!(matches!(
+            "kinds=503".parse::<FaultSpec>(),
+            Err(FaultSpecError::NoTrigger)
+        ));
+        assert!(matches!(
+            "oops".parse::<FaultSpec>(),
+            Err(FaultSpecError::NotKeyValue(_))
+        ));
+        assert!(matches!(
+            "speed=1".parse::<FaultSpec>(),
+            Err(FaultSpecError::UnknownKey(_))
+        ));
+        assert!(matches!(
+            "every=0".parse::<FaultSpec>(),
+            Err(FaultSpecError::BadValue { .. })
+        ));
     }
 
     #[test]
     fn count_fails_exactly_the_next_k() {
         let c = FaultController::new(1, Some("kind=503,count=2".parse().unwrap()));
         let faults: Vec<_> = (0..5).map(|_| c.decide().fault).collect();
-        let expected = [Some(FaultKind::ServiceUnavailable), Some(FaultKind::ServiceUnavailable), None, None, None];
+        let expected = [
+            Some(FaultKind::ServiceUnavailable),
+            Some(FaultKind::ServiceUnavailable),
+            None,
+            None,
+            None,
+        ];
         assert_eq!(faults, expected);
     }
 
@@ -381,7 +409,14 @@ mod tests {
         let faults: Vec<_> = (0..6).map(|_| c.decide().fault).collect();
         assert_eq!(
             faults,
-            [None, Some(FaultKind::InternalServerError), None, Some(FaultKind::BadGateway), None, Some(FaultKind::InternalServerError)]
+            [
+                None,
+                Some(FaultKind::InternalServerError),
+                None,
+                Some(FaultKind::BadGateway),
+                None,
+                Some(FaultKind::InternalServerError)
+            ]
         );
     }
 
@@ -395,7 +430,10 @@ mod tests {
         let a = run(9);
         assert_eq!(a, run(9));
         let failed = a.iter().filter(|f| f.is_some()).count();
-        assert!((30..=90).contains(&failed), "{failed} of 200 failed at rate 0.3");
+        assert!(
+            (30..=90).contains(&failed),
+            "{failed} of 200 failed at rate 0.3"
+        );
     }
 
     #[test]

@@ -54,10 +54,17 @@ pub(crate) fn sandbox_path(host: Option<&str>, websocket: bool, path: &str) -> S
 pub(crate) fn logical(path: &str) -> (String, String) {
     let rest = |prefix: &str| {
         let r = &path[prefix.len()..];
-        if r.is_empty() { "/".to_owned() } else { r.to_owned() }
+        if r.is_empty() {
+            "/".to_owned()
+        } else {
+            r.to_owned()
+        }
     };
     let matches = |prefix: &str| {
-        path == prefix || path.strip_prefix(prefix).is_some_and(|r| r.starts_with('/'))
+        path == prefix
+            || path
+                .strip_prefix(prefix)
+                .is_some_and(|r| r.starts_with('/'))
     };
     if matches("/cloud") {
         return ("clouddata.scratch.mit.edu".to_owned(), rest("/cloud"));
@@ -87,24 +94,60 @@ mod tests {
 
     #[test]
     fn rewrites_by_host_header() {
-        assert_eq!(sandbox_path(Some("api.scratch.mit.edu"), false, "/users/mres/"), "/api/users/mres");
-        assert_eq!(sandbox_path(Some("scratch.mit.edu:443"), false, "/session/"), "/site/session");
-        assert_eq!(sandbox_path(Some("API.Scratch.MIT.edu"), false, "/"), "/api");
-        assert_eq!(sandbox_path(Some("clouddata.scratch.mit.edu"), true, "/"), "/cloud");
-        assert_eq!(sandbox_path(Some("clouddata.scratch.mit.edu"), false, "/logs"), "/clouddata/logs");
-        assert_eq!(sandbox_path(Some("my-ocular.jeffalo.net"), false, "/api/user/x"), "/ext/ocular/api/user/x");
-        assert_eq!(sandbox_path(Some("127.0.0.1:8080"), false, "/api/users/mres/"), "/api/users/mres");
+        assert_eq!(
+            sandbox_path(Some("api.scratch.mit.edu"), false, "/users/mres/"),
+            "/api/users/mres"
+        );
+        assert_eq!(
+            sandbox_path(Some("scratch.mit.edu:443"), false, "/session/"),
+            "/site/session"
+        );
+        assert_eq!(
+            sandbox_path(Some("API.Scratch.MIT.edu"), false, "/"),
+            "/api"
+        );
+        assert_eq!(
+            sandbox_path(Some("clouddata.scratch.mit.edu"), true, "/"),
+            "/cloud"
+        );
+        assert_eq!(
+            sandbox_path(Some("clouddata.scratch.mit.edu"), false, "/logs"),
+            "/clouddata/logs"
+        );
+        assert_eq!(
+            sandbox_path(Some("my-ocular.jeffalo.net"), false, "/api/user/x"),
+            "/ext/ocular/api/user/x"
+        );
+        assert_eq!(
+            sandbox_path(Some("127.0.0.1:8080"), false, "/api/users/mres/"),
+            "/api/users/mres"
+        );
         assert_eq!(sandbox_path(None, false, "/"), "/");
     }
 
     #[test]
     fn splits_logical_host() {
-        assert_eq!(logical("/api/users/mres"), ("api.scratch.mit.edu".into(), "/users/mres".into()));
+        assert_eq!(
+            logical("/api/users/mres"),
+            ("api.scratch.mit.edu".into(), "/users/mres".into())
+        );
         assert_eq!(logical("/api"), ("api.scratch.mit.edu".into(), "/".into()));
-        assert_eq!(logical("/site/session"), ("scratch.mit.edu".into(), "/session".into()));
-        assert_eq!(logical("/clouddata/logs"), ("clouddata.scratch.mit.edu".into(), "/logs".into()));
-        assert_eq!(logical("/cloud"), ("clouddata.scratch.mit.edu".into(), "/".into()));
-        assert_eq!(logical("/ext/ocular/api/user/x"), ("my-ocular.jeffalo.net".into(), "/api/user/x".into()));
+        assert_eq!(
+            logical("/site/session"),
+            ("scratch.mit.edu".into(), "/session".into())
+        );
+        assert_eq!(
+            logical("/clouddata/logs"),
+            ("clouddata.scratch.mit.edu".into(), "/logs".into())
+        );
+        assert_eq!(
+            logical("/cloud"),
+            ("clouddata.scratch.mit.edu".into(), "/".into())
+        );
+        assert_eq!(
+            logical("/ext/ocular/api/user/x"),
+            ("my-ocular.jeffalo.net".into(), "/api/user/x".into())
+        );
         assert_eq!(logical("/apix"), ("sandbox".into(), "/apix".into()));
     }
 }

@@ -16,12 +16,22 @@ use serde_json::{Map, Value};
 /// Replacement text of a secret.
 pub(crate) const REDACTED: &str = "<redacted>";
 
-const SECRET_HEADERS: &[&str] = &["cookie", "x-token", "authorization", "proxy-authorization", "x-csrftoken"];
+const SECRET_HEADERS: &[&str] = &[
+    "cookie",
+    "x-token",
+    "authorization",
+    "proxy-authorization",
+    "x-csrftoken",
+];
 
 /// True for field names whose values are secrets (passwords, tokens).
 fn is_secret_field(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    lower.contains("password") || matches!(lower.as_str(), "token" | "x-token" | "x_token" | "csrfmiddlewaretoken")
+    lower.contains("password")
+        || matches!(
+            lower.as_str(),
+            "token" | "x-token" | "x_token" | "csrfmiddlewaretoken"
+        )
 }
 
 /// An append-only JSON-lines file.
@@ -32,7 +42,9 @@ pub(crate) struct RequestLog {
 impl RequestLog {
     pub(crate) fn open(path: &Path) -> std::io::Result<Self> {
         let file = OpenOptions::new().create(true).append(true).open(path)?;
-        Ok(Self { file: Mutex::new(file) })
+        Ok(Self {
+            file: Mutex::new(file),
+        })
     }
 
     pub(crate) fn write(&self, entry: &Value) {
@@ -64,7 +76,11 @@ fn redact_value(value: &mut Value) {
 fn query_object(query: &str) -> Value {
     let mut map = Map::new();
     for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
-        let v = if is_secret_field(&k) { REDACTED.to_owned() } else { v.into_owned() };
+        let v = if is_secret_field(&k) {
+            REDACTED.to_owned()
+        } else {
+            v.into_owned()
+        };
         match map.get_mut(k.as_ref()) {
             Some(Value::Array(items)) => items.push(Value::String(v)),
             Some(existing) => {
@@ -115,7 +131,11 @@ fn body_value(headers: &HeaderMap, body: &[u8]) -> Value {
     if is_form {
         let mut out = url::form_urlencoded::Serializer::new(String::new());
         for (k, v) in url::form_urlencoded::parse(text.as_bytes()) {
-            let v = if is_secret_field(&k) { REDACTED.into() } else { v };
+            let v = if is_secret_field(&k) {
+                REDACTED.into()
+            } else {
+                v
+            };
             out.append_pair(&k, &v);
         }
         return Value::String(out.finish());
@@ -124,7 +144,13 @@ fn body_value(headers: &HeaderMap, body: &[u8]) -> Value {
 }
 
 /// One log line's JSON.
-pub(crate) fn entry(method: &str, sandbox_path: &str, query: &str, headers: &HeaderMap, body: &[u8]) -> Value {
+pub(crate) fn entry(
+    method: &str,
+    sandbox_path: &str,
+    query: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Value {
     let (host, path) = crate::hosts::logical(sandbox_path);
     serde_json::json!({
         "method": method,
@@ -145,8 +171,17 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert("cookie", "scratchsessionsid=abc".parse().unwrap());
         headers.insert("x-token", "tok".parse().unwrap());
-        headers.insert("content-type", "application/x-www-form-urlencoded".parse().unwrap());
-        let e = entry("POST", "/site/login", "x-token=t&a=1&a=2", &headers, b"username=u&password=p");
+        headers.insert(
+            "content-type",
+            "application/x-www-form-urlencoded".parse().unwrap(),
+        );
+        let e = entry(
+            "POST",
+            "/site/login",
+            "x-token=t&a=1&a=2",
+            &headers,
+            b"username=u&password=p",
+        );
         assert_eq!(e["host"], "scratch.mit.edu");
         assert_eq!(e["path"], "/login");
         assert_eq!(e["headers"]["cookie"], REDACTED);
@@ -160,8 +195,17 @@ mod tests {
 
     #[test]
     fn json_bodies_stay_json() {
-        let e = entry("POST", "/site/login", "", &HeaderMap::new(), br#"{"username":"u","password":"p"}"#);
-        assert_eq!(e["body"], serde_json::json!({"username":"u","password":REDACTED}));
+        let e = entry(
+            "POST",
+            "/site/login",
+            "",
+            &HeaderMap::new(),
+            br#"{"username":"u","password":"p"}"#,
+        );
+        assert_eq!(
+            e["body"],
+            serde_json::json!({"username":"u","password":REDACTED})
+        );
         let e = entry("GET", "/api", "", &HeaderMap::new(), b"");
         assert_eq!(e["body"], Value::Null);
         let e = entry("PUT", "/assets/x.png", "", &HeaderMap::new(), &[0xff, 0xfe]);

@@ -107,7 +107,10 @@ pub async fn spawn(addr: SocketAddr) -> Result<SandboxHandle, SandboxError> {
 /// [`SandboxError::Bind`] when the address cannot be bound, [`SandboxError::Io`] when the data
 /// directory or the request log cannot be used, [`SandboxError::Database`] when the database
 /// cannot be opened or seeded.
-pub async fn spawn_with(addr: SocketAddr, config: SandboxConfig) -> Result<SandboxHandle, SandboxError> {
+pub async fn spawn_with(
+    addr: SocketAddr,
+    config: SandboxConfig,
+) -> Result<SandboxHandle, SandboxError> {
     let log = match &config.log_requests {
         Some(path) => Some(RequestLog::open(path).map_err(|source| SandboxError::Io {
             path: path.clone(),

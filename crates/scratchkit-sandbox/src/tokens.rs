@@ -38,7 +38,8 @@ pub(crate) fn verify_project_token(secret: &[u8], project_id: i64, token: &str, 
     let Ok(issued) = issued.parse::<i64>() else {
         return false;
     };
-    (issued..=issued + PROJECT_TOKEN_TTL).contains(&now) && signature(secret, project_id, issued) == sig
+    (issued..=issued + PROJECT_TOKEN_TTL).contains(&now)
+        && signature(secret, project_id, issued) == sig
 }
 
 #[cfg(test)]
@@ -56,6 +57,11 @@ mod tests {
         assert!(!verify_project_token(b"secret", 143, &token, 1_700_000_100));
         assert!(!verify_project_token(b"other", 142, &token, 1_700_000_100));
         assert!(!verify_project_token(b"secret", 142, &token, 1_700_009_000));
-        assert!(!verify_project_token(b"secret", 142, "garbage", 1_700_000_100));
+        assert!(!verify_project_token(
+            b"secret",
+            142,
+            "garbage",
+            1_700_000_100
+        ));
     }
 }

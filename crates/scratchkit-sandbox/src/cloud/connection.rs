@@ -207,10 +207,10 @@ impl Connection {
         }
         match self.mode {
             CloudMode::Scratch => {
-                if let Some(session_user) = &self.session_user {
-                    if !session_user.eq_ignore_ascii_case(user) {
-                        return Err(CLOSE_USERNAME);
-                    }
+                if let Some(session_user) = &self.session_user
+                    && !session_user.eq_ignore_ascii_case(user)
+                {
+                    return Err(CLOSE_USERNAME);
                 }
             }
             CloudMode::TurboWarp => {
@@ -226,18 +226,16 @@ impl Connection {
         }
         let project = match object.get("project_id") {
             Some(Value::String(project)) => project.clone(),
-            Some(Value::Number(number)) => {
-                js_number_to_string(number.as_f64().ok_or(CLOSE_ERROR)?)
-            }
+            Some(Value::Number(number)) => js_number_to_string(number.as_f64().ok_or(CLOSE_ERROR)?),
             _ => return Err(CLOSE_ERROR),
         };
         if !(1..=999).contains(&project.encode_utf16().count()) {
             return Err(CLOSE_ERROR);
         }
-        if let Some(validator) = &options.project_validator {
-            if !validator(&project) {
-                return Err(CLOSE_PROJECT);
-            }
+        if let Some(validator) = &options.project_validator
+            && !validator(&project)
+        {
+            return Err(CLOSE_PROJECT);
         }
         let key: RoomKey = (self.mode, project);
         let mut rooms = self.state.rooms();

@@ -87,9 +87,7 @@ async fn scratch_upgrade(
     upgrade
         .max_message_size(max)
         .max_frame_size(max)
-        .on_upgrade(move |socket| {
-            connection::run(socket, state, CloudMode::Scratch, session_user)
-        })
+        .on_upgrade(move |socket| connection::run(socket, state, CloudMode::Scratch, session_user))
 }
 
 async fn turbowarp_upgrade(
@@ -104,8 +102,7 @@ async fn turbowarp_upgrade(
             "This connection was closed to protect your security: it carried a Scratch \
              session cookie, which must never be sent to this server.",
         ))
-    } else if state.options().turbowarp.require_user_agent && !validate::has_user_agent(&headers)
-    {
+    } else if state.options().turbowarp.require_user_agent && !validate::has_user_agent(&headers) {
         Some((
             connection::CLOSE_IDENTIFY,
             "Please identify yourself: set a User-Agent that says who you are and how to \

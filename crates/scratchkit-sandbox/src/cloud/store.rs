@@ -169,7 +169,14 @@ impl CloudStore for MemoryStore {
     fn logs(&self, project: &str, limit: usize, offset: usize) -> Vec<LogEntry> {
         self.log_rows()
             .get(project)
-            .map(|rows| rows.iter().rev().skip(offset).take(limit).cloned().collect())
+            .map(|rows| {
+                rows.iter()
+                    .rev()
+                    .skip(offset)
+                    .take(limit)
+                    .cloned()
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }

@@ -40,7 +40,9 @@ pub(crate) fn user(u: &User) -> UserJson {
         id: u.id,
         username: u.username.clone(),
         scratchteam: u.scratchteam(),
-        history: Joined { joined: iso(u.joined) },
+        history: Joined {
+            joined: iso(u.joined),
+        },
         profile: ProfileJson {
             id: u.profile_id,
             images: user_images(u.id),
@@ -123,18 +125,20 @@ pub(crate) enum ProjectStyle {
 
 pub(crate) fn project(p: &Project, style: ProjectStyle, token: Option<String>) -> ProjectJson {
     let version = p.modified;
-    let images = ["282x218", "216x163", "200x200", "144x108", "135x102", "100x80"]
-        .into_iter()
-        .map(|size| {
-            (
-                size.to_owned(),
-                Value::String(format!(
-                    "https://cdn2.scratch.mit.edu/get_image/project/{}_{size}.png?v={version}",
-                    p.id
-                )),
-            )
-        })
-        .collect();
+    let images = [
+        "282x218", "216x163", "200x200", "144x108", "135x102", "100x80",
+    ]
+    .into_iter()
+    .map(|size| {
+        (
+            size.to_owned(),
+            Value::String(format!(
+                "https://cdn2.scratch.mit.edu/get_image/project/{}_{size}.png?v={version}",
+                p.id
+            )),
+        )
+    })
+    .collect();
     ProjectJson {
         id: p.id,
         title: p.title.clone(),
@@ -156,7 +160,10 @@ pub(crate) fn project(p: &Project, style: ProjectStyle, token: Option<String>) -
                 images: user_images(p.owner_id),
             },
         },
-        image: format!("https://cdn2.scratch.mit.edu/get_image/project/{}_480x360.png", p.id),
+        image: format!(
+            "https://cdn2.scratch.mit.edu/get_image/project/{}_480x360.png",
+            p.id
+        ),
         images,
         history: ProjectHistory {
             created: iso(p.created),
@@ -167,7 +174,11 @@ pub(crate) fn project(p: &Project, style: ProjectStyle, token: Option<String>) -
             views: p.views,
             loves: p.loves,
             favorites: p.favorites,
-            remixes: if style == ProjectStyle::Full { p.remixes } else { 0 },
+            remixes: if style == ProjectStyle::Full {
+                p.remixes
+            } else {
+                0
+            },
         },
         remix: Remix {
             parent: p.parent_id,
@@ -212,7 +223,10 @@ pub(crate) fn comment(c: &Comment) -> CommentJson {
             id: c.author_id,
             username: c.author_username.clone(),
             scratchteam: c.author_role == "scratch_team",
-            image: format!("https://cdn2.scratch.mit.edu/get_image/user/{}_60x60.png", c.author_id),
+            image: format!(
+                "https://cdn2.scratch.mit.edu/get_image/user/{}_60x60.png",
+                c.author_id
+            ),
         },
         reply_count: c.reply_count,
     }
@@ -258,7 +272,10 @@ pub(crate) fn studio(s: &Studio) -> StudioJson {
         public: true,
         open_to_all: s.open_to_all,
         comments_allowed: s.comments_allowed,
-        image: format!("https://cdn2.scratch.mit.edu/get_image/gallery/{}_170x100.png", s.id),
+        image: format!(
+            "https://cdn2.scratch.mit.edu/get_image/gallery/{}_170x100.png",
+            s.id
+        ),
         history: StudioHistory {
             created: iso(s.created),
             modified: iso(s.modified),
@@ -289,7 +306,10 @@ pub(crate) fn studio_project(sp: &StudioProject) -> StudioProjectJson {
     StudioProjectJson {
         id: sp.project_id,
         title: sp.title.clone(),
-        image: format!("https://cdn2.scratch.mit.edu/get_image/project/{}_480x360.png", sp.project_id),
+        image: format!(
+            "https://cdn2.scratch.mit.edu/get_image/project/{}_480x360.png",
+            sp.project_id
+        ),
         creator_id: sp.creator_id,
         username: sp.username.clone(),
         avatar: user_images(sp.creator_id),
@@ -303,7 +323,10 @@ pub(crate) fn activity(a: &Activity) -> Value {
     map.insert("id".into(), Value::String(format!("{}-{}", a.kind, a.id)));
     map.insert("type".into(), Value::String(a.kind.clone()));
     map.insert("actor_id".into(), Value::from(a.actor_id));
-    map.insert("actor_username".into(), Value::String(a.actor_username.clone()));
+    map.insert(
+        "actor_username".into(),
+        Value::String(a.actor_username.clone()),
+    );
     map.insert("datetime_created".into(), Value::String(iso(a.created)));
     if let Ok(Value::Object(extra)) = serde_json::from_str::<Value>(&a.extra) {
         map.extend(extra);
@@ -353,7 +376,10 @@ pub(crate) fn classroom(c: &Classroom, educator: &User) -> ClassroomJson {
         .map(|size| {
             (
                 size.to_owned(),
-                Value::String(format!("https://cdn2.scratch.mit.edu/get_image/classroom/{}_{size}.png", c.id)),
+                Value::String(format!(
+                    "https://cdn2.scratch.mit.edu/get_image/classroom/{}_{size}.png",
+                    c.id
+                )),
             )
         })
         .collect();

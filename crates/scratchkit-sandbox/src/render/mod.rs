@@ -13,7 +13,9 @@ pub(crate) fn user_images(id: i64) -> serde_json::Map<String, serde_json::Value>
         .map(|size| {
             (
                 size.to_owned(),
-                serde_json::Value::String(format!("https://cdn2.scratch.mit.edu/get_image/user/{id}_{size}.png?v=")),
+                serde_json::Value::String(format!(
+                    "https://cdn2.scratch.mit.edu/get_image/user/{id}_{size}.png?v="
+                )),
             )
         })
         .collect()

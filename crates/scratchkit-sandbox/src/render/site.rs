@@ -131,7 +131,10 @@ pub(crate) struct FeaturedStudioRow {
 
 pub(crate) fn featured_studio(s: &Studio) -> FeaturedStudioRow {
     FeaturedStudioRow {
-        thumbnail_url: format!("//uploads.scratch.mit.edu/galleries/thumbnails/{}.png", s.id),
+        thumbnail_url: format!(
+            "//uploads.scratch.mit.edu/galleries/thumbnails/{}.png",
+            s.id
+        ),
         title: s.title.clone(),
         kind: "gallery",
         id: s.id,

@@ -24,10 +24,10 @@ use crate::accounts::{DEMO_PASSWORD, Role, demo_accounts, hash_password, is_vali
 use crate::faults::FaultSpec;
 use crate::render::{self, ProjectStyle};
 use crate::state::Shared;
+use crate::store::misc;
 use crate::store::projects::{self, NewProject};
 use crate::store::studios::{self, NewStudio};
 use crate::store::users::{self, NewUser};
-use crate::store::misc;
 use crate::timefmt::now;
 
 pub(crate) fn router() -> Router<Shared> {
@@ -37,8 +37,17 @@ pub(crate) fn router() -> Router<Shared> {
         .route("/studios", post(create_studio))
         .route("/reset", post(reset))
         .route("/info", get(info))
-        .route("/faults", get(get_faults).post(set_faults).delete(clear_faults))
-        .fallback(|| async { json_error(StatusCode::NOT_FOUND, "NotFound", "no such administration path") })
+        .route(
+            "/faults",
+            get(get_faults).post(set_faults).delete(clear_faults),
+        )
+        .fallback(|| async {
+            json_error(
+                StatusCode::NOT_FOUND,
+                "NotFound",
+                "no such administration path",
+            )
+        })
 }
 
 /// An administration error with a readable message.
@@ -60,7 +69,11 @@ fn not_found(message: impl Into<String>) -> AdminError {
 
 impl From<rusqlite::Error> for AdminError {
     fn from(e: rusqlite::Error) -> Self {
-        AdminError(StatusCode::INTERNAL_SERVER_ERROR, "InternalError", e.to_string())
+        AdminError(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalError",
+            e.to_string(),
+        )
     }
 }
 
@@ -124,7 +137,11 @@ async fn create_user(State(s): State<Shared>, bytes: Bytes) -> Result<Response, 
         users::by_id(c, id)
     })?;
     let Some(user) = created else {
-        return Err(AdminError(StatusCode::CONFLICT, "Conflict", "username exists".into()));
+        return Err(AdminError(
+            StatusCode::CONFLICT,
+            "Conflict",
+            "username exists".into(),
+        ));
     };
     let mut out = serde_json::to_value(render::user(&user)).unwrap_or(Value::Null);
     if let Value::Object(map) = &mut out {
@@ -183,7 +200,11 @@ async fn create_project(State(s): State<Shared>, bytes: Bytes) -> Result<Respons
         )?;
         Ok(projects::by_id(c, id)?.ok_or_else(|| not_found("project vanished")))
     })??;
-    Ok((StatusCode::CREATED, Json(render::project(&project, ProjectStyle::Full, None))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(render::project(&project, ProjectStyle::Full, None)),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -222,7 +243,13 @@ async fn reset(State(s): State<Shared>) -> Result<Response, AdminError> {
     let state = s.clone();
     tokio::task::spawn_blocking(move || state.store.reset())
         .await
-        .map_err(|e| AdminError(StatusCode::INTERNAL_SERVER_ERROR, "InternalError", e.to_string()))??;
+        .map_err(|e| {
+            AdminError(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "InternalError",
+                e.to_string(),
+            )
+        })??;
     info(State(s)).await
 }
 
@@ -275,7 +302,10 @@ pub(crate) fn spec_from_json(value: &Value) -> Result<Option<FaultSpec>, String>
     }
     if let Some(spec) = map.get("spec") {
         let text = spec.as_str().ok_or("spec must be a string")?;
-        return text.parse().map(Some).map_err(|e: crate::faults::FaultSpecError| e.to_string());
+        return text
+            .parse()
+            .map(Some)
+            .map_err(|e: crate::faults::FaultSpecError| e.to_string());
     }
     let mut parts = Vec::new();
     for (key, value) in map {
@@ -295,11 +325,19 @@ pub(crate) fn spec_from_json(value: &Value) -> Result<Option<FaultSpec>, String>
         };
         parts.push(format!("{key}={text}"));
     }
-    parts.join(",").parse().map(Some).map_err(|e: crate::faults::FaultSpecError| e.to_string())
+    parts
+        .join(",")
+        .parse()
+        .map(Some)
+        .map_err(|e: crate::faults::FaultSpecError| e.to_string())
 }
 
 async fn set_faults(State(s): State<Shared>, bytes: Bytes) -> Result<Response, AdminError> {
-    let value: Value = if bytes.is_empty() { json!({}) } else { body(&bytes)? };
+    let value: Value = if bytes.is_empty() {
+        json!({})
+    } else {
+        body(&bytes)?
+    };
     let spec = spec_from_json(&value).map_err(bad)?;
     s.faults.set(spec);
     Ok(faults_reply(&s))
@@ -312,16 +350,25 @@ mod tests {
 
     #[test]
     fn json_specs() {
-        let spec = spec_from_json(&json!({"kind": "503", "count": 2})).unwrap().unwrap();
-        assert_eq!((spec.kinds.clone(), spec.count, spec.rate), (vec![FaultKind::ServiceUnavailable], Some(2), 1.0));
-        let spec = spec_from_json(&json!({"kinds": ["429", "dropped"], "every": 3, "latency": 50})).unwrap().unwrap();
+        let spec = spec_from_json(&json!({"kind": "503", "count": 2}))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (spec.kinds.clone(), spec.count, spec.rate),
+            (vec![FaultKind::ServiceUnavailable], Some(2), 1.0)
+        );
+        let spec = spec_from_json(&json!({"kinds": ["429", "dropped"], "every": 3, "latency": 50}))
+            .unwrap()
+            .unwrap();
         assert_eq!(spec.every, Some(3));
         assert_eq!(spec.latency, std::time::Duration::from_millis(50));
         assert_eq!(spec_from_json(&json!({})).unwrap(), None);
         assert_eq!(spec_from_json(&json!({"clear": true})).unwrap(), None);
         assert!(spec_from_json(&json!({"kind": "teapot", "count": 1})).is_err());
         assert!(spec_from_json(&json!([1])).is_err());
-        let spec = spec_from_json(&json!({"spec": "rate=0.5"})).unwrap().unwrap();
+        let spec = spec_from_json(&json!({"spec": "rate=0.5"}))
+            .unwrap()
+            .unwrap();
         assert_eq!(spec.rate, 0.5);
     }
 }

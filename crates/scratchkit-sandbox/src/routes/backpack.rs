@@ -1,9 +1,9 @@
 //! backpack.scratch.mit.edu under `/backpack` (only the health route for now).
 
+use axum::Json;
 use axum::Router;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Json;
 use serde_json::json;
 
 use super::reply::ApiError;

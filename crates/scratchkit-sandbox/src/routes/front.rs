@@ -44,7 +44,12 @@ fn html_error(status: StatusCode) -> Response {
     let page = format!(
         "<!DOCTYPE html>\n<html><head><title>{code} {reason}</title></head><body><h1>{code} {reason}</h1></body></html>\n"
     );
-    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        page,
+    )
+        .into_response()
 }
 
 fn fault_response(kind: FaultKind, retry_after: u64, conn: Option<&ConnInfo>) -> Response {
@@ -76,7 +81,9 @@ fn fault_response(kind: FaultKind, retry_after: u64, conn: Option<&ConnInfo>) ->
             // Never reaches the client: the connection refuses every write from now on.
             let mut response = Response::new(Body::empty());
             *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-            response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
             response
         }
     }
@@ -89,7 +96,9 @@ pub(crate) async fn front(State(s): State<Shared>, mut req: Request, next: Next)
         let (parts, body) = req.into_parts();
         let bytes = match to_bytes(body, LOG_BODY_LIMIT).await {
             Ok(bytes) => bytes,
-            Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large\n").into_response(),
+            Err(_) => {
+                return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large\n").into_response();
+            }
         };
         log.write(&reqlog::entry(
             parts.method.as_str(),
@@ -108,7 +117,10 @@ pub(crate) async fn front(State(s): State<Shared>, mut req: Request, next: Next)
             tokio::time::sleep(decision.latency).await;
         }
         if let Some(kind) = decision.fault {
-            let conn = req.extensions().get::<ConnectInfo<ConnInfo>>().map(|c| &c.0);
+            let conn = req
+                .extensions()
+                .get::<ConnectInfo<ConnInfo>>()
+                .map(|c| &c.0);
             return fault_response(kind, decision.retry_after, conn);
         }
     }

@@ -21,6 +21,11 @@ pub(crate) fn router(state: Shared) -> Router {
         .nest("/backpack", backpack::router())
         .nest("/clouddata", clouddata::router())
         .nest("/_sandbox", admin::router())
-        .fallback(|| async { (StatusCode::NOT_FOUND, "not a sandbox path: see the hosts table\n") })
+        .fallback(|| async {
+            (
+                StatusCode::NOT_FOUND,
+                "not a sandbox path: see the hosts table\n",
+            )
+        })
         .with_state(state)
 }

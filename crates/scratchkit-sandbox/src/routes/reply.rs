@@ -44,7 +44,12 @@ pub(crate) fn site_not_found() -> Response {
     const PAGE: &str = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"UTF-8\"><title>Scratch - Imagine, Program, Share</title></head>\
 <body><div id=\"content\"><div class=\"box\" id=\"page-404\"><div class=\"box-head\"><h1>Whoops! Our server is Scratch'ing its head</h1></div>\
 <div class=\"box-content\"><p>We couldn't find the page you're looking for. Check to make sure you've typed the URL correctly.</p></div></div></div></body></html>\n";
-    (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], PAGE).into_response()
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        PAGE,
+    )
+        .into_response()
 }
 
 /// An old-site error.
@@ -89,7 +94,11 @@ impl Params {
     }
 
     pub(crate) fn get(&self, key: &str) -> Option<&str> {
-        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     /// `limit` (default `default_limit`, 1..=`max_limit`) and `offset` (≥ 0); anything else
@@ -125,7 +134,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
 
 /// A numeric id from a path segment; anything else is "not found", as on the live API.
 pub(crate) fn id(segment: &str) -> Result<i64, ApiError> {
-    segment.parse::<i64>().ok().filter(|id| *id > 0).ok_or(ApiError::NotFound)
+    segment
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(ApiError::NotFound)
 }
 
 #[cfg(test)]
@@ -134,8 +147,20 @@ mod tests {
 
     #[test]
     fn paging_rules() {
-        assert_eq!(Params::parse("").page().unwrap(), Page { limit: 20, offset: 0 });
-        assert_eq!(Params::parse("limit=40&offset=80").page().unwrap(), Page { limit: 40, offset: 80 });
+        assert_eq!(
+            Params::parse("").page().unwrap(),
+            Page {
+                limit: 20,
+                offset: 0
+            }
+        );
+        assert_eq!(
+            Params::parse("limit=40&offset=80").page().unwrap(),
+            Page {
+                limit: 40,
+                offset: 80
+            }
+        );
         assert!(Params::parse("limit=41").page().is_err());
         assert!(Params::parse("limit=0").page().is_err());
         assert!(Params::parse("limit=ten").page().is_err());

@@ -61,30 +61,55 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Comment> {
 }
 
 /// Top-level comments, newest first.
-pub(crate) fn top_level(conn: &Connection, place: Place, object_id: i64, page: Page) -> rusqlite::Result<Vec<Comment>> {
+pub(crate) fn top_level(
+    conn: &Connection,
+    place: Place,
+    object_id: i64,
+    page: Page,
+) -> rusqlite::Result<Vec<Comment>> {
     let mut stmt = conn.prepare_cached(&format!(
         "{SELECT} WHERE c.place = ?1 AND c.object_id = ?2 AND c.parent_id IS NULL AND c.visibility = 'visible'
          ORDER BY c.created DESC, c.id DESC LIMIT ?3 OFFSET ?4"
     ))?;
-    let rows = stmt.query_map(params![place.as_str(), object_id, page.limit, page.offset], from_row)?;
+    let rows = stmt.query_map(
+        params![place.as_str(), object_id, page.limit, page.offset],
+        from_row,
+    )?;
     rows.collect()
 }
 
 /// Replies to a top-level comment, oldest first.
-pub(crate) fn replies(conn: &Connection, place: Place, object_id: i64, parent_id: i64, page: Page) -> rusqlite::Result<Vec<Comment>> {
+pub(crate) fn replies(
+    conn: &Connection,
+    place: Place,
+    object_id: i64,
+    parent_id: i64,
+    page: Page,
+) -> rusqlite::Result<Vec<Comment>> {
     let mut stmt = conn.prepare_cached(&format!(
         "{SELECT} WHERE c.place = ?1 AND c.object_id = ?2 AND c.parent_id = ?3 AND c.visibility = 'visible'
          ORDER BY c.created ASC, c.id ASC LIMIT ?4 OFFSET ?5"
     ))?;
     let rows = stmt.query_map(
-        params![place.as_str(), object_id, parent_id, page.limit, page.offset],
+        params![
+            place.as_str(),
+            object_id,
+            parent_id,
+            page.limit,
+            page.offset
+        ],
         from_row,
     )?;
     rows.collect()
 }
 
 /// One comment of an object.
-pub(crate) fn by_id(conn: &Connection, place: Place, object_id: i64, id: i64) -> rusqlite::Result<Option<Comment>> {
+pub(crate) fn by_id(
+    conn: &Connection,
+    place: Place,
+    object_id: i64,
+    id: i64,
+) -> rusqlite::Result<Option<Comment>> {
     conn.query_row(
         &format!("{SELECT} WHERE c.place = ?1 AND c.object_id = ?2 AND c.id = ?3 AND c.visibility = 'visible'"),
         params![place.as_str(), object_id, id],

@@ -78,7 +78,11 @@ pub(crate) struct CloudLogEntry {
 }
 
 /// A project's cloud log, newest first.
-pub(crate) fn cloud_log(conn: &Connection, project_id: i64, page: Page) -> rusqlite::Result<Vec<CloudLogEntry>> {
+pub(crate) fn cloud_log(
+    conn: &Connection,
+    project_id: i64,
+    page: Page,
+) -> rusqlite::Result<Vec<CloudLogEntry>> {
     let mut stmt = conn.prepare_cached(
         "SELECT username, verb, name, value, timestamp_ms FROM cloud_log WHERE project_id = ?1
          ORDER BY timestamp_ms DESC, id DESC LIMIT ?2 OFFSET ?3",
@@ -96,11 +100,22 @@ pub(crate) fn cloud_log(conn: &Connection, project_id: i64, page: Page) -> rusql
 }
 
 /// Appends a cloud log entry.
-pub(crate) fn add_cloud_log(conn: &Connection, project_id: i64, e: &CloudLogEntry) -> rusqlite::Result<()> {
+pub(crate) fn add_cloud_log(
+    conn: &Connection,
+    project_id: i64,
+    e: &CloudLogEntry,
+) -> rusqlite::Result<()> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO cloud_log (project_id, username, verb, name, value, timestamp_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
-    stmt.execute(params![project_id, e.user, e.verb, e.name, e.value, e.timestamp_ms])?;
+    stmt.execute(params![
+        project_id,
+        e.user,
+        e.verb,
+        e.name,
+        e.value,
+        e.timestamp_ms
+    ])?;
     Ok(())
 }
 

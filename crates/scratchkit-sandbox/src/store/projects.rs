@@ -56,7 +56,12 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Project> {
     })
 }
 
-fn query(conn: &Connection, tail: &str, mut args: Vec<Value>, page: Page) -> rusqlite::Result<Vec<Project>> {
+fn query(
+    conn: &Connection,
+    tail: &str,
+    mut args: Vec<Value>,
+    page: Page,
+) -> rusqlite::Result<Vec<Project>> {
     args.push(Value::Integer(page.limit));
     args.push(Value::Integer(page.offset));
     let n = args.len();
@@ -68,11 +73,16 @@ fn query(conn: &Connection, tail: &str, mut args: Vec<Value>, page: Page) -> rus
 
 /// A project by id, shared or not.
 pub(crate) fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<Project>> {
-    conn.query_row(&format!("{SELECT} WHERE p.id = ?1"), [id], from_row).optional()
+    conn.query_row(&format!("{SELECT} WHERE p.id = ?1"), [id], from_row)
+        .optional()
 }
 
 /// The user's shared projects, most recently shared first.
-pub(crate) fn shared_by(conn: &Connection, owner_id: i64, page: Page) -> rusqlite::Result<Vec<Project>> {
+pub(crate) fn shared_by(
+    conn: &Connection,
+    owner_id: i64,
+    page: Page,
+) -> rusqlite::Result<Vec<Project>> {
     query(
         conn,
         "WHERE p.owner_id = ?1 AND p.shared = 1 ORDER BY p.shared_at DESC, p.id DESC",
@@ -82,7 +92,11 @@ pub(crate) fn shared_by(conn: &Connection, owner_id: i64, page: Page) -> rusqlit
 }
 
 /// The user's favorites (shared projects only), most recent first.
-pub(crate) fn favorites_of(conn: &Connection, user_id: i64, page: Page) -> rusqlite::Result<Vec<Project>> {
+pub(crate) fn favorites_of(
+    conn: &Connection,
+    user_id: i64,
+    page: Page,
+) -> rusqlite::Result<Vec<Project>> {
     query(
         conn,
         "JOIN favorites f ON f.project_id = p.id WHERE f.user_id = ?1 AND p.shared = 1 ORDER BY f.since DESC, p.id DESC",
@@ -113,7 +127,11 @@ pub(crate) fn top(conn: &Connection, order: &str, limit: i64) -> rusqlite::Resul
 }
 
 /// Shared projects of a studio, most recently added first (for featured rows).
-pub(crate) fn in_studio(conn: &Connection, studio_id: i64, limit: i64) -> rusqlite::Result<Vec<Project>> {
+pub(crate) fn in_studio(
+    conn: &Connection,
+    studio_id: i64,
+    limit: i64,
+) -> rusqlite::Result<Vec<Project>> {
     query(
         conn,
         "JOIN studio_projects sp ON sp.project_id = p.id WHERE sp.studio_id = ?1 AND p.shared = 1 \
@@ -170,13 +188,22 @@ pub(crate) fn like_pattern(text: &str) -> String {
 }
 
 /// The `WHERE` additions and arguments shared by project and studio discovery (`t` = table alias).
-pub(crate) fn discover_filter(d: &Discover, t: &str, text_columns: &[&str], args: &mut Vec<Value>) -> String {
+pub(crate) fn discover_filter(
+    d: &Discover,
+    t: &str,
+    text_columns: &[&str],
+    args: &mut Vec<Value>,
+) -> String {
     let mut sql = String::new();
     if let Some(lang) = d.language.as_deref().filter(|l| !l.is_empty()) {
         args.push(Value::Text(lang.to_owned()));
         sql.push_str(&format!(" AND {t}.language = ?{}", args.len()));
     }
-    if let Some(q) = d.q.as_deref().map(str::trim).filter(|q| !q.is_empty() && *q != "*") {
+    if let Some(q) =
+        d.q.as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty() && *q != "*")
+    {
         if d.text {
             args.push(Value::Text(like_pattern(q)));
             let n = args.len();
@@ -194,15 +221,26 @@ pub(crate) fn discover_filter(d: &Discover, t: &str, text_columns: &[&str], args
 }
 
 /// `/explore/projects` and `/search/projects`.
-pub(crate) fn discover(conn: &Connection, d: &Discover, page: Page) -> rusqlite::Result<Vec<Project>> {
+pub(crate) fn discover(
+    conn: &Connection,
+    d: &Discover,
+    page: Page,
+) -> rusqlite::Result<Vec<Project>> {
     let mut args = Vec::new();
     let filter = discover_filter(d, "p", &["title", "description", "instructions"], &mut args);
     let order = match d.mode {
-        Mode::Trending => "(p.loves * 1000) / (1 + (SELECT MAX(shared_at) FROM projects) / 86400 - p.shared_at / 86400) DESC, p.id DESC",
+        Mode::Trending => {
+            "(p.loves * 1000) / (1 + (SELECT MAX(shared_at) FROM projects) / 86400 - p.shared_at / 86400) DESC, p.id DESC"
+        }
         Mode::Popular => "p.views DESC, p.id DESC",
         Mode::Recent => "p.shared_at DESC, p.id DESC",
     };
-    query(conn, &format!("WHERE p.shared = 1{filter} ORDER BY {order}"), args, page)
+    query(
+        conn,
+        &format!("WHERE p.shared = 1{filter} ORDER BY {order}"),
+        args,
+        page,
+    )
 }
 
 /// A project to create.

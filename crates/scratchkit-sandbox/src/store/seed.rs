@@ -26,48 +26,110 @@ const GENERATED_STUDIOS: i64 = 60;
 const DAY: i64 = 86_400;
 
 const FIRST_NAMES: &[&str] = &[
-    "pixel", "sky", "nova", "blaze", "luna", "echo", "frost", "ember", "comet", "river", "maple", "storm",
-    "cosmo", "sunny", "zigzag", "bolt", "cookie", "mango", "panda", "tiger",
+    "pixel", "sky", "nova", "blaze", "luna", "echo", "frost", "ember", "comet", "river", "maple",
+    "storm", "cosmo", "sunny", "zigzag", "bolt", "cookie", "mango", "panda", "tiger",
 ];
 const LAST_NAMES: &[&str] = &[
-    "coder", "cat", "games", "art", "maker", "fox", "studios", "dev", "wolf", "bee", "owl", "scratcher",
+    "coder",
+    "cat",
+    "games",
+    "art",
+    "maker",
+    "fox",
+    "studios",
+    "dev",
+    "wolf",
+    "bee",
+    "owl",
+    "scratcher",
 ];
 const COUNTRIES: &[&str] = &[
-    "United States", "United Kingdom", "Germany", "Japan", "France", "Canada", "Australia", "Brazil",
-    "India", "Poland", "Spain", "Netherlands", "Korea, Republic of", "Mexico", "Italy",
+    "United States",
+    "United Kingdom",
+    "Germany",
+    "Japan",
+    "France",
+    "Canada",
+    "Australia",
+    "Brazil",
+    "India",
+    "Poland",
+    "Spain",
+    "Netherlands",
+    "Korea, Republic of",
+    "Mexico",
+    "Italy",
 ];
 const STATUSES: &[&str] = &[
-    "", "Working on a platformer!", "Making art", "F4F? no thanks", "On a break", "Learning clones",
+    "",
+    "Working on a platformer!",
+    "Making art",
+    "F4F? no thanks",
+    "On a break",
+    "Learning clones",
 ];
 const BIOS: &[&str] = &[
-    "", "I like making games.", "Artist and animator.", "Hi! I love Scratch.", "Coding since 2015.",
+    "",
+    "I like making games.",
+    "Artist and animator.",
+    "Hi! I love Scratch.",
+    "Coding since 2015.",
 ];
 const ADJECTIVES: &[&str] = &[
-    "Super", "Tiny", "Epic", "Cosmic", "Pixel", "Happy", "Dark", "Neon", "Retro", "Magic", "Speedy", "Endless",
+    "Super", "Tiny", "Epic", "Cosmic", "Pixel", "Happy", "Dark", "Neon", "Retro", "Magic",
+    "Speedy", "Endless",
 ];
 const NOUNS: &[&str] = &[
-    "Cat", "Dragon", "Robot", "Castle", "Ocean", "Forest", "Rocket", "Ninja", "Penguin", "Planet", "Garden", "Maze",
+    "Cat", "Dragon", "Robot", "Castle", "Ocean", "Forest", "Rocket", "Ninja", "Penguin", "Planet",
+    "Garden", "Maze",
 ];
 const TAGS: &[(&str, &[&str])] = &[
-    ("games", &["Platformer", "Clicker", "Runner", "Quest", "Adventure"]),
+    (
+        "games",
+        &["Platformer", "Clicker", "Runner", "Quest", "Adventure"],
+    ),
     ("animations", &["Animation", "Cartoon", "Short"]),
     ("art", &["Drawing", "Art", "Speedpaint"]),
     ("music", &["Beat Maker", "Song", "Music Video"]),
     ("stories", &["Story", "Comic", "Tale"]),
     ("tutorials", &["Tutorial", "How To", "Guide"]),
 ];
-const LANGUAGES: &[(&str, u32)] = &[("en", 80), ("ja", 5), ("de", 4), ("fr", 4), ("es", 4), ("pl", 3)];
+const LANGUAGES: &[(&str, u32)] = &[
+    ("en", 80),
+    ("ja", 5),
+    ("de", 4),
+    ("fr", 4),
+    ("es", 4),
+    ("pl", 3),
+];
 const COMMENTS: &[&str] = &[
-    "Awesome project!", "How did you make this?", "Love the art style :D", "This is so cool",
-    "Great job!", "Can you add more levels?", "I remixed this!", "The music is amazing",
-    "Nice! Followed.", "Wow, 10/10",
+    "Awesome project!",
+    "How did you make this?",
+    "Love the art style :D",
+    "This is so cool",
+    "Great job!",
+    "Can you add more levels?",
+    "I remixed this!",
+    "The music is amazing",
+    "Nice! Followed.",
+    "Wow, 10/10",
 ];
 const REPLIES: &[&str] = &[
-    "Thanks!", "Thank you so much :)", "I used clones for that.", "Maybe in the next update!", "Glad you like it!",
+    "Thanks!",
+    "Thank you so much :)",
+    "I used clones for that.",
+    "Maybe in the next update!",
+    "Glad you like it!",
 ];
 const HEADLINES: &[&str] = &[
-    "New Scratch Design Studio!", "Scratch Week is here", "Become a Scratch Member!", "Scratch Conference",
-    "New Tutorials", "Community Update", "Scratch Camp", "Welcome, new Scratchers!",
+    "New Scratch Design Studio!",
+    "Scratch Week is here",
+    "Become a Scratch Member!",
+    "Scratch Conference",
+    "New Tutorials",
+    "Community Update",
+    "Scratch Camp",
+    "Welcome, new Scratchers!",
 ];
 
 /// A shared project remembered for remixes, studios, favorites and comments.
@@ -90,7 +152,11 @@ struct World<'t> {
 }
 
 fn between(rng: &mut StdRng, lo: i64, hi: i64) -> i64 {
-    if hi <= lo { lo } else { rng.random_range(lo..hi) }
+    if hi <= lo {
+        lo
+    } else {
+        rng.random_range(lo..hi)
+    }
 }
 
 impl World<'_> {
@@ -137,7 +203,14 @@ impl World<'_> {
     }
 
     /// Creates one project (random content unless `title` is given); returns its id.
-    fn project(&mut self, owner: i64, joined: i64, id: Option<i64>, title: Option<&str>, shared: bool) -> rusqlite::Result<i64> {
+    fn project(
+        &mut self,
+        owner: i64,
+        joined: i64,
+        id: Option<i64>,
+        title: Option<&str>,
+        shared: bool,
+    ) -> rusqlite::Result<i64> {
         let (tag, kinds) = *TAGS.choose(&mut self.rng).unwrap_or(&TAGS[0]);
         let generated = format!(
             "{} {} {}",
@@ -146,7 +219,11 @@ impl World<'_> {
             kinds.choose(&mut self.rng).unwrap_or(&"Game"),
         );
         let title = title.unwrap_or(&generated);
-        let created = between(&mut self.rng, joined.max(1_200_000_000), WORLD_NOW - 2 * DAY);
+        let created = between(
+            &mut self.rng,
+            joined.max(1_200_000_000),
+            WORLD_NOW - 2 * DAY,
+        );
         let shared_at = (created + between(&mut self.rng, 0, 14 * DAY)).min(WORLD_NOW - DAY);
         let modified = (shared_at + between(&mut self.rng, 0, 30 * DAY)).min(WORLD_NOW - 3600);
         let remix_of = if self.shared.len() > 20 && self.rng.random_bool(0.2) {
@@ -181,7 +258,11 @@ impl World<'_> {
                 instructions: &instructions,
                 shared,
                 created,
-                modified: if shared { modified } else { created + (modified - shared_at) },
+                modified: if shared {
+                    modified
+                } else {
+                    created + (modified - shared_at)
+                },
                 shared_at: shared.then_some(shared_at),
                 views: if shared { views } else { 0 },
                 loves: if shared { loves } else { 0 },
@@ -206,7 +287,15 @@ impl World<'_> {
         Ok(id)
     }
 
-    fn comment(&mut self, place: Place, object_id: i64, author: i64, parent: Option<(i64, i64)>, content: &str, created: i64) -> rusqlite::Result<i64> {
+    fn comment(
+        &mut self,
+        place: Place,
+        object_id: i64,
+        author: i64,
+        parent: Option<(i64, i64)>,
+        content: &str,
+        created: i64,
+    ) -> rusqlite::Result<i64> {
         let id = self.next_comment;
         self.next_comment += 1;
         comments::insert(
@@ -225,7 +314,14 @@ impl World<'_> {
     }
 
     /// A thread: one top-level comment and up to three replies.
-    fn thread(&mut self, place: Place, object_id: i64, owner: i64, after: i64, min_replies: i64) -> rusqlite::Result<()> {
+    fn thread(
+        &mut self,
+        place: Place,
+        object_id: i64,
+        owner: i64,
+        after: i64,
+        min_replies: i64,
+    ) -> rusqlite::Result<()> {
         let author = self.pick_user();
         let created = between(&mut self.rng, after, WORLD_NOW - 60);
         let text = *COMMENTS.choose(&mut self.rng).unwrap_or(&"Nice!");
@@ -233,10 +329,21 @@ impl World<'_> {
         let mut answering = author;
         let mut when = created;
         for _ in 0..between(&mut self.rng, min_replies, 4) {
-            let replier = if self.rng.random_bool(0.6) { owner } else { self.pick_user() };
+            let replier = if self.rng.random_bool(0.6) {
+                owner
+            } else {
+                self.pick_user()
+            };
             when = between(&mut self.rng, when + 1, WORLD_NOW - 1).max(when + 1);
             let text = *REPLIES.choose(&mut self.rng).unwrap_or(&"Thanks!");
-            self.comment(place, object_id, replier, Some((top, answering)), text, when)?;
+            self.comment(
+                place,
+                object_id,
+                replier,
+                Some((top, answering)),
+                text,
+                when,
+            )?;
             answering = replier;
         }
         Ok(())
@@ -244,7 +351,12 @@ impl World<'_> {
 }
 
 /// Builds the whole world inside one transaction.
-pub(crate) fn seed(conn: &mut Connection, seed: u64, scale: u32, demo_hash: &str) -> rusqlite::Result<()> {
+pub(crate) fn seed(
+    conn: &mut Connection,
+    seed: u64,
+    scale: u32,
+    demo_hash: &str,
+) -> rusqlite::Result<()> {
     let tx = conn.transaction()?;
     {
         let mut w = World {
@@ -272,7 +384,10 @@ pub(crate) fn seed(conn: &mut Connection, seed: u64, scale: u32, demo_hash: &str
             ("scale", scale.to_string()),
             ("demo_hash", demo_hash.to_owned()),
         ] {
-            tx.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", params![key, value])?;
+            tx.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                params![key, value],
+            )?;
         }
     }
     tx.commit()
@@ -294,12 +409,19 @@ fn demo_users(w: &mut World<'_>) -> rusqlite::Result<()> {
                 country: Some(u.country),
                 muted_until: u.muted_until,
                 banned: u.banned,
-                message_count: if u.role.as_str() == "scratch_team" { 75_668 } else { 12 },
+                message_count: if u.role.as_str() == "scratch_team" {
+                    75_668
+                } else {
+                    12
+                },
             },
         )?;
         w.users.push(u.id);
     }
-    w.tx.execute("UPDATE users SET classroom_id = 367806 WHERE username = 'demo_student'", [])?;
+    w.tx.execute(
+        "UPDATE users SET classroom_id = 367806 WHERE username = 'demo_student'",
+        [],
+    )?;
     Ok(())
 }
 
@@ -327,15 +449,28 @@ fn projects_for_everyone(w: &mut World<'_>) -> rusqlite::Result<()> {
         (1_182_391_014, 15_883_188, "Happy Pride Month!"),
         (948_573_479, 1_882_674, "CUBES v0.19 - Work In Progress"),
         (499_038_694, 42_178_181, "Skoki Narciarskie 4 | Ski Jumping"),
-        (624_134_306, 27_675_462, "【競プロ】#196 Coprime to Each Other 解答"),
+        (
+            624_134_306,
+            27_675_462,
+            "【競プロ】#196 Coprime to Each Other 解答",
+        ),
     ];
     for (id, owner, title) in fixed {
         w.project(*owner, 1_200_000_000, Some(*id), Some(title), true)?;
     }
     w.tx.execute("UPDATE projects SET created = 1174000000, shared_at = 1174100000, modified = 1174200000 WHERE id = 142", [])?;
-    w.tx.execute("UPDATE users SET featured_project_id = 1182391014, featured_label = 2 WHERE id = 15883188", [])?;
-    w.tx.execute("UPDATE users SET featured_project_id = 948573479, featured_label = 1 WHERE id = 1882674", [])?;
-    w.tx.execute("UPDATE users SET featured_project_id = 142 WHERE id = 167", [])?;
+    w.tx.execute(
+        "UPDATE users SET featured_project_id = 1182391014, featured_label = 2 WHERE id = 15883188",
+        [],
+    )?;
+    w.tx.execute(
+        "UPDATE users SET featured_project_id = 948573479, featured_label = 1 WHERE id = 1882674",
+        [],
+    )?;
+    w.tx.execute(
+        "UPDATE users SET featured_project_id = 142 WHERE id = 167",
+        [],
+    )?;
     // Demo accounts: a few shared projects each and one unshared.
     let extra: &[(i64, i64)] = &[
         (167, 5),
@@ -352,57 +487,99 @@ fn projects_for_everyone(w: &mut World<'_>) -> rusqlite::Result<()> {
         }
         w.project(*owner, 1_200_000_000, None, None, false)?;
     }
-    for u in DEMO_USERS.iter().filter(|u| u.username.starts_with("demo_")) {
+    for u in DEMO_USERS
+        .iter()
+        .filter(|u| u.username.starts_with("demo_"))
+    {
         w.project(u.id, u.joined, None, None, true)?;
         w.project(u.id, u.joined, None, None, false)?;
     }
     // Generated users: 0 to 5 projects, one in ten unshared.
     for i in 1..=GENERATED_USERS {
         let owner = 90_000_000 + i;
-        let joined: i64 = w.tx.query_row("SELECT joined FROM users WHERE id = ?1", [owner], |r| r.get(0))?;
+        let joined: i64 =
+            w.tx.query_row("SELECT joined FROM users WHERE id = ?1", [owner], |r| {
+                r.get(0)
+            })?;
         for _ in 0..between(&mut w.rng, 0, 6) {
             let shared = !w.rng.random_bool(0.1);
             w.project(owner, joined, None, None, shared)?;
         }
     }
     // A few remixes of the wiki's project 142.
-    let remixers: Vec<i64> = w.shared.iter().filter(|p| p.owner >= 90_000_000).take(3).map(|p| p.id).collect();
+    let remixers: Vec<i64> = w
+        .shared
+        .iter()
+        .filter(|p| p.owner >= 90_000_000)
+        .take(3)
+        .map(|p| p.id)
+        .collect();
     for id in remixers {
-        w.tx.execute("UPDATE projects SET parent_id = 142, root_id = 142 WHERE id = ?1", [id])?;
+        w.tx.execute(
+            "UPDATE projects SET parent_id = 142, root_id = 142 WHERE id = ?1",
+            [id],
+        )?;
     }
     Ok(())
 }
 
 fn social(w: &mut World<'_>) -> rusqlite::Result<()> {
     let all = w.users.clone();
-    let mut follow = w.tx.prepare_cached("INSERT OR IGNORE INTO follows (follower_id, followee_id, since) VALUES (?1, ?2, ?3)")?;
-    let mut favorite = w.tx.prepare_cached("INSERT OR IGNORE INTO favorites (user_id, project_id, since) VALUES (?1, ?2, ?3)")?;
-    let mut love = w.tx.prepare_cached("INSERT OR IGNORE INTO loves (user_id, project_id, since) VALUES (?1, ?2, ?3)")?;
+    let mut follow = w.tx.prepare_cached(
+        "INSERT OR IGNORE INTO follows (follower_id, followee_id, since) VALUES (?1, ?2, ?3)",
+    )?;
+    let mut favorite = w.tx.prepare_cached(
+        "INSERT OR IGNORE INTO favorites (user_id, project_id, since) VALUES (?1, ?2, ?3)",
+    )?;
+    let mut love = w.tx.prepare_cached(
+        "INSERT OR IGNORE INTO loves (user_id, project_id, since) VALUES (?1, ?2, ?3)",
+    )?;
     for &user in &all {
-        let mut targets: Vec<i64> = (0..between(&mut w.rng, 0, 12)).filter_map(|_| all.choose(&mut w.rng).copied()).collect();
+        let mut targets: Vec<i64> = (0..between(&mut w.rng, 0, 12))
+            .filter_map(|_| all.choose(&mut w.rng).copied())
+            .collect();
         for (star, p) in [(1_882_674, 0.5), (167, 0.3), (15_883_188, 0.3)] {
             if w.rng.random_bool(p) {
                 targets.push(star);
             }
         }
         for target in targets.into_iter().filter(|t| *t != user) {
-            follow.execute(params![user, target, between(&mut w.rng, WORLD_NOW - 900 * DAY, WORLD_NOW)])?;
+            follow.execute(params![
+                user,
+                target,
+                between(&mut w.rng, WORLD_NOW - 900 * DAY, WORLD_NOW)
+            ])?;
         }
         for _ in 0..between(&mut w.rng, 0, 8) {
             if let Some(p) = w.shared.choose(&mut w.rng).copied() {
-                favorite.execute(params![user, p.id, between(&mut w.rng, p.shared_at, WORLD_NOW)])?;
+                favorite.execute(params![
+                    user,
+                    p.id,
+                    between(&mut w.rng, p.shared_at, WORLD_NOW)
+                ])?;
             }
         }
         for _ in 0..between(&mut w.rng, 0, 10) {
             if let Some(p) = w.shared.choose(&mut w.rng).copied() {
-                love.execute(params![user, p.id, between(&mut w.rng, p.shared_at, WORLD_NOW)])?;
+                love.execute(params![
+                    user,
+                    p.id,
+                    between(&mut w.rng, p.shared_at, WORLD_NOW)
+                ])?;
             }
         }
     }
     Ok(())
 }
 
-fn studio_with_members(w: &mut World<'_>, id: Option<i64>, host: i64, title: &str, description: &str, n_projects: i64) -> rusqlite::Result<()> {
+fn studio_with_members(
+    w: &mut World<'_>,
+    id: Option<i64>,
+    host: i64,
+    title: &str,
+    description: &str,
+    n_projects: i64,
+) -> rusqlite::Result<()> {
     let created = between(&mut w.rng, WORLD_NOW - 1500 * DAY, WORLD_NOW - 20 * DAY);
     let followers = between(&mut w.rng, 0, 4000);
     let tag = TAGS.choose(&mut w.rng).map_or("games", |t| t.0);
@@ -431,8 +608,18 @@ fn studio_with_members(w: &mut World<'_>, id: Option<i64>, host: i64, title: &st
         }
         when += between(&mut w.rng, 60, 5 * DAY);
         studios::add_member(w.tx, studio, manager, "manager", when)?;
-        let name: String = w.tx.query_row("SELECT username FROM users WHERE id = ?1", [manager], |r| r.get(0))?;
-        studios::add_activity(w.tx, studio, "becomeownerstudio", host, when, &json!({"recipient_username": name}))?;
+        let name: String =
+            w.tx.query_row("SELECT username FROM users WHERE id = ?1", [manager], |r| {
+                r.get(0)
+            })?;
+        studios::add_activity(
+            w.tx,
+            studio,
+            "becomeownerstudio",
+            host,
+            when,
+            &json!({"recipient_username": name}),
+        )?;
         members.push(manager);
     }
     for _ in 0..between(&mut w.rng, 0, 13) {
@@ -442,31 +629,70 @@ fn studio_with_members(w: &mut World<'_>, id: Option<i64>, host: i64, title: &st
         }
         when += between(&mut w.rng, 60, 5 * DAY);
         studios::add_member(w.tx, studio, curator, "curator", when)?;
-        let name: String = w.tx.query_row("SELECT username FROM users WHERE id = ?1", [curator], |r| r.get(0))?;
-        studios::add_activity(w.tx, studio, "becomecurator", curator, when, &json!({"username": name}))?;
+        let name: String =
+            w.tx.query_row("SELECT username FROM users WHERE id = ?1", [curator], |r| {
+                r.get(0)
+            })?;
+        studios::add_activity(
+            w.tx,
+            studio,
+            "becomecurator",
+            curator,
+            when,
+            &json!({"username": name}),
+        )?;
         members.push(curator);
     }
     for _ in 0..n_projects {
-        let Some(p) = w.shared.choose(&mut w.rng).copied() else { break };
+        let Some(p) = w.shared.choose(&mut w.rng).copied() else {
+            break;
+        };
         let actor = *members.choose(&mut w.rng).unwrap_or(&host);
         let added = between(&mut w.rng, created.max(p.shared_at), WORLD_NOW - 60);
         if studios::add_project(w.tx, studio, p.id, actor, added)? {
-            let title: String = w.tx.query_row("SELECT title FROM projects WHERE id = ?1", [p.id], |r| r.get(0))?;
-            studios::add_activity(w.tx, studio, "addprojecttostudio", actor, added, &json!({"project_id": p.id, "project_title": title}))?;
+            let title: String =
+                w.tx.query_row("SELECT title FROM projects WHERE id = ?1", [p.id], |r| {
+                    r.get(0)
+                })?;
+            studios::add_activity(
+                w.tx,
+                studio,
+                "addprojecttostudio",
+                actor,
+                added,
+                &json!({"project_id": p.id, "project_title": title}),
+            )?;
         }
     }
     studios::add_activity(w.tx, studio, "updatestudio", host, created + 60, &json!({}))?;
     for n in 0..between(&mut w.rng, 1, 9) {
         // The first thread of a studio always has an answer.
-        w.thread(Place::Studio, studio, host, created, if n == 0 { 1 } else { 0 })?;
+        w.thread(
+            Place::Studio,
+            studio,
+            host,
+            created,
+            if n == 0 { 1 } else { 0 },
+        )?;
     }
     Ok(())
 }
 
 fn studios_and_activity(w: &mut World<'_>) -> rusqlite::Result<()> {
-    studio_with_members(w, Some(5342), 167, "Sandbox Showcase", "Projects from around the sandbox. Add yours!", 40)?;
+    studio_with_members(
+        w,
+        Some(5342),
+        167,
+        "Sandbox Showcase",
+        "Projects from around the sandbox. Add yours!",
+        40,
+    )?;
     studios::add_project(w.tx, 5342, 142, 167, WORLD_NOW - 100 * DAY)?;
-    for (user, role) in [(15_883_188, "manager"), (1_882_674, "curator"), (40_210_166, "curator")] {
+    for (user, role) in [
+        (15_883_188, "manager"),
+        (1_882_674, "curator"),
+        (40_210_166, "curator"),
+    ] {
         studios::add_member(w.tx, 5342, user, role, WORLD_NOW - 200 * DAY)?;
     }
     studio_with_members(
@@ -477,7 +703,13 @@ fn studios_and_activity(w: &mut World<'_>) -> rusqlite::Result<()> {
         "Shhh, don't tell Scratch Cat… It's a surprise!",
         30,
     )?;
-    studios::add_project(w.tx, 37_071_074, 1_182_391_014, 15_883_188, WORLD_NOW - 5 * DAY)?;
+    studios::add_project(
+        w.tx,
+        37_071_074,
+        1_182_391_014,
+        15_883_188,
+        WORLD_NOW - 5 * DAY,
+    )?;
     for i in 1..=GENERATED_STUDIOS {
         let host = w.pick_user();
         let title = match w.rng.random_range(0..3) {
@@ -486,11 +718,21 @@ fn studios_and_activity(w: &mut World<'_>) -> rusqlite::Result<()> {
                 ADJECTIVES.choose(&mut w.rng).unwrap_or(&"Epic"),
                 NOUNS.choose(&mut w.rng).unwrap_or(&"Cat")
             ),
-            1 => format!("Best {} #{i}", TAGS.choose(&mut w.rng).map_or("games", |t| t.0)),
+            1 => format!(
+                "Best {} #{i}",
+                TAGS.choose(&mut w.rng).map_or("games", |t| t.0)
+            ),
             _ => format!("The {} Club", NOUNS.choose(&mut w.rng).unwrap_or(&"Cat")),
         };
         let n = between(&mut w.rng, 3, 31);
-        studio_with_members(w, Some(40_000_000 + i), host, &title, "A studio of the sandbox world.", n)?;
+        studio_with_members(
+            w,
+            Some(40_000_000 + i),
+            host,
+            &title,
+            "A studio of the sandbox world.",
+            n,
+        )?;
     }
     Ok(())
 }
@@ -500,7 +742,11 @@ fn project_comments(w: &mut World<'_>) -> rusqlite::Result<()> {
     for p in shared {
         let always = matches!(p.id, 142 | 1_182_391_014 | 948_573_479);
         if always || w.rng.random_bool(0.35) {
-            for _ in 0..between(&mut w.rng, if always { 25 } else { 1 }, if always { 30 } else { 7 }) {
+            for _ in 0..between(
+                &mut w.rng,
+                if always { 25 } else { 1 },
+                if always { 30 } else { 7 },
+            ) {
                 w.thread(Place::Project, p.id, p.owner, p.shared_at, 0)?;
             }
         }
@@ -536,14 +782,22 @@ fn project_comments(w: &mut World<'_>) -> rusqlite::Result<()> {
     // Profile comments of the demo accounts (served as HTML by a later issue).
     for u in DEMO_USERS {
         for _ in 0..between(&mut w.rng, 2, 6) {
-            w.thread(Place::User, u.id, u.id, u.joined.max(WORLD_NOW - 400 * DAY), 0)?;
+            w.thread(
+                Place::User,
+                u.id,
+                u.id,
+                u.joined.max(WORLD_NOW - 400 * DAY),
+                0,
+            )?;
         }
     }
     Ok(())
 }
 
 fn site_content(w: &mut World<'_>) -> rusqlite::Result<()> {
-    let mut news = w.tx.prepare_cached("INSERT INTO news (id, stamp, headline, url, image, copy) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
+    let mut news = w.tx.prepare_cached(
+        "INSERT INTO news (id, stamp, headline, url, image, copy) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
     for i in 0..30_i64 {
         let headline = HEADLINES[usize::try_from(i).unwrap_or(0) % HEADLINES.len()];
         let studio = 40_000_001 + i % GENERATED_STUDIOS;
@@ -593,8 +847,15 @@ fn site_content(w: &mut World<'_>) -> rusqlite::Result<()> {
         for n in 0..40 {
             ts += between(&mut w.rng, 1_000, 10_000_000);
             let user = w.pick_user();
-            let user: String = w.tx.query_row("SELECT username FROM users WHERE id = ?1", [user], |r| r.get(0))?;
-            let name = if n % 3 == 0 { "☁ high score" } else { "☁ score" };
+            let user: String =
+                w.tx.query_row("SELECT username FROM users WHERE id = ?1", [user], |r| {
+                    r.get(0)
+                })?;
+            let name = if n % 3 == 0 {
+                "☁ high score"
+            } else {
+                "☁ score"
+            };
             add_cloud_log(
                 w.tx,
                 project,
@@ -641,13 +902,29 @@ fn bench(w: &mut World<'_>, scale: u32) -> rusqlite::Result<()> {
     let base = 2_000_000_001;
     for n in 0..2000 * scale {
         let t = WORLD_NOW - 1000 * DAY + n * 60;
-        insert.execute(params![base + n, bench_id, format!("Bench project {n}"), t, n % 977, n % 97, n % 31])?;
+        insert.execute(params![
+            base + n,
+            bench_id,
+            format!("Bench project {n}"),
+            t,
+            n % 977,
+            n % 97,
+            n % 31
+        ])?;
     }
     let extra_base = base + 2000 * scale;
     for n in 0..500 * scale {
         let owner = 90_000_001 + n % GENERATED_USERS;
         let t = WORLD_NOW - 500 * DAY + n * 60;
-        insert.execute(params![extra_base + n, owner, format!("Extra project {n}"), t, n % 500, n % 50, n % 20])?;
+        insert.execute(params![
+            extra_base + n,
+            owner,
+            format!("Extra project {n}"),
+            t,
+            n % 500,
+            n % 50,
+            n % 20
+        ])?;
     }
     Ok(())
 }

@@ -48,22 +48,33 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Studio> {
     })
 }
 
-fn query(conn: &Connection, tail: &str, mut args: Vec<Value>, page: Page) -> rusqlite::Result<Vec<Studio>> {
+fn query(
+    conn: &Connection,
+    tail: &str,
+    mut args: Vec<Value>,
+    page: Page,
+) -> rusqlite::Result<Vec<Studio>> {
     args.push(Value::Integer(page.limit));
     args.push(Value::Integer(page.offset));
     let n = args.len();
-    let mut stmt = conn.prepare_cached(&format!("{SELECT} {tail} LIMIT ?{} OFFSET ?{}", n - 1, n))?;
+    let mut stmt =
+        conn.prepare_cached(&format!("{SELECT} {tail} LIMIT ?{} OFFSET ?{}", n - 1, n))?;
     let rows = stmt.query_map(params_from_iter(args), from_row)?;
     rows.collect()
 }
 
 /// A studio by id.
 pub(crate) fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<Studio>> {
-    conn.query_row(&format!("{SELECT} WHERE s.id = ?1"), [id], from_row).optional()
+    conn.query_row(&format!("{SELECT} WHERE s.id = ?1"), [id], from_row)
+        .optional()
 }
 
 /// Studios the user curates or manages, most recent membership first.
-pub(crate) fn curated_by(conn: &Connection, user_id: i64, page: Page) -> rusqlite::Result<Vec<Studio>> {
+pub(crate) fn curated_by(
+    conn: &Connection,
+    user_id: i64,
+    page: Page,
+) -> rusqlite::Result<Vec<Studio>> {
     query(
         conn,
         "JOIN studio_members m ON m.studio_id = s.id WHERE m.user_id = ?1 AND m.role IN ('curator','manager') \
@@ -74,7 +85,11 @@ pub(crate) fn curated_by(conn: &Connection, user_id: i64, page: Page) -> rusqlit
 }
 
 /// Studios that hold a project, most recently added first.
-pub(crate) fn containing(conn: &Connection, project_id: i64, page: Page) -> rusqlite::Result<Vec<Studio>> {
+pub(crate) fn containing(
+    conn: &Connection,
+    project_id: i64,
+    page: Page,
+) -> rusqlite::Result<Vec<Studio>> {
     query(
         conn,
         "JOIN studio_projects sp ON sp.studio_id = s.id WHERE sp.project_id = ?1 ORDER BY sp.added DESC, s.id DESC",
@@ -85,19 +100,35 @@ pub(crate) fn containing(conn: &Connection, project_id: i64, page: Page) -> rusq
 
 /// Studios by follower count (featured studios).
 pub(crate) fn top(conn: &Connection, limit: i64) -> rusqlite::Result<Vec<Studio>> {
-    query(conn, "ORDER BY s.followers DESC, s.id DESC", Vec::new(), Page { limit, offset: 0 })
+    query(
+        conn,
+        "ORDER BY s.followers DESC, s.id DESC",
+        Vec::new(),
+        Page { limit, offset: 0 },
+    )
 }
 
 /// `/explore/studios` and `/search/studios`.
-pub(crate) fn discover(conn: &Connection, d: &Discover, page: Page) -> rusqlite::Result<Vec<Studio>> {
+pub(crate) fn discover(
+    conn: &Connection,
+    d: &Discover,
+    page: Page,
+) -> rusqlite::Result<Vec<Studio>> {
     let mut args = Vec::new();
     let filter = discover_filter(d, "s", &["title", "description"], &mut args);
     let order = match d.mode {
-        Mode::Trending => "(s.followers * 1000) / (1 + (SELECT MAX(modified) FROM studios) / 86400 - s.modified / 86400) DESC, s.id DESC",
+        Mode::Trending => {
+            "(s.followers * 1000) / (1 + (SELECT MAX(modified) FROM studios) / 86400 - s.modified / 86400) DESC, s.id DESC"
+        }
         Mode::Popular => "s.followers DESC, s.id DESC",
         Mode::Recent => "s.created DESC, s.id DESC",
     };
-    query(conn, &format!("WHERE 1 = 1{filter} ORDER BY {order}"), args, page)
+    query(
+        conn,
+        &format!("WHERE 1 = 1{filter} ORDER BY {order}"),
+        args,
+        page,
+    )
 }
 
 /// An item of `/studios/<id>/projects`.
@@ -111,7 +142,11 @@ pub(crate) struct StudioProject {
 }
 
 /// Shared projects of a studio, most recently added first.
-pub(crate) fn projects(conn: &Connection, studio_id: i64, page: Page) -> rusqlite::Result<Vec<StudioProject>> {
+pub(crate) fn projects(
+    conn: &Connection,
+    studio_id: i64,
+    page: Page,
+) -> rusqlite::Result<Vec<StudioProject>> {
     let mut stmt = conn.prepare_cached(
         "SELECT p.id, p.title, p.owner_id, u.username, sp.actor_id
          FROM studio_projects sp JOIN projects p ON p.id = sp.project_id JOIN users u ON u.id = p.owner_id
@@ -130,7 +165,11 @@ pub(crate) fn projects(conn: &Connection, studio_id: i64, page: Page) -> rusqlit
 }
 
 /// Managers (the host first) of a studio.
-pub(crate) fn managers(conn: &Connection, studio_id: i64, page: Page) -> rusqlite::Result<Vec<User>> {
+pub(crate) fn managers(
+    conn: &Connection,
+    studio_id: i64,
+    page: Page,
+) -> rusqlite::Result<Vec<User>> {
     users::list(
         conn,
         "FROM studio_members m JOIN users u ON u.id = m.user_id JOIN studios s ON s.id = m.studio_id \
@@ -141,7 +180,11 @@ pub(crate) fn managers(conn: &Connection, studio_id: i64, page: Page) -> rusqlit
 }
 
 /// Curators (not managers) of a studio, in the order they joined.
-pub(crate) fn curators(conn: &Connection, studio_id: i64, page: Page) -> rusqlite::Result<Vec<User>> {
+pub(crate) fn curators(
+    conn: &Connection,
+    studio_id: i64,
+    page: Page,
+) -> rusqlite::Result<Vec<User>> {
     users::list(
         conn,
         "FROM studio_members m JOIN users u ON u.id = m.user_id \
@@ -175,16 +218,19 @@ pub(crate) fn activity(
          WHERE a.studio_id = ?1 AND (?2 IS NULL OR a.created < ?2)
          ORDER BY a.created DESC, a.id DESC LIMIT ?3 OFFSET ?4",
     )?;
-    let rows = stmt.query_map(params![studio_id, date_limit, page.limit, page.offset], |r| {
-        Ok(Activity {
-            id: r.get(0)?,
-            kind: r.get(1)?,
-            actor_id: r.get(2)?,
-            actor_username: r.get(3)?,
-            created: r.get(4)?,
-            extra: r.get(5)?,
-        })
-    })?;
+    let rows = stmt.query_map(
+        params![studio_id, date_limit, page.limit, page.offset],
+        |r| {
+            Ok(Activity {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                actor_id: r.get(2)?,
+                actor_username: r.get(3)?,
+                created: r.get(4)?,
+                extra: r.get(5)?,
+            })
+        },
+    )?;
     rows.collect()
 }
 
@@ -200,7 +246,13 @@ pub(crate) fn add_activity(
     let mut stmt = conn.prepare_cached(
         "INSERT INTO studio_activity (studio_id, type, actor_id, created, extra) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
-    stmt.execute(params![studio_id, kind, actor_id, created, extra.to_string()])?;
+    stmt.execute(params![
+        studio_id,
+        kind,
+        actor_id,
+        created,
+        extra.to_string()
+    ])?;
     Ok(())
 }
 
@@ -241,7 +293,13 @@ pub(crate) fn insert(conn: &Connection, s: &NewStudio<'_>) -> rusqlite::Result<i
 }
 
 /// Adds (or changes) a membership.
-pub(crate) fn add_member(conn: &Connection, studio_id: i64, user_id: i64, role: &str, since: i64) -> rusqlite::Result<()> {
+pub(crate) fn add_member(
+    conn: &Connection,
+    studio_id: i64,
+    user_id: i64,
+    role: &str,
+    since: i64,
+) -> rusqlite::Result<()> {
     let mut stmt = conn.prepare_cached(
         "INSERT OR REPLACE INTO studio_members (studio_id, user_id, role, since) VALUES (?1, ?2, ?3, ?4)",
     )?;
@@ -250,7 +308,13 @@ pub(crate) fn add_member(conn: &Connection, studio_id: i64, user_id: i64, role: 
 }
 
 /// Adds a project to a studio (ignored when already there).
-pub(crate) fn add_project(conn: &Connection, studio_id: i64, project_id: i64, actor_id: i64, added: i64) -> rusqlite::Result<bool> {
+pub(crate) fn add_project(
+    conn: &Connection,
+    studio_id: i64,
+    project_id: i64,
+    actor_id: i64,
+    added: i64,
+) -> rusqlite::Result<bool> {
     let mut stmt = conn.prepare_cached(
         "INSERT OR IGNORE INTO studio_projects (studio_id, project_id, actor_id, added) VALUES (?1, ?2, ?3, ?4)",
     )?;

@@ -64,19 +64,34 @@ pub(crate) fn by_name(conn: &Connection, username: &str) -> rusqlite::Result<Opt
 
 /// A user by id.
 pub(crate) fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<User>> {
-    conn.query_row(&format!("SELECT {COLUMNS} FROM users u WHERE u.id = ?1"), [id], from_row)
-        .optional()
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM users u WHERE u.id = ?1"),
+        [id],
+        from_row,
+    )
+    .optional()
 }
 
 /// Runs a user query with trailing `LIMIT ? OFFSET ?` parameters.
-pub(crate) fn list(conn: &Connection, sql_after_columns: &str, key: i64, page: Page) -> rusqlite::Result<Vec<User>> {
-    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} {sql_after_columns} LIMIT ?2 OFFSET ?3"))?;
+pub(crate) fn list(
+    conn: &Connection,
+    sql_after_columns: &str,
+    key: i64,
+    page: Page,
+) -> rusqlite::Result<Vec<User>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} {sql_after_columns} LIMIT ?2 OFFSET ?3"
+    ))?;
     let rows = stmt.query_map(params![key, page.limit, page.offset], from_row)?;
     rows.collect()
 }
 
 /// Who follows the user, newest first.
-pub(crate) fn followers(conn: &Connection, user_id: i64, page: Page) -> rusqlite::Result<Vec<User>> {
+pub(crate) fn followers(
+    conn: &Connection,
+    user_id: i64,
+    page: Page,
+) -> rusqlite::Result<Vec<User>> {
     list(
         conn,
         "FROM follows f JOIN users u ON u.id = f.follower_id WHERE f.followee_id = ?1 ORDER BY f.since DESC, u.id DESC",
@@ -86,7 +101,11 @@ pub(crate) fn followers(conn: &Connection, user_id: i64, page: Page) -> rusqlite
 }
 
 /// Whom the user follows, newest first.
-pub(crate) fn following(conn: &Connection, user_id: i64, page: Page) -> rusqlite::Result<Vec<User>> {
+pub(crate) fn following(
+    conn: &Connection,
+    user_id: i64,
+    page: Page,
+) -> rusqlite::Result<Vec<User>> {
     list(
         conn,
         "FROM follows f JOIN users u ON u.id = f.followee_id WHERE f.follower_id = ?1 ORDER BY f.since DESC, u.id DESC",
@@ -136,7 +155,10 @@ pub(crate) fn insert(conn: &Connection, u: &NewUser<'_>) -> rusqlite::Result<i64
     let id = conn.last_insert_rowid();
     if u.profile_id.is_none() {
         // Profiles have their own ids on Scratch; derive a stable distinct one.
-        conn.execute("UPDATE users SET profile_id = id + 7000000 WHERE id = ?1", [id])?;
+        conn.execute(
+            "UPDATE users SET profile_id = id + 7000000 WHERE id = ?1",
+            [id],
+        )?;
     }
     Ok(id)
 }

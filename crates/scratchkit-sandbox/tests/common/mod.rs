@@ -12,14 +12,19 @@ pub async fn sandbox() -> SandboxHandle {
 }
 
 pub async fn sandbox_with(config: SandboxConfig) -> SandboxHandle {
-    spawn_with(([127, 0, 0, 1], 0).into(), config).await.expect("sandbox starts")
+    spawn_with(([127, 0, 0, 1], 0).into(), config)
+        .await
+        .expect("sandbox starts")
 }
 
 /// A plain HTTP client (no proxy: everything stays on 127.0.0.1).
 pub fn client() -> reqwest::Client {
     // reqwest is built without a default TLS provider in this workspace; install ring once.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder().no_proxy().build().expect("client builds")
+    reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("client builds")
 }
 
 /// GET `base + path`, expecting 200 and a JSON body.
@@ -33,7 +38,11 @@ pub async fn get_json(sb: &SandboxHandle, path: &str) -> Value {
 
 /// GET `base + path`: status and body text.
 pub async fn get_text(sb: &SandboxHandle, path: &str) -> (u16, String) {
-    let response = client().get(format!("{}{path}", sb.base_url())).send().await.expect("request sent");
+    let response = client()
+        .get(format!("{}{path}", sb.base_url()))
+        .send()
+        .await
+        .expect("request sent");
     let status = response.status().as_u16();
     (status, response.text().await.expect("body"))
 }
@@ -93,6 +102,10 @@ fn walk(path: &str, real: &Value, ours: &Value, out: &mut Vec<String>) {
         },
         (Value::Number(r), Value::Number(_)) if r.is_f64() => {}
         (r, o) if type_name(r) == type_name(o) => {}
-        (r, o) => out.push(format!("{path}: expected {}, found {}", type_name(r), type_name(o))),
+        (r, o) => out.push(format!(
+            "{path}: expected {}, found {}",
+            type_name(r),
+            type_name(o)
+        )),
     }
 }

@@ -27,13 +27,19 @@ pub(crate) fn username_check(c: &Connection, name: &str) -> rusqlite::Result<Val
     Ok(json!({"username": name, "msg": msg}))
 }
 
-pub(crate) async fn check_username(State(s): State<Shared>, Path(name): Path<String>) -> Result<Response, ApiError> {
+pub(crate) async fn check_username(
+    State(s): State<Shared>,
+    Path(name): Path<String>,
+) -> Result<Response, ApiError> {
     let body = s.store.read(|c| username_check(c, &name))?;
     Ok(Json(body).into_response())
 }
 
 /// Open classes only; closed ones answer 404 as live.
-pub(crate) async fn classroom(State(s): State<Shared>, Path(class_id): Path<String>) -> Result<Response, ApiError> {
+pub(crate) async fn classroom(
+    State(s): State<Shared>,
+    Path(class_id): Path<String>,
+) -> Result<Response, ApiError> {
     let class_id = id(&class_id)?;
     let (class, educator) = s.store.read(|c| {
         Ok(match misc::classroom(c, class_id)? {

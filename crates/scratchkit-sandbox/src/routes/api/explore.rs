@@ -25,7 +25,10 @@ async fn find_projects(s: Shared, params: Params, text: bool) -> Result<Response
     let page = params.page()?;
     let d = discover(&params, text)?;
     let list = s.store.read(|c| projects::discover(c, &d, page))?;
-    let items: Vec<_> = list.iter().map(|p| render::project(p, ProjectStyle::List, None)).collect();
+    let items: Vec<_> = list
+        .iter()
+        .map(|p| render::project(p, ProjectStyle::List, None))
+        .collect();
     Ok(Json(items).into_response())
 }
 
@@ -36,18 +39,30 @@ async fn find_studios(s: Shared, params: Params, text: bool) -> Result<Response,
     Ok(Json(list.iter().map(render::studio).collect::<Vec<_>>()).into_response())
 }
 
-pub(crate) async fn explore_projects(State(s): State<Shared>, params: Params) -> Result<Response, ApiError> {
+pub(crate) async fn explore_projects(
+    State(s): State<Shared>,
+    params: Params,
+) -> Result<Response, ApiError> {
     find_projects(s, params, false).await
 }
 
-pub(crate) async fn search_projects(State(s): State<Shared>, params: Params) -> Result<Response, ApiError> {
+pub(crate) async fn search_projects(
+    State(s): State<Shared>,
+    params: Params,
+) -> Result<Response, ApiError> {
     find_projects(s, params, true).await
 }
 
-pub(crate) async fn explore_studios(State(s): State<Shared>, params: Params) -> Result<Response, ApiError> {
+pub(crate) async fn explore_studios(
+    State(s): State<Shared>,
+    params: Params,
+) -> Result<Response, ApiError> {
     find_studios(s, params, false).await
 }
 
-pub(crate) async fn search_studios(State(s): State<Shared>, params: Params) -> Result<Response, ApiError> {
+pub(crate) async fn search_studios(
+    State(s): State<Shared>,
+    params: Params,
+) -> Result<Response, ApiError> {
     find_studios(s, params, true).await
 }

@@ -28,10 +28,22 @@ pub(crate) fn router() -> Router<Shared> {
         .route("/users/{user}/following", get(users::following))
         .route("/users/{user}/studios/curate", get(users::curated_studios))
         .route("/users/{user}/messages/count", get(users::message_count))
-        .route("/users/{user}/projects/{id}/studios", get(projects::studios))
-        .route("/users/{user}/projects/{id}/comments", get(projects::comments))
-        .route("/users/{user}/projects/{id}/comments/{cid}", get(projects::comment))
-        .route("/users/{user}/projects/{id}/comments/{cid}/replies", get(projects::replies))
+        .route(
+            "/users/{user}/projects/{id}/studios",
+            get(projects::studios),
+        )
+        .route(
+            "/users/{user}/projects/{id}/comments",
+            get(projects::comments),
+        )
+        .route(
+            "/users/{user}/projects/{id}/comments/{cid}",
+            get(projects::comment),
+        )
+        .route(
+            "/users/{user}/projects/{id}/comments/{cid}/replies",
+            get(projects::replies),
+        )
         .route("/projects/{id}", get(projects::project))
         .route("/projects/{id}/remixes", get(projects::remixes))
         .route("/studios/{id}", get(studios::studio))
@@ -41,12 +53,18 @@ pub(crate) fn router() -> Router<Shared> {
         .route("/studios/{id}/activity", get(studios::activity))
         .route("/studios/{id}/comments", get(studios::comments))
         .route("/studios/{id}/comments/{cid}", get(studios::comment))
-        .route("/studios/{id}/comments/{cid}/replies", get(studios::replies))
+        .route(
+            "/studios/{id}/comments/{cid}/replies",
+            get(studios::replies),
+        )
         .route("/explore/projects", get(explore::explore_projects))
         .route("/explore/studios", get(explore::explore_studios))
         .route("/search/projects", get(explore::search_projects))
         .route("/search/studios", get(explore::search_studios))
-        .route("/accounts/checkusername/{user}", get(accounts::check_username))
+        .route(
+            "/accounts/checkusername/{user}",
+            get(accounts::check_username),
+        )
         .route("/classrooms/{id}", get(accounts::classroom))
         .fallback(|| async { ApiError::NotFound })
 }

@@ -32,14 +32,21 @@ fn authored_project(c: &Connection, author: &str, project_id: &str) -> Result<Pr
     }
 }
 
-pub(crate) async fn project(State(s): State<Shared>, Path(project_id): Path<String>) -> Result<Response, ApiError> {
+pub(crate) async fn project(
+    State(s): State<Shared>,
+    Path(project_id): Path<String>,
+) -> Result<Response, ApiError> {
     let project_id = id(&project_id)?;
     let p = s.store.read(|c| Ok(shared_project(c, project_id)))??;
     let token = project_token(&s.secret, p.id, now());
     Ok(Json(render::project(&p, ProjectStyle::Full, Some(token))).into_response())
 }
 
-pub(crate) async fn remixes(State(s): State<Shared>, Path(project_id): Path<String>, params: Params) -> Result<Response, ApiError> {
+pub(crate) async fn remixes(
+    State(s): State<Shared>,
+    Path(project_id): Path<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
     let page = params.page()?;
     let project_id = id(&project_id)?;
     let list = s.store.read(|c| {
@@ -48,7 +55,10 @@ pub(crate) async fn remixes(State(s): State<Shared>, Path(project_id): Path<Stri
             Err(e) => Err(e),
         })
     })??;
-    let items: Vec<_> = list.iter().map(|p| render::project(p, ProjectStyle::List, None)).collect();
+    let items: Vec<_> = list
+        .iter()
+        .map(|p| render::project(p, ProjectStyle::List, None))
+        .collect();
     Ok(Json(items).into_response())
 }
 
@@ -89,7 +99,9 @@ pub(crate) async fn comment(
     let comment_id = id(&comment_id)?;
     let found = s.store.read(|c| {
         Ok(match authored_project(c, &author, &project_id) {
-            Ok(p) => comments::by_id(c, Place::Project, p.id, comment_id)?.ok_or(ApiError::NotFound),
+            Ok(p) => {
+                comments::by_id(c, Place::Project, p.id, comment_id)?.ok_or(ApiError::NotFound)
+            }
             Err(e) => Err(e),
         })
     })??;
@@ -106,7 +118,13 @@ pub(crate) async fn replies(
     let list = s.store.read(|c| {
         Ok(match authored_project(c, &author, &project_id) {
             Ok(p) => match comments::by_id(c, Place::Project, p.id, comment_id)? {
-                Some(_) => Ok(comments::replies(c, Place::Project, p.id, comment_id, page)?),
+                Some(_) => Ok(comments::replies(
+                    c,
+                    Place::Project,
+                    p.id,
+                    comment_id,
+                    page,
+                )?),
                 None => Err(ApiError::NotFound),
             },
             Err(e) => Err(e),

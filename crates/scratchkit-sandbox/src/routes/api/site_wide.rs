@@ -69,7 +69,15 @@ pub(crate) async fn featured(State(s): State<Shared>) -> Result<Response, ApiErr
             20,
         )?
         .iter()
-        .map(|p| render::featured_project(p, RowExtras { remixers: true, ..RowExtras::default() }))
+        .map(|p| {
+            render::featured_project(
+                p,
+                RowExtras {
+                    remixers: true,
+                    ..RowExtras::default()
+                },
+            )
+        })
         .collect();
         let curated: Vec<_> = projects::top(c, "p.favorites DESC, p.id DESC", 20)?
             .iter()
@@ -97,7 +105,10 @@ pub(crate) async fn featured(State(s): State<Shared>) -> Result<Response, ApiErr
                 )
             })
             .collect();
-        let featured_studios: Vec<_> = studios::top(c, 20)?.iter().map(render::featured_studio).collect();
+        let featured_studios: Vec<_> = studios::top(c, 20)?
+            .iter()
+            .map(render::featured_studio)
+            .collect();
         Ok(json!({
             "community_newest_projects": plain("p.shared_at DESC, p.id DESC")?,
             "community_most_remixed_projects": remixed,
@@ -108,5 +119,9 @@ pub(crate) async fn featured(State(s): State<Shared>) -> Result<Response, ApiErr
             "community_featured_projects": plain("p.views DESC, p.id DESC")?,
         }))
     })?;
-    Ok(([(header::CONTENT_TYPE, "application/xml")], body.to_string()).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "application/xml")],
+        body.to_string(),
+    )
+        .into_response())
 }

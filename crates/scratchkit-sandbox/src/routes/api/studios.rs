@@ -16,7 +16,10 @@ fn find(c: &Connection, studio_id: i64) -> Result<Studio, ApiError> {
     studios::by_id(c, studio_id)?.ok_or(ApiError::NotFound)
 }
 
-pub(crate) async fn studio(State(s): State<Shared>, Path(studio_id): Path<String>) -> Result<Response, ApiError> {
+pub(crate) async fn studio(
+    State(s): State<Shared>,
+    Path(studio_id): Path<String>,
+) -> Result<Response, ApiError> {
     let studio_id = id(&studio_id)?;
     let st = s.store.read(|c| Ok(find(c, studio_id)))??;
     Ok(Json(render::studio(&st)).into_response())
@@ -41,19 +44,42 @@ async fn studio_list<T, J: serde::Serialize>(
     Ok(Json(rows.iter().map(render_one).collect::<Vec<_>>()).into_response())
 }
 
-pub(crate) async fn projects(State(s): State<Shared>, Path(studio_id): Path<String>, params: Params) -> Result<Response, ApiError> {
-    studio_list(s, studio_id, params, studios::projects, render::studio_project).await
+pub(crate) async fn projects(
+    State(s): State<Shared>,
+    Path(studio_id): Path<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    studio_list(
+        s,
+        studio_id,
+        params,
+        studios::projects,
+        render::studio_project,
+    )
+    .await
 }
 
-pub(crate) async fn curators(State(s): State<Shared>, Path(studio_id): Path<String>, params: Params) -> Result<Response, ApiError> {
+pub(crate) async fn curators(
+    State(s): State<Shared>,
+    Path(studio_id): Path<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
     studio_list(s, studio_id, params, studios::curators, render::user).await
 }
 
-pub(crate) async fn managers(State(s): State<Shared>, Path(studio_id): Path<String>, params: Params) -> Result<Response, ApiError> {
+pub(crate) async fn managers(
+    State(s): State<Shared>,
+    Path(studio_id): Path<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
     studio_list(s, studio_id, params, studios::managers, render::user).await
 }
 
-pub(crate) async fn comments(State(s): State<Shared>, Path(studio_id): Path<String>, params: Params) -> Result<Response, ApiError> {
+pub(crate) async fn comments(
+    State(s): State<Shared>,
+    Path(studio_id): Path<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
     studio_list(
         s,
         studio_id,
@@ -65,7 +91,11 @@ pub(crate) async fn comments(State(s): State<Shared>, Path(studio_id): Path<Stri
 }
 
 /// Activity, newest first; `dateLimit` (ISO date) keeps only older items.
-pub(crate) async fn activity(State(s): State<Shared>, Path(studio_id): Path<String>, params: Params) -> Result<Response, ApiError> {
+pub(crate) async fn activity(
+    State(s): State<Shared>,
+    Path(studio_id): Path<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
     let date_limit = match params.get("dateLimit").filter(|d| !d.is_empty()) {
         Some(d) => Some(parse_iso(d).ok_or(ApiError::BadRequest)?),
         None => None,
@@ -80,10 +110,15 @@ pub(crate) async fn activity(State(s): State<Shared>, Path(studio_id): Path<Stri
     .await
 }
 
-pub(crate) async fn comment(State(s): State<Shared>, Path((studio_id, comment_id)): Path<(String, String)>) -> Result<Response, ApiError> {
+pub(crate) async fn comment(
+    State(s): State<Shared>,
+    Path((studio_id, comment_id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
     let studio_id = id(&studio_id)?;
     let comment_id = id(&comment_id)?;
-    let found = s.store.read(|c| Ok(comments::by_id(c, Place::Studio, studio_id, comment_id)?.ok_or(ApiError::NotFound)))??;
+    let found = s.store.read(|c| {
+        Ok(comments::by_id(c, Place::Studio, studio_id, comment_id)?.ok_or(ApiError::NotFound))
+    })??;
     Ok(Json(render::comment(&found)).into_response())
 }
 
@@ -96,10 +131,18 @@ pub(crate) async fn replies(
     let studio_id = id(&studio_id)?;
     let comment_id = id(&comment_id)?;
     let list = s.store.read(|c| {
-        Ok(match comments::by_id(c, Place::Studio, studio_id, comment_id)? {
-            Some(_) => Ok(comments::replies(c, Place::Studio, studio_id, comment_id, page)?),
-            None => Err(ApiError::NotFound),
-        })
+        Ok(
+            match comments::by_id(c, Place::Studio, studio_id, comment_id)? {
+                Some(_) => Ok(comments::replies(
+                    c,
+                    Place::Studio,
+                    studio_id,
+                    comment_id,
+                    page,
+                )?),
+                None => Err(ApiError::NotFound),
+            },
+        )
     })??;
     Ok(Json(list.iter().map(render::comment).collect::<Vec<_>>()).into_response())
 }

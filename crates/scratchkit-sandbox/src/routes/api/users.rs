@@ -17,12 +17,19 @@ pub(crate) fn find(c: &Connection, username: &str) -> Result<User, ApiError> {
     users::by_name(c, username)?.ok_or(ApiError::NotFound)
 }
 
-pub(crate) async fn user(State(s): State<Shared>, Path(name): Path<String>) -> Result<Response, ApiError> {
+pub(crate) async fn user(
+    State(s): State<Shared>,
+    Path(name): Path<String>,
+) -> Result<Response, ApiError> {
     let u = s.store.read(|c| Ok(find(c, &name)))??;
     Ok(Json(render::user(&u)).into_response())
 }
 
-pub(crate) async fn projects(State(s): State<Shared>, Path(name): Path<String>, params: Params) -> Result<Response, ApiError> {
+pub(crate) async fn projects(
+    State(s): State<Shared>,
+    Path(name): Path<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
     let page = params.page()?;
     let list = s.store.read(|c| {
         Ok(match find(c, &name) {
@@ -30,11 +37,18 @@ pub(crate) async fn projects(State(s): State<Shared>, Path(name): Path<String>, 
             Err(e) => Err(e),
         })
     })??;
-    let items: Vec<_> = list.iter().map(|p| render::project(p, ProjectStyle::OwnList, None)).collect();
+    let items: Vec<_> = list
+        .iter()
+        .map(|p| render::project(p, ProjectStyle::OwnList, None))
+        .collect();
     Ok(Json(items).into_response())
 }
 
-pub(crate) async fn favorites(State(s): State<Shared>, Path(name): Path<String>, params: Params) -> Result<Response, ApiError> {
+pub(crate) async fn favorites(
+    State(s): State<Shared>,
+    Path(name): Path<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
     let page = params.page()?;
     let list = s.store.read(|c| {
         Ok(match find(c, &name) {
@@ -42,7 +56,10 @@ pub(crate) async fn favorites(State(s): State<Shared>, Path(name): Path<String>,
             Err(e) => Err(e),
         })
     })??;
-    let items: Vec<_> = list.iter().map(|p| render::project(p, ProjectStyle::List, None)).collect();
+    let items: Vec<_> = list
+        .iter()
+        .map(|p| render::project(p, ProjectStyle::List, None))
+        .collect();
     Ok(Json(items).into_response())
 }
 
@@ -62,15 +79,27 @@ async fn user_list(
     Ok(Json(list.iter().map(render::user).collect::<Vec<_>>()).into_response())
 }
 
-pub(crate) async fn followers(State(s): State<Shared>, Path(name): Path<String>, params: Params) -> Result<Response, ApiError> {
+pub(crate) async fn followers(
+    State(s): State<Shared>,
+    Path(name): Path<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
     user_list(s, name, params, users::followers).await
 }
 
-pub(crate) async fn following(State(s): State<Shared>, Path(name): Path<String>, params: Params) -> Result<Response, ApiError> {
+pub(crate) async fn following(
+    State(s): State<Shared>,
+    Path(name): Path<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
     user_list(s, name, params, users::following).await
 }
 
-pub(crate) async fn curated_studios(State(s): State<Shared>, Path(name): Path<String>, params: Params) -> Result<Response, ApiError> {
+pub(crate) async fn curated_studios(
+    State(s): State<Shared>,
+    Path(name): Path<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
     let page = params.page()?;
     let list = s.store.read(|c| {
         Ok(match find(c, &name) {
@@ -81,7 +110,10 @@ pub(crate) async fn curated_studios(State(s): State<Shared>, Path(name): Path<St
     Ok(Json(list.iter().map(render::studio).collect::<Vec<_>>()).into_response())
 }
 
-pub(crate) async fn message_count(State(s): State<Shared>, Path(name): Path<String>) -> Result<Response, ApiError> {
+pub(crate) async fn message_count(
+    State(s): State<Shared>,
+    Path(name): Path<String>,
+) -> Result<Response, ApiError> {
     let u = s.store.read(|c| Ok(find(c, &name)))??;
     Ok(Json(json!({ "count": u.message_count })).into_response())
 }

@@ -3,11 +3,11 @@
 mod statistics;
 mod users;
 
+use axum::Json;
 use axum::Router;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Json;
 use serde_json::json;
 
 use super::reply::site_not_found;
@@ -16,7 +16,10 @@ use crate::state::Shared;
 pub(crate) fn router() -> Router<Shared> {
     Router::new()
         .route("/site-api/users/all/{user}", get(users::site_user))
-        .route("/accounts/check_username/{user}", get(users::check_username))
+        .route(
+            "/accounts/check_username/{user}",
+            get(users::check_username),
+        )
         .route("/statistics/data/daily", get(statistics::daily))
         .route("/statistics/data/monthly", get(statistics::monthly))
         .route("/statistics/data/monthly-ga", get(statistics::monthly_ga))
@@ -27,7 +30,11 @@ pub(crate) fn router() -> Router<Shared> {
 
 /// `{"healthy":true}`, served as `text/plain` like the live site.
 async fn health() -> Response {
-    ([(header::CONTENT_TYPE, "text/plain")], r#"{"healthy":true}"#).into_response()
+    (
+        [(header::CONTENT_TYPE, "text/plain")],
+        r#"{"healthy":true}"#,
+    )
+        .into_response()
 }
 
 /// The logged-out session (`{flags}` only); logging in is a later issue.

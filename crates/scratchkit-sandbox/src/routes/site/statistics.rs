@@ -54,9 +54,20 @@ fn series(rng: &mut StdRng, key: &str, color: &str, months: i64) -> Value {
 
 pub(crate) async fn monthly(State(s): State<Shared>) -> Response {
     let mut rng = StdRng::seed_from_u64(s.store.seed() ^ 0x30);
-    let ages: Vec<Value> = (5..=25).map(|age| json!({"x": age, "y": rng.random_range(10..2000)})).collect();
+    let ages: Vec<Value> = (5..=25)
+        .map(|age| json!({"x": age, "y": rng.random_range(10..2000)}))
+        .collect();
     let mut countries = Map::new();
-    for c in ["United States", "United Kingdom", "Japan", "Germany", "India", "Brazil", "France", "Poland"] {
+    for c in [
+        "United States",
+        "United Kingdom",
+        "Japan",
+        "Germany",
+        "India",
+        "Brazil",
+        "France",
+        "Poland",
+    ] {
         countries.insert(c.to_owned(), Value::from(rng.random_range(100..100_000)));
     }
     Json(json!({

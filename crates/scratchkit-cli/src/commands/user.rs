@@ -1,0 +1,82 @@
+//! `scratch user <name>`: a profile, and optionally the user's lists.
+
+use scratchkit_model::User;
+
+use crate::cli::UserArgs;
+use crate::commands::{Ctx, Listing, show_resource};
+use crate::exit::CliResult;
+use crate::output::{Out, date, excerpt};
+
+/// Shows a user's profile (and the lists asked for).
+///
+/// # Errors
+/// No such user (exit 3), an invalid name (2), network or server failures (5).
+pub async fn run(ctx: &Ctx, args: UserArgs) -> CliResult {
+    let handler = ctx.client.user(args.username.as_str());
+    let user = handler.info().await?;
+    let (limit, offset) = (args.page.limit, args.page.offset);
+
+    let mut listings = Vec::new();
+    if args.projects {
+        let page = handler.projects().limit(limit).offset(offset).await?;
+        listings.push(Listing::new("projects", "Shared projects", &page)?);
+    }
+    if args.favorites {
+        let page = handler.favorites().limit(limit).offset(offset).await?;
+        listings.push(Listing::new("favorites", "Favourites", &page)?);
+    }
+    if args.followers {
+        let page = handler.followers().limit(limit).offset(offset).await?;
+        listings.push(Listing::new("followers", "Followers", &page)?);
+    }
+    if args.following {
+        let page = handler.following().limit(limit).offset(offset).await?;
+        listings.push(Listing::new("following", "Following", &page)?);
+    }
+
+    // The featured project is a nicety for people: a failure (the old site is flaky) is only
+    // logged.
+    let featured = if ctx.out.is_json() {
+        None
+    } else {
+        match handler.featured_project().await {
+            Ok(f) => f.featured_project_data.map(|p| {
+                (f.featured_project_label_name, format!("{} ({})", p.title, p.id))
+            }),
+            Err(e) => {
+                tracing::debug!("no featured project for {}: {e}", user.username);
+                None
+            }
+        }
+    };
+
+    show_resource(&ctx.out, "user", &user, listings, |out| {
+        card(out, &user, featured)
+    })
+}
+
+/// The profile for people.
+pub fn card(out: &Out, user: &User, featured: Option<(String, String)>) -> CliResult {
+    let note = if user.scratchteam {
+        "Scratch Team"
+    } else {
+        "Scratcher"
+    };
+    out.title(&user.username, note)?;
+    let mut fields = vec![
+        ("ID", user.id.to_string()),
+        ("Joined", date(user.history.joined)),
+        ("Country", user.profile.country.clone().unwrap_or_default()),
+        ("About me", excerpt(&user.profile.bio, 4, 100)),
+        ("Working on", excerpt(&user.profile.status, 4, 100)),
+    ];
+    if let Some((label, project)) = featured {
+        let label = if label.is_empty() {
+            "Featured".to_owned()
+        } else {
+            label
+        };
+        fields.push(("Featured", format!("{project} — {label}")));
+    }
+    out.fields(&fields)
+}
