@@ -38,6 +38,7 @@
 #![warn(missing_docs)]
 
 mod accounts;
+mod auth;
 mod config;
 mod error;
 mod faults;
@@ -47,6 +48,8 @@ mod render;
 mod reqlog;
 mod routes;
 mod server;
+mod settings;
+mod signing;
 mod state;
 mod store;
 mod timefmt;

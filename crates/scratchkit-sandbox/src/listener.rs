@@ -19,7 +19,6 @@ use tokio::net::{TcpListener, TcpStream};
 /// Connection info given to every request: the peer and the connection's kill switch.
 #[derive(Clone, Debug)]
 pub(crate) struct ConnInfo {
-    #[allow(dead_code)] // kept for diagnostics
     pub peer: SocketAddr,
     pub kill: Arc<AtomicBool>,
 }

@@ -129,6 +129,8 @@ pub async fn spawn_with(
         log,
         secret: rand::random(),
         started: Instant::now(),
+        settings: Default::default(),
+        login_failures: Default::default(),
     });
     let listener = TcpListener::bind(addr)
         .await

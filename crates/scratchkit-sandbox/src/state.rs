@@ -1,10 +1,12 @@
 //! State shared by every request.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
 use crate::faults::FaultController;
 use crate::reqlog::RequestLog;
+use crate::settings::Settings;
 use crate::store::Store;
 
 /// Everything a handler may need.
@@ -12,9 +14,23 @@ pub(crate) struct AppState {
     pub store: Store,
     pub faults: FaultController,
     pub log: Option<RequestLog>,
-    /// Signs project tokens (and, later, session cookies).
+    /// Signs project tokens and session cookies.
     pub secret: [u8; 32],
     pub started: Instant,
+    /// Runtime rules (`/_sandbox/settings`).
+    pub settings: RwLock<Settings>,
+    /// Failed logins per lower-cased username (reset by a success or a captcha retry).
+    pub login_failures: Mutex<HashMap<String, u32>>,
+}
+
+impl AppState {
+    /// A copy of the current rules.
+    pub(crate) fn settings(&self) -> Settings {
+        self.settings
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
 }
 
 /// The state as handlers receive it.

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -75,6 +76,9 @@ pub(crate) struct AuthState {
     x_token: SecretString,
     session_id: SecretString,
     csrf: SecretString,
+    /// Set when Scratch rejected the session: authenticated calls then fail fast with
+    /// [`Error::SessionExpired`] instead of being sent again.
+    expired: AtomicBool,
 }
 
 // The accessors not used by the core are for the login and session handlers.
@@ -94,7 +98,18 @@ impl AuthState {
             x_token: SecretString::from(x_token.into()),
             session_id: SecretString::from(session_id.into()),
             csrf: SecretString::from(csrf.into()),
+            expired: AtomicBool::new(false),
         }
+    }
+
+    /// Marks the session as rejected by Scratch (see [`Error::SessionExpired`]).
+    pub(crate) fn mark_expired(&self) {
+        self.expired.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether Scratch rejected this session.
+    pub(crate) fn is_expired(&self) -> bool {
+        self.expired.load(Ordering::Relaxed)
     }
 
     pub(crate) fn username(&self) -> &str {
@@ -126,6 +141,7 @@ impl fmt::Debug for AuthState {
             .field("x_token", &"[redacted]")
             .field("session_id", &"[redacted]")
             .field("csrf", &"[redacted]")
+            .field("expired", &self.is_expired())
             .finish()
     }
 }
@@ -262,9 +278,14 @@ impl Client {
     /// The current login.
     ///
     /// # Errors
-    /// [`Error::LoginRequired`] when logged out.
+    /// [`Error::LoginRequired`] when logged out; [`Error::SessionExpired`] when Scratch already
+    /// rejected the session.
     pub(crate) fn require_auth(&self) -> Result<Arc<AuthState>> {
-        self.auth_state().ok_or(Error::LoginRequired)
+        let state = self.auth_state().ok_or(Error::LoginRequired)?;
+        if state.is_expired() {
+            return Err(Error::SessionExpired);
+        }
+        Ok(state)
     }
 
     /// Replaces the login (`None` to log out).

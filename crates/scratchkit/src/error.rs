@@ -139,6 +139,106 @@ pub enum Error {
     /// The client could not be built (bad setting, TLS set-up).
     #[error("could not build the client: {0}")]
     Build(String),
+    /// An old-site HTML page did not have the structure the scraper expects (a layout change,
+    /// or not the page asked for): `what` names the missing element.
+    #[error("could not scrape {what} from {url}")]
+    Scrape {
+        /// The element or value that was missing (for example `"div.comment[data-comment-id]"`).
+        what: &'static str,
+        /// The URL of the page (secrets redacted).
+        url: String,
+    },
+    /// The password login was refused: wrong username or password. `message` is Scratch's own
+    /// (`"Incorrect username or password."`).
+    #[error("login failed: {message}")]
+    LoginFailed {
+        /// Scratch's message.
+        message: String,
+    },
+    /// Scratch wants a captcha before it accepts this login: solve it and call
+    /// [`Client::login_retry`](crate::Client::login_retry) with its token.
+    #[error("login needs a captcha: {message}")]
+    CaptchaRequired {
+        /// Scratch's message.
+        message: String,
+    },
+    /// The login was refused with HTTP 403: the IP address is blocked (common on shared hosts)
+    /// or there were too many attempts.
+    #[error("login refused (IP blocked or too many attempts): {snippet}")]
+    LoginBlocked {
+        /// The start of the response body.
+        snippet: String,
+    },
+    /// The account is banned (`/session/` says `banned: true`, or the site redirected to its
+    /// account-blocked page).
+    #[error("the account {username} is banned")]
+    AccountBanned {
+        /// The account's name.
+        username: String,
+    },
+    /// Scratch rejected the session (logged out elsewhere, expired, password changed). The
+    /// client remembers it: later authenticated calls fail with this error before sending
+    /// anything, until a new login.
+    #[error("the session has expired or was rejected; log in again")]
+    SessionExpired,
+    /// Scratch refused a comment (HTTP 200 with `{"rejected": reason, …}`): flood control
+    /// (`isFlood`), a mute (`isMuted`, with [`mute_status`](scratchkit_model::MuteStatus)),
+    /// inappropriate content (`isBad`), comments closed, …
+    #[error("comment rejected: {reason}{}", mute_suffix(mute_status))]
+    CommentRejected {
+        /// Scratch's reason code, as sent.
+        reason: String,
+        /// The mute state Scratch sent along, when it sent one that is not empty.
+        mute_status: Option<scratchkit_model::MuteStatus>,
+    },
+    /// Scratch answered with success status but refused the action in the body
+    /// (`{"success": false, …}`, `{"errors": […]}`, `{"error": …}`).
+    #[error("{action} refused: {message}")]
+    Refused {
+        /// What was attempted (for example `"create studio"`).
+        action: &'static str,
+        /// Scratch's message, or the start of the body.
+        message: String,
+    },
+    /// A saved session file could not be read or written.
+    #[error("session file {path}: {message}")]
+    SessionFile {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// A project file could not be used: project.json that is not Scratch 3 (a Scratch 2
+    /// project gives [`scratchkit_sb3::Error::Scratch2Unsupported`]), a damaged .sb3, an asset
+    /// with an invalid name.
+    #[error("project file: {0}")]
+    ProjectFile(#[from] scratchkit_sb3::Error),
+    /// A downloaded asset does not have the md5 its name says (damaged in storage or in
+    /// transit); nothing was written.
+    #[error("asset {name} from {url} has md5 {actual}, not the one its name says")]
+    AssetHashMismatch {
+        /// The asset's name, `<md5>.<ext>`.
+        name: String,
+        /// The URL it came from.
+        url: String,
+        /// The md5 of the bytes received.
+        actual: String,
+    },
+    /// A local file could not be read or written.
+    #[error("file {path}: {source}")]
+    File {
+        /// The file.
+        path: String,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+}
+
+fn mute_suffix(mute_status: &Option<scratchkit_model::MuteStatus>) -> String {
+    match mute_status.as_ref().and_then(|m| m.mute_expires_at.as_ref()) {
+        Some(until) => format!(" (muted until {until})"),
+        None => String::new(),
+    }
 }
 
 fn code_suffix(code: &Option<String>) -> String {
@@ -158,7 +258,7 @@ impl Error {
             Error::NotFound { .. } => Some(404),
             Error::BadRequest { .. } => Some(400),
             Error::Unauthorized { .. } => Some(401),
-            Error::Forbidden { .. } => Some(403),
+            Error::Forbidden { .. } | Error::LoginBlocked { .. } => Some(403),
             Error::RateLimited { .. } => Some(429),
             Error::Server { status, .. } | Error::Status { status, .. } => Some(*status),
             _ => None,
@@ -194,7 +294,8 @@ impl Error {
             | Error::Forbidden { snippet, .. }
             | Error::Server { snippet, .. }
             | Error::Status { snippet, .. }
-            | Error::Decode { snippet, .. } => Some(snippet),
+            | Error::Decode { snippet, .. }
+            | Error::LoginBlocked { snippet } => Some(snippet),
             _ => None,
         }
     }
@@ -211,7 +312,8 @@ impl Error {
             | Error::Status { url, .. }
             | Error::Decode { url, .. }
             | Error::Timeout { url }
-            | Error::Connection { url, .. } => Some(url),
+            | Error::Connection { url, .. }
+            | Error::Scrape { url, .. } => Some(url),
             _ => None,
         }
     }

@@ -26,12 +26,22 @@ mod client;
 #[cfg(feature = "cloud")]
 pub mod cloud;
 mod error;
+mod explore;
 mod hosts;
+#[cfg(feature = "html")]
+pub mod html;
+mod list;
 mod page;
+mod project_files;
+mod projects;
 mod rate_limit;
 mod raw;
 mod request;
 mod retry;
+mod site;
+mod studios;
+mod users;
+mod validate;
 
 /// HTTP methods, status codes and header maps used by [`RawRequest`] and [`RawResponse`]
 /// (from the `http` crate).
@@ -41,12 +51,30 @@ pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
 pub use error::{Error, Result};
+pub use explore::{Explore, ExploreRequest, Search};
 pub use hosts::{Host, Hosts};
+pub use list::ListRequest;
 pub use page::{DEFAULT_LIMIT, MAX_LIMIT, Page, PageRequest};
+pub use project_files::{
+    CreateProjectRequest, CreatedProject, DEFAULT_CONCURRENCY, DownloadRequest, DownloadToRequest,
+    Downloaded, MAX_ASSET_BYTES, MAX_PROJECT_JSON_BYTES, ProjectSource, Progress,
+};
+pub use projects::ProjectHandler;
+/// The .sb3 and project.json types (the `scratchkit-sb3` crate).
+pub use scratchkit_sb3 as sb3;
 pub use rate_limit::RateLimit;
 pub use raw::{Raw, RawRequest, RawResponse};
 pub use request::AuthMode;
 pub use retry::RetryPolicy;
+pub use site::Statistics;
+pub use studios::{ActivityRequest, StudioHandler};
+pub use users::UserHandler;
 /// The serde types of every Scratch response (the `scratchkit-model` crate).
 pub use scratchkit_model as model;
 pub use url::Url;
+mod actions;
+mod auth;
+pub use actions::{
+    FeaturedLabel, MAX_COMMENT_LENGTH, MAX_PROFILE_TEXT, MessageFilter, MyStuffFilter, MyStuffSort,
+};
+pub use auth::{Me, SessionIdInfo, decode_session_id};

@@ -88,7 +88,9 @@ fn rename_and_delete_encode_their_fields() {
         rename.encode("u", "1"),
         "{\"method\":\"rename\",\"user\":\"u\",\"project_id\":\"1\",\"name\":\"☁ a\",\"new_name\":\"☁ b\"}"
     );
-    let delete = ClientMessage::Delete { name: "☁ a".into() };
+    let delete = ClientMessage::Delete {
+        name: "☁ a".into()
+    };
     assert_eq!(
         delete.encode("u", "1"),
         "{\"method\":\"delete\",\"user\":\"u\",\"project_id\":\"1\",\"name\":\"☁ a\"}"

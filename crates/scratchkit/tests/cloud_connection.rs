@@ -27,6 +27,8 @@ struct Accepted {
 }
 
 /// A server that hands every accepted WebSocket to the test.
+// tungstenite's header callback must return its large `ErrorResponse` type.
+#[allow(clippy::result_large_err)]
 async fn mock_server() -> (String, mpsc::UnboundedReceiver<Accepted>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("ws://{}/", listener.local_addr().unwrap());
@@ -150,7 +152,9 @@ async fn turbowarp_preset_sends_no_cookie_and_the_user_agent() {
 #[tokio::test(start_paused = true)]
 async fn join_snapshot_seeds_values_and_junk_lines_are_skipped() {
     let (url, mut server) = mock_server().await;
-    let (sender, mut events) = settle(CloudConnection::connect(config(&url))).await.unwrap();
+    let (sender, mut events) = settle(CloudConnection::connect(config(&url)))
+        .await
+        .unwrap();
     let mut conn = accept(&mut server).await;
     next_text(&mut conn.ws).await; // handshake
     conn.ws
@@ -182,7 +186,9 @@ async fn join_snapshot_seeds_values_and_junk_lines_are_skipped() {
 #[tokio::test(start_paused = true)]
 async fn sets_are_validated_before_sending() {
     let (url, mut server) = mock_server().await;
-    let (sender, _events) = settle(CloudConnection::connect(config(&url))).await.unwrap();
+    let (sender, _events) = settle(CloudConnection::connect(config(&url)))
+        .await
+        .unwrap();
     let _conn = accept(&mut server).await;
     assert!(matches!(
         sender.set("x", "hello"),
@@ -236,14 +242,16 @@ async fn sets_are_paced_by_the_token_bucket() {
     assert!(arrivals[3] >= Duration::from_millis(100), "{arrivals:?}");
     assert!(arrivals[4] >= Duration::from_millis(200), "{arrivals:?}");
     assert!(arrivals[5] >= Duration::from_millis(300), "{arrivals:?}");
-    sender.flush().await.unwrap();
+    settle(sender.flush()).await.unwrap();
     assert_eq!(sender.pending(), 0);
 }
 
 #[tokio::test(start_paused = true)]
 async fn set_many_sends_one_frame() {
     let (url, mut server) = mock_server().await;
-    let (sender, _events) = settle(CloudConnection::connect(config(&url))).await.unwrap();
+    let (sender, _events) = settle(CloudConnection::connect(config(&url)))
+        .await
+        .unwrap();
     let mut conn = accept(&mut server).await;
     next_text(&mut conn.ws).await;
     sender.set_many(&[("a", 1), ("b", 2), ("c", 3)]).unwrap();
@@ -256,7 +264,9 @@ async fn set_many_sends_one_frame() {
 #[tokio::test(start_paused = true)]
 async fn create_rename_delete_are_sent_in_order() {
     let (url, mut server) = mock_server().await;
-    let (sender, _events) = settle(CloudConnection::connect(config(&url))).await.unwrap();
+    let (sender, _events) = settle(CloudConnection::connect(config(&url)))
+        .await
+        .unwrap();
     let mut conn = accept(&mut server).await;
     next_text(&mut conn.ws).await;
     sender.create("a", 5).unwrap();
@@ -275,7 +285,9 @@ async fn create_rename_delete_are_sent_in_order() {
 #[tokio::test(start_paused = true)]
 async fn reconnects_and_flushes_the_latest_pending_values() {
     let (url, mut server) = mock_server().await;
-    let (sender, mut events) = settle(CloudConnection::connect(config(&url))).await.unwrap();
+    let (sender, mut events) = settle(CloudConnection::connect(config(&url)))
+        .await
+        .unwrap();
     let mut first = accept(&mut server).await;
     next_text(&mut first.ws).await;
     assert_eq!(next_event(&mut events).await, CloudEvent::Connected);
@@ -298,16 +310,24 @@ async fn reconnects_and_flushes_the_latest_pending_values() {
     assert!(next_text(&mut second.ws).await.contains("\"handshake\""));
     let x: serde_json::Value = serde_json::from_str(&next_text(&mut second.ws).await).unwrap();
     let y: serde_json::Value = serde_json::from_str(&next_text(&mut second.ws).await).unwrap();
-    assert_eq!((x["name"].as_str(), x["value"].as_str()), (Some("☁ x"), Some("3")));
-    assert_eq!((y["name"].as_str(), y["value"].as_str()), (Some("☁ y"), Some("1")));
+    assert_eq!(
+        (x["name"].as_str(), x["value"].as_str()),
+        (Some("☁ x"), Some("3"))
+    );
+    assert_eq!(
+        (y["name"].as_str(), y["value"].as_str()),
+        (Some("☁ y"), Some("1"))
+    );
     assert_eq!(next_event(&mut events).await, CloudEvent::Reconnected);
-    sender.flush().await.unwrap();
+    settle(sender.flush()).await.unwrap();
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_non_fatal_close_code_reconnects() {
     let (url, mut server) = mock_server().await;
-    let (_sender, mut events) = settle(CloudConnection::connect(config(&url))).await.unwrap();
+    let (_sender, mut events) = settle(CloudConnection::connect(config(&url)))
+        .await
+        .unwrap();
     let mut first = accept(&mut server).await;
     next_event(&mut events).await;
     first
@@ -330,7 +350,9 @@ async fn a_non_fatal_close_code_reconnects() {
 async fn fatal_close_codes_end_the_stream() {
     for code in [4002u16, 4004, 4005, 4006] {
         let (url, mut server) = mock_server().await;
-        let (sender, mut events) = settle(CloudConnection::connect(config(&url))).await.unwrap();
+        let (sender, mut events) = settle(CloudConnection::connect(config(&url)))
+            .await
+            .unwrap();
         let mut conn = accept(&mut server).await;
         next_text(&mut conn.ws).await;
         conn.ws
@@ -352,7 +374,7 @@ async fn fatal_close_codes_end_the_stream() {
             sender.set("x", 1),
             Err(CloudError::Closed(CloseReason::Server { code: c })) if c == code
         ));
-        assert!(sender.flush().await.is_err());
+        assert!(settle(sender.flush()).await.is_err());
     }
 }
 
@@ -370,7 +392,9 @@ async fn a_dead_connection_is_detected_by_the_read_timeout() {
     let start = Instant::now();
     assert_eq!(next_event(&mut events).await, CloudEvent::Connected);
     assert!(matches!(
-        settle_with(Duration::from_millis(50), events.next()).await.unwrap(),
+        settle_with(Duration::from_millis(50), events.next())
+            .await
+            .unwrap(),
         CloudEvent::Reconnecting { .. }
     ));
     assert!(start.elapsed() >= Duration::from_secs(45));
@@ -380,7 +404,9 @@ async fn a_dead_connection_is_detected_by_the_read_timeout() {
 #[tokio::test(start_paused = true)]
 async fn pings_are_sent_on_the_keepalive_interval() {
     let (url, mut server) = mock_server().await;
-    let (_sender, _events) = settle(CloudConnection::connect(config(&url))).await.unwrap();
+    let (_sender, _events) = settle(CloudConnection::connect(config(&url)))
+        .await
+        .unwrap();
     let mut conn = accept(&mut server).await;
     next_text(&mut conn.ws).await;
     let start = Instant::now();
@@ -395,7 +421,9 @@ async fn pings_are_sent_on_the_keepalive_interval() {
 #[tokio::test(start_paused = true)]
 async fn close_ends_the_stream_with_client_closed() {
     let (url, mut server) = mock_server().await;
-    let (sender, mut events) = settle(CloudConnection::connect(config(&url))).await.unwrap();
+    let (sender, mut events) = settle(CloudConnection::connect(config(&url)))
+        .await
+        .unwrap();
     let mut conn = accept(&mut server).await;
     next_text(&mut conn.ws).await;
     assert_eq!(next_event(&mut events).await, CloudEvent::Connected);
@@ -434,4 +462,30 @@ async fn connect_reports_an_http_refusal() {
 async fn connect_rejects_a_bad_url() {
     let result = settle(CloudConnection::connect(config("not a url"))).await;
     assert!(matches!(result, Err(CloudError::Config(_))));
+}
+
+#[tokio::test(start_paused = true)]
+async fn dropping_every_handle_closes_the_socket() {
+    let (url, mut server) = mock_server().await;
+    let (sender, events) = settle(CloudConnection::connect(config(&url)))
+        .await
+        .unwrap();
+    let mut conn = accept(&mut server).await;
+    next_text(&mut conn.ws).await;
+    let clone = sender.clone();
+    drop(events);
+    drop(sender);
+    // A clone still holds the connection open.
+    let still_open = settle(tokio::time::timeout(
+        Duration::from_millis(200),
+        conn.ws.next(),
+    ))
+    .await;
+    assert!(still_open.is_err(), "{still_open:?}");
+    drop(clone);
+    let end = settle(conn.ws.next()).await;
+    assert!(
+        matches!(end, None | Some(Err(_)) | Some(Ok(Message::Close(_)))),
+        "{end:?}"
+    );
 }

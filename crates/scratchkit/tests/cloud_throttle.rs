@@ -102,3 +102,21 @@ async fn backoff_sleeps_advance_the_paused_clock_exactly() {
     // 100 + 300 + 700 + 1000 + 1000 ms
     assert_eq!(start.elapsed(), Duration::from_millis(3100));
 }
+
+#[test]
+fn absurd_settings_do_not_panic() {
+    let policy = ReconnectPolicy {
+        base: Duration::from_secs(u64::MAX / 2),
+        cap: Duration::from_secs(60),
+        jitter: true,
+    };
+    assert!(policy.delay(20, 0.9) <= Duration::from_secs(60));
+    let mut bucket = TokenBucket::new(RateLimit::new(1e-300, 1));
+    let now = Instant::now();
+    bucket.take(5, now);
+    assert_eq!(
+        bucket.wait_time(1, now),
+        Duration::from_secs(24 * 60 * 60),
+        "waits are capped at a day"
+    );
+}

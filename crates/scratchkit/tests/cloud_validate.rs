@@ -7,8 +7,24 @@ use scratchkit::cloud::{CloudRules, ValidationError, is_numeric_value, validate_
 fn numeric_values_follow_the_turbowarp_regex() {
     let accepted = ["123", "-4.5", "0", "", "-0", "00", ".5", "5.", "-.", "007"];
     let refused = [
-        "+1", " 1", "1 ", "1e5", "0x03", "1,000", "NaN", "Infinity", "-Infinity", "true",
-        "hello", ".", "-", "1.2.3", "--1", "١٢", "²", "1\n",
+        "+1",
+        " 1",
+        "1 ",
+        "1e5",
+        "0x03",
+        "1,000",
+        "NaN",
+        "Infinity",
+        "-Infinity",
+        "true",
+        "hello",
+        ".",
+        "-",
+        "1.2.3",
+        "--1",
+        "١٢",
+        "²",
+        "1\n",
     ];
     for value in accepted {
         assert!(is_numeric_value(value), "{value:?} should be accepted");

@@ -1,6 +1,12 @@
 //! The commands, and what they share: the [`Ctx`] (client + output) and list printing.
 
+pub mod explore;
+pub mod news;
+pub mod project;
 pub mod sandbox;
+pub mod search;
+pub mod studio;
+pub mod user;
 
 use futures_util::{Stream, StreamExt};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -69,12 +75,18 @@ pub async fn run(cli: Cli) -> CliResult {
     let out = Out::from_env(cli.json);
     match cli.command {
         Command::Sandbox(args) => return sandbox::run(out, args).await,
-        Command::Demo => return Ok(()),
+        Command::Demo => return crate::demo::run(out, cli.user_agent.as_deref()).await,
         _ => {}
     }
     let ctx = Ctx::from_cli(&cli, out).await?;
     match cli.command {
-        _ => { let _ = ctx; Ok(()) }
+        Command::User(args) => user::run(&ctx, args).await,
+        Command::Project(args) => project::run(&ctx, args).await,
+        Command::Studio(args) => studio::run(&ctx, args).await,
+        Command::News(args) => news::run(&ctx, args).await,
+        Command::Explore(args) => explore::run(&ctx, args).await,
+        Command::Search(args) => search::run(&ctx, args).await,
+        Command::Sandbox(_) | Command::Demo => Ok(()),
     }
 }
 

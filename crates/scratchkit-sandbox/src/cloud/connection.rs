@@ -50,7 +50,11 @@ pub(crate) async fn run(
     let (sink, mut stream) = socket.split();
     let (tx, rx) = mpsc::unbounded_channel();
     let writer = tokio::spawn(write_loop(sink, rx));
-    let ping_interval = state.options().ping_interval;
+    // A zero period would make the ticker spin; an absurd one would overflow.
+    let ping_interval = state.options().ping_interval.clamp(
+        Duration::from_millis(10),
+        Duration::from_secs(365 * 24 * 60 * 60),
+    );
     let kill = Arc::new(Notify::new());
     let mut conn = Connection {
         id: state.next_client_id(),

@@ -7,6 +7,9 @@
 //! | POST | `/studios` | `{owner, title, description?}` | 201, the api studio |
 //! | POST | `/reset` | – | the seeded world again; `/info` |
 //! | GET | `/info` | – | seed, scale, counts, demo accounts, faults |
+//! | POST | `/sessions` | `{username}` | 201 `{username, id, session_id, token, cookie}`: a logged-in session **without a password** (sandbox-only, for tests; banned users too) |
+//! | GET, POST | `/settings` | any subset of `{comment_flood_seconds, comment_max_chars, csrf: "strict"\|"lenient", login_max_failures, studios_per_window, projects_per_window, creation_window_seconds}` | the settings |
+//! | POST | `/alerts` | `{username, message}` | 201 `{id}`: an admin alert for `/users/<u>/messages/admin` |
 //! | GET, POST, DELETE | `/faults` | a fault spec as JSON (`{"kind":"503","count":2}`, `{"spec":"rate=0.3"}`, `{}` clears) | `{"faults": spec or null}` |
 
 use axum::Json;
@@ -21,7 +24,10 @@ use serde_json::{Value, json};
 
 use super::reply::json_error;
 use crate::accounts::{DEMO_PASSWORD, Role, demo_accounts, hash_password, is_valid_username};
+use crate::auth::{PeerIp, open_session};
 use crate::faults::FaultSpec;
+use crate::settings::Settings;
+use crate::store::messages;
 use crate::render::{self, ProjectStyle};
 use crate::state::Shared;
 use crate::store::misc;
@@ -35,8 +41,12 @@ pub(crate) fn router() -> Router<Shared> {
         .route("/users", post(create_user))
         .route("/projects", post(create_project))
         .route("/studios", post(create_studio))
+        .route("/sessions", post(create_session))
+        .route("/settings", get(get_settings).post(set_settings))
+        .route("/alerts", post(create_alert))
         .route("/reset", post(reset))
         .route("/info", get(info))
+        .route("/assets/{name}", axum::routing::put(super::assets_host::admin_put))
         .route(
             "/faults",
             get(get_faults).post(set_faults).delete(clear_faults),
@@ -237,6 +247,76 @@ async fn create_studio(State(s): State<Shared>, bytes: Bytes) -> Result<Response
         Ok(studios::by_id(c, id)?.ok_or_else(|| not_found("studio vanished")))
     })??;
     Ok((StatusCode::CREATED, Json(render::studio(&studio))).into_response())
+}
+
+#[derive(Deserialize)]
+struct CreateSession {
+    username: String,
+}
+
+/// Sandbox-only: a session for any user, without a password.
+async fn create_session(
+    State(s): State<Shared>,
+    PeerIp(ip): PeerIp,
+    bytes: Bytes,
+) -> Result<Response, AdminError> {
+    let req: CreateSession = body(&bytes)?;
+    let user = s
+        .store
+        .read(|c| users::by_name(c, &req.username))?
+        .ok_or_else(|| not_found(format!("no user {:?}", req.username)))?;
+    let session = open_session(&s, &user, &ip, now())?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({
+            "username": user.username,
+            "id": user.id,
+            "session_id": session.key,
+            "token": session.token,
+            "cookie": format!("scratchsessionsid=\"{}\"", session.key),
+        })),
+    )
+        .into_response())
+}
+
+async fn get_settings(State(s): State<Shared>) -> Response {
+    Json(s.settings()).into_response()
+}
+
+async fn set_settings(State(s): State<Shared>, bytes: Bytes) -> Result<Response, AdminError> {
+    let mut current = serde_json::to_value(s.settings()).unwrap_or(Value::Null);
+    let patch: Value = body(&bytes)?;
+    let (Value::Object(cur), Value::Object(patch)) = (&mut current, patch) else {
+        return Err(bad("expected a JSON object"));
+    };
+    for (k, v) in patch {
+        if !cur.contains_key(&k) {
+            return Err(bad(format!("unknown setting {k:?}")));
+        }
+        cur.insert(k, v);
+    }
+    let next: Settings =
+        serde_json::from_value(current).map_err(|e| bad(format!("invalid setting: {e}")))?;
+    *s.settings.write().unwrap_or_else(|e| e.into_inner()) = next.clone();
+    Ok(Json(next).into_response())
+}
+
+#[derive(Deserialize)]
+struct CreateAlert {
+    username: String,
+    message: String,
+}
+
+async fn create_alert(State(s): State<Shared>, bytes: Bytes) -> Result<Response, AdminError> {
+    let req: CreateAlert = body(&bytes)?;
+    let id = s.store.write(|c| {
+        Ok(match users::by_name(c, &req.username)? {
+            Some(u) => Some(messages::add_alert(c, u.id, now(), &req.message)?),
+            None => None,
+        })
+    })?;
+    let id = id.ok_or_else(|| not_found(format!("no user {:?}", req.username)))?;
+    Ok((StatusCode::CREATED, Json(json!({"id": id}))).into_response())
 }
 
 async fn reset(State(s): State<Shared>) -> Result<Response, AdminError> {

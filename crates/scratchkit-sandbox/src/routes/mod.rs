@@ -2,9 +2,11 @@
 
 mod admin;
 pub(crate) mod api;
+mod assets_host;
 mod backpack;
 mod clouddata;
 pub(crate) mod front;
+mod projects_host;
 pub(crate) mod reply;
 mod site;
 
@@ -20,6 +22,8 @@ pub(crate) fn router(state: Shared) -> Router {
         .nest("/site", site::router())
         .nest("/backpack", backpack::router())
         .nest("/clouddata", clouddata::router())
+        .nest("/projects", projects_host::router())
+        .nest("/assets", assets_host::router())
         .nest("/_sandbox", admin::router())
         .fallback(|| async {
             (
@@ -27,5 +31,9 @@ pub(crate) fn router(state: Shared) -> Router {
                 "not a sandbox path: see the hosts table\n",
             )
         })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::csrf_guard,
+        ))
         .with_state(state)
 }

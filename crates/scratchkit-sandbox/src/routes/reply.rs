@@ -12,6 +12,10 @@ use crate::store::Page;
 pub(crate) enum ApiError {
     NotFound,
     BadRequest,
+    /// No (live) credentials.
+    Unauthorized,
+    /// Logged in, but not allowed.
+    Forbidden,
     Internal,
 }
 
@@ -20,6 +24,8 @@ impl IntoResponse for ApiError {
         let (status, code) = match self {
             ApiError::NotFound => (StatusCode::NOT_FOUND, "NotFound"),
             ApiError::BadRequest => (StatusCode::BAD_REQUEST, "BadRequest"),
+            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "Unauthorized"),
+            ApiError::Forbidden => (StatusCode::FORBIDDEN, "Forbidden"),
             ApiError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "InternalError"),
         };
         json_error(status, code, "")
@@ -31,6 +37,33 @@ impl From<rusqlite::Error> for ApiError {
         tracing::error!("database error: {e}");
         ApiError::Internal
     }
+}
+
+/// Runs `f` in a transaction that is committed only when `f` succeeds: a refused write
+/// changes nothing.
+pub(crate) fn tx<T, E: From<rusqlite::Error>>(
+    state: &crate::state::AppState,
+    f: impl FnOnce(&rusqlite::Connection) -> Result<T, E>,
+) -> Result<T, E> {
+    state
+        .store
+        .write(|c| {
+            let tx = c.transaction()?;
+            let result = f(&tx);
+            if result.is_ok() {
+                tx.commit()?;
+            }
+            Ok(result)
+        })
+        .map_err(E::from)?
+}
+
+/// Runs a read that may refuse.
+pub(crate) fn read<T, E: From<rusqlite::Error>>(
+    state: &crate::state::AppState,
+    f: impl FnOnce(&rusqlite::Connection) -> Result<T, E>,
+) -> Result<T, E> {
+    state.store.read(|c| Ok(f(c))).map_err(E::from)?
 }
 
 /// `{"code":…,"message":…}` with a status.
@@ -56,13 +89,33 @@ pub(crate) fn site_not_found() -> Response {
 #[derive(Debug)]
 pub(crate) enum SiteError {
     NotFound,
+    /// Not logged in.
+    Unauthorized,
+    /// Logged in, but not allowed.
+    Forbidden,
+    /// A body or parameter that cannot be used.
+    BadRequest,
     Internal,
+}
+
+fn site_status(status: StatusCode) -> Response {
+    let code = status.as_u16();
+    let reason = status.canonical_reason().unwrap_or("Error");
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        format!("<!DOCTYPE html><html><body><h1>{reason} ({code})</h1></body></html>"),
+    )
+        .into_response()
 }
 
 impl IntoResponse for SiteError {
     fn into_response(self) -> Response {
         match self {
             SiteError::NotFound => site_not_found(),
+            SiteError::Unauthorized => site_status(StatusCode::UNAUTHORIZED),
+            SiteError::Forbidden => site_status(StatusCode::FORBIDDEN),
+            SiteError::BadRequest => site_status(StatusCode::BAD_REQUEST),
             SiteError::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
@@ -73,10 +126,67 @@ impl IntoResponse for SiteError {
     }
 }
 
+impl From<ApiError> for SiteError {
+    fn from(e: ApiError) -> Self {
+        match e {
+            ApiError::NotFound => SiteError::NotFound,
+            ApiError::BadRequest => SiteError::BadRequest,
+            ApiError::Unauthorized => SiteError::Unauthorized,
+            ApiError::Forbidden => SiteError::Forbidden,
+            ApiError::Internal => SiteError::Internal,
+        }
+    }
+}
+
 impl From<rusqlite::Error> for SiteError {
     fn from(e: rusqlite::Error) -> Self {
         tracing::error!("database error: {e}");
         SiteError::Internal
+    }
+}
+
+/// A request body as a JSON object, whatever the Content-Type says (clients send JSON with
+/// no type or a form type); a form-encoded body becomes an object of strings; anything else
+/// is an empty object.
+pub(crate) fn body_object(bytes: &[u8]) -> serde_json::Map<String, serde_json::Value> {
+    match serde_json::from_slice::<serde_json::Value>(bytes) {
+        Ok(serde_json::Value::Object(map)) => map,
+        Ok(_) => serde_json::Map::new(),
+        Err(_) => url::form_urlencoded::parse(bytes)
+            .map(|(k, v)| (k.into_owned(), serde_json::Value::String(v.into_owned())))
+            .collect(),
+    }
+}
+
+/// A string field (numbers are turned into text).
+pub(crate) fn text_field(map: &serde_json::Map<String, serde_json::Value>, key: &str) -> Option<String> {
+    match map.get(key)? {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// An integer field given as a number or a numeric string; `""` and `null` are `None`.
+pub(crate) fn int_field(map: &serde_json::Map<String, serde_json::Value>, key: &str) -> Option<i64> {
+    match map.get(key)? {
+        serde_json::Value::Number(n) => n.as_i64(),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// A boolean field given as a bool, `"true"`/`"false"`, `"on"` or 0/1.
+pub(crate) fn bool_field(map: &serde_json::Map<String, serde_json::Value>, key: &str) -> Option<bool> {
+    match map.get(key)? {
+        serde_json::Value::Bool(b) => Some(*b),
+        serde_json::Value::Number(n) => n.as_i64().map(|n| n != 0),
+        serde_json::Value::String(s) => match s.as_str() {
+            "true" | "True" | "on" | "1" => Some(true),
+            "false" | "False" | "off" | "0" | "" => Some(false),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

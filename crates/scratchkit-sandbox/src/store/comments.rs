@@ -41,7 +41,7 @@ pub(crate) struct Comment {
 
 const SELECT: &str = "SELECT c.id, c.parent_id, c.commentee_id, c.content, c.created, c.modified, c.visibility, \
      c.author_id, u.username, u.role, \
-     (SELECT COUNT(*) FROM comments r WHERE r.place = c.place AND r.object_id = c.object_id AND r.parent_id = c.id) \
+     (SELECT COUNT(*) FROM comments r WHERE r.place = c.place AND r.object_id = c.object_id AND r.parent_id = c.id AND r.visibility = 'visible') \
      FROM comments c JOIN users u ON u.id = c.author_id";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Comment> {
@@ -148,4 +148,38 @@ pub(crate) fn insert(conn: &Connection, c: &NewComment<'_>) -> rusqlite::Result<
         c.created
     ])?;
     Ok(conn.last_insert_rowid())
+}
+
+/// When the author last commented anywhere (Unix seconds).
+pub(crate) fn last_by(conn: &Connection, author_id: i64) -> rusqlite::Result<Option<i64>> {
+    conn.query_row(
+        "SELECT MAX(created) FROM comments WHERE author_id = ?1",
+        [author_id],
+        |r| r.get(0),
+    )
+}
+
+/// The object (project or studio) a comment belongs to and its author, visible or not.
+pub(crate) fn owner_of(
+    conn: &Connection,
+    place: Place,
+    object_id: i64,
+    id: i64,
+) -> rusqlite::Result<Option<i64>> {
+    conn.query_row(
+        "SELECT author_id FROM comments WHERE place = ?1 AND object_id = ?2 AND id = ?3 AND visibility = 'visible'",
+        params![place.as_str(), object_id, id],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+/// Hides a comment and its replies (the site keeps deleted comments, invisible).
+pub(crate) fn delete(conn: &Connection, place: Place, object_id: i64, id: i64) -> rusqlite::Result<bool> {
+    let n = conn.execute(
+        "UPDATE comments SET visibility = 'deleted' WHERE place = ?1 AND object_id = ?2
+         AND (id = ?3 OR parent_id = ?3) AND visibility = 'visible'",
+        params![place.as_str(), object_id, id],
+    )?;
+    Ok(n > 0)
 }

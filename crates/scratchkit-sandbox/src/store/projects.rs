@@ -291,3 +291,235 @@ pub(crate) fn insert(conn: &Connection, p: &NewProject<'_>) -> rusqlite::Result<
     ])?;
     Ok(conn.last_insert_rowid())
 }
+
+/// Changes the editable texts and the comment switch of a project (only the given ones).
+pub(crate) fn update(
+    conn: &Connection,
+    id: i64,
+    edit: &ProjectEdit,
+    modified: i64,
+) -> rusqlite::Result<()> {
+    if let Some(title) = &edit.title {
+        conn.execute("UPDATE projects SET title = ?2 WHERE id = ?1", params![id, title])?;
+    }
+    if let Some(text) = &edit.instructions {
+        conn.execute(
+            "UPDATE projects SET instructions = ?2 WHERE id = ?1",
+            params![id, text],
+        )?;
+    }
+    if let Some(text) = &edit.description {
+        conn.execute(
+            "UPDATE projects SET description = ?2 WHERE id = ?1",
+            params![id, text],
+        )?;
+    }
+    if let Some(allowed) = edit.comments_allowed {
+        conn.execute(
+            "UPDATE projects SET comments_allowed = ?2 WHERE id = ?1",
+            params![id, allowed],
+        )?;
+    }
+    conn.execute(
+        "UPDATE projects SET modified = ?2 WHERE id = ?1",
+        params![id, modified],
+    )?;
+    Ok(())
+}
+
+/// The fields of a project edit (`None` = unchanged).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct ProjectEdit {
+    pub title: Option<String>,
+    pub instructions: Option<String>,
+    pub description: Option<String>,
+    pub comments_allowed: Option<bool>,
+}
+
+/// Shares (stamping the share time) or unshares a project.
+pub(crate) fn set_shared(conn: &Connection, id: i64, shared: bool, now: i64) -> rusqlite::Result<()> {
+    if shared {
+        conn.execute(
+            "UPDATE projects SET shared = 1, shared_at = ?2 WHERE id = ?1",
+            params![id, now],
+        )?;
+    } else {
+        conn.execute("UPDATE projects SET shared = 0 WHERE id = ?1", [id])?;
+    }
+    Ok(())
+}
+
+/// Whether the owner moved the project to the trash.
+pub(crate) fn is_trashed(conn: &Connection, id: i64) -> rusqlite::Result<bool> {
+    Ok(conn
+        .query_row("SELECT 1 FROM project_trash WHERE project_id = ?1", [id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Moves a project to the trash (unsharing it, as Scratch does) or restores it.
+pub(crate) fn set_trashed(conn: &Connection, id: i64, trashed: bool, now: i64) -> rusqlite::Result<()> {
+    if trashed {
+        conn.execute(
+            "INSERT OR IGNORE INTO project_trash (project_id, trashed) VALUES (?1, ?2)",
+            params![id, now],
+        )?;
+        conn.execute("UPDATE projects SET shared = 0 WHERE id = ?1", [id])?;
+    } else {
+        conn.execute("DELETE FROM project_trash WHERE project_id = ?1", [id])?;
+    }
+    Ok(())
+}
+
+/// Deletes every trashed project of a user for good; returns how many.
+pub(crate) fn empty_trash(conn: &Connection, owner_id: i64) -> rusqlite::Result<i64> {
+    let ids: Vec<i64> = {
+        let mut stmt = conn.prepare(
+            "SELECT p.id FROM projects p JOIN project_trash t ON t.project_id = p.id WHERE p.owner_id = ?1",
+        )?;
+        let rows = stmt.query_map([owner_id], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for id in &ids {
+        for sql in [
+            "DELETE FROM project_trash WHERE project_id = ?1",
+            "DELETE FROM loves WHERE project_id = ?1",
+            "DELETE FROM favorites WHERE project_id = ?1",
+            "DELETE FROM studio_projects WHERE project_id = ?1",
+            "DELETE FROM comments WHERE place = 'project' AND object_id = ?1",
+            "UPDATE projects SET parent_id = NULL WHERE parent_id = ?1",
+            "DELETE FROM projects WHERE id = ?1",
+        ] {
+            conn.execute(sql, [id])?;
+        }
+    }
+    Ok(ids.len() as i64)
+}
+
+/// Loves and favorites: the two tables share their shape and their counter's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mark {
+    Love,
+    Favorite,
+}
+
+impl Mark {
+    fn table(self) -> &'static str {
+        match self {
+            Mark::Love => "loves",
+            Mark::Favorite => "favorites",
+        }
+    }
+}
+
+/// Whether the user loves (or favorites) the project.
+pub(crate) fn has_mark(conn: &Connection, mark: Mark, user_id: i64, project_id: i64) -> rusqlite::Result<bool> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT 1 FROM {} WHERE user_id = ?1 AND project_id = ?2", mark.table()),
+            params![user_id, project_id],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// Sets or clears a love (favorite) and keeps the counter; true when the state changed.
+pub(crate) fn set_mark(
+    conn: &Connection,
+    mark: Mark,
+    user_id: i64,
+    project_id: i64,
+    on: bool,
+    now: i64,
+) -> rusqlite::Result<bool> {
+    let table = mark.table();
+    let changed = if on {
+        conn.execute(
+            &format!("INSERT OR IGNORE INTO {table} (user_id, project_id, since) VALUES (?1, ?2, ?3)"),
+            params![user_id, project_id, now],
+        )?
+    } else {
+        conn.execute(
+            &format!("DELETE FROM {table} WHERE user_id = ?1 AND project_id = ?2"),
+            params![user_id, project_id],
+        )?
+    } > 0;
+    if changed {
+        let delta = if on { 1 } else { -1 };
+        conn.execute(
+            &format!("UPDATE projects SET {table} = MAX(0, {table} + ?2) WHERE id = ?1"),
+            params![project_id, delta],
+        )?;
+    }
+    Ok(changed)
+}
+
+/// Counts one view.
+pub(crate) fn add_view(conn: &Connection, id: i64) -> rusqlite::Result<()> {
+    conn.execute("UPDATE projects SET views = views + 1 WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+/// "My Stuff" filters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MineFilter {
+    All,
+    Shared,
+    NotShared,
+    Trashed,
+}
+
+/// The owner's projects for "My Stuff" (`order` is a constant `ORDER BY` clause).
+pub(crate) fn mine(
+    conn: &Connection,
+    owner_id: i64,
+    filter: MineFilter,
+    order: &str,
+    page: Page,
+) -> rusqlite::Result<Vec<Project>> {
+    let trashed = "EXISTS (SELECT 1 FROM project_trash t WHERE t.project_id = p.id)";
+    let condition = match filter {
+        MineFilter::All => format!("NOT {trashed}"),
+        MineFilter::Shared => format!("p.shared = 1 AND NOT {trashed}"),
+        MineFilter::NotShared => format!("p.shared = 0 AND NOT {trashed}"),
+        MineFilter::Trashed => trashed.to_owned(),
+    };
+    query(
+        conn,
+        &format!("WHERE p.owner_id = ?1 AND {condition} ORDER BY {order}, p.id DESC"),
+        vec![Value::Integer(owner_id)],
+        page,
+    )
+}
+
+/// Feeds of "what's happening": projects of people or studios the user follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Feed {
+    /// Shared by users I follow, newest first.
+    SharedByFollowed,
+    /// Loved by users I follow, most recently loved first.
+    LovedByFollowed,
+    /// In studios I follow, most recently added first.
+    InFollowedStudios,
+}
+
+/// One page of a feed.
+pub(crate) fn feed(conn: &Connection, me: i64, feed: Feed, page: Page) -> rusqlite::Result<Vec<Project>> {
+    let tail = match feed {
+        Feed::SharedByFollowed => {
+            "JOIN follows f ON f.followee_id = p.owner_id WHERE f.follower_id = ?1 AND p.shared = 1 \
+             ORDER BY p.shared_at DESC, p.id DESC"
+        }
+        Feed::LovedByFollowed => {
+            "WHERE p.shared = 1 AND p.id IN (SELECT l.project_id FROM loves l JOIN follows f ON f.followee_id = l.user_id \
+             WHERE f.follower_id = ?1) ORDER BY (SELECT MAX(l.since) FROM loves l JOIN follows f ON f.followee_id = l.user_id \
+             WHERE f.follower_id = ?1 AND l.project_id = p.id) DESC, p.id DESC"
+        }
+        Feed::InFollowedStudios => {
+            "WHERE p.shared = 1 AND p.id IN (SELECT sp.project_id FROM studio_projects sp JOIN studio_followers sf \
+             ON sf.studio_id = sp.studio_id WHERE sf.user_id = ?1) ORDER BY p.shared_at DESC, p.id DESC"
+        }
+    };
+    query(conn, tail, vec![Value::Integer(me)], page)
+}

@@ -144,10 +144,112 @@ CREATE TABLE IF NOT EXISTS cloud_log (
     timestamp_ms INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS cloud_log_by_project ON cloud_log(project_id, timestamp_ms);
+CREATE TABLE IF NOT EXISTS project_files (
+    project_id INTEGER NOT NULL,
+    version INTEGER NOT NULL,
+    body BLOB NOT NULL,
+    saved INTEGER NOT NULL,
+    PRIMARY KEY (project_id, version)
+);
+CREATE TABLE IF NOT EXISTS assets (
+    name TEXT PRIMARY KEY,
+    data BLOB NOT NULL,
+    uploaded INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    key TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    token TEXT NOT NULL UNIQUE,
+    created INTEGER NOT NULL,
+    login_ip TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions(user_id);
+CREATE TABLE IF NOT EXISTS accounts (
+    user_id INTEGER PRIMARY KEY REFERENCES users(id),
+    email TEXT NOT NULL DEFAULT '',
+    activities INTEGER NOT NULL DEFAULT 1,
+    teacher_tips INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS messages (
+    id INTEGER PRIMARY KEY,
+    recipient_id INTEGER NOT NULL REFERENCES users(id),
+    type TEXT NOT NULL,
+    actor_id INTEGER NOT NULL REFERENCES users(id),
+    created INTEGER NOT NULL,
+    extra TEXT NOT NULL DEFAULT '{}',
+    unread INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX IF NOT EXISTS messages_by_recipient ON messages(recipient_id, created);
+CREATE TABLE IF NOT EXISTS admin_alerts (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    created INTEGER NOT NULL,
+    message TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS user_activity (
+    id INTEGER PRIMARY KEY,
+    actor_id INTEGER NOT NULL REFERENCES users(id),
+    type TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    extra TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS user_activity_by_actor ON user_activity(actor_id, created);
+CREATE TABLE IF NOT EXISTS studio_followers (
+    studio_id INTEGER NOT NULL REFERENCES studios(id),
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    since INTEGER NOT NULL,
+    PRIMARY KEY (studio_id, user_id)
+);
+CREATE TABLE IF NOT EXISTS project_trash (
+    project_id INTEGER PRIMARY KEY REFERENCES projects(id),
+    trashed INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS reports (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    object_id INTEGER NOT NULL,
+    reporter_id INTEGER NOT NULL REFERENCES users(id),
+    created INTEGER NOT NULL,
+    notes TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS backpack (
+    id TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    type TEXT NOT NULL,
+    mime TEXT NOT NULL,
+    name TEXT NOT NULL,
+    body TEXT NOT NULL,
+    thumbnail TEXT NOT NULL,
+    created INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS backpack_by_user ON backpack(user_id, created);
+CREATE TABLE IF NOT EXISTS backpack_files (
+    name TEXT PRIMARY KEY,
+    content BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS creations (
+    user_id INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    created INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS creations_by_user ON creations(user_id, kind, created);
 "#;
 
 /// Tables emptied by a reset, children first.
 pub(crate) const TABLES: &[&str] = &[
+    "assets",
+    "project_files",
+    "creations",
+    "backpack_files",
+    "backpack",
+    "reports",
+    "project_trash",
+    "studio_followers",
+    "user_activity",
+    "admin_alerts",
+    "messages",
+    "accounts",
+    "sessions",
     "cloud_log",
     "classrooms",
     "news",

@@ -320,3 +320,146 @@ pub(crate) fn add_project(
     )?;
     Ok(stmt.execute(params![studio_id, project_id, actor_id, added])? > 0)
 }
+
+/// The user's membership in a studio: `manager`, `curator`, `invited`, or `None`.
+pub(crate) fn role_of(conn: &Connection, studio_id: i64, user_id: i64) -> rusqlite::Result<Option<String>> {
+    conn.query_row(
+        "SELECT role FROM studio_members WHERE studio_id = ?1 AND user_id = ?2",
+        params![studio_id, user_id],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+/// Ends a membership (or an invitation).
+pub(crate) fn remove_member(conn: &Connection, studio_id: i64, user_id: i64) -> rusqlite::Result<bool> {
+    Ok(conn.execute(
+        "DELETE FROM studio_members WHERE studio_id = ?1 AND user_id = ?2",
+        params![studio_id, user_id],
+    )? > 0)
+}
+
+/// Makes `user_id` the host (already a manager).
+pub(crate) fn set_host(conn: &Connection, studio_id: i64, user_id: i64) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE studios SET host_id = ?2 WHERE id = ?1",
+        params![studio_id, user_id],
+    )?;
+    Ok(())
+}
+
+/// Studio fields to change (`None` = unchanged).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct StudioEdit {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub open_to_all: Option<bool>,
+    pub comments_allowed: Option<bool>,
+}
+
+/// Applies a studio edit and stamps the modification time.
+pub(crate) fn update(conn: &Connection, id: i64, e: &StudioEdit, now: i64) -> rusqlite::Result<()> {
+    if let Some(title) = &e.title {
+        conn.execute("UPDATE studios SET title = ?2 WHERE id = ?1", params![id, title])?;
+    }
+    if let Some(text) = &e.description {
+        conn.execute(
+            "UPDATE studios SET description = ?2 WHERE id = ?1",
+            params![id, text],
+        )?;
+    }
+    if let Some(open) = e.open_to_all {
+        conn.execute(
+            "UPDATE studios SET open_to_all = ?2 WHERE id = ?1",
+            params![id, open],
+        )?;
+    }
+    if let Some(allowed) = e.comments_allowed {
+        conn.execute(
+            "UPDATE studios SET comments_allowed = ?2 WHERE id = ?1",
+            params![id, allowed],
+        )?;
+    }
+    conn.execute("UPDATE studios SET modified = ?2 WHERE id = ?1", params![id, now])?;
+    Ok(())
+}
+
+/// Removes a project from a studio; true when it was there.
+pub(crate) fn remove_project(conn: &Connection, studio_id: i64, project_id: i64) -> rusqlite::Result<bool> {
+    Ok(conn.execute(
+        "DELETE FROM studio_projects WHERE studio_id = ?1 AND project_id = ?2",
+        params![studio_id, project_id],
+    )? > 0)
+}
+
+/// Whether the studio holds the project.
+pub(crate) fn has_project(conn: &Connection, studio_id: i64, project_id: i64) -> rusqlite::Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM studio_projects WHERE studio_id = ?1 AND project_id = ?2",
+            params![studio_id, project_id],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// Whether the user follows the studio.
+pub(crate) fn is_follower(conn: &Connection, studio_id: i64, user_id: i64) -> rusqlite::Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM studio_followers WHERE studio_id = ?1 AND user_id = ?2",
+            params![studio_id, user_id],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// Follows or unfollows a studio, keeping the follower count; true when the state changed.
+pub(crate) fn set_follower(
+    conn: &Connection,
+    studio_id: i64,
+    user_id: i64,
+    on: bool,
+    now: i64,
+) -> rusqlite::Result<bool> {
+    let changed = if on {
+        conn.execute(
+            "INSERT OR IGNORE INTO studio_followers (studio_id, user_id, since) VALUES (?1, ?2, ?3)",
+            params![studio_id, user_id, now],
+        )?
+    } else {
+        conn.execute(
+            "DELETE FROM studio_followers WHERE studio_id = ?1 AND user_id = ?2",
+            params![studio_id, user_id],
+        )?
+    } > 0;
+    if changed {
+        conn.execute(
+            "UPDATE studios SET followers = MAX(0, followers + ?2) WHERE id = ?1",
+            params![studio_id, if on { 1 } else { -1 }],
+        )?;
+    }
+    Ok(changed)
+}
+
+/// Studios the user hosts, manages or curates ("My Stuff" galleries), newest first.
+pub(crate) fn mine(conn: &Connection, user_id: i64, page: Page) -> rusqlite::Result<Vec<Studio>> {
+    query(
+        conn,
+        "JOIN studio_members m ON m.studio_id = s.id WHERE m.user_id = ?1 AND m.role IN ('curator','manager') \
+         ORDER BY s.modified DESC, s.id DESC",
+        vec![Value::Integer(user_id)],
+        page,
+    )
+}
+
+/// Number of curators and managers.
+pub(crate) fn member_count(conn: &Connection, studio_id: i64) -> rusqlite::Result<i64> {
+    conn.query_row(
+        "SELECT COUNT(*) FROM studio_members WHERE studio_id = ?1 AND role IN ('curator','manager')",
+        [studio_id],
+        |r| r.get(0),
+    )
+}

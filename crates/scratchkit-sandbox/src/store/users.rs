@@ -162,3 +162,88 @@ pub(crate) fn insert(conn: &Connection, u: &NewUser<'_>) -> rusqlite::Result<i64
     }
     Ok(id)
 }
+
+/// The stored password hash (PHC string).
+pub(crate) fn password_hash(conn: &Connection, id: i64) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT password_hash FROM users WHERE id = ?1", [id], |r| r.get(0))
+        .optional()
+}
+
+/// Replaces the password hash.
+pub(crate) fn set_password_hash(conn: &Connection, id: i64, phc: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+        params![id, phc],
+    )?;
+    Ok(())
+}
+
+/// Profile fields to change (`None` = unchanged; `Some(None)` clears a nullable one).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct ProfileEdit {
+    pub bio: Option<String>,
+    pub status: Option<String>,
+    pub country: Option<String>,
+    pub featured_project_id: Option<Option<i64>>,
+    pub featured_label: Option<Option<i64>>,
+}
+
+/// Applies a profile edit.
+pub(crate) fn update_profile(conn: &Connection, id: i64, e: &ProfileEdit) -> rusqlite::Result<()> {
+    if let Some(bio) = &e.bio {
+        conn.execute("UPDATE users SET bio = ?2 WHERE id = ?1", params![id, bio])?;
+    }
+    if let Some(status) = &e.status {
+        conn.execute("UPDATE users SET status = ?2 WHERE id = ?1", params![id, status])?;
+    }
+    if let Some(country) = &e.country {
+        conn.execute("UPDATE users SET country = ?2 WHERE id = ?1", params![id, country])?;
+    }
+    if let Some(featured) = e.featured_project_id {
+        conn.execute(
+            "UPDATE users SET featured_project_id = ?2 WHERE id = ?1",
+            params![id, featured],
+        )?;
+    }
+    if let Some(label) = e.featured_label {
+        conn.execute(
+            "UPDATE users SET featured_label = ?2 WHERE id = ?1",
+            params![id, label],
+        )?;
+    }
+    Ok(())
+}
+
+/// Whether `follower` follows `followee`.
+pub(crate) fn is_following(conn: &Connection, follower: i64, followee: i64) -> rusqlite::Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM follows WHERE follower_id = ?1 AND followee_id = ?2",
+            params![follower, followee],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// Follows or unfollows; true when the state changed.
+pub(crate) fn set_following(
+    conn: &Connection,
+    follower: i64,
+    followee: i64,
+    on: bool,
+    now: i64,
+) -> rusqlite::Result<bool> {
+    let n = if on {
+        conn.execute(
+            "INSERT OR IGNORE INTO follows (follower_id, followee_id, since) VALUES (?1, ?2, ?3)",
+            params![follower, followee, now],
+        )?
+    } else {
+        conn.execute(
+            "DELETE FROM follows WHERE follower_id = ?1 AND followee_id = ?2",
+            params![follower, followee],
+        )?
+    };
+    Ok(n > 0)
+}

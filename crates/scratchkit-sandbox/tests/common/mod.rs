@@ -1,6 +1,8 @@
 //! Helpers shared by the sandbox's integration tests: spawn on 127.0.0.1:0, fetch, compare shapes.
 #![allow(dead_code)]
 
+pub mod session;
+
 use std::path::PathBuf;
 
 use scratchkit_sandbox::{SandboxConfig, SandboxHandle, spawn_with};

@@ -44,7 +44,9 @@ impl ReconnectPolicy {
     pub fn delay(&self, attempt: u32, random: f64) -> Duration {
         let exponent = attempt.clamp(1, 20);
         let factor = f64::from((1u32 << exponent) - 1);
-        let ceiling = self.base.mul_f64(factor).min(self.cap);
+        let ceiling = Duration::try_from_secs_f64(self.base.as_secs_f64() * factor)
+            .unwrap_or(self.cap)
+            .min(self.cap);
         if !self.jitter {
             return ceiling;
         }

@@ -1,6 +1,7 @@
 //! The reconnecting cloud connection: one WebSocket owned by a background task.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
@@ -126,6 +127,12 @@ async fn open(config: &CloudConfig) -> Result<Socket, CloudError> {
     Ok(socket)
 }
 
+/// `base + wait`, saturating at a year for absurd configurations.
+fn later(base: Instant, wait: Duration) -> Instant {
+    base.checked_add(wait)
+        .unwrap_or_else(|| base + Duration::from_secs(365 * 24 * 60 * 60))
+}
+
 fn header_value(value: &str, what: &str) -> Result<HeaderValue, CloudError> {
     HeaderValue::from_str(value)
         .map_err(|_| CloudError::Config(format!("the {what} is not a valid header value")))
@@ -173,7 +180,7 @@ impl Task {
             attempt = attempt.saturating_add(1);
             let delay = self.config.reconnect.next_delay(attempt);
             self.emit(CloudEvent::Reconnecting { attempt, delay });
-            let deadline = Instant::now() + delay;
+            let deadline = later(Instant::now(), delay);
             loop {
                 tokio::select! {
                     _ = sleep_until(deadline) => break,
@@ -236,7 +243,7 @@ impl Task {
         let (mut sink, mut stream) = socket.split();
         let keepalive = self.config.keepalive;
         let mut last_rx = Instant::now();
-        let mut next_ping = Instant::now() + keepalive.ping_interval;
+        let mut next_ping = later(Instant::now(), keepalive.ping_interval);
         loop {
             let send_at = self.next_send_at();
             tokio::select! {
@@ -258,11 +265,11 @@ impl Task {
                         None => return SessionEnd::Lost("connection ended".into()),
                     }
                 }
-                _ = sleep_until(last_rx + keepalive.read_timeout) => {
+                _ = sleep_until(later(last_rx, keepalive.read_timeout)) => {
                     return SessionEnd::Lost("read timeout".into());
                 }
                 _ = sleep_until(next_ping) => {
-                    next_ping = Instant::now() + keepalive.ping_interval;
+                    next_ping = later(Instant::now(), keepalive.ping_interval);
                     if let Err(error) = sink.send(Message::Ping(Default::default())).await {
                         return SessionEnd::Lost(error.to_string());
                     }
@@ -306,7 +313,7 @@ impl Task {
         };
         let now = Instant::now();
         let count = u32::try_from(count).unwrap_or(u32::MAX);
-        Some(now + self.bucket.wait_time(count, now))
+        Some(later(now, self.bucket.wait_time(count, now)))
     }
 
     /// Writes the next queued frame; on failure puts it back at the front of the queue.

@@ -4,6 +4,9 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+/// The longest a single wait can be, whatever the configured rate.
+const MAX_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// How fast a connection may send: a sustained rate and a burst.
 ///
 /// Scratch's server "bumps off" clients that send more than about 10 messages per second.
@@ -91,7 +94,8 @@ impl TokenBucket {
         }
     }
 
-    /// How long to wait from `now` until `n` messages may be sent (`n` is capped at the burst).
+    /// How long to wait from `now` until `n` messages may be sent (`n` is capped at the burst;
+    /// the wait at one day).
     pub fn wait_time(&mut self, n: u32, now: Instant) -> Duration {
         if self.limit.is_unlimited() {
             return Duration::ZERO;
@@ -101,7 +105,9 @@ impl TokenBucket {
         if self.tokens >= needed {
             Duration::ZERO
         } else {
-            Duration::from_secs_f64((needed - self.tokens) / self.limit.per_second)
+            Duration::try_from_secs_f64((needed - self.tokens) / self.limit.per_second)
+                .unwrap_or(MAX_WAIT)
+                .min(MAX_WAIT)
         }
     }
 

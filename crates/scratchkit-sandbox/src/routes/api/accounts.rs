@@ -52,3 +52,19 @@ pub(crate) async fn classroom(
     })??;
     Ok(Json(render::classroom(&class, &educator)).into_response())
 }
+
+/// `POST /accounts/checkpassword/` `{"password"}` → `{"msg":"valid password"}` or
+/// `{"msg":"invalid password"}` (at least 6 characters, not a well-known password).
+pub(crate) async fn check_password(bytes: axum::body::Bytes) -> Response {
+    let body = crate::routes::reply::body_object(&bytes);
+    let password = crate::routes::reply::text_field(&body, "password").unwrap_or_default();
+    let weak = ["password", "123456", "12345678", "qwerty", "scratch"]
+        .iter()
+        .any(|w| password.eq_ignore_ascii_case(w));
+    let msg = if password.chars().count() >= 6 && !weak {
+        "valid password"
+    } else {
+        "invalid password"
+    };
+    Json(json!({"msg": msg})).into_response()
+}

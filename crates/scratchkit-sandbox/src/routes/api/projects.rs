@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use rusqlite::Connection;
 
+use crate::auth::{Auth, Cred};
 use crate::render::{self, ProjectStyle};
 use crate::routes::reply::{ApiError, Params, id};
 use crate::state::Shared;
@@ -32,12 +33,20 @@ fn authored_project(c: &Connection, author: &str, project_id: &str) -> Result<Pr
     }
 }
 
+/// Shared projects for everyone; unshared ones for their owner (token or cookie).
 pub(crate) async fn project(
     State(s): State<Shared>,
+    auth: Auth,
     Path(project_id): Path<String>,
 ) -> Result<Response, ApiError> {
     let project_id = id(&project_id)?;
-    let p = s.store.read(|c| Ok(shared_project(c, project_id)))??;
+    let viewer = auth.via(Cred::Either).map(|l| l.user.id);
+    let p = s.store.read(|c| {
+        Ok(match projects::by_id(c, project_id)? {
+            Some(p) if p.shared || Some(p.owner_id) == viewer => Ok(p),
+            _ => Err(ApiError::NotFound),
+        })
+    })??;
     let token = project_token(&s.secret, p.id, now());
     Ok(Json(render::project(&p, ProjectStyle::Full, Some(token))).into_response())
 }

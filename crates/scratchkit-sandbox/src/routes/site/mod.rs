@@ -1,14 +1,13 @@
 //! scratch.mit.edu (the old "scratchr2" site) under `/site`.
 
+mod login;
 mod statistics;
 mod users;
 
-use axum::Json;
 use axum::Router;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use serde_json::json;
+use axum::routing::{get, post};
 
 use super::reply::site_not_found;
 use crate::state::Shared;
@@ -24,7 +23,11 @@ pub(crate) fn router() -> Router<Shared> {
         .route("/statistics/data/monthly", get(statistics::monthly))
         .route("/statistics/data/monthly-ga", get(statistics::monthly_ga))
         .route("/health", get(health))
-        .route("/session", get(session).post(session))
+        .route("/session", get(login::session).post(login::session))
+        .route("/login", post(login::login))
+        .route("/login_retry", post(login::login_retry))
+        .route("/csrf_token", get(login::csrf_token))
+        .route("/accounts/logout", post(login::logout))
         .fallback(|| async { site_not_found() })
 }
 
@@ -35,17 +38,4 @@ async fn health() -> Response {
         r#"{"healthy":true}"#,
     )
         .into_response()
-}
-
-/// The logged-out session (`{flags}` only); logging in is a later issue.
-async fn session() -> Response {
-    Json(json!({
-        "flags": {
-            "project_comments_enabled": true,
-            "gallery_comments_enabled": true,
-            "userprofile_comments_enabled": true,
-            "everything_is_totally_normal": false,
-        }
-    }))
-    .into_response()
 }

@@ -1,0 +1,93 @@
+//! This process's resource use: CPU time (`getrusage`) and peak resident memory (`VmHWM`).
+
+use std::time::Duration;
+
+/// User + system CPU time used so far by this process (all threads), from
+/// `getrusage(RUSAGE_SELF)`; `None` if the call fails.
+///
+/// ```
+/// let before = scratchkit_bench::procstats::cpu_time();
+/// assert!(before.is_some());
+/// ```
+pub fn cpu_time() -> Option<Duration> {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: `usage` points to writable memory of the right type and size; getrusage only
+    // writes a `struct rusage` there and reports failure through its return value.
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) };
+    if rc != 0 {
+        return None;
+    }
+    // SAFETY: getrusage returned 0, so it filled the struct (and it was zeroed before anyway).
+    let usage = unsafe { usage.assume_init() };
+    Some(timeval(usage.ru_utime)? + timeval(usage.ru_stime)?)
+}
+
+fn timeval(tv: libc::timeval) -> Option<Duration> {
+    let secs = u64::try_from(tv.tv_sec).ok()?;
+    let micros = u32::try_from(tv.tv_usec).ok()?;
+    Some(Duration::from_secs(secs) + Duration::from_micros(u64::from(micros)))
+}
+
+/// Peak resident set size of this process in KiB (`VmHWM` in `/proc/self/status`); `None`
+/// where that file does not exist (not Linux) or lacks the line.
+pub fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    parse_vm_hwm(&status)
+}
+
+/// The `VmHWM:` value (KiB) of a `/proc/<pid>/status` text.
+///
+/// ```
+/// let status = "Name:\tbulk-read\nVmHWM:\t   10240 kB\nVmRSS:\t 9000 kB\n";
+/// assert_eq!(scratchkit_bench::procstats::parse_vm_hwm(status), Some(10240));
+/// ```
+pub fn parse_vm_hwm(status: &str) -> Option<u64> {
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let mut words = line["VmHWM:".len()..].split_whitespace();
+    let value = words.next()?.parse().ok()?;
+    match words.next() {
+        Some("kB") | None => Some(value),
+        Some(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vm_hwm_is_read_in_kib() {
+        assert_eq!(
+            parse_vm_hwm("VmPeak:\t 5 kB\nVmHWM:\t 1234 kB\n"),
+            Some(1234)
+        );
+        assert_eq!(parse_vm_hwm("VmRSS:\t 5 kB\n"), None);
+        assert_eq!(parse_vm_hwm("VmHWM:\t lots kB\n"), None);
+        assert_eq!(parse_vm_hwm("VmHWM:\t 7 MB\n"), None);
+    }
+
+    #[test]
+    fn cpu_time_grows_with_work() {
+        let before = cpu_time().expect("getrusage works on this platform");
+        // Spin until the counter moves (its resolution is coarse on some kernels).
+        let mut x = 0u64;
+        let mut after = before;
+        for _ in 0..100_000 {
+            if after > before {
+                break;
+            }
+            for i in 0..1_000_000u64 {
+                x = x.wrapping_mul(31).wrapping_add(i);
+            }
+            std::hint::black_box(x);
+            after = cpu_time().expect("getrusage works on this platform");
+        }
+        assert!(after > before);
+    }
+
+    #[test]
+    fn this_process_has_a_peak_rss() {
+        #[cfg(target_os = "linux")]
+        assert!(peak_rss_kib().is_some_and(|kib| kib > 0));
+    }
+}

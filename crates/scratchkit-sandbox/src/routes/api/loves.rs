@@ -1,0 +1,94 @@
+//! Loves and favorites, token style (`/projects/<id>/loves/user/<me>`) and proxy style
+//! (`/proxy/projects/<id>/loves/user/<me>`): GET tells, POST sets, DELETE clears; the answer
+//! is `{"projectId":"<id>","userLove":bool,"statusChanged":bool}` (`userFavorite` for
+//! favorites). Setting one sends the owner a message and feeds the lover's followers.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::Method;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::auth::{Auth, Cred};
+use crate::routes::reply::{ApiError, id, tx};
+use crate::state::Shared;
+use crate::store::messages;
+use crate::store::projects::{self, Mark};
+use crate::timefmt::now;
+
+async fn mark(
+    s: Shared,
+    auth: Auth,
+    method: Method,
+    cred: Cred,
+    mark: Mark,
+    (project_id, me): (String, String),
+) -> Result<Response, ApiError> {
+    let user = auth.user_named(cred, &me)?.clone();
+    let project_id = id(&project_id)?;
+    let (state, changed) = tx(&s, |c| {
+        let p = projects::by_id(c, project_id)?.ok_or(ApiError::NotFound)?;
+        if !p.shared && p.owner_id != user.id {
+            return Err(ApiError::NotFound);
+        }
+        let on = match method {
+            Method::POST => true,
+            Method::DELETE => false,
+            _ => return Ok((projects::has_mark(c, mark, user.id, p.id)?, false)),
+        };
+        let changed = projects::set_mark(c, mark, user.id, p.id, on, now())?;
+        if changed && on {
+            let (kind, extra) = match mark {
+                Mark::Love => ("loveproject", json!({"project_id": p.id, "title": p.title})),
+                Mark::Favorite => (
+                    "favoriteproject",
+                    json!({"project_id": p.id, "project_title": p.title}),
+                ),
+            };
+            messages::send(c, p.owner_id, kind, user.id, now(), &extra)?;
+            messages::record_activity(c, user.id, kind, now(), &extra)?;
+        }
+        Ok((on, changed))
+    })?;
+    let key = match mark {
+        Mark::Love => "userLove",
+        Mark::Favorite => "userFavorite",
+    };
+    Ok(Json(json!({"projectId": project_id.to_string(), key: state, "statusChanged": changed})).into_response())
+}
+
+pub(crate) async fn love(
+    State(s): State<Shared>,
+    auth: Auth,
+    method: Method,
+    Path(path): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    mark(s, auth, method, Cred::Either, Mark::Love, path).await
+}
+
+pub(crate) async fn favorite(
+    State(s): State<Shared>,
+    auth: Auth,
+    method: Method,
+    Path(path): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    mark(s, auth, method, Cred::Either, Mark::Favorite, path).await
+}
+
+pub(crate) async fn proxy_love(
+    State(s): State<Shared>,
+    auth: Auth,
+    method: Method,
+    Path(path): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    mark(s, auth, method, Cred::Cookie, Mark::Love, path).await
+}
+
+pub(crate) async fn proxy_favorite(
+    State(s): State<Shared>,
+    auth: Auth,
+    method: Method,
+    Path(path): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    mark(s, auth, method, Cred::Cookie, Mark::Favorite, path).await
+}

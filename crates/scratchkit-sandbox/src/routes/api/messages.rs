@@ -1,0 +1,106 @@
+//! `/users/<me>/messages` (with `filter` and `dateLimit`), `/users/<me>/messages/admin`, and
+//! the "what's happening" feeds under `/users/<me>/following/…`. All need the caller's token.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::auth::{Auth, Cred};
+use crate::render::{self, ProjectStyle};
+use crate::routes::reply::{ApiError, Params, read};
+use crate::state::Shared;
+use crate::store::messages;
+use crate::store::projects::{self, Feed};
+use crate::timefmt::{iso, parse_iso};
+
+fn date_limit(params: &Params) -> Result<Option<i64>, ApiError> {
+    match params.get("dateLimit").filter(|d| !d.is_empty()) {
+        Some(d) => Ok(Some(parse_iso(d).ok_or(ApiError::BadRequest)?)),
+        None => Ok(None),
+    }
+}
+
+pub(crate) async fn list(
+    State(s): State<Shared>,
+    auth: Auth,
+    Path(me): Path<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let user = auth.user_named(Cred::Either, &me)?.clone();
+    let page = params.page()?;
+    let limit = date_limit(&params)?;
+    let types = params
+        .get("filter")
+        .filter(|f| !f.is_empty())
+        .and_then(messages::filter_types);
+    let items = read(&s, |c| Ok::<_, ApiError>(messages::list(c, user.id, types, limit, page)?))?;
+    Ok(Json(items.iter().map(render::message).collect::<Vec<_>>()).into_response())
+}
+
+pub(crate) async fn admin(
+    State(s): State<Shared>,
+    auth: Auth,
+    Path(me): Path<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let user = auth.user_named(Cred::Either, &me)?.clone();
+    let page = params.page()?;
+    let alerts = read(&s, |c| Ok::<_, ApiError>(messages::alerts(c, user.id, page)?))?;
+    let items: Vec<_> = alerts
+        .iter()
+        .map(|a| json!({"id": a.id, "message": a.message, "datetime_created": iso(a.created)}))
+        .collect();
+    Ok(Json(items).into_response())
+}
+
+pub(crate) async fn activity(
+    State(s): State<Shared>,
+    auth: Auth,
+    Path(me): Path<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let user = auth.user_named(Cred::Either, &me)?.clone();
+    let page = params.page()?;
+    let limit = date_limit(&params)?;
+    let items = read(&s, |c| Ok::<_, ApiError>(messages::feed(c, user.id, limit, page)?))?;
+    Ok(Json(items.iter().map(render::message).collect::<Vec<_>>()).into_response())
+}
+
+async fn project_feed(s: Shared, auth: Auth, me: String, params: Params, feed: Feed) -> Result<Response, ApiError> {
+    let user = auth.user_named(Cred::Either, &me)?.clone();
+    let page = params.page()?;
+    let list = read(&s, |c| Ok::<_, ApiError>(projects::feed(c, user.id, feed, page)?))?;
+    let items: Vec<_> = list
+        .iter()
+        .map(|p| render::project(p, ProjectStyle::List, None))
+        .collect();
+    Ok(Json(items).into_response())
+}
+
+pub(crate) async fn loves(
+    State(s): State<Shared>,
+    auth: Auth,
+    Path(me): Path<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    project_feed(s, auth, me, params, Feed::LovedByFollowed).await
+}
+
+pub(crate) async fn projects_feed(
+    State(s): State<Shared>,
+    auth: Auth,
+    Path(me): Path<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    project_feed(s, auth, me, params, Feed::SharedByFollowed).await
+}
+
+pub(crate) async fn studio_projects(
+    State(s): State<Shared>,
+    auth: Auth,
+    Path(me): Path<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    project_feed(s, auth, me, params, Feed::InFollowedStudios).await
+}

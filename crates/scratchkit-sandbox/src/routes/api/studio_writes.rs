@@ -1,0 +1,151 @@
+//! Studio actions on the api host: add and remove projects (`/studios/<id>/project/<pid>`),
+//! the caller's role (`/studios/<id>/users/<me>`) and the host transfer
+//! (`PUT /studios/<id>/transfer/<new host>` with `{"password"}`).
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::Method;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::accounts::verify_password;
+use crate::auth::{Auth, Cred};
+use crate::render;
+use crate::routes::reply::{ApiError, body_object, id, read, text_field, tx};
+use crate::state::Shared;
+use crate::store::studios::{self, StudioProject};
+use crate::store::{messages, projects, users};
+use crate::timefmt::now;
+
+/// `POST` adds (curators, managers, or anyone when the studio is open to all; shared
+/// projects only), `DELETE` removes (managers, whoever added it, or the project's owner).
+pub(crate) async fn project(
+    State(s): State<Shared>,
+    auth: Auth,
+    method: Method,
+    Path((studio_id, project_id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let user = auth.user(Cred::Either)?.clone();
+    let studio_id = id(&studio_id)?;
+    let project_id = id(&project_id)?;
+    let adding = method == Method::POST;
+    let item = tx(&s, |c| {
+        let st = studios::by_id(c, studio_id)?.ok_or(ApiError::NotFound)?;
+        let p = projects::by_id(c, project_id)?.ok_or(ApiError::NotFound)?;
+        let role = studios::role_of(c, st.id, user.id)?;
+        let member = matches!(role.as_deref(), Some("curator" | "manager"));
+        let manager = role.as_deref() == Some("manager");
+        let t = now();
+        if adding {
+            if !(member || st.open_to_all) {
+                return Err(ApiError::Forbidden);
+            }
+            if !p.shared {
+                return Err(ApiError::NotFound);
+            }
+            if studios::add_project(c, st.id, p.id, user.id, t)? {
+                let extra = json!({"project_id": p.id, "project_title": p.title});
+                studios::add_activity(c, st.id, "addprojecttostudio", user.id, t, &extra)?;
+            }
+        } else {
+            if !studios::has_project(c, st.id, p.id)? {
+                return Err(ApiError::NotFound);
+            }
+            let added_by: i64 = c.query_row(
+                "SELECT actor_id FROM studio_projects WHERE studio_id = ?1 AND project_id = ?2",
+                [st.id, p.id],
+                |r| r.get(0),
+            )?;
+            if !(manager || added_by == user.id || p.owner_id == user.id) {
+                return Err(ApiError::Forbidden);
+            }
+            studios::remove_project(c, st.id, p.id)?;
+            let extra = json!({"project_id": p.id, "project_title": p.title});
+            studios::add_activity(c, st.id, "removeprojectstudio", user.id, t, &extra)?;
+        }
+        Ok(StudioProject {
+            project_id: p.id,
+            title: p.title,
+            creator_id: p.owner_id,
+            username: p.owner_username,
+            actor_id: user.id,
+        })
+    })?;
+    Ok(Json(render::studio_project(&item)).into_response())
+}
+
+/// `{"manager","curator","invited","following"}` for the caller.
+pub(crate) async fn my_role(
+    State(s): State<Shared>,
+    auth: Auth,
+    Path((studio_id, me)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let user = auth.user_named(Cred::Either, &me)?.clone();
+    let studio_id = id(&studio_id)?;
+    let (role, following) = read(&s, |c| {
+        studios::by_id(c, studio_id)?.ok_or(ApiError::NotFound)?;
+        Ok::<_, ApiError>((
+            studios::role_of(c, studio_id, user.id)?,
+            studios::is_follower(c, studio_id, user.id)?,
+        ))
+    })?;
+    let role = role.as_deref();
+    Ok(Json(json!({
+        "manager": role == Some("manager"),
+        "curator": role == Some("curator"),
+        "invited": role == Some("invited"),
+        "following": following,
+    }))
+    .into_response())
+}
+
+/// Only the host, with their password, to one of the studio's managers.
+pub(crate) async fn transfer(
+    State(s): State<Shared>,
+    auth: Auth,
+    Path((studio_id, new_host)): Path<(String, String)>,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let user = auth.user(Cred::Either)?.clone();
+    let studio_id = id(&studio_id)?;
+    let password = text_field(&body_object(&bytes), "password").unwrap_or_default();
+    let hash = read(&s, |c| {
+        let st = studios::by_id(c, studio_id)?.ok_or(ApiError::NotFound)?;
+        if st.host_id != user.id {
+            return Err(ApiError::Forbidden);
+        }
+        users::password_hash(c, user.id)?.ok_or(ApiError::Internal)
+    })?;
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false);
+    if !ok {
+        return Err(ApiError::Forbidden);
+    }
+    let st = tx(&s, |c| {
+        let target = users::by_name(c, &new_host)?.ok_or(ApiError::NotFound)?;
+        if studios::role_of(c, studio_id, target.id)?.as_deref() != Some("manager") {
+            return Err(ApiError::BadRequest);
+        }
+        studios::set_host(c, studio_id, target.id)?;
+        let t = now();
+        let extra = json!({
+            "admin_actor": false,
+            "former_host_username": user.username,
+            "recipient_username": target.username,
+        });
+        studios::add_activity(c, studio_id, "becomehoststudio", user.id, t, &extra)?;
+        let st = studios::by_id(c, studio_id)?.ok_or(ApiError::NotFound)?;
+        messages::send(
+            c,
+            target.id,
+            "becomehoststudio",
+            user.id,
+            t,
+            &json!({"gallery_id": st.id, "gallery_title": st.title, "former_host_username": user.username}),
+        )?;
+        Ok(st)
+    })?;
+    Ok(Json(render::studio(&st)).into_response())
+}
