@@ -49,6 +49,12 @@ impl SandboxProcess {
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
+
+    /// CPU time the sandbox process has used so far (see
+    /// [`process_cpu_time`](crate::procstats::process_cpu_time)).
+    pub fn cpu_time(&self) -> Option<std::time::Duration> {
+        crate::procstats::process_cpu_time(self.child.id())
+    }
 }
 
 impl Drop for SandboxProcess {

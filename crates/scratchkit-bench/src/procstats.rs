@@ -51,6 +51,36 @@ pub fn parse_vm_hwm(status: &str) -> Option<u64> {
     }
 }
 
+/// User + system CPU time used so far by another process (all its threads), from
+/// `/proc/<pid>/stat`, in clock ticks (usually 10 ms); `None` where that is unavailable.
+pub fn process_cpu_time(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let ticks = parse_stat_cpu_ticks(&stat)?;
+    // SAFETY: sysconf only reads a system constant.
+    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    let per_second = u64::try_from(per_second).ok().filter(|t| *t > 0)?;
+    Some(
+        Duration::from_secs(ticks / per_second)
+            + Duration::from_nanos((ticks % per_second) * 1_000_000_000 / per_second),
+    )
+}
+
+/// `utime + stime` (clock ticks) of a `/proc/<pid>/stat` line. The command name (field 2) may
+/// hold spaces and parentheses, so fields are counted after its last `)`.
+///
+/// ```
+/// let stat = "42 (my (odd) name) S 1 42 42 0 -1 4194560 100 0 0 0 250 17 0 0 20 0 3 0";
+/// assert_eq!(scratchkit_bench::procstats::parse_stat_cpu_ticks(stat), Some(267));
+/// ```
+pub fn parse_stat_cpu_ticks(stat: &str) -> Option<u64> {
+    let (_, rest) = stat.rsplit_once(')')?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // rest starts at field 3 (state); utime is field 14, stime field 15.
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    Some(utime + stime)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,6 +113,24 @@ mod tests {
             after = cpu_time().expect("getrusage works on this platform");
         }
         assert!(after > before);
+    }
+
+    #[test]
+    fn stat_lines_that_are_cut_short_are_rejected() {
+        assert_eq!(parse_stat_cpu_ticks("42 (x) S 1 2 3"), None);
+        assert_eq!(parse_stat_cpu_ticks("no parenthesis"), None);
+        assert_eq!(
+            parse_stat_cpu_ticks("1 (x) S 0 1 1 0 -1 0 0 0 0 0 five 3 0 0"),
+            None
+        );
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn another_process_cpu_time_is_readable() {
+        // This process read through /proc/<pid>: the same path as for a child.
+        assert!(process_cpu_time(std::process::id()).is_some());
+        assert!(process_cpu_time(u32::MAX).is_none());
     }
 
     #[test]

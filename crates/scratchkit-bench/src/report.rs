@@ -51,12 +51,27 @@ pub struct ClientRun {
     pub phases: Vec<Phase>,
     /// Peak resident memory of the client process, KiB.
     pub peak_rss_kib: Option<u64>,
+    /// Requests made outside the timed phases (warm-up, the concurrent run's listing).
+    #[serde(default)]
+    pub untimed_requests: u64,
+    /// CPU seconds the sandbox process spent while this client ran (measured by `bulk-read`
+    /// from outside, not by the client).
+    #[serde(default)]
+    pub server_cpu_s: Option<f64>,
 }
 
 impl ClientRun {
     /// The phase called `name`.
     pub fn phase(&self, name: &str) -> Option<&Phase> {
         self.phases.iter().find(|p| p.name == name)
+    }
+
+    /// The sandbox's CPU microseconds per request of this run (timed and untimed), when known.
+    pub fn server_cpu_us_per_request(&self) -> Option<f64> {
+        let requests = self.total().requests + self.untimed_requests;
+        self.server_cpu_s
+            .filter(|_| requests > 0)
+            .map(|s| s * 1e6 / requests as f64)
     }
 
     /// All phases added up (named `total`).
@@ -98,11 +113,14 @@ pub fn ratio(a: f64, b: f64) -> Option<f64> {
 ///     client: "scratchkit sequential".into(),
 ///     phases: vec![Phase { name: "lookups".into(), requests: 500, items: 500, wall_s: 0.25, cpu_s: 0.05 }],
 ///     peak_rss_kib: Some(20_480),
+///     untimed_requests: 0,
+///     server_cpu_s: Some(0.1),
 /// };
 /// let text = table(&[run]);
 /// assert!(text.contains("2000.0"), "{text}");   // requests/s
 /// assert!(text.contains("100.0"), "{text}");    // CPU µs per request
 /// assert!(text.contains("20.0"), "{text}");     // peak MiB
+/// assert!(text.contains("200.0"), "{text}");    // sandbox CPU µs per request
 /// ```
 pub fn table(runs: &[ClientRun]) -> String {
     let mut out = String::new();
@@ -122,6 +140,9 @@ pub fn table(runs: &[ClientRun]) -> String {
         let peak = run
             .peak_rss_kib
             .map_or_else(|| "?".to_owned(), |k| format!("{:.1}", k as f64 / 1024.0));
+        let server = run
+            .server_cpu_us_per_request()
+            .map_or_else(|| "?".to_owned(), |us| format!("{us:.1}"));
         let total = run.total();
         let rows = run
             .phases
@@ -130,7 +151,7 @@ pub fn table(runs: &[ClientRun]) -> String {
         for phase in rows {
             let _ = writeln!(
                 out,
-                "{:<40} {:<8} {:>8} {:>7} {:>9.3} {:>12.1} {:>14.1} {:>10}",
+                "{:<38} {:<8} {:>8} {:>6} {:>8.3} {:>11.1} {:>14.1} {:>9} {:>16}",
                 run.client,
                 phase.name,
                 phase.requests,
@@ -138,7 +159,8 @@ pub fn table(runs: &[ClientRun]) -> String {
                 phase.wall_s,
                 phase.requests_per_sec(),
                 phase.cpu_us_per_request(),
-                peak
+                peak,
+                server
             );
         }
     }
@@ -165,6 +187,8 @@ mod tests {
             client: "x".into(),
             phases: vec![phase("list", 51, 0.5, 0.1), phase("lookups", 500, 1.5, 0.4)],
             peak_rss_kib: None,
+            untimed_requests: 0,
+            server_cpu_s: None,
         };
         let total = run.total();
         assert_eq!(total.requests, 551);
@@ -173,6 +197,13 @@ mod tests {
         assert!((total.cpu_us_per_request() - 0.5e6 / 551.0).abs() < 1e-6);
         assert_eq!(run.phase("lookups").map(|p| p.requests), Some(500));
         assert!(run.phase("nope").is_none());
+        assert_eq!(run.server_cpu_us_per_request(), None);
+        let measured = ClientRun {
+            untimed_requests: 49,
+            server_cpu_s: Some(0.3),
+            ..run
+        };
+        assert!((measured.server_cpu_us_per_request().unwrap() - 500.0).abs() < 1e-9);
     }
 
     #[test]
@@ -190,6 +221,8 @@ mod tests {
             client: "scratchkit sequential".into(),
             phases: vec![phase("list", 51, 0.5, 0.1)],
             peak_rss_kib: Some(1),
+            untimed_requests: 0,
+            server_cpu_s: None,
         };
         let text = serde_json::to_string(&run).unwrap();
         assert_eq!(serde_json::from_str::<ClientRun>(&text).unwrap(), run);
@@ -205,11 +238,15 @@ mod tests {
             client: "a".into(),
             phases: vec![phase("lookups", 10, 1.0, 0.0)],
             peak_rss_kib: None,
+            untimed_requests: 0,
+            server_cpu_s: None,
         };
         let two = ClientRun {
             client: "b".into(),
             phases: vec![phase("list", 10, 1.0, 0.0), phase("lookups", 10, 1.0, 0.0)],
             peak_rss_kib: None,
+            untimed_requests: 0,
+            server_cpu_s: None,
         };
         let text = table(&[one, two]);
         assert_eq!(text.lines().count(), 1 + 1 + 3, "{text}");

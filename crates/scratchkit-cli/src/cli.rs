@@ -347,8 +347,8 @@ mod tests {
 
     #[test]
     fn global_flags_work_after_the_command() {
-        let cli = Cli::try_parse_from(["scratch", "user", "mres", "--json", "--sandbox", "-vv"])
-            .unwrap();
+        let cli =
+            Cli::try_parse_from(["scratch", "user", "mres", "--json", "--sandbox", "-vv"]).unwrap();
         assert!(cli.json && cli.sandbox);
         assert_eq!(cli.verbose, 2);
         let Command::User(args) = cli.command else {
@@ -374,8 +374,10 @@ mod tests {
     #[test]
     fn max_needs_all_and_modes_parse() {
         assert!(Cli::try_parse_from(["scratch", "explore", "--max", "5"]).is_err());
-        let cli = Cli::try_parse_from(["scratch", "explore", "--all", "--max", "5", "--mode", "recent"])
-            .unwrap();
+        let cli = Cli::try_parse_from([
+            "scratch", "explore", "--all", "--max", "5", "--mode", "recent",
+        ])
+        .unwrap();
         let Command::Explore(args) = cli.command else {
             panic!("not explore")
         };

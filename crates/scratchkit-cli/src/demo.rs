@@ -124,9 +124,11 @@ pub async fn run(out: Out, user_agent: Option<&str>) -> CliResult {
     let base = sandbox.handle.base_url();
     if !out.is_json() {
         out.title("scratchkit demo", &format!("an offline Scratch at {base}"))?;
-        out.line(out.dim(
-            "  Every call below goes through the scratchkit client to an embedded sandbox.",
-        ))?;
+        out.line(
+            out.dim(
+                "  Every call below goes through the scratchkit client to an embedded sandbox.",
+            ),
+        )?;
     }
     let mut tour = Tour {
         ctx: Ctx::with_client(sandbox.client.clone(), out),
@@ -220,13 +222,7 @@ fn studio(tour: &mut Tour) -> StepFuture<'_> {
 
 fn explore(tour: &mut Tour) -> StepFuture<'_> {
     Box::pin(async move {
-        let page = tour
-            .ctx
-            .client
-            .explore()
-            .projects()
-            .limit(ROWS)
-            .await?;
+        let page = tour.ctx.client.explore().projects().limit(ROWS).await?;
         tour.show(&page.items, |out| out.table(table_of(&page.items)))
     })
 }

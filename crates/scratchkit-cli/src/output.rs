@@ -75,7 +75,9 @@ impl Out {
     pub fn heading(&self, title: &str) -> CliResult {
         let rule = "─".repeat(title.chars().count().max(3));
         if self.colour {
-            self.line(format!("\n\x1b[1;36m{title}\x1b[0m\n\x1b[2;36m{rule}\x1b[0m"))
+            self.line(format!(
+                "\n\x1b[1;36m{title}\x1b[0m\n\x1b[2;36m{rule}\x1b[0m"
+            ))
         } else {
             self.line(format!("\n{title}\n{rule}"))
         }
@@ -213,6 +215,7 @@ impl Table {
     }
 
     /// The number of rows.
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.rows.len()
     }
@@ -223,7 +226,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -235,19 +238,6 @@ pub fn thousands(n: u64) -> String {
 pub fn date(ts: Option<Timestamp>) -> String {
     match ts {
         Some(ts) => ts.to_api_string().chars().take(10).collect(),
-        None => "—".to_owned(),
-    }
-}
-
-/// A date and time for people: `2021-03-09 21:20 UTC`, or `—` when unknown.
-pub fn datetime(ts: Option<Timestamp>) -> String {
-    match ts {
-        Some(ts) => {
-            let s = ts.to_api_string();
-            let day: String = s.chars().take(10).collect();
-            let time: String = s.chars().skip(11).take(5).collect();
-            format!("{day} {time} UTC")
-        }
         None => "—".to_owned(),
     }
 }
@@ -301,7 +291,6 @@ mod tests {
     fn dates_are_short() {
         let ts: Timestamp = "2021-03-09T21:20:14.000Z".parse().unwrap();
         assert_eq!(date(Some(ts)), "2021-03-09");
-        assert_eq!(datetime(Some(ts)), "2021-03-09 21:20 UTC");
         assert_eq!(date(None), "—");
     }
 

@@ -119,10 +119,7 @@ mod tests {
     use super::*;
 
     fn fixture(name: &str) -> String {
-        let path = format!(
-            "{}/../../fixtures/real/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
+        let path = format!("{}/../../fixtures/real/{name}", env!("CARGO_MANIFEST_DIR"));
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
     }
 
@@ -157,6 +154,10 @@ mod tests {
         assert_eq!(s.cells().len(), Studio::HEADERS.len());
         assert!(Studio::RIGHT.iter().all(|&i| i < Studio::HEADERS.len()));
         assert!(Comment::RIGHT.iter().all(|&i| i < Comment::HEADERS.len()));
-        assert!(StudioProject::RIGHT.iter().all(|&i| i < StudioProject::HEADERS.len()));
+        assert!(
+            StudioProject::RIGHT
+                .iter()
+                .all(|&i| i < StudioProject::HEADERS.len())
+        );
     }
 }

@@ -183,7 +183,10 @@ pub(crate) fn cloud_username(state: &AppState, headers: &HeaderMap) -> Option<St
 impl FromRequestParts<Shared> for Auth {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &Shared) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Shared,
+    ) -> Result<Self, Self::Rejection> {
         Ok(authenticate(
             state,
             &parts.headers,
@@ -424,7 +427,10 @@ mod tests {
 
     #[test]
     fn body_tokens() {
-        assert_eq!(body_token(b"csrfmiddlewaretoken=a&x=1").as_deref(), Some("a"));
+        assert_eq!(
+            body_token(b"csrfmiddlewaretoken=a&x=1").as_deref(),
+            Some("a")
+        );
         assert_eq!(
             body_token(br#"{"csrfmiddlewaretoken":"b"}"#).as_deref(),
             Some("b")

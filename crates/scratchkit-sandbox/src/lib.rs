@@ -43,6 +43,7 @@ mod config;
 mod error;
 mod faults;
 mod hosts;
+mod html;
 mod listener;
 mod render;
 mod reqlog;

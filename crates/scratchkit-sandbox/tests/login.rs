@@ -16,10 +16,18 @@ struct LoginReply {
     body: Value,
 }
 
-async fn login(sb: &SandboxHandle, username: &str, password: &str, csrf: (&str, &str)) -> LoginReply {
+async fn login(
+    sb: &SandboxHandle,
+    username: &str,
+    password: &str,
+    csrf: (&str, &str),
+) -> LoginReply {
     let response = client()
         .post(format!("{}/site/login/", sb.base_url()))
-        .header("Cookie", format!("scratchcsrftoken={}; scratchlanguage=en", csrf.0))
+        .header(
+            "Cookie",
+            format!("scratchcsrftoken={}; scratchlanguage=en", csrf.0),
+        )
         .header("X-CSRFToken", csrf.1)
         .header("X-Requested-With", "XMLHttpRequest")
         .header("Referer", "https://scratch.mit.edu")
@@ -97,7 +105,10 @@ async fn login_sets_a_quoted_cookie_that_decodes_offline() {
         .iter()
         .find(|c| c.starts_with("scratchsessionsid="))
         .expect("session cookie");
-    assert!(session_cookie.starts_with("scratchsessionsid=\".eJ"), "{session_cookie}");
+    assert!(
+        session_cookie.starts_with("scratchsessionsid=\".eJ"),
+        "{session_cookie}"
+    );
     assert!(session_cookie.contains("Path=/") && session_cookie.contains("HttpOnly"));
     let others_quoted = reply
         .set_cookies
@@ -108,7 +119,12 @@ async fn login_sets_a_quoted_cookie_that_decodes_offline() {
 
     let value = quoted_session(&reply.set_cookies);
     let (payload, stamp) = decode_like_scratchattach(&value);
-    let keys: Vec<&str> = payload.as_object().unwrap().keys().map(String::as_str).collect();
+    let keys: Vec<&str> = payload
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     for key in [
         "username",
         "_auth_user_id",
@@ -134,7 +150,10 @@ async fn login_sets_a_quoted_cookie_that_decodes_offline() {
     assert!(stamp.abs_diff(now) < 600, "login time {stamp} vs now {now}");
 
     // The cookie is accepted quoted and unquoted; /session/ shows the same X-Token.
-    for cookie in [format!("scratchsessionsid=\"{value}\""), format!("scratchsessionsid={value}")] {
+    for cookie in [
+        format!("scratchsessionsid=\"{value}\""),
+        format!("scratchsessionsid={value}"),
+    ] {
         let session: Value = client()
             .get(format!("{}/site/session/", sb.base_url()))
             .header("Cookie", cookie)
@@ -167,7 +186,12 @@ async fn wrong_password_banned_and_too_many_attempts() {
     assert_eq!(reply.body[0]["success"], 0);
     assert_eq!(reply.body[0]["id"], Value::Null);
     assert_eq!(reply.body[0]["msg"], "Incorrect username or password.");
-    assert!(reply.set_cookies.iter().all(|c| !c.starts_with("scratchsessionsid")));
+    assert!(
+        reply
+            .set_cookies
+            .iter()
+            .all(|c| !c.starts_with("scratchsessionsid"))
+    );
 
     let reply = login(&sb, "nobody_at_all", DEMO_PASSWORD, ("a", "a")).await;
     assert_eq!(reply.body[0]["success"], 0);
@@ -206,7 +230,12 @@ async fn wrong_password_banned_and_too_many_attempts() {
     };
     assert_eq!(retry("").await[0]["success"], 0);
     assert_eq!(retry("captcha-ok").await[0]["success"], 1);
-    assert_eq!(login(&sb, "griffpatch", DEMO_PASSWORD, ("a", "a")).await.body[0]["success"], 1);
+    assert_eq!(
+        login(&sb, "griffpatch", DEMO_PASSWORD, ("a", "a"))
+            .await
+            .body[0]["success"],
+        1
+    );
 }
 
 #[tokio::test]
@@ -214,7 +243,13 @@ async fn csrf_mismatch_is_refused_like_django() {
     let sb = sandbox().await;
     let reply = login(&sb, "griffpatch", DEMO_PASSWORD, ("a", "b")).await;
     assert_eq!(reply.status, 403);
-    assert!(reply.body.as_str().unwrap().contains("CSRF verification failed"));
+    assert!(
+        reply
+            .body
+            .as_str()
+            .unwrap()
+            .contains("CSRF verification failed")
+    );
     assert!(reply.set_cookies.is_empty());
     // No cookie, no header, foreign Referer: all 403; a GET is never checked.
     let base = sb.base_url();
@@ -243,7 +278,9 @@ async fn csrf_mismatch_is_refused_like_django() {
         .header("Cookie", "scratchcsrftoken=tok")
         .header("Referer", "https://scratch.mit.edu/")
         .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(format!("csrfmiddlewaretoken=tok&username=griffpatch&password={DEMO_PASSWORD}"))
+        .body(format!(
+            "csrfmiddlewaretoken=tok&username=griffpatch&password={DEMO_PASSWORD}"
+        ))
         .send()
         .await
         .unwrap();
@@ -253,8 +290,16 @@ async fn csrf_mismatch_is_refused_like_django() {
     // A proxy write with a mismatched pair is refused before anything changes.
     let me = Caller::login(&sb, "griffpatch").await;
     let response = client()
-        .post(format!("{base}/api/proxy/projects/142/loves/user/griffpatch"))
-        .header("Cookie", format!("scratchcsrftoken=a; scratchsessionsid=\"{}\"", me.session_id.clone().unwrap()))
+        .post(format!(
+            "{base}/api/proxy/projects/142/loves/user/griffpatch"
+        ))
+        .header(
+            "Cookie",
+            format!(
+                "scratchcsrftoken=a; scratchsessionsid=\"{}\"",
+                me.session_id.clone().unwrap()
+            ),
+        )
         .header("X-CSRFToken", "b")
         .header("Referer", "https://scratch.mit.edu")
         .send()
@@ -275,7 +320,10 @@ async fn csrf_token_endpoint_sets_the_cookie() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     let token = cookie
         .strip_prefix("scratchcsrftoken=")
         .and_then(|rest| rest.split(';').next())
@@ -298,24 +346,42 @@ async fn session_shapes_logged_in_and_out() {
     }
     let student = Caller::login(&sb, "demo_student").await;
     let reply = student.get("/site/session/").await;
-    let diff = shape_diff(&fixture("session_logged_in_student_REDACTED.json"), &reply.body);
+    let diff = shape_diff(
+        &fixture("session_logged_in_student_REDACTED.json"),
+        &reply.body,
+    );
     assert!(diff.is_empty(), "{diff:?}");
     assert_eq!(reply.body["user"]["classroomId"], 367806);
     assert_eq!(reply.body["permissions"]["student"], true);
-    assert_eq!(reply.body["user"]["token"], student.token.clone().unwrap().as_str());
+    assert_eq!(
+        reply.body["user"]["token"],
+        student.token.clone().unwrap().as_str()
+    );
 
-    let new = Caller::login(&sb, "demo_new").await.get("/site/session/").await;
+    let new = Caller::login(&sb, "demo_new")
+        .await
+        .get("/site/session/")
+        .await;
     assert_eq!(new.body["permissions"]["new_scratcher"], true);
     assert_eq!(new.body["permissions"]["scratcher"], false);
     assert!(new.body["user"].get("classroomId").is_none());
-    let teacher = Caller::login(&sb, "demo_teacher").await.get("/site/session/").await;
+    let teacher = Caller::login(&sb, "demo_teacher")
+        .await
+        .get("/site/session/")
+        .await;
     assert_eq!(teacher.body["permissions"]["educator"], true);
-    let muted = Caller::login(&sb, "demo_muted").await.get("/site/session/").await;
+    let muted = Caller::login(&sb, "demo_muted")
+        .await
+        .get("/site/session/")
+        .await;
     let mute = &muted.body["permissions"]["mute_status"];
     assert_eq!(mute["muteExpiresAt"], 4_102_444_800i64);
     assert!(mute["offenses"][0]["expiresAt"].is_i64());
     assert!(mute["currentMessageType"].is_string() && mute["showWarning"].is_boolean());
-    let banned = Caller::login(&sb, "demo_banned").await.get("/site/session/").await;
+    let banned = Caller::login(&sb, "demo_banned")
+        .await
+        .get("/site/session/")
+        .await;
     assert_eq!(banned.body["user"]["banned"], true);
 }
 
@@ -323,14 +389,20 @@ async fn session_shapes_logged_in_and_out() {
 async fn logout_revokes_cookie_and_token() {
     let sb = sandbox().await;
     let me = Caller::login(&sb, "kakurenbo").await;
-    assert_eq!(me.get("/site/session/").await.body["user"]["username"], "kakurenbo");
+    assert_eq!(
+        me.get("/site/session/").await.body["user"]["username"],
+        "kakurenbo"
+    );
     assert_eq!(me.get("/api/users/kakurenbo/messages").await.status, 200);
 
     let response = client()
         .post(format!("{}/site/accounts/logout/", sb.base_url()))
         .header(
             "Cookie",
-            format!("scratchcsrftoken=a; scratchsessionsid=\"{}\"", me.session_id.clone().unwrap()),
+            format!(
+                "scratchcsrftoken=a; scratchsessionsid=\"{}\"",
+                me.session_id.clone().unwrap()
+            ),
         )
         .header("Referer", "https://scratch.mit.edu")
         .header("Content-Type", "application/x-www-form-urlencoded")
@@ -344,9 +416,15 @@ async fn logout_revokes_cookie_and_token() {
     let after = me.get("/site/session/").await;
     assert!(after.body.get("user").is_none(), "{:?}", after.body);
     assert_eq!(me.get("/api/users/kakurenbo/messages").await.status, 401);
-    let cookie_only = Caller { token: None, ..me.clone() };
+    let cookie_only = Caller {
+        token: None,
+        ..me.clone()
+    };
     assert_eq!(
-        cookie_only.put("/api/proxy/projects/142/unshare", json!({})).await.status,
+        cookie_only
+            .put("/api/proxy/projects/142/unshare", json!({}))
+            .await
+            .status,
         401
     );
 }
@@ -361,6 +439,16 @@ async fn forged_cookies_are_not_sessions() {
         session_id: Some(".eJyNjk0PgjAMhv_LzjgBP1CPGo_e9LzsS5jAatiIRuN_tyUkhpvtpe37tn3erA-287K1bMeC9EbBU9CIJUzIPlZDI5xBOUspMlSiDVED1I62HtDV1kz9SuraeloyN-lL4Bp87JziZOGjGvgJjG32oxfPAhY_jqFNs3yxXK2LzVYqbewVbQ2Uzs_cnZDygqeYBCUa_NTLkpjwTDK-FtG19gWexseo55fzYcpayVChlv4Z7PMFjjdhBg:1vb66i:SANDBOXSIGNATURE".into()),
         token: Some("sandboxtoken0123456789abcdef".into()),
     };
-    assert!(forged.get("/site/session/").await.body.get("user").is_none());
-    assert_eq!(forged.get("/api/users/sandbox_user/messages").await.status, 401);
+    assert!(
+        forged
+            .get("/site/session/")
+            .await
+            .body
+            .get("user")
+            .is_none()
+    );
+    assert_eq!(
+        forged.get("/api/users/sandbox_user/messages").await.status,
+        401
+    );
 }

@@ -119,6 +119,11 @@ const MAPPED: &[(&str, &str, Compare)] = &[
     ("scratch_health.json", "/site/health/", Compare::Whole),
     ("session_logged_out.json", "/site/session/", Compare::Whole),
     (
+        "siteapi_projects_shared_item.json",
+        "/site/site-api/projects/shared/ScratchCat/",
+        Compare::Element,
+    ),
+    (
         "siteapi_users_all_ScratchCat.json",
         "/site/site-api/users/all/ScratchCat/",
         Compare::Whole,
@@ -180,11 +185,7 @@ const NOT_MAPPED: &[(&str, &str)] = &[
     ),
     (
         "session_logged_in_student_REDACTED.json",
-        "logged-in session: the login issue",
-    ),
-    (
-        "siteapi_projects_shared_item.json",
-        "site-api project lists (\"My Stuff\"): a later issue",
+        "logged-in session: needs a session, compared in tests/login.rs",
     ),
 ];
 

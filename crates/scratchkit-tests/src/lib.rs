@@ -49,10 +49,7 @@ impl LoggedRequest {
 fn unique_log_path() -> PathBuf {
     static NEXT: AtomicU32 = AtomicU32::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    std::env::temp_dir().join(format!(
-        "scratchkit-tests-{}-{n}.jsonl",
-        std::process::id()
-    ))
+    std::env::temp_dir().join(format!("scratchkit-tests-{}-{n}.jsonl", std::process::id()))
 }
 
 impl TestSandbox {

@@ -235,7 +235,10 @@ pub enum Error {
 }
 
 fn mute_suffix(mute_status: &Option<scratchkit_model::MuteStatus>) -> String {
-    match mute_status.as_ref().and_then(|m| m.mute_expires_at.as_ref()) {
+    match mute_status
+        .as_ref()
+        .and_then(|m| m.mute_expires_at.as_ref())
+    {
         Some(until) => format!(" (muted until {until})"),
         None => String::new(),
     }

@@ -17,9 +17,6 @@ use crate::page::{Page, PageRequest};
 use crate::request::RequestSpec;
 use crate::validate;
 
-/// The language sent when none is chosen (as the site and other clients do).
-const DEFAULT_LANGUAGE: &str = "en";
-
 impl Client {
     /// The explore pages: trending, popular or recent projects and studios, optionally by tag.
     ///
@@ -28,7 +25,7 @@ impl Client {
     /// use scratchkit::model::ExploreMode;
     ///
     /// let client = scratchkit::Client::new();
-    /// // GET https://api.scratch.mit.edu/explore/projects?q=games&mode=popular&language=en&offset=0&limit=20
+    /// // GET https://api.scratch.mit.edu/explore/projects?q=games&mode=popular&offset=0&limit=20
     /// let page = client.explore().projects().mode(ExploreMode::Popular).query("games").await?;
     /// # Ok(())
     /// # }
@@ -45,7 +42,7 @@ impl Client {
     /// ```no_run
     /// # async fn demo() -> scratchkit::Result<()> {
     /// let client = scratchkit::Client::new();
-    /// // GET https://api.scratch.mit.edu/search/projects?q=cat+%26+mouse&mode=trending&language=en&offset=0&limit=20
+    /// // GET https://api.scratch.mit.edu/search/projects?q=cat+%26+mouse&mode=trending&offset=0&limit=20
     /// for project in client.search("cat & mouse").projects().await? {
     ///     println!("{} {}", project.id, project.title);
     /// }
@@ -69,7 +66,7 @@ pub struct Explore {
 impl Explore {
     /// Projects of the explore page.
     ///
-    /// `GET https://api.scratch.mit.edu/explore/projects?q=&mode=&language=&offset=&limit=`
+    /// `GET https://api.scratch.mit.edu/explore/projects?q=&mode=[&language=]&offset=&limit=`
     ///
     /// # Errors
     /// When awaited or streamed: a bad limit or an empty language
@@ -81,7 +78,7 @@ impl Explore {
 
     /// Studios of the explore page.
     ///
-    /// `GET https://api.scratch.mit.edu/explore/studios?q=&mode=&language=&offset=&limit=`
+    /// `GET https://api.scratch.mit.edu/explore/studios?q=&mode=[&language=]&offset=&limit=`
     ///
     /// # Errors
     /// As [`projects`](Explore::projects).
@@ -105,7 +102,7 @@ impl Search {
 
     /// Projects matching the search.
     ///
-    /// `GET https://api.scratch.mit.edu/search/projects?q=&mode=&language=&offset=&limit=`
+    /// `GET https://api.scratch.mit.edu/search/projects?q=&mode=[&language=]&offset=&limit=`
     ///
     /// # Errors
     /// When awaited or streamed: an empty query, a bad limit or an empty language
@@ -121,7 +118,7 @@ impl Search {
 
     /// Studios matching the search.
     ///
-    /// `GET https://api.scratch.mit.edu/search/studios?q=&mode=&language=&offset=&limit=`
+    /// `GET https://api.scratch.mit.edu/search/studios?q=&mode=[&language=]&offset=&limit=`
     ///
     /// # Errors
     /// As [`projects`](Search::projects).
@@ -135,8 +132,9 @@ impl Search {
 }
 
 /// An explore or search list: [`mode`](ExploreRequest::mode) (default trending),
-/// [`query`](ExploreRequest::query), [`language`](ExploreRequest::language) (default `en`) and
-/// the options of a [`ListRequest`]. Nothing is sent until it is awaited or streamed.
+/// [`query`](ExploreRequest::query), [`language`](ExploreRequest::language) (default: none
+/// sent, the server decides) and the options of a [`ListRequest`]. Nothing is sent until it is
+/// awaited or streamed.
 #[must_use = "a list request does nothing until it is awaited or streamed"]
 pub struct ExploreRequest<T> {
     client: Client,
@@ -145,7 +143,7 @@ pub struct ExploreRequest<T> {
     search: Option<String>,
     tag: Option<String>,
     mode: ExploreMode,
-    language: String,
+    language: Option<String>,
     page: PageRequest,
     _item: PhantomData<fn() -> T>,
 }
@@ -171,7 +169,7 @@ impl<T> ExploreRequest<T> {
             search,
             tag: None,
             mode: ExploreMode::Trending,
-            language: DEFAULT_LANGUAGE.to_owned(),
+            language: None,
             page: PageRequest::new(),
             _item: PhantomData,
         }
@@ -194,9 +192,12 @@ impl<T> ExploreRequest<T> {
         self
     }
 
-    /// The language code (`language`, default `en`), such as `de` or `pt-br`.
+    /// Only results in this language (`language`), such as `en`, `de` or `pt-br`. Without
+    /// this call no `language` is sent and the server applies its default (the site itself
+    /// sends the reader's language). An empty code is an
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) when awaited.
     pub fn language(mut self, code: impl Into<String>) -> Self {
-        self.language = code.into();
+        self.language = Some(code.into());
         self
     }
 
@@ -226,11 +227,16 @@ impl<T> ExploreRequest<T> {
                 _ => "*",
             },
         };
-        let language = validate::not_blank("language", &self.language)?;
-        Ok(RequestSpec::get(Host::Api, self.path)
+        let mut spec = RequestSpec::get(Host::Api, self.path)
             .query("q", q)
-            .query("mode", self.mode.as_str())
-            .query("language", language.trim()))
+            .query("mode", self.mode.as_str());
+        if let Some(language) = &self.language {
+            spec = spec.query(
+                "language",
+                validate::not_blank("language", language)?.trim(),
+            );
+        }
+        Ok(spec)
     }
 
     fn into_list(self) -> ListRequest<T> {
@@ -305,7 +311,7 @@ mod tests {
             let e = client.explore();
             assert_eq!(
                 url(e.projects().build()),
-                format!("{api}/explore/projects?q=*&mode=trending&language=en&offset=0&limit=20")
+                format!("{api}/explore/projects?q=*&mode=trending&offset=0&limit=20")
             );
             assert_eq!(
                 url(e
@@ -322,7 +328,7 @@ mod tests {
             );
             assert_eq!(
                 url(e.projects().query("  ").mode(ExploreMode::Popular).build()),
-                format!("{api}/explore/projects?q=*&mode=popular&language=en&offset=0&limit=20")
+                format!("{api}/explore/projects?q=*&mode=popular&offset=0&limit=20")
             );
         }
     }
@@ -335,12 +341,12 @@ mod tests {
             assert_eq!(
                 url(s.projects().build()),
                 format!(
-                    "{api}/search/projects?q=a%26b%23c%2Bd+%C3%A9%2F%3F&mode=trending&language=en&offset=0&limit=20"
+                    "{api}/search/projects?q=a%26b%23c%2Bd+%C3%A9%2F%3F&mode=trending&offset=0&limit=20"
                 )
             );
             assert_eq!(
                 url(s.studios().query("cats").mode(ExploreMode::Popular).build()),
-                format!("{api}/search/studios?q=cats&mode=popular&language=en&offset=0&limit=20")
+                format!("{api}/search/studios?q=cats&mode=popular&offset=0&limit=20")
             );
         }
     }

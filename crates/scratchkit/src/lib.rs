@@ -76,5 +76,6 @@ mod actions;
 mod auth;
 pub use actions::{
     FeaturedLabel, MAX_COMMENT_LENGTH, MAX_PROFILE_TEXT, MessageFilter, MyStuffFilter, MyStuffSort,
+    NewBackpackItem,
 };
 pub use auth::{Me, SessionIdInfo, decode_session_id};

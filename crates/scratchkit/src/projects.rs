@@ -317,6 +317,8 @@ mod tests {
 
     #[test]
     fn clones_share_the_author_and_by_replaces_it() {
+        // A plain integer literal works too.
+        assert_eq!(Client::new().project(7).id(), ProjectId(7));
         let h = Client::new().project(ProjectId(5));
         assert_eq!(h.author(), None);
         h.author.set("alice".into()).unwrap();

@@ -111,7 +111,10 @@ async fn password_login_sends_the_csrf_double_submit_and_keeps_the_session() {
     );
     let csrf = header_of(login, "x-csrftoken").unwrap().to_owned();
     assert_eq!(csrf.len(), 32);
-    assert_eq!(cookie(login, "scratchcsrftoken").as_deref(), Some(csrf.as_str()));
+    assert_eq!(
+        cookie(login, "scratchcsrftoken").as_deref(),
+        Some(csrf.as_str())
+    );
     assert_eq!(cookie(login, "scratchlanguage").as_deref(), Some("en"));
     assert_eq!(cookie(login, "scratchsessionsid"), None);
 
@@ -119,7 +122,10 @@ async fn password_login_sends_the_csrf_double_submit_and_keeps_the_session() {
     // same CSRF token as cookie and header; the X-Token from the login body.
     let response = client
         .raw()
-        .send(RawRequest::new(scratchkit::Method::PUT, Host::Api, "/proxy/anything").auth(AuthMode::Both))
+        .send(
+            RawRequest::new(scratchkit::Method::PUT, Host::Api, "/proxy/anything")
+                .auth(AuthMode::Both),
+        )
         .await
         .unwrap();
     assert_eq!(response.status.as_u16(), 200);
@@ -129,7 +135,10 @@ async fn password_login_sends_the_csrf_double_submit_and_keeps_the_session() {
         cookie(call, "scratchsessionsid").as_deref(),
         Some("\"sess-SECRET-abc:1:sig\"")
     );
-    assert_eq!(cookie(call, "scratchcsrftoken").as_deref(), Some(csrf.as_str()));
+    assert_eq!(
+        cookie(call, "scratchcsrftoken").as_deref(),
+        Some(csrf.as_str())
+    );
     assert_eq!(header_of(call, "x-csrftoken"), Some(csrf.as_str()));
     assert_eq!(header_of(call, "x-token"), Some("xtoken-SECRET-1"));
     server.verify().await;
@@ -144,10 +153,12 @@ async fn wrong_password_is_login_failed_and_leaves_the_client_logged_out() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/site/login/"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!([{
-            "username": "griffpatch", "num_tries": 1, "success": 0,
-            "msg": "Incorrect username or password.", "messages": [], "id": null
-        }])))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(serde_json::json!([{
+                "username": "griffpatch", "num_tries": 1, "success": 0,
+                "msg": "Incorrect username or password.", "messages": [], "id": null
+            }])),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -188,10 +199,12 @@ async fn captcha_demand_then_login_retry_with_the_token() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/site/login/"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!([{
-            "username": "griffpatch", "num_tries": 3, "success": 0,
-            "msg": "Please complete the captcha", "messages": [], "id": null
-        }])))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(serde_json::json!([{
+                "username": "griffpatch", "num_tries": 3, "success": 0,
+                "msg": "Please complete the captcha", "messages": [], "id": null
+            }])),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -344,7 +357,10 @@ async fn an_undecodable_session_id_falls_back_to_the_session_endpoint() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/site/session/"))
-        .and(header("cookie", "scratchsessionsid=\"opaque-SECRET\"; scratchlanguage=en"))
+        .and(header(
+            "cookie",
+            "scratchsessionsid=\"opaque-SECRET\"; scratchlanguage=en",
+        ))
         .and(header("x-requested-with", "XMLHttpRequest"))
         .respond_with(ResponseTemplate::new(200).set_body_json(session_json(false)))
         .expect(1)
@@ -365,13 +381,19 @@ async fn unknown_and_banned_session_ids_are_refused() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/site/session/"))
-        .and(header("cookie", "scratchsessionsid=\"gone\"; scratchlanguage=en"))
+        .and(header(
+            "cookie",
+            "scratchsessionsid=\"gone\"; scratchlanguage=en",
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"flags": {}})))
         .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path("/site/session/"))
-        .and(header("cookie", "scratchsessionsid=\"banned\"; scratchlanguage=en"))
+        .and(header(
+            "cookie",
+            "scratchsessionsid=\"banned\"; scratchlanguage=en",
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(session_json(true)))
         .mount(&server)
         .await;
@@ -408,7 +430,9 @@ async fn a_rejected_session_fails_fast_afterwards() {
     Mock::given(method("GET"))
         .and(path("/site/session/"))
         .respond_with(
-            ResponseTemplate::new(200).set_body_json(serde_json::json!({"flags": {"everything_is_totally_normal": false}})),
+            ResponseTemplate::new(200).set_body_json(
+                serde_json::json!({"flags": {"everything_is_totally_normal": false}}),
+            ),
         )
         .expect(1)
         .mount(&server)
@@ -442,7 +466,8 @@ async fn a_rejected_session_fails_fast_afterwards() {
 #[tokio::test]
 async fn session_decodes_the_real_fixtures() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/real");
-    let logged_in = std::fs::read_to_string(format!("{dir}/session_logged_in_student_REDACTED.json")).unwrap();
+    let logged_in =
+        std::fs::read_to_string(format!("{dir}/session_logged_in_student_REDACTED.json")).unwrap();
     let logged_out = std::fs::read_to_string(format!("{dir}/session_logged_out.json")).unwrap();
     let server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -453,7 +478,10 @@ async fn session_decodes_the_real_fixtures() {
         .await;
     let client = client_for(&server);
     let session = client.session().await.unwrap();
-    assert!(!session.is_logged_in(), "logged out: the answer only has flags");
+    assert!(
+        !session.is_logged_in(),
+        "logged out: the answer only has flags"
+    );
     assert_eq!(session.flags.project_comments_enabled, Some(true));
 
     Mock::given(method("GET"))
@@ -531,10 +559,18 @@ async fn logout_posts_the_form_then_forgets_everything() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::LoginRequired));
-    let _ = client.raw().send(RawRequest::get(Host::Site, "/")).await.unwrap();
+    let _ = client
+        .raw()
+        .send(RawRequest::get(Host::Site, "/"))
+        .await
+        .unwrap();
     let requests = received(&server).await;
     let last = requests.last().unwrap();
-    assert_eq!(header_of(last, "cookie"), None, "no cookie survives a logout");
+    assert_eq!(
+        header_of(last, "cookie"),
+        None,
+        "no cookie survives a logout"
+    );
     server.verify().await;
 }
 
@@ -570,11 +606,18 @@ async fn saved_sessions_are_owner_only_and_restore_without_a_request() {
     assert!(received(&server).await.is_empty());
 
     // Broken files are typed errors that do not echo their content.
-    std::fs::write(&file, r#"{"version":1,"username":"a","session_id":5,"x":"SECRET"}"#).unwrap();
+    std::fs::write(
+        &file,
+        r#"{"version":1,"username":"a","session_id":5,"x":"SECRET"}"#,
+    )
+    .unwrap();
     let err = other.restore_session(&file).await.unwrap_err();
     assert!(matches!(err, Error::SessionFile { .. }), "{err:?}");
     assert!(!err.to_string().contains("SECRET"));
-    let err = other.restore_session(dir.join("missing.json")).await.unwrap_err();
+    let err = other
+        .restore_session(dir.join("missing.json"))
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::SessionFile { .. }), "{err:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

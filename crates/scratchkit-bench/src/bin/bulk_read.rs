@@ -101,7 +101,7 @@ fn client(args: &[String]) -> Result<(), String> {
     let addr = addr
         .and_then(|a| parse_addr_line(&format!("ADDR={a}")))
         .ok_or_else(|| format!("client needs --addr HOST:PORT\n{USAGE}"))?;
-    let run = runtime()?.block_on(async {
+    let run: scratchkit::Result<ClientRun> = runtime()?.block_on(async {
         // No rate limit: Client::sandbox turns it off (scratchattach has none either).
         let client = Client::sandbox(addr);
         let (ids, list) = list_projects(&client, &user).await?;
@@ -116,12 +116,14 @@ fn client(args: &[String]) -> Result<(), String> {
         let phases = if in_flight > 1 {
             vec![lookups]
         } else {
-            vec![list, lookups]
+            vec![list.clone(), lookups]
         };
-        scratchkit::Result::Ok(ClientRun {
+        Ok(ClientRun {
             client: label,
             phases,
             peak_rss_kib: scratchkit_bench::procstats::peak_rss_kib(),
+            untimed_requests: if in_flight > 1 { list.requests } else { 0 },
+            server_cpu_s: None,
         })
     });
     let run = run.map_err(|e| format!("client run failed: {e}"))?;
@@ -209,11 +211,20 @@ fn orchestrate(args: &[String]) -> Result<(), String> {
         if o.quick { " (--quick)" } else { "" }
     );
 
+    // Each client runs to completion while the sandbox's CPU time is read around it.
+    let measured = |command: Command| -> Result<ClientRun, String> {
+        let before = sandbox.cpu_time();
+        let mut run = run_client(command)?;
+        run.server_cpu_s = before
+            .zip(sandbox.cpu_time())
+            .map(|(b, a)| a.saturating_sub(b).as_secs_f64());
+        Ok(run)
+    };
     let rust_client = |lookups: usize, in_flight: usize| {
         let mut c = Command::new(&me);
         c.args(["client", "--addr", &addr, "--lookups", &lookups.to_string()]);
         c.args(["--in-flight", &in_flight.to_string()]);
-        run_client(c)
+        measured(c)
     };
     // Warm-up (not reported): the sandbox's caches and page tables, for every client alike.
     rust_client(o.lookups.min(50), 1)?;
@@ -226,7 +237,7 @@ fn orchestrate(args: &[String]) -> Result<(), String> {
         let mut c = Command::new(&python);
         c.arg(&script)
             .args(["--sandbox", &addr, "--lookups", &o.lookups.to_string()]);
-        runs.push(run_client(c)?);
+        runs.push(measured(c)?);
     } else {
         println!(
             "bulk-read: scratchattach skipped (no {})\n",
@@ -236,6 +247,10 @@ fn orchestrate(args: &[String]) -> Result<(), String> {
     drop(sandbox);
 
     println!("{}", table(&runs));
+    println!(
+        "(CPU µs/request: the client process; server µs/request: the sandbox process's CPU \
+         over the whole client run, untimed requests included, 10 ms clock ticks)\n"
+    );
     print_ratios(&runs);
     if o.json {
         println!(
@@ -257,8 +272,8 @@ fn print_ratios(runs: &[ClientRun]) {
     };
     let lookups = |r: &ClientRun| r.phase("lookups").map_or(0.0, |p| p.requests_per_sec());
     let show = |label: &str, value: Option<f64>| match value {
-        Some(v) => println!("{label:<58} {v:>7.1}x"),
-        None => println!("{label:<58}       ?"),
+        Some(v) => println!("{label:<72} {v:>6.1}x"),
+        None => println!("{label:<72}      ?"),
     };
     let sequential_total = ratio(
         seq.total().requests_per_sec(),

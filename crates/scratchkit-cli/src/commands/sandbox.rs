@@ -100,7 +100,10 @@ fn print_banner(out: Out, addr: SocketAddr, hosts: &Hosts, args: &SandboxArgs) -
     out.fields(&[
         ("Listening", out.accent(&format!("http://{addr}"))),
         ("Data", data),
-        ("Faults", args.faults.clone().unwrap_or_else(|| "none".into())),
+        (
+            "Faults",
+            args.faults.clone().unwrap_or_else(|| "none".into()),
+        ),
         (
             "Request log",
             args.log_requests
@@ -184,7 +187,14 @@ mod tests {
 
     #[test]
     fn options_become_the_configuration() {
-        let a = args(&["--scale", "2", "--faults", "kind=503,count=2", "--data", "w"]);
+        let a = args(&[
+            "--scale",
+            "2",
+            "--faults",
+            "kind=503,count=2",
+            "--data",
+            "w",
+        ]);
         let c = config(&a).unwrap();
         assert_eq!(c.scale, 2);
         assert_eq!(c.faults.unwrap().count, Some(2));

@@ -18,7 +18,13 @@ pub async fn run(ctx: &Ctx, args: UserArgs) -> CliResult {
 
     let mut listings = Vec::new();
     if args.projects {
-        let page = handler.projects().limit(limit).offset(offset).await?;
+        let mut page = handler.projects().limit(limit).offset(offset).await?;
+        // Scratch leaves the author's name out of a user's own project list.
+        for project in &mut page.items {
+            if project.author.username.is_none() {
+                project.author.username = Some(user.username.clone());
+            }
+        }
         listings.push(Listing::new("projects", "Shared projects", &page)?);
     }
     if args.favorites {
@@ -41,7 +47,10 @@ pub async fn run(ctx: &Ctx, args: UserArgs) -> CliResult {
     } else {
         match handler.featured_project().await {
             Ok(f) => f.featured_project_data.map(|p| {
-                (f.featured_project_label_name, format!("{} ({})", p.title, p.id))
+                (
+                    f.featured_project_label_name,
+                    format!("{} ({})", p.title, p.id),
+                )
             }),
             Err(e) => {
                 tracing::debug!("no featured project for {}: {e}", user.username);

@@ -241,8 +241,17 @@ impl Connection {
         {
             return Err(CLOSE_PROJECT);
         }
+        if self.mode == CloudMode::Scratch
+            && let Some(validator) = &options.scratch.project_validator
+            && !validator(&project)
+        {
+            return Err(CLOSE_PROJECT);
+        }
         let key: RoomKey = (self.mode, project);
         let mut rooms = self.state.rooms();
+        if self.state.is_shut_down() {
+            return Err(CLOSE_ERROR);
+        }
         if !rooms.contains_key(&key) && rooms.len() >= options.max_rooms {
             return Err(CLOSE_OVERLOADED);
         }

@@ -25,6 +25,8 @@
 mod connection;
 mod number;
 mod options;
+mod sandbox_mount;
+mod sqlite_store;
 mod standalone;
 mod state;
 mod store;
@@ -42,7 +44,9 @@ pub use options::{
     CloudMode, CloudOptions, InboundRate, OverLimit, ProjectValidator, ScratchRules,
     SessionValidator, TurboWarpRules,
 };
-pub use standalone::{CloudServer, serve_standalone};
+pub(crate) use sandbox_mount::sandbox_router;
+pub use sqlite_store::{CLOUD_DB_FILE, SqliteStore};
+pub use standalone::{CloudServer, serve_standalone, serve_standalone_with};
 pub use state::{CloudState, MAX_LOG_LIMIT};
 pub use store::{CloudStore, CloudValue, LogEntry, MemoryStore};
 pub use validate::CLOUD_PREFIX;
@@ -50,6 +54,11 @@ pub use validate::CLOUD_PREFIX;
 /// The cloud routes: `/cloud` (Scratch rules) and `/turbowarp` (TurboWarp rules), with and
 /// without a trailing slash. Merge it into an app with [`Router::merge`].
 pub fn router(state: CloudState) -> Router {
+    routes(state)
+}
+
+/// [`router`] for an app with any state type.
+pub(crate) fn routes<S: Clone + Send + Sync + 'static>(state: CloudState) -> Router<S> {
     Router::new()
         .route("/cloud", get(scratch_upgrade))
         .route("/cloud/", get(scratch_upgrade))

@@ -58,6 +58,9 @@ pub struct ScratchRules {
     pub rate: Option<InboundRate>,
     /// What to do with messages over the rate limit.
     pub over_limit: OverLimit,
+    /// Which project ids may have a Scratch-mode room (false closes with 4004), on top of
+    /// [`CloudOptions::project_validator`]; the sandbox checks that the project exists.
+    pub project_validator: Option<ProjectValidator>,
 }
 
 impl Default for ScratchRules {
@@ -73,6 +76,7 @@ impl Default for ScratchRules {
                 burst: 15,
             }),
             over_limit: OverLimit::Drop,
+            project_validator: None,
         }
     }
 }
@@ -87,6 +91,7 @@ impl fmt::Debug for ScratchRules {
             .field("max_value_len", &self.max_value_len)
             .field("rate", &self.rate)
             .field("over_limit", &self.over_limit)
+            .field("project_validator", &self.project_validator.is_some())
             .finish()
     }
 }

@@ -2,6 +2,13 @@
 
 use std::io;
 use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -9,6 +16,7 @@ use tokio::task::JoinHandle;
 
 use super::options::CloudOptions;
 use super::state::CloudState;
+use super::store::{CloudStore, MemoryStore};
 
 /// A cloud server running on its own port; see [`serve_standalone`].
 #[derive(Debug)]
@@ -40,20 +48,27 @@ impl CloudServer {
         format!("ws://{}/turbowarp", self.addr)
     }
 
-    /// Stops accepting connections and waits for the server task to end. Open WebSockets
-    /// are dropped.
+    /// `http://ADDR/logs`: the Scratch-mode cloud log (`?projectid=&limit=&offset=`).
+    pub fn logs_url(&self) -> String {
+        format!("http://{}/logs", self.addr)
+    }
+
+    /// Stops accepting connections, drops every open WebSocket without a close frame (as a
+    /// crash would) and waits for the server task to end.
     pub async fn shutdown(mut self) {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
         self.task.abort();
         let _ = (&mut self.task).await;
+        self.state.shut_down();
     }
 }
 
 impl Drop for CloudServer {
     fn drop(&mut self) {
         self.task.abort();
+        self.state.shut_down();
     }
 }
 
@@ -74,10 +89,43 @@ impl Drop for CloudServer {
 ///
 /// The I/O error of binding the address.
 pub async fn serve_standalone(addr: SocketAddr, options: CloudOptions) -> io::Result<CloudServer> {
+    serve_standalone_with(addr, options, Arc::new(MemoryStore::new())).await
+}
+
+/// [`serve_standalone`] over another store, for example a
+/// [`SqliteStore`](super::SqliteStore) so that values and logs survive a restart. Besides the
+/// WebSocket routes it serves `GET /logs?projectid=&limit=&offset=` (the Scratch-mode log, in
+/// the shape of `clouddata.scratch.mit.edu/logs`).
+///
+/// ```
+/// use std::sync::Arc;
+/// use scratchkit_sandbox::cloud::{serve_standalone_with, CloudOptions, SqliteStore};
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let store = Arc::new(SqliteStore::in_memory()?);
+/// let server = serve_standalone_with("127.0.0.1:0".parse()?, CloudOptions::default(), store).await?;
+/// assert!(server.logs_url().ends_with("/logs"));
+/// server.shutdown().await;
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+///
+/// The I/O error of binding the address.
+pub async fn serve_standalone_with(
+    addr: SocketAddr,
+    options: CloudOptions,
+    store: Arc<dyn CloudStore>,
+) -> io::Result<CloudServer> {
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
-    let state = CloudState::new(options);
-    let app = super::router(state.clone());
+    let state = CloudState::with_store(options, store);
+    let app = super::router(state.clone()).merge(
+        axum::Router::new()
+            .route("/logs", get(logs))
+            .route("/logs/", get(logs))
+            .with_state(state.clone()),
+    );
     let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let server = axum::serve(listener, app).with_graceful_shutdown(async move {
@@ -93,4 +141,32 @@ pub async fn serve_standalone(addr: SocketAddr, options: CloudOptions) -> io::Re
         shutdown: Some(shutdown_tx),
         task,
     })
+}
+
+#[derive(serde::Deserialize)]
+struct LogsQuery {
+    projectid: Option<String>,
+    limit: Option<String>,
+    offset: Option<String>,
+}
+
+/// `GET /logs?projectid=&limit=&offset=`: 400 without a numeric project id.
+async fn logs(State(state): State<CloudState>, Query(query): Query<LogsQuery>) -> Response {
+    let number = |text: Option<&String>, default: usize| match text {
+        None => Some(default),
+        Some(text) => text.trim().parse::<usize>().ok(),
+    };
+    let project = query
+        .projectid
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let (Some(project), Some(limit), Some(offset)) = (
+        project,
+        number(query.limit.as_ref(), super::MAX_LOG_LIMIT),
+        number(query.offset.as_ref(), 0),
+    ) else {
+        return (StatusCode::BAD_REQUEST, "bad projectid, limit or offset\n").into_response();
+    };
+    Json(state.logs(project, limit, offset)).into_response()
 }

@@ -1,7 +1,7 @@
 //! The shared state of the cloud server: options, store, and the rooms with their clients.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::{Notify, mpsc};
@@ -45,6 +45,7 @@ pub(crate) struct Inner {
     pub(crate) store: Arc<dyn CloudStore>,
     pub(crate) rooms: Mutex<HashMap<RoomKey, Room>>,
     next_client: AtomicU64,
+    shut_down: AtomicBool,
 }
 
 /// The cloud server's state: cheap to clone, shared by every connection.
@@ -82,6 +83,7 @@ impl CloudState {
                 store,
                 rooms: Mutex::new(HashMap::new()),
                 next_client: AtomicU64::new(1),
+                shut_down: AtomicBool::new(false),
             }),
         }
     }
@@ -151,6 +153,27 @@ impl CloudState {
             }
         }
         dropped
+    }
+
+    /// Drops every connection without a close frame, as a crashed server would, and refuses
+    /// handshakes from then on (sockets still being upgraded are closed with 4000). Returns
+    /// how many connections were dropped.
+    pub fn shut_down(&self) -> usize {
+        let rooms = self.rooms();
+        self.inner.shut_down.store(true, Ordering::SeqCst);
+        let mut dropped = 0;
+        for room in rooms.values() {
+            for client in &room.clients {
+                client.kill.notify_one();
+                dropped += 1;
+            }
+        }
+        dropped
+    }
+
+    /// Whether [`CloudState::shut_down`] was called.
+    pub fn is_shut_down(&self) -> bool {
+        self.inner.shut_down.load(Ordering::SeqCst)
     }
 
     pub(crate) fn rooms(&self) -> MutexGuard<'_, HashMap<RoomKey, Room>> {

@@ -420,7 +420,10 @@ pub(crate) fn message(m: &crate::store::messages::Item) -> Value {
     let mut map = Map::new();
     map.insert("id".into(), Value::from(m.id));
     map.insert("datetime_created".into(), Value::String(iso(m.created)));
-    map.insert("actor_username".into(), Value::String(m.actor_username.clone()));
+    map.insert(
+        "actor_username".into(),
+        Value::String(m.actor_username.clone()),
+    );
     map.insert("actor_id".into(), Value::from(m.actor_id));
     map.insert("type".into(), Value::String(m.kind.clone()));
     if let Ok(Value::Object(extra)) = serde_json::from_str::<Value>(&m.extra) {

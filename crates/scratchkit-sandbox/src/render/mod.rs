@@ -5,8 +5,10 @@ mod session;
 mod site;
 
 pub(crate) use api::*;
+pub(crate) use session::{
+    logged_in as session_logged_in, logged_out as session_logged_out, mute_status,
+};
 pub(crate) use site::*;
-pub(crate) use session::{logged_in as session_logged_in, logged_out as session_logged_out, mute_status};
 
 /// `https://cdn2.scratch.mit.edu/get_image/user/<id>_<w>x<h>.png?v=` for the five avatar sizes.
 pub(crate) fn user_images(id: i64) -> serde_json::Map<String, serde_json::Value> {

@@ -6,6 +6,7 @@
 //! | POST | `/projects` | `{owner, title, shared? (true), instructions?, description?, parent_id?}` | 201, the api project |
 //! | POST | `/studios` | `{owner, title, description?}` | 201, the api studio |
 //! | POST | `/reset` | – | the seeded world again; `/info` |
+//! | PUT | `/assets/<md5>.<ext>` | raw bytes | stored under that name without any check (a corrupted asset for tests) |
 //! | GET | `/info` | – | seed, scale, counts, demo accounts, faults |
 //! | POST | `/sessions` | `{username}` | 201 `{username, id, session_id, token, cookie}`: a logged-in session **without a password** (sandbox-only, for tests; banned users too) |
 //! | GET, POST | `/settings` | any subset of `{comment_flood_seconds, comment_max_chars, csrf: "strict"\|"lenient", login_max_failures, studios_per_window, projects_per_window, creation_window_seconds}` | the settings |
@@ -26,10 +27,10 @@ use super::reply::json_error;
 use crate::accounts::{DEMO_PASSWORD, Role, demo_accounts, hash_password, is_valid_username};
 use crate::auth::{PeerIp, open_session};
 use crate::faults::FaultSpec;
-use crate::settings::Settings;
-use crate::store::messages;
 use crate::render::{self, ProjectStyle};
+use crate::settings::Settings;
 use crate::state::Shared;
+use crate::store::messages;
 use crate::store::misc;
 use crate::store::projects::{self, NewProject};
 use crate::store::studios::{self, NewStudio};
@@ -46,7 +47,10 @@ pub(crate) fn router() -> Router<Shared> {
         .route("/alerts", post(create_alert))
         .route("/reset", post(reset))
         .route("/info", get(info))
-        .route("/assets/{name}", axum::routing::put(super::assets_host::admin_put))
+        .route(
+            "/assets/{name}",
+            axum::routing::put(super::assets_host::admin_put),
+        )
         .route(
             "/faults",
             get(get_faults).post(set_faults).delete(clear_faults),
@@ -320,6 +324,10 @@ async fn create_alert(State(s): State<Shared>, bytes: Bytes) -> Result<Response,
 }
 
 async fn reset(State(s): State<Shared>) -> Result<Response, AdminError> {
+    s.login_failures
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clear();
     let state = s.clone();
     tokio::task::spawn_blocking(move || state.store.reset())
         .await

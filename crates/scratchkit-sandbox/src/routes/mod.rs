@@ -5,6 +5,7 @@ pub(crate) mod api;
 mod assets_host;
 mod backpack;
 mod clouddata;
+mod ext;
 pub(crate) mod front;
 mod projects_host;
 pub(crate) mod reply;
@@ -25,6 +26,9 @@ pub(crate) fn router(state: Shared) -> Router {
         .nest("/projects", projects_host::router())
         .nest("/assets", assets_host::router())
         .nest("/_sandbox", admin::router())
+        .nest("/ext", ext::router())
+        .merge(crate::cloud::sandbox_router(&state))
+        .merge(crate::html::router())
         .fallback(|| async {
             (
                 StatusCode::NOT_FOUND,

@@ -159,7 +159,10 @@ pub(crate) fn body_object(bytes: &[u8]) -> serde_json::Map<String, serde_json::V
 }
 
 /// A string field (numbers are turned into text).
-pub(crate) fn text_field(map: &serde_json::Map<String, serde_json::Value>, key: &str) -> Option<String> {
+pub(crate) fn text_field(
+    map: &serde_json::Map<String, serde_json::Value>,
+    key: &str,
+) -> Option<String> {
     match map.get(key)? {
         serde_json::Value::String(s) => Some(s.clone()),
         serde_json::Value::Number(n) => Some(n.to_string()),
@@ -168,7 +171,10 @@ pub(crate) fn text_field(map: &serde_json::Map<String, serde_json::Value>, key: 
 }
 
 /// An integer field given as a number or a numeric string; `""` and `null` are `None`.
-pub(crate) fn int_field(map: &serde_json::Map<String, serde_json::Value>, key: &str) -> Option<i64> {
+pub(crate) fn int_field(
+    map: &serde_json::Map<String, serde_json::Value>,
+    key: &str,
+) -> Option<i64> {
     match map.get(key)? {
         serde_json::Value::Number(n) => n.as_i64(),
         serde_json::Value::String(s) => s.trim().parse().ok(),
@@ -177,7 +183,10 @@ pub(crate) fn int_field(map: &serde_json::Map<String, serde_json::Value>, key: &
 }
 
 /// A boolean field given as a bool, `"true"`/`"false"`, `"on"` or 0/1.
-pub(crate) fn bool_field(map: &serde_json::Map<String, serde_json::Value>, key: &str) -> Option<bool> {
+pub(crate) fn bool_field(
+    map: &serde_json::Map<String, serde_json::Value>,
+    key: &str,
+) -> Option<bool> {
     match map.get(key)? {
         serde_json::Value::Bool(b) => Some(*b),
         serde_json::Value::Number(n) => n.as_i64().map(|n| n != 0),

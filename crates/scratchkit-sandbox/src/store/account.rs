@@ -11,7 +11,11 @@ pub(crate) struct Settings {
 }
 
 /// The account's settings; seeded accounts get `<username>@sandbox.invalid`.
-pub(crate) fn settings(conn: &Connection, user_id: i64, username: &str) -> rusqlite::Result<Settings> {
+pub(crate) fn settings(
+    conn: &Connection,
+    user_id: i64,
+    username: &str,
+) -> rusqlite::Result<Settings> {
     let found = conn
         .query_row(
             "SELECT email, activities, teacher_tips FROM accounts WHERE user_id = ?1",
@@ -42,7 +46,12 @@ pub(crate) fn save_settings(conn: &Connection, user_id: i64, s: &Settings) -> ru
 }
 
 /// How many `kind` objects the user created since `since`.
-pub(crate) fn creations_since(conn: &Connection, user_id: i64, kind: &str, since: i64) -> rusqlite::Result<i64> {
+pub(crate) fn creations_since(
+    conn: &Connection,
+    user_id: i64,
+    kind: &str,
+    since: i64,
+) -> rusqlite::Result<i64> {
     conn.query_row(
         "SELECT COUNT(*) FROM creations WHERE user_id = ?1 AND kind = ?2 AND created >= ?3",
         params![user_id, kind, since],
@@ -51,7 +60,12 @@ pub(crate) fn creations_since(conn: &Connection, user_id: i64, kind: &str, since
 }
 
 /// Remembers a creation for the rate limit.
-pub(crate) fn record_creation(conn: &Connection, user_id: i64, kind: &str, now: i64) -> rusqlite::Result<()> {
+pub(crate) fn record_creation(
+    conn: &Connection,
+    user_id: i64,
+    kind: &str,
+    now: i64,
+) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO creations (user_id, kind, created) VALUES (?1, ?2, ?3)",
         params![user_id, kind, now],

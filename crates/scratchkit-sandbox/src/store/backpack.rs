@@ -46,7 +46,16 @@ pub(crate) fn insert(
     conn.execute(
         "INSERT INTO backpack (id, user_id, type, mime, name, body, thumbnail, created)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![item.id, user_id, item.kind, item.mime, item.name, item.body, item.thumbnail, now],
+        params![
+            item.id,
+            user_id,
+            item.kind,
+            item.mime,
+            item.name,
+            item.body,
+            item.thumbnail,
+            now
+        ],
     )?;
     for (name, content) in [(&item.body, body), (&item.thumbnail, thumbnail)] {
         conn.execute(

@@ -175,7 +175,12 @@ pub(crate) fn owner_of(
 }
 
 /// Hides a comment and its replies (the site keeps deleted comments, invisible).
-pub(crate) fn delete(conn: &Connection, place: Place, object_id: i64, id: i64) -> rusqlite::Result<bool> {
+pub(crate) fn delete(
+    conn: &Connection,
+    place: Place,
+    object_id: i64,
+    id: i64,
+) -> rusqlite::Result<bool> {
     let n = conn.execute(
         "UPDATE comments SET visibility = 'deleted' WHERE place = ?1 AND object_id = ?2
          AND (id = ?3 OR parent_id = ?3) AND visibility = 'visible'",

@@ -54,7 +54,12 @@ pub(crate) fn send(
 pub(crate) fn filter_types(filter: &str) -> Option<&'static [&'static str]> {
     match filter {
         "comments" => Some(&["addcomment"]),
-        "projects" => Some(&["loveproject", "favoriteproject", "remixproject", "shareproject"]),
+        "projects" => Some(&[
+            "loveproject",
+            "favoriteproject",
+            "remixproject",
+            "shareproject",
+        ]),
         "studios" => Some(&[
             "curatorinvite",
             "becomeownerstudio",
@@ -91,8 +96,14 @@ pub(crate) fn list(
 
 /// Marks every message read and zeroes the unread count.
 pub(crate) fn clear(conn: &Connection, recipient: i64) -> rusqlite::Result<()> {
-    conn.execute("UPDATE messages SET unread = 0 WHERE recipient_id = ?1", [recipient])?;
-    conn.execute("UPDATE users SET message_count = 0 WHERE id = ?1", [recipient])?;
+    conn.execute(
+        "UPDATE messages SET unread = 0 WHERE recipient_id = ?1",
+        [recipient],
+    )?;
+    conn.execute(
+        "UPDATE users SET message_count = 0 WHERE id = ?1",
+        [recipient],
+    )?;
     Ok(())
 }
 
@@ -105,7 +116,12 @@ pub(crate) struct Alert {
 }
 
 /// Adds an admin alert.
-pub(crate) fn add_alert(conn: &Connection, user_id: i64, now: i64, message: &str) -> rusqlite::Result<i64> {
+pub(crate) fn add_alert(
+    conn: &Connection,
+    user_id: i64,
+    now: i64,
+    message: &str,
+) -> rusqlite::Result<i64> {
     conn.execute(
         "INSERT INTO admin_alerts (user_id, created, message) VALUES (?1, ?2, ?3)",
         params![user_id, now, message],

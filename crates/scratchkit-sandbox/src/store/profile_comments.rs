@@ -151,6 +151,7 @@ pub(crate) fn report(
 }
 
 /// Number of reports of a comment.
+#[cfg_attr(not(test), allow(dead_code))] // read by the tests
 pub(crate) fn report_count(conn: &Connection, comment_id: i64) -> rusqlite::Result<i64> {
     conn.query_row(
         "SELECT COUNT(*) FROM profile_comment_reports WHERE comment_id = ?1",

@@ -300,7 +300,10 @@ pub(crate) fn update(
     modified: i64,
 ) -> rusqlite::Result<()> {
     if let Some(title) = &edit.title {
-        conn.execute("UPDATE projects SET title = ?2 WHERE id = ?1", params![id, title])?;
+        conn.execute(
+            "UPDATE projects SET title = ?2 WHERE id = ?1",
+            params![id, title],
+        )?;
     }
     if let Some(text) = &edit.instructions {
         conn.execute(
@@ -337,7 +340,12 @@ pub(crate) struct ProjectEdit {
 }
 
 /// Shares (stamping the share time) or unshares a project.
-pub(crate) fn set_shared(conn: &Connection, id: i64, shared: bool, now: i64) -> rusqlite::Result<()> {
+pub(crate) fn set_shared(
+    conn: &Connection,
+    id: i64,
+    shared: bool,
+    now: i64,
+) -> rusqlite::Result<()> {
     if shared {
         conn.execute(
             "UPDATE projects SET shared = 1, shared_at = ?2 WHERE id = ?1",
@@ -352,13 +360,22 @@ pub(crate) fn set_shared(conn: &Connection, id: i64, shared: bool, now: i64) -> 
 /// Whether the owner moved the project to the trash.
 pub(crate) fn is_trashed(conn: &Connection, id: i64) -> rusqlite::Result<bool> {
     Ok(conn
-        .query_row("SELECT 1 FROM project_trash WHERE project_id = ?1", [id], |_| Ok(()))
+        .query_row(
+            "SELECT 1 FROM project_trash WHERE project_id = ?1",
+            [id],
+            |_| Ok(()),
+        )
         .optional()?
         .is_some())
 }
 
 /// Moves a project to the trash (unsharing it, as Scratch does) or restores it.
-pub(crate) fn set_trashed(conn: &Connection, id: i64, trashed: bool, now: i64) -> rusqlite::Result<()> {
+pub(crate) fn set_trashed(
+    conn: &Connection,
+    id: i64,
+    trashed: bool,
+    now: i64,
+) -> rusqlite::Result<()> {
     if trashed {
         conn.execute(
             "INSERT OR IGNORE INTO project_trash (project_id, trashed) VALUES (?1, ?2)",
@@ -413,10 +430,18 @@ impl Mark {
 }
 
 /// Whether the user loves (or favorites) the project.
-pub(crate) fn has_mark(conn: &Connection, mark: Mark, user_id: i64, project_id: i64) -> rusqlite::Result<bool> {
+pub(crate) fn has_mark(
+    conn: &Connection,
+    mark: Mark,
+    user_id: i64,
+    project_id: i64,
+) -> rusqlite::Result<bool> {
     Ok(conn
         .query_row(
-            &format!("SELECT 1 FROM {} WHERE user_id = ?1 AND project_id = ?2", mark.table()),
+            &format!(
+                "SELECT 1 FROM {} WHERE user_id = ?1 AND project_id = ?2",
+                mark.table()
+            ),
             params![user_id, project_id],
             |_| Ok(()),
         )
@@ -436,7 +461,9 @@ pub(crate) fn set_mark(
     let table = mark.table();
     let changed = if on {
         conn.execute(
-            &format!("INSERT OR IGNORE INTO {table} (user_id, project_id, since) VALUES (?1, ?2, ?3)"),
+            &format!(
+                "INSERT OR IGNORE INTO {table} (user_id, project_id, since) VALUES (?1, ?2, ?3)"
+            ),
             params![user_id, project_id, now],
         )?
     } else {
@@ -505,7 +532,12 @@ pub(crate) enum Feed {
 }
 
 /// One page of a feed.
-pub(crate) fn feed(conn: &Connection, me: i64, feed: Feed, page: Page) -> rusqlite::Result<Vec<Project>> {
+pub(crate) fn feed(
+    conn: &Connection,
+    me: i64,
+    feed: Feed,
+    page: Page,
+) -> rusqlite::Result<Vec<Project>> {
     let tail = match feed {
         Feed::SharedByFollowed => {
             "JOIN follows f ON f.followee_id = p.owner_id WHERE f.follower_id = ?1 AND p.shared = 1 \

@@ -322,7 +322,11 @@ pub(crate) fn add_project(
 }
 
 /// The user's membership in a studio: `manager`, `curator`, `invited`, or `None`.
-pub(crate) fn role_of(conn: &Connection, studio_id: i64, user_id: i64) -> rusqlite::Result<Option<String>> {
+pub(crate) fn role_of(
+    conn: &Connection,
+    studio_id: i64,
+    user_id: i64,
+) -> rusqlite::Result<Option<String>> {
     conn.query_row(
         "SELECT role FROM studio_members WHERE studio_id = ?1 AND user_id = ?2",
         params![studio_id, user_id],
@@ -332,7 +336,11 @@ pub(crate) fn role_of(conn: &Connection, studio_id: i64, user_id: i64) -> rusqli
 }
 
 /// Ends a membership (or an invitation).
-pub(crate) fn remove_member(conn: &Connection, studio_id: i64, user_id: i64) -> rusqlite::Result<bool> {
+pub(crate) fn remove_member(
+    conn: &Connection,
+    studio_id: i64,
+    user_id: i64,
+) -> rusqlite::Result<bool> {
     Ok(conn.execute(
         "DELETE FROM studio_members WHERE studio_id = ?1 AND user_id = ?2",
         params![studio_id, user_id],
@@ -360,7 +368,10 @@ pub(crate) struct StudioEdit {
 /// Applies a studio edit and stamps the modification time.
 pub(crate) fn update(conn: &Connection, id: i64, e: &StudioEdit, now: i64) -> rusqlite::Result<()> {
     if let Some(title) = &e.title {
-        conn.execute("UPDATE studios SET title = ?2 WHERE id = ?1", params![id, title])?;
+        conn.execute(
+            "UPDATE studios SET title = ?2 WHERE id = ?1",
+            params![id, title],
+        )?;
     }
     if let Some(text) = &e.description {
         conn.execute(
@@ -380,12 +391,19 @@ pub(crate) fn update(conn: &Connection, id: i64, e: &StudioEdit, now: i64) -> ru
             params![id, allowed],
         )?;
     }
-    conn.execute("UPDATE studios SET modified = ?2 WHERE id = ?1", params![id, now])?;
+    conn.execute(
+        "UPDATE studios SET modified = ?2 WHERE id = ?1",
+        params![id, now],
+    )?;
     Ok(())
 }
 
 /// Removes a project from a studio; true when it was there.
-pub(crate) fn remove_project(conn: &Connection, studio_id: i64, project_id: i64) -> rusqlite::Result<bool> {
+pub(crate) fn remove_project(
+    conn: &Connection,
+    studio_id: i64,
+    project_id: i64,
+) -> rusqlite::Result<bool> {
     Ok(conn.execute(
         "DELETE FROM studio_projects WHERE studio_id = ?1 AND project_id = ?2",
         params![studio_id, project_id],
@@ -393,7 +411,11 @@ pub(crate) fn remove_project(conn: &Connection, studio_id: i64, project_id: i64)
 }
 
 /// Whether the studio holds the project.
-pub(crate) fn has_project(conn: &Connection, studio_id: i64, project_id: i64) -> rusqlite::Result<bool> {
+pub(crate) fn has_project(
+    conn: &Connection,
+    studio_id: i64,
+    project_id: i64,
+) -> rusqlite::Result<bool> {
     Ok(conn
         .query_row(
             "SELECT 1 FROM studio_projects WHERE studio_id = ?1 AND project_id = ?2",
@@ -405,7 +427,11 @@ pub(crate) fn has_project(conn: &Connection, studio_id: i64, project_id: i64) ->
 }
 
 /// Whether the user follows the studio.
-pub(crate) fn is_follower(conn: &Connection, studio_id: i64, user_id: i64) -> rusqlite::Result<bool> {
+pub(crate) fn is_follower(
+    conn: &Connection,
+    studio_id: i64,
+    user_id: i64,
+) -> rusqlite::Result<bool> {
     Ok(conn
         .query_row(
             "SELECT 1 FROM studio_followers WHERE studio_id = ?1 AND user_id = ?2",

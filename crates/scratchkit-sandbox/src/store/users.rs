@@ -165,8 +165,10 @@ pub(crate) fn insert(conn: &Connection, u: &NewUser<'_>) -> rusqlite::Result<i64
 
 /// The stored password hash (PHC string).
 pub(crate) fn password_hash(conn: &Connection, id: i64) -> rusqlite::Result<Option<String>> {
-    conn.query_row("SELECT password_hash FROM users WHERE id = ?1", [id], |r| r.get(0))
-        .optional()
+    conn.query_row("SELECT password_hash FROM users WHERE id = ?1", [id], |r| {
+        r.get(0)
+    })
+    .optional()
 }
 
 /// Replaces the password hash.
@@ -194,10 +196,16 @@ pub(crate) fn update_profile(conn: &Connection, id: i64, e: &ProfileEdit) -> rus
         conn.execute("UPDATE users SET bio = ?2 WHERE id = ?1", params![id, bio])?;
     }
     if let Some(status) = &e.status {
-        conn.execute("UPDATE users SET status = ?2 WHERE id = ?1", params![id, status])?;
+        conn.execute(
+            "UPDATE users SET status = ?2 WHERE id = ?1",
+            params![id, status],
+        )?;
     }
     if let Some(country) = &e.country {
-        conn.execute("UPDATE users SET country = ?2 WHERE id = ?1", params![id, country])?;
+        conn.execute(
+            "UPDATE users SET country = ?2 WHERE id = ?1",
+            params![id, country],
+        )?;
     }
     if let Some(featured) = e.featured_project_id {
         conn.execute(
@@ -212,18 +220,6 @@ pub(crate) fn update_profile(conn: &Connection, id: i64, e: &ProfileEdit) -> rus
         )?;
     }
     Ok(())
-}
-
-/// Whether `follower` follows `followee`.
-pub(crate) fn is_following(conn: &Connection, follower: i64, followee: i64) -> rusqlite::Result<bool> {
-    Ok(conn
-        .query_row(
-            "SELECT 1 FROM follows WHERE follower_id = ?1 AND followee_id = ?2",
-            params![follower, followee],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some())
 }
 
 /// Follows or unfollows; true when the state changed.

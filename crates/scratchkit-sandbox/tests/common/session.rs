@@ -4,7 +4,15 @@
 use scratchkit_sandbox::SandboxHandle;
 use serde_json::{Value, json};
 
-use super::client;
+/// A client that does not follow redirects (form posts answer 302).
+fn client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client builds")
+}
 
 /// Who is calling.
 #[derive(Clone)]

@@ -23,7 +23,10 @@ async fn explore_modes_sort_as_scratch_does() {
         .iter()
         .map(|p| p.history.shared.expect("shared date"))
         .collect();
-    assert!(shared.windows(2).all(|w| w[0] >= w[1]), "recent: newest first");
+    assert!(
+        shared.windows(2).all(|w| w[0] >= w[1]),
+        "recent: newest first"
+    );
 
     let popular = explore
         .projects()
@@ -32,7 +35,10 @@ async fn explore_modes_sort_as_scratch_does() {
         .await
         .unwrap();
     let views: Vec<u64> = popular.items.iter().map(|p| p.stats.views).collect();
-    assert!(views.windows(2).all(|w| w[0] >= w[1]), "popular: most viewed first");
+    assert!(
+        views.windows(2).all(|w| w[0] >= w[1]),
+        "popular: most viewed first"
+    );
     assert_ne!(
         recent.items.iter().map(|p| p.id).collect::<Vec<_>>(),
         popular.items.iter().map(|p| p.id).collect::<Vec<_>>(),
@@ -52,20 +58,25 @@ async fn explore_by_tag_and_language() {
         all.items.iter().map(|p| p.id).collect::<Vec<_>>(),
         "a tag narrows the list"
     );
-    let none = explore
-        .projects()
-        .language("zz")
-        .await
-        .unwrap();
+    let none = explore.projects().language("zz").await.unwrap();
     assert!(none.is_empty(), "no project is in language zz");
 
-    let studios = explore.studios().mode(ExploreMode::Popular).limit(5).await.unwrap();
+    let studios = explore
+        .studios()
+        .mode(ExploreMode::Popular)
+        .limit(5)
+        .await
+        .unwrap();
     assert_eq!(studios.len(), 5);
 
     let logged = sb.requests_to("/explore/projects");
     assert_eq!(logged[0].param("q"), Some("games"));
     assert_eq!(logged[0].param("mode"), Some("trending"));
-    assert_eq!(logged[0].param("language"), Some("en"));
+    assert_eq!(
+        logged[0].param("language"),
+        None,
+        "no language unless asked"
+    );
     assert_eq!(logged[1].param("q"), Some("*"));
     assert_eq!(logged[2].param("language"), Some("zz"));
     let logged = sb.requests_to("/explore/studios");
@@ -82,7 +93,10 @@ async fn search_projects_and_studios() {
         .limit(40)
         .await
         .unwrap();
-    assert!(found.items.iter().any(|p| p.id == ProjectId(142)), "{found:?}");
+    assert!(
+        found.items.iter().any(|p| p.id == ProjectId(142)),
+        "{found:?}"
+    );
 
     let studios = client.search("Sandbox Showcase").studios().await.unwrap();
     assert!(studios.items.iter().any(|s| s.id == StudioId(5342)));
@@ -112,8 +126,20 @@ async fn search_text_arrives_intact() {
 async fn empty_search_is_refused_before_sending() {
     let sb = TestSandbox::start_logged().await;
     let err = sb.client().search("  ").projects().await.unwrap_err();
-    assert!(matches!(err, Error::InvalidInput { what: "search query", .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::InvalidInput {
+                what: "search query",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     let err = sb.client().explore().studios().limit(0).await.unwrap_err();
-    assert!(matches!(err, Error::InvalidInput { what: "limit", .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::InvalidInput { what: "limit", .. }),
+        "{err:?}"
+    );
     assert!(sb.requests().is_empty());
 }

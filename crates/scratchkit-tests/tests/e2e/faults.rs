@@ -28,7 +28,11 @@ async fn two_503s_then_success() {
     sb.set_faults(json!({"kind": "503", "count": 2})).await;
     let user = client.user("mres").info().await.unwrap();
     assert_eq!(user.id, UserId(167));
-    assert_eq!(sb.requests_to("/users/mres").len(), 3, "two failures, one success");
+    assert_eq!(
+        sb.requests_to("/users/mres").len(),
+        3,
+        "two failures, one success"
+    );
 }
 
 #[tokio::test(start_paused = true)]

@@ -50,8 +50,8 @@ async fn stream_reads_every_project_40_at_a_time() {
             )
         })
         .collect();
-    let expected = [("0", "40"), ("40", "40"), ("80", "40")]
-        .map(|(o, l)| (o.to_owned(), l.to_owned()));
+    let expected =
+        [("0", "40"), ("40", "40"), ("80", "40")].map(|(o, l)| (o.to_owned(), l.to_owned()));
     assert_eq!(pages, expected, "a short page ends the stream");
 }
 
@@ -102,9 +102,15 @@ async fn pages_limits_and_the_end() {
 
     let before = sb.requests().len();
     let err = user.projects().limit(41).await.unwrap_err();
-    assert!(matches!(err, Error::InvalidInput { what: "limit", .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::InvalidInput { what: "limit", .. }),
+        "{err:?}"
+    );
     let err = user.followers().limit(0).await.unwrap_err();
-    assert!(matches!(err, Error::InvalidInput { what: "limit", .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::InvalidInput { what: "limit", .. }),
+        "{err:?}"
+    );
     assert_eq!(sb.requests().len(), before, "no request for a bad limit");
 
     let err = sb

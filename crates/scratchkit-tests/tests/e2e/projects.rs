@@ -20,7 +20,12 @@ async fn the_wiki_project() {
 #[tokio::test]
 async fn unknown_project_is_not_found() {
     let sb = TestSandbox::start().await;
-    let err = sb.client().project(987_654_321_012u64).info().await.unwrap_err();
+    let err = sb
+        .client()
+        .project(987_654_321_012u64)
+        .info()
+        .await
+        .unwrap_err();
     assert!(err.is_not_found(), "{err:?}");
     // Comment lists need the author: the failed lookup is the error.
     let err = sb
@@ -53,8 +58,17 @@ async fn remixes_point_at_their_parent() {
 #[tokio::test]
 async fn studios_of_a_project() {
     let sb = TestSandbox::start().await;
-    let studios = sb.client().project(142u64).by("mres").studios().await.unwrap();
-    assert!(studios.items.iter().any(|s| s.id == StudioId(5342)), "{studios:?}");
+    let studios = sb
+        .client()
+        .project(142u64)
+        .by("mres")
+        .studios()
+        .await
+        .unwrap();
+    assert!(
+        studios.items.iter().any(|s| s.id == StudioId(5342)),
+        "{studios:?}"
+    );
 }
 
 #[tokio::test]
@@ -75,7 +89,12 @@ async fn the_author_lookup_happens_once() {
 
     // With the author given, no lookup at all.
     let before = sb.requests_to("/projects/142").len();
-    sb.client().project(142u64).by("mres").comments().await.unwrap();
+    sb.client()
+        .project(142u64)
+        .by("mres")
+        .comments()
+        .await
+        .unwrap();
     assert_eq!(sb.requests_to("/projects/142").len(), before);
 }
 
@@ -89,7 +108,10 @@ async fn comments_replies_and_single_comments() {
         "the seeded world gives 142 25 to 30 threads, got {}",
         comments.len()
     );
-    assert!(comments.iter().all(|c| c.parent_id.is_none()), "top level only");
+    assert!(
+        comments.iter().all(|c| c.parent_id.is_none()),
+        "top level only"
+    );
 
     let thread = comments
         .iter()

@@ -33,7 +33,9 @@ async fn managers_and_curators() {
     assert!(curators.iter().any(|u| u.id == UserId(1_882_674)));
     assert!(curators.iter().any(|u| u.id == UserId(40_210_166)));
     assert!(
-        curators.iter().all(|c| managers.iter().all(|m| m.id != c.id)),
+        curators
+            .iter()
+            .all(|c| managers.iter().all(|m| m.id != c.id)),
         "curators and managers are distinct lists"
     );
 }
@@ -64,7 +66,11 @@ async fn activity_newest_first_and_date_limit() {
     let sb = TestSandbox::start_logged().await;
     let studio = sb.client().studio(5342u64);
     let all: Vec<_> = studio.activity().stream().try_collect().await.unwrap();
-    assert!(all.len() >= 5, "studio 5342 has activity, got {}", all.len());
+    assert!(
+        all.len() >= 5,
+        "studio 5342 has activity, got {}",
+        all.len()
+    );
     let dates: Vec<Timestamp> = all
         .iter()
         .map(|a| a.datetime_created.expect("dated"))
@@ -84,6 +90,9 @@ async fn activity_newest_first_and_date_limit() {
     );
     let logged = sb.requests_to("/studios/5342/activity");
     let last = logged.last().expect("logged");
-    assert_eq!(last.param("dateLimit"), Some(limit.to_api_string().as_str()));
+    assert_eq!(
+        last.param("dateLimit"),
+        Some(limit.to_api_string().as_str())
+    );
     assert_eq!(last.param("limit"), Some("40"));
 }

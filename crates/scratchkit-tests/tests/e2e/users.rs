@@ -27,9 +27,27 @@ async fn unknown_and_invalid_users() {
 
     let before = sb.requests().len();
     let err = sb.client().user("bad name!").info().await.unwrap_err();
-    assert!(matches!(err, Error::InvalidInput { what: "username", .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::InvalidInput {
+                what: "username",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     let err = sb.client().user("a/b").projects().await.unwrap_err();
-    assert!(matches!(err, Error::InvalidInput { what: "username", .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::InvalidInput {
+                what: "username",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(sb.requests().len(), before, "nothing was sent");
 }
 
@@ -44,7 +62,10 @@ async fn shared_projects_include_the_wiki_project() {
         .try_collect()
         .await
         .unwrap();
-    assert!(projects.iter().any(|p| p.id == ProjectId(142)), "{projects:?}");
+    assert!(
+        projects.iter().any(|p| p.id == ProjectId(142)),
+        "{projects:?}"
+    );
     assert!(projects.iter().all(|p| p.author.id == UserId(167)));
 }
 
@@ -53,7 +74,10 @@ async fn followers_and_following_agree() {
     let sb = TestSandbox::start().await;
     let client = sb.client();
     let followers = client.user("mres").followers().limit(5).await.unwrap();
-    assert!(!followers.is_empty(), "the seeded world gives mres followers");
+    assert!(
+        !followers.is_empty(),
+        "the seeded world gives mres followers"
+    );
     assert!(followers.len() <= 5);
     let follower = &followers.items[0];
     let following: Vec<_> = client
@@ -93,7 +117,10 @@ async fn curated_studios_message_count_and_featured_project() {
     let sb = TestSandbox::start().await;
     let mres = sb.client().user("mres");
     let studios: Vec<_> = mres.curated_studios().stream().try_collect().await.unwrap();
-    assert!(studios.iter().any(|s| s.id == StudioId(5342)), "{studios:?}");
+    assert!(
+        studios.iter().any(|s| s.id == StudioId(5342)),
+        "{studios:?}"
+    );
 
     assert_eq!(mres.message_count().await.unwrap(), 75_668);
 
@@ -101,6 +128,8 @@ async fn curated_studios_message_count_and_featured_project() {
     assert_eq!(featured.user.name(), "mres");
     assert_eq!(featured.user.pk, UserId(167));
     assert_eq!(featured.featured_project, Some(ProjectId(142)));
-    let data = featured.featured_project_data.expect("featured project data");
+    let data = featured
+        .featured_project_data
+        .expect("featured project data");
     assert_eq!(data.title, "PlayWithYourFace");
 }

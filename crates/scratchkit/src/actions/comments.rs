@@ -382,7 +382,10 @@ mod tests {
     #[test]
     fn content_checks() {
         assert!(check_content("hi").is_ok());
-        assert!(check_content(&"é".repeat(500)).is_ok(), "characters, not bytes");
+        assert!(
+            check_content(&"é".repeat(500)).is_ok(),
+            "characters, not bytes"
+        );
         assert!(check_content(&"a".repeat(501)).is_err());
         assert!(check_content("  \n").is_err());
         assert!(check_content("").is_err());

@@ -70,8 +70,8 @@ impl Client {
     /// logged out (nothing sent), a bad limit, any request error.
     pub fn messages(&self, filter: MessageFilter) -> ListRequest<Message> {
         let spec = self.me_for_path().map(|(_, me)| {
-            let spec = RequestSpec::get(Host::Api, format!("/users/{me}/messages"))
-                .auth(AuthMode::Token);
+            let spec =
+                RequestSpec::get(Host::Api, format!("/users/{me}/messages")).auth(AuthMode::Token);
             match filter.query() {
                 Some(filter) => spec.query("filter", filter),
                 None => spec,

@@ -6,6 +6,7 @@
 //! anything when the client has none (and with [`Error::SessionExpired`] once Scratch has
 //! rejected the session).
 
+mod backpack;
 mod comments;
 mod messages;
 mod multipart;
@@ -14,6 +15,7 @@ mod project;
 mod studio;
 mod user;
 
+pub use backpack::NewBackpackItem;
 pub use comments::MAX_COMMENT_LENGTH;
 pub use messages::MessageFilter;
 pub use mystuff::{MyStuffFilter, MyStuffSort};
@@ -77,11 +79,9 @@ fn is_empty_value(value: &serde_json::Value) -> bool {
 fn value_text(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Array(items) => items
-            .iter()
-            .map(value_text)
-            .collect::<Vec<_>>()
-            .join("; "),
+        serde_json::Value::Array(items) => {
+            items.iter().map(value_text).collect::<Vec<_>>().join("; ")
+        }
         other => crate::error::snippet(other.to_string().as_bytes()),
     }
 }

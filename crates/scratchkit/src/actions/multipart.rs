@@ -26,7 +26,10 @@ pub(crate) fn image_type(data: &[u8]) -> Result<&'static str> {
     } else if data.starts_with(b"GIF87a") || data.starts_with(b"GIF89a") {
         Ok("image/gif")
     } else {
-        Err(Error::invalid("image", "it is not a PNG, JPEG or GIF image"))
+        Err(Error::invalid(
+            "image",
+            "it is not a PNG, JPEG or GIF image",
+        ))
     }
 }
 

@@ -141,11 +141,7 @@ impl Client {
     ///
     /// # Errors
     /// As [`Client::my_projects`].
-    pub async fn my_studios(
-        &self,
-        sort: MyStuffSort,
-        page: u32,
-    ) -> Result<Vec<serde_json::Value>> {
+    pub async fn my_studios(&self, sort: MyStuffSort, page: u32) -> Result<Vec<serde_json::Value>> {
         self.my_stuff_page("/site-api/galleries/all/".to_owned(), sort, page)
             .await
     }

@@ -221,8 +221,7 @@ impl ProjectHandler {
                     .url(Host::Api, &format!("/projects/{}", self.id()))
                     .to_string(),
                 path: "author.username".into(),
-                message: "the project's author has no username; give it with `.by(author)`"
-                    .into(),
+                message: "the project's author has no username; give it with `.by(author)`".into(),
                 snippet: String::new(),
             })?,
         };
@@ -313,7 +312,10 @@ impl ProjectHandler {
         )
         .auth(AuthMode::Both)
         .bytes(Some(mime), image)
-        .header("Referer", client.site_page(&format!("/projects/{}/editor/", self.id())));
+        .header(
+            "Referer",
+            client.site_page(&format!("/projects/{}/editor/", self.id())),
+        );
         client.send_authed(spec).await.map(|_| ())
     }
 }

@@ -83,10 +83,16 @@ impl StudioHandler {
     async fn put_gallery(&self, fields: serde_json::Value) -> Result<()> {
         let client = self.client();
         client.require_auth()?;
-        let spec = RequestSpec::put(Host::Site, format!("/site-api/galleries/all/{}/", self.id()))
-            .auth(AuthMode::Cookie)
-            .json(&fields)?
-            .header("Referer", client.site_page(&format!("/studios/{}/", self.id())));
+        let spec = RequestSpec::put(
+            Host::Site,
+            format!("/site-api/galleries/all/{}/", self.id()),
+        )
+        .auth(AuthMode::Cookie)
+        .json(&fields)?
+        .header(
+            "Referer",
+            client.site_page(&format!("/studios/{}/", self.id())),
+        );
         let response = client.send_authed(spec).await?;
         super::check_site_answer("edit studio", &response.body)
     }
@@ -146,10 +152,16 @@ impl StudioHandler {
         let mime = multipart::image_type(&image)?;
         let filename = format!("thumbnail.{}", mime.trim_start_matches("image/"));
         let (content_type, body) = multipart::one_file("file", &filename, mime, &image);
-        let spec = RequestSpec::post(Host::Site, format!("/site-api/galleries/all/{}/", self.id()))
-            .auth(AuthMode::Cookie)
-            .bytes(Some(&content_type), body)
-            .header("Referer", client.site_page(&format!("/studios/{}/", self.id())));
+        let spec = RequestSpec::post(
+            Host::Site,
+            format!("/site-api/galleries/all/{}/", self.id()),
+        )
+        .auth(AuthMode::Cookie)
+        .bytes(Some(&content_type), body)
+        .header(
+            "Referer",
+            client.site_page(&format!("/studios/{}/", self.id())),
+        );
         let response = client.send_authed(spec).await?;
         super::check_site_answer("set the studio thumbnail", &response.body)
     }
@@ -163,7 +175,10 @@ impl StudioHandler {
             format!("/site-api/galleries/{}/mark/{state}/", self.id()),
         )
         .auth(AuthMode::Cookie)
-        .header("Referer", client.site_page(&format!("/studios/{}/", self.id())));
+        .header(
+            "Referer",
+            client.site_page(&format!("/studios/{}/", self.id())),
+        );
         client.send_authed(spec).await.map(|_| ())
     }
 
@@ -202,7 +217,10 @@ impl StudioHandler {
             format!("/site-api/comments/gallery/{}/toggle-comments/", self.id()),
         )
         .auth(AuthMode::Cookie)
-        .header("Referer", client.site_page(&format!("/studios/{}/comments/", self.id())));
+        .header(
+            "Referer",
+            client.site_page(&format!("/studios/{}/comments/", self.id())),
+        );
         client.send_authed(spec).await.map(|_| ())
     }
 
@@ -218,7 +236,10 @@ impl StudioHandler {
         )
         .query("usernames", who)
         .auth(AuthMode::Cookie)
-        .header("Referer", client.site_page(&format!("/studios/{}/curators/", self.id())));
+        .header(
+            "Referer",
+            client.site_page(&format!("/studios/{}/curators/", self.id())),
+        );
         client.send_authed(spec).await.map(|_| ())
     }
 

@@ -114,7 +114,10 @@ impl Client {
         let referer = self.hosts().url(Host::Site, "/").to_string();
         let spec = RequestSpec::post(Host::Site, path)
             .json(&body)?
-            .header("Cookie", format!("scratchcsrftoken={csrf}; scratchlanguage=en"))
+            .header(
+                "Cookie",
+                format!("scratchcsrftoken={csrf}; scratchlanguage=en"),
+            )
             .header("X-CSRFToken", csrf.as_str())
             .header("X-Requested-With", "XMLHttpRequest")
             .header("Referer", referer);
@@ -251,14 +254,16 @@ mod tests {
             login_refusal(&captcha, "x"),
             Error::CaptchaRequired { .. }
         ));
-        let banned = result(
-            r#"{"success":0,"msg":"","redirect":"/accounts/banned-response/","id":null}"#,
-        );
+        let banned =
+            result(r#"{"success":0,"msg":"","redirect":"/accounts/banned-response/","id":null}"#);
         assert!(matches!(
             login_refusal(&banned, "bob"),
             Error::AccountBanned { username } if username == "bob"
         ));
         let empty = result(r#"{"success":0,"id":null}"#);
-        assert!(matches!(login_refusal(&empty, "x"), Error::LoginFailed { .. }));
+        assert!(matches!(
+            login_refusal(&empty, "x"),
+            Error::LoginFailed { .. }
+        ));
     }
 }

@@ -129,7 +129,10 @@ impl Client {
     /// # Errors
     /// See [`Error`].
     pub(crate) async fn send_authed(&self, spec: RequestSpec) -> Result<Response> {
-        let authed = matches!(spec.auth, AuthMode::Token | AuthMode::Cookie | AuthMode::Both);
+        let authed = matches!(
+            spec.auth,
+            AuthMode::Token | AuthMode::Cookie | AuthMode::Both
+        );
         let state = if authed {
             Some(self.require_auth()?)
         } else {

@@ -111,7 +111,9 @@ pub fn decode_session_id(session_id: &str) -> Result<SessionIdInfo> {
     let (Some(payload), Some(timestamp), Some(_signature), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {
-        return Err(invalid("it is not of the form <payload>:<timestamp>:<signature>"));
+        return Err(invalid(
+            "it is not of the form <payload>:<timestamp>:<signature>",
+        ));
     };
     let engine = GeneralPurpose::new(
         &base64::alphabet::URL_SAFE,
@@ -249,11 +251,7 @@ pub(crate) mod tests {
             assert!(debug.contains("griffpatch"));
         }
         // The user id may also be a number.
-        let value = mint(
-            r#"{"username":"a","_auth_user_id":5,"token":"t"}"#,
-            true,
-            1,
-        );
+        let value = mint(r#"{"username":"a","_auth_user_id":5,"token":"t"}"#, true, 1);
         assert_eq!(decode_session_id(&value).unwrap().user_id, UserId(5));
     }
 
@@ -271,8 +269,16 @@ pub(crate) mod tests {
             "aGVsbG8:1vb66i:SECRET".to_owned(),
             // JSON without a token.
             mint(r#"{"username":"a","_auth_user_id":"1"}"#, true, 1),
-            mint(r#"{"username":"","_auth_user_id":"1","token":"x"}"#, true, 1),
-            mint(r#"{"username":"a","_auth_user_id":"x1","token":"x"}"#, false, 1),
+            mint(
+                r#"{"username":"","_auth_user_id":"1","token":"x"}"#,
+                true,
+                1,
+            ),
+            mint(
+                r#"{"username":"a","_auth_user_id":"x1","token":"x"}"#,
+                false,
+                1,
+            ),
         ];
         for case in &cases {
             let err = decode_session_id(case).unwrap_err();

@@ -338,7 +338,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
-    /// use scratchkit_sb3::Sb3;
+    /// use scratchkit::sb3::Sb3;
     ///
     /// let sb3 = Sb3::from_bytes(&std::fs::read("game.sb3").expect("readable"))?;
     /// let created = client.create_project(sb3).title("My game").await?;

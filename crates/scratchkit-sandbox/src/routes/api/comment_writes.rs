@@ -64,7 +64,13 @@ fn rejected(reason: &str, mute_status: Value) -> Response {
     Json(json!({"rejected": reason, "status": {"mute_status": mute_status}})).into_response()
 }
 
-async fn create(s: Shared, auth: Auth, place: Place, object_id: String, bytes: Bytes) -> Result<Response, ApiError> {
+async fn create(
+    s: Shared,
+    auth: Auth,
+    place: Place,
+    object_id: String,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
     let user = auth.user(Cred::Cookie)?.clone();
     let object_id = id(&object_id)?;
     let body = body_object(&bytes);
@@ -89,14 +95,16 @@ async fn create(s: Shared, auth: Auth, place: Place, object_id: String, bytes: B
             return Ok(rejected("isTooLong", json!({})));
         }
         if rules.comment_flood_seconds > 0
-            && comments::last_by(c, user.id)?.is_some_and(|last| t - last < rules.comment_flood_seconds)
+            && comments::last_by(c, user.id)?
+                .is_some_and(|last| t - last < rules.comment_flood_seconds)
         {
             return Ok(rejected("isFlood", json!({})));
         }
         // Threads are flat: a reply to a reply hangs off the top-level comment.
         let parent = match parent_id {
             Some(pid) => {
-                let parent = comments::by_id(c, place, object_id, pid)?.ok_or(ApiError::BadRequest)?;
+                let parent =
+                    comments::by_id(c, place, object_id, pid)?.ok_or(ApiError::BadRequest)?;
                 Some(parent.parent_id.unwrap_or(parent.id))
             }
             None => None,
@@ -163,14 +171,22 @@ pub(crate) async fn create_studio_comment(
 }
 
 /// The author, the project owner or a studio manager, and the Scratch Team may delete.
-async fn delete(s: Shared, auth: Auth, place: Place, object_id: String, comment_id: String) -> Result<Response, ApiError> {
+async fn delete(
+    s: Shared,
+    auth: Auth,
+    place: Place,
+    object_id: String,
+    comment_id: String,
+) -> Result<Response, ApiError> {
     let user = auth.user(Cred::Cookie)?.clone();
     let object_id = id(&object_id)?;
     let comment_id = id(&comment_id)?;
     tx(&s, |c| {
         let target = target(c, place, object_id)?;
-        let author = comments::owner_of(c, place, object_id, comment_id)?.ok_or(ApiError::NotFound)?;
-        let allowed = author == user.id || target.owner_ids.contains(&user.id) || user.scratchteam();
+        let author =
+            comments::owner_of(c, place, object_id, comment_id)?.ok_or(ApiError::NotFound)?;
+        let allowed =
+            author == user.id || target.owner_ids.contains(&user.id) || user.scratchteam();
         if !allowed {
             return Err(ApiError::Forbidden);
         }
@@ -196,7 +212,13 @@ pub(crate) async fn delete_studio_comment(
     delete(s, auth, Place::Studio, studio_id, comment_id).await
 }
 
-async fn report(s: Shared, auth: Auth, place: Place, object_id: String, comment_id: String) -> Result<Response, ApiError> {
+async fn report(
+    s: Shared,
+    auth: Auth,
+    place: Place,
+    object_id: String,
+    comment_id: String,
+) -> Result<Response, ApiError> {
     let user = auth.user(Cred::Cookie)?.clone();
     let object_id = id(&object_id)?;
     let comment_id = id(&comment_id)?;

@@ -54,7 +54,10 @@ async fn mark(
         Mark::Love => "userLove",
         Mark::Favorite => "userFavorite",
     };
-    Ok(Json(json!({"projectId": project_id.to_string(), key: state, "statusChanged": changed})).into_response())
+    Ok(
+        Json(json!({"projectId": project_id.to_string(), key: state, "statusChanged": changed}))
+            .into_response(),
+    )
 }
 
 pub(crate) async fn love(

@@ -34,7 +34,9 @@ pub(crate) async fn list(
         .get("filter")
         .filter(|f| !f.is_empty())
         .and_then(messages::filter_types);
-    let items = read(&s, |c| Ok::<_, ApiError>(messages::list(c, user.id, types, limit, page)?))?;
+    let items = read(&s, |c| {
+        Ok::<_, ApiError>(messages::list(c, user.id, types, limit, page)?)
+    })?;
     Ok(Json(items.iter().map(render::message).collect::<Vec<_>>()).into_response())
 }
 
@@ -46,7 +48,9 @@ pub(crate) async fn admin(
 ) -> Result<Response, ApiError> {
     let user = auth.user_named(Cred::Either, &me)?.clone();
     let page = params.page()?;
-    let alerts = read(&s, |c| Ok::<_, ApiError>(messages::alerts(c, user.id, page)?))?;
+    let alerts = read(&s, |c| {
+        Ok::<_, ApiError>(messages::alerts(c, user.id, page)?)
+    })?;
     let items: Vec<_> = alerts
         .iter()
         .map(|a| json!({"id": a.id, "message": a.message, "datetime_created": iso(a.created)}))
@@ -63,14 +67,24 @@ pub(crate) async fn activity(
     let user = auth.user_named(Cred::Either, &me)?.clone();
     let page = params.page()?;
     let limit = date_limit(&params)?;
-    let items = read(&s, |c| Ok::<_, ApiError>(messages::feed(c, user.id, limit, page)?))?;
+    let items = read(&s, |c| {
+        Ok::<_, ApiError>(messages::feed(c, user.id, limit, page)?)
+    })?;
     Ok(Json(items.iter().map(render::message).collect::<Vec<_>>()).into_response())
 }
 
-async fn project_feed(s: Shared, auth: Auth, me: String, params: Params, feed: Feed) -> Result<Response, ApiError> {
+async fn project_feed(
+    s: Shared,
+    auth: Auth,
+    me: String,
+    params: Params,
+    feed: Feed,
+) -> Result<Response, ApiError> {
     let user = auth.user_named(Cred::Either, &me)?.clone();
     let page = params.page()?;
-    let list = read(&s, |c| Ok::<_, ApiError>(projects::feed(c, user.id, feed, page)?))?;
+    let list = read(&s, |c| {
+        Ok::<_, ApiError>(projects::feed(c, user.id, feed, page)?)
+    })?;
     let items: Vec<_> = list
         .iter()
         .map(|p| render::project(p, ProjectStyle::List, None))

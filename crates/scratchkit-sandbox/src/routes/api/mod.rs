@@ -8,8 +8,8 @@ mod loves;
 mod messages;
 mod project_edit;
 mod projects;
-mod studio_writes;
 mod site_wide;
+mod studio_writes;
 mod studios;
 mod users;
 

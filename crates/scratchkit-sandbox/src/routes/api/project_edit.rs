@@ -23,7 +23,11 @@ const MAX_TITLE: usize = 100;
 const MAX_TEXT: usize = 5000;
 
 /// The project when `user` owns it: 404 when missing, 403 for anyone else.
-pub(crate) fn owned(c: &rusqlite::Connection, project_id: i64, user: &User) -> Result<Project, ApiError> {
+pub(crate) fn owned(
+    c: &rusqlite::Connection,
+    project_id: i64,
+    user: &User,
+) -> Result<Project, ApiError> {
     let p = projects::by_id(c, project_id)?.ok_or(ApiError::NotFound)?;
     if p.owner_id == user.id {
         Ok(p)
@@ -51,7 +55,10 @@ pub(crate) async fn update(
         description: text_field(&body, "description"),
         comments_allowed: bool_field(&body, "comments_allowed"),
     };
-    let too_long = edit.title.as_ref().is_some_and(|t| t.chars().count() > MAX_TITLE)
+    let too_long = edit
+        .title
+        .as_ref()
+        .is_some_and(|t| t.chars().count() > MAX_TITLE)
         || [&edit.instructions, &edit.description]
             .iter()
             .any(|t| t.as_ref().is_some_and(|t| t.chars().count() > MAX_TEXT));
@@ -66,7 +73,12 @@ pub(crate) async fn update(
     Ok(full(&p))
 }
 
-async fn set_shared(s: Shared, auth: Auth, project_id: String, shared: bool) -> Result<Response, ApiError> {
+async fn set_shared(
+    s: Shared,
+    auth: Auth,
+    project_id: String,
+    shared: bool,
+) -> Result<Response, ApiError> {
     let user = auth.user(Cred::Cookie)?.clone();
     let project_id = id(&project_id)?;
     let p = tx(&s, |c| {

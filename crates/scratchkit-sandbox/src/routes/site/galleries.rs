@@ -46,7 +46,8 @@ pub(crate) async fn create(State(s): State<Shared>, auth: Auth) -> Result<Respon
     let rules = s.settings();
     let t = now();
     let created = tx(&s, |c| {
-        let recent = account::creations_since(c, me.id, "studio", t - rules.creation_window_seconds)?;
+        let recent =
+            account::creations_since(c, me.id, "studio", t - rules.creation_window_seconds)?;
         if recent >= rules.studios_per_window {
             return Ok(None);
         }
@@ -95,8 +96,14 @@ pub(crate) async fn update(
         description: text_field(&body, "description"),
         ..StudioEdit::default()
     };
-    if edit.title.as_ref().is_some_and(|t| t.trim().is_empty() || t.chars().count() > 52)
-        || edit.description.as_ref().is_some_and(|d| d.chars().count() > 5000)
+    if edit
+        .title
+        .as_ref()
+        .is_some_and(|t| t.trim().is_empty() || t.chars().count() > 52)
+        || edit
+            .description
+            .as_ref()
+            .is_some_and(|d| d.chars().count() > 5000)
     {
         return Err(SiteError::BadRequest);
     }
@@ -145,7 +152,11 @@ pub(crate) async fn curators(
 ) -> Result<Response, SiteError> {
     let me = auth.user(Cred::Cookie)?.clone();
     let studio_id = id(&studio_id)?;
-    let name = params.get("usernames").unwrap_or_default().trim().to_owned();
+    let name = params
+        .get("usernames")
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
     let t = now();
     tx(&s, |c| {
         let st = studios::by_id(c, studio_id)?.ok_or(SiteError::NotFound)?;
@@ -163,7 +174,14 @@ pub(crate) async fn curators(
                     return Err(SiteError::BadRequest);
                 }
                 studios::add_member(c, st.id, target.id, "invited", t)?;
-                messages::send(c, target.id, "curatorinvite", me.id, t, &json!({"gallery_id": st.id, "title": st.title}))?;
+                messages::send(
+                    c,
+                    target.id,
+                    "curatorinvite",
+                    me.id,
+                    t,
+                    &json!({"gallery_id": st.id, "title": st.title}),
+                )?;
             }
             "add" => {
                 if target.id != me.id {
@@ -173,7 +191,14 @@ pub(crate) async fn curators(
                     return Err(SiteError::Forbidden);
                 }
                 studios::add_member(c, st.id, me.id, "curator", t)?;
-                studios::add_activity(c, st.id, "becomecurator", me.id, t, &json!({"username": me.username}))?;
+                studios::add_activity(
+                    c,
+                    st.id,
+                    "becomecurator",
+                    me.id,
+                    t,
+                    &json!({"username": me.username}),
+                )?;
                 let mut extra = gallery.clone();
                 if let Value::Object(map) = &mut extra {
                     map.insert("username".into(), Value::String(me.username.clone()));
@@ -188,10 +213,20 @@ pub(crate) async fn curators(
                     return Err(SiteError::BadRequest);
                 }
                 studios::add_member(c, st.id, target.id, "manager", t)?;
-                studios::add_activity(c, st.id, "becomeownerstudio", me.id, t, &json!({"recipient_username": target.username}))?;
+                studios::add_activity(
+                    c,
+                    st.id,
+                    "becomeownerstudio",
+                    me.id,
+                    t,
+                    &json!({"recipient_username": target.username}),
+                )?;
                 let mut extra = gallery.clone();
                 if let Value::Object(map) = &mut extra {
-                    map.insert("recipient_username".into(), Value::String(target.username.clone()));
+                    map.insert(
+                        "recipient_username".into(),
+                        Value::String(target.username.clone()),
+                    );
                     map.insert("recipient_id".into(), Value::from(target.id));
                 }
                 messages::send(c, target.id, "becomeownerstudio", me.id, t, &extra)?;
@@ -206,7 +241,14 @@ pub(crate) async fn curators(
                     return Err(SiteError::BadRequest);
                 }
                 studios::remove_member(c, st.id, target.id)?;
-                studios::add_activity(c, st.id, "removecuratorstudio", me.id, t, &json!({"username": target.username}))?;
+                studios::add_activity(
+                    c,
+                    st.id,
+                    "removecuratorstudio",
+                    me.id,
+                    t,
+                    &json!({"username": target.username}),
+                )?;
             }
             _ => return Err(SiteError::NotFound),
         }
@@ -255,7 +297,11 @@ pub(crate) fn site_page(params: &Params) -> Result<(i64, Page), SiteError> {
 }
 
 /// `GET /site-api/galleries/all/?page=`: the caller's studios (Django serializer shape).
-pub(crate) async fn mine(State(s): State<Shared>, auth: Auth, params: Params) -> Result<Response, SiteError> {
+pub(crate) async fn mine(
+    State(s): State<Shared>,
+    auth: Auth,
+    params: Params,
+) -> Result<Response, SiteError> {
     let me = auth.user(Cred::Cookie)?.clone();
     let (number, page) = site_page(&params)?;
     let rows = read(&s, |c| {

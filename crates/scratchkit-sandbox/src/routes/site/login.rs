@@ -78,7 +78,8 @@ async fn login_common(
     retry: bool,
 ) -> Result<Response, SiteError> {
     let body = body_object(&bytes);
-    let (Some(username), Some(password)) = (text_field(&body, "username"), text_field(&body, "password"))
+    let (Some(username), Some(password)) =
+        (text_field(&body, "username"), text_field(&body, "password"))
     else {
         return Ok(failure("", 0, "Something went wrong", None));
     };
@@ -87,7 +88,12 @@ async fn login_common(
     if retry {
         let captcha = text_field(&body, "g-recaptcha-response").unwrap_or_default();
         if captcha.trim().is_empty() {
-            return Ok(failure(&username, tries, "Please complete the captcha.", None));
+            return Ok(failure(
+                &username,
+                tries,
+                "Please complete the captcha.",
+                None,
+            ));
         }
     } else if tries >= s.settings().login_max_failures {
         return Ok(too_many_attempts());
@@ -110,7 +116,12 @@ async fn login_common(
     let Some(user) = verified else {
         let tries = tries.saturating_add(1);
         set_failures(&s, &key, Some(tries));
-        return Ok(failure(&username, tries, "Incorrect username or password.", None));
+        return Ok(failure(
+            &username,
+            tries,
+            "Incorrect username or password.",
+            None,
+        ));
     };
     set_failures(&s, &key, None);
     if user.banned {
@@ -177,7 +188,10 @@ pub(crate) async fn csrf_token() -> Response {
         .iter()
         .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
         .collect();
-    let cookie = format!("{}={token}; Max-Age=31449600; Path=/; SameSite=Lax", auth::CSRF_COOKIE);
+    let cookie = format!(
+        "{}={token}; Max-Age=31449600; Path=/; SameSite=Lax",
+        auth::CSRF_COOKIE
+    );
     let mut response = (StatusCode::OK, "").into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().append(header::SET_COOKIE, value);
@@ -186,7 +200,10 @@ pub(crate) async fn csrf_token() -> Response {
 }
 
 /// `POST /accounts/logout/`: deletes the session, clears the cookie, `302 Location: /`.
-pub(crate) async fn logout(State(s): State<Shared>, headers: HeaderMap) -> Result<Response, SiteError> {
+pub(crate) async fn logout(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+) -> Result<Response, SiteError> {
     if let Some(value) = auth::cookie(&headers, SESSION_COOKIE) {
         let key = signing::unquote(&value).to_owned();
         s.store.write(|c| sessions::delete(c, &key))?;

@@ -1,20 +1,75 @@
 //! scratch.mit.edu (the old "scratchr2" site) under `/site`.
 
+mod account;
+mod galleries;
 mod login;
+mod mystuff;
+mod social;
 mod statistics;
 mod users;
 
 use axum::Router;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 
 use super::reply::site_not_found;
 use crate::state::Shared;
 
 pub(crate) fn router() -> Router<Shared> {
     Router::new()
-        .route("/site-api/users/all/{user}", get(users::site_user))
+        .route(
+            "/site-api/users/all/{user}",
+            get(users::site_user).put(social::update_profile),
+        )
+        .route(
+            "/site-api/users/followers/{user}/{action}",
+            put(social::follow_user),
+        )
+        .route(
+            "/site-api/users/bookmarkers/{id}/{action}",
+            put(social::follow_studio),
+        )
+        .route(
+            "/site-api/users/curators-in/{id}/{action}",
+            put(galleries::curators),
+        )
+        .route("/studios/create", post(galleries::create))
+        .route("/site-api/galleries/all", get(galleries::mine))
+        .route("/site-api/galleries/all/{id}", put(galleries::update))
+        .route(
+            "/site-api/galleries/{id}/mark/{state}",
+            put(galleries::mark),
+        )
+        .route(
+            "/site-api/comments/gallery/{id}/toggle-comments",
+            post(galleries::toggle_studio_comments),
+        )
+        .route(
+            "/site-api/comments/project/{id}/toggle-comments",
+            post(mystuff::toggle_comments),
+        )
+        .route("/site-api/projects/{filter}", get(mystuff::list))
+        .route(
+            "/site-api/projects/{filter}/{target}",
+            get(mystuff::shared_of).put(mystuff::update),
+        )
+        .route(
+            "/site-api/messages/messages-clear",
+            post(account::messages_clear),
+        )
+        .route(
+            "/messages/ajax/get-message-count",
+            get(account::message_count),
+        )
+        .route("/accounts/settings", post(account::settings))
+        .route("/accounts/password_change", post(account::password_change))
+        .route("/accounts/email_change", post(account::email_change))
+        .route(
+            "/accounts/settings/update_subscription",
+            post(account::update_subscription),
+        )
+        .route("/accounts/check_password", post(account::check_password))
         .route(
             "/accounts/check_username/{user}",
             get(users::check_username),

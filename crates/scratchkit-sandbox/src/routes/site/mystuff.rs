@@ -41,8 +41,12 @@ fn order_of(params: &Params) -> &'static str {
         ("view_count", false) => "p.views DESC",
         ("love_count", true) => "p.loves ASC",
         ("love_count", false) => "p.loves DESC",
-        ("remixers_count", true) => "(SELECT COUNT(*) FROM projects c WHERE c.parent_id = p.id) ASC",
-        ("remixers_count", false) => "(SELECT COUNT(*) FROM projects c WHERE c.parent_id = p.id) DESC",
+        ("remixers_count", true) => {
+            "(SELECT COUNT(*) FROM projects c WHERE c.parent_id = p.id) ASC"
+        }
+        ("remixers_count", false) => {
+            "(SELECT COUNT(*) FROM projects c WHERE c.parent_id = p.id) DESC"
+        }
         ("title", true) => "p.title COLLATE NOCASE ASC",
         ("title", false) => "p.title COLLATE NOCASE DESC",
         (_, true) => "p.modified ASC",
@@ -148,7 +152,9 @@ pub(crate) async fn update(
     let body = body_object(&bytes);
     if filter == "trashed" && target == "empty" {
         let password = text_field(&body, "password").unwrap_or_default();
-        let hash = read(&s, |c| users::password_hash(c, me.id)?.ok_or(SiteError::Internal))?;
+        let hash = read(&s, |c| {
+            users::password_hash(c, me.id)?.ok_or(SiteError::Internal)
+        })?;
         let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
             .await
             .unwrap_or(false);
@@ -192,7 +198,10 @@ pub(crate) async fn update(
             projects::update(c, p.id, &edit, t)?;
         }
         let p = projects::by_id(c, p.id)?.ok_or(SiteError::NotFound)?;
-        Ok(items(c, std::slice::from_ref(&p), &me)?.remove(0))
+        items(c, std::slice::from_ref(&p), &me)?
+            .into_iter()
+            .next()
+            .ok_or(SiteError::Internal)
     })?;
     Ok(Json(value).into_response())
 }

@@ -24,7 +24,10 @@ const MAX_PROFILE_TEXT: usize = 200;
 fn me_in_usernames<'a>(auth: &'a Auth, params: &Params) -> Result<&'a User, SiteError> {
     let user = auth.user(Cred::Cookie)?;
     let named = params.get("usernames").unwrap_or_default();
-    if named.split(',').any(|n| n.trim().eq_ignore_ascii_case(&user.username)) {
+    if named
+        .split(',')
+        .any(|n| n.trim().eq_ignore_ascii_case(&user.username))
+    {
         Ok(user)
     } else {
         Err(SiteError::Forbidden)
@@ -55,7 +58,8 @@ pub(crate) async fn follow_user(
         }
         let t = now();
         if users::set_following(c, me.id, target.id, on, t)? && on {
-            let extra = json!({"followed_username": target.username, "followed_user_id": target.id});
+            let extra =
+                json!({"followed_username": target.username, "followed_user_id": target.id});
             messages::send(c, target.id, "followuser", me.id, t, &extra)?;
             messages::record_activity(c, me.id, "followuser", t, &extra)?;
         }
@@ -115,9 +119,10 @@ pub(crate) async fn update_profile(
             .then(|| int_field(&body, "featured_project")),
         featured_label: label(&body)?,
     };
-    let too_long = [&edit.bio, &edit.status]
-        .iter()
-        .any(|t| t.as_ref().is_some_and(|t| t.chars().count() > MAX_PROFILE_TEXT));
+    let too_long = [&edit.bio, &edit.status].iter().any(|t| {
+        t.as_ref()
+            .is_some_and(|t| t.chars().count() > MAX_PROFILE_TEXT)
+    });
     if too_long {
         return Err(SiteError::BadRequest);
     }

@@ -70,7 +70,11 @@ fn wav(period: u32) -> Vec<u8> {
     out.extend_from_slice(&data_len.to_le_bytes());
     let half = (period / 2).max(1);
     for i in 0..SAMPLES {
-        out.push(if (i / half) % 2 == 0 { 0xa0 } else { 0x60 });
+        out.push(if (i / half).is_multiple_of(2) {
+            0xa0
+        } else {
+            0x60
+        });
     }
     out
 }

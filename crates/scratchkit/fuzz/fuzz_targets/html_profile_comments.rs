@@ -1,0 +1,14 @@
+#![no_main]
+//! Fuzz target: the parser must never panic, whatever the page.
+
+use libfuzzer_sys::fuzz_target;
+
+fn url() -> url::Url {
+    url::Url::parse("https://scratch.mit.edu/").expect("valid literal")
+}
+
+fuzz_target!(|data: &str| {
+    let _ = scratchkit::html::parse_profile_comments(data, &url());
+    let _ = scratchkit::html::parse_posted_comment(data, &url());
+    let _ = scratchkit::html::comment_post_refusal(data);
+});
