@@ -126,7 +126,7 @@ pub fn table(runs: &[ClientRun]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<40} {:<8} {:>8} {:>7} {:>9} {:>12} {:>14} {:>10}",
+        "{:<38} {:<8} {:>8} {:>6} {:>8} {:>11} {:>14} {:>9} {:>16}",
         "client",
         "phase",
         "requests",
@@ -134,7 +134,8 @@ pub fn table(runs: &[ClientRun]) -> String {
         "wall s",
         "requests/s",
         "CPU µs/request",
-        "peak MiB"
+        "peak MiB",
+        "server µs/req"
     );
     for run in runs {
         let peak = run

@@ -42,8 +42,8 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub json: bool,
 
-    /// Use an in-process offline sandbox instead of the live site.
-    #[arg(long, global = true, conflicts_with = "sandbox_at")]
+    /// Use an in-process offline sandbox instead of the live site (wins over `--sandbox-at`).
+    #[arg(long, global = true)]
     pub sandbox: bool,
 
     /// Use a sandbox already running at ADDR (for example one started by `scratch sandbox`).
@@ -386,15 +386,12 @@ mod tests {
     }
 
     #[test]
-    fn sandbox_and_sandbox_at_exclude_each_other() {
-        let err = Cli::try_parse_from([
-            "scratch",
-            "--sandbox",
-            "--sandbox-at",
-            "127.0.0.1:1",
-            "news",
-        ])
-        .unwrap_err();
+    fn sandbox_at_takes_an_address() {
+        let cli =
+            Cli::try_parse_from(["scratch", "--sandbox-at", "127.0.0.1:8007", "news"]).unwrap();
+        assert_eq!(cli.sandbox_at, Some("127.0.0.1:8007".parse().unwrap()));
+        let err =
+            Cli::try_parse_from(["scratch", "--sandbox-at", "localhost", "news"]).unwrap_err();
         assert_eq!(err.exit_code(), 2);
     }
 }

@@ -3,8 +3,8 @@
 //! The tour is a list of [`Step`]s run in order. Each step has a section title and an async
 //! function that reads through the [`Tour`]'s client and shows what it found with
 //! [`Tour::show`] (a table or card for people, one JSON line per section with `--json`).
-//! Steps may leave findings in the tour for later steps (the project found by "Their
-//! projects" is the one "A project and its comments" opens).
+//! Steps may leave findings in the tour for later steps (the featured project found by
+//! "A user" is the one "A project and its comments" opens).
 //!
 //! To add a step (login, writes, cloud variables, Cloud Requests, forums, .sb3…): write an
 //! `fn my_step(tour: &mut Tour) -> StepFuture<'_>` and add it to [`STEPS`] where it belongs.
@@ -89,7 +89,7 @@ pub struct Tour {
     pub ctx: Ctx,
     /// The title of the section running now.
     pub section: &'static str,
-    /// A project found on the way.
+    /// A project found on the way (the user's featured project, else their first).
     pub project: Option<ProjectId>,
 }
 
@@ -158,20 +158,28 @@ fn user(tour: &mut Tour) -> StepFuture<'_> {
     Box::pin(async move {
         let handler = tour.ctx.client.user(USERNAME);
         let user = handler.info().await?;
-        tour.show(&user, |out| crate::commands::user::card(out, &user, None))
+        let featured = crate::commands::user::featured(&handler).await;
+        // The featured project is the one the tour opens later.
+        tour.project = featured.as_ref().map(|f| f.id);
+        tour.show(&user, |out| {
+            crate::commands::user::card(out, &user, featured)
+        })
     })
 }
 
 fn user_projects(tour: &mut Tour) -> StepFuture<'_> {
     Box::pin(async move {
-        let page = tour
+        let mut page = tour
             .ctx
             .client
             .user(USERNAME)
             .projects()
             .limit(ROWS)
             .await?;
-        tour.project = page.items.first().map(|p| p.id);
+        crate::commands::user::fill_author(&mut page.items, USERNAME);
+        if tour.project.is_none() {
+            tour.project = page.items.first().map(|p| p.id);
+        }
         tour.show(&page.items, |out| out.table(table_of(&page.items)))
     })
 }

@@ -234,6 +234,12 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// `1 remix`, `2 remixes`, `10,757 views`.
+pub fn count(n: u64, singular: &str, plural: &str) -> String {
+    let word = if n == 1 { singular } else { plural };
+    format!("{} {word}", thousands(n))
+}
+
 /// A date for people: `2021-03-09`, or `—` when unknown.
 pub fn date(ts: Option<Timestamp>) -> String {
     match ts {
@@ -285,6 +291,8 @@ mod tests {
         assert_eq!(thousands(1000), "1,000");
         assert_eq!(thousands(10757), "10,757");
         assert_eq!(thousands(1_234_567_890), "1,234,567,890");
+        assert_eq!(count(1, "remix", "remixes"), "1 remix");
+        assert_eq!(count(1000, "view", "views"), "1,000 views");
     }
 
     #[test]

@@ -34,7 +34,10 @@ async fn profile_comments_have_replies_and_end_with_404() {
     assert_eq!(thread.replies.len(), 2);
     let reply = &thread.replies[0];
     assert_eq!(reply.author, "mres");
-    assert!(reply.author_scratch_team, "mres is Scratch Team: `*` in div.name");
+    assert!(
+        reply.author_scratch_team,
+        "mres is Scratch Team: `*` in div.name"
+    );
     assert_eq!(reply.parent_id, Some(CommentId(900_000_001)));
     assert!(thread.created.is_some());
     // Past the end: 404, which the stream treats as the end.
@@ -47,12 +50,14 @@ async fn profile_comments_have_replies_and_end_with_404() {
     assert_eq!(one.author, "kakurenbo");
     assert!(mres.comment(CommentId(1)).await.unwrap_err().is_not_found());
     // Unknown profile.
-    assert!(client
-        .profile("nobody_here_x")
-        .comments_page(1)
-        .await
-        .unwrap_err()
-        .is_not_found());
+    assert!(
+        client
+            .profile("nobody_here_x")
+            .comments_page(1)
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
     // Bad page number: refused before sending.
     assert!(matches!(
         mres.comments_page(0).await,
@@ -69,21 +74,38 @@ async fn profile_pages_ranks_classes_and_counts() {
     assert_eq!(mres.username.as_deref(), Some("mres"));
     assert_eq!(mres.location.as_deref(), Some("United States"));
     assert!(mres.class.is_none());
-    assert_eq!(client.profile("demo_new").page().await.unwrap().rank, Rank::NewScratcher);
-    assert_eq!(client.profile("griffpatch").page().await.unwrap().rank, Rank::Scratcher);
+    assert_eq!(
+        client.profile("demo_new").page().await.unwrap().rank,
+        Rank::NewScratcher
+    );
+    assert_eq!(
+        client.profile("griffpatch").page().await.unwrap().rank,
+        Rank::Scratcher
+    );
     let student = client.profile("demo_student").page().await.unwrap();
     let class = student.class.expect("a student shows their class");
     assert_eq!(class.id.get(), 367_806);
     assert!(!class.name.is_empty());
     assert!(client.profile("mres").exists().await.unwrap());
     assert!(!client.profile("nobody_here_x").exists().await.unwrap());
-    assert!(client.profile("nobody_here_x").page().await.unwrap_err().is_not_found());
+    assert!(
+        client
+            .profile("nobody_here_x")
+            .page()
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
 
     // Counts agree with the JSON API.
     let counts = client.profile("griffpatch").counts().await.unwrap();
     let api: serde_json::Value = client
         .raw()
-        .get_json(scratchkit::Host::Api, "/users/griffpatch/followers", &[("limit", "40")])
+        .get_json(
+            scratchkit::Host::Api,
+            "/users/griffpatch/followers",
+            &[("limit", "40")],
+        )
         .await
         .unwrap();
     let first_page = api.as_array().unwrap().len() as u64;
@@ -153,10 +175,24 @@ async fn forum_index_categories_and_topic_lists() {
     assert!(page1.topics.iter().any(|t| t.closed && !t.sticky));
     let page2 = forum.category(31).topics(2).await.unwrap();
     assert_eq!(page2.topics.len(), 5);
-    assert!(forum.category(31).topics(3).await.unwrap_err().is_not_found());
+    assert!(
+        forum
+            .category(31)
+            .topics(3)
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
     let all: Vec<_> = forum.category(31).all_topics().collect().await;
     assert_eq!(all.len(), 30);
-    assert!(forum.category(999).topics(1).await.unwrap_err().is_not_found());
+    assert!(
+        forum
+            .category(999)
+            .topics(1)
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
     sb.shutdown().await;
 }
 
@@ -175,10 +211,22 @@ async fn topic_posts_single_posts_sources_and_feeds() {
     assert_eq!(first.index, Some(1));
     assert_eq!(first.author, "griffpatch");
     assert_eq!(first.author_id, Some(UserId(1_882_674)));
-    assert!(first.content_html.contains("<span class=\"bb-bold\">more</span>"), "{}", first.content_html);
+    assert!(
+        first
+            .content_html
+            .contains("<span class=\"bb-bold\">more</span>"),
+        "{}",
+        first.content_html
+    );
     assert!(first.content_text.starts_with("Please add more blocks."));
     assert!(first.posted.is_some());
-    assert!(first.signature_html.as_deref().unwrap().contains("bb-italic"));
+    assert!(
+        first
+            .signature_html
+            .as_deref()
+            .unwrap()
+            .contains("bb-italic")
+    );
     let page2 = topic.posts(2).await.unwrap();
     assert_eq!(page2.posts.len(), 5);
     assert_eq!(page2.posts[0].index, Some(21));
@@ -191,8 +239,18 @@ async fn topic_posts_single_posts_sources_and_feeds() {
     assert_eq!(post.id, id);
     assert_eq!(forum.post(id).topic_page().await.unwrap().page, 2);
     let source = forum.post(first.id).source().await.unwrap();
-    assert!(source.starts_with("Please add [b]more[/b] blocks."), "{source}");
-    assert!(forum.post(PostId(1)).source().await.unwrap_err().is_not_found());
+    assert!(
+        source.starts_with("Please add [b]more[/b] blocks."),
+        "{source}"
+    );
+    assert!(
+        forum
+            .post(PostId(1))
+            .source()
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
 
     // Feeds, newest first.
     let feed = topic.feed().await.unwrap();
@@ -204,9 +262,20 @@ async fn topic_posts_single_posts_sources_and_feeds() {
     assert!(newest.post_id.is_some() && newest.author.is_some());
     let cat_feed = forum.category(7).feed().await.unwrap();
     assert_eq!(cat_feed.subject, "Help with Scripts");
-    assert!(cat_feed.entries[0].summary_html.contains("<pre class=\"blocks\">"));
+    assert!(
+        cat_feed.entries[0]
+            .summary_html
+            .contains("<pre class=\"blocks\">")
+    );
     assert!(forum.topic(TopicId(1)).feed().await.is_ok());
-    assert!(forum.topic(TopicId(777_777)).feed().await.unwrap_err().is_not_found());
+    assert!(
+        forum
+            .topic(TopicId(777_777))
+            .feed()
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
     sb.shutdown().await;
 }
 
@@ -217,7 +286,14 @@ async fn third_party_services() {
     assert_eq!(user.name, "griffpatch");
     assert!(user.color.as_deref().unwrap().starts_with('#'));
     assert!(user.meta.unwrap().updated.is_some());
-    assert!(client.ocular().user("nobody_here_x").await.unwrap_err().is_not_found());
+    assert!(
+        client
+            .ocular()
+            .user("nobody_here_x")
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
     let reactions = client.ocular().reactions(PostId(98_765)).await.unwrap();
     assert_eq!(reactions.len(), 8);
     assert_eq!(reactions[0].emoji, "👍");

@@ -67,7 +67,10 @@ async fn profile_comment_post_reply_delete_report() {
     ));
     assert!(matches!(
         on_mres.post_comment("   ").await,
-        Err(Error::InvalidInput { what: "content", .. })
+        Err(Error::InvalidInput {
+            what: "content",
+            ..
+        })
     ));
     sb.shutdown().await;
 }
@@ -90,7 +93,11 @@ async fn profile_comment_refusals_are_typed() {
         Err(Error::Forbidden { .. })
     ));
     mres.profile("mres").toggle_comments().await.unwrap();
-    griff.profile("mres").post_comment("hi again").await.unwrap();
+    griff
+        .profile("mres")
+        .post_comment("hi again")
+        .await
+        .unwrap();
 
     // Muted account: isMuted with the expiry.
     let muted = logged_in(&sb, "demo_muted").await;
@@ -133,13 +140,22 @@ async fn forum_reply_edit_report_and_permissions() {
     let post = forum.post(id).get().await.unwrap();
     assert_eq!(post.author, "griffpatch");
     assert_eq!(post.index, Some(26));
-    assert!(post.content_html.contains("<span class=\"bb-bold\">Support!</span><br>"));
+    assert!(
+        post.content_html
+            .contains("<span class=\"bb-bold\">Support!</span><br>")
+    );
     let last_page = topic.posts(2).await.unwrap();
     assert!(last_page.posts.iter().any(|p| p.id == id));
 
     forum.post(id).edit("edited [i]text[/i]").await.unwrap();
     let edited = forum.post(id).get().await.unwrap();
-    assert!(edited.edited.as_deref().unwrap().starts_with("Last edited by griffpatch"));
+    assert!(
+        edited
+            .edited
+            .as_deref()
+            .unwrap()
+            .starts_with("Last edited by griffpatch")
+    );
     assert_eq!(forum.post(id).source().await.unwrap(), "edited [i]text[/i]");
 
     // Not the author: 403. Closed topic: 403. Staff-only category: 403.
@@ -188,7 +204,11 @@ async fn forum_new_topic_and_signature() {
     assert_eq!(page.posts.len(), 1);
     assert!(page.posts[0].signature_html.is_none());
     let list = forum.category(7).topics(1).await.unwrap();
-    assert!(list.topics.iter().any(|t| t.id == topic && t.author.as_deref() == Some("kakurenbo")));
+    assert!(
+        list.topics
+            .iter()
+            .any(|t| t.id == topic && t.author.as_deref() == Some("kakurenbo"))
+    );
 
     forum.set_signature("[b]kakurenbo[/b] :)").await.unwrap();
     let page = forum.topic(topic).posts(1).await.unwrap();

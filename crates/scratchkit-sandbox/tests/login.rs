@@ -64,7 +64,7 @@ fn decode_like_scratchattach(value: &str) -> (Value, u64) {
     assert_eq!(parts.len(), 3, "{value}");
     let payload = parts[0].trim_start_matches('.');
     let mut padded = payload.to_owned();
-    while padded.len() % 4 != 0 {
+    while !padded.len().is_multiple_of(4) {
         padded.push('=');
     }
     let compressed = base64::engine::general_purpose::URL_SAFE

@@ -57,21 +57,21 @@ pub use list::ListRequest;
 pub use page::{DEFAULT_LIMIT, MAX_LIMIT, Page, PageRequest};
 pub use project_files::{
     CreateProjectRequest, CreatedProject, DEFAULT_CONCURRENCY, DownloadRequest, DownloadToRequest,
-    Downloaded, MAX_ASSET_BYTES, MAX_PROJECT_JSON_BYTES, ProjectSource, Progress,
+    Downloaded, MAX_ASSET_BYTES, MAX_PROJECT_JSON_BYTES, Progress, ProjectSource,
 };
 pub use projects::ProjectHandler;
-/// The .sb3 and project.json types (the `scratchkit-sb3` crate).
-pub use scratchkit_sb3 as sb3;
 pub use rate_limit::RateLimit;
 pub use raw::{Raw, RawRequest, RawResponse};
 pub use request::AuthMode;
 pub use retry::RetryPolicy;
-pub use site::Statistics;
-pub use studios::{ActivityRequest, StudioHandler};
-pub use users::UserHandler;
 /// The serde types of every Scratch response (the `scratchkit-model` crate).
 pub use scratchkit_model as model;
+/// The .sb3 and project.json types (the `scratchkit-sb3` crate).
+pub use scratchkit_sb3 as sb3;
+pub use site::Statistics;
+pub use studios::{ActivityRequest, StudioHandler};
 pub use url::Url;
+pub use users::UserHandler;
 mod actions;
 mod auth;
 pub use actions::{

@@ -211,7 +211,7 @@ impl Client {
         &self,
         spec: RequestSpec,
         request: PageRequest,
-    ) -> impl Stream<Item = Result<T>> + Send + 'static
+    ) -> impl Stream<Item = Result<T>> + Send + 'static + use<T>
     where
         T: DeserializeOwned + Send + 'static,
     {

@@ -6,7 +6,7 @@ use scratchkit_model::{Project, ProjectId};
 use crate::cli::ProjectArgs;
 use crate::commands::{Ctx, Listing, show_resource};
 use crate::exit::CliResult;
-use crate::output::{Out, date, excerpt, thousands};
+use crate::output::{Out, count, date, excerpt};
 
 /// Shows a project (and the lists asked for).
 ///
@@ -53,11 +53,11 @@ pub fn card(out: &Out, project: &Project, link: &str) -> CliResult {
         (
             "Stats",
             format!(
-                "{} loves · {} favourites · {} views · {} remixes",
-                thousands(s.loves),
-                thousands(s.favorites),
-                thousands(s.views),
-                thousands(s.remixes)
+                "{} · {} · {} · {}",
+                count(s.loves, "love", "loves"),
+                count(s.favorites, "favourite", "favourites"),
+                count(s.views, "view", "views"),
+                count(s.remixes, "remix", "remixes")
             ),
         ),
     ];

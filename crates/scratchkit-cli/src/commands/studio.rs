@@ -7,7 +7,7 @@ use scratchkit_model::{Studio, StudioId};
 use crate::cli::StudioArgs;
 use crate::commands::{Ctx, Listing, show_resource};
 use crate::exit::CliResult;
-use crate::output::{Out, date, excerpt, thousands};
+use crate::output::{Out, count, date, excerpt};
 
 /// Shows a studio (and the lists asked for).
 ///
@@ -61,11 +61,11 @@ pub fn card(out: &Out, studio: &Studio, link: &str) -> CliResult {
         (
             "Stats",
             format!(
-                "{} projects · {} followers · {} managers · {} comments",
-                thousands(s.projects),
-                thousands(s.followers),
-                thousands(s.managers),
-                thousands(s.comments)
+                "{} · {} · {} · {}",
+                count(s.projects, "project", "projects"),
+                count(s.followers, "follower", "followers"),
+                count(s.managers, "manager", "managers"),
+                count(s.comments, "comment", "comments")
             ),
         ),
         ("About", excerpt(&studio.description, 4, 100)),

@@ -1,6 +1,7 @@
 //! `scratch user <name>`: a profile, and optionally the user's lists.
 
-use scratchkit_model::User;
+use scratchkit::UserHandler;
+use scratchkit_model::{Project, ProjectId, User};
 
 use crate::cli::UserArgs;
 use crate::commands::{Ctx, Listing, show_resource};
@@ -19,12 +20,7 @@ pub async fn run(ctx: &Ctx, args: UserArgs) -> CliResult {
     let mut listings = Vec::new();
     if args.projects {
         let mut page = handler.projects().limit(limit).offset(offset).await?;
-        // Scratch leaves the author's name out of a user's own project list.
-        for project in &mut page.items {
-            if project.author.username.is_none() {
-                project.author.username = Some(user.username.clone());
-            }
-        }
+        fill_author(&mut page.items, &user.username);
         listings.push(Listing::new("projects", "Shared projects", &page)?);
     }
     if args.favorites {
@@ -40,23 +36,10 @@ pub async fn run(ctx: &Ctx, args: UserArgs) -> CliResult {
         listings.push(Listing::new("following", "Following", &page)?);
     }
 
-    // The featured project is a nicety for people: a failure (the old site is flaky) is only
-    // logged.
     let featured = if ctx.out.is_json() {
         None
     } else {
-        match handler.featured_project().await {
-            Ok(f) => f.featured_project_data.map(|p| {
-                (
-                    f.featured_project_label_name,
-                    format!("{} ({})", p.title, p.id),
-                )
-            }),
-            Err(e) => {
-                tracing::debug!("no featured project for {}: {e}", user.username);
-                None
-            }
-        }
+        featured(&handler).await
     };
 
     show_resource(&ctx.out, "user", &user, listings, |out| {
@@ -65,7 +48,7 @@ pub async fn run(ctx: &Ctx, args: UserArgs) -> CliResult {
 }
 
 /// The profile for people.
-pub fn card(out: &Out, user: &User, featured: Option<(String, String)>) -> CliResult {
+pub fn card(out: &Out, user: &User, featured: Option<Featured>) -> CliResult {
     let note = if user.scratchteam {
         "Scratch Team"
     } else {
@@ -79,13 +62,49 @@ pub fn card(out: &Out, user: &User, featured: Option<(String, String)>) -> CliRe
         ("About me", excerpt(&user.profile.bio, 4, 100)),
         ("Working on", excerpt(&user.profile.status, 4, 100)),
     ];
-    if let Some((label, project)) = featured {
-        let label = if label.is_empty() {
-            "Featured".to_owned()
+    if let Some(f) = featured {
+        let label = if f.label.is_empty() {
+            "Featured Project".to_owned()
         } else {
-            label
+            f.label
         };
-        fields.push(("Featured", format!("{project} — {label}")));
+        fields.push(("Featured", format!("{} ({}) — {label}", f.title, f.id)));
     }
     out.fields(&fields)
+}
+
+/// Scratch leaves the author's name out of a user's own project list: fills it in.
+pub fn fill_author(projects: &mut [Project], username: &str) {
+    for project in projects {
+        if project.author.username.is_none() {
+            project.author.username = Some(username.to_owned());
+        }
+    }
+}
+
+/// A user's featured project, for people: what [`card`] shows. It is a nicety, so a failure
+/// (the old site is flaky) is only logged.
+pub async fn featured(handler: &UserHandler) -> Option<Featured> {
+    match handler.featured_project().await {
+        Ok(f) => f.featured_project_data.map(|p| Featured {
+            label: f.featured_project_label_name,
+            id: p.id,
+            title: p.title,
+        }),
+        Err(e) => {
+            tracing::debug!("no featured project for {}: {e}", handler.name());
+            None
+        }
+    }
+}
+
+/// A user's featured project.
+#[derive(Debug, Clone)]
+pub struct Featured {
+    /// The label the user chose ("Featured Project", "Why I Scratch"…).
+    pub label: String,
+    /// The project.
+    pub id: ProjectId,
+    /// Its title.
+    pub title: String,
 }

@@ -52,8 +52,9 @@ fn sandbox_options(state: &Shared) -> CloudOptions {
         cloud_user(&sessions, headers)
     }));
     let projects = Arc::clone(state);
-    options.scratch.project_validator =
-        Some(Arc::new(move |project: &str| project_exists(&projects, project)));
+    options.scratch.project_validator = Some(Arc::new(move |project: &str| {
+        project_exists(&projects, project)
+    }));
     options
 }
 

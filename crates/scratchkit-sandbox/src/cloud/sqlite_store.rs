@@ -139,7 +139,12 @@ impl SqliteStore {
     }
 
     /// Runs `f` on a room's cached variables, loading them first if needed.
-    fn with_room<R>(&self, mode: CloudMode, project: &str, f: impl FnOnce(&mut RoomVars) -> R) -> R {
+    fn with_room<R>(
+        &self,
+        mode: CloudMode,
+        project: &str,
+        f: impl FnOnce(&mut RoomVars) -> R,
+    ) -> R {
         let mut cache = self.cache();
         let key = (mode, project.to_owned());
         if !cache.contains_key(&key) {
@@ -338,7 +343,12 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         {
             let store = SqliteStore::open(&dir).unwrap();
-            store.set(CloudMode::Scratch, "5", "☁ b", CloudValue::Text("007".into()));
+            store.set(
+                CloudMode::Scratch,
+                "5",
+                "☁ b",
+                CloudValue::Text("007".into()),
+            );
             store.set(CloudMode::Scratch, "5", "☁ a", CloudValue::Number(1e21));
             store.set(CloudMode::Scratch, "5", "☁ b", CloudValue::Text("8".into()));
             store.set(CloudMode::TurboWarp, "5", "☁ c", CloudValue::Number(3.0));

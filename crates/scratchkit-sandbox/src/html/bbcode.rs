@@ -97,7 +97,10 @@ pub(crate) fn render(source: &str) -> String {
             };
             let body = body.trim_matches('\n');
             if name == "code" {
-                out.push_str(&format!("<div class=\"code\"><pre>{}</pre></div>", escape(body)));
+                out.push_str(&format!(
+                    "<div class=\"code\"><pre>{}</pre></div>",
+                    escape(body)
+                ));
             } else {
                 out.push_str(&format!("<pre class=\"blocks\">{}</pre>", escape(body)));
             }
@@ -207,10 +210,7 @@ mod tests {
             render("[code]<b>[i]x[/i]</b>[/code]"),
             "<div class=\"code\"><pre>&lt;b&gt;[i]x[/i]&lt;/b&gt;</pre></div>"
         );
-        assert_eq!(
-            render("[list][*]a[*]b[/list]"),
-            "<ul><li>a<li>b</ul>"
-        );
+        assert_eq!(render("[list][*]a[*]b[/list]"), "<ul><li>a<li>b</ul>");
         assert_eq!(render("[list=1][*]a[/list]"), "<ol><li>a</ol>");
         assert!(render(":)").contains("/djangobb_forum/img/smilies/smile.png"));
         assert_eq!(
@@ -224,8 +224,14 @@ mod tests {
         assert_eq!(render("<script>"), "&lt;script&gt;");
         assert_eq!(render("[b]open"), "<span class=\"bb-bold\">open</span>");
         assert_eq!(render("[/b]x[zzz]"), "[/b]x[zzz]");
-        assert_eq!(render("[url=javascript:alert(1)]x[/url]"), "[url=javascript:alert(1)]x[/url]");
-        assert_eq!(render("[color=\"><script>]x[/color]"), "[color=&quot;&gt;&lt;script&gt;]x[/color]");
+        assert_eq!(
+            render("[url=javascript:alert(1)]x[/url]"),
+            "[url=javascript:alert(1)]x[/url]"
+        );
+        assert_eq!(
+            render("[color=\"><script>]x[/color]"),
+            "[color=&quot;&gt;&lt;script&gt;]x[/color]"
+        );
         assert_eq!(render("[b]"), "<span class=\"bb-bold\"></span>");
         assert_eq!(render("["), "[");
     }

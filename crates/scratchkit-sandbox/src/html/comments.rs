@@ -26,7 +26,11 @@ pub(crate) const COMMENTS_PER_PAGE: i64 = 20;
 /// One comment's `div.comment` block (as the add response and inside the list items).
 fn comment_div(c: &Comment, thread: i64, indent: &str, now: i64) -> String {
     let name = escape(&c.author_username);
-    let star = if c.author_role == "scratch_team" { "*" } else { "" };
+    let star = if c.author_role == "scratch_team" {
+        "*"
+    } else {
+        ""
+    };
     format!(
         "{indent}<div id=\"comments-{id}\" class=\"comment \" data-comment-id=\"{id}\">\n\
 {indent}  <a href=\"/users/{name}\" id=\"comment-user\" data-comment-user=\"{name}\"><img class=\"avatar\" src=\"{avatar}\" width=\"45\" height=\"45\"></a>\n\
@@ -62,48 +66,50 @@ pub(crate) async fn list(
 ) -> Result<Response, SiteError> {
     let page = page_number(params.get("page")).ok_or(SiteError::NotFound)?;
     let t = now();
-    let body = s.store.write(|c| -> rusqlite::Result<Result<String, SiteError>> {
-        profile_comments::ensure(c)?;
-        let owner = match profile_owner(c, &name) {
-            Ok(u) => u,
-            Err(e) => return Ok(Err(e)),
-        };
-        let top = comments::top_level(
-            c,
-            Place::User,
-            owner.id,
-            Page {
-                limit: COMMENTS_PER_PAGE,
-                offset: (page - 1) * COMMENTS_PER_PAGE,
-            },
-        )?;
-        if top.is_empty() && page > 1 {
-            return Ok(Err(SiteError::NotFound));
-        }
-        let mut out = String::new();
-        for comment in &top {
-            out.push_str("<li class=\"top-level-reply\">\n");
-            out.push_str(&comment_div(comment, comment.id, "  ", t));
-            out.push_str("  <ul class=\"replies\">\n");
-            let replies = comments::replies(
+    let body = s
+        .store
+        .write(|c| -> rusqlite::Result<Result<String, SiteError>> {
+            profile_comments::ensure(c)?;
+            let owner = match profile_owner(c, &name) {
+                Ok(u) => u,
+                Err(e) => return Ok(Err(e)),
+            };
+            let top = comments::top_level(
                 c,
                 Place::User,
                 owner.id,
-                comment.id,
                 Page {
-                    limit: 1000,
-                    offset: 0,
+                    limit: COMMENTS_PER_PAGE,
+                    offset: (page - 1) * COMMENTS_PER_PAGE,
                 },
             )?;
-            for reply in &replies {
-                out.push_str("    <li class=\"reply\">\n");
-                out.push_str(&comment_div(reply, comment.id, "      ", t));
-                out.push_str("    </li>\n");
+            if top.is_empty() && page > 1 {
+                return Ok(Err(SiteError::NotFound));
             }
-            out.push_str("  </ul>\n</li>\n");
-        }
-        Ok(Ok(out))
-    })??;
+            let mut out = String::new();
+            for comment in &top {
+                out.push_str("<li class=\"top-level-reply\">\n");
+                out.push_str(&comment_div(comment, comment.id, "  ", t));
+                out.push_str("  <ul class=\"replies\">\n");
+                let replies = comments::replies(
+                    c,
+                    Place::User,
+                    owner.id,
+                    comment.id,
+                    Page {
+                        limit: 1000,
+                        offset: 0,
+                    },
+                )?;
+                for reply in &replies {
+                    out.push_str("    <li class=\"reply\">\n");
+                    out.push_str(&comment_div(reply, comment.id, "      ", t));
+                    out.push_str("    </li>\n");
+                }
+                out.push_str("  </ul>\n</li>\n");
+            }
+            Ok(Ok(out))
+        })??;
     Ok(html(body))
 }
 
@@ -150,8 +156,8 @@ pub(crate) async fn add(
         }
         let parent = match parent_id {
             Some(pid) => {
-                let p = comments::by_id(c, Place::User, owner.id, pid)?
-                    .ok_or(SiteError::BadRequest)?;
+                let p =
+                    comments::by_id(c, Place::User, owner.id, pid)?.ok_or(SiteError::BadRequest)?;
                 Some(p.parent_id.unwrap_or(p.id))
             }
             None => None,
@@ -173,8 +179,7 @@ pub(crate) async fn add(
                 created: t,
             },
         )?;
-        let created =
-            comments::by_id(c, Place::User, owner.id, id)?.ok_or(SiteError::Internal)?;
+        let created = comments::by_id(c, Place::User, owner.id, id)?.ok_or(SiteError::Internal)?;
         Ok(html(comment_div(&created, parent.unwrap_or(id), "", t)))
     })
 }

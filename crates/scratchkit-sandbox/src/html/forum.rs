@@ -7,10 +7,14 @@ use axum::response::{IntoResponse, Response};
 use rusqlite::Connection;
 
 use super::bbcode;
-use super::markup::{avatar, escape, forum_date, html, iso_z, page, page_count, page_number, pagination};
+use super::markup::{
+    avatar, escape, forum_date, html, iso_z, page, page_count, page_number, pagination,
+};
 use crate::routes::reply::{Params, SiteError, id};
 use crate::state::Shared;
-use crate::store::forums::{self, Category, LastPost, POSTS_PER_PAGE, Post, TOPICS_PER_PAGE, Topic};
+use crate::store::forums::{
+    self, Category, LastPost, POSTS_PER_PAGE, Post, TOPICS_PER_PAGE, Topic,
+};
 
 /// The `og:url`/feed links point at the live site's URLs (what peers parse).
 const SITE: &str = "https://scratch.mit.edu";
@@ -40,7 +44,8 @@ fn last_post_cell(last: Option<&LastPost>) -> String {
 pub(crate) async fn index(State(s): State<Shared>) -> Result<Response, SiteError> {
     ensure(&s)?;
     let cats = s.store.read(forums::categories)?;
-    let mut body = String::from("<div class=\"djangobb\">\n<div id=\"idx1\" class=\"blocktable\">\n");
+    let mut body =
+        String::from("<div class=\"djangobb\">\n<div id=\"idx1\" class=\"blocktable\">\n");
     let mut sections: Vec<(&str, Vec<&Category>)> = Vec::new();
     for c in &cats {
         match sections.iter_mut().find(|(name, _)| *name == c.section) {
@@ -160,7 +165,12 @@ fn post_block(p: &Post, index: i64, topic_title: &str, first: bool) -> String {
     let signature = p
         .signature
         .as_deref()
-        .map(|s| format!("\n<div class=\"postsignature\"><hr>{}</div>", bbcode::render(s)))
+        .map(|s| {
+            format!(
+                "\n<div class=\"postsignature\"><hr>{}</div>",
+                bbcode::render(s)
+            )
+        })
         .unwrap_or_default();
     format!(
         "<div id=\"p{id}\" class=\"blockpost roweven firstpost\">\n<a name=\"post-{id}\"></a>\n<div class=\"box\">\n<div class=\"box-head\">\n\
@@ -217,9 +227,7 @@ pub(crate) async fn topic(
     ensure(&s)?;
     let topic_id = numeric(&topic_id)?;
     let page_no = page_number(params.get("page")).ok_or(SiteError::NotFound)?;
-    let body = s
-        .store
-        .write(|c| Ok(topic_page(c, topic_id, page_no)))??;
+    let body = s.store.write(|c| Ok(topic_page(c, topic_id, page_no)))??;
     Ok(html(body))
 }
 
@@ -252,11 +260,18 @@ pub(crate) async fn source(
         .store
         .read(|c| forums::post(c, post_id))?
         .ok_or(SiteError::NotFound)?;
-    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], p.body).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        p.body,
+    )
+        .into_response())
 }
 
 fn feed(title: &str, self_link: &str, entries: &[(Post, String, String)]) -> String {
-    let updated = entries.first().map(|(p, _, _)| p.edited.unwrap_or(p.created)).unwrap_or(0);
+    let updated = entries
+        .first()
+        .map(|(p, _, _)| p.edited.unwrap_or(p.created))
+        .unwrap_or(0);
     let mut out = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en-us\">\
 <title>Latest posts on {title}</title><link href=\"{SITE}{self_link}\" rel=\"alternate\"></link>\
@@ -312,7 +327,11 @@ pub(crate) async fn topic_feed(
                 .into_iter()
                 .map(|p| (p, t.category_name.clone(), t.title.clone()))
                 .collect();
-            Ok(Some(feed(&t.title, &format!("/discuss/topic/{topic_id}/"), &entries)))
+            Ok(Some(feed(
+                &t.title,
+                &format!("/discuss/topic/{topic_id}/"),
+                &entries,
+            )))
         })?
         .ok_or(SiteError::NotFound)?;
     Ok(atom(body))
@@ -334,10 +353,16 @@ pub(crate) async fn category_feed(
             let posts = forums::latest_posts(c, None, Some(cat), FEED_ENTRIES)?;
             let mut entries = Vec::new();
             for p in posts {
-                let title = forums::topic(c, p.topic_id)?.map(|t| t.title).unwrap_or_default();
+                let title = forums::topic(c, p.topic_id)?
+                    .map(|t| t.title)
+                    .unwrap_or_default();
                 entries.push((p, category.name.clone(), title));
             }
-            Ok(Some(feed(&category.name, &format!("/discuss/{cat}/"), &entries)))
+            Ok(Some(feed(
+                &category.name,
+                &format!("/discuss/{cat}/"),
+                &entries,
+            )))
         })?
         .ok_or(SiteError::NotFound)?;
     Ok(atom(body))

@@ -69,8 +69,8 @@ pub(crate) fn forum_date(ts: i64) -> String {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    let t = time::OffsetDateTime::from_unix_timestamp(ts)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let t =
+        time::OffsetDateTime::from_unix_timestamp(ts).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     let month = MONTHS
         .get(usize::from(u8::from(t.month())).saturating_sub(1))
         .copied()
@@ -132,7 +132,10 @@ mod tests {
 
     #[test]
     fn helpers() {
-        assert_eq!(escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            escape("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
         assert_eq!(page_count(0, 25), 1);
         assert_eq!(page_count(26, 25), 2);
         assert_eq!(page_number(None), Some(1));
@@ -141,7 +144,10 @@ mod tests {
         assert_eq!(page_number(Some("x")), None);
         assert_eq!(forum_date(1_736_072_400), "Jan 5, 2025 10:20:00");
         assert_eq!(iso_z(1_615_324_814), "2021-03-09T21:20:14Z");
-        assert_eq!(relative(0, 2 * 86_400 + 3 * 3_600), "2&nbsp;days, 3&nbsp;hours ago");
+        assert_eq!(
+            relative(0, 2 * 86_400 + 3 * 3_600),
+            "2&nbsp;days, 3&nbsp;hours ago"
+        );
         assert_eq!(relative(0, 60), "1&nbsp;minute ago");
         let p = pagination(2, 3);
         assert!(p.contains("<span class=\"current page\">2</span>"));

@@ -19,9 +19,18 @@ use crate::state::Shared;
 pub(crate) fn router() -> Router<Shared> {
     Router::new()
         .route("/site/site-api/comments/user/{user}", get(comments::list))
-        .route("/site/site-api/comments/user/{user}/add", post(comments::add))
-        .route("/site/site-api/comments/user/{user}/del", post(comments::delete))
-        .route("/site/site-api/comments/user/{user}/rep", post(comments::report))
+        .route(
+            "/site/site-api/comments/user/{user}/add",
+            post(comments::add),
+        )
+        .route(
+            "/site/site-api/comments/user/{user}/del",
+            post(comments::delete),
+        )
+        .route(
+            "/site/site-api/comments/user/{user}/rep",
+            post(comments::report),
+        )
         .route(
             "/site/site-api/comments/user/{user}/toggle-comments",
             post(comments::toggle),
@@ -46,7 +55,10 @@ pub(crate) fn router() -> Router<Shared> {
         .route("/site/discuss/post/{post}/source", get(forum::source))
         .route("/site/discuss/post/{post}/edit", post(forum_forms::edit))
         .route("/site/discuss/feeds/topic/{topic}", get(forum::topic_feed))
-        .route("/site/discuss/feeds/forum/{category}", get(forum::category_feed))
+        .route(
+            "/site/discuss/feeds/forum/{category}",
+            get(forum::category_feed),
+        )
         .route("/site/discuss/misc", post(forum_forms::misc))
         .route(
             "/site/discuss/subscription/topic/{topic}/{action}",

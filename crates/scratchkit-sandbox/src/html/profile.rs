@@ -24,24 +24,26 @@ pub(crate) async fn profile_page(
     State(s): State<Shared>,
     Path(name): Path<String>,
 ) -> Result<Response, SiteError> {
-    let (u, class) = s.store.read(|c| {
-        let u = match users::by_name(c, &name)? {
-            Some(u) => u,
-            None => return Ok(None),
-        };
-        let class: Option<(i64, String, bool)> = match u.classroom_id {
-            Some(id) => c
-                .query_row(
-                    "SELECT id, title, closed FROM classrooms WHERE id = ?1",
-                    [id],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
-                .optional()?,
-            None => None,
-        };
-        Ok(Some((u, class)))
-    })?
-    .ok_or(SiteError::NotFound)?;
+    let (u, class) = s
+        .store
+        .read(|c| {
+            let u = match users::by_name(c, &name)? {
+                Some(u) => u,
+                None => return Ok(None),
+            };
+            let class: Option<(i64, String, bool)> = match u.classroom_id {
+                Some(id) => c
+                    .query_row(
+                        "SELECT id, title, closed FROM classrooms WHERE id = ?1",
+                        [id],
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                    )
+                    .optional()?,
+                None => None,
+            };
+            Ok(Some((u, class)))
+        })?
+        .ok_or(SiteError::NotFound)?;
     let name = escape(&u.username);
     let joined = crate::timefmt::naive(u.joined);
     let joined_date = joined.get(..10).unwrap_or("");
@@ -143,7 +145,11 @@ fn events(c: &Connection, u: &User, max: i64) -> rusqlite::Result<Vec<Event>> {
     let mut one = |sql: &str, phrase: &'static str, kind: &'static str| -> rusqlite::Result<()> {
         let mut stmt = c.prepare(sql)?;
         let rows = stmt.query_map(params![u.id, max], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+            ))
         })?;
         for row in rows {
             let (when, id, text) = row?;
@@ -258,14 +264,20 @@ pub(crate) async fn user_activity(
     Ok(html(out))
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn count_pages_are_known() {
-        for list in ["followers", "following", "favorites", "studios", "studios_following", "projects"] {
+        for list in [
+            "followers",
+            "following",
+            "favorites",
+            "studios",
+            "studios_following",
+            "projects",
+        ] {
             assert!(count_query(list).is_some(), "{list}");
         }
         assert!(count_query("loves").is_none());

@@ -23,7 +23,9 @@ use crate::store::{projects, users};
 use crate::timefmt::iso;
 
 const EMOJI: [&str; 8] = ["👍", "👎", "😄", "🎉", "😕", "❤️", "🚀", "👀"];
-const COLORS: [&str; 6] = ["#0fbd8c", "#855cd6", "#ff8c1a", "#4c97ff", "#ff6680", "#59c059"];
+const COLORS: [&str; 6] = [
+    "#0fbd8c", "#855cd6", "#ff8c1a", "#4c97ff", "#ff6680", "#59c059",
+];
 const REACTORS: [&str; 5] = ["griffpatch", "kakurenbo", "Maximouse", "PMJ_Studio", "mres"];
 
 pub(crate) fn router() -> Router<Shared> {

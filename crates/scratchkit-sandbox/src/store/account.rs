@@ -88,13 +88,3 @@ pub(crate) fn report(
     )?;
     Ok(conn.last_insert_rowid())
 }
-
-/// Number of reports on an object.
-#[cfg_attr(not(test), allow(dead_code))]
-pub(crate) fn report_count(conn: &Connection, kind: &str, object_id: i64) -> rusqlite::Result<i64> {
-    conn.query_row(
-        "SELECT COUNT(*) FROM reports WHERE kind = ?1 AND object_id = ?2",
-        params![kind, object_id],
-        |r| r.get(0),
-    )
-}

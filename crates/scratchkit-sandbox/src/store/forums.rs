@@ -197,7 +197,14 @@ fn seed(conn: &Connection) -> rusqlite::Result<()> {
             params![id, topic, author, body, created],
         )
     };
-    let topic = |id: i64, cat: i64, title: &str, author: i64, sticky: bool, closed: bool, views: i64, created: i64| {
+    let topic = |id: i64,
+                 cat: i64,
+                 title: &str,
+                 author: i64,
+                 sticky: bool,
+                 closed: bool,
+                 views: i64,
+                 created: i64| {
         conn.execute(
             "INSERT INTO forum_topics (id, category_id, title, author_id, sticky, closed, views, created)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -335,7 +342,16 @@ fn seed(conn: &Connection) -> rusqlite::Result<()> {
         ),
     ];
     for &(id, cat, title, author, body) in others {
-        topic(id, cat, title, author, false, false, 42, WORLD_NOW - 10 * day)?;
+        topic(
+            id,
+            cat,
+            title,
+            author,
+            false,
+            false,
+            42,
+            WORLD_NOW - 10 * day,
+        )?;
         add_post(id, author, body, WORLD_NOW - 10 * day)?;
     }
     conn.execute(
@@ -679,7 +695,11 @@ pub(crate) fn set_subscription(
 
 /// Whether the user follows the topic.
 #[cfg_attr(not(test), allow(dead_code))] // read by the tests
-pub(crate) fn is_subscribed(conn: &Connection, user_id: i64, topic_id: i64) -> rusqlite::Result<bool> {
+pub(crate) fn is_subscribed(
+    conn: &Connection,
+    user_id: i64,
+    topic_id: i64,
+) -> rusqlite::Result<bool> {
     conn.query_row(
         "SELECT COUNT(*) FROM forum_subscriptions WHERE user_id = ?1 AND topic_id = ?2",
         params![user_id, topic_id],
@@ -689,7 +709,11 @@ pub(crate) fn is_subscribed(conn: &Connection, user_id: i64, topic_id: i64) -> r
 }
 
 /// Sets (or, when empty, removes) a signature.
-pub(crate) fn set_signature(conn: &Connection, user_id: i64, signature: &str) -> rusqlite::Result<()> {
+pub(crate) fn set_signature(
+    conn: &Connection,
+    user_id: i64,
+    signature: &str,
+) -> rusqlite::Result<()> {
     if signature.trim().is_empty() {
         conn.execute("DELETE FROM forum_signatures WHERE user_id = ?1", [user_id])?;
     } else {
@@ -747,7 +771,10 @@ mod tests {
         assert_eq!(big.post_count, 25);
         let first = store.read(|c| posts(c, BIG_TOPIC, 20, 0)).unwrap();
         assert_eq!(first[0].id, FIRST_POST);
-        assert_eq!(first[0].signature.as_deref(), Some("[i]Making games since 2012[/i]"));
+        assert_eq!(
+            first[0].signature.as_deref(),
+            Some("[i]Making games since 2012[/i]")
+        );
         store
             .write(|c| insert_post(c, BIG_TOPIC, 167, "new", WORLD_NOW))
             .unwrap();

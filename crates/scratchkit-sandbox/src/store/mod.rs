@@ -1,16 +1,16 @@
 //! The SQLite store: one connection per sandbox (in memory, or a file under `--data`), the
 //! schema, the seeded world and one query module per table group.
 
-pub(crate) mod assets;
 pub(crate) mod account;
+pub(crate) mod assets;
 pub(crate) mod backpack;
 pub(crate) mod comments;
 pub(crate) mod forums;
 pub(crate) mod messages;
 pub(crate) mod misc;
 pub(crate) mod profile_comments;
-pub(crate) mod projects;
 pub(crate) mod project_files;
+pub(crate) mod projects;
 pub(crate) mod schema;
 mod seed;
 pub(crate) mod sessions;

@@ -85,11 +85,10 @@ pub(crate) fn ensure(conn: &Connection) -> rusqlite::Result<()> {
         .map(|n| n > 0)?;
     if mres_exists {
         for &(id, author, parent, commentee, text, ago) in MRES_THREAD {
-            let known: i64 = conn.query_row(
-                "SELECT COUNT(*) FROM comments WHERE id = ?1",
-                [id],
-                |r| r.get(0),
-            )?;
+            let known: i64 =
+                conn.query_row("SELECT COUNT(*) FROM comments WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })?;
             if known == 0 {
                 comments::insert(
                     conn,

@@ -1,5 +1,6 @@
 //! The reconnecting cloud connection: one WebSocket owned by a background task.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -61,9 +62,22 @@ impl CloudConnection {
     /// server answers the upgrade with an HTTP error, [`CloudError::Connect`] if it cannot be
     /// reached. Later failures are reported on the event stream.
     pub async fn connect(config: CloudConfig) -> Result<(CloudSender, CloudEvents), CloudError> {
+        Self::connect_seeded(config, HashMap::new()).await
+    }
+
+    /// [`connect`](Self::connect) with known values (bare name → value) that
+    /// [`CloudSender::get`] reports until the server sends newer ones.
+    pub(crate) async fn connect_seeded(
+        config: CloudConfig,
+        seed: HashMap<String, String>,
+    ) -> Result<(CloudSender, CloudEvents), CloudError> {
         let socket = open(&config).await?;
         let shared = Arc::new(Shared::new(config.rules));
-        shared.lock().connected = true;
+        {
+            let mut state = shared.lock();
+            state.values.extend(seed);
+            state.connected = true;
+        }
         let (events_tx, events_rx) = mpsc::unbounded_channel();
         let _ = events_tx.send(CloudEvent::Connected);
         let task = Task {

@@ -22,6 +22,9 @@ pub enum CloudError {
         /// The HTTP status.
         status: u16,
     },
+    /// Scratch's cloud needs a logged-in client (its session cookie); nothing was sent.
+    #[error("Scratch's cloud variables need a logged-in client")]
+    LoginRequired,
     /// The connection has ended for good.
     #[error("the cloud connection is closed: {0}")]
     Closed(CloseReason),

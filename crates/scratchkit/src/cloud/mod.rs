@@ -14,6 +14,11 @@
 //!
 //! Variable names may be given with or without the `☁ ` prefix; events report them without.
 //!
+//! From a [`Client`](crate::Client): [`Client::cloud`](crate::Client::cloud) (Scratch's
+//! server with the client's login), [`Client::turbowarp_cloud`](crate::Client::turbowarp_cloud)
+//! and [`Client::cloud_logs`](crate::Client::cloud_logs) (who set what, paged or polled) use
+//! the client's hosts, so the same code runs against a sandbox.
+//!
 //! ```no_run
 //! use futures_util::StreamExt;
 //! use scratchkit::cloud::{CloudConfig, CloudConnection, CloudEvent};
@@ -33,10 +38,12 @@
 //! ```
 
 mod backoff;
+mod client_ext;
 mod config;
 mod connection;
 mod error;
 mod events;
+mod logs;
 mod number;
 mod protocol;
 mod sender;
@@ -44,6 +51,7 @@ mod throttle;
 mod validate;
 
 pub use backoff::ReconnectPolicy;
+pub use client_ext::CloudBuilder;
 pub use config::{
     CloudConfig, DEFAULT_USER_AGENT, Keepalive, SCRATCH_CLOUD_URL, SCRATCH_ORIGIN,
     TURBOWARP_CLOUD_URL,
@@ -51,6 +59,10 @@ pub use config::{
 pub use connection::CloudConnection;
 pub use error::CloudError;
 pub use events::{CloseReason, CloudEvent, CloudEvents};
+pub use logs::{
+    CloudLogEvents, CloudLogsRequest, DEFAULT_LOG_LIMIT, DEFAULT_LOG_POLL, MAX_LOG_LIMIT,
+    MIN_LOG_POLL,
+};
 pub use number::js_number_to_string;
 pub use protocol::{
     CLOUD_PREFIX, ClientMessage, ProtocolError, ServerMessage, decode_server_frame,

@@ -99,7 +99,7 @@ pub fn parse_profile_page(html: &str, url: &Url) -> Result<ProfilePage> {
     // The last `span.group` is the rank (scratchattach looks at the last one too).
     let group = doc
         .select(&sel("span.group"))
-        .last()
+        .next_back()
         .ok_or_else(|| missing("span.group", url))?;
     let rank = Rank::from_text(&group.text().collect::<String>());
     let username = doc
@@ -344,7 +344,10 @@ mod tests {
         assert_eq!(page.rank, Rank::Scratcher);
         assert_eq!(page.username.as_deref(), Some("alice"));
         assert_eq!(page.location.as_deref(), Some("United States"));
-        assert_eq!(page.joined.unwrap().to_naive_string(), "2020-03-25T00:00:00");
+        assert_eq!(
+            page.joined.unwrap().to_naive_string(),
+            "2020-03-25T00:00:00"
+        );
         let class = page.class.unwrap();
         assert_eq!(class.id, ClassroomId(367806));
         assert_eq!(class.name, "Class 5B");

@@ -50,7 +50,12 @@ pub(crate) async fn news(State(s): State<Shared>, params: Params) -> Result<Resp
 }
 
 pub(crate) async fn project_count(State(s): State<Shared>) -> Result<Response, ApiError> {
-    let count = s.store.read(|c| crate::store::count(c, "projects"))?;
+    // The live counter counts shared projects only.
+    let count = s.store.read(|c| {
+        c.query_row("SELECT COUNT(*) FROM projects WHERE shared = 1", [], |r| {
+            r.get::<_, i64>(0)
+        })
+    })?;
     Ok(Json(json!({ "count": count })).into_response())
 }
 

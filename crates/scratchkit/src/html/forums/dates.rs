@@ -58,7 +58,9 @@ pub fn parse_forum_date(text: &str, now: OffsetDateTime) -> Option<Timestamp> {
     let today = now.to_offset(time::UtcOffset::UTC).date();
     if let Some(rest) = text.strip_prefix("Today") {
         let t = parse_time(rest)?;
-        return Some(Timestamp::new(PrimitiveDateTime::new(today, t).assume_utc()));
+        return Some(Timestamp::new(
+            PrimitiveDateTime::new(today, t).assume_utc(),
+        ));
     }
     if let Some(rest) = text.strip_prefix("Yesterday") {
         let t = parse_time(rest)?;

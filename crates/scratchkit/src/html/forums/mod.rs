@@ -136,10 +136,9 @@ pub struct LastPost {
 
 /// The last post in a `td.tcr` cell.
 pub(crate) fn last_post(td: ElementRef<'_>) -> Option<LastPost> {
-    let a = td.select(&sel("a[href]")).find(|a| {
-        a.attr("href")
-            .is_some_and(|h| h.contains("/discuss/post/"))
-    })?;
+    let a = td
+        .select(&sel("a[href]"))
+        .find(|a| a.attr("href").is_some_and(|h| h.contains("/discuss/post/")))?;
     let date_text = dom::text(a);
     let author = td
         .select(&sel("span"))

@@ -251,7 +251,8 @@ mod tests {
             parse_category_page("<p>nothing</p>", &url()),
             Err(Error::Scrape { .. })
         ));
-        let no_link = "<h4>x</h4><table><tbody><tr><td class=\"tcl\">no link</td></tr></tbody></table>";
+        let no_link =
+            "<h4>x</h4><table><tbody><tr><td class=\"tcl\">no link</td></tr></tbody></table>";
         assert!(parse_category_page(no_link, &url()).is_err());
     }
 
