@@ -132,7 +132,8 @@ impl Out {
         } else {
             t.force_no_tty();
         }
-        if self.tty {
+        // Fit the terminal's width, unless it reports none or a silly one (a bare pty).
+        if self.tty && t.width().is_some_and(|w| w >= 40) {
             t.set_content_arrangement(ContentArrangement::Dynamic);
         }
         let header: Vec<Cell> = table
