@@ -107,23 +107,23 @@ pub(crate) fn render(source: &str) -> String {
             rest = tail;
             continue;
         }
-        if arg.is_none() && name == "img" {
-            if let Some(i) = consumed.find("[/img]") {
-                if let Some(url) = safe_url(&consumed[..i]) {
-                    out.push_str(&format!("<img src=\"{url}\">"));
-                    rest = &consumed[i + "[/img]".len()..];
-                    continue;
-                }
-            }
+        if arg.is_none()
+            && name == "img"
+            && let Some(i) = consumed.find("[/img]")
+            && let Some(url) = safe_url(&consumed[..i])
+        {
+            out.push_str(&format!("<img src=\"{url}\">"));
+            rest = &consumed[i + "[/img]".len()..];
+            continue;
         }
-        if arg.is_none() && name == "url" {
-            if let Some(i) = consumed.find("[/url]") {
-                if let Some(url) = safe_url(&consumed[..i]) {
-                    out.push_str(&format!("<a href=\"{url}\">{}</a>", escape(&url)));
-                    rest = &consumed[i + "[/url]".len()..];
-                    continue;
-                }
-            }
+        if arg.is_none()
+            && name == "url"
+            && let Some(i) = consumed.find("[/url]")
+            && let Some(url) = safe_url(&consumed[..i])
+        {
+            out.push_str(&format!("<a href=\"{url}\">{}</a>", escape(&url)));
+            rest = &consumed[i + "[/url]".len()..];
+            continue;
         }
         let open = match (name.as_str(), arg) {
             ("b", None) => Some(("b", "<span class=\"bb-bold\">".to_owned())),

@@ -217,7 +217,7 @@ fn events(c: &Connection, u: &User, max: i64) -> rusqlite::Result<Vec<Event>> {
             between: " to ",
         });
     }
-    out.sort_by(|a, b| b.when.cmp(&a.when));
+    out.sort_by_key(|e| std::cmp::Reverse(e.when));
     out.truncate(usize::try_from(max).unwrap_or(0));
     Ok(out)
 }

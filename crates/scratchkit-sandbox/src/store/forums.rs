@@ -694,7 +694,7 @@ pub(crate) fn set_subscription(
 }
 
 /// Whether the user follows the topic.
-#[cfg_attr(not(test), allow(dead_code))] // read by the tests
+#[cfg_attr(not(test), allow(dead_code))] // read by the tests only
 pub(crate) fn is_subscribed(
     conn: &Connection,
     user_id: i64,
@@ -741,7 +741,7 @@ pub(crate) fn report(
 }
 
 /// Number of reports of a post.
-#[cfg_attr(not(test), allow(dead_code))] // read by the tests
+#[cfg_attr(not(test), allow(dead_code))] // read by the tests only
 pub(crate) fn report_count(conn: &Connection, post_id: i64) -> rusqlite::Result<i64> {
     conn.query_row(
         "SELECT COUNT(*) FROM forum_reports WHERE post_id = ?1",
@@ -778,6 +778,18 @@ mod tests {
         store
             .write(|c| insert_post(c, BIG_TOPIC, 167, "new", WORLD_NOW))
             .unwrap();
+        store
+            .write(|c| set_subscription(c, 167, BIG_TOPIC, true))
+            .unwrap();
+        assert!(store.read(|c| is_subscribed(c, 167, BIG_TOPIC)).unwrap());
+        store
+            .write(|c| set_subscription(c, 167, BIG_TOPIC, false))
+            .unwrap();
+        assert!(!store.read(|c| is_subscribed(c, 167, BIG_TOPIC)).unwrap());
+        store
+            .write(|c| report(c, FIRST_POST, 167, "spam", WORLD_NOW))
+            .unwrap();
+        assert_eq!(store.read(|c| report_count(c, FIRST_POST)).unwrap(), 1);
         store.reset().unwrap();
         store.write(|c| ensure(c)).unwrap();
         let big = store.read(|c| topic(c, BIG_TOPIC)).unwrap().unwrap();

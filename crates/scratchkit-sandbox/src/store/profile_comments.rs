@@ -27,9 +27,11 @@ const SEEDED_KEY: &str = "profile_comments_seeded";
 
 /// mres (167) — the profile every compat test reads.
 const MRES: i64 = 167;
-/// The fixed thread on mres's profile: (id, author, parent, commentee, text, seconds before
-/// the world's "now").
-const MRES_THREAD: &[(i64, i64, Option<i64>, Option<i64>, &str, i64)] = &[
+/// One seeded comment: (id, author, parent, commentee, text, seconds before the world's "now").
+type SeedComment = (i64, i64, Option<i64>, Option<i64>, &'static str, i64);
+
+/// The fixed thread on mres's profile.
+const MRES_THREAD: &[SeedComment] = &[
     (
         900_000_001,
         1_882_674,
@@ -150,7 +152,7 @@ pub(crate) fn report(
 }
 
 /// Number of reports of a comment.
-#[cfg_attr(not(test), allow(dead_code))] // read by the tests
+#[cfg_attr(not(test), allow(dead_code))] // read by the tests only
 pub(crate) fn report_count(conn: &Connection, comment_id: i64) -> rusqlite::Result<i64> {
     conn.query_row(
         "SELECT COUNT(*) FROM profile_comment_reports WHERE comment_id = ?1",

@@ -20,11 +20,16 @@ use super::config::CloudConfig;
 use super::error::CloudError;
 use super::events::{CloseReason, CloudEvent, CloudEvents};
 use super::protocol::{ClientMessage, ServerMessage, decode_server_frame, encode_client_frame};
-use super::sender::{CloudSender, Pending, Shared};
+use super::sender::{CloudSender, Pending, Shared, touches};
 use super::throttle::TokenBucket;
 use super::validate::strip_cloud_prefix;
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// Sets written this long before a connection was found lost may not have reached the server
+/// (they sat in a socket that was dying): they are sent again after reconnecting, unless the
+/// server has sent a newer value of that variable or a newer set is queued.
+const RESEND_WINDOW: Duration = Duration::from_secs(2);
 
 /// Opens cloud connections.
 ///
@@ -86,6 +91,7 @@ impl CloudConnection {
             shared: Arc::clone(&shared),
             events: events_tx,
             events_gone: false,
+            recent: HashMap::new(),
         };
         tokio::spawn(task.run(socket));
         Ok((CloudSender::new(shared), CloudEvents { rx: events_rx }))
@@ -168,6 +174,8 @@ struct Task {
     events: mpsc::UnboundedSender<CloudEvent>,
     events_gone: bool,
     bucket: TokenBucket,
+    /// Full name → (value, when written) of the sets written on the current connection.
+    recent: HashMap<String, (String, Instant)>,
 }
 
 impl Task {
@@ -186,6 +194,7 @@ impl Task {
                 match end {
                     SessionEnd::Lost(cause) => {
                         tracing::debug!(%cause, "cloud connection lost");
+                        self.requeue_recent();
                     }
                     SessionEnd::Closed(reason) => return self.finish(reason),
                     SessionEnd::Abandoned => return,
@@ -221,6 +230,27 @@ impl Task {
                 }
                 Err(error) => tracing::debug!(%error, attempt, "cloud reconnect failed"),
             }
+        }
+    }
+
+    /// Queues again the sets written shortly before the connection was lost (see
+    /// [`RESEND_WINDOW`]).
+    fn requeue_recent(&mut self) {
+        let now = Instant::now();
+        let mut state = self.shared.lock();
+        for (name, (value, at)) in self.recent.drain() {
+            if now.saturating_duration_since(at) > RESEND_WINDOW
+                || state
+                    .pending
+                    .iter()
+                    .any(|pending| touches(&pending.message, &name))
+            {
+                continue;
+            }
+            state.pending.push_front(Pending {
+                message: ClientMessage::Set { name, value },
+                batch: None,
+            });
         }
     }
 
@@ -364,6 +394,13 @@ impl Task {
                 for pending in frame.into_iter().rev() {
                     state.pending.push_front(pending);
                 }
+            } else {
+                let now = Instant::now();
+                for pending in frame {
+                    if let ClientMessage::Set { name, value } = pending.message {
+                        self.recent.insert(name, (value, now));
+                    }
+                }
             }
         }
         self.shared.progress.notify_waiters();
@@ -374,6 +411,7 @@ impl Task {
         for message in decode_server_frame(text) {
             let event = match message {
                 Ok(ServerMessage::Set { name, value }) => {
+                    self.recent.remove(&name);
                     let name = strip_cloud_prefix(&name).to_owned();
                     self.shared
                         .lock()

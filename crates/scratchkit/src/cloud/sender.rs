@@ -278,6 +278,12 @@ impl CloudSender {
         self.shared.lock().values.clone()
     }
 
+    /// The validation rules of this connection (value length, variable count), for code
+    /// that must size what it sends, such as Cloud Requests' packet framing.
+    pub fn rules(&self) -> CloudRules {
+        self.shared.rules
+    }
+
     /// Whether a connection is open right now.
     pub fn is_connected(&self) -> bool {
         self.shared.lock().connected
@@ -359,7 +365,7 @@ fn check_room_for<'a>(
     Ok(())
 }
 
-fn touches(message: &ClientMessage, full: &str) -> bool {
+pub(crate) fn touches(message: &ClientMessage, full: &str) -> bool {
     match message {
         ClientMessage::Set { name, .. }
         | ClientMessage::Create { name, .. }

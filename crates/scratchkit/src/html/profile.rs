@@ -16,7 +16,7 @@ impl Client {
     /// # async fn demo() -> scratchkit::Result<()> {
     /// let client = scratchkit::Client::new();
     /// let page = client.profile("mres").page().await?;
-    /// println!("{} is {:?}", page.username, page.rank);
+    /// println!("{:?} is {:?}", page.username, page.rank);
     /// # Ok(())
     /// # }
     /// ```
