@@ -315,6 +315,58 @@ def _(sb: Sandbox):
     check(isinstance(status, dict), f"not a dict: {status!r}")
 
 
+# --- logged in: login, cloud variables over the WebSocket, writes ------------------------
+
+# The password of every seeded sandbox account (scratchkit_sandbox::DEMO_PASSWORD).
+DEMO_PASSWORD = "scratchkit-demo"
+
+
+def fresh_value() -> int:
+    """A cloud value no earlier run has set (numeric, as Scratch requires)."""
+    return int(time.time() * 1000) % 10**9 + 10**9
+
+
+def recent_cloud_values(sb: Sandbox, project: int) -> list:
+    return [(e["user"], e["name"], e["value"])
+            for e in sb.get("/clouddata/logs", projectid=project, limit=20, offset=0)]
+
+
+@scenario("scratchattach", "login() + session.connect_user() / message_count()")
+def _(sb: Sandbox):
+    session = sa().login("griffpatch", DEMO_PASSWORD)
+    equal(session.username, "griffpatch", "session.username")
+    check(bool(session.xtoken), "no X-Token decoded from the session")
+    equal(session.connect_user("griffpatch").id, sb.api("/users/griffpatch")["id"], "own user id")
+    equal(session.message_count(), sb.api("/users/griffpatch/messages/count")["count"],
+          "message_count()")
+
+
+@scenario("scratchattach", "connect_cloud(142).set_var() (cloud WebSocket) + get_var()")
+def _(sb: Sandbox):
+    session = sa().login("griffpatch", DEMO_PASSWORD)
+    cloud = session.connect_cloud(142)
+    value = fresh_value()
+    try:
+        cloud.set_var("score", value)
+    finally:
+        cloud.disconnect()
+    check(("griffpatch", "☁ score", str(value)) in recent_cloud_values(sb, 142),
+          f"set {value} is not in the sandbox's cloud log")
+    equal(str(sa().get_cloud(142).get_var("score")), str(value), "get_var('score')")
+
+
+@scenario("scratchattach", "project.post_comment() (write, CSRF + X-Token)")
+def _(sb: Sandbox):
+    session = sa().login("kakurenbo", DEMO_PASSWORD)
+    text = f"compat comment {fresh_value()}"
+    comment = session.connect_project(142).post_comment(text)
+    latest = sb.api("/users/mres/projects/142/comments", limit=40)
+    posted = next((c for c in latest if c["content"] == text), None)
+    check(posted is not None, "the comment is not in the project's comments")
+    equal(posted["author"]["username"], "kakurenbo", "comment author")
+    equal(int(comment.id), posted["id"], "returned comment id")
+
+
 # ---------------------------------------------------------------------------------------
 # scratchclient 1.0.1
 # ---------------------------------------------------------------------------------------
@@ -458,6 +510,46 @@ def _(sb: Sandbox):
     check("pageviews" in stats["last_month"], "last_month lacks pageviews")
 
 
+@scenario("scratchclient", "ScratchSession(username, password) login")
+def _(sb: Sandbox):
+    from scratchclient import ScratchSession
+
+    session = ScratchSession("griffpatch", DEMO_PASSWORD)
+    equal(session.logged_in, True, "logged_in")
+    check(bool(session.session_id) and bool(session.token), "no session id or token")
+    equal(session.user.id, sb.api("/users/griffpatch")["id"], "session.user.id")
+
+
+@scenario("scratchclient", "create_cloud_connection(142).set_cloud_variable() (own WebSocket)")
+def _(sb: Sandbox):
+    from scratchclient import ScratchSession
+
+    session = ScratchSession("griffpatch", DEMO_PASSWORD)
+    # Starts a non-daemon reader thread that never ends: main() leaves with os._exit.
+    connection = session.create_cloud_connection(142)
+    value = fresh_value()
+    connection.set_cloud_variable("score", value)
+    deadline = time.monotonic() + 5
+    while (("griffpatch", "☁ score", str(value)) not in recent_cloud_values(sb, 142)
+           and time.monotonic() < deadline):
+        time.sleep(0.05)
+    check(("griffpatch", "☁ score", str(value)) in recent_cloud_values(sb, 142),
+          f"set {value} is not in the sandbox's cloud log")
+
+
+@scenario("scratchclient", "project.post_comment() (write)")
+def _(sb: Sandbox):
+    from scratchclient import ScratchSession
+
+    session = ScratchSession("Maximouse", DEMO_PASSWORD)
+    text = f"compat comment {fresh_value()}"
+    session.get_project(142).post_comment(text)
+    latest = sb.api("/users/mres/projects/142/comments", limit=40)
+    posted = next((c for c in latest if c["content"] == text), None)
+    check(posted is not None, "the comment is not in the project's comments")
+    equal(posted["author"]["username"], "Maximouse", "comment author")
+
+
 # Not a scenario: scratchclient 1.0.1's is_valid_username() cannot work against any server
 # (it reads `response[0].msg` on a dict and raises AttributeError), see README.md.
 
@@ -546,4 +638,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Not sys.exit: scratchclient's cloud connection leaves a non-daemon thread running.
+    os._exit(code)

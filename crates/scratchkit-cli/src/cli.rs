@@ -126,6 +126,26 @@ Then, in another terminal:
   curl http://127.0.0.1:8007/api/users/mres")]
     Sandbox(SandboxArgs),
 
+    /// Cloud variables of a project: get, set, watch live, or read the log.
+    #[command(after_help = "\
+Examples:
+  scratch --sandbox cloud get 142                 every variable (logs in as griffpatch)
+  scratch --sandbox cloud set 142 score 100 --user kakurenbo
+  scratch cloud watch 1182391014 --turbowarp      live updates from TurboWarp's cloud
+  scratch cloud logs 1182391014 --limit 10        who set what (Scratch's cloud log)
+  scratch cloud logs 1182391014 --follow --json   new log rows as they come
+
+Scratch's cloud needs a Scratcher's login: SCRATCH_USERNAME and SCRATCH_PASSWORD (on a
+sandbox, --user NAME logs in with the demo password). TurboWarp needs no login.")]
+    Cloud(CloudArgs),
+
+    /// Run the cloud variable server alone on 127.0.0.1 until Ctrl-C.
+    #[command(after_help = "\
+Examples:
+  scratch cloud-server                       ws://127.0.0.1:8008/cloud and /turbowarp, in memory
+  scratch cloud-server --port 0 --data ./cloud   any free port, values kept in ./cloud")]
+    CloudServer(CloudServerArgs),
+
     /// A short tour of the toolkit against an embedded sandbox (offline, a few seconds).
     #[command(after_help = "\
 Examples:
@@ -333,6 +353,82 @@ pub struct SandboxArgs {
     /// Seed of the generated world (the same seed gives the same world).
     #[arg(long, default_value_t = 2007)]
     pub seed: u64,
+}
+
+/// Which project's cloud, and how to reach it.
+#[derive(Debug, Clone, Args)]
+pub struct CloudTarget {
+    /// The project ID (the cloud room).
+    pub project: u64,
+
+    /// Use TurboWarp's cloud (no login; the username is `--user` or `player<digits>`).
+    #[arg(long)]
+    pub turbowarp: bool,
+
+    /// The username: the account to log in as on a sandbox, or the TurboWarp name.
+    #[arg(long, value_name = "NAME")]
+    pub user: Option<String>,
+}
+
+/// `scratch cloud`.
+#[derive(Debug, Args)]
+pub struct CloudArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: CloudAction,
+}
+
+/// The `scratch cloud` actions.
+#[derive(Debug, Subcommand)]
+pub enum CloudAction {
+    /// Print the variables (or one of them).
+    Get {
+        #[command(flatten)]
+        target: CloudTarget,
+        /// Only this variable (with or without the cloud prefix).
+        name: Option<String>,
+    },
+    /// Set a variable.
+    Set {
+        #[command(flatten)]
+        target: CloudTarget,
+        /// The variable (with or without the cloud prefix).
+        name: String,
+        /// The value (numbers only: digits, an optional `-` and `.`).
+        #[arg(allow_hyphen_values = true)]
+        value: String,
+    },
+    /// Print updates as they come, until Ctrl-C.
+    Watch {
+        #[command(flatten)]
+        target: CloudTarget,
+    },
+    /// The cloud log: who set what and when (Scratch only).
+    Logs {
+        #[command(flatten)]
+        target: CloudTarget,
+        /// Rows per page (1 to 100).
+        #[arg(long, short = 'n', default_value_t = 40, value_parser = clap::value_parser!(u32).range(1..=100))]
+        limit: u32,
+        /// Rows to skip from the newest.
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+        /// Keep polling and print new rows as they come.
+        #[arg(long)]
+        follow: bool,
+    },
+}
+
+/// `scratch cloud-server`.
+#[derive(Debug, Args)]
+pub struct CloudServerArgs {
+    /// The port on 127.0.0.1 (0: any free port).
+    #[arg(long, short, default_value_t = 8008)]
+    pub port: u16,
+
+    /// Keep values and logs in DIR/cloud.sqlite3 (they survive a restart).
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
 }
 
 #[cfg(test)]

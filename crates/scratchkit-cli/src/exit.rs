@@ -45,6 +45,40 @@ pub enum CliError {
     /// A value could not be turned into JSON.
     #[error("cannot encode JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// A cloud variable connection failed.
+    #[error(transparent)]
+    Cloud(#[from] scratchkit::cloud::CloudError),    /// An argument or environment that cannot work (no terminal to ask a password on…).
+    #[error("{0}")]
+    Usage(String),
+    /// The command needs a login and there is none.
+    #[error("not logged in: {0}")]
+    NotLoggedIn(String),
+    /// A local file (an .sb3, the config directory) could not be read or written.
+    #[error("{path}: {source}")]
+    File {
+        /// The file.
+        path: String,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// A project file is not a valid .sb3.
+    #[error("{path} is not a valid .sb3: {source}")]
+    Sb3 {
+        /// The file.
+        path: String,
+        /// What is wrong with it.
+        source: scratchkit_sb3::Error,
+    },
+}
+
+impl CliError {
+    /// A file error for `path`.
+    pub fn file(path: &std::path::Path, source: std::io::Error) -> Self {
+        CliError::File {
+            path: path.display().to_string(),
+            source,
+        }
+    }
 }
 
 /// The result of a command.
@@ -57,7 +91,14 @@ impl CliError {
         match self {
             CliError::Scratch(e) => match e {
                 E::NotFound { .. } => NOT_FOUND,
-                E::Unauthorized { .. } | E::Forbidden { .. } | E::LoginRequired => AUTH,
+                E::Unauthorized { .. }
+                | E::Forbidden { .. }
+                | E::LoginRequired
+                | E::LoginFailed { .. }
+                | E::CaptchaRequired { .. }
+                | E::LoginBlocked { .. }
+                | E::AccountBanned { .. }
+                | E::SessionExpired => AUTH,
                 E::InvalidInput { .. } => USAGE,
                 E::RateLimited { .. }
                 | E::Server { .. }
@@ -66,8 +107,22 @@ impl CliError {
                 | E::Connection { .. } => NETWORK,
                 _ => OTHER,
             },
-            CliError::Faults(_) => USAGE,
-            CliError::Sandbox(_) | CliError::Io(_) | CliError::Json(_) => OTHER,
+            CliError::Cloud(e) => {
+                use scratchkit::cloud::CloudError as C;
+                match e {
+                    C::Invalid(_) | C::Config(_) => USAGE,
+                    C::LoginRequired | C::Refused { .. } => AUTH,
+                    C::Connect(_) => NETWORK,
+                    _ => OTHER,
+                }
+            }
+            CliError::Faults(_) | CliError::Usage(_) => USAGE,
+            CliError::NotLoggedIn(_) => AUTH,
+            CliError::Sandbox(_)
+            | CliError::Io(_)
+            | CliError::Json(_)
+            | CliError::File { .. }
+            | CliError::Sb3 { .. } => OTHER,
         }
     }
 
@@ -85,7 +140,17 @@ impl CliError {
                     "check the name or ID; the item may have been deleted or unshared"
                 }
                 E::Unauthorized { .. } | E::LoginRequired => {
-                    "this needs a logged-in account; logging in is not supported by this version of `scratch` yet"
+                    "this needs a logged-in account: run `scratch login` first (or set SCRATCH_SESSION_ID)"
+                }
+                E::SessionExpired => {
+                    "Scratch no longer accepts the saved session: run `scratch login` again"
+                }
+                E::LoginFailed { .. } => "check the user name and password",
+                E::CaptchaRequired { .. } | E::LoginBlocked { .. } => {
+                    "log in on the web site once, then use `scratch login --session-id` with the browser's scratchsessionsid cookie"
+                }
+                E::CommentRejected { .. } => {
+                    "Scratch refused the comment (too fast, muted, or comments are off); wait and try again"
                 }
                 E::Forbidden { .. } => {
                     "Scratch refused access: the item may be private, or your address may be blocked"
@@ -114,7 +179,25 @@ impl CliError {
             CliError::Faults(_) => {
                 "example: --faults latency=200ms,rate=0.3,kinds=429|503|dropped (see `scratch sandbox --help`)"
             }
-            CliError::Io(_) | CliError::Json(_) => return None,
+            CliError::Cloud(e) => match e {
+                scratchkit::cloud::CloudError::LoginRequired
+                | scratchkit::cloud::CloudError::Refused { .. } => {
+                    "Scratch's cloud needs a Scratcher's login (set SCRATCH_USERNAME and SCRATCH_PASSWORD); try --turbowarp or --sandbox"
+                }
+                scratchkit::cloud::CloudError::Invalid(_) => {
+                    "cloud values are numbers: digits with an optional leading - and one ."
+                }
+                _ => return None,
+            },
+            CliError::NotLoggedIn(_) => {
+                "run `scratch login [USERNAME]` (or set SCRATCH_SESSION_ID); see `scratch login --help`"
+            }
+            CliError::Sb3 { .. } => {
+                "the file should be a project saved by Scratch (File > Save to your computer)"
+            }
+            CliError::Io(_) | CliError::Json(_) | CliError::Usage(_) | CliError::File { .. } => {
+                return None;
+            }
         };
         Some(hint)
     }
@@ -195,6 +278,14 @@ mod tests {
             reason: "too long".into(),
         });
         assert_eq!(invalid.exit_code(), USAGE);
+        assert_eq!(
+            CliError::from(scratchkit::Error::SessionExpired).exit_code(),
+            AUTH
+        );
+        let login = CliError::NotLoggedIn("no saved session".into());
+        assert_eq!(login.exit_code(), AUTH);
+        assert!(login.hint().unwrap().contains("scratch login"));
+        assert_eq!(CliError::Usage("x".into()).exit_code(), USAGE);
         let json = serde_json::from_str::<u8>("x").unwrap_err();
         assert_eq!(CliError::from(json).exit_code(), OTHER);
     }

@@ -187,6 +187,95 @@ impl TestSandbox {
             .collect()
     }
 
+    /// A new logged-out client for this sandbox, with its own cookies and login (unlike
+    /// clones of [`client`](TestSandbox::client), which share them).
+    pub fn new_client(&self) -> Client {
+        Client::sandbox(self.addr())
+    }
+
+    /// A session minted by the sandbox for `username` without a password
+    /// (`POST /_sandbox/sessions`): `{username, id, session_id, token, cookie}`.
+    ///
+    /// # Panics
+    /// When the user does not exist.
+    pub async fn admin_session(&self, username: &str) -> Value {
+        self.admin_post("/sessions", serde_json::json!({ "username": username }))
+            .await
+    }
+
+    /// A new client logged in as `username`: a session minted by the sandbox
+    /// ([`admin_session`](TestSandbox::admin_session)), installed with
+    /// [`Client::login_with_session_id`] (decoded offline: no password hashing, no request).
+    ///
+    /// # Panics
+    /// When the user does not exist or the session cannot be installed.
+    pub async fn logged_in(&self, username: &str) -> Client {
+        let session = self.admin_session(username).await;
+        let id = session["session_id"]
+            .as_str()
+            .expect("the session has an id")
+            .to_owned();
+        let client = self.new_client();
+        let me = client
+            .login_with_session_id(secrecy::SecretString::from(id))
+            .await
+            .expect("the minted session installs");
+        assert_eq!(me.username, username);
+        client
+    }
+
+    /// Creates a project owned by `owner` (`POST /_sandbox/projects`) and returns its id.
+    ///
+    /// # Panics
+    /// When the owner does not exist.
+    pub async fn create_project(&self, owner: &str, title: &str, shared: bool) -> u64 {
+        let project = self
+            .admin_post(
+                "/projects",
+                serde_json::json!({ "owner": owner, "title": title, "shared": shared }),
+            )
+            .await;
+        project["id"].as_u64().expect("the project has an id")
+    }
+
+    /// Creates a studio hosted by `owner` (`POST /_sandbox/studios`) and returns its id.
+    ///
+    /// # Panics
+    /// When the owner does not exist.
+    pub async fn create_studio(&self, owner: &str, title: &str) -> u64 {
+        let studio = self
+            .admin_post(
+                "/studios",
+                serde_json::json!({ "owner": owner, "title": title }),
+            )
+            .await;
+        studio["id"].as_u64().expect("the studio has an id")
+    }
+
+    /// Creates an account (`POST /_sandbox/users`) with `password` and `role`
+    /// (`scratcher`, `new_scratcher`, `teacher`…) and returns its user id.
+    ///
+    /// # Panics
+    /// When the sandbox refuses (name taken or invalid, password too short).
+    pub async fn create_user(&self, username: &str, password: &str, role: &str) -> u64 {
+        let user = self
+            .admin_post(
+                "/users",
+                serde_json::json!({ "username": username, "password": password, "role": role }),
+            )
+            .await;
+        user["id"].as_u64().expect("the user has an id")
+    }
+
+    /// Changes runtime rules (`POST /_sandbox/settings`, e.g.
+    /// `{"comment_flood_seconds": 0}`) and returns them all.
+    ///
+    /// # Panics
+    /// When the sandbox refuses a setting.
+    pub async fn settings(&self, patch: Value) -> Value {
+        self.admin_post("/settings", patch).await
+    }
+
     /// Stops the sandbox and waits for it.
     pub async fn shutdown(mut self) {
         if let Some(handle) = self.handle.take() {

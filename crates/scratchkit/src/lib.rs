@@ -25,12 +25,15 @@
 mod client;
 #[cfg(feature = "cloud")]
 pub mod cloud;
+#[cfg(feature = "cloud")]
+pub mod cloud_requests;
 mod error;
 mod explore;
 mod hosts;
 #[cfg(feature = "html")]
 pub mod html;
 mod list;
+pub mod message_events;
 mod page;
 mod project_files;
 mod projects;
@@ -75,7 +78,7 @@ pub use users::UserHandler;
 mod actions;
 mod auth;
 pub use actions::{
-    FeaturedLabel, MAX_COMMENT_LENGTH, MAX_PROFILE_TEXT, MessageFilter, MyStuffFilter, MyStuffSort,
-    NewBackpackItem,
+    ClassroomHandler, FeaturedLabel, MAX_COMMENT_LENGTH, MAX_PROFILE_TEXT, MessageFilter,
+    MyStuffFilter, MyStuffSort, NewBackpackItem, PasswordCheck, StudentRegistration,
 };
 pub use auth::{Me, SessionIdInfo, decode_session_id};

@@ -1,5 +1,7 @@
 //! The commands, and what they share: the [`Ctx`] (client + output) and list printing.
 
+pub mod cloud;
+pub mod cloud_server;
 pub mod explore;
 pub mod news;
 pub mod project;
@@ -10,24 +12,42 @@ pub mod user;
 
 use futures_util::{Stream, StreamExt};
 use indicatif::{ProgressBar, ProgressStyle};
-use scratchkit::{Client, Page};
+use scratchkit::{Client, Me, Page};
+use secrecy::SecretString;
 use serde::Serialize;
 
 use crate::cli::{Cli, Command};
 use crate::embedded::{self, Embedded};
-use crate::exit::CliResult;
+use crate::accounts::Accounts;
+use crate::exit::{CliError, CliResult};
 use crate::output::Out;
 use crate::rows::{Tabular, table_of};
 
-/// What every read command works with: a client (live site or sandbox) and the output.
+/// What every command works with: a client (live site or sandbox), the output, and where
+/// its login comes from.
 #[derive(Debug)]
 pub struct Ctx {
     /// The client to use.
     pub client: Client,
     /// Where results go.
     pub out: Out,
+    /// Which site the client talks to.
+    pub site: Site,
+    /// The account asked for (`--account` / `SCRATCH_ACCOUNT`).
+    pub account: Option<String>,
     /// The in-process sandbox behind `--sandbox` (kept alive while the command runs).
     _sandbox: Option<Embedded>,
+}
+
+/// The site a command talks to; saved sessions are kept apart per site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Site {
+    /// scratch.mit.edu.
+    Live,
+    /// A sandbox started by this process (`--sandbox`): nothing is saved.
+    Embedded,
+    /// A sandbox running at this address (`--sandbox-at`).
+    SandboxAt(std::net::SocketAddr),
 }
 
 impl Ctx {
@@ -38,32 +58,104 @@ impl Ctx {
     /// The sandbox could not start, or the client could not be built.
     pub async fn from_cli(cli: &Cli, out: Out) -> CliResult<Self> {
         let ua = cli.user_agent.as_deref();
+        let account = cli.account.clone();
         if cli.sandbox {
             let sandbox = embedded::start(ua).await?;
             return Ok(Self {
                 client: sandbox.client.clone(),
                 out,
+                site: Site::Embedded,
+                account,
                 _sandbox: Some(sandbox),
             });
         }
-        let client = match cli.sandbox_at {
-            Some(addr) => embedded::sandbox_client(addr, ua)?,
-            None => embedded::live_client(ua)?,
+        let (client, site) = match cli.sandbox_at {
+            Some(addr) => (embedded::sandbox_client(addr, ua)?, Site::SandboxAt(addr)),
+            None => (embedded::live_client(ua)?, Site::Live),
         };
         Ok(Self {
             client,
             out,
+            site,
+            account,
             _sandbox: None,
         })
     }
 
-    /// A context around an existing client (the demo's).
+    /// A context around an existing client (the demo's embedded sandbox).
     pub fn with_client(client: Client, out: Out) -> Self {
         Self {
             client,
             out,
+            site: Site::Embedded,
+            account: None,
             _sandbox: None,
         }
+    }
+
+    /// The saved accounts of this context's site.
+    ///
+    /// # Errors
+    /// `--sandbox` (an in-process sandbox keeps no sessions: a usage error), or no config
+    /// directory.
+    pub fn accounts(&self) -> CliResult<Accounts> {
+        let sandbox = match self.site {
+            Site::Live => None,
+            Site::SandboxAt(addr) => Some(addr),
+            Site::Embedded => {
+                return Err(CliError::Usage(
+                    "an in-process sandbox (--sandbox) keeps no saved sessions; use \
+                     `scratch sandbox` and --sandbox-at ADDR"
+                        .into(),
+                ));
+            }
+        };
+        Ok(Accounts::under(&crate::accounts::config_dir()?, sandbox))
+    }
+
+    /// Makes sure the client is logged in, and says as whom. In order: a login this process
+    /// already made; `SCRATCH_SESSION_ID`; with `--sandbox`, the demo account named by
+    /// `--account` (demo password, or `SCRATCH_PASSWORD`); else the saved session of
+    /// `--account`, the default account, or the only saved one.
+    ///
+    /// # Errors
+    /// [`CliError::NotLoggedIn`] when there is no login to use (exit 4); a saved session that
+    /// cannot be read or decoded; a rejected login.
+    pub async fn ensure_login(&self) -> CliResult<Me> {
+        if let Some(me) = self.client.me() {
+            return Ok(me);
+        }
+        if let Some(id) = crate::commands::auth::env_secret(crate::commands::auth::SESSION_ID_ENV)
+        {
+            return Ok(self.client.login_with_session_id(id).await?);
+        }
+        if self.site == Site::Embedded {
+            let Some(name) = &self.account else {
+                return Err(CliError::NotLoggedIn(
+                    "with --sandbox, pick a demo account with --account NAME (for example \
+                     --account griffpatch)"
+                        .into(),
+                ));
+            };
+            let password = crate::commands::auth::env_secret(crate::commands::auth::PASSWORD_ENV)
+                .unwrap_or_else(|| SecretString::from(scratchkit_sandbox::DEMO_PASSWORD));
+            return Ok(self.client.login(name, password).await?);
+        }
+        let accounts = self.accounts()?;
+        let Some(name) = accounts.pick(self.account.as_deref()) else {
+            return Err(CliError::NotLoggedIn(format!(
+                "no saved session in {} (several accounts and no default, or none)",
+                accounts.dir().display()
+            )));
+        };
+        let path = accounts.path_of(&name)?;
+        if !path.is_file() {
+            return Err(CliError::NotLoggedIn(format!(
+                "no saved session for {name} ({} does not exist)",
+                path.display()
+            )));
+        }
+        Ok(self.client.restore_session(&path).await?)
     }
 }
 
@@ -75,6 +167,7 @@ pub async fn run(cli: Cli) -> CliResult {
     let out = Out::from_env(cli.json);
     match cli.command {
         Command::Sandbox(args) => return sandbox::run(out, args).await,
+        Command::CloudServer(args) => return cloud_server::run(out, args).await,
         Command::Demo => return crate::demo::run(out, cli.user_agent.as_deref()).await,
         _ => {}
     }
@@ -86,7 +179,8 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::News(args) => news::run(&ctx, args).await,
         Command::Explore(args) => explore::run(&ctx, args).await,
         Command::Search(args) => search::run(&ctx, args).await,
-        Command::Sandbox(_) | Command::Demo => Ok(()),
+        Command::Cloud(args) => cloud::run(&ctx, args).await,
+        Command::Sandbox(_) | Command::CloudServer(_) | Command::Demo => Ok(()),
     }
 }
 

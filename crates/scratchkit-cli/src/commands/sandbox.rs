@@ -148,7 +148,7 @@ fn print_banner(out: Out, addr: SocketAddr, hosts: &Hosts, args: &SandboxArgs) -
 }
 
 /// Waits for Ctrl-C, or SIGTERM on Unix.
-async fn wait_for_stop() {
+pub(crate) async fn wait_for_stop() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

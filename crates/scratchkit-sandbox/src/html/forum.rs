@@ -146,8 +146,7 @@ pub(crate) async fn category(
     Ok(html(page(&c.name, "", &body)))
 }
 
-fn post_block(p: &Post, index: i64, topic_title: &str, first: bool) -> String {
-    let _ = first;
+fn post_block(p: &Post, index: i64, topic_title: &str) -> String {
     let name = escape(&p.author);
     let rank = match p.author_role.as_str() {
         "scratch_team" => "Scratch Team",
@@ -207,7 +206,7 @@ fn topic_page(conn: &Connection, topic_id: i64, page_no: i64) -> Result<String, 
     let mut blocks = String::new();
     for (i, p) in posts.iter().enumerate() {
         let index = offset + i64::try_from(i).unwrap_or(0) + 1;
-        blocks.push_str(&post_block(p, index, &t.title, index == 1));
+        blocks.push_str(&post_block(p, index, &t.title));
     }
     let body = format!(
         "<div class=\"djangobb\">\n<div class=\"linkst\"><div class=\"inbox\">{crumbs}</div></div>\n{pagination}\n\

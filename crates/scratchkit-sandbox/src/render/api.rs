@@ -364,7 +364,7 @@ pub(crate) struct ClassroomJson {
     description: String,
     status: String,
     date_start: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Always present (`null` while open): scratchattach indexes it.
     date_end: Option<String>,
     images: Map<String, Value>,
     educator: UserJson,

@@ -4,13 +4,17 @@
 pub(crate) mod account;
 pub(crate) mod assets;
 pub(crate) mod backpack;
+pub(crate) mod classrooms;
 pub(crate) mod comments;
 pub(crate) mod forums;
+pub(crate) mod images;
+pub(crate) mod invites;
 pub(crate) mod messages;
 pub(crate) mod misc;
 pub(crate) mod profile_comments;
 pub(crate) mod project_files;
 pub(crate) mod projects;
+pub(crate) mod recently_viewed;
 pub(crate) mod schema;
 mod seed;
 pub(crate) mod sessions;

@@ -233,10 +233,51 @@ CREATE TABLE IF NOT EXISTS creations (
     created INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS creations_by_user ON creations(user_id, kind, created);
+CREATE TABLE IF NOT EXISTS classroom_studios (
+    classroom_id INTEGER NOT NULL REFERENCES classrooms(id),
+    studio_id INTEGER NOT NULL REFERENCES studios(id),
+    PRIMARY KEY (classroom_id, studio_id)
+);
+CREATE TABLE IF NOT EXISTS educator_alerts (
+    id INTEGER PRIMARY KEY,
+    classroom_id INTEGER NOT NULL REFERENCES classrooms(id),
+    type TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    target_user_id INTEGER NOT NULL REFERENCES users(id),
+    actor_id INTEGER NOT NULL REFERENCES users(id),
+    object_id INTEGER NOT NULL,
+    extra TEXT NOT NULL DEFAULT '{}',
+    read_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS recently_viewed (
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    project_id INTEGER NOT NULL REFERENCES projects(id),
+    viewed INTEGER NOT NULL,
+    PRIMARY KEY (user_id, project_id)
+);
+CREATE TABLE IF NOT EXISTS scratcher_invites (
+    user_id INTEGER PRIMARY KEY REFERENCES users(id),
+    actor_id INTEGER NOT NULL REFERENCES users(id),
+    created INTEGER NOT NULL,
+    accepted INTEGER
+);
+CREATE TABLE IF NOT EXISTS images (
+    kind TEXT NOT NULL CHECK (kind IN ('user','project','gallery','classroom')),
+    object_id INTEGER NOT NULL,
+    mime TEXT NOT NULL,
+    data BLOB NOT NULL,
+    updated INTEGER NOT NULL,
+    PRIMARY KEY (kind, object_id)
+);
 "#;
 
 /// Tables emptied by a reset, children first.
 pub(crate) const TABLES: &[&str] = &[
+    "images",
+    "scratcher_invites",
+    "recently_viewed",
+    "educator_alerts",
+    "classroom_studios",
     "assets",
     "project_files",
     "creations",

@@ -375,6 +375,7 @@ pub(crate) fn seed(
         studios_and_activity(&mut w)?;
         project_comments(&mut w)?;
         site_content(&mut w)?;
+        super::classrooms::seed(w.tx, WORLD_NOW)?;
         if scale >= 1 {
             bench(&mut w, scale)?;
         }

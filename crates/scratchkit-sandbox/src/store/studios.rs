@@ -489,3 +489,19 @@ pub(crate) fn member_count(conn: &Connection, studio_id: i64) -> rusqlite::Resul
         |r| r.get(0),
     )
 }
+
+/// Deletes a studio and everything that hangs off it (projects list, members, followers,
+/// activity, comments). The projects themselves stay.
+pub(crate) fn delete(conn: &Connection, studio_id: i64) -> rusqlite::Result<()> {
+    for sql in [
+        "DELETE FROM comments WHERE place = 'studio' AND object_id = ?1",
+        "DELETE FROM studio_projects WHERE studio_id = ?1",
+        "DELETE FROM studio_members WHERE studio_id = ?1",
+        "DELETE FROM studio_followers WHERE studio_id = ?1",
+        "DELETE FROM studio_activity WHERE studio_id = ?1",
+        "DELETE FROM studios WHERE id = ?1",
+    ] {
+        conn.execute(sql, [studio_id])?;
+    }
+    Ok(())
+}

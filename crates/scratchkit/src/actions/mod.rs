@@ -6,7 +6,9 @@
 //! anything when the client has none (and with [`Error::SessionExpired`] once Scratch has
 //! rejected the session).
 
+mod account;
 mod backpack;
+mod classroom;
 mod comments;
 mod messages;
 mod multipart;
@@ -15,7 +17,9 @@ mod project;
 mod studio;
 mod user;
 
+pub use account::PasswordCheck;
 pub use backpack::NewBackpackItem;
+pub use classroom::{ClassroomHandler, StudentRegistration};
 pub use comments::MAX_COMMENT_LENGTH;
 pub use messages::MessageFilter;
 pub use mystuff::{MyStuffFilter, MyStuffSort};

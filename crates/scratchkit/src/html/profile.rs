@@ -3,7 +3,24 @@
 use crate::client::Client;
 use crate::error::Result;
 use crate::hosts::Host;
+use crate::users::UserHandler;
 use crate::validate;
+
+impl UserHandler {
+    /// The user's old-site profile (comments, rank, class, counts, activity): the same as
+    /// [`Client::profile`] with this user's name.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> scratchkit::Result<()> {
+    /// let client = scratchkit::Client::new();
+    /// let comments = client.user("mres").profile().comments_page(1).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn profile(&self) -> ProfileHandler {
+        self.client().profile(self.name())
+    }
+}
 
 impl Client {
     /// A handler for the old-site profile of `username`: profile comments, the profile page

@@ -1,13 +1,16 @@
 //! api.scratch.mit.edu under `/api`.
 
 mod accounts;
+mod classrooms;
 pub(crate) use accounts::username_check;
 mod comment_writes;
 mod explore;
+pub(crate) mod invites;
 mod loves;
 mod messages;
 mod project_edit;
 mod projects;
+mod recently_viewed;
 mod site_wide;
 mod studio_writes;
 mod studios;
@@ -156,5 +159,15 @@ pub(crate) fn router() -> Router<Shared> {
             get(accounts::check_username),
         )
         .route("/classrooms/{id}", get(accounts::classroom))
+        .route("/classtoken/{token}", get(classrooms::by_token))
+        .route(
+            "/users/{user}/projects/recentlyviewed",
+            get(recently_viewed::list),
+        )
+        .route("/users/{user}/invites", get(invites::status))
+        .route(
+            "/users/{user}/promote-to-scratcher",
+            get(invites::accept).post(invites::accept).put(invites::accept),
+        )
         .fallback(|| async { ApiError::NotFound })
 }

@@ -113,17 +113,23 @@ pub(crate) async fn unshare(
 }
 
 /// `POST /users/<author>/projects/<id>/views/`: counts a view (anonymous callers too).
+/// A logged-in caller's view is also remembered for `/users/<me>/projects/recentlyviewed`.
 pub(crate) async fn view(
     State(s): State<Shared>,
+    auth: Auth,
     Path((author, project_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let project_id = id(&project_id)?;
+    let viewer = auth.via(Cred::Either).map(|l| l.user.id);
     tx(&s, |c| {
         let p = projects::by_id(c, project_id)?.ok_or(ApiError::NotFound)?;
         if !p.shared || !p.owner_username.eq_ignore_ascii_case(&author) {
             return Err(ApiError::NotFound);
         }
         projects::add_view(c, p.id)?;
+        if let Some(viewer) = viewer {
+            crate::store::recently_viewed::record(c, viewer, p.id, now())?;
+        }
         Ok(())
     })?;
     Ok(Json(json!({})).into_response())

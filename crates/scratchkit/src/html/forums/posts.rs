@@ -135,7 +135,7 @@ fn parse_post(el: ElementRef<'_>, url: &Url) -> Result<ForumPost> {
 /// Parses a topic page (`/discuss/topic/<id>/?page=` or `/discuss/post/<id>/`).
 ///
 /// # Errors
-/// [`Error::Scrape`](crate::Error::Scrape) when the page has neither `div.djangobb` nor posts,
+/// [`Error::Scrape`] when the page has neither `div.djangobb` nor posts,
 /// or a post lacks its id, author or body.
 pub fn parse_topic_page(html: &str, url: &Url) -> Result<PostList> {
     let doc = Html::parse_document(html);
@@ -208,7 +208,7 @@ impl TopicHandler {
     ///
     /// # Errors
     /// [`Error::InvalidInput`] for page 0 (nothing sent), [`Error::NotFound`] for an unknown
-    /// topic or a page past the end, [`Error::Scrape`](crate::Error::Scrape) for an unexpected
+    /// topic or a page past the end, [`Error::Scrape`] for an unexpected
     /// page, or a transport error.
     pub async fn posts(&self, page: u32) -> Result<PostList> {
         if page == 0 {
@@ -240,7 +240,7 @@ impl PostHandler {
     ///
     /// # Errors
     /// [`Error::NotFound`] for an unknown post (or one missing from the page shown),
-    /// [`Error::Scrape`](crate::Error::Scrape) for an unexpected page, or a transport error.
+    /// [`Error::Scrape`] for an unexpected page, or a transport error.
     pub async fn get(&self) -> Result<ForumPost> {
         let response = self
             .client

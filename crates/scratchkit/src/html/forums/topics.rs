@@ -80,7 +80,7 @@ fn parse_row(row: ElementRef<'_>, url: &Url) -> Result<Option<TopicSummary>> {
 /// Parses a category page.
 ///
 /// # Errors
-/// [`Error::Scrape`](crate::Error::Scrape) when the page is not a category page (no `h4`
+/// [`Error::Scrape`] when the page is not a category page (no `h4`
 /// heading and no topic rows) or a topic row has no link to its topic.
 pub fn parse_category_page(html: &str, url: &Url) -> Result<TopicList> {
     let doc = Html::parse_document(html);
@@ -139,7 +139,7 @@ impl CategoryHandler {
     ///
     /// # Errors
     /// [`Error::InvalidInput`] for page 0 (nothing sent), [`Error::NotFound`] for an unknown
-    /// category or a page past the end, [`Error::Scrape`](crate::Error::Scrape) for an
+    /// category or a page past the end, [`Error::Scrape`] for an
     /// unexpected page, or a transport error.
     pub async fn topics(&self, page: u32) -> Result<TopicList> {
         if page == 0 {

@@ -1,0 +1,226 @@
+//! `scratch cloud get|set|watch|logs <project>`: cloud variables on Scratch, TurboWarp
+//! (`--turbowarp`) or a sandbox (`--sandbox`, `--sandbox-at`).
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use scratchkit::cloud::{CloudEvent, CloudEvents, CloudSender};
+use scratchkit::model::CloudLogEntry;
+use serde_json::json;
+
+use super::Ctx;
+use crate::cli::{CloudAction, CloudArgs, CloudTarget};
+use crate::exit::{CliError, CliResult};
+use crate::output::Table;
+
+/// How long `get` waits for the join snapshot after the last update arrived.
+const SNAPSHOT_QUIET: Duration = Duration::from_millis(800);
+
+/// Runs `scratch cloud …`.
+///
+/// # Errors
+/// Login, connection, validation, request or output failures.
+pub async fn run(ctx: &Ctx, args: CloudArgs) -> CliResult {
+    match args.action {
+        CloudAction::Logs {
+            target,
+            limit,
+            offset,
+            follow,
+        } => logs(ctx, target.project, limit, offset, follow).await,
+        CloudAction::Get { target, name } => {
+            let (sender, mut events) = connect(ctx, &target).await?;
+            wait_for_snapshot(&mut events).await;
+            let values: BTreeMap<String, String> = sender.values().into_iter().collect();
+            sender.close();
+            match name {
+                Some(name) => {
+                    let bare = scratchkit::cloud::strip_cloud_prefix(&name);
+                    match values.get(bare) {
+                        Some(value) if ctx.out.is_json() => ctx.out.json(&json!({ bare: value })),
+                        Some(value) => ctx.out.line(value),
+                        None => Err(CliError::Scratch(scratchkit::Error::InvalidInput {
+                            what: "cloud variable",
+                            reason: format!("{bare:?} has no known value"),
+                        })),
+                    }
+                }
+                None if ctx.out.is_json() => ctx.out.json(&values),
+                None => {
+                    let mut table = Table::new(&["variable", "value"]);
+                    for (name, value) in values {
+                        table.row(vec![name, value]);
+                    }
+                    ctx.out.table(table)
+                }
+            }
+        }
+        CloudAction::Set {
+            target,
+            name,
+            value,
+        } => {
+            let (sender, _events) = connect(ctx, &target).await?;
+            sender.set(&name, &value)?;
+            sender.flush().await?;
+            sender.close();
+            if ctx.out.is_json() {
+                ctx.out.json(&json!({ "name": name, "value": value }))
+            } else {
+                ctx.out.line(format!("{name} = {value}"))
+            }
+        }
+        CloudAction::Watch { target } => {
+            let (_sender, mut events) = connect(ctx, &target).await?;
+            while let Some(event) = events.next().await {
+                print_event(ctx, &event)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Opens the connection the flags ask for, logging in first for Scratch's rules.
+async fn connect(ctx: &Ctx, target: &CloudTarget) -> CliResult<(CloudSender, CloudEvents)> {
+    let client = &ctx.client;
+    if target.turbowarp {
+        let username = target.user.clone().unwrap_or_else(|| {
+            format!("player{}", std::process::id() % 1_000_000)
+        });
+        return Ok(client.turbowarp_cloud(target.project, username).await?);
+    }
+    if !client.is_logged_in() {
+        log_in(ctx, target).await?;
+    }
+    Ok(client.cloud(target.project).await?)
+}
+
+/// Logs in: as `--user` (default griffpatch) with the demo password on a sandbox, or with
+/// `SCRATCH_USERNAME` / `SCRATCH_PASSWORD` on the live site.
+async fn log_in(ctx: &Ctx, target: &CloudTarget) -> CliResult {
+    let client = &ctx.client;
+    if client.hosts().is_sandbox() {
+        let user = target.user.as_deref().unwrap_or("griffpatch");
+        client
+            .login(user, scratchkit_sandbox::DEMO_PASSWORD)
+            .await?;
+        return Ok(());
+    }
+    let user = target
+        .user
+        .clone()
+        .or_else(|| std::env::var("SCRATCH_USERNAME").ok());
+    match (user, std::env::var("SCRATCH_PASSWORD").ok()) {
+        (Some(user), Some(password)) => {
+            client.login(&user, password).await?;
+            Ok(())
+        }
+        _ => Err(scratchkit::cloud::CloudError::LoginRequired.into()),
+    }
+}
+
+/// Waits until the join snapshot seems complete: the first updates, then a quiet moment.
+async fn wait_for_snapshot(events: &mut CloudEvents) {
+    let mut quiet = SNAPSHOT_QUIET * 2;
+    while let Ok(Some(event)) = tokio::time::timeout(quiet, events.next()).await {
+        if matches!(event, CloudEvent::Closed { .. }) {
+            return;
+        }
+        quiet = SNAPSHOT_QUIET;
+    }
+}
+
+fn print_event(ctx: &Ctx, event: &CloudEvent) -> CliResult {
+    let out = &ctx.out;
+    if out.is_json() {
+        let doc = match event {
+            CloudEvent::Set { name, value } => json!({"event": "set", "name": name, "value": value}),
+            CloudEvent::Create { name, value } => {
+                json!({"event": "create", "name": name, "value": value})
+            }
+            CloudEvent::Delete { name } => json!({"event": "delete", "name": name}),
+            CloudEvent::Rename { name, new_name } => {
+                json!({"event": "rename", "name": name, "new_name": new_name})
+            }
+            CloudEvent::Connected => json!({"event": "connected"}),
+            CloudEvent::Reconnected => json!({"event": "reconnected"}),
+            CloudEvent::Reconnecting { attempt, delay } => json!({
+                "event": "reconnecting", "attempt": attempt, "delay_ms": delay.as_millis()
+            }),
+            CloudEvent::Closed { reason } => json!({"event": "closed", "reason": reason.to_string()}),
+            _ => return Ok(()),
+        };
+        return out.json_line(&doc);
+    }
+    let line = match event {
+        CloudEvent::Set { name, value } | CloudEvent::Create { name, value } => {
+            format!("{} = {value}", out.bold(name))
+        }
+        CloudEvent::Delete { name } => format!("{} deleted", out.bold(name)),
+        CloudEvent::Rename { name, new_name } => format!("{name} renamed to {new_name}"),
+        CloudEvent::Connected => out.dim("connected"),
+        CloudEvent::Reconnected => out.dim("reconnected"),
+        CloudEvent::Reconnecting { attempt, delay } => out.dim(&format!(
+            "connection lost; retry {attempt} in {} ms",
+            delay.as_millis()
+        )),
+        CloudEvent::Closed { reason } => out.dim(&format!("closed: {reason}")),
+        _ => return Ok(()),
+    };
+    out.line(line)
+}
+
+/// `scratch cloud logs`: one page, or new rows as they come (`--follow`).
+async fn logs(ctx: &Ctx, project: u64, limit: u32, offset: u32, follow: bool) -> CliResult {
+    let client = &ctx.client;
+    if follow {
+        let rows = client.cloud_logs(project).events().stream();
+        let mut rows = std::pin::pin!(rows);
+        while let Some(row) = rows.next().await {
+            match row {
+                Ok(row) => print_row(ctx, &row)?,
+                Err(error) => tracing::warn!(%error, "cloud log poll failed"),
+            }
+        }
+        return Ok(());
+    }
+    let page = client
+        .cloud_logs(project)
+        .limit(limit)
+        .offset(offset)
+        .await?;
+    if ctx.out.is_json() {
+        return ctx.out.json(&page.items);
+    }
+    let mut table = Table::new(&["time", "user", "action", "variable", "value"]);
+    for row in &page.items {
+        table.row(vec![
+            row.timestamp.to_string(),
+            row.user.clone(),
+            row.verb.to_string(),
+            row.variable().to_owned(),
+            row.value.to_string(),
+        ]);
+    }
+    ctx.out.table(table)?;
+    if !page.is_last() {
+        ctx.out
+            .line(ctx.out.dim(&format!("  more: --offset {}", page.next_offset())))?;
+    }
+    Ok(())
+}
+
+fn print_row(ctx: &Ctx, row: &CloudLogEntry) -> CliResult {
+    if ctx.out.is_json() {
+        return ctx.out.json_line(row);
+    }
+    ctx.out.line(format!(
+        "{} {} {} {} = {}",
+        ctx.out.dim(&row.timestamp.to_string()),
+        row.user,
+        row.verb,
+        ctx.out.bold(row.variable()),
+        row.value
+    ))
+}
