@@ -6,6 +6,19 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use scratchkit_model::ExploreMode;
 
+use crate::commands::auth::{LoginArgs, LogoutArgs, WhoamiArgs};
+use crate::commands::backpack::BackpackArgs;
+use crate::commands::comment::CommentArgs;
+use crate::commands::completions::CompletionsArgs;
+use crate::commands::feed::FeedArgs;
+use crate::commands::follow::FollowArgs;
+use crate::commands::forum::ForumArgs;
+use crate::commands::messages::MessagesArgs;
+use crate::commands::mystuff::MyStuffArgs;
+use crate::commands::project::ProjectAction;
+use crate::commands::site::{CheckUsernameArgs, StatsArgs};
+use crate::commands::studio::StudioAction;
+
 /// Shown after the top-level `--help`: examples and the exit codes.
 const TOP_AFTER_HELP: &str = "\
 Examples:
@@ -13,9 +26,16 @@ Examples:
   scratch project 104 --comments           a project and its comments
   scratch explore --mode popular --query games
   scratch search \"platformer\" --limit 5 --json
+  scratch login griffpatch                 log in once; the session is saved
+  scratch comment post project 104 \"Nice!\"
+  scratch project download 104 -o game.sb3 a project as an .sb3 file
+  scratch messages --filter comments
   scratch sandbox --port 8007              an offline Scratch on 127.0.0.1:8007
   scratch --sandbox user mres              any command against an in-process sandbox
   scratch demo                             a quick tour, offline
+
+Sessions are saved under $SCRATCH_CONFIG_DIR or ~/.config/scratchkit (one file per account,
+readable by you only); SCRATCH_SESSION_ID and SCRATCH_ACCOUNT override them.
 
 Exit codes:
   0  success
@@ -58,6 +78,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "UA")]
     pub user_agent: Option<String>,
 
+    /// Which saved account to use (default: the last one logged in). With --sandbox: the demo
+    /// account to log in as (demo password).
+    #[arg(long, global = true, value_name = "NAME", env = "SCRATCH_ACCOUNT")]
+    pub account: Option<String>,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -74,20 +99,139 @@ Examples:
   scratch user ScratchCat --followers --json")]
     User(UserArgs),
 
-    /// A project's details (and optionally its comments).
+    /// A project's details (and optionally its comments), or an action on projects.
     #[command(after_help = "\
 Examples:
   scratch project 104
   scratch project 104 --comments
-  scratch project 104 --remixes --json")]
+  scratch project 104 --remixes --json
+  scratch project download 104 -o game.sb3
+  scratch project info game.sb3
+  scratch project upload game.sb3 --title \"My game\"
+  scratch project love 104")]
     Project(ProjectArgs),
 
-    /// A studio's details (and optionally its projects and curators).
+    /// A studio's details (and optionally its projects and curators), or an action on studios.
     #[command(after_help = "\
 Examples:
   scratch studio 5342
-  scratch studio 5342 --projects --curators")]
+  scratch studio 5342 --projects --curators
+  scratch studio activity 5342
+  scratch studio add-project 5342 104
+  scratch studio create --title Platformers")]
     Studio(StudioArgs),
+
+    /// Log in and save the session (password asked without echo, or SCRATCH_PASSWORD).
+    #[command(after_help = "\
+Examples:
+  scratch login griffpatch
+  SCRATCH_PASSWORD=… scratch login my_bot            in CI
+  scratch login --session-id                          paste a browser's scratchsessionsid
+  scratch --sandbox-at 127.0.0.1:8007 login mres      a sandbox (password scratchkit-demo)
+
+The session is saved to <config>/accounts/<name>.json (0600) and becomes the default account;
+<config> is $SCRATCH_CONFIG_DIR or ~/.config/scratchkit. Sandbox sessions are kept apart, under
+<config>/sandboxes/<address>/. No password is ever saved.")]
+    Login(LoginArgs),
+
+    /// Log out: end the session on Scratch and delete the saved file.
+    #[command(after_help = "\
+Examples:
+  scratch logout
+  scratch logout my_bot")]
+    Logout(LogoutArgs),
+
+    /// Who you are logged in as (checked with Scratch).
+    #[command(after_help = "\
+Examples:
+  scratch whoami
+  scratch whoami --all          also list the saved accounts
+  scratch --account my_bot whoami --json")]
+    Whoami(WhoamiArgs),
+
+    /// Comments on projects, studios and profiles: list, post, reply, delete, report.
+    #[command(after_help = "\
+Examples:
+  scratch comment list project 104
+  scratch comment post project 104 \"Nice work!\"
+  scratch comment reply studio 5342 123456 \"Welcome!\"
+  scratch comment delete profile griffpatch 123456
+  scratch comment report project 104 123456")]
+    Comment(CommentArgs),
+
+    /// Follow a user.
+    #[command(after_help = "Examples:\n  scratch follow griffpatch")]
+    Follow(FollowArgs),
+
+    /// Stop following a user.
+    #[command(after_help = "Examples:\n  scratch unfollow griffpatch")]
+    Unfollow(FollowArgs),
+
+    /// Your messages (optionally one kind), their count, or mark them read.
+    #[command(after_help = "\
+Examples:
+  scratch messages
+  scratch messages --filter comments --limit 10
+  scratch messages count
+  scratch messages clear")]
+    Messages(MessagesArgs),
+
+    /// What the people and studios you follow are doing.
+    #[command(after_help = "\
+Examples:
+  scratch feed                    what's happening
+  scratch feed loves --limit 10
+  scratch feed viewed --json")]
+    Feed(FeedArgs),
+
+    /// Your projects (shared, unshared, trashed) or studios: \"My Stuff\".
+    #[command(name = "mystuff", after_help = "\
+Examples:
+  scratch mystuff
+  scratch mystuff --filter unshared --sort title
+  scratch mystuff --studios")]
+    MyStuff(MyStuffArgs),
+
+    /// Your backpack.
+    #[command(after_help = "\
+Examples:
+  scratch backpack
+  scratch backpack delete <ID>")]
+    Backpack(BackpackArgs),
+
+    /// The rows of Scratch's front page.
+    #[command(after_help = "Examples:\n  scratch frontpage\n  scratch frontpage --json")]
+    Frontpage,
+
+    /// Scratch's statistics (projects, users, studios, comments).
+    #[command(after_help = "Examples:\n  scratch stats\n  scratch stats --monthly")]
+    Stats(StatsArgs),
+
+    /// The API's health report.
+    #[command(after_help = "Examples:\n  scratch health --json")]
+    Health,
+
+    /// Whether a username is available.
+    #[command(after_help = "Examples:\n  scratch check-username my_new_name")]
+    CheckUsername(CheckUsernameArgs),
+
+    /// The forums: categories, topics, posts; reply to a topic.
+    #[command(after_help = "\
+Examples:
+  scratch forum
+  scratch forum category 31
+  scratch forum topic 4242 --page 2
+  scratch forum post 98765
+  scratch forum reply 4242 \"Thanks!\"")]
+    Forum(ForumArgs),
+
+    /// Print a shell completion script.
+    #[command(after_help = "\
+Examples:
+  scratch completions bash > ~/.local/share/bash-completion/completions/scratch
+  scratch completions zsh > ~/.zfunc/_scratch
+  scratch completions fish > ~/.config/fish/completions/scratch.fish")]
+    Completions(CompletionsArgs),
 
     /// The news shown on Scratch's front page.
     #[command(after_help = "\
@@ -209,11 +353,17 @@ pub struct UserArgs {
     pub page: PageArgs,
 }
 
-/// `scratch project`.
+/// `scratch project`: `scratch project <ID> [--comments…]`, or `scratch project <action> …`.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct ProjectArgs {
+    /// An action instead of showing a project.
+    #[command(subcommand)]
+    pub action: Option<ProjectAction>,
+
     /// The project ID (the number in https://scratch.mit.edu/projects/<ID>).
-    pub id: u64,
+    #[arg(required = true)]
+    pub id: Option<u64>,
 
     /// Also list the project's comments.
     #[arg(long)]
@@ -228,11 +378,17 @@ pub struct ProjectArgs {
     pub page: PageArgs,
 }
 
-/// `scratch studio`.
+/// `scratch studio`: `scratch studio <ID> [--projects…]`, or `scratch studio <action> …`.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct StudioArgs {
+    /// An action instead of showing a studio.
+    #[command(subcommand)]
+    pub action: Option<StudioAction>,
+
     /// The studio ID (the number in https://scratch.mit.edu/studios/<ID>).
-    pub id: u64,
+    #[arg(required = true)]
+    pub id: Option<u64>,
 
     /// Also list the studio's projects.
     #[arg(long)]
@@ -479,6 +635,46 @@ mod tests {
         };
         assert_eq!(args.list.max, Some(5));
         assert_eq!(ExploreMode::from(args.mode), ExploreMode::Recent);
+    }
+
+    #[test]
+    fn project_ids_and_project_actions_both_parse() {
+        let cli = Cli::try_parse_from(["scratch", "project", "104", "--comments"]).unwrap();
+        let Command::Project(args) = cli.command else {
+            panic!("not project")
+        };
+        assert_eq!(args.id, Some(104));
+        assert!(args.comments && args.action.is_none());
+
+        let cli = Cli::try_parse_from(["scratch", "project", "download", "104", "-o", "x.sb3"])
+            .unwrap();
+        let Command::Project(args) = cli.command else {
+            panic!("not project")
+        };
+        assert!(matches!(
+            args.action,
+            Some(ProjectAction::Download { id: 104, ref output }) if output.as_deref() == Some(std::path::Path::new("x.sb3"))
+        ));
+        // Neither an ID nor an action, or both: usage errors.
+        assert_eq!(
+            Cli::try_parse_from(["scratch", "project"]).unwrap_err().exit_code(),
+            2
+        );
+        assert!(Cli::try_parse_from(["scratch", "project", "104", "love", "5"]).is_err());
+        let cli = Cli::try_parse_from(["scratch", "studio", "add-project", "5342", "104"]).unwrap();
+        let Command::Studio(args) = cli.command else {
+            panic!("not studio")
+        };
+        assert!(matches!(
+            args.action,
+            Some(StudioAction::AddProject { id: 5342, project: 104 })
+        ));
+    }
+
+    #[test]
+    fn account_is_global() {
+        let cli = Cli::try_parse_from(["scratch", "whoami", "--account", "bot"]).unwrap();
+        assert_eq!(cli.account.as_deref(), Some("bot"));
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! One table row per model type: the columns people see in lists.
 
-use scratchkit_model::{Comment, News, Project, Studio, StudioProject, User};
+use scratchkit_model::{
+    Activity, ActivityType, BackpackItem, Comment, Message, MessageType, News, Project,
+    SiteProject, Studio, StudioProject, User,
+};
 
 use crate::output::{Table, date, one_line, thousands};
 
@@ -114,6 +117,130 @@ impl Tabular for News {
     }
 }
 
+impl Tabular for Message {
+    const HEADERS: &'static [&'static str] = &["Date", "From", "Message"];
+    const RIGHT: &'static [usize] = &[];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            date(self.datetime_created),
+            self.actor_username.clone(),
+            one_line(&message_text(self), 70),
+        ]
+    }
+}
+
+/// A message as a sentence ("loved Pong", "commented on Pong: nice!").
+pub fn message_text(m: &Message) -> String {
+    let or = |a: &Option<String>, b: &Option<String>| {
+        a.clone().or_else(|| b.clone()).unwrap_or_default()
+    };
+    match &m.kind {
+        MessageType::FollowUser => "followed you".to_owned(),
+        MessageType::LoveProject => format!("loved {}", or(&m.title, &m.project_title)),
+        MessageType::FavoriteProject => {
+            format!("favourited {}", or(&m.project_title, &m.title))
+        }
+        MessageType::AddComment => format!(
+            "commented on {}: {}",
+            m.comment_obj_title.clone().unwrap_or_default(),
+            m.comment_fragment.clone().unwrap_or_default()
+        ),
+        MessageType::CuratorInvite => {
+            format!("invited you to curate {}", or(&m.title, &m.gallery_title))
+        }
+        MessageType::RemixProject => format!(
+            "remixed {} as {}",
+            m.parent_title.clone().unwrap_or_default(),
+            m.title.clone().unwrap_or_default()
+        ),
+        MessageType::StudioActivity => {
+            format!("new activity in {}", or(&m.title, &m.gallery_title))
+        }
+        MessageType::ForumPost => {
+            format!("posted in {}", m.topic_title.clone().unwrap_or_default())
+        }
+        MessageType::BecomeOwnerStudio => {
+            format!("made you a manager of {}", or(&m.gallery_title, &m.title))
+        }
+        MessageType::BecomeHostStudio => {
+            format!("made you the host of {}", or(&m.gallery_title, &m.title))
+        }
+        MessageType::UserJoin => "welcome to Scratch!".to_owned(),
+        MessageType::ShareProject => format!("shared {}", or(&m.title, &m.project_title)),
+        other => other.to_string(),
+    }
+}
+
+impl Tabular for Activity {
+    const HEADERS: &'static [&'static str] = &["Date", "Who", "What"];
+    const RIGHT: &'static [usize] = &[];
+
+    fn cells(&self) -> Vec<String> {
+        let project = self
+            .project_title
+            .clone()
+            .or_else(|| self.title.clone())
+            .unwrap_or_default();
+        let studio = self.gallery_title.clone().unwrap_or_default();
+        let user = self
+            .username
+            .clone()
+            .or_else(|| self.recipient_username.clone())
+            .unwrap_or_default();
+        let what = match &self.kind {
+            ActivityType::UpdateStudio => format!("updated the studio {studio}"),
+            ActivityType::BecomeCurator => format!("{user} became a curator {studio}"),
+            ActivityType::RemoveCuratorStudio => format!("removed {user} {studio}"),
+            ActivityType::BecomeHostStudio => format!("made {user} the host {studio}"),
+            ActivityType::AddProjectToStudio => format!("added {project} {studio}"),
+            ActivityType::RemoveProjectStudio => format!("removed {project} {studio}"),
+            ActivityType::BecomeOwnerStudio => format!("made {user} a manager {studio}"),
+            ActivityType::ShareProject => format!("shared {project}"),
+            ActivityType::LoveProject => format!("loved {project}"),
+            ActivityType::FavoriteProject => format!("favourited {project}"),
+            ActivityType::FollowStudio => format!("followed {studio}"),
+            other => other.to_string(),
+        };
+        vec![
+            date(self.datetime_created),
+            self.actor_username.clone(),
+            one_line(&what, 70),
+        ]
+    }
+}
+
+impl Tabular for BackpackItem {
+    const HEADERS: &'static [&'static str] = &["ID", "Kind", "Name", "File"];
+    const RIGHT: &'static [usize] = &[];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.clone(),
+            self.kind.to_string(),
+            one_line(&self.name, 40),
+            self.body.clone(),
+        ]
+    }
+}
+
+impl Tabular for SiteProject {
+    const HEADERS: &'static [&'static str] = &["ID", "Title", "Shared", "Loves", "Views", "Modified"];
+    const RIGHT: &'static [usize] = &[0, 3, 4];
+
+    fn cells(&self) -> Vec<String> {
+        let f = &self.fields;
+        vec![
+            self.pk.to_string(),
+            one_line(&f.title, 40),
+            if f.is_published { "yes" } else { "no" }.to_owned(),
+            thousands(f.love_count),
+            thousands(f.view_count),
+            date(f.datetime_modified),
+        ]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,6 +273,22 @@ mod tests {
         assert_eq!(table.len(), news.len());
         assert!(!news.is_empty());
         assert_eq!(news[0].cells().len(), News::HEADERS.len());
+    }
+
+    #[test]
+    fn messages_read_as_sentences() {
+        let m: Message = serde_json::from_value(serde_json::json!({
+            "id": 1, "type": "addcomment", "actor_username": "griffpatch",
+            "comment_obj_title": "Pong", "comment_fragment": "nice!", "comment_type": 0
+        }))
+        .unwrap();
+        assert_eq!(message_text(&m), "commented on Pong: nice!");
+        let cells = m.cells();
+        assert_eq!(cells.len(), Message::HEADERS.len());
+        assert_eq!(cells[1], "griffpatch");
+        let odd: Message =
+            serde_json::from_value(serde_json::json!({"id": 2, "type": "somethingnew"})).unwrap();
+        assert_eq!(message_text(&odd), "somethingnew");
     }
 
     #[test]

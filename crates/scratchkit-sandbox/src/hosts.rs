@@ -14,6 +14,7 @@ const HOSTS: &[(&str, &str)] = &[
     ("clouddata.scratch.mit.edu", "/clouddata"),
     ("clouddata.turbowarp.org", "/turbowarp"),
     ("my-ocular.jeffalo.net", "/ext/ocular"),
+    ("jeffalo.net", "/ext/nfe"),
 ];
 
 /// The prefix for a `Host` header value (port ignored), when it names a real host.

@@ -1,6 +1,7 @@
 //! The request log: one JSON line per request, secrets redacted.
 //!
-//! Each line is `{"method","host","path","query":{…},"headers":{…},"body":…}` where `host` is
+//! Each line is `{"method","host","path","query":{…},"headers":{…},"cookies":[…],"body":…}`
+//! (`cookies`: the cookie names only; the front layer adds `trailing_slash`) where `host` is
 //! the logical Scratch host (`api.scratch.mit.edu`), `path` has no sandbox prefix, header
 //! values of `cookie`, `x-token`, `authorization` and `x-csrftoken` are `"<redacted>"`, and
 //! `body` is the JSON value, a string, or `null`, with password and token fields redacted.
@@ -143,6 +144,22 @@ fn body_value(headers: &HeaderMap, body: &[u8]) -> Value {
     Value::String(text.to_owned())
 }
 
+/// The names of the cookies in the `Cookie` headers (their values are secrets: never logged).
+fn cookie_names(headers: &HeaderMap) -> Value {
+    let mut names: Vec<String> = headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.split('=').next())
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
+        .collect();
+    names.sort();
+    names.dedup();
+    Value::Array(names.into_iter().map(Value::String).collect())
+}
+
 /// One log line's JSON.
 pub(crate) fn entry(
     method: &str,
@@ -158,6 +175,7 @@ pub(crate) fn entry(
         "path": path,
         "query": query_object(query),
         "headers": headers_object(headers),
+        "cookies": cookie_names(headers),
         "body": body_value(headers, body),
     })
 }
@@ -185,6 +203,7 @@ mod tests {
         assert_eq!(e["host"], "scratch.mit.edu");
         assert_eq!(e["path"], "/login");
         assert_eq!(e["headers"]["cookie"], REDACTED);
+        assert_eq!(e["cookies"], serde_json::json!(["scratchsessionsid"]));
         assert_eq!(e["headers"]["x-token"], REDACTED);
         assert_eq!(e["query"]["x-token"], REDACTED);
         assert_eq!(e["query"]["a"], serde_json::json!(["1", "2"]));

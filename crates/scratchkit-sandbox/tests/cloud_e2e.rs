@@ -63,7 +63,10 @@ async fn wait_for_log(client: &Client, value: &str) -> scratchkit::model::CloudL
         {
             return row.clone();
         }
-        assert!(tokio::time::Instant::now() < deadline, "log row {value} never appeared");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "log row {value} never appeared"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -84,7 +87,10 @@ async fn logged_in_clients_share_values_and_logs_name_the_setter() {
 
     sender.set("score", 4321).expect("valid");
     sender.flush().await.expect("flushed");
-    assert_eq!(next_set(&mut watched).await, ("score".into(), "4321".into()));
+    assert_eq!(
+        next_set(&mut watched).await,
+        ("score".into(), "4321".into())
+    );
     assert_eq!(watcher.get("score").as_deref(), Some("4321"));
 
     let row = wait_for_log(&kaku, "4321").await;
@@ -98,12 +104,24 @@ async fn logged_in_clients_share_values_and_logs_name_the_setter() {
             .as_millis(),
     )
     .unwrap();
-    assert!((now_ms - row.timestamp.unix_millis()).abs() < 600_000, "server time in ms");
+    assert!(
+        (now_ms - row.timestamp.unix_millis()).abs() < 600_000,
+        "server time in ms"
+    );
 
     // The raw endpoint has the real shape: an array of {user, verb, name, value, timestamp}.
-    let raw = common::get_json(&sandbox, &format!("/clouddata/logs?projectid={PROJECT}&limit=1&offset=0")).await;
+    let raw = common::get_json(
+        &sandbox,
+        &format!("/clouddata/logs?projectid={PROJECT}&limit=1&offset=0"),
+    )
+    .await;
     let first = &raw[0];
-    let mut keys: Vec<&str> = first.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut keys: Vec<&str> = first
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     keys.sort_unstable();
     assert_eq!(keys, ["name", "timestamp", "user", "value", "verb"]);
     assert_eq!(first["value"], "4321");
@@ -166,8 +184,12 @@ async fn new_scratchers_strangers_bad_origins_and_unknown_projects_are_refused()
     );
 
     // The handshake must name the session's own account: 4002.
-    let impostor = CloudConfig::scratch(PROJECT, "ScratchCat", session_id_of(&sandbox, "griffpatch").await)
-        .with_url(config.url());
+    let impostor = CloudConfig::scratch(
+        PROJECT,
+        "ScratchCat",
+        session_id_of(&sandbox, "griffpatch").await,
+    )
+    .with_url(config.url());
     let (_sender, mut events) = CloudConnection::connect(impostor).await.expect("upgrade");
     assert_eq!(next_event(&mut events).await, CloudEvent::Connected);
     assert_eq!(
@@ -189,7 +211,10 @@ async fn session_id_of(sandbox: &SandboxHandle, username: &str) -> String {
         .json()
         .await
         .expect("admin JSON");
-    answer["session_id"].as_str().expect("a session id").to_owned()
+    answer["session_id"]
+        .as_str()
+        .expect("a session id")
+        .to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -277,14 +302,20 @@ async fn turbowarp_rooms_need_no_login_and_refuse_scratch_cookies() {
     assert_eq!(next_event(&mut b_events).await, CloudEvent::Connected);
     b.flush().await.expect("flushed");
     tokio::time::sleep(Duration::from_millis(100)).await;
-    a.set("big", "1".repeat(1000)).expect("TurboWarp allows long values");
+    a.set("big", "1".repeat(1000))
+        .expect("TurboWarp allows long values");
     a.flush().await.expect("flushed");
-    assert_eq!(next_set(&mut b_events).await, ("big".into(), "1".repeat(1000)));
+    assert_eq!(
+        next_set(&mut b_events).await,
+        ("big".into(), "1".repeat(1000))
+    );
 
     let with_cookie = CloudConfig::turbowarp(555u64, "player3", "tests/1.0")
         .with_url(format!("ws://{}/turbowarp", sandbox.addr()))
         .with_session_id("\"abc\"");
-    let (_c, mut c_events) = CloudConnection::connect(with_cookie).await.expect("upgrade");
+    let (_c, mut c_events) = CloudConnection::connect(with_cookie)
+        .await
+        .expect("upgrade");
     assert_eq!(next_event(&mut c_events).await, CloudEvent::Connected);
     assert_eq!(
         next_event(&mut c_events).await,

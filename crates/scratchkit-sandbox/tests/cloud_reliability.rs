@@ -14,9 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use scratchkit::cloud::{
-    CloudConfig, CloudConnection, CloudEvent, RateLimit, ReconnectPolicy,
-};
+use scratchkit::cloud::{CloudConfig, CloudConnection, CloudEvent, RateLimit, ReconnectPolicy};
 use scratchkit_sandbox::cloud::{
     CloudMode, CloudOptions, CloudServer, SqliteStore, serve_standalone_with,
 };
@@ -34,7 +32,10 @@ async fn start(addr: SocketAddr, dir: &Path) -> CloudServer {
         match serve_standalone_with(addr, CloudOptions::default(), store).await {
             Ok(server) => return server,
             Err(error) => {
-                assert!(Instant::now() < deadline, "cannot listen again on {addr}: {error}");
+                assert!(
+                    Instant::now() < deadline,
+                    "cannot listen again on {addr}: {error}"
+                );
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }
         }
@@ -61,7 +62,10 @@ async fn wait_for_values(server: &CloudServer, expected: &HashMap<String, String
         assert!(
             Instant::now() < deadline,
             "the server never caught up: {} of {} variables match",
-            expected.iter().filter(|(k, v)| stored.get(*k) == Some(v)).count(),
+            expected
+                .iter()
+                .filter(|(k, v)| stored.get(*k) == Some(v))
+                .count(),
             expected.len()
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
@@ -70,7 +74,10 @@ async fn wait_for_values(server: &CloudServer, expected: &HashMap<String, String
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_variable_holds_the_last_value_after_ten_server_kills() {
-    let dir = std::env::temp_dir().join(format!("scratchkit-cloud-reliability-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "scratchkit-cloud-reliability-{}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     let mut server = start("127.0.0.1:0".parse().unwrap(), &dir).await;
     let addr = server.addr();
@@ -134,7 +141,11 @@ async fn every_variable_holds_the_last_value_after_ten_server_kills() {
         let restarted = Instant::now();
         let deadline = Instant::now() + SAFETY;
         while reconnects() <= before {
-            assert!(Instant::now() < deadline, "no reconnect after restart {}", round + 1);
+            assert!(
+                Instant::now() < deadline,
+                "no reconnect after restart {}",
+                round + 1
+            );
             tokio::time::sleep(Duration::from_millis(1)).await;
         }
         let at = reconnected.lock().unwrap()[before];
@@ -172,7 +183,11 @@ async fn every_variable_holds_the_last_value_after_ten_server_kills() {
         .await
         .expect("the stream ends")
         .expect("the watcher ran");
-    assert_eq!(ended, Some(scratchkit::cloud::CloseReason::ClientClosed), "never closed before");
+    assert_eq!(
+        ended,
+        Some(scratchkit::cloud::CloseReason::ClientClosed),
+        "never closed before"
+    );
     server.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -123,7 +123,9 @@ impl ServerProcess {
             None => {
                 let _ = child.kill();
                 let _ = child.wait();
-                Err(format!("the server did not report its address (got {line:?})"))
+                Err(format!(
+                    "the server did not report its address (got {line:?})"
+                ))
             }
         }
     }
@@ -189,9 +191,14 @@ async fn drive(
     let mut senders = Vec::new();
     let mut receivers = Vec::new();
     for i in 0..options.clients {
-        let config = CloudConfig::custom(url.clone(), PROJECT, format!("bench{i}"), CloudRules::turbowarp())
-            .with_user_agent(USER_AGENT)
-            .with_rate_limit(RateLimit::new(options.rate * 4.0 + 10.0, 20));
+        let config = CloudConfig::custom(
+            url.clone(),
+            PROJECT,
+            format!("bench{i}"),
+            CloudRules::turbowarp(),
+        )
+        .with_user_agent(USER_AGENT)
+        .with_rate_limit(RateLimit::new(options.rate * 4.0 + 10.0, 20));
         let (sender, events) = CloudConnection::connect(config)
             .await
             .map_err(|e| format!("{server}: client {i} cannot connect: {e}"))?;
@@ -301,7 +308,10 @@ fn python() -> Result<PathBuf, String> {
     if python.exists() {
         return Ok(python);
     }
-    eprintln!("cloud-bench: creating {} (pip install -r compat/requirements.txt)…", venv.display());
+    eprintln!(
+        "cloud-bench: creating {} (pip install -r compat/requirements.txt)…",
+        venv.display()
+    );
     let base = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
     let ok = Command::new(&base)
         .args(["-m", "venv"])
@@ -357,7 +367,15 @@ fn print_table(options: &Options, figures: &[Figures]) {
     );
     println!(
         "{:<14} {:>8} {:>12} {:>14} {:>10} {:>9} {:>9} {:>12} {:>10}",
-        "server", "sets", "delivered", "delivered/s", "of expected", "p50 ms", "p99 ms", "KiB/conn", "server CPU"
+        "server",
+        "sets",
+        "delivered",
+        "delivered/s",
+        "of expected",
+        "p50 ms",
+        "p99 ms",
+        "KiB/conn",
+        "server CPU"
     );
     for f in figures {
         println!(
@@ -366,10 +384,15 @@ fn print_table(options: &Options, figures: &[Figures]) {
             f.sets,
             f.delivered,
             f.delivered as f64 / f.seconds,
-            if f.expected == 0 { 0.0 } else { 100.0 * f.delivered as f64 / f.expected as f64 },
+            if f.expected == 0 {
+                0.0
+            } else {
+                100.0 * f.delivered as f64 / f.expected as f64
+            },
             f.p50_ms,
             f.p99_ms,
-            f.kib_per_connection.map_or("?".into(), |k| format!("{k:.1}")),
+            f.kib_per_connection
+                .map_or("?".into(), |k| format!("{k:.1}")),
             f.server_cpu_s.map_or("?".into(), |c| format!("{c:.2} s")),
         );
     }

@@ -233,7 +233,7 @@ pub async fn whoami(ctx: &Ctx, args: WhoamiArgs) -> CliResult {
         ("Session", source),
         (
             "Muted until",
-            muted.map(|m| m.to_string()).unwrap_or_default(),
+            muted.map(|m| m.to_api_string()).unwrap_or_default(),
         ),
     ])?;
     if args.all {

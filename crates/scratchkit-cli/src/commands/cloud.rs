@@ -85,9 +85,10 @@ pub async fn run(ctx: &Ctx, args: CloudArgs) -> CliResult {
 async fn connect(ctx: &Ctx, target: &CloudTarget) -> CliResult<(CloudSender, CloudEvents)> {
     let client = &ctx.client;
     if target.turbowarp {
-        let username = target.user.clone().unwrap_or_else(|| {
-            format!("player{}", std::process::id() % 1_000_000)
-        });
+        let username = target
+            .user
+            .clone()
+            .unwrap_or_else(|| format!("player{}", std::process::id() % 1_000_000));
         return Ok(client.turbowarp_cloud(target.project, username).await?);
     }
     if !client.is_logged_in() {
@@ -135,7 +136,9 @@ fn print_event(ctx: &Ctx, event: &CloudEvent) -> CliResult {
     let out = &ctx.out;
     if out.is_json() {
         let doc = match event {
-            CloudEvent::Set { name, value } => json!({"event": "set", "name": name, "value": value}),
+            CloudEvent::Set { name, value } => {
+                json!({"event": "set", "name": name, "value": value})
+            }
             CloudEvent::Create { name, value } => {
                 json!({"event": "create", "name": name, "value": value})
             }
@@ -148,7 +151,9 @@ fn print_event(ctx: &Ctx, event: &CloudEvent) -> CliResult {
             CloudEvent::Reconnecting { attempt, delay } => json!({
                 "event": "reconnecting", "attempt": attempt, "delay_ms": delay.as_millis()
             }),
-            CloudEvent::Closed { reason } => json!({"event": "closed", "reason": reason.to_string()}),
+            CloudEvent::Closed { reason } => {
+                json!({"event": "closed", "reason": reason.to_string()})
+            }
             _ => return Ok(()),
         };
         return out.json_line(&doc);
@@ -205,8 +210,10 @@ async fn logs(ctx: &Ctx, project: u64, limit: u32, offset: u32, follow: bool) ->
     }
     ctx.out.table(table)?;
     if !page.is_last() {
-        ctx.out
-            .line(ctx.out.dim(&format!("  more: --offset {}", page.next_offset())))?;
+        ctx.out.line(
+            ctx.out
+                .dim(&format!("  more: --offset {}", page.next_offset())),
+        )?;
     }
     Ok(())
 }

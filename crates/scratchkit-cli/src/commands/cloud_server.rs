@@ -37,7 +37,10 @@ pub async fn run(out: Out, args: CloudServerArgs) -> CliResult {
         out.line(format!("cloud server on {}", server.addr()))?;
         out.line(format!("  Scratch rules:   {}", server.scratch_url()))?;
         out.line(format!("  TurboWarp rules: {}", server.turbowarp_url()))?;
-        out.line(format!("  logs:            {}?projectid=<id>", server.logs_url()))?;
+        out.line(format!(
+            "  logs:            {}?projectid=<id>",
+            server.logs_url()
+        ))?;
         match &args.data {
             Some(dir) => out.line(format!("  values kept in {}", dir.display()))?,
             None => out.line(out.dim("  values kept in memory (use --data DIR to keep them)"))?,

@@ -1,19 +1,210 @@
-//! `scratch project <id>`: a project's details, and optionally its comments and remixes.
+//! `scratch project <id>`: a project's details, and optionally its comments and remixes;
+//! `scratch project <action>`: writes (title, sharing, loves…) and project files.
 
+use std::path::PathBuf;
+
+use clap::Subcommand;
 use scratchkit::Host;
 use scratchkit_model::{Project, ProjectId};
+use serde_json::json;
 
 use crate::cli::ProjectArgs;
-use crate::commands::{Ctx, Listing, show_resource};
-use crate::exit::CliResult;
+use crate::commands::comment::done;
+use crate::commands::{Ctx, Listing, project_file, show_resource};
+use crate::exit::{CliError, CliResult};
 use crate::output::{Out, count, date, excerpt};
+
+/// The `scratch project` actions (`scratch project <id>` alone shows the project).
+#[derive(Debug, Subcommand)]
+pub enum ProjectAction {
+    /// Download a project as an .sb3 (project.json and every asset, md5-checked).
+    #[command(after_help = "\
+Examples:
+  scratch project download 104                  writes 104.sb3
+  scratch project download 104 -o game.sb3")]
+    Download {
+        /// The project ID.
+        id: u64,
+        /// Where to write it (default: <ID>.sb3).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Create a new (unshared) project from an .sb3 file (needs a login).
+    #[command(after_help = "\
+Examples:
+  scratch project upload game.sb3 --title \"My game\"")]
+    Upload {
+        /// The .sb3 file.
+        file: PathBuf,
+        /// The new project's title (default: the file's name).
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// What is inside an .sb3 file: sprites, blocks, assets, cloud variables (offline).
+    #[command(after_help = "\
+Examples:
+  scratch project info game.sb3
+  scratch project info game.sb3 --json")]
+    Info {
+        /// The .sb3 file.
+        file: PathBuf,
+    },
+    /// Set the title of one of your projects.
+    #[command(after_help = "Examples:\n  scratch project set-title 1000001 \"Space game\"")]
+    SetTitle {
+        /// The project ID.
+        id: u64,
+        /// The new title.
+        title: String,
+    },
+    /// Set the instructions of one of your projects.
+    #[command(after_help = "Examples:\n  scratch project set-instructions 1000001 \"Arrow keys to move\"")]
+    SetInstructions {
+        /// The project ID.
+        id: u64,
+        /// The new instructions.
+        text: String,
+    },
+    /// Set the notes and credits of one of your projects.
+    #[command(after_help = "Examples:\n  scratch project set-notes 1000001 \"Music by …\"")]
+    SetNotes {
+        /// The project ID.
+        id: u64,
+        /// The new notes.
+        text: String,
+    },
+    /// Share one of your projects.
+    #[command(after_help = "Examples:\n  scratch project share 1000001")]
+    Share {
+        /// The project ID.
+        id: u64,
+    },
+    /// Unshare one of your projects.
+    #[command(after_help = "Examples:\n  scratch project unshare 1000001")]
+    Unshare {
+        /// The project ID.
+        id: u64,
+    },
+    /// Love a project.
+    #[command(after_help = "Examples:\n  scratch project love 104")]
+    Love {
+        /// The project ID.
+        id: u64,
+    },
+    /// Take back a love.
+    #[command(after_help = "Examples:\n  scratch project unlove 104")]
+    Unlove {
+        /// The project ID.
+        id: u64,
+    },
+    /// Add a project to your favourites.
+    #[command(after_help = "Examples:\n  scratch project favorite 104")]
+    Favorite {
+        /// The project ID.
+        id: u64,
+    },
+    /// Remove a project from your favourites.
+    #[command(after_help = "Examples:\n  scratch project unfavorite 104")]
+    Unfavorite {
+        /// The project ID.
+        id: u64,
+    },
+    /// Count a view of a project.
+    #[command(after_help = "Examples:\n  scratch project view 104")]
+    View {
+        /// The project ID.
+        id: u64,
+    },
+}
+
+/// Runs `scratch project`: shows a project, or does an action.
+///
+/// # Errors
+/// As [`show`] and the actions: no login for a write (exit 4), no such project (3), files
+/// (1), network (5).
+pub async fn run(ctx: &Ctx, args: ProjectArgs) -> CliResult {
+    let Some(action) = args.action else {
+        return show(ctx, args).await;
+    };
+    let client = &ctx.client;
+    match action {
+        ProjectAction::Download { id, output } => project_file::download(ctx, id, output).await,
+        ProjectAction::Upload { file, title } => project_file::upload(ctx, &file, title).await,
+        ProjectAction::Info { file } => project_file::info(&ctx.out, &file),
+        ProjectAction::SetTitle { id, title } => {
+            ctx.ensure_login().await?;
+            let p = client.project(ProjectId(id)).set_title(&title).await?;
+            done(ctx, &serde_json::to_value(&p)?, &format!("Project {id} is now called \"{}\".", p.title))
+        }
+        ProjectAction::SetInstructions { id, text } => {
+            ctx.ensure_login().await?;
+            let p = client.project(ProjectId(id)).set_instructions(&text).await?;
+            done(ctx, &serde_json::to_value(&p)?, &format!("Set the instructions of project {id}."))
+        }
+        ProjectAction::SetNotes { id, text } => {
+            ctx.ensure_login().await?;
+            let p = client.project(ProjectId(id)).set_notes(&text).await?;
+            done(ctx, &serde_json::to_value(&p)?, &format!("Set the notes of project {id}."))
+        }
+        ProjectAction::Share { id } => {
+            ctx.ensure_login().await?;
+            client.project(ProjectId(id)).share().await?;
+            done(ctx, &json!({"id": id, "shared": true}), &format!("Shared project {id}."))
+        }
+        ProjectAction::Unshare { id } => {
+            ctx.ensure_login().await?;
+            client.project(ProjectId(id)).unshare().await?;
+            done(ctx, &json!({"id": id, "shared": false}), &format!("Unshared project {id}."))
+        }
+        ProjectAction::Love { id } | ProjectAction::Unlove { id } => {
+            let love = matches!(action, ProjectAction::Love { .. });
+            ctx.ensure_login().await?;
+            let handler = client.project(ProjectId(id));
+            let status = if love { handler.love().await? } else { handler.unlove().await? };
+            let message = match (status.user_love, status.status_changed) {
+                (true, true) => format!("Loved project {id}."),
+                (true, false) => format!("You already love project {id}."),
+                (false, true) => format!("No longer loving project {id}."),
+                (false, false) => format!("You did not love project {id}."),
+            };
+            done(ctx, &serde_json::to_value(&status)?, &message)
+        }
+        ProjectAction::Favorite { id } | ProjectAction::Unfavorite { id } => {
+            let favorite = matches!(action, ProjectAction::Favorite { .. });
+            ctx.ensure_login().await?;
+            let handler = client.project(ProjectId(id));
+            let status = if favorite {
+                handler.favorite().await?
+            } else {
+                handler.unfavorite().await?
+            };
+            let message = match (status.user_favorite, status.status_changed) {
+                (true, true) => format!("Added project {id} to your favourites."),
+                (true, false) => format!("Project {id} already is a favourite."),
+                (false, true) => format!("Removed project {id} from your favourites."),
+                (false, false) => format!("Project {id} was not a favourite."),
+            };
+            done(ctx, &serde_json::to_value(&status)?, &message)
+        }
+        ProjectAction::View { id } => {
+            // Views count logged out too.
+            client.project(ProjectId(id)).view().await?;
+            done(ctx, &json!({"id": id, "viewed": true}), &format!("Counted a view of project {id}."))
+        }
+    }
+}
 
 /// Shows a project (and the lists asked for).
 ///
 /// # Errors
 /// No such (shared) project (exit 3), network or server failures (5).
-pub async fn run(ctx: &Ctx, args: ProjectArgs) -> CliResult {
-    let id = ProjectId(args.id);
+pub async fn show(ctx: &Ctx, args: ProjectArgs) -> CliResult {
+    let Some(id) = args.id else {
+        return Err(CliError::Usage(
+            "which project? `scratch project <ID>` (see `scratch project --help`)".into(),
+        ));
+    };
+    let id = ProjectId(id);
     let project = ctx.client.project(id).info().await?;
     let (limit, offset) = (args.page.limit, args.page.offset);
     // The author is known now: comment paths need it, and this saves the handler a lookup.

@@ -1,20 +1,252 @@
 //! `scratch studio <id>`: a studio's details, and optionally its projects, curators and
 //! managers.
 
+use clap::Subcommand;
 use scratchkit::Host;
-use scratchkit_model::{Studio, StudioId};
+use scratchkit_model::{ProjectId, Studio, StudioId};
+use serde_json::json;
 
-use crate::cli::StudioArgs;
-use crate::commands::{Ctx, Listing, show_resource};
-use crate::exit::CliResult;
+use crate::cli::{ListArgs, StudioArgs};
+use crate::commands::comment::done;
+use crate::commands::{Ctx, Listing, show_list, show_resource};
+use crate::exit::{CliError, CliResult};
 use crate::output::{Out, count, date, excerpt};
+
+/// The `scratch studio` actions (`scratch studio <id>` alone shows the studio).
+#[derive(Debug, Subcommand)]
+pub enum StudioAction {
+    /// Create a studio (Scratchers only), optionally with a title and description.
+    #[command(after_help = "Examples:\n  scratch studio create --title Platformers --description \"Add yours!\"")]
+    Create {
+        /// Its title.
+        #[arg(long)]
+        title: Option<String>,
+        /// Its description.
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// Set a studio's title (managers).
+    #[command(after_help = "Examples:\n  scratch studio set-title 5342 \"Best games\"")]
+    SetTitle {
+        /// The studio ID.
+        id: u64,
+        /// The new title.
+        title: String,
+    },
+    /// Set a studio's description (managers).
+    #[command(after_help = "Examples:\n  scratch studio set-description 5342 \"Games only\"")]
+    SetDescription {
+        /// The studio ID.
+        id: u64,
+        /// The new description.
+        text: String,
+    },
+    /// Add a project to a studio.
+    #[command(after_help = "Examples:\n  scratch studio add-project 5342 104")]
+    AddProject {
+        /// The studio ID.
+        id: u64,
+        /// The project ID.
+        project: u64,
+    },
+    /// Remove a project from a studio.
+    #[command(after_help = "Examples:\n  scratch studio remove-project 5342 104")]
+    RemoveProject {
+        /// The studio ID.
+        id: u64,
+        /// The project ID.
+        project: u64,
+    },
+    /// Invite a user to curate a studio (managers).
+    #[command(after_help = "Examples:\n  scratch studio invite 5342 griffpatch")]
+    Invite {
+        /// The studio ID.
+        id: u64,
+        /// The user.
+        username: String,
+    },
+    /// Accept an invitation to curate a studio.
+    #[command(after_help = "Examples:\n  scratch studio accept-invite 5342")]
+    AcceptInvite {
+        /// The studio ID.
+        id: u64,
+    },
+    /// Make a curator a manager (managers).
+    #[command(after_help = "Examples:\n  scratch studio promote 5342 griffpatch")]
+    Promote {
+        /// The studio ID.
+        id: u64,
+        /// The curator.
+        username: String,
+    },
+    /// Remove a curator or manager (managers).
+    #[command(after_help = "Examples:\n  scratch studio remove-curator 5342 griffpatch")]
+    RemoveCurator {
+        /// The studio ID.
+        id: u64,
+        /// The curator.
+        username: String,
+    },
+    /// Stop curating a studio.
+    #[command(after_help = "Examples:\n  scratch studio leave 5342")]
+    Leave {
+        /// The studio ID.
+        id: u64,
+    },
+    /// Follow a studio.
+    #[command(after_help = "Examples:\n  scratch studio follow 5342")]
+    Follow {
+        /// The studio ID.
+        id: u64,
+    },
+    /// Stop following a studio.
+    #[command(after_help = "Examples:\n  scratch studio unfollow 5342")]
+    Unfollow {
+        /// The studio ID.
+        id: u64,
+    },
+    /// Let everyone add projects (managers).
+    #[command(after_help = "Examples:\n  scratch studio open 5342")]
+    Open {
+        /// The studio ID.
+        id: u64,
+    },
+    /// Let only curators add projects (managers).
+    #[command(after_help = "Examples:\n  scratch studio close 5342")]
+    Close {
+        /// The studio ID.
+        id: u64,
+    },
+    /// Your role in a studio: manager, curator, invited, following.
+    #[command(after_help = "Examples:\n  scratch studio role 5342 --json")]
+    Role {
+        /// The studio ID.
+        id: u64,
+    },
+    /// A studio's activity (projects added, curators invited…), newest first.
+    #[command(after_help = "Examples:\n  scratch studio activity 5342 --limit 10")]
+    Activity {
+        /// The studio ID.
+        id: u64,
+        /// Which items.
+        #[command(flatten)]
+        list: ListArgs,
+    },
+}
+
+/// Runs `scratch studio`: shows a studio, or does an action.
+///
+/// # Errors
+/// As [`show`] and the actions: no login for a write (exit 4), no such studio (3), a refused
+/// action (1), network (5).
+pub async fn run(ctx: &Ctx, args: StudioArgs) -> CliResult {
+    let Some(action) = args.action else {
+        return show(ctx, args).await;
+    };
+    if let StudioAction::Activity { id, list } = action {
+        return show_list!(ctx, ctx.client.studio(StudioId(id)).activity(), list);
+    }
+    ctx.ensure_login().await?;
+    let studio = |id: u64| ctx.client.studio(StudioId(id));
+    let (value, message) = match action {
+        StudioAction::Create { title, description } => {
+            let handler = ctx.client.create_studio().await?;
+            if let Some(title) = &title {
+                handler.set_title(title).await?;
+            }
+            if let Some(description) = &description {
+                handler.set_description(description).await?;
+            }
+            let id = handler.id();
+            (
+                json!({"id": id, "title": title, "description": description}),
+                format!("Created studio {id}."),
+            )
+        }
+        StudioAction::SetTitle { id, title } => {
+            studio(id).set_title(&title).await?;
+            (json!({"id": id, "title": title}), format!("Studio {id} is now called \"{title}\"."))
+        }
+        StudioAction::SetDescription { id, text } => {
+            studio(id).set_description(&text).await?;
+            (json!({"id": id, "description": text}), format!("Set the description of studio {id}."))
+        }
+        StudioAction::AddProject { id, project } => {
+            studio(id).add_project(ProjectId(project)).await?;
+            (json!({"id": id, "added": project}), format!("Added project {project} to studio {id}."))
+        }
+        StudioAction::RemoveProject { id, project } => {
+            studio(id).remove_project(ProjectId(project)).await?;
+            (json!({"id": id, "removed": project}), format!("Removed project {project} from studio {id}."))
+        }
+        StudioAction::Invite { id, username } => {
+            studio(id).invite_curator(&username).await?;
+            (json!({"id": id, "invited": username}), format!("Invited {username} to curate studio {id}."))
+        }
+        StudioAction::AcceptInvite { id } => {
+            studio(id).accept_invite().await?;
+            (json!({"id": id, "curator": true}), format!("You now curate studio {id}."))
+        }
+        StudioAction::Promote { id, username } => {
+            studio(id).promote(&username).await?;
+            (json!({"id": id, "promoted": username}), format!("{username} now manages studio {id}."))
+        }
+        StudioAction::RemoveCurator { id, username } => {
+            studio(id).remove_curator(&username).await?;
+            (json!({"id": id, "removed_curator": username}), format!("Removed {username} from studio {id}."))
+        }
+        StudioAction::Leave { id } => {
+            studio(id).leave().await?;
+            (json!({"id": id, "curator": false}), format!("You left studio {id}."))
+        }
+        StudioAction::Follow { id } => {
+            studio(id).follow().await?;
+            (json!({"id": id, "following": true}), format!("Following studio {id}."))
+        }
+        StudioAction::Unfollow { id } => {
+            studio(id).unfollow().await?;
+            (json!({"id": id, "following": false}), format!("No longer following studio {id}."))
+        }
+        StudioAction::Open { id } => {
+            studio(id).open_to_everyone().await?;
+            (json!({"id": id, "open_to_all": true}), format!("Everyone can add projects to studio {id}."))
+        }
+        StudioAction::Close { id } => {
+            studio(id).close_to_everyone().await?;
+            (json!({"id": id, "open_to_all": false}), format!("Only curators can add projects to studio {id}."))
+        }
+        StudioAction::Role { id } => {
+            let role = studio(id).my_role().await?;
+            let mut roles = Vec::new();
+            for (yes, name) in [
+                (role.manager, "manager"),
+                (role.curator, "curator"),
+                (role.invited, "invited"),
+                (role.following, "following"),
+            ] {
+                if yes {
+                    roles.push(name);
+                }
+            }
+            let roles = if roles.is_empty() { "none".to_owned() } else { roles.join(", ") };
+            (serde_json::to_value(&role)?, format!("Studio {id}: {roles}."))
+        }
+        StudioAction::Activity { .. } => return Ok(()),
+    };
+    done(ctx, &value, &message)
+}
 
 /// Shows a studio (and the lists asked for).
 ///
 /// # Errors
 /// No such studio (exit 3), network or server failures (5).
-pub async fn run(ctx: &Ctx, args: StudioArgs) -> CliResult {
-    let handler = ctx.client.studio(StudioId(args.id));
+pub async fn show(ctx: &Ctx, args: StudioArgs) -> CliResult {
+    let Some(id) = args.id else {
+        return Err(CliError::Usage(
+            "which studio? `scratch studio <ID>` (see `scratch studio --help`)".into(),
+        ));
+    };
+    let handler = ctx.client.studio(StudioId(id));
     let studio = handler.info().await?;
     let (limit, offset) = (args.page.limit, args.page.offset);
 

@@ -51,6 +51,10 @@ pub use state::{CloudState, MAX_LOG_LIMIT};
 pub use store::{CloudStore, CloudValue, LogEntry, MemoryStore};
 pub use validate::CLOUD_PREFIX;
 
+/// Initial read and write buffer of a socket (they grow for larger messages): cloud messages
+/// are small, and the WebSocket library's 128 KiB default would cost that much per client.
+const SOCKET_BUFFER: usize = 4 * 1024;
+
 /// The cloud routes: `/cloud` (Scratch rules) and `/turbowarp` (TurboWarp rules), with and
 /// without a trailing slash. Merge it into an app with [`Router::merge`].
 pub fn router(state: CloudState) -> Router {
@@ -94,6 +98,8 @@ async fn scratch_upgrade(
     };
     let max = state.options().max_message_size;
     upgrade
+        .read_buffer_size(SOCKET_BUFFER)
+        .write_buffer_size(SOCKET_BUFFER)
         .max_message_size(max)
         .max_frame_size(max)
         .on_upgrade(move |socket| connection::run(socket, state, CloudMode::Scratch, session_user))
@@ -121,6 +127,8 @@ async fn turbowarp_upgrade(
         None
     };
     upgrade
+        .read_buffer_size(SOCKET_BUFFER)
+        .write_buffer_size(SOCKET_BUFFER)
         .max_message_size(max)
         .max_frame_size(max)
         .on_upgrade(move |socket| async move {

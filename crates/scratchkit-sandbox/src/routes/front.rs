@@ -91,6 +91,10 @@ fn fault_response(kind: FaultKind, retry_after: u64, conn: Option<&ConnInfo>) ->
 
 /// Runs before routing.
 pub(crate) async fn front(State(s): State<Shared>, mut req: Request, next: Next) -> Response {
+    let trailing_slash = {
+        let path = req.uri().path();
+        path.len() > 1 && path.ends_with('/')
+    };
     rewrite(&mut req);
     if let Some(log) = &s.log {
         let (parts, body) = req.into_parts();
@@ -100,13 +104,16 @@ pub(crate) async fn front(State(s): State<Shared>, mut req: Request, next: Next)
                 return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large\n").into_response();
             }
         };
-        log.write(&reqlog::entry(
+        let mut entry = reqlog::entry(
             parts.method.as_str(),
             parts.uri.path(),
             parts.uri.query().unwrap_or(""),
             &parts.headers,
             &bytes,
-        ));
+        );
+        // The path as sent had a trailing slash (the logged `path` never has one).
+        entry["trailing_slash"] = trailing_slash.into();
+        log.write(&entry);
         req = Request::from_parts(parts, Body::from(bytes));
     }
     let path = req.uri().path();

@@ -6,6 +6,7 @@ mod assets_host;
 mod backpack;
 mod clouddata;
 mod ext;
+mod images;
 pub(crate) mod front;
 mod projects_host;
 pub(crate) mod reply;
@@ -27,6 +28,8 @@ pub(crate) fn router(state: Shared) -> Router {
         .nest("/assets", assets_host::router())
         .nest("/_sandbox", admin::router())
         .nest("/ext", ext::router())
+        .nest("/cdn2", images::router())
+        .nest("/uploads", images::router())
         .merge(crate::cloud::sandbox_router(&state))
         .merge(crate::html::router())
         .fallback(|| async {

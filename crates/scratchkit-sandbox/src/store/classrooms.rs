@@ -310,6 +310,10 @@ pub(crate) struct StudentActivity {
     pub extra: String,
 }
 
+/// The recorded activity kinds that the classroom activity shows (as SQL literals).
+const SHOWN_KINDS: &str =
+    "'followuser','followstudio','loveproject','favoriteproject','shareproject','becomeownerstudio'";
+
 /// The activity of a class's students (or of one student), newest first (`oldest_first`
 /// reverses).
 pub(crate) fn activity(
@@ -323,7 +327,7 @@ pub(crate) fn activity(
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT a.type, a.actor_id, a.created, a.extra FROM user_activity a
          JOIN users u ON u.id = a.actor_id
-         WHERE u.classroom_id = ?1 AND (?2 IS NULL OR a.actor_id = ?2)
+         WHERE u.classroom_id = ?1 AND (?2 IS NULL OR a.actor_id = ?2) AND a.type IN ({SHOWN_KINDS})
          ORDER BY a.created {order}, a.id {order} LIMIT ?3 OFFSET ?4"
     ))?;
     let raw = stmt

@@ -134,6 +134,7 @@ impl Store {
 }
 
 /// `COUNT(*)` of a table.
+#[cfg(test)]
 pub(crate) fn count(conn: &Connection, table: &str) -> rusqlite::Result<i64> {
     conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
 }

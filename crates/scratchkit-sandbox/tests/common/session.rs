@@ -91,6 +91,38 @@ impl Caller {
         Reply { status, body }
     }
 
+    /// Sends `method path` with every credential held and a raw body of the given
+    /// Content-Type (image uploads, multipart forms).
+    pub async fn send_raw(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Reply {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut cookie = String::from("scratchcsrftoken=a; scratchlanguage=en");
+        if let Some(id) = &self.session_id {
+            cookie.push_str(&format!("; scratchsessionsid=\"{id}\""));
+        }
+        let mut request = client()
+            .request(method, format!("{}{path}", self.base))
+            .header("Cookie", cookie)
+            .header("X-CSRFToken", "a")
+            .header("X-Requested-With", "XMLHttpRequest")
+            .header("Referer", "https://scratch.mit.edu")
+            .header("Content-Type", content_type)
+            .body(body);
+        if let Some(token) = &self.token {
+            request = request.header("X-Token", token);
+        }
+        let response = request.send().await.expect("request sent");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Reply { status, body }
+    }
+
     pub async fn get(&self, path: &str) -> Reply {
         self.send("GET", path, None).await
     }

@@ -55,7 +55,10 @@ async fn wrong_password_and_unknown_user_are_login_failures() {
 async fn banned_account_is_a_typed_error() {
     let sb = TestSandbox::start().await;
     let client = sb.new_client();
-    let err = client.login("demo_banned", DEMO_PASSWORD).await.unwrap_err();
+    let err = client
+        .login("demo_banned", DEMO_PASSWORD)
+        .await
+        .unwrap_err();
     assert!(
         matches!(&err, Error::AccountBanned { username } if username == "demo_banned"),
         "{err:?}"
@@ -116,7 +119,9 @@ async fn saved_session_restores_in_another_client() {
     assert_eq!(me.user_id, Some(UserId(40_210_166)));
 
     // A write by the second client is seen by the first: it is the same account.
-    let project = sb.create_project("griffpatch", "Loved by Maximouse", true).await;
+    let project = sb
+        .create_project("griffpatch", "Loved by Maximouse", true)
+        .await;
     let loved = second.project(project).love().await.unwrap();
     assert!(loved.user_love && loved.status_changed);
     let status = first.project(project).love_status().await.unwrap();
@@ -176,7 +181,12 @@ async fn logged_out_writes_fail_before_sending() {
     login_required(studio.post_comment("hi").await.map(drop));
     login_required(client.message_count().await.map(drop));
     login_required(client.clear_messages().await);
-    login_required(client.my_projects(Default::default(), Default::default(), 1).await.map(drop));
+    login_required(
+        client
+            .my_projects(Default::default(), Default::default(), 1)
+            .await
+            .map(drop),
+    );
     login_required(client.classroom(367_806u64).close().await);
     login_required(client.create_classroom("t", "d").await.map(drop));
     assert!(

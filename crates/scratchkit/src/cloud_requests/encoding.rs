@@ -131,11 +131,8 @@ impl Encoding {
     /// Encodes `text`, turning unknown characters into spaces (scratchattach's behaviour);
     /// [`Encoded::replaced`] lists them. `'\n'` becomes 89.
     pub fn encode(text: &str) -> Encoded {
-        match Self::encode_with(text, Unknown::Space) {
-            Ok(encoded) => encoded,
-            // Unreachable with `Unknown::Space`; keep the digits-only contract anyway.
-            Err(_) => Encoded::default(),
-        }
+        // Never fails with `Unknown::Space`.
+        Self::encode_with(text, Unknown::Space).unwrap_or_default()
     }
 
     /// Encodes `text` with the chosen policy for unknown characters.
@@ -237,7 +234,7 @@ type CodeIter<'a> = Box<dyn Iterator<Item = Result<(u8, usize), EncodingError>> 
 /// The two-digit codes of `digits` with their offsets, after the length check.
 fn codes(digits: &str) -> Result<CodeIter<'_>, EncodingError> {
     let bytes = digits.as_bytes();
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(EncodingError::OddLength { len: bytes.len() });
     }
     Ok(Box::new(bytes.chunks(2).enumerate().map(|(i, pair)| {

@@ -748,7 +748,7 @@ mod tests {
             panic!("echo expected");
         };
         assert_eq!(echo.name, "echo");
-        assert_eq!(echo.args, [long.clone()]);
+        assert_eq!(echo.args, std::slice::from_ref(&long));
         assert_eq!(echo.value, values[1]);
         // The same final value again is a duplicate; the same id with other content is not.
         assert_eq!(

@@ -18,6 +18,9 @@ pub const TEMPLATE_MEMORY: usize = 20;
 /// The template's wait between request chunks and between re-requests.
 pub const TEMPLATE_PACING: Duration = Duration::from_millis(100);
 
+/// Decides which incoming values are "lost".
+type LossFilter = Box<dyn FnMut(&str) -> bool + Send>;
+
 /// A reply as the template assembles it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TemplateReply {
@@ -107,8 +110,11 @@ impl Assembly {
 /// `TO_HOST = "<k−1>.<id>9"`, and gives up after 10 s. Server pushes are collected for
 /// [`next_push`](Self::next_push).
 ///
-/// One difference: the real template samples the variables once per frame, so it can miss
-/// a value overwritten within a frame; this client sees every update.
+/// Like the template, it learns how many parts a reply has only from the parts it receives:
+/// a lost **last** part (the one just before the final packet) goes unnoticed and the reply
+/// is assembled without it. One difference: the real template samples the variables once
+/// per frame, so it can miss a value overwritten within a frame; this client sees every
+/// update.
 ///
 /// ```no_run
 /// use scratchkit::cloud::{CloudConfig, CloudConnection};
@@ -130,7 +136,7 @@ pub struct TemplateClient {
     pushes: VecDeque<TemplateReply>,
     push_parts: HashMap<String, Assembly>,
     pending: HashMap<String, Assembly>,
-    loss: Option<Box<dyn FnMut(&str) -> bool + Send>>,
+    loss: Option<LossFilter>,
     timeout: Duration,
     sent: Vec<String>,
 }

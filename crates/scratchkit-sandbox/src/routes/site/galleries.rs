@@ -81,7 +81,8 @@ pub(crate) async fn create(State(s): State<Shared>, auth: Auth) -> Result<Respon
     })
 }
 
-/// `PUT /site-api/galleries/all/<id>/` `{"title"?, "description"?}`.
+/// `PUT /site-api/galleries/all/<id>/` `{"title"?, "description"?}` (or
+/// `{"visibility":"delbyusr"}`: deletion, see `studio_deletion.rs`).
 pub(crate) async fn update(
     State(s): State<Shared>,
     auth: Auth,
@@ -91,6 +92,9 @@ pub(crate) async fn update(
     let me = auth.user(Cred::Cookie)?.clone();
     let studio_id = id(&studio_id)?;
     let body = body_object(&bytes);
+    if super::studio_deletion::is_deletion(&body) {
+        return super::studio_deletion::delete(&s, &me, studio_id);
+    }
     let edit = StudioEdit {
         title: text_field(&body, "title"),
         description: text_field(&body, "description"),

@@ -1,11 +1,15 @@
 //! scratch.mit.edu (the old "scratchr2" site) under `/site`.
 
 mod account;
+mod class_pages;
+mod classrooms;
 mod galleries;
 mod login;
 mod mystuff;
 mod social;
 mod statistics;
+mod studio_deletion;
+mod uploads;
 mod users;
 
 use axum::Router;
@@ -13,6 +17,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 
+use super::api::invites;
 use super::reply::site_not_found;
 use crate::state::Shared;
 
@@ -20,7 +25,9 @@ pub(crate) fn router() -> Router<Shared> {
     Router::new()
         .route(
             "/site-api/users/all/{user}",
-            get(users::site_user).put(social::update_profile),
+            get(users::site_user)
+                .put(social::update_profile)
+                .post(uploads::avatar),
         )
         .route(
             "/site-api/users/followers/{user}/{action}",
@@ -36,7 +43,10 @@ pub(crate) fn router() -> Router<Shared> {
         )
         .route("/studios/create", post(galleries::create))
         .route("/site-api/galleries/all", get(galleries::mine))
-        .route("/site-api/galleries/all/{id}", put(galleries::update))
+        .route(
+            "/site-api/galleries/all/{id}",
+            put(galleries::update).post(uploads::studio_thumbnail),
+        )
         .route(
             "/site-api/galleries/{id}/mark/{state}",
             put(galleries::mark),
@@ -73,6 +83,51 @@ pub(crate) fn router() -> Router<Shared> {
         .route(
             "/accounts/check_username/{user}",
             get(users::check_username),
+        )
+        .route("/classes/create_classroom", post(classrooms::create))
+        .route(
+            "/classes/create_classroom_gallery",
+            post(classrooms::create_studio),
+        )
+        .route(
+            "/classes/register_new_student",
+            post(classrooms::register_student),
+        )
+        .route("/classes/{id}", get(class_pages::class_page))
+        .route("/classes/{id}/students", get(class_pages::students_page))
+        .route("/classes/{id}/studios", get(class_pages::studios_page))
+        .route("/site-api/classrooms/all", get(classrooms::open_list))
+        .route("/site-api/classrooms/closed", get(classrooms::closed_list))
+        .route(
+            "/site-api/classrooms/all/{id}",
+            get(classrooms::detail)
+                .put(classrooms::edit)
+                .post(uploads::class_thumbnail),
+        )
+        .route(
+            "/site-api/classrooms/close_classroom/{id}",
+            post(classrooms::close),
+        )
+        .route(
+            "/site-api/classrooms/generate_registration_link/{id}",
+            get(classrooms::registration_link),
+        )
+        .route("/site-api/classrooms/alerts", get(classrooms::alerts))
+        .route(
+            "/site-api/classrooms/alerts/{id}",
+            get(classrooms::class_alerts),
+        )
+        .route(
+            "/site-api/classrooms/activity/{id}/{student}",
+            get(classrooms::activity),
+        )
+        .route(
+            "/internalapi/project/thumbnail/{id}/set",
+            post(uploads::project_thumbnail),
+        )
+        .route(
+            "/users/{user}/promote-to-scratcher",
+            get(invites::accept).post(invites::accept).put(invites::accept),
         )
         .route("/statistics/data/daily", get(statistics::daily))
         .route("/statistics/data/monthly", get(statistics::monthly))

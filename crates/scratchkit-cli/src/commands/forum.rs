@@ -1,0 +1,205 @@
+//! `scratch forum`: the Scratch forums (categories, topics, posts) and replying.
+
+use clap::{Args, Subcommand};
+use scratchkit::html::forums::{ForumPost, ForumSection, TopicList};
+use scratchkit_model::{PostId, TopicId};
+use serde_json::{Value, json};
+
+use crate::commands::Ctx;
+use crate::commands::comment::done;
+use crate::exit::CliResult;
+use crate::output::{Table, date, excerpt, one_line, thousands};
+
+/// `scratch forum`.
+#[derive(Debug, Args)]
+pub struct ForumArgs {
+    /// What to show (default: the categories).
+    #[command(subcommand)]
+    pub action: Option<ForumAction>,
+}
+
+/// The `scratch forum` actions.
+#[derive(Debug, Subcommand)]
+pub enum ForumAction {
+    /// The topics of a category (one page of them).
+    #[command(after_help = "Examples:\n  scratch forum category 31\n  scratch forum category 31 --page 2 --json")]
+    Category {
+        /// The category ID (see `scratch forum`).
+        id: u64,
+        /// The page (from 1).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+        page: u32,
+    },
+    /// The posts of a topic (one page of them).
+    #[command(after_help = "Examples:\n  scratch forum topic 4242\n  scratch forum topic 4242 --page 3")]
+    Topic {
+        /// The topic ID.
+        id: u64,
+        /// The page (from 1).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+        page: u32,
+    },
+    /// One post, with its BBCode source.
+    #[command(after_help = "Examples:\n  scratch forum post 98765")]
+    Post {
+        /// The post ID.
+        id: u64,
+    },
+    /// Reply to a topic (needs a login).
+    #[command(after_help = "Examples:\n  scratch forum reply 4242 \"Thanks, that fixed it!\"")]
+    Reply {
+        /// The topic ID.
+        id: u64,
+        /// The post, in BBCode.
+        text: String,
+    },
+}
+
+/// Shows the forums, or replies to a topic.
+///
+/// # Errors
+/// No such category, topic or post (exit 3), no login for a reply (4), a page that cannot be
+/// read (1), network failures (5).
+pub async fn run(ctx: &Ctx, args: ForumArgs) -> CliResult {
+    let forum = ctx.client.forum();
+    let out = &ctx.out;
+    match args.action {
+        None => {
+            let sections = forum.categories().await?;
+            if out.is_json() {
+                return out.json(&sections.iter().map(section_json).collect::<Vec<_>>());
+            }
+            for section in &sections {
+                out.heading(&section.name)?;
+                let mut table = Table::new(&["ID", "Category", "Topics", "Posts"]).right(&[0, 2, 3]);
+                for c in &section.categories {
+                    table.row(vec![
+                        c.id.to_string(),
+                        c.name.clone(),
+                        c.topic_count.map(thousands).unwrap_or_default(),
+                        c.post_count.map(thousands).unwrap_or_default(),
+                    ]);
+                }
+                out.table(table)?;
+            }
+            Ok(())
+        }
+        Some(ForumAction::Category { id, page }) => {
+            let list = forum.category(id).topics(page).await?;
+            if out.is_json() {
+                return out.json(&topics_json(&list));
+            }
+            let name = list.category_name.clone().unwrap_or_else(|| format!("Category {id}"));
+            out.title(&name, &format!("page {} of {}", list.page, list.page_count))?;
+            let mut table = Table::new(&["ID", "Topic", "Author", "Replies", "Views"]).right(&[0, 3, 4]);
+            for t in &list.topics {
+                let mut title = one_line(&t.title, 50);
+                if t.sticky {
+                    title.insert_str(0, "📌 ");
+                }
+                if t.closed {
+                    title.push_str(" (closed)");
+                }
+                table.row(vec![
+                    t.id.to_string(),
+                    title,
+                    t.author.clone().unwrap_or_default(),
+                    t.replies.map(thousands).unwrap_or_default(),
+                    t.views.map(thousands).unwrap_or_default(),
+                ]);
+            }
+            out.table(table)
+        }
+        Some(ForumAction::Topic { id, page }) => {
+            let list = forum.topic(TopicId(id)).posts(page).await?;
+            if out.is_json() {
+                return out.json(&json!({
+                    "topic_id": list.topic_id,
+                    "title": list.topic_title,
+                    "category_id": list.category_id,
+                    "page": list.page,
+                    "page_count": list.page_count,
+                    "posts": list.posts.iter().map(post_json).collect::<Vec<_>>(),
+                }));
+            }
+            let title = list.topic_title.clone().unwrap_or_else(|| format!("Topic {id}"));
+            out.title(&title, &format!("page {} of {}", list.page, list.page_count))?;
+            for post in &list.posts {
+                out.line("")?;
+                out.line(format!(
+                    "{} {}  {}",
+                    out.bold(&post.author),
+                    out.dim(&format!("#{}", post.id)),
+                    out.dim(&post.posted_text)
+                ))?;
+                out.line(excerpt(&post.content_text, 8, 100))?;
+            }
+            Ok(())
+        }
+        Some(ForumAction::Post { id }) => {
+            let handler = forum.post(PostId(id));
+            let post = handler.get().await?;
+            let source = handler.source().await?;
+            if out.is_json() {
+                let mut doc = post_json(&post);
+                doc["source"] = json!(source);
+                return out.json(&doc);
+            }
+            out.title(&format!("Post {id}"), &format!("by {}", post.author))?;
+            out.fields(&[
+                ("Posted", date(post.posted)),
+                ("Source", source),
+            ])
+        }
+        Some(ForumAction::Reply { id, text }) => {
+            ctx.ensure_login().await?;
+            let post = forum.topic(TopicId(id)).reply(&text).await?;
+            let message = match post {
+                Some(post) => format!("Posted #{post} in topic {id}."),
+                None => format!("Posted in topic {id}."),
+            };
+            done(ctx, &json!({"topic_id": id, "post_id": post}), &message)
+        }
+    }
+}
+
+fn section_json(s: &ForumSection) -> Value {
+    json!({
+        "name": s.name,
+        "categories": s.categories.iter().map(|c| json!({
+            "id": c.id,
+            "name": c.name,
+            "description": c.description,
+            "topic_count": c.topic_count,
+            "post_count": c.post_count,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn topics_json(list: &TopicList) -> Value {
+    json!({
+        "category_name": list.category_name,
+        "page": list.page,
+        "page_count": list.page_count,
+        "topics": list.topics.iter().map(|t| json!({
+            "id": t.id,
+            "title": t.title,
+            "author": t.author,
+            "sticky": t.sticky,
+            "closed": t.closed,
+            "replies": t.replies,
+            "views": t.views,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn post_json(p: &ForumPost) -> Value {
+    json!({
+        "id": p.id,
+        "author": p.author,
+        "author_id": p.author_id,
+        "posted": p.posted,
+        "content": p.content_text,
+        "content_html": p.content_html,
+    })
+}

@@ -1,0 +1,245 @@
+//! Cloud Requests end to end: scratchkit's host and the template-like client, both through
+//! the sandbox's cloud server on 127.0.0.1, on Scratch rules (256 characters, 10 variables,
+//! 10 messages/s) and on TurboWarp rules.
+
+mod cloud_requests_support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use cloud_requests_support::*;
+use scratchkit::cloud_requests::{
+    Encoding, RequestContext, RequestEvent, RequestEvents, RequestsHandle, Response,
+    TemplateClient, TemplateError,
+};
+use scratchkit_sandbox::cloud::{CloudMode, CloudServer};
+
+/// A host with the test handlers, started, and a template in the room.
+async fn setup(mode: CloudMode) -> (CloudServer, RequestsHandle, RequestEvents, TemplateClient, Arc<AtomicUsize>) {
+    let server = server().await;
+    let counter = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&counter);
+    let (host, mut events) = host_builder(&server, mode)
+        .await
+        .handler("ping", |_ctx: RequestContext| async { Ok("pong") })
+        .handler("echo", |ctx: RequestContext| async move { Ok(ctx.args.join("&")) })
+        .handler("repeat", |ctx: RequestContext| async move {
+            let n: usize = ctx.arg(0)?.parse()?;
+            Ok("x".repeat(n))
+        })
+        .handler("list", |_ctx: RequestContext| async { Ok(vec!["alice", "42"]) })
+        .handler("number", |_ctx: RequestContext| async { Ok(12345u32) })
+        .handler("half", |_ctx: RequestContext| async { Ok(1.5) })
+        .handler("fail", |_ctx: RequestContext| async {
+            Err::<Response, _>("the database is down".into())
+        })
+        .handler("count", move |_ctx: RequestContext| {
+            let count = Arc::clone(&count);
+            async move { Ok(count.fetch_add(1, Ordering::SeqCst) as u64 + 1) }
+        })
+        .start();
+    assert_eq!(wait_event(&mut events, |_| true).await, RequestEvent::Ready);
+    wait_for_clients(&server, mode, 1).await;
+    let template = template(&server, mode).await;
+    (server, host, events, template, counter)
+}
+
+async fn single_packet_golden_values(mode: CloudMode) {
+    let (server, _host, mut events, mut template, _) = setup(mode).await;
+    let reply = settle(template.request_with_id("ping", &[], "123450")).await.unwrap();
+    assert_eq!(reply.items, ["pong"]);
+    assert!(!reply.raw);
+    assert_eq!(reply.packets, 1);
+    // The exact values of the reference (§3.1, §4.3).
+    assert_eq!(template.sent(), ["51374733.123450"]);
+    assert_eq!(room_value(&server, mode, "TO_HOST").as_deref(), Some("51374733.123450"));
+    assert_eq!(
+        room_value(&server, mode, "FROM_HOST_1").as_deref(),
+        Some("51494733.1234502222")
+    );
+    let received = wait_event(&mut events, |e| matches!(e, RequestEvent::Received { .. })).await;
+    assert_eq!(
+        received,
+        RequestEvent::Received { id: "123450".into(), name: "ping".into(), args: vec![] }
+    );
+
+    // A number goes raw (`3222`), to the next variable in round robin.
+    let reply = settle(template.request_with_id("number", &[], "223450")).await.unwrap();
+    assert_eq!((reply.items.as_slice(), reply.raw), (&["12345".to_owned()][..], true));
+    assert_eq!(
+        room_value(&server, mode, "FROM_HOST_2").as_deref(),
+        Some("12345.2234503222")
+    );
+    // A list result: one item per element.
+    let reply = settle(template.request("list", &[])).await.unwrap();
+    assert_eq!(reply.items, ["alice", "42"]);
+    // Floats are text, never truncated.
+    let reply = settle(template.request("half", &[])).await.unwrap();
+    assert_eq!((reply.items.as_slice(), reply.raw), (&["1.5".to_owned()][..], false));
+    // Arguments, with an `&` inside one (no escaping: the host joins them back here).
+    let reply = settle(template.request("echo", &["a b", "Hello, World!"])).await.unwrap();
+    assert_eq!(reply.items, ["a b&Hello, World!"]);
+}
+
+async fn long_reply_in_many_packets(mode: CloudMode) {
+    let (server, _host, mut events, mut template, _) = setup(mode).await;
+    // Scratch: 2 000 characters = 4 000 digits = 17 packets of at most 255 characters.
+    // TurboWarp: 60 000 characters = 120 000 digits = 2 packets of at most 100 000.
+    let (chars, packets) = match mode {
+        CloudMode::Scratch => (2_000, 17),
+        CloudMode::TurboWarp => (60_000, 2),
+    };
+    let reply = settle(template.request("repeat", &[&chars.to_string()])).await.unwrap();
+    assert!(reply.items == ["x".repeat(chars)], "{} characters", reply.items[0].len());
+    assert_eq!(reply.packets, packets);
+    // No packet was lost: on Scratch rules the host stayed under the server's rate limit.
+    assert_eq!(reply.rerequests, 0);
+    let replied = wait_event(&mut events, |e| matches!(e, RequestEvent::Replied { .. })).await;
+    assert!(matches!(replied, RequestEvent::Replied { packets: p, .. } if p == packets));
+    for n in 1..=9 {
+        if let Some(value) = room_value(&server, mode, &format!("FROM_HOST_{n}")) {
+            assert!(value.len() <= mode_limit(mode), "FROM_HOST_{n} is {} long", value.len());
+        }
+    }
+}
+
+fn mode_limit(mode: CloudMode) -> usize {
+    match mode {
+        CloudMode::Scratch => 256,
+        CloudMode::TurboWarp => 100_000,
+    }
+}
+
+async fn chunked_request(mode: CloudMode) {
+    let (_server, _host, _events, mut template, _) = setup(mode).await;
+    let long = "y".repeat(150);
+    let reply = settle(template.request_with_id("echo", &[&long], "123450")).await.unwrap();
+    assert_eq!(reply.items, [long]);
+    // `echo&` + 150 characters = 310 digits: a 253-character `-` chunk, then the rest.
+    let sent = template.sent();
+    assert_eq!(sent.len(), 2);
+    assert!(sent[0].starts_with('-') && sent[0].len() == 253);
+    assert_eq!(sent[1].len(), 72);
+}
+
+async fn unknown_request_and_handler_error(mode: CloudMode) {
+    let (_server, _host, mut events, mut template, _) = setup(mode).await;
+    let reply = settle(template.request("nope", &["1"])).await.unwrap();
+    assert_eq!(reply.items, ["Error: unknown request nope"]);
+    let unknown =
+        wait_event(&mut events, |e| matches!(e, RequestEvent::UnknownRequest { .. })).await;
+    assert!(matches!(unknown, RequestEvent::UnknownRequest { name, .. } if name == "nope"));
+
+    let reply = settle(template.request("fail", &[])).await.unwrap();
+    assert_eq!(reply.items[0], "Error in request fail");
+    let error = wait_event(&mut events, |e| matches!(e, RequestEvent::HandlerError { .. })).await;
+    assert!(
+        matches!(&error, RequestEvent::HandlerError { name, error, .. } if name == "fail" && error == "the database is down"),
+        "{error:?}"
+    );
+    // A missing argument is a handler error too.
+    let reply = settle(template.request("repeat", &[])).await.unwrap();
+    assert!(reply.items[0].starts_with("Error"));
+}
+
+async fn lost_packet_is_requested_again(mode: CloudMode) {
+    let (_server, _host, mut events, template, _) = setup(mode).await;
+    let mut dropped = false;
+    // Lose the first arrival of part 2.
+    let mut template = template.with_loss(move |value| {
+        if !dropped && value.ends_with("0021") {
+            dropped = true;
+            return true;
+        }
+        false
+    });
+    // Part 2 must not be the last part: the template cannot notice a lost last part (it
+    // learns the number of parts only from the parts it receives).
+    let (chars, packets) = match mode {
+        CloudMode::Scratch => (500, 5),
+        CloudMode::TurboWarp => (150_000, 4),
+    };
+    let reply = settle(template.request_with_id("repeat", &[&chars.to_string()], "423450"))
+        .await
+        .unwrap();
+    assert!(reply.items == ["x".repeat(chars)], "{} characters", reply.items[0].len());
+    assert_eq!(reply.packets, packets);
+    assert!(reply.rerequests >= 1);
+    // The template's re-request format (§5): `<k−1>.<id>9` for part k = 2.
+    assert!(template.sent().iter().any(|v| v == "1.4234509"), "{:?}", template.sent());
+    let resent = wait_event(&mut events, |e| matches!(e, RequestEvent::Resent { .. })).await;
+    assert_eq!(resent, RequestEvent::Resent { id: "423450".into(), part: 2 });
+}
+
+async fn server_push(mode: CloudMode) {
+    let (_server, host, mut events, mut template, _) = setup(mode).await;
+    let id = host.push("hi").unwrap();
+    assert_eq!(id.len(), 13);
+    let push = settle(template.next_push()).await.unwrap();
+    assert_eq!(push.items, ["hi"]);
+    let pushed = wait_event(&mut events, |e| matches!(e, RequestEvent::Pushed { .. })).await;
+    assert_eq!(pushed, RequestEvent::Pushed { id, packets: 1 });
+    host.push(vec!["a", "b c"]).unwrap();
+    let push = settle(template.next_push()).await.unwrap();
+    assert_eq!(push.items, ["a", "b c"]);
+}
+
+async fn no_duplicate_execution_after_reconnect(mode: CloudMode) {
+    let (server, _host, mut events, mut template, counter) = setup(mode).await;
+    let reply = settle(template.request_with_id("count", &[], "555550")).await.unwrap();
+    assert_eq!(reply.items, ["1"]);
+    // Drop the host's connection: it reconnects and the join snapshot repeats TO_HOST.
+    assert_eq!(server.state().disconnect(mode, PROJECT, Some("host")), 1);
+    wait_event(&mut events, |e| *e == RequestEvent::Reconnected).await;
+    let duplicate = wait_event(&mut events, |e| matches!(e, RequestEvent::Duplicate { .. })).await;
+    assert_eq!(duplicate, RequestEvent::Duplicate { id: "555550".into() });
+    assert_eq!(counter.load(Ordering::SeqCst), 1, "the request ran again");
+    // Still serving after the reconnect.
+    wait_for_clients(&server, mode, 2).await;
+    let reply = settle(template.request("count", &[])).await.unwrap();
+    assert_eq!(reply.items, ["2"]);
+}
+
+async fn template_times_out_when_nobody_answers(mode: CloudMode) {
+    let server = server().await;
+    let mut template = template(&server, mode).await;
+    let error = settle(template.request("ping", &[])).await.unwrap_err();
+    assert!(matches!(error, TemplateError::Timeout(_)), "{error:?}");
+    // The request itself reached the room.
+    let to_host = room_value(&server, mode, "TO_HOST").unwrap();
+    assert!(to_host.starts_with(&format!("{}.", Encoding::encode("ping").digits)));
+}
+
+macro_rules! both_modes {
+    ($($name:ident),* $(,)?) => {
+        mod scratch_rules {
+            use super::*;
+            $(
+                #[tokio::test(start_paused = true)]
+                async fn $name() {
+                    super::$name(CloudMode::Scratch).await;
+                }
+            )*
+        }
+        mod turbowarp_rules {
+            use super::*;
+            $(
+                #[tokio::test(start_paused = true)]
+                async fn $name() {
+                    super::$name(CloudMode::TurboWarp).await;
+                }
+            )*
+        }
+    };
+}
+
+both_modes!(
+    single_packet_golden_values,
+    long_reply_in_many_packets,
+    chunked_request,
+    unknown_request_and_handler_error,
+    lost_packet_is_requested_again,
+    server_push,
+    no_duplicate_execution_after_reconnect,
+    template_times_out_when_nobody_answers,
+);

@@ -1,0 +1,123 @@
+//! Classes: reading a class by id and token, and the teacher's actions.
+
+use scratchkit::model::ClassroomId;
+use scratchkit::{Error, StudentRegistration};
+use scratchkit_tests::TestSandbox;
+use secrecy::SecretString;
+
+#[tokio::test]
+async fn read_a_class_by_id_and_token() {
+    let sb = TestSandbox::start().await;
+    let client = sb.new_client();
+    let class = client.classroom(367_806u64).info().await.unwrap();
+    assert_eq!(class.id, ClassroomId(367_806));
+    assert_eq!(class.title, "Sandbox Class");
+    assert_eq!(
+        class.educator.as_ref().map(|u| u.username.as_str()),
+        Some("demo_teacher")
+    );
+
+    let by_token = client
+        .classroom_by_token("sandboxclass367806")
+        .await
+        .unwrap();
+    assert_eq!(by_token.id, ClassroomId(367_806));
+
+    let err = client.classroom(1u64).info().await.unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+}
+
+#[tokio::test]
+async fn teacher_edits_closes_and_reopens_a_class() {
+    let sb = TestSandbox::start().await;
+    let teacher = sb.logged_in("demo_teacher").await;
+    let class = teacher.classroom(367_806u64);
+    class.set_title("Sandbox Class 2").await.unwrap();
+    class.set_description("About us").await.unwrap();
+    class.set_status("Clones").await.unwrap();
+    let info = sb.new_client().classroom(367_806u64).info().await.unwrap();
+    assert_eq!(info.title, "Sandbox Class 2");
+    assert_eq!(info.description, "About us");
+    assert_eq!(info.status, "Clones");
+
+    class.close().await.unwrap();
+    let err = sb
+        .new_client()
+        .classroom(367_806u64)
+        .info()
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "closed classes are not served: {err:?}");
+    class.reopen().await.unwrap();
+    sb.new_client().classroom(367_806u64).info().await.unwrap();
+}
+
+#[tokio::test]
+async fn teacher_creates_a_class_and_a_student_registers() {
+    let sb = TestSandbox::start().await;
+    let teacher = sb.logged_in("demo_teacher").await;
+    let class = teacher
+        .create_classroom("New class", "Fresh")
+        .await
+        .unwrap();
+    let info = class.info().await.unwrap();
+    assert_eq!(info.title, "New class");
+
+    let link = class.registration_link().await.unwrap();
+    let token = link
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(!token.is_empty());
+    assert_eq!(
+        sb.new_client().classroom_by_token(&token).await.unwrap().id,
+        class.id()
+    );
+    class
+        .add_studio(&token, "Week 1", "Share here")
+        .await
+        .unwrap();
+
+    let student = StudentRegistration::new(
+        class.id(),
+        token,
+        "new_student_1",
+        SecretString::from("student-password"),
+    );
+    let name = sb.new_client().register_student(&student).await.unwrap();
+    assert_eq!(name, "new_student_1");
+    sb.new_client()
+        .login("new_student_1", "student-password")
+        .await
+        .unwrap();
+
+    let mine = teacher.my_classrooms(false, 1).await.unwrap();
+    assert!(mine.iter().any(|c| c["title"] == "New class"), "{mine:?}");
+    let activity = class.activity(None, 1).await.unwrap();
+    assert!(activity.iter().all(|a| a.get("type").is_some()));
+    teacher.educator_alerts(1).await.unwrap();
+}
+
+#[tokio::test]
+async fn only_the_teacher_manages_a_class() {
+    let sb = TestSandbox::start().await;
+    let student = sb.logged_in("demo_student").await;
+    let err = student
+        .classroom(367_806u64)
+        .set_title("Ours")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Forbidden { .. } | Error::NotFound { .. }),
+        "{err:?}"
+    );
+    let err = student.create_classroom("Mine", "").await.unwrap_err();
+    assert!(
+        matches!(err, Error::Forbidden { .. } | Error::Refused { .. }),
+        "{err:?}"
+    );
+    let class = sb.new_client().classroom(367_806u64).info().await.unwrap();
+    assert_eq!(class.title, "Sandbox Class");
+}
