@@ -74,6 +74,7 @@ class Exchange:
 EXCHANGES: list[Exchange] = []
 _lock = threading.Lock()
 _sandbox: Optional[str] = None
+_ws_sandbox: Optional[str] = None
 _installed = False
 
 
@@ -144,7 +145,7 @@ def rewrite_ws(url: str) -> str:
     if prefix is None:
         raise NotServed(f"{host} is not a cloud server the sandbox stands in for (blocked)")
     path = parts.path.rstrip("/")
-    return urlunsplit(("ws", _sandbox, prefix + path, parts.query, ""))
+    return urlunsplit(("ws", _ws_sandbox or _sandbox, prefix + path, parts.query, ""))
 
 
 def _record(exchange: Exchange) -> None:
@@ -220,11 +221,13 @@ def _patch_scratchclient_websocket() -> None:
         cls.connect = connect
 
 
-def install(sandbox: str) -> None:
+def install(sandbox: str, ws: Optional[str] = None) -> None:
     """Redirects all traffic of requests, websocket-client and scratchclient to ``sandbox``
-    (``HOST:PORT``). Installing twice only changes the address."""
-    global _sandbox, _installed
+    (``HOST:PORT``); cloud WebSockets go to ``ws`` instead when given (the wire-parity
+    check's recording proxy). Installing twice only changes the addresses."""
+    global _sandbox, _ws_sandbox, _installed
     _sandbox = sandbox
+    _ws_sandbox = ws
     if _installed:
         return
     _patch_requests()

@@ -209,7 +209,15 @@ mod tests {
 
     #[test]
     fn names_that_could_escape_the_directory_are_refused() {
-        for bad in ["", "../x", "a/b", "a b", ".hidden", "x.json", &"a".repeat(41)] {
+        for bad in [
+            "",
+            "../x",
+            "a/b",
+            "a b",
+            ".hidden",
+            "x.json",
+            &"a".repeat(41),
+        ] {
             let err = check_name(bad).unwrap_err();
             assert_eq!(err.exit_code(), crate::exit::USAGE, "{bad}");
         }
@@ -244,7 +252,10 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let accounts = Accounts::under(tmp.path(), None);
         accounts.create_dir().unwrap();
-        let mode = std::fs::metadata(accounts.dir()).unwrap().permissions().mode();
+        let mode = std::fs::metadata(accounts.dir())
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o077, 0, "{mode:o}");
     }
 }

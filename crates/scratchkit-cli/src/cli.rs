@@ -185,11 +185,14 @@ Examples:
     Feed(FeedArgs),
 
     /// Your projects (shared, unshared, trashed) or studios: \"My Stuff\".
-    #[command(name = "mystuff", after_help = "\
+    #[command(
+        name = "mystuff",
+        after_help = "\
 Examples:
   scratch mystuff
   scratch mystuff --filter unshared --sort title
-  scratch mystuff --studios")]
+  scratch mystuff --studios"
+    )]
     MyStuff(MyStuffArgs),
 
     /// Your backpack.
@@ -646,8 +649,8 @@ mod tests {
         assert_eq!(args.id, Some(104));
         assert!(args.comments && args.action.is_none());
 
-        let cli = Cli::try_parse_from(["scratch", "project", "download", "104", "-o", "x.sb3"])
-            .unwrap();
+        let cli =
+            Cli::try_parse_from(["scratch", "project", "download", "104", "-o", "x.sb3"]).unwrap();
         let Command::Project(args) = cli.command else {
             panic!("not project")
         };
@@ -657,7 +660,9 @@ mod tests {
         ));
         // Neither an ID nor an action, or both: usage errors.
         assert_eq!(
-            Cli::try_parse_from(["scratch", "project"]).unwrap_err().exit_code(),
+            Cli::try_parse_from(["scratch", "project"])
+                .unwrap_err()
+                .exit_code(),
             2
         );
         assert!(Cli::try_parse_from(["scratch", "project", "104", "love", "5"]).is_err());
@@ -667,7 +672,10 @@ mod tests {
         };
         assert!(matches!(
             args.action,
-            Some(StudioAction::AddProject { id: 5342, project: 104 })
+            Some(StudioAction::AddProject {
+                id: 5342,
+                project: 104
+            })
         ));
     }
 

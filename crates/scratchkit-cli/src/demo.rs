@@ -13,14 +13,16 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Instant;
 
-use scratchkit_model::{Featured, FeaturedProject, ProjectId, StudioId};
+#[cfg(test)]
+use scratchkit_model::Featured;
+use scratchkit_model::{ProjectId, StudioId};
 use serde::Serialize;
 use serde_json::json;
 
 use crate::commands::Ctx;
 use crate::embedded;
 use crate::exit::CliResult;
-use crate::output::{Out, Table, thousands};
+use crate::output::{Out, thousands};
 use crate::rows::table_of;
 
 /// What a step returns: a boxed future borrowing the tour.
@@ -72,7 +74,32 @@ pub const STEPS: &[Step] = &[
         title: "Statistics",
         run: statistics,
     },
+    Step {
+        title: "Log in",
+        run: log_in,
+    },
+    Step {
+        title: "Post a comment and read it back",
+        run: comment,
+    },
+    Step {
+        title: "Love a project",
+        run: love,
+    },
+    Step {
+        title: "Download it as an .sb3",
+        run: download,
+    },
+    Step {
+        title: "Cloud variables: set, then read back",
+        run: cloud,
+    },
 ];
+
+/// The demo account the tour logs in as (password: the sandbox's demo password).
+const DEMO_ACCOUNT: &str = "griffpatch";
+/// The project the writes of the tour go to (mres's, in the demo world).
+const WRITE_PROJECT: ProjectId = ProjectId(142);
 
 /// The demo user.
 const USERNAME: &str = "mres";
@@ -85,6 +112,8 @@ const ROWS: u32 = 5;
 
 /// The state of the tour: the client, the output, and what earlier steps found.
 pub struct Tour {
+    /// A scratch directory for files (the downloaded .sb3), deleted at the end.
+    pub dir: std::path::PathBuf,
     /// The client (pointed at the embedded sandbox) and the output.
     pub ctx: Ctx,
     /// The title of the section running now.
@@ -130,18 +159,30 @@ pub async fn run(out: Out, user_agent: Option<&str>) -> CliResult {
             ),
         )?;
     }
+    let dir = std::env::temp_dir().join(format!("scratchkit-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| crate::exit::CliError::file(&dir, e))?;
     let mut tour = Tour {
+        dir: dir.clone(),
         ctx: Ctx::with_client(sandbox.client.clone(), out),
         section: "",
         project: None,
     };
+    let mut result = Ok(());
     for step in STEPS {
         tour.section = step.title;
-        if !out.is_json() {
-            out.heading(step.title)?;
+        if !out.is_json()
+            && let Err(e) = out.heading(step.title)
+        {
+            result = Err(e);
+            break;
         }
-        (step.run)(&mut tour).await?;
+        if let Err(e) = (step.run)(&mut tour).await {
+            result = Err(e);
+            break;
+        }
     }
+    let _ = std::fs::remove_dir_all(&dir);
+    result?;
     if !out.is_json() {
         out.line("")?;
         out.line(format!(
@@ -258,42 +299,10 @@ fn news(tour: &mut Tour) -> StepFuture<'_> {
 fn front_page(tour: &mut Tour) -> StepFuture<'_> {
     Box::pin(async move {
         let featured = tour.ctx.client.featured().await?;
-        tour.show(&featured, |out| out.table(front_page_rows(&featured)))
+        tour.show(&featured, |out| {
+            out.table(crate::commands::site::front_page_rows(&featured))
+        })
     })
-}
-
-/// One table row per front page row: its name, size and first titles.
-fn front_page_rows(featured: &Featured) -> Table {
-    let rows: [(&str, &[FeaturedProject]); 6] = [
-        ("Featured projects", &featured.community_featured_projects),
-        ("Most loved", &featured.community_most_loved_projects),
-        ("Most remixed", &featured.community_most_remixed_projects),
-        ("Newest", &featured.community_newest_projects),
-        ("Curated", &featured.curator_top_projects),
-        ("Design studio", &featured.scratch_design_studio),
-    ];
-    let mut table = Table::new(&["Row", "Items", "First"]).right(&[1]);
-    for (name, items) in rows {
-        let first = items
-            .iter()
-            .take(2)
-            .map(|p| crate::output::one_line(&p.title, 24))
-            .collect::<Vec<_>>()
-            .join(", ");
-        table.row(vec![name.to_owned(), items.len().to_string(), first]);
-    }
-    let studios = &featured.community_featured_studios;
-    table.row(vec![
-        "Featured studios".to_owned(),
-        studios.len().to_string(),
-        studios
-            .iter()
-            .take(2)
-            .map(|s| crate::output::one_line(&s.title, 24))
-            .collect::<Vec<_>>()
-            .join(", "),
-    ]);
-    table
 }
 
 fn statistics(tour: &mut Tour) -> StepFuture<'_> {
@@ -305,6 +314,141 @@ fn statistics(tour: &mut Tour) -> StepFuture<'_> {
                 ("Users", thousands(daily.user_count)),
                 ("Studios", thousands(daily.studio_count)),
                 ("Comments", thousands(daily.comment_count)),
+            ])
+        })
+    })
+}
+
+fn log_in(tour: &mut Tour) -> StepFuture<'_> {
+    Box::pin(async move {
+        let password = secrecy::SecretString::from(scratchkit_sandbox::DEMO_PASSWORD);
+        let me = tour.ctx.client.login(DEMO_ACCOUNT, password).await?;
+        let session = tour.ctx.client.session().await?;
+        let scratcher = session.permissions.as_ref().is_some_and(|p| p.scratcher);
+        let data = json!({"username": me.username, "user_id": me.user_id, "scratcher": scratcher});
+        tour.show(&data, |out| {
+            out.fields(&[
+                ("Logged in as", me.username.clone()),
+                (
+                    "User ID",
+                    me.user_id.map(|id| id.to_string()).unwrap_or_default(),
+                ),
+                ("Scratcher", if scratcher { "yes" } else { "no" }.to_owned()),
+                (
+                    "How",
+                    "POST /login/ with the demo password, then GET /session/".to_owned(),
+                ),
+            ])
+        })
+    })
+}
+
+fn comment(tour: &mut Tour) -> StepFuture<'_> {
+    Box::pin(async move {
+        let client = &tour.ctx.client;
+        let project = client.project(WRITE_PROJECT).info().await?;
+        let handler = match &project.author.username {
+            Some(author) => client.project(WRITE_PROJECT).by(author.as_str()),
+            None => client.project(WRITE_PROJECT),
+        };
+        let posted = handler
+            .post_comment("Hello from the scratchkit demo!")
+            .await?;
+        // Read it back from the server, by its id.
+        let read = handler.comment(posted.id).await?;
+        tour.show(&read, |out| {
+            out.line(format!(
+                "Posted comment #{} on \"{}\"; read back from the server:",
+                posted.id, project.title
+            ))?;
+            out.table(table_of(std::slice::from_ref(&read)))
+        })
+    })
+}
+
+fn love(tour: &mut Tour) -> StepFuture<'_> {
+    Box::pin(async move {
+        let client = &tour.ctx.client;
+        let before = client.project(WRITE_PROJECT).info().await?.stats.loves;
+        let status = client.project(WRITE_PROJECT).love().await?;
+        let after = client.project(WRITE_PROJECT).info().await?.stats.loves;
+        let data = json!({"status": status, "loves_before": before, "loves_after": after});
+        tour.show(&data, |out| {
+            out.fields(&[
+                ("Project", WRITE_PROJECT.to_string()),
+                (
+                    "Loved",
+                    if status.user_love { "yes" } else { "no" }.to_owned(),
+                ),
+                (
+                    "Loves",
+                    format!("{} → {}", thousands(before), thousands(after)),
+                ),
+            ])
+        })
+    })
+}
+
+fn download(tour: &mut Tour) -> StepFuture<'_> {
+    Box::pin(async move {
+        let path = tour.dir.join(format!("{WRITE_PROJECT}.sb3"));
+        let done = tour
+            .ctx
+            .client
+            .project(WRITE_PROJECT)
+            .download_to(&path)
+            .await?;
+        // Read the file back from disk, as `scratch project info` does.
+        let (summary, _) = crate::commands::project_file::Sb3Summary::read(&done.path)?;
+        tour.show(&summary, |out| {
+            out.line(format!(
+                "Downloaded project.json and {} assets (md5-checked) into an .sb3:",
+                done.assets
+            ))?;
+            out.line("")?;
+            summary.print(out)
+        })
+    })
+}
+
+fn cloud(tour: &mut Tour) -> StepFuture<'_> {
+    Box::pin(async move {
+        let client = &tour.ctx.client;
+        let me = client.me().map(|m| m.username).unwrap_or_default();
+        let value = 1000 + u64::from(std::process::id() % 9000);
+        let (sender, _events) = client.cloud(WRITE_PROJECT).await?;
+        sender.set("score", value)?;
+        sender.flush().await?;
+        sender.close();
+        // Read it back over HTTP: the cloud log records who set what.
+        let mut found = None;
+        for _ in 0..40 {
+            let page = client.cloud_logs(WRITE_PROJECT).limit(10).await?;
+            found = page.items.into_iter().find(|e| {
+                e.user == me
+                    && e.name.ends_with("score")
+                    && e.value.to_string() == value.to_string()
+            });
+            if found.is_some() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let Some(entry) = found else {
+            return Err(crate::exit::CliError::Demo(
+                "the cloud log never showed the value the demo set".into(),
+            ));
+        };
+        tour.show(&entry, |out| {
+            out.fields(&[
+                ("Set", format!("☁ score = {value} (WebSocket, as {me})")),
+                (
+                    "Read back",
+                    format!(
+                        "{} = {} by {} (cloud log, HTTP)",
+                        entry.name, entry.value, entry.user
+                    ),
+                ),
             ])
         })
     })
@@ -332,7 +476,7 @@ mod tests {
         );
         let featured: Featured =
             serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-        let table = front_page_rows(&featured);
+        let table = crate::commands::site::front_page_rows(&featured);
         assert_eq!(table.len(), 7);
         assert!(!featured.community_featured_projects.is_empty());
     }

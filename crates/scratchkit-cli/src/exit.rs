@@ -47,7 +47,8 @@ pub enum CliError {
     Json(#[from] serde_json::Error),
     /// A cloud variable connection failed.
     #[error(transparent)]
-    Cloud(#[from] scratchkit::cloud::CloudError),    /// An argument or environment that cannot work (no terminal to ask a password on…).
+    Cloud(#[from] scratchkit::cloud::CloudError),
+    /// An argument or environment that cannot work (no terminal to ask a password on…).
     #[error("{0}")]
     Usage(String),
     /// The command needs a login and there is none.
@@ -61,6 +62,9 @@ pub enum CliError {
         /// The operating system's reason.
         source: std::io::Error,
     },
+    /// A step of `scratch demo` did not see what it should have.
+    #[error("demo step failed: {0}")]
+    Demo(String),
     /// A project file is not a valid .sb3.
     #[error("{path} is not a valid .sb3: {source}")]
     Sb3 {
@@ -122,6 +126,7 @@ impl CliError {
             | CliError::Io(_)
             | CliError::Json(_)
             | CliError::File { .. }
+            | CliError::Demo(_)
             | CliError::Sb3 { .. } => OTHER,
         }
     }
@@ -195,7 +200,11 @@ impl CliError {
             CliError::Sb3 { .. } => {
                 "the file should be a project saved by Scratch (File > Save to your computer)"
             }
-            CliError::Io(_) | CliError::Json(_) | CliError::Usage(_) | CliError::File { .. } => {
+            CliError::Io(_)
+            | CliError::Json(_)
+            | CliError::Usage(_)
+            | CliError::File { .. }
+            | CliError::Demo(_) => {
                 return None;
             }
         };

@@ -2,6 +2,7 @@
 //!
 //! See `scratch --help`; the exit codes are listed there and in [`exit`].
 
+mod accounts;
 mod cli;
 mod commands;
 mod demo;

@@ -225,7 +225,8 @@ impl Tabular for BackpackItem {
 }
 
 impl Tabular for SiteProject {
-    const HEADERS: &'static [&'static str] = &["ID", "Title", "Shared", "Loves", "Views", "Modified"];
+    const HEADERS: &'static [&'static str] =
+        &["ID", "Title", "Shared", "Loves", "Views", "Modified"];
     const RIGHT: &'static [usize] = &[0, 3, 4];
 
     fn cells(&self) -> Vec<String> {

@@ -183,6 +183,11 @@ fn demo_tours_every_section() {
         "News",
         "Front page rows",
         "Statistics",
+        "Log in",
+        "Post a comment and read it back",
+        "Love a project",
+        "Download it as an .sb3",
+        "Cloud variables: set, then read back",
     ] {
         assert!(
             text.lines().any(|l| l == header),
@@ -204,9 +209,31 @@ fn demo_json_is_one_line_per_section() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("each line is JSON"))
         .collect();
-    assert_eq!(sections.len(), 9);
+    assert_eq!(sections.len(), 14);
     assert_eq!(sections[0]["section"], "A user");
     assert_eq!(sections[0]["data"]["username"], "mres");
+    let section = |title: &str| -> &Value {
+        &sections
+            .iter()
+            .find(|s| s["section"] == title)
+            .unwrap_or_else(|| panic!("no section {title}"))["data"]
+    };
+    assert_eq!(section("Log in")["username"], "griffpatch");
+    let comment = section("Post a comment and read it back");
+    assert_eq!(comment["author"]["username"], "griffpatch");
+    assert_eq!(comment["content"], "Hello from the scratchkit demo!");
+    let love = section("Love a project");
+    assert_eq!(love["status"]["userLove"], true);
+    assert_eq!(
+        love["loves_after"].as_u64().unwrap(),
+        love["loves_before"].as_u64().unwrap() + 1
+    );
+    let sb3 = section("Download it as an .sb3");
+    assert!(sb3["assets"].as_u64().unwrap() > 0);
+    assert!(sb3["targets"].as_array().unwrap().len() > 1);
+    let cloud = section("Cloud variables: set, then read back");
+    assert_eq!(cloud["user"], "griffpatch");
+    assert!(cloud["name"].as_str().unwrap().ends_with("score"));
 }
 
 #[test]

@@ -23,6 +23,27 @@ struct Row {
     expect: [u16; 3],
     /// A read (as `allowed`) that must be unchanged after a refusal.
     probe: Option<String>,
+    /// A raw body (Content-Type, bytes) sent instead of `body` (image uploads).
+    raw: Option<(String, Vec<u8>)>,
+}
+
+/// A small PNG for the upload rows.
+fn png(marker: &[u8]) -> Vec<u8> {
+    let mut data = b"\x89PNG\r\n\x1a\n".to_vec();
+    data.extend_from_slice(marker);
+    data
+}
+
+/// A multipart form with the image in field `file`: (Content-Type, body).
+fn multipart_png(marker: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "matrixBoundary42";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&png(marker));
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 async fn admin(sb: &SandboxHandle, path: &str, body: Value) -> Value {
@@ -167,6 +188,39 @@ async fn permission_matrix() {
         200
     );
 
+    // Classes, invites, deletion and uploads: a teacher, a second class to close, a studio to
+    // delete, and two shared projects that make demo_new qualify for a Scratcher invite.
+    let teacher = Caller::login(&sb, "demo_teacher").await;
+    let class_to_close = teacher
+        .post(
+            "/site/classes/create_classroom/",
+            json!({"title": "Closing soon"}),
+        )
+        .await
+        .body[0]["id"]
+        .as_i64()
+        .expect("class id");
+    let class_token = teacher
+        .get("/site/site-api/classrooms/all/367806/")
+        .await
+        .body["token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let studio_to_delete = admin(
+        &sb,
+        "/studios",
+        json!({"owner": "griffpatch", "title": "Delete me"}),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    project(&sb, "demo_new", "Invite 1", true).await;
+    project(&sb, "demo_new", "Invite 2", true).await;
+    let griffpatch_id = anon.get("/api/users/griffpatch").await.body["id"]
+        .as_i64()
+        .unwrap();
+
     let row = |label: &str,
                method: &'static str,
                path: String,
@@ -183,6 +237,7 @@ async fn permission_matrix() {
         allowed: allowed.clone(),
         expect,
         probe,
+        raw: None,
     };
     const DENY: [u16; 3] = [401, 403, 200];
     const ANY_USER: [u16; 3] = [401, 200, 200];
@@ -523,6 +578,171 @@ async fn permission_matrix() {
             DENY,
             Some(format!("/api/studios/{studio}")),
         ),
+        row(
+            "class: create (teachers only)",
+            "POST",
+            "/site/classes/create_classroom/".into(),
+            Some(json!({"title": "Matrix class"})),
+            &owner,
+            &teacher,
+            DENY,
+            None,
+        ),
+        row(
+            "class: edit title (its teacher)",
+            "PUT",
+            "/site/site-api/classrooms/all/367806/".into(),
+            Some(json!({"title": "Matrix Class"})),
+            &owner,
+            &teacher,
+            DENY,
+            Some("/api/classrooms/367806".into()),
+        ),
+        row(
+            "class: close (its teacher)",
+            "POST",
+            format!("/site/site-api/classrooms/close_classroom/{class_to_close}/"),
+            None,
+            &owner,
+            &teacher,
+            DENY,
+            Some(format!("/api/classrooms/{class_to_close}")),
+        ),
+        row(
+            "class: registration link (its teacher)",
+            "GET",
+            "/site/site-api/classrooms/generate_registration_link/367806/".into(),
+            None,
+            &owner,
+            &teacher,
+            DENY,
+            None,
+        ),
+        row(
+            "class: add class studio (its teacher)",
+            "POST",
+            "/site/classes/create_classroom_gallery/".into(),
+            Some(
+                json!({"classroom_id": 367806, "classroom_token": class_token, "title": "Class studio"}),
+            ),
+            &owner,
+            &teacher,
+            DENY,
+            Some("/site/site-api/classrooms/all/367806/".into()),
+        ),
+        row(
+            "class: student activity (its teacher)",
+            "GET",
+            "/site/site-api/classrooms/activity/367806/all/".into(),
+            None,
+            &owner,
+            &teacher,
+            DENY,
+            None,
+        ),
+        row(
+            "class: educator alerts (teachers)",
+            "GET",
+            "/site/site-api/classrooms/alerts/".into(),
+            None,
+            &owner,
+            &teacher,
+            DENY,
+            None,
+        ),
+        Row {
+            raw: Some(multipart_png(b"class")),
+            ..row(
+                "class: thumbnail upload (its teacher)",
+                "POST",
+                "/site/site-api/classrooms/all/367806/".into(),
+                None,
+                &owner,
+                &teacher,
+                DENY,
+                Some("/cdn2/get_image/classroom/367806_250x150.png".into()),
+            )
+        },
+        row(
+            "recently viewed: list (self)",
+            "GET",
+            "/api/users/griffpatch/projects/recentlyviewed".into(),
+            None,
+            &other,
+            &owner,
+            DENY,
+            None,
+        ),
+        row(
+            "studio: delete (host)",
+            "PUT",
+            format!("/site/site-api/galleries/all/{studio_to_delete}/"),
+            Some(json!({"visibility": "delbyusr"})),
+            &other,
+            &owner,
+            DENY,
+            Some(format!("/api/studios/{studio_to_delete}")),
+        ),
+        Row {
+            raw: Some(multipart_png(b"avatar")),
+            ..row(
+                "profile: avatar upload (self)",
+                "POST",
+                "/site/site-api/users/all/griffpatch/".into(),
+                None,
+                &other,
+                &owner,
+                DENY,
+                Some(format!("/cdn2/get_image/user/{griffpatch_id}_90x90.png")),
+            )
+        },
+        Row {
+            raw: Some(("image/png".to_owned(), png(b"project"))),
+            ..row(
+                "project: thumbnail upload (owner)",
+                "POST",
+                format!("/site/internalapi/project/thumbnail/{p_edit}/set/"),
+                None,
+                &other,
+                &owner,
+                DENY,
+                Some(format!("/uploads/projects/thumbnails/{p_edit}.png")),
+            )
+        },
+        Row {
+            raw: Some(multipart_png(b"studio")),
+            ..row(
+                "studio: thumbnail upload (manager)",
+                "POST",
+                format!("/site/site-api/galleries/all/{studio}/"),
+                None,
+                &other,
+                &owner,
+                DENY,
+                Some(format!("/uploads/galleries/thumbnails/{studio}.png")),
+            )
+        },
+        row(
+            "invites: Scratcher invite status (self)",
+            "GET",
+            "/api/users/demo_new/invites".into(),
+            None,
+            &other,
+            &new_scratcher,
+            DENY,
+            None,
+        ),
+        // Last: afterwards demo_new is a Scratcher.
+        row(
+            "invites: accept the Scratcher invite (self, qualified)",
+            "POST",
+            "/api/users/demo_new/promote-to-scratcher/".into(),
+            None,
+            &other,
+            &new_scratcher,
+            DENY,
+            Some("/api/users/demo_new/invites".into()),
+        ),
     ];
 
     let mut table = String::from(
@@ -533,7 +753,14 @@ async fn permission_matrix() {
         let mut cells = Vec::new();
         for (col, caller) in [&anon, &r.other, &r.allowed].into_iter().enumerate() {
             let before = probe(&r.allowed, &r.probe).await;
-            let reply = caller.send(r.method, &r.path, r.body.clone()).await;
+            let reply = match &r.raw {
+                Some((content_type, bytes)) => {
+                    caller
+                        .send_raw(r.method, &r.path, content_type, bytes.clone())
+                        .await
+                }
+                None => caller.send(r.method, &r.path, r.body.clone()).await,
+            };
             let expected = r.expect[col];
             let ok = reply.status == expected;
             let mut cell = format!("{} {}", reply.status, if ok { "✓" } else { "✗" });
@@ -590,6 +817,34 @@ async fn permission_matrix() {
         anon.get("/api/users/griffpatch").await.body["profile"]["bio"],
         "edited"
     );
+    assert_eq!(
+        anon.get("/api/classrooms/367806").await.body["title"],
+        "Matrix Class"
+    );
+    assert_eq!(
+        anon.get(&format!("/api/classrooms/{class_to_close}"))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        anon.get(&format!("/api/studios/{studio_to_delete}"))
+            .await
+            .status,
+        404
+    );
+    let avatar = common::client()
+        .get(format!(
+            "{}/uploads/users/avatars/{griffpatch_id}.png",
+            sb.base_url()
+        ))
+        .send()
+        .await
+        .expect("sent")
+        .bytes()
+        .await
+        .expect("body");
+    assert_eq!(avatar.as_ref(), png(b"avatar").as_slice());
 }
 
 #[tokio::test]

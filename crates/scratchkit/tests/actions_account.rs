@@ -66,7 +66,11 @@ async fn settings_forms_post_the_right_fields() {
     let r = last(&server).await;
     let fields = assert_form_post(&r);
     assert_eq!(field(&fields, "country"), Some("United Kingdom"));
-    assert!(header_of(&r, "referer").unwrap().ends_with("/site/accounts/settings/"));
+    assert!(
+        header_of(&r, "referer")
+            .unwrap()
+            .ends_with("/site/accounts/settings/")
+    );
 
     client
         .change_email("me@example.org", &SecretString::from("pw-123456"))
@@ -96,7 +100,9 @@ async fn settings_forms_post_the_right_fields() {
         Err(Error::InvalidInput { .. })
     ));
     assert!(matches!(
-        client.change_email("a@b.org", &SecretString::from("")).await,
+        client
+            .change_email("a@b.org", &SecretString::from(""))
+            .await,
         Err(Error::InvalidInput { .. })
     ));
     assert_eq!(received(&server).await.len(), sent);
@@ -108,7 +114,8 @@ async fn password_change_success_and_refusal() {
     Mock::given(method("POST"))
         .and(path("/site/accounts/password_change/"))
         .respond_with(
-            ResponseTemplate::new(302).insert_header("Location", "/site/accounts/password_change/done/"),
+            ResponseTemplate::new(302)
+                .insert_header("Location", "/site/accounts/password_change/done/"),
         )
         .up_to_n_times(1)
         .mount(&server)
@@ -192,14 +199,26 @@ async fn account_actions_need_a_login() {
     let server = MockServer::start().await;
     let client = client_for(&server);
     let pw = SecretString::from("x-password");
-    assert!(matches!(client.set_country("Japan").await, Err(Error::LoginRequired)));
-    assert!(matches!(client.change_password(&pw, &pw).await, Err(Error::LoginRequired)));
-    assert!(matches!(client.change_email("a@b.org", &pw).await, Err(Error::LoginRequired)));
+    assert!(matches!(
+        client.set_country("Japan").await,
+        Err(Error::LoginRequired)
+    ));
+    assert!(matches!(
+        client.change_password(&pw, &pw).await,
+        Err(Error::LoginRequired)
+    ));
+    assert!(matches!(
+        client.change_email("a@b.org", &pw).await,
+        Err(Error::LoginRequired)
+    ));
     assert!(matches!(
         client.set_email_subscriptions(true, true).await,
         Err(Error::LoginRequired)
     ));
-    assert!(matches!(client.verify_password(&pw).await, Err(Error::LoginRequired)));
+    assert!(matches!(
+        client.verify_password(&pw).await,
+        Err(Error::LoginRequired)
+    ));
     assert!(matches!(
         client.classroom(1u64).set_title("x").await,
         Err(Error::LoginRequired)
@@ -257,7 +276,9 @@ async fn teacher_actions_send_the_right_requests() {
         .mount(&server)
         .await;
     Mock::given(method("GET"))
-        .and(path("/site/site-api/classrooms/generate_registration_link/42/"))
+        .and(path(
+            "/site/site-api/classrooms/generate_registration_link/42/",
+        ))
         .respond_with(json(
             serde_json::json!({"reg_link": "https://scratch.mit.edu/signup/tok42"}),
         ))
@@ -265,7 +286,9 @@ async fn teacher_actions_send_the_right_requests() {
         .await;
     Mock::given(method("POST"))
         .and(path("/site/classes/create_classroom_gallery/"))
-        .respond_with(json(serde_json::json!({"success": false, "msg": "Too many studios"})))
+        .respond_with(json(
+            serde_json::json!({"success": false, "msg": "Too many studios"}),
+        ))
         .mount(&server)
         .await;
     Mock::given(method("POST"))
@@ -276,7 +299,9 @@ async fn teacher_actions_send_the_right_requests() {
     Mock::given(method("GET"))
         .and(path("/site/site-api/classrooms/activity/42/all/"))
         .and(query_param("page", "1"))
-        .respond_with(json(serde_json::json!([{"type": 0, "actor": {"username": "kid"}}])))
+        .respond_with(json(
+            serde_json::json!([{"type": 0, "actor": {"username": "kid"}}]),
+        ))
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -311,9 +336,15 @@ async fn teacher_actions_send_the_right_requests() {
     assert_token(&r);
     assert_eq!(json_body(&r), serde_json::json!({"title": "Year 8"}));
     class.set_description("About").await.unwrap();
-    assert_eq!(json_body(&last(&server).await), serde_json::json!({"description": "About"}));
+    assert_eq!(
+        json_body(&last(&server).await),
+        serde_json::json!({"description": "About"})
+    );
     class.set_status("Clones").await.unwrap();
-    assert_eq!(json_body(&last(&server).await), serde_json::json!({"status": "Clones"}));
+    assert_eq!(
+        json_body(&last(&server).await),
+        serde_json::json!({"status": "Clones"})
+    );
     class.reopen().await.unwrap();
     assert_eq!(
         json_body(&last(&server).await),
@@ -337,8 +368,14 @@ async fn teacher_actions_send_the_right_requests() {
 
     let activity = class.activity(None, 1).await.unwrap();
     assert_eq!(activity[0]["type"], 0);
-    assert!(class.activity(Some("kid"), 1).await.unwrap().is_empty(), "404 = past the end");
-    assert!(matches!(class.activity(None, 0).await, Err(Error::InvalidInput { .. })));
+    assert!(
+        class.activity(Some("kid"), 1).await.unwrap().is_empty(),
+        "404 = past the end"
+    );
+    assert!(matches!(
+        class.activity(None, 0).await,
+        Err(Error::InvalidInput { .. })
+    ));
     assert_eq!(client.educator_alerts(1).await.unwrap().len(), 1);
     assert!(client.my_classrooms(true, 1).await.unwrap().is_empty());
     let r = last(&server).await;
@@ -351,7 +388,9 @@ async fn students_register_with_the_class_token_and_no_session() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/site/classes/register_new_student/"))
-        .respond_with(json(serde_json::json!([{"username": "new_kid", "success": true}])))
+        .respond_with(json(
+            serde_json::json!([{"username": "new_kid", "success": true}]),
+        ))
         .mount(&server)
         .await;
     // Even a logged-in client sends no session with it.
@@ -367,7 +406,10 @@ async fn students_register_with_the_class_token_and_no_session() {
     let r = last(&server).await;
     assert!(cookie(&r, "scratchsessionsid").is_none());
     let csrf = header_of(&r, "x-csrftoken").unwrap().to_owned();
-    assert_eq!(cookie(&r, "scratchcsrftoken").as_deref(), Some(csrf.as_str()));
+    assert_eq!(
+        cookie(&r, "scratchcsrftoken").as_deref(),
+        Some(csrf.as_str())
+    );
     let fields = form(&r);
     for (key, value) in [
         ("classroom_id", "42"),
@@ -388,4 +430,31 @@ async fn students_register_with_the_class_token_and_no_session() {
         client.register_student(&student).await,
         Err(Error::InvalidInput { .. })
     ));
+}
+
+#[tokio::test]
+async fn studio_creation_refused_with_403_keeps_scratchs_message() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/site/studios/create/"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(
+            serde_json::json!({"msg": "Only Scratchers can create studios.", "success": false}),
+        ))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/site/studios/create/"))
+        .respond_with(ResponseTemplate::new(403).set_body_string("<html>Forbidden</html>"))
+        .mount(&server)
+        .await;
+    let client = logged_in(&server).await;
+    let err = client.create_studio().await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Refused { action: "create studio", message } if message == "Only Scratchers can create studios."),
+        "{err:?}"
+    );
+    // Any other 403 stays a 403.
+    let err = client.create_studio().await.unwrap_err();
+    assert!(matches!(err, Error::Forbidden { .. }), "{err:?}");
 }

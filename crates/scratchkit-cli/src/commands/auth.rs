@@ -97,7 +97,11 @@ fn username(arg: Option<String>, account: Option<&str>) -> CliResult<String> {
 /// No credentials to use (exit 2), a refused login (4), the session file cannot be written.
 pub async fn login(ctx: &Ctx, args: LoginArgs) -> CliResult {
     let me = if args.session_id {
-        let id = secret(SESSION_ID_ENV, "Session id (scratchsessionsid): ", "session id")?;
+        let id = secret(
+            SESSION_ID_ENV,
+            "Session id (scratchsessionsid): ",
+            "session id",
+        )?;
         ctx.client.login_with_session_id(id).await?
     } else {
         let name = username(args.username, ctx.account.as_deref())?;
@@ -137,9 +141,9 @@ pub async fn login(ctx: &Ctx, args: LoginArgs) -> CliResult {
             "  Session saved to {} (the default account now).",
             path.display()
         ))),
-        None => out.line(out.dim(
-            "  In-process sandbox: the session ends with this command (nothing saved).",
-        )),
+        None => out.line(
+            out.dim("  In-process sandbox: the session ends with this command (nothing saved)."),
+        ),
     }
 }
 
@@ -202,7 +206,7 @@ pub async fn whoami(ctx: &Ctx, args: WhoamiArgs) -> CliResult {
         Some(p) if p.scratcher => "Scratcher",
         _ => "",
     };
-    let muted = perms.and_then(|p| p.mute_status.mute_expires_at.clone());
+    let muted = perms.and_then(|p| p.mute_status.mute_expires_at);
     let saved: Vec<String> = match (args.all, ctx.accounts()) {
         (true, Ok(accounts)) => accounts.names(),
         _ => Vec::new(),

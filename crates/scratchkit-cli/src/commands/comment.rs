@@ -111,9 +111,10 @@ enum Target {
 impl Target {
     fn parse(place: Place, target: &str) -> CliResult<Self> {
         let id = || {
-            target.trim().parse::<u64>().map_err(|_| {
-                CliError::Usage(format!("{target:?} is not a project or studio ID"))
-            })
+            target
+                .trim()
+                .parse::<u64>()
+                .map_err(|_| CliError::Usage(format!("{target:?} is not a project or studio ID")))
         };
         Ok(match place {
             Place::Project => Target::Project(ProjectId(id()?)),
@@ -151,13 +152,24 @@ pub async fn run(ctx: &Ctx, args: CommentArgs) -> CliResult {
             let target = Target::parse(place, &target)?;
             ctx.ensure_login().await?;
             let posted = match &target {
-                Target::Project(id) => comment_json(&ctx.client.project(*id).post_comment(&text).await?)?,
-                Target::Studio(id) => comment_json(&ctx.client.studio(*id).post_comment(&text).await?)?,
-                Target::Profile(name) => {
-                    profile_json(&ctx.client.profile(name.as_str()).post_comment(&text).await?)
+                Target::Project(id) => {
+                    comment_json(&ctx.client.project(*id).post_comment(&text).await?)?
                 }
+                Target::Studio(id) => {
+                    comment_json(&ctx.client.studio(*id).post_comment(&text).await?)?
+                }
+                Target::Profile(name) => profile_json(
+                    &ctx.client
+                        .profile(name.as_str())
+                        .post_comment(&text)
+                        .await?,
+                ),
             };
-            done(ctx, &posted, &format!("Posted comment #{} on {}.", posted["id"], target.describe()))
+            done(
+                ctx,
+                &posted,
+                &format!("Posted comment #{} on {}.", posted["id"], target.describe()),
+            )
         }
         CommentAction::Reply {
             place,
@@ -193,7 +205,11 @@ pub async fn run(ctx: &Ctx, args: CommentArgs) -> CliResult {
             done(
                 ctx,
                 &posted,
-                &format!("Replied to #{comment} on {} (reply #{}).", target.describe(), posted["id"]),
+                &format!(
+                    "Replied to #{comment} on {} (reply #{}).",
+                    target.describe(),
+                    posted["id"]
+                ),
             )
         }
         CommentAction::Delete {
@@ -207,7 +223,9 @@ pub async fn run(ctx: &Ctx, args: CommentArgs) -> CliResult {
             match &target {
                 Target::Project(pid) => ctx.client.project(*pid).delete_comment(id).await?,
                 Target::Studio(sid) => ctx.client.studio(*sid).delete_comment(id).await?,
-                Target::Profile(name) => ctx.client.profile(name.as_str()).delete_comment(id).await?,
+                Target::Profile(name) => {
+                    ctx.client.profile(name.as_str()).delete_comment(id).await?
+                }
             }
             done(
                 ctx,
@@ -226,7 +244,9 @@ pub async fn run(ctx: &Ctx, args: CommentArgs) -> CliResult {
             match &target {
                 Target::Project(pid) => ctx.client.project(*pid).report_comment(id).await?,
                 Target::Studio(sid) => ctx.client.studio(*sid).report_comment(id).await?,
-                Target::Profile(name) => ctx.client.profile(name.as_str()).report_comment(id).await?,
+                Target::Profile(name) => {
+                    ctx.client.profile(name.as_str()).report_comment(id).await?
+                }
             }
             done(
                 ctx,
@@ -255,7 +275,11 @@ async fn list(ctx: &Ctx, target: Target, page: PageArgs) -> CliResult {
                 Some(author) => ctx.client.project(id).by(author.as_str()),
                 None => handler,
             };
-            let list = handler.comments().limit(page.limit).offset(page.offset).await?;
+            let list = handler
+                .comments()
+                .limit(page.limit)
+                .offset(page.offset)
+                .await?;
             show_page(&ctx.out, &list)
         }
         Target::Studio(id) => {
@@ -270,7 +294,11 @@ async fn list(ctx: &Ctx, target: Target, page: PageArgs) -> CliResult {
         }
         Target::Profile(name) => {
             let number = page.offset.saturating_add(1);
-            let comments = ctx.client.profile(name.as_str()).comments_page(number).await?;
+            let comments = ctx
+                .client
+                .profile(name.as_str())
+                .comments_page(number)
+                .await?;
             if ctx.out.is_json() {
                 let all: Vec<Value> = comments.iter().map(profile_json).collect();
                 return ctx.out.json(&all);

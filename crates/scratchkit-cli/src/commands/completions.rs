@@ -35,7 +35,13 @@ mod tests {
 
     #[test]
     fn every_shell_gets_a_script_naming_the_commands() {
-        for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell, Shell::Elvish] {
+        for shell in [
+            Shell::Bash,
+            Shell::Zsh,
+            Shell::Fish,
+            Shell::PowerShell,
+            Shell::Elvish,
+        ] {
             let mut command = Cli::command();
             let mut buffer = Vec::new();
             clap_complete::generate(shell, &mut command, "scratch", &mut buffer);

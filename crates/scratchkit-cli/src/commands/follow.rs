@@ -32,5 +32,9 @@ pub async fn run(ctx: &Ctx, args: FollowArgs, follow: bool) -> CliResult {
     } else {
         format!("No longer following {name}.")
     };
-    done(ctx, &json!({"username": name, "following": follow}), &message)
+    done(
+        ctx,
+        &json!({"username": name, "following": follow}),
+        &message,
+    )
 }

@@ -22,7 +22,9 @@ pub struct ForumArgs {
 #[derive(Debug, Subcommand)]
 pub enum ForumAction {
     /// The topics of a category (one page of them).
-    #[command(after_help = "Examples:\n  scratch forum category 31\n  scratch forum category 31 --page 2 --json")]
+    #[command(
+        after_help = "Examples:\n  scratch forum category 31\n  scratch forum category 31 --page 2 --json"
+    )]
     Category {
         /// The category ID (see `scratch forum`).
         id: u64,
@@ -31,7 +33,9 @@ pub enum ForumAction {
         page: u32,
     },
     /// The posts of a topic (one page of them).
-    #[command(after_help = "Examples:\n  scratch forum topic 4242\n  scratch forum topic 4242 --page 3")]
+    #[command(
+        after_help = "Examples:\n  scratch forum topic 4242\n  scratch forum topic 4242 --page 3"
+    )]
     Topic {
         /// The topic ID.
         id: u64,
@@ -71,7 +75,8 @@ pub async fn run(ctx: &Ctx, args: ForumArgs) -> CliResult {
             }
             for section in &sections {
                 out.heading(&section.name)?;
-                let mut table = Table::new(&["ID", "Category", "Topics", "Posts"]).right(&[0, 2, 3]);
+                let mut table =
+                    Table::new(&["ID", "Category", "Topics", "Posts"]).right(&[0, 2, 3]);
                 for c in &section.categories {
                     table.row(vec![
                         c.id.to_string(),
@@ -89,9 +94,13 @@ pub async fn run(ctx: &Ctx, args: ForumArgs) -> CliResult {
             if out.is_json() {
                 return out.json(&topics_json(&list));
             }
-            let name = list.category_name.clone().unwrap_or_else(|| format!("Category {id}"));
+            let name = list
+                .category_name
+                .clone()
+                .unwrap_or_else(|| format!("Category {id}"));
             out.title(&name, &format!("page {} of {}", list.page, list.page_count))?;
-            let mut table = Table::new(&["ID", "Topic", "Author", "Replies", "Views"]).right(&[0, 3, 4]);
+            let mut table =
+                Table::new(&["ID", "Topic", "Author", "Replies", "Views"]).right(&[0, 3, 4]);
             for t in &list.topics {
                 let mut title = one_line(&t.title, 50);
                 if t.sticky {
@@ -122,8 +131,14 @@ pub async fn run(ctx: &Ctx, args: ForumArgs) -> CliResult {
                     "posts": list.posts.iter().map(post_json).collect::<Vec<_>>(),
                 }));
             }
-            let title = list.topic_title.clone().unwrap_or_else(|| format!("Topic {id}"));
-            out.title(&title, &format!("page {} of {}", list.page, list.page_count))?;
+            let title = list
+                .topic_title
+                .clone()
+                .unwrap_or_else(|| format!("Topic {id}"));
+            out.title(
+                &title,
+                &format!("page {} of {}", list.page, list.page_count),
+            )?;
             for post in &list.posts {
                 out.line("")?;
                 out.line(format!(
@@ -146,10 +161,7 @@ pub async fn run(ctx: &Ctx, args: ForumArgs) -> CliResult {
                 return out.json(&doc);
             }
             out.title(&format!("Post {id}"), &format!("by {}", post.author))?;
-            out.fields(&[
-                ("Posted", date(post.posted)),
-                ("Source", source),
-            ])
+            out.fields(&[("Posted", date(post.posted)), ("Source", source)])
         }
         Some(ForumAction::Reply { id, text }) => {
             ctx.ensure_login().await?;

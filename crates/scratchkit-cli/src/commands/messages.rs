@@ -77,12 +77,20 @@ pub async fn run(ctx: &Ctx, args: MessagesArgs) -> CliResult {
             done(
                 ctx,
                 &json!({"username": me.username, "count": count}),
-                &format!("{} unread message{}.", count, if count == 1 { "" } else { "s" }),
+                &format!(
+                    "{} unread message{}.",
+                    count,
+                    if count == 1 { "" } else { "s" }
+                ),
             )
         }
         Some(MessagesAction::Clear) => {
             ctx.client.clear_messages().await?;
-            done(ctx, &json!({"cleared": true}), "Marked every message as read.")
+            done(
+                ctx,
+                &json!({"cleared": true}),
+                "Marked every message as read.",
+            )
         }
     }
 }

@@ -1,12 +1,23 @@
 //! The commands, and what they share: the [`Ctx`] (client + output) and list printing.
 
+pub mod auth;
+pub mod backpack;
 pub mod cloud;
 pub mod cloud_server;
+pub mod comment;
+pub mod completions;
 pub mod explore;
+pub mod feed;
+pub mod follow;
+pub mod forum;
+pub mod messages;
+pub mod mystuff;
 pub mod news;
 pub mod project;
+pub mod project_file;
 pub mod sandbox;
 pub mod search;
+pub mod site;
 pub mod studio;
 pub mod user;
 
@@ -16,9 +27,9 @@ use scratchkit::{Client, Me, Page};
 use secrecy::SecretString;
 use serde::Serialize;
 
+use crate::accounts::Accounts;
 use crate::cli::{Cli, Command};
 use crate::embedded::{self, Embedded};
-use crate::accounts::Accounts;
 use crate::exit::{CliError, CliResult};
 use crate::output::Out;
 use crate::rows::{Tabular, table_of};
@@ -125,8 +136,7 @@ impl Ctx {
         if let Some(me) = self.client.me() {
             return Ok(me);
         }
-        if let Some(id) = crate::commands::auth::env_secret(crate::commands::auth::SESSION_ID_ENV)
-        {
+        if let Some(id) = crate::commands::auth::env_secret(crate::commands::auth::SESSION_ID_ENV) {
             return Ok(self.client.login_with_session_id(id).await?);
         }
         if self.site == Site::Embedded {
@@ -169,6 +179,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Sandbox(args) => return sandbox::run(out, args).await,
         Command::CloudServer(args) => return cloud_server::run(out, args).await,
         Command::Demo => return crate::demo::run(out, cli.user_agent.as_deref()).await,
+        Command::Completions(args) => return completions::run(&args),
         _ => {}
     }
     let ctx = Ctx::from_cli(&cli, out).await?;
@@ -179,8 +190,25 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::News(args) => news::run(&ctx, args).await,
         Command::Explore(args) => explore::run(&ctx, args).await,
         Command::Search(args) => search::run(&ctx, args).await,
+        Command::Login(args) => auth::login(&ctx, args).await,
+        Command::Logout(args) => auth::logout(&ctx, args).await,
+        Command::Whoami(args) => auth::whoami(&ctx, args).await,
+        Command::Comment(args) => comment::run(&ctx, args).await,
+        Command::Follow(args) => follow::run(&ctx, args, true).await,
+        Command::Unfollow(args) => follow::run(&ctx, args, false).await,
+        Command::Messages(args) => messages::run(&ctx, args).await,
+        Command::Feed(args) => feed::run(&ctx, args).await,
+        Command::MyStuff(args) => mystuff::run(&ctx, args).await,
+        Command::Backpack(args) => backpack::run(&ctx, args).await,
+        Command::Frontpage => site::frontpage(&ctx).await,
+        Command::Stats(args) => site::stats(&ctx, args).await,
+        Command::Health => site::health(&ctx).await,
+        Command::CheckUsername(args) => site::check_username(&ctx, args).await,
+        Command::Forum(args) => forum::run(&ctx, args).await,
         Command::Cloud(args) => cloud::run(&ctx, args).await,
-        Command::Sandbox(_) | Command::CloudServer(_) | Command::Demo => Ok(()),
+        Command::Sandbox(_) | Command::CloudServer(_) | Command::Demo | Command::Completions(_) => {
+            Ok(())
+        }
     }
 }
 

@@ -58,7 +58,9 @@ Examples:
         title: String,
     },
     /// Set the instructions of one of your projects.
-    #[command(after_help = "Examples:\n  scratch project set-instructions 1000001 \"Arrow keys to move\"")]
+    #[command(
+        after_help = "Examples:\n  scratch project set-instructions 1000001 \"Arrow keys to move\""
+    )]
     SetInstructions {
         /// The project ID.
         id: u64,
@@ -134,33 +136,60 @@ pub async fn run(ctx: &Ctx, args: ProjectArgs) -> CliResult {
         ProjectAction::SetTitle { id, title } => {
             ctx.ensure_login().await?;
             let p = client.project(ProjectId(id)).set_title(&title).await?;
-            done(ctx, &serde_json::to_value(&p)?, &format!("Project {id} is now called \"{}\".", p.title))
+            done(
+                ctx,
+                &serde_json::to_value(&p)?,
+                &format!("Project {id} is now called \"{}\".", p.title),
+            )
         }
         ProjectAction::SetInstructions { id, text } => {
             ctx.ensure_login().await?;
-            let p = client.project(ProjectId(id)).set_instructions(&text).await?;
-            done(ctx, &serde_json::to_value(&p)?, &format!("Set the instructions of project {id}."))
+            let p = client
+                .project(ProjectId(id))
+                .set_instructions(&text)
+                .await?;
+            done(
+                ctx,
+                &serde_json::to_value(&p)?,
+                &format!("Set the instructions of project {id}."),
+            )
         }
         ProjectAction::SetNotes { id, text } => {
             ctx.ensure_login().await?;
             let p = client.project(ProjectId(id)).set_notes(&text).await?;
-            done(ctx, &serde_json::to_value(&p)?, &format!("Set the notes of project {id}."))
+            done(
+                ctx,
+                &serde_json::to_value(&p)?,
+                &format!("Set the notes of project {id}."),
+            )
         }
         ProjectAction::Share { id } => {
             ctx.ensure_login().await?;
             client.project(ProjectId(id)).share().await?;
-            done(ctx, &json!({"id": id, "shared": true}), &format!("Shared project {id}."))
+            done(
+                ctx,
+                &json!({"id": id, "shared": true}),
+                &format!("Shared project {id}."),
+            )
         }
         ProjectAction::Unshare { id } => {
             ctx.ensure_login().await?;
             client.project(ProjectId(id)).unshare().await?;
-            done(ctx, &json!({"id": id, "shared": false}), &format!("Unshared project {id}."))
+            done(
+                ctx,
+                &json!({"id": id, "shared": false}),
+                &format!("Unshared project {id}."),
+            )
         }
         ProjectAction::Love { id } | ProjectAction::Unlove { id } => {
             let love = matches!(action, ProjectAction::Love { .. });
             ctx.ensure_login().await?;
             let handler = client.project(ProjectId(id));
-            let status = if love { handler.love().await? } else { handler.unlove().await? };
+            let status = if love {
+                handler.love().await?
+            } else {
+                handler.unlove().await?
+            };
             let message = match (status.user_love, status.status_changed) {
                 (true, true) => format!("Loved project {id}."),
                 (true, false) => format!("You already love project {id}."),
@@ -189,7 +218,11 @@ pub async fn run(ctx: &Ctx, args: ProjectArgs) -> CliResult {
         ProjectAction::View { id } => {
             // Views count logged out too.
             client.project(ProjectId(id)).view().await?;
-            done(ctx, &json!({"id": id, "viewed": true}), &format!("Counted a view of project {id}."))
+            done(
+                ctx,
+                &json!({"id": id, "viewed": true}),
+                &format!("Counted a view of project {id}."),
+            )
         }
     }
 }

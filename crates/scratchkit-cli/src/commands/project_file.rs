@@ -197,10 +197,7 @@ pub fn progress_bar(out: &Out, template: &str) -> ProgressBar {
 /// No such project (exit 3), a file that cannot be written (1), network failures (5).
 pub async fn download(ctx: &Ctx, id: u64, output: Option<PathBuf>) -> CliResult {
     let path = output.unwrap_or_else(|| PathBuf::from(format!("{id}.sb3")));
-    let bar = progress_bar(
-        &ctx.out,
-        "{spinner} {msg} [{bar:30}] {pos}/{len} assets",
-    );
+    let bar = progress_bar(&ctx.out, "{spinner} {msg} [{bar:30}] {pos}/{len} assets");
     bar.set_message(format!("project {id}"));
     let progress = bar.clone();
     let done = ctx
@@ -270,7 +267,10 @@ pub async fn upload(ctx: &Ctx, file: &Path, title: Option<String>) -> CliResult 
         created.assets_uploaded
     ))?;
     out.line(format!("  {}", out.accent(&link)))?;
-    out.line(out.dim(&format!("  Share it with: scratch project share {}", created.id)))
+    out.line(out.dim(&format!(
+        "  Share it with: scratch project share {}",
+        created.id
+    )))
 }
 
 /// `scratch project info FILE`: what is inside an .sb3.
@@ -291,7 +291,7 @@ mod tests {
 
     #[test]
     fn a_summary_counts_targets_blocks_and_cloud_variables() {
-        let json = br#"{"targets":[
+        let json = r#"{"targets":[
             {"isStage":true,"name":"Stage","variables":{"a":["☁ score",7,true],"b":["x",1]},
              "lists":{},"broadcasts":{},"blocks":{},"comments":{},"costumes":[],"sounds":[]},
             {"isStage":false,"name":"Cat","variables":{},"lists":{"l":["items",[]]},
@@ -301,7 +301,7 @@ mod tests {
                        "m":{"opcode":"motion_movesteps","next":null,"parent":"k",
                             "inputs":{},"fields":{},"shadow":false,"topLevel":false}}}],
             "monitors":[],"extensions":["pen"],"meta":{"semver":"3.0.0","vm":"0.2.0"}}"#;
-        let project = scratchkit::sb3::Project::from_json(json).unwrap();
+        let project = scratchkit::sb3::Project::from_json(json.as_bytes()).unwrap();
         let sb3 = Sb3::new(project);
         let s = Sb3Summary::of(&sb3, "cat.sb3", 123);
         assert_eq!(s.targets.len(), 2);

@@ -143,5 +143,6 @@ pub async fn check_username(ctx: &Ctx, args: CheckUsernameArgs) -> CliResult {
             _ => "cannot be used",
         }
     };
-    ctx.out.line(format!("{} {verdict}.", ctx.out.bold(&args.username)))
+    ctx.out
+        .line(format!("{} {verdict}.", ctx.out.bold(&args.username)))
 }

@@ -16,7 +16,9 @@ use crate::output::{Out, count, date, excerpt};
 #[derive(Debug, Subcommand)]
 pub enum StudioAction {
     /// Create a studio (Scratchers only), optionally with a title and description.
-    #[command(after_help = "Examples:\n  scratch studio create --title Platformers --description \"Add yours!\"")]
+    #[command(
+        after_help = "Examples:\n  scratch studio create --title Platformers --description \"Add yours!\""
+    )]
     Create {
         /// Its title.
         #[arg(long)]
@@ -165,55 +167,94 @@ pub async fn run(ctx: &Ctx, args: StudioArgs) -> CliResult {
         }
         StudioAction::SetTitle { id, title } => {
             studio(id).set_title(&title).await?;
-            (json!({"id": id, "title": title}), format!("Studio {id} is now called \"{title}\"."))
+            (
+                json!({"id": id, "title": title}),
+                format!("Studio {id} is now called \"{title}\"."),
+            )
         }
         StudioAction::SetDescription { id, text } => {
             studio(id).set_description(&text).await?;
-            (json!({"id": id, "description": text}), format!("Set the description of studio {id}."))
+            (
+                json!({"id": id, "description": text}),
+                format!("Set the description of studio {id}."),
+            )
         }
         StudioAction::AddProject { id, project } => {
             studio(id).add_project(ProjectId(project)).await?;
-            (json!({"id": id, "added": project}), format!("Added project {project} to studio {id}."))
+            (
+                json!({"id": id, "added": project}),
+                format!("Added project {project} to studio {id}."),
+            )
         }
         StudioAction::RemoveProject { id, project } => {
             studio(id).remove_project(ProjectId(project)).await?;
-            (json!({"id": id, "removed": project}), format!("Removed project {project} from studio {id}."))
+            (
+                json!({"id": id, "removed": project}),
+                format!("Removed project {project} from studio {id}."),
+            )
         }
         StudioAction::Invite { id, username } => {
             studio(id).invite_curator(&username).await?;
-            (json!({"id": id, "invited": username}), format!("Invited {username} to curate studio {id}."))
+            (
+                json!({"id": id, "invited": username}),
+                format!("Invited {username} to curate studio {id}."),
+            )
         }
         StudioAction::AcceptInvite { id } => {
             studio(id).accept_invite().await?;
-            (json!({"id": id, "curator": true}), format!("You now curate studio {id}."))
+            (
+                json!({"id": id, "curator": true}),
+                format!("You now curate studio {id}."),
+            )
         }
         StudioAction::Promote { id, username } => {
             studio(id).promote(&username).await?;
-            (json!({"id": id, "promoted": username}), format!("{username} now manages studio {id}."))
+            (
+                json!({"id": id, "promoted": username}),
+                format!("{username} now manages studio {id}."),
+            )
         }
         StudioAction::RemoveCurator { id, username } => {
             studio(id).remove_curator(&username).await?;
-            (json!({"id": id, "removed_curator": username}), format!("Removed {username} from studio {id}."))
+            (
+                json!({"id": id, "removed_curator": username}),
+                format!("Removed {username} from studio {id}."),
+            )
         }
         StudioAction::Leave { id } => {
             studio(id).leave().await?;
-            (json!({"id": id, "curator": false}), format!("You left studio {id}."))
+            (
+                json!({"id": id, "curator": false}),
+                format!("You left studio {id}."),
+            )
         }
         StudioAction::Follow { id } => {
             studio(id).follow().await?;
-            (json!({"id": id, "following": true}), format!("Following studio {id}."))
+            (
+                json!({"id": id, "following": true}),
+                format!("Following studio {id}."),
+            )
         }
         StudioAction::Unfollow { id } => {
             studio(id).unfollow().await?;
-            (json!({"id": id, "following": false}), format!("No longer following studio {id}."))
+            (
+                json!({"id": id, "following": false}),
+                format!("No longer following studio {id}."),
+            )
         }
         StudioAction::Open { id } => {
             studio(id).open_to_everyone().await?;
-            (json!({"id": id, "open_to_all": true}), format!("Everyone can add projects to studio {id}."))
+            (
+                json!({"id": id, "open_to_all": true}),
+                format!("Everyone can add projects to studio {id}."),
+            )
         }
         StudioAction::Close { id } => {
             studio(id).close_to_everyone().await?;
-            (json!({"id": id, "open_to_all": false}), format!("Only curators can add projects to studio {id}."))
+            (
+                json!({"id": id, "open_to_all": false}),
+                format!("Only curators can add projects to studio {id}."),
+            )
         }
         StudioAction::Role { id } => {
             let role = studio(id).my_role().await?;
@@ -228,8 +269,15 @@ pub async fn run(ctx: &Ctx, args: StudioArgs) -> CliResult {
                     roles.push(name);
                 }
             }
-            let roles = if roles.is_empty() { "none".to_owned() } else { roles.join(", ") };
-            (serde_json::to_value(&role)?, format!("Studio {id}: {roles}."))
+            let roles = if roles.is_empty() {
+                "none".to_owned()
+            } else {
+                roles.join(", ")
+            };
+            (
+                serde_json::to_value(role)?,
+                format!("Studio {id}: {roles}."),
+            )
         }
         StudioAction::Activity { .. } => return Ok(()),
     };

@@ -60,7 +60,10 @@ fn serve(s: &Shared, kind: ImageKind, file: &str) -> Response {
     }
 }
 
-async fn get_image(State(s): State<Shared>, Path((kind, file)): Path<(String, String)>) -> Response {
+async fn get_image(
+    State(s): State<Shared>,
+    Path((kind, file)): Path<(String, String)>,
+) -> Response {
     match ImageKind::parse(&kind) {
         Some(kind) => serve(&s, kind, &file),
         None => StatusCode::NOT_FOUND.into_response(),

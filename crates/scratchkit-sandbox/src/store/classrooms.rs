@@ -121,7 +121,12 @@ pub(crate) fn update(conn: &Connection, id: i64, e: &ClassEdit) -> rusqlite::Res
 }
 
 /// Closes (`date_end` = now) or reopens (`date_end` cleared) a class.
-pub(crate) fn set_closed(conn: &Connection, id: i64, closed: bool, now: i64) -> rusqlite::Result<()> {
+pub(crate) fn set_closed(
+    conn: &Connection,
+    id: i64,
+    closed: bool,
+    now: i64,
+) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE classrooms SET closed = ?2, date_end = CASE WHEN ?2 THEN ?3 ELSE NULL END WHERE id = ?1",
         params![id, closed, now],
@@ -130,7 +135,11 @@ pub(crate) fn set_closed(conn: &Connection, id: i64, closed: bool, now: i64) -> 
 }
 
 /// The students of a class, by username.
-pub(crate) fn students(conn: &Connection, class_id: i64, page: Page) -> rusqlite::Result<Vec<User>> {
+pub(crate) fn students(
+    conn: &Connection,
+    class_id: i64,
+    page: Page,
+) -> rusqlite::Result<Vec<User>> {
     users::list(
         conn,
         "FROM users u WHERE u.classroom_id = ?1 ORDER BY u.username COLLATE NOCASE, u.id",
@@ -158,7 +167,11 @@ pub(crate) fn add_studio(conn: &Connection, class_id: i64, studio_id: i64) -> ru
 }
 
 /// The class studios' ids, newest first.
-pub(crate) fn studio_ids(conn: &Connection, class_id: i64, page: Page) -> rusqlite::Result<Vec<i64>> {
+pub(crate) fn studio_ids(
+    conn: &Connection,
+    class_id: i64,
+    page: Page,
+) -> rusqlite::Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(
         "SELECT studio_id FROM classroom_studios WHERE classroom_id = ?1
          ORDER BY studio_id DESC LIMIT ?2 OFFSET ?3",
@@ -311,8 +324,7 @@ pub(crate) struct StudentActivity {
 }
 
 /// The recorded activity kinds that the classroom activity shows (as SQL literals).
-const SHOWN_KINDS: &str =
-    "'followuser','followstudio','loveproject','favoriteproject','shareproject','becomeownerstudio'";
+const SHOWN_KINDS: &str = "'followuser','followstudio','loveproject','favoriteproject','shareproject','becomeownerstudio'";
 
 /// The activity of a class's students (or of one student), newest first (`oldest_first`
 /// reverses).

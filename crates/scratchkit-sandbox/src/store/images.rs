@@ -106,7 +106,10 @@ mod tests {
                 put(c, ImageKind::User, 5, "image/gif", b"two", 20)?;
                 put(c, ImageKind::Project, 5, "image/png", b"three", 20)?;
                 let img = get(c, ImageKind::User, 5)?.expect("stored");
-                assert_eq!((img.mime.as_str(), img.data.as_slice()), ("image/gif", &b"two"[..]));
+                assert_eq!(
+                    (img.mime.as_str(), img.data.as_slice()),
+                    ("image/gif", &b"two"[..])
+                );
                 delete(c, ImageKind::User, 5)?;
                 assert_eq!(get(c, ImageKind::User, 5)?, None);
                 assert!(get(c, ImageKind::Project, 5)?.is_some());

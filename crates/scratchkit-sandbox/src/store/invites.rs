@@ -61,7 +61,11 @@ pub(crate) fn of_user(conn: &Connection, user_id: i64) -> rusqlite::Result<Optio
 
 /// The pending invite of `user`: the stored one, or a new one when the user qualifies now.
 /// `None` when there is none (already a Scratcher, or not qualified yet).
-pub(crate) fn pending(conn: &Connection, user: &User, now: i64) -> rusqlite::Result<Option<Invite>> {
+pub(crate) fn pending(
+    conn: &Connection,
+    user: &User,
+    now: i64,
+) -> rusqlite::Result<Option<Invite>> {
     if user.role != "new_scratcher" {
         return Ok(None);
     }

@@ -24,10 +24,14 @@ pub(crate) mod users;
 use std::path::Path;
 use std::sync::Mutex;
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OptionalExtension};
 
 use crate::accounts::{DEMO_PASSWORD, hash_password};
 use crate::error::SandboxError;
+
+/// How many prepared statements the connection keeps (distinct SQL texts of the read paths).
+const STATEMENT_CACHE: usize = 256;
 
 /// A page of a list: `LIMIT limit OFFSET offset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +68,15 @@ impl Store {
             }
             None => Connection::open_in_memory()?,
         };
+        // Every read path uses `prepare_cached`; rusqlite keeps only 16 statements by default,
+        // fewer than the distinct queries of a busy client, so they were parsed again and again.
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        // Without the query planner stability guarantee, SQLite plans `LIMIT ?`/`OFFSET ?`
+        // with the bound values and marks the statement for re-preparing whenever they
+        // change (and rusqlite clears the bindings when a statement goes back to the cache),
+        // so every page of a list was parsed and planned again. Plans here never depend on
+        // bound values (no ANALYZE statistics), so nothing is lost.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         conn.execute_batch(schema::SCHEMA)?;
         let stored_hash: Option<String> = conn
             .query_row("SELECT value FROM meta WHERE key = 'demo_hash'", [], |r| {

@@ -28,10 +28,17 @@ pub(crate) struct Project {
     pub root_id: Option<i64>,
 }
 
+/// The columns of a [`Project`] row. The remix count is not here: as a correlated subquery
+/// it was evaluated for every candidate row (thousands for a sorted explore page), so it is
+/// filled afterwards for the page's rows only, in one query (see [`fill_remixes`]).
 const SELECT: &str = "SELECT p.id, p.owner_id, u.username, u.role, p.title, p.description, p.instructions, \
      p.shared, p.comments_allowed, p.created, p.modified, p.shared_at, p.views, p.loves, p.favorites, \
-     (SELECT COUNT(*) FROM projects c WHERE c.parent_id = p.id AND c.shared = 1), p.parent_id, p.root_id \
+     p.parent_id, p.root_id \
      FROM projects p JOIN users u ON u.id = p.owner_id";
+
+/// The shared remixes of each project of a JSON array of ids (one index probe per id).
+const REMIX_COUNTS: &str = "SELECT parent_id, COUNT(*) FROM projects \
+     WHERE parent_id IN (SELECT value FROM json_each(?1)) AND shared = 1 GROUP BY parent_id";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Project> {
     Ok(Project {
@@ -50,10 +57,39 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Project> {
         views: r.get(12)?,
         loves: r.get(13)?,
         favorites: r.get(14)?,
-        remixes: r.get(15)?,
-        parent_id: r.get(16)?,
-        root_id: r.get(17)?,
+        remixes: 0,
+        parent_id: r.get(15)?,
+        root_id: r.get(16)?,
     })
+}
+
+/// Sets `remixes` (shared remixes) of every project with one batched query.
+fn fill_remixes(conn: &Connection, projects: &mut [Project]) -> rusqlite::Result<()> {
+    let ids = match &*projects {
+        [] => return Ok(()),
+        [one] => one.id.to_string(),
+        many => {
+            let mut ids = String::with_capacity(many.len() * 8 + 2);
+            ids.push('[');
+            for (i, p) in many.iter().enumerate() {
+                if i > 0 {
+                    ids.push(',');
+                }
+                ids.push_str(&p.id.to_string());
+            }
+            ids.push(']');
+            ids
+        }
+    };
+    let mut stmt = conn.prepare_cached(REMIX_COUNTS)?;
+    let mut rows = stmt.query([ids])?;
+    while let Some(row) = rows.next()? {
+        let (parent, count): (i64, i64) = (row.get(0)?, row.get(1)?);
+        for p in projects.iter_mut().filter(|p| p.id == parent) {
+            p.remixes = count;
+        }
+    }
+    Ok(())
 }
 
 fn query(
@@ -68,13 +104,19 @@ fn query(
     let sql = format!("{SELECT} {tail} LIMIT ?{} OFFSET ?{}", n - 1, n);
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params_from_iter(args), from_row)?;
-    rows.collect()
+    let mut list = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    fill_remixes(conn, &mut list)?;
+    Ok(list)
 }
 
 /// A project by id, shared or not.
 pub(crate) fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<Project>> {
-    conn.query_row(&format!("{SELECT} WHERE p.id = ?1"), [id], from_row)
-        .optional()
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE p.id = ?1"))?;
+    let Some(mut p) = stmt.query_row([id], from_row).optional()? else {
+        return Ok(None);
+    };
+    fill_remixes(conn, std::slice::from_mut(&mut p))?;
+    Ok(Some(p))
 }
 
 /// The user's shared projects, most recently shared first.

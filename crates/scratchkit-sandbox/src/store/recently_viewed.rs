@@ -5,7 +5,12 @@ use rusqlite::{Connection, params};
 use super::Page;
 
 /// Records (or refreshes) a view of a project by a logged-in user.
-pub(crate) fn record(conn: &Connection, user_id: i64, project_id: i64, now: i64) -> rusqlite::Result<()> {
+pub(crate) fn record(
+    conn: &Connection,
+    user_id: i64,
+    project_id: i64,
+    now: i64,
+) -> rusqlite::Result<()> {
     // Delete and insert again so that the row id (the tie-breaker within a second) grows.
     conn.execute(
         "DELETE FROM recently_viewed WHERE user_id = ?1 AND project_id = ?2",

@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS projects (
     tag TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS projects_by_owner ON projects(owner_id, shared, shared_at);
-CREATE INDEX IF NOT EXISTS projects_by_parent ON projects(parent_id);
+DROP INDEX IF EXISTS projects_by_parent;
+CREATE INDEX IF NOT EXISTS projects_by_parent_shared ON projects(parent_id, shared, shared_at);
 CREATE INDEX IF NOT EXISTS projects_by_shared ON projects(shared, shared_at);
 CREATE TABLE IF NOT EXISTS studios (
     id INTEGER PRIMARY KEY,

@@ -65,7 +65,8 @@ fn query(
 
 /// A studio by id.
 pub(crate) fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<Studio>> {
-    conn.query_row(&format!("{SELECT} WHERE s.id = ?1"), [id], from_row)
+    conn.prepare_cached(&format!("{SELECT} WHERE s.id = ?1"))?
+        .query_row([id], from_row)
         .optional()
 }
 

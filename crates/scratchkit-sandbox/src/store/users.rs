@@ -54,22 +54,16 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<User> {
 
 /// A user by name (case-insensitive, as on Scratch).
 pub(crate) fn by_name(conn: &Connection, username: &str) -> rusqlite::Result<Option<User>> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM users u WHERE u.username = ?1"),
-        [username],
-        from_row,
-    )
-    .optional()
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM users u WHERE u.username = ?1"))?
+        .query_row([username], from_row)
+        .optional()
 }
 
 /// A user by id.
 pub(crate) fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<User>> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM users u WHERE u.id = ?1"),
-        [id],
-        from_row,
-    )
-    .optional()
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM users u WHERE u.id = ?1"))?
+        .query_row([id], from_row)
+        .optional()
 }
 
 /// Runs a user query with trailing `LIMIT ? OFFSET ?` parameters.

@@ -23,6 +23,20 @@ async fn read_a_class_by_id_and_token() {
         .unwrap();
     assert_eq!(by_token.id, ClassroomId(367_806));
 
+    let students = client.classroom(367_806u64).students(1).await.unwrap();
+    assert!(
+        students.contains(&"demo_student".to_owned()),
+        "{students:?}"
+    );
+    assert!(
+        client
+            .classroom(367_806u64)
+            .students(99)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
     let err = client.classroom(1u64).info().await.unwrap_err();
     assert!(err.is_not_found(), "{err:?}");
 }
@@ -92,6 +106,9 @@ async fn teacher_creates_a_class_and_a_student_registers() {
         .login("new_student_1", "student-password")
         .await
         .unwrap();
+
+    assert_eq!(class.students(1).await.unwrap(), ["new_student_1"]);
+    assert_eq!(class.studios(1).await.unwrap().len(), 1);
 
     let mine = teacher.my_classrooms(false, 1).await.unwrap();
     assert!(mine.iter().any(|c| c["title"] == "New class"), "{mine:?}");

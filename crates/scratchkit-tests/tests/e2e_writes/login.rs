@@ -5,7 +5,7 @@ use scratchkit::model::UserId;
 use scratchkit::{Error, decode_session_id};
 use scratchkit_sandbox::DEMO_PASSWORD;
 use scratchkit_tests::TestSandbox;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
 #[tokio::test]
 async fn password_login_then_session_and_a_write() {

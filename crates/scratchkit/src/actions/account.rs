@@ -90,7 +90,11 @@ impl Client {
     ) -> Result<()> {
         let state = self.require_auth()?;
         let mut form = vec![("csrfmiddlewaretoken".to_owned(), state.csrf().to_owned())];
-        form.extend(fields.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())));
+        form.extend(
+            fields
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned())),
+        );
         let spec = RequestSpec::post(Host::Site, path)
             .auth(AuthMode::Cookie)
             .form(form)
@@ -221,7 +225,11 @@ impl Client {
     /// # Errors
     /// [`Error::LoginRequired`] when logged out (nothing sent); [`Error::Refused`] when
     /// Scratch shows the form again; any request error.
-    pub async fn set_email_subscriptions(&self, activities: bool, teacher_tips: bool) -> Result<()> {
+    pub async fn set_email_subscriptions(
+        &self,
+        activities: bool,
+        teacher_tips: bool,
+    ) -> Result<()> {
         let mut fields = Vec::new();
         if activities {
             fields.push(("activities", "on"));
@@ -256,9 +264,8 @@ impl Client {
     /// [`Error::InvalidInput`] for an empty password (nothing sent); any request error.
     pub async fn check_password(&self, password: &SecretString) -> Result<PasswordCheck> {
         require_password("password", password)?;
-        let spec = RequestSpec::post(Host::Api, "/accounts/checkpassword/").json(
-            &serde_json::json!({ "password": password.expose_secret() }),
-        )?;
+        let spec = RequestSpec::post(Host::Api, "/accounts/checkpassword/")
+            .json(&serde_json::json!({ "password": password.expose_secret() }))?;
         self.send_json(spec).await
     }
 
@@ -318,7 +325,10 @@ mod tests {
             Some("Enter a valid email address.")
         );
         assert_eq!(form_error(b"<html><body>Settings</body></html>"), None);
-        assert_eq!(form_error(br#"<ul class="errorlist"><li> </li></ul>"#), None);
+        assert_eq!(
+            form_error(br#"<ul class="errorlist"><li> </li></ul>"#),
+            None
+        );
         assert_eq!(form_error(br#"<ul class="errorlist"><li>cut"#), None);
     }
 

@@ -3,12 +3,13 @@
 //! alerts and a student's registration with a class token.
 //!
 //! Reads of a class (`api.scratch.mit.edu/classrooms/<id>`, `/classtoken/<token>`) need no
-//! login and only show open classes. Everything else is the old site's teacher pages and needs
+//! login and only show open classes; its students and studios come from the public class pages
+//! (`scratch.mit.edu/classes/<id>/students/`, `/studios/`). Everything else is the old site's teacher pages and needs
 //! the teacher's login. The site-api answers of classes, their activity and alerts were never
 //! recorded (one client reads each): they come as JSON values, not typed models.
 
 use bytes::Bytes;
-use scratchkit_model::{Classroom, ClassroomId};
+use scratchkit_model::{Classroom, ClassroomId, StudioId};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
@@ -161,6 +162,58 @@ fn created_class_id(response: &Response) -> Result<ClassroomId> {
     let id = object.get("id").cloned().unwrap_or(Value::Null);
     serde_json::from_value::<ClassroomId>(id)
         .map_err(|_| missing(response, "id", "the answer has no class id"))
+}
+
+/// The `<li>` items of an HTML list page whose `class` has the token `kind`, as raw text.
+fn list_items<'a>(html: &'a str, kind: &str) -> Vec<&'a str> {
+    html.split("<li")
+        .skip(1)
+        .filter(|item| {
+            let tag_end = item.find('>').unwrap_or(item.len());
+            let tag = &item[..tag_end];
+            tag.split("class=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .is_some_and(|classes| classes.split_whitespace().any(|c| c == kind))
+        })
+        .map(|item| item.split("</li>").next().unwrap_or(item))
+        .collect()
+}
+
+/// The first path segment after `prefix` in an `href="…"` of `item`.
+fn first_link<'a>(item: &'a str, prefix: &str) -> Option<&'a str> {
+    let marker = format!("href=\"{prefix}");
+    let start = item.find(&marker)? + marker.len();
+    let rest = &item[start..];
+    let end = rest.find(['/', '"'])?;
+    Some(&rest[..end]).filter(|s| !s.is_empty())
+}
+
+/// The students' names of a `/classes/<id>/students/` page (`li.user` items).
+fn student_names(html: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for item in list_items(html, "user") {
+        if let Some(name) = first_link(item, "/users/")
+            && validate::username(name).is_ok()
+            && !names.iter().any(|n| n == name)
+        {
+            names.push(name.to_owned());
+        }
+    }
+    names
+}
+
+/// The studio ids of a `/classes/<id>/studios/` page (`li.gallery` items).
+fn studio_ids(html: &str) -> Vec<StudioId> {
+    let mut ids = Vec::new();
+    for item in list_items(html, "gallery") {
+        if let Some(id) = first_link(item, "/studios/").and_then(|s| s.parse().ok())
+            && !ids.contains(&id)
+        {
+            ids.push(id);
+        }
+    }
+    ids
 }
 
 impl Client {
@@ -346,10 +399,7 @@ impl Client {
             )
             .header("X-CSRFToken", csrf.as_str())
             .header("X-Requested-With", "XMLHttpRequest")
-            .header(
-                "Referer",
-                self.site_page(&format!("/signup/{token}")),
-            );
+            .header("Referer", self.site_page(&format!("/signup/{token}")));
         let response = self.send(spec).await?;
         let object = first_object(response.json()?);
         check_success("register student", &object)?;
@@ -393,6 +443,59 @@ impl ClassroomHandler {
             .await
     }
 
+    /// `GET site /classes/<id>/<list>/?page=<n>` as text; a page past the end (404) is `None`.
+    async fn class_list_page(&self, list: &str, page: u32) -> Result<Option<String>> {
+        check_page(page)?;
+        let spec = RequestSpec::get(Host::Site, format!("/classes/{}/{list}/", self.id))
+            .query("page", page);
+        match self.client.send(spec).await {
+            Ok(response) => Ok(Some(response.text())),
+            Err(Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// One page (from 1) of the class's students' names, open and closed classes alike; a
+    /// page past the end is empty. No login needed.
+    ///
+    /// `GET https://scratch.mit.edu/classes/<id>/students/?page=<n>` (an HTML page: one
+    /// `li.user` item per student).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
+    /// for name in client.classroom(367806u64).students(1).await? {
+    ///     println!("{name}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for page 0 (nothing sent); any request error.
+    pub async fn students(&self, page: u32) -> Result<Vec<String>> {
+        Ok(self
+            .class_list_page("students", page)
+            .await?
+            .map(|html| student_names(&html))
+            .unwrap_or_default())
+    }
+
+    /// One page (from 1) of the class's studios; a page past the end is empty. No login
+    /// needed.
+    ///
+    /// `GET https://scratch.mit.edu/classes/<id>/studios/?page=<n>` (an HTML page: one
+    /// `li.gallery` item per studio).
+    ///
+    /// # Errors
+    /// As [`ClassroomHandler::students`].
+    pub async fn studios(&self, page: u32) -> Result<Vec<StudioId>> {
+        Ok(self
+            .class_list_page("studios", page)
+            .await?
+            .map(|html| studio_ids(&html))
+            .unwrap_or_default())
+    }
+
     /// The class as its teacher sees it (with its `token`, `student_count`,
     /// `unread_alert_count`…).
     ///
@@ -417,8 +520,7 @@ impl ClassroomHandler {
 
     /// The class's page on the site, for a `Referer`.
     fn page(&self) -> String {
-        self.client
-            .site_page(&format!("/classes/{}/", self.id))
+        self.client.site_page(&format!("/classes/{}/", self.id))
     }
 
     /// `PUT site /site-api/classrooms/all/<id>/` with `fields`.
@@ -573,7 +675,12 @@ impl ClassroomHandler {
     /// [`Error::LoginRequired`] when logged out and [`Error::InvalidInput`] for a blank title
     /// or a malformed token (nothing sent); [`Error::Forbidden`] when the class is not yours;
     /// [`Error::Refused`] when Scratch answers with `success: false`; any request error.
-    pub async fn add_studio(&self, class_token: &str, title: &str, description: &str) -> Result<()> {
+    pub async fn add_studio(
+        &self,
+        class_token: &str,
+        title: &str,
+        description: &str,
+    ) -> Result<()> {
         let client = &self.client;
         client.require_auth()?;
         let token = check_token(class_token)?;
@@ -704,6 +811,16 @@ mod tests {
         );
         let nothing = created_class_id(&response("[]")).unwrap_err();
         assert!(matches!(nothing, Error::Decode { .. }), "{nothing:?}");
+    }
+
+    #[test]
+    fn class_list_pages() {
+        let students = "<ul class=\"scroll-content\">\n<li class=\"user thumb item\">\n        <a href=\"/users/kid_1/\"><img></a><a href=\"/users/kid_1/\">kid_1</a>\n</li>\n<li class=\"user thumb item\"><a href=\"/users/kid-2/\">kid-2</a></li><li class=\"other\"><a href=\"/users/teacher/\">t</a></li></ul>";
+        assert_eq!(student_names(students), ["kid_1", "kid-2"]);
+        let studios = "<li class=\"gallery thumb item\"><span class=\"title\">\n    <a href=\"/studios/501/\">Week 1</a>\n</span></li><li class=\"gallery\"><a href=\"/studios/x/\">bad</a></li><li class=\"gallery thumb item\"><a href=\"/studios/502/\">W2</a></li>";
+        assert_eq!(studio_ids(studios), [StudioId(501), StudioId(502)]);
+        assert!(student_names("<html>no list</html>").is_empty());
+        assert!(studio_ids("<li class=\"gallery\"><a href=\"/studios/").is_empty());
     }
 
     #[test]

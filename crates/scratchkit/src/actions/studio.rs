@@ -57,10 +57,24 @@ impl Client {
         let spec = RequestSpec::post(Host::Site, "/studios/create/")
             .auth(AuthMode::Cookie)
             .header("Referer", self.site_page("/mystuff/"));
-        let response = self.send_authed(spec).await?;
         let refused = |message: String| Error::Refused {
             action: "create studio",
             message,
+        };
+        let response = match self.send_authed(spec).await {
+            Ok(response) => response,
+            // A refusal may also come with HTTP 403 and the same JSON body (New Scratchers).
+            Err(Error::Forbidden { snippet, code, url }) => {
+                return Err(match serde_json::from_str::<Created>(&snippet) {
+                    Ok(Created {
+                        success: Some(false),
+                        msg: Some(msg),
+                        ..
+                    }) => refused(msg),
+                    _ => Error::Forbidden { url, code, snippet },
+                });
+            }
+            Err(e) => return Err(e),
         };
         let Ok(created) = serde_json::from_slice::<Created>(&response.body) else {
             // Scratch answers a refusal ("Woah, …") as text.

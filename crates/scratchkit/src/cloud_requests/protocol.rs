@@ -477,6 +477,12 @@ impl Recent {
         true
     }
 
+    pub(crate) fn remove(&mut self, item: &str) {
+        if self.set.remove(item) {
+            self.order.retain(|kept| kept != item);
+        }
+    }
+
     pub(crate) fn iter(&self) -> impl Iterator<Item = &String> {
         self.order.iter()
     }
@@ -540,7 +546,12 @@ impl Assembler {
         self.buffers.clear();
     }
 
-    pub(crate) fn feed(&mut self, value: &str, now: Instant) -> Incoming {
+    /// Handles one `TO_HOST` value. With `replay_possible` (the first value of a connection:
+    /// it may be the join snapshot repeating an old request), a final piece equal to a
+    /// completed one is a [`Incoming::Duplicate`]. Otherwise it is a new request even if
+    /// equal: ids are recycled (90 000 of them), and the same request with the same id from
+    /// a live client must be answered.
+    pub(crate) fn feed(&mut self, value: &str, now: Instant, replay_possible: bool) -> Incoming {
         let ttl = self.ttl;
         self.buffers
             .retain(|_, (started, _)| now.saturating_duration_since(*started) <= ttl);
@@ -559,10 +570,11 @@ impl Assembler {
                 Incoming::Nothing
             }
             ToHost::Final { id, digits } => {
-                if self.completed.contains(value) {
+                if replay_possible && self.completed.contains(value) {
                     self.buffers.remove(&id);
                     return Incoming::Duplicate { id };
                 }
+                self.completed.remove(value);
                 self.completed.insert(value.to_owned());
                 let mut full = self
                     .buffers
@@ -739,42 +751,47 @@ mod tests {
         let values = request_values("echo", &[&long], "555550");
         assert_eq!(values.len(), 2);
         // Interleaved with another request.
-        assert_eq!(assembler.feed(&values[0], now), Incoming::Nothing);
-        let Incoming::Request(ping) = assembler.feed("51374733.123450", now) else {
+        assert_eq!(assembler.feed(&values[0], now, false), Incoming::Nothing);
+        let Incoming::Request(ping) = assembler.feed("51374733.123450", now, false) else {
             panic!("ping expected");
         };
         assert_eq!((ping.name.as_str(), ping.args.len()), ("ping", 0));
-        let Incoming::Request(echo) = assembler.feed(&values[1], now) else {
+        let Incoming::Request(echo) = assembler.feed(&values[1], now, false) else {
             panic!("echo expected");
         };
         assert_eq!(echo.name, "echo");
         assert_eq!(echo.args, std::slice::from_ref(&long));
         assert_eq!(echo.value, values[1]);
-        // The same final value again is a duplicate; the same id with other content is not.
+        // The same final value again is a duplicate when it may be a replay (the first value
+        // of a connection), a new request otherwise; the same id with other content is new.
+        assert!(matches!(
+            assembler.feed("51374733.123450", now, false),
+            Incoming::Request(_)
+        ));
         assert_eq!(
-            assembler.feed("51374733.123450", now),
+            assembler.feed("51374733.123450", now, true),
             Incoming::Duplicate {
                 id: "123450".into()
             }
         );
         assert!(matches!(
-            assembler.feed("2123.123450", now),
+            assembler.feed("2123.123450", now, false),
             Incoming::Request(_)
         ));
         // A chunk older than the template's timeout is forgotten.
-        assembler.feed(&values[0].replace("555550", "666660"), now);
+        assembler.feed(&values[0].replace("555550", "666660"), now, false);
         let later = now + Duration::from_secs(11);
         // Alone, the second piece has an odd number of digits: the buffer was dropped.
         assert!(matches!(
-            assembler.feed(&values[1].replace("555550", "666660"), later),
+            assembler.feed(&values[1].replace("555550", "666660"), later, false),
             Incoming::Malformed(ProtocolError::Encoding(EncodingError::OddLength { .. }))
         ));
         assert!(matches!(
-            assembler.feed("1.2.3", now),
+            assembler.feed("1.2.3", now, false),
             Incoming::Malformed(ProtocolError::ManyDots)
         ));
         assert!(matches!(
-            assembler.feed("515.777770", now),
+            assembler.feed("515.777770", now, false),
             Incoming::Malformed(ProtocolError::Encoding(_))
         ));
     }

@@ -615,7 +615,7 @@ impl Host {
 
     async fn on_to_host(&mut self, value: &str) {
         let first_of_epoch = std::mem::take(&mut self.fresh_epoch);
-        match self.assembler.feed(value, Instant::now()) {
+        match self.assembler.feed(value, Instant::now(), first_of_epoch) {
             Incoming::Nothing => {}
             Incoming::Malformed(error) => self.emit(RequestEvent::Malformed {
                 value: value.to_owned(),

@@ -167,7 +167,9 @@ pub(crate) fn router() -> Router<Shared> {
         .route("/users/{user}/invites", get(invites::status))
         .route(
             "/users/{user}/promote-to-scratcher",
-            get(invites::accept).post(invites::accept).put(invites::accept),
+            get(invites::accept)
+                .post(invites::accept)
+                .put(invites::accept),
         )
         .fallback(|| async { ApiError::NotFound })
 }

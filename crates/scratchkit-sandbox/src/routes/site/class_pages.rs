@@ -20,10 +20,10 @@ use rusqlite::Connection;
 use super::galleries::site_page;
 use crate::routes::reply::{Params, SiteError, id, read};
 use crate::state::Shared;
+use crate::store::Page;
 use crate::store::classrooms::{self, Class};
 use crate::store::studios::{self, Studio};
 use crate::store::users::{self, User};
-use crate::store::Page;
 
 /// HTML-escapes text.
 fn esc(text: &str) -> String {
@@ -181,6 +181,9 @@ mod tests {
 
     #[test]
     fn escapes() {
-        assert_eq!(esc("<a href='x'>&\"</a>"), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
+        assert_eq!(
+            esc("<a href='x'>&\"</a>"),
+            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
+        );
     }
 }

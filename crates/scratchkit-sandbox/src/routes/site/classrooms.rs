@@ -34,9 +34,9 @@ use crate::routes::reply::{
 };
 use crate::state::Shared;
 use crate::store::classrooms::{self, Class, ClassEdit};
+use crate::store::projects;
 use crate::store::studios::{self, NewStudio};
 use crate::store::users::{self, NewUser, User};
-use crate::store::projects;
 use crate::timefmt::{naive, now};
 
 /// Longest class title.
@@ -270,7 +270,10 @@ pub(crate) async fn registration_link(
     if class.closed {
         return Err(SiteError::BadRequest);
     }
-    Ok(Json(json!({"reg_link": format!("https://scratch.mit.edu/signup/{}", class.token)})).into_response())
+    Ok(
+        Json(json!({"reg_link": format!("https://scratch.mit.edu/signup/{}", class.token)}))
+            .into_response(),
+    )
 }
 
 /// `POST /classes/create_classroom_gallery/` `{classroom_id, classroom_token, title, description}`.
@@ -285,7 +288,9 @@ pub(crate) async fn create_studio(
     let token = text_field(&body, "classroom_token").unwrap_or_default();
     let title = text_field(&body, "title").unwrap_or_default();
     let description = text_field(&body, "description").unwrap_or_default();
-    let bad = title.trim().is_empty() || title.chars().count() > 52 || description.chars().count() > MAX_TEXT;
+    let bad = title.trim().is_empty()
+        || title.chars().count() > 52
+        || description.chars().count() > MAX_TEXT;
     let t = now();
     let studio = tx(&s, |c| {
         let class = taught(c, id, &me)?;
@@ -343,7 +348,10 @@ pub(crate) async fn register_student(State(s): State<Shared>, bytes: Bytes) -> R
         _ => return refusal(StatusCode::NOT_FOUND, "This class does not exist."),
     };
     if class.token != token || class.closed {
-        return refusal(StatusCode::FORBIDDEN, "This registration link is not valid.");
+        return refusal(
+            StatusCode::FORBIDDEN,
+            "This registration link is not valid.",
+        );
     }
     let Ok(hash) = hash_password(&password) else {
         return SiteError::Internal.into_response();
@@ -377,7 +385,10 @@ pub(crate) async fn register_student(State(s): State<Shared>, bytes: Bytes) -> R
         Ok(true)
     });
     match created {
-        Ok(true) => Json(json!([{"username": username, "success": true, "msg": "Account created."}])).into_response(),
+        Ok(true) => {
+            Json(json!([{"username": username, "success": true, "msg": "Account created."}]))
+                .into_response()
+        }
         Ok(false) => refusal(StatusCode::BAD_REQUEST, "Username already exists."),
         Err(e) => e.into_response(),
     }
@@ -390,7 +401,11 @@ fn oldest_first(params: &Params) -> bool {
 
 /// The integer activity code of a recorded activity kind, with its per-type keys
 /// (§2.11.11); `None` for kinds the classroom activity does not show.
-fn activity_item(c: &Connection, kind: &str, extra: &Map<String, Value>) -> rusqlite::Result<Option<(i64, Map<String, Value>)>> {
+fn activity_item(
+    c: &Connection,
+    kind: &str,
+    extra: &Map<String, Value>,
+) -> rusqlite::Result<Option<(i64, Map<String, Value>)>> {
     let mut out = Map::new();
     let get = |k: &str| extra.get(k).cloned().unwrap_or(Value::Null);
     let owner_of = |project: &Value| -> rusqlite::Result<Option<User>> {
@@ -418,7 +433,10 @@ fn activity_item(c: &Connection, kind: &str, extra: &Map<String, Value>) -> rusq
             let owner = owner_of(&project)?;
             out.insert("project".into(), project);
             out.insert("title".into(), get("title"));
-            out.insert("recipient".into(), owner.as_ref().map_or(Value::Null, old_user));
+            out.insert(
+                "recipient".into(),
+                owner.as_ref().map_or(Value::Null, old_user),
+            );
             2
         }
         "favoriteproject" => {
@@ -445,7 +463,10 @@ fn activity_item(c: &Connection, kind: &str, extra: &Map<String, Value>) -> rusq
             };
             out.insert("gallery".into(), get("gallery_id"));
             out.insert("gallery_title".into(), get("gallery_title"));
-            out.insert("recipient".into(), recipient.as_ref().map_or(Value::Null, old_user));
+            out.insert(
+                "recipient".into(),
+                recipient.as_ref().map_or(Value::Null, old_user),
+            );
             out.insert("recipient_username".into(), get("recipient_username"));
             20
         }
@@ -593,7 +614,10 @@ mod tests {
                 assert_eq!(code, 0);
                 assert_eq!(keys["followed_username"], "mres");
                 assert_eq!(keys["followed_user"], 3);
-                let extra = json!({"project_id": 142, "title": "t"}).as_object().cloned().unwrap();
+                let extra = json!({"project_id": 142, "title": "t"})
+                    .as_object()
+                    .cloned()
+                    .unwrap();
                 assert_eq!(activity_item(c, "shareproject", &extra)?.unwrap().0, 8);
                 assert_eq!(activity_item(c, "loveproject", &extra)?.unwrap().0, 2);
                 assert!(activity_item(c, "becomecurator", &extra)?.is_none());

@@ -127,7 +127,9 @@ pub(crate) fn router() -> Router<Shared> {
         )
         .route(
             "/users/{user}/promote-to-scratcher",
-            get(invites::accept).post(invites::accept).put(invites::accept),
+            get(invites::accept)
+                .post(invites::accept)
+                .put(invites::accept),
         )
         .route("/statistics/data/daily", get(statistics::daily))
         .route("/statistics/data/monthly", get(statistics::monthly))

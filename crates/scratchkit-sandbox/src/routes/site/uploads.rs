@@ -133,7 +133,10 @@ pub(crate) fn multipart_field<'a>(body: &'a [u8], boundary: &str, name: &str) ->
 }
 
 /// The checked image of a multipart upload's `file` field.
-fn uploaded_file(headers: &HeaderMap, body: &[u8]) -> Result<(&'static str, Vec<u8>), ImageProblem> {
+fn uploaded_file(
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(&'static str, Vec<u8>), ImageProblem> {
     let boundary = boundary(headers).ok_or(ImageProblem::Missing)?;
     let data = multipart_field(body, &boundary, "file").ok_or(ImageProblem::Missing)?;
     Ok((check_image(data)?, data.to_vec()))
@@ -218,7 +221,10 @@ pub(crate) async fn avatar(
             Err(SiteError::Forbidden.into())
         }
     })?;
-    Ok(Json(json!({"thumbnail_url": format!("//uploads.scratch.mit.edu/users/avatars/{id}.png")})).into_response())
+    Ok(
+        Json(json!({"thumbnail_url": format!("//uploads.scratch.mit.edu/users/avatars/{id}.png")}))
+            .into_response(),
+    )
 }
 
 /// `POST /site-api/galleries/all/<id>/`: a studio thumbnail (managers).
@@ -305,7 +311,10 @@ mod tests {
         let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"csrfmiddlewaretoken\"\r\n\r\na\r\n\
 --XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n\
 \x89PNG\r\n\x1a\n\r\nbytes\r\n--XyZ--\r\n";
-        assert_eq!(multipart_field(body, "XyZ", "csrfmiddlewaretoken"), Some(&b"a"[..]));
+        assert_eq!(
+            multipart_field(body, "XyZ", "csrfmiddlewaretoken"),
+            Some(&b"a"[..])
+        );
         assert_eq!(
             multipart_field(body, "XyZ", "file"),
             Some(&b"\x89PNG\r\n\x1a\n\r\nbytes"[..])

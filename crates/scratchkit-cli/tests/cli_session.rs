@@ -1,0 +1,359 @@
+//! Sessions across processes, writes, project files and completions: the `scratch` binary
+//! against a `scratch sandbox` process on 127.0.0.1, with its config directory in a temp dir.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::Value;
+
+/// The environment variables of the CLI that must not leak in from the outside.
+const SCRATCH_ENV: &[&str] = &[
+    "SCRATCH_SANDBOX",
+    "SCRATCH_SESSION_ID",
+    "SCRATCH_ACCOUNT",
+    "SCRATCH_PASSWORD",
+    "SCRATCH_CONFIG_DIR",
+];
+
+/// `scratch` with a clean environment, colour off, sessions under `config`.
+fn command(config: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_scratch"));
+    for var in SCRATCH_ENV {
+        cmd.env_remove(var);
+    }
+    cmd.env("NO_COLOR", "1").env("SCRATCH_CONFIG_DIR", config);
+    cmd
+}
+
+fn run(config: &Path, args: &[&str]) -> Output {
+    command(config)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("the scratch binary runs")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().expect("exited normally")
+}
+
+/// Runs a command that must succeed and print one JSON document.
+fn json(config: &Path, args: &[&str]) -> Value {
+    let out = run(config, args);
+    assert_eq!(code(&out), 0, "scratch {args:?}: {}", stderr(&out));
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(&out)))
+}
+
+/// A `scratch sandbox` process on an ephemeral port, killed when dropped.
+struct Sandbox {
+    child: Child,
+    addr: String,
+}
+
+impl Sandbox {
+    fn start() -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_scratch"))
+            .args(["sandbox", "--port", "0", "--json"])
+            .env("NO_COLOR", "1")
+            .env_remove("SCRATCH_SANDBOX")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the sandbox starts");
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().expect("piped stdout"))
+            .read_line(&mut first)
+            .expect("the sandbox prints its address");
+        let info: Value = serde_json::from_str(&first).expect("a JSON line");
+        let addr = info["address"].as_str().expect("an address").to_owned();
+        assert!(addr.starts_with("127.0.0.1:"), "{addr}");
+        Self { child, addr }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `--sandbox-at ADDR` followed by `args`.
+fn at<'a>(addr: &'a str, args: &[&'a str]) -> Vec<&'a str> {
+    let mut all = vec!["--sandbox-at", addr];
+    all.extend_from_slice(args);
+    all
+}
+
+#[test]
+fn login_whoami_write_logout_across_processes() {
+    let sandbox = Sandbox::start();
+    let config = tempfile::tempdir().unwrap();
+    let addr = sandbox.addr.as_str();
+
+    // Not logged in yet: exit 4 with a hint.
+    let out = run(config.path(), &at(addr, &["whoami"]));
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    assert!(stderr(&out).contains("scratch login"), "{}", stderr(&out));
+
+    // Log in with the password from the environment.
+    let out = command(config.path())
+        .args(at(addr, &["--json", "login", "griffpatch"]))
+        .env("SCRATCH_PASSWORD", scratchkit_sandbox::DEMO_PASSWORD)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let login: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(login["username"], "griffpatch");
+    let file = login["session_file"].as_str().expect("a session file");
+    let port = sandbox.addr.rsplit(':').next().unwrap();
+    assert!(
+        file.ends_with(&format!(
+            "sandboxes/127.0.0.1-{port}/accounts/griffpatch.json"
+        )),
+        "{file}"
+    );
+    let text = std::fs::read_to_string(file).unwrap();
+    assert!(!text.contains(scratchkit_sandbox::DEMO_PASSWORD), "{text}");
+    assert!(text.contains("session_id"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    }
+    // Nothing printed the session id either.
+    let session_id: Value = serde_json::from_str(&text).unwrap();
+    let session_id = session_id["session_id"].as_str().unwrap();
+    assert!(!stdout(&out).contains(session_id) && !stderr(&out).contains(session_id));
+
+    // A new process is still logged in.
+    let me = json(config.path(), &at(addr, &["--json", "whoami"]));
+    assert_eq!(me["username"], "griffpatch");
+    assert_eq!(me["kind"], "Scratcher");
+
+    // A write, then read back by a third process.
+    let posted = json(
+        config.path(),
+        &at(
+            addr,
+            &[
+                "--json",
+                "comment",
+                "post",
+                "project",
+                "142",
+                "posted from a test",
+            ],
+        ),
+    );
+    let id = posted["id"].as_u64().expect("a comment id");
+    let comments = json(
+        config.path(),
+        &at(
+            addr,
+            &[
+                "--json", "comment", "list", "project", "142", "--limit", "40",
+            ],
+        ),
+    );
+    assert!(
+        comments
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == id && c["author"]["username"] == "griffpatch"),
+        "{comments}"
+    );
+    let loved = json(
+        config.path(),
+        &at(addr, &["--json", "project", "love", "142"]),
+    );
+    assert_eq!(loved["userLove"], true);
+
+    // Log out: the file is gone and the next command is logged out again.
+    let out = run(config.path(), &at(addr, &["logout"]));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Logged out griffpatch"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(!Path::new(file).exists());
+    let out = run(config.path(), &at(addr, &["messages", "count"]));
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+}
+
+#[test]
+fn sandbox_accounts_log_in_within_one_command() {
+    let config = tempfile::tempdir().unwrap();
+    let out = run(
+        config.path(),
+        &[
+            "--sandbox",
+            "--account",
+            "kakurenbo",
+            "--json",
+            "messages",
+            "count",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let count: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(count["username"], "kakurenbo");
+    assert!(count["count"].is_u64());
+    // --sandbox keeps nothing.
+    assert_eq!(std::fs::read_dir(config.path()).unwrap().count(), 0);
+    let out = run(config.path(), &["--sandbox", "messages", "count"]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+}
+
+#[test]
+fn download_makes_a_valid_sb3_and_info_reads_it() {
+    let config = tempfile::tempdir().unwrap();
+    let path = config.path().join("142.sb3");
+    let file = path.to_str().unwrap();
+    let done = json(
+        config.path(),
+        &[
+            "--sandbox",
+            "--json",
+            "project",
+            "download",
+            "142",
+            "-o",
+            file,
+        ],
+    );
+    assert_eq!(done["id"], 142);
+    let bytes = std::fs::read(&path).unwrap();
+    assert_eq!(done["bytes"], bytes.len() as u64);
+    let sb3 = scratchkit_sb3::Sb3::from_bytes(&bytes).expect("a valid .sb3");
+    assert_eq!(done["assets"], sb3.assets.len() as u64);
+    assert!(sb3.project.sprites().count() >= 1);
+    assert!(sb3.missing_assets().is_empty());
+
+    let info = json(config.path(), &["--json", "project", "info", file]);
+    assert_eq!(info["file"], "142.sb3");
+    assert_eq!(info["blocks"], sb3.project.block_count() as u64);
+    assert_eq!(info["assets"], sb3.assets.len() as u64);
+    let targets = info["targets"].as_array().unwrap();
+    assert_eq!(targets.len(), sb3.project.targets.len());
+    assert_eq!(targets[0]["stage"], true);
+
+    // The same, for people (deterministic: the sandbox world is seeded).
+    let out = run(config.path(), &["project", "info", file]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    insta::assert_snapshot!("project_info_142", stdout(&out));
+
+    // Not an .sb3: exit 1 with a hint.
+    let bad = config.path().join("bad.sb3");
+    std::fs::write(&bad, b"hello").unwrap();
+    let out = run(config.path(), &["project", "info", bad.to_str().unwrap()]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not a valid .sb3"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn completions_are_printed() {
+    let config = tempfile::tempdir().unwrap();
+    let out = run(config.path(), &["completions", "bash"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let script = stdout(&out);
+    assert!(script.len() > 1000, "{script}");
+    assert!(script.contains("complete") && script.contains("scratch"));
+    assert!(script.contains("whoami") && script.contains("download"));
+    assert_eq!(code(&run(config.path(), &["completions", "tcsh"])), 2);
+}
+
+#[test]
+fn site_wide_commands_work_on_the_sandbox() {
+    let config = tempfile::tempdir().unwrap();
+    let check = json(
+        config.path(),
+        &["--sandbox", "--json", "check-username", "mres"],
+    );
+    assert_eq!(check["available"], false);
+    let check = json(
+        config.path(),
+        &["--sandbox", "--json", "check-username", "nobody_has_this_1"],
+    );
+    assert_eq!(check["available"], true);
+    let stats = json(config.path(), &["--sandbox", "--json", "stats"]);
+    assert!(stats["PROJECT_COUNT"].as_u64().unwrap() > 0);
+    let front = json(config.path(), &["--sandbox", "--json", "frontpage"]);
+    assert!(front["community_featured_projects"].is_array());
+    let activity = json(
+        config.path(),
+        &[
+            "--sandbox",
+            "--json",
+            "studio",
+            "activity",
+            "5342",
+            "--limit",
+            "3",
+        ],
+    );
+    assert!(activity.as_array().unwrap().len() <= 3);
+    let forum = json(config.path(), &["--sandbox", "--json", "forum"]);
+    assert!(
+        forum
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| !s["categories"].as_array().unwrap().is_empty())
+    );
+}
+
+#[test]
+fn new_commands_have_examples_in_their_help() {
+    let config = tempfile::tempdir().unwrap();
+    for cmd in [
+        &["login"][..],
+        &["logout"],
+        &["whoami"],
+        &["comment"],
+        &["comment", "post"],
+        &["follow"],
+        &["messages"],
+        &["feed"],
+        &["mystuff"],
+        &["backpack"],
+        &["frontpage"],
+        &["stats"],
+        &["health"],
+        &["check-username"],
+        &["forum"],
+        &["completions"],
+        &["project", "download"],
+        &["project", "upload"],
+        &["project", "info"],
+        &["project", "love"],
+        &["studio", "add-project"],
+    ] {
+        let mut args = cmd.to_vec();
+        args.push("--help");
+        let out = run(config.path(), &args);
+        assert_eq!(code(&out), 0, "{cmd:?} --help");
+        assert!(
+            stdout(&out).contains("Examples:"),
+            "{cmd:?} --help has examples"
+        );
+    }
+}
