@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs scratchattach and scratchclient (from PyPI, unmodified) against a fresh scratchkit
-# sandbox and checks that at least `compat/expected_pass_count` scenarios pass.
+# sandbox and checks that at least `compat/expected_pass_count` scenarios pass, then runs the
+# wire-parity check (compat/parity.sh: scratchattach's requests against scratchkit's).
 #
-#   compat/run.sh [--release] [--only SUBSTRING] [--verbose]
+#   compat/run.sh [--release] [--only SUBSTRING] [--verbose] [--no-parity]
 #
 # Creates compat/.venv (once) from compat/requirements.txt, builds and starts the
 # `sandbox-for-compat` binary (crate scratchkit-bench) on 127.0.0.1:<free port>, runs
@@ -18,11 +19,13 @@ OUT="$COMPAT/out"
 PROFILE=debug
 CARGO_PROFILE=()
 SCENARIO_ARGS=()
+PARITY=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --release) PROFILE=release; CARGO_PROFILE=(--release) ;;
         --only) SCENARIO_ARGS+=(--only "$2"); shift ;;
         --verbose) SCENARIO_ARGS+=(--verbose) ;;
+        --no-parity) PARITY=0 ;;
         -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
@@ -30,19 +33,17 @@ while [ $# -gt 0 ]; do
 done
 
 # 1. The Python side: a venv with the pinned packages.
-if [ ! -x "$VENV/bin/python" ]; then
-    echo "compat: creating $VENV" >&2
-    "${PYTHON:-python3}" -m venv "$VENV"
-fi
-if ! cmp -s "$COMPAT/requirements.txt" "$VENV/.installed-requirements" 2>/dev/null; then
-    echo "compat: installing compat/requirements.txt" >&2
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$COMPAT/requirements.txt"
-    cp "$COMPAT/requirements.txt" "$VENV/.installed-requirements"
-fi
+. "$COMPAT/venv.sh"
 
 # 2. The sandbox (SANDBOX_BIN=path skips the build and uses that binary).
 if [ -z "${SANDBOX_BIN:-}" ]; then
-    (cd "$ROOT" && cargo build --quiet "${CARGO_PROFILE[@]}" -p scratchkit-bench --bin sandbox-for-compat)
+    BINS=(--bin sandbox-for-compat)
+    if [ "$PARITY" = 1 ] && [ -z "${WIRE_PARITY_BIN:-}" ]; then
+        BINS+=(--bin wire-parity)
+        WIRE_PARITY_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/$PROFILE/wire-parity"
+        export WIRE_PARITY_BIN
+    fi
+    (cd "$ROOT" && cargo build --quiet "${CARGO_PROFILE[@]}" -p scratchkit-bench "${BINS[@]}")
     SANDBOX_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/$PROFILE/sandbox-for-compat"
 fi
 mkdir -p "$OUT"
@@ -70,4 +71,18 @@ PYTHONPATH="$COMPAT" "$VENV/bin/python" "$COMPAT/scenarios.py" --sandbox "$ADDR"
 STATUS=${PIPESTATUS[0]}
 set -e
 sed -n '/^{/,$p' "$OUT/scenarios.txt" > "$OUT/summary.json"
-exit "$STATUS"
+
+# 4. Wire parity (its own two sandboxes; the scenario sandbox is no longer needed).
+kill "$SANDBOX_PID" 2>/dev/null || true
+PARITY_STATUS=0
+if [ "$PARITY" = 1 ] && [ ${#SCENARIO_ARGS[@]} -eq 0 ]; then
+    echo "compat: wire parity (compat/parity.sh)" >&2
+    set +e
+    "$COMPAT/parity.sh" "${CARGO_PROFILE[@]}"
+    PARITY_STATUS=$?
+    set -e
+fi
+if [ "$STATUS" -ne 0 ]; then
+    exit "$STATUS"
+fi
+exit "$PARITY_STATUS"

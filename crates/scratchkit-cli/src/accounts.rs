@@ -167,6 +167,22 @@ impl Accounts {
     }
 }
 
+impl Accounts {
+    /// The error when [`Accounts::pick`] found nothing: no saved session, or several and no
+    /// default.
+    pub fn none_picked(&self) -> CliError {
+        let names = self.names();
+        if names.is_empty() {
+            CliError::NotLoggedIn(format!("no saved session in {}", self.dir().display()))
+        } else {
+            CliError::NotLoggedIn(format!(
+                "several saved accounts ({}) and no default: pick one with --account NAME",
+                names.join(", ")
+            ))
+        }
+    }
+}
+
 /// Checks that an account name is a plain file name: letters, digits, `_` and `-`.
 ///
 /// # Errors
@@ -235,6 +251,8 @@ mod tests {
         assert_eq!(accounts.pick(None).as_deref(), Some("a"));
         std::fs::write(accounts.path_of("b").unwrap(), "{}").unwrap();
         assert_eq!(accounts.pick(None), None);
+        let err = accounts.none_picked().to_string();
+        assert!(err.contains("a, b") && err.contains("--account"), "{err}");
         accounts.set_default("b").unwrap();
         assert_eq!(accounts.pick(None).as_deref(), Some("b"));
         assert_eq!(accounts.pick(Some("a")).as_deref(), Some("a"));

@@ -5,7 +5,8 @@
 //! processes and driven by the same Rust load generator (scratchkit's cloud client).
 //!
 //! Printed per server: delivered updates per second (each set should reach the N-1 other
-//! clients), the share of expected deliveries that arrived, latency p50/p99 (set → delivery,
+//! clients; over the time until the last delivery, so a server that falls behind and catches
+//! up later shows a lower rate), the share of expected deliveries that arrived, latency p50/p99 (set → delivery,
 //! measured on one clock: the value is the send time), and server memory per connection
 //! (resident memory with the clients connected minus before, divided by N).
 //!
@@ -259,13 +260,13 @@ async fn drive(
     for setter in setters {
         let _ = setter.await;
     }
-    let measured = epoch.elapsed().as_secs_f64();
-    // Let the last updates arrive.
+    // Let the last updates arrive; the rate is over the time until the last one did.
     let expected = sets.load(Ordering::Relaxed) * (options.clients as u64 - 1);
     let drain_until = Instant::now() + Duration::from_secs(5);
     while delivered.load(Ordering::Relaxed) < expected && Instant::now() < drain_until {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    let measured = epoch.elapsed().as_secs_f64();
     let cpu_after = process.cpu_seconds();
     for sender in &senders {
         sender.close();

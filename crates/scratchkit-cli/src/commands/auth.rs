@@ -155,10 +155,7 @@ pub async fn logout(ctx: &Ctx, args: LogoutArgs) -> CliResult {
     let accounts = ctx.accounts()?;
     let asked = args.username.as_deref().or(ctx.account.as_deref());
     let Some(name) = accounts.pick(asked) else {
-        return Err(CliError::NotLoggedIn(format!(
-            "no saved session to log out of in {}",
-            accounts.dir().display()
-        )));
+        return Err(accounts.none_picked());
     };
     let path = accounts.path_of(&name)?;
     if !path.is_file() {

@@ -22,7 +22,6 @@ pub mod studio;
 pub mod user;
 
 use futures_util::{Stream, StreamExt};
-use indicatif::{ProgressBar, ProgressStyle};
 use scratchkit::{Client, Me, Page};
 use secrecy::SecretString;
 use serde::Serialize;
@@ -153,10 +152,7 @@ impl Ctx {
         }
         let accounts = self.accounts()?;
         let Some(name) = accounts.pick(self.account.as_deref()) else {
-            return Err(CliError::NotLoggedIn(format!(
-                "no saved session in {} (several accounts and no default, or none)",
-                accounts.dir().display()
-            )));
+            return Err(accounts.none_picked());
         };
         let path = accounts.path_of(&name)?;
         if !path.is_file() {
@@ -302,7 +298,7 @@ pub fn show_page<T: Serialize + Tabular>(out: &Out, page: &Page<T>) -> CliResult
 /// # Errors
 /// The first error of the stream (items before it are printed in JSON mode), or output
 /// failures.
-pub async fn show_stream<T, S>(out: &Out, stream: S) -> CliResult
+pub async fn show_stream<T, S>(out: &Out, stream: S, max: Option<usize>) -> CliResult
 where
     T: Serialize + Tabular,
     S: Stream<Item = scratchkit::Result<T>>,
@@ -314,16 +310,21 @@ where
         }
         return Ok(());
     }
-    let spinner = ProgressBar::new_spinner();
-    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}") {
-        spinner.set_style(style);
-    }
-    spinner.enable_steady_tick(std::time::Duration::from_millis(100));
+    // A bar when the number of items is known (`--max`), else a spinner; only on a terminal.
+    let spinner = match max {
+        Some(max) => {
+            let bar = project_file::progress_bar(out, "{spinner} {msg} [{bar:30}] {pos}/{len}");
+            bar.set_length(max as u64);
+            bar
+        }
+        None => project_file::progress_bar(out, "{spinner} {msg}"),
+    };
     let mut items = Vec::new();
     while let Some(item) = stream.next().await {
         match item {
             Ok(item) => {
                 items.push(item);
+                spinner.set_position(items.len() as u64);
                 spinner.set_message(format!("{} fetched", items.len()));
             }
             Err(e) => {
@@ -350,7 +351,7 @@ macro_rules! show_list {
             if let Some(max) = list.max {
                 request = request.max(max);
             }
-            $crate::commands::show_stream(&ctx.out, request.stream()).await
+            $crate::commands::show_stream(&ctx.out, request.stream(), list.max).await
         } else {
             let page = $request
                 .limit(list.page.limit)

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::markup::{html, page};
 use crate::auth::{Auth, Cred};
-use crate::routes::reply::{Params, SiteError, body_object, id, text_field, tx};
+use crate::routes::reply::{Params, SiteError, body_object, id, site_redirect, text_field, tx};
 use crate::state::Shared;
 use crate::store::forums;
 use crate::store::users::User;
@@ -81,25 +81,6 @@ fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// `/site` unless the request was routed by a real Scratch `Host` header.
-fn prefix(headers: &HeaderMap) -> &'static str {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let name = host.split(':').next().unwrap_or("").to_ascii_lowercase();
-    if name == "scratch.mit.edu" || name == "www.scratch.mit.edu" {
-        ""
-    } else {
-        "/site"
-    }
-}
-
-fn redirect(headers: &HeaderMap, path: &str) -> Response {
-    let location = format!("{}{path}", prefix(headers));
-    (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
-}
-
 fn numeric(segment: &str) -> Result<i64, SiteError> {
     id(segment).map_err(|_| SiteError::NotFound)
 }
@@ -159,7 +140,7 @@ pub(crate) async fn reply(
             return Err(SiteError::BadRequest);
         }
         let post = forums::insert_post(c, topic_id, user.id, &body, t)?;
-        Ok(redirect(&headers, &format!("/discuss/post/{post}/")))
+        Ok(site_redirect(&headers, &format!("/discuss/post/{post}/")))
     })
 }
 
@@ -194,7 +175,7 @@ pub(crate) async fn new_topic(
         if subscribe {
             forums::set_subscription(c, user.id, topic, true)?;
         }
-        Ok(redirect(&headers, &format!("/discuss/topic/{topic}/")))
+        Ok(site_redirect(&headers, &format!("/discuss/topic/{topic}/")))
     })
 }
 
@@ -221,7 +202,10 @@ pub(crate) async fn edit(
             return Err(SiteError::BadRequest);
         }
         forums::edit_post(c, post_id, &body, &user.username, t)?;
-        Ok(redirect(&headers, &format!("/discuss/post/{post_id}/")))
+        Ok(site_redirect(
+            &headers,
+            &format!("/discuss/post/{post_id}/"),
+        ))
     })
 }
 
@@ -249,7 +233,10 @@ pub(crate) async fn misc(
         forums::ensure(c)?;
         forums::post(c, post_id)?.ok_or(SiteError::NotFound)?;
         forums::report(c, post_id, user.id, &reason, t)?;
-        Ok(redirect(&headers, &format!("/discuss/post/{post_id}/")))
+        Ok(site_redirect(
+            &headers,
+            &format!("/discuss/post/{post_id}/"),
+        ))
     })
 }
 
@@ -271,7 +258,10 @@ pub(crate) async fn subscription(
         forums::ensure(c)?;
         forums::topic(c, topic_id)?.ok_or(SiteError::NotFound)?;
         forums::set_subscription(c, user.id, topic_id, on)?;
-        Ok(redirect(&headers, &format!("/discuss/topic/{topic_id}/")))
+        Ok(site_redirect(
+            &headers,
+            &format!("/discuss/topic/{topic_id}/"),
+        ))
     })
 }
 

@@ -6,7 +6,9 @@
 //!                  {"op": ["love", "unlove"], "kind": "only-scratchkit", "detail": "GET", "reason": "…"}],
 //!  "fixed": [{"op": "love", "what": "…"}]}
 //! ```
-//! `op` is `"*"`, a name, a prefix ending in `*` (`"studio_*"`), or a list of those.
+//! `op` is `"*"`, a name, a prefix ending in `*` (`"studio_*"`), or a list of those. An entry
+//! with `"client_wide": true` is a deliberate difference of the whole client (the User-Agent):
+//! operations that differ only by such entries count as identical, with a mark.
 
 use serde::Deserialize;
 
@@ -41,6 +43,8 @@ pub struct Explained {
     #[serde(default)]
     pub detail: Option<String>,
     pub reason: String,
+    #[serde(default)]
+    pub client_wide: bool,
 }
 
 /// A difference that was ours and is fixed in the client (listed in the report).

@@ -215,13 +215,16 @@ fn read_ops(path: &Path) -> Result<log::OpRequests, String> {
     Ok(log::split(&text).0)
 }
 
-/// Status of one operation in the table.
-fn status(unexplained: usize, explained: usize, fixed: bool) -> &'static str {
-    match (unexplained, explained, fixed) {
-        (1.., _, _) => "DIFFERENT (unexplained)",
-        (0, 1.., _) => "different (explained)",
-        (0, 0, true) => "identical (fixed)",
-        (0, 0, false) => "identical",
+/// Status of one operation in the table, from the numbers of unexplained differences,
+/// explained ones, explained client-wide ones, and whether something was fixed for it.
+fn status(unexplained: usize, explained: usize, client_wide: usize, fixed: bool) -> &'static str {
+    match (unexplained, explained, client_wide, fixed) {
+        (1.., ..) => "DIFFERENT (unexplained)",
+        (0, 1.., ..) => "different (explained)",
+        (0, 0, 1.., true) => "identical* (fixed)",
+        (0, 0, 1.., false) => "identical*",
+        (0, 0, 0, true) => "identical (fixed)",
+        (0, 0, 0, false) => "identical",
     }
 }
 
@@ -289,7 +292,8 @@ async fn run(options: Options) -> Result<bool, String> {
 
     let mut rows = Vec::new();
     let mut used_entries = std::collections::BTreeSet::new();
-    let (mut identical, mut explained_ops, mut unexplained_ops) = (0, 0, 0);
+    let (mut identical, mut identical_but_wide, mut explained_ops, mut unexplained_ops) =
+        (0, 0, 0, 0);
     let empty = Vec::new();
     println!(
         "| operation | scratchattach | scratchkit | result | differences |\n|---|---|---|---|---|"
@@ -316,11 +320,21 @@ async fn run(options: Options) -> Result<bool, String> {
             }
         }
         let fixed = allow.fixed_for(op);
-        let result = status(unexplained.len(), explained.len(), !fixed.is_empty());
-        match (unexplained.is_empty(), explained.is_empty()) {
-            (false, _) => unexplained_ops += 1,
-            (true, false) => explained_ops += 1,
-            (true, true) => identical += 1,
+        let wide = explained
+            .iter()
+            .filter(|(_, i)| allow.differences[*i].client_wide)
+            .count();
+        let result = status(
+            unexplained.len(),
+            explained.len() - wide,
+            wide,
+            !fixed.is_empty(),
+        );
+        match (unexplained.is_empty(), explained.len() - wide, wide) {
+            (false, ..) => unexplained_ops += 1,
+            (true, 1.., _) => explained_ops += 1,
+            (true, 0, 1..) => identical_but_wide += 1,
+            (true, 0, 0) => identical += 1,
         }
         let mut cell: Vec<String> = unexplained
             .iter()
@@ -350,10 +364,14 @@ async fn run(options: Options) -> Result<bool, String> {
             "notes": cmp.notes,
         }));
     }
+    println!(
+        "\n`identical*`: the same requests, up to the client-wide differences marked below."
+    );
     println!("\nExplained differences (compat/parity_allowlist.json):");
     for (i, entry) in allow.differences.iter().enumerate() {
         let mark = if used_entries.contains(&i) { "" } else { " (not seen in this run)" };
-        println!("  [{}] {}: {}{mark}", i + 1, entry.kind, entry.reason);
+        let wide = if entry.client_wide { " (client-wide)" } else { "" };
+        println!("  [{}] {}{wide}: {}{mark}", i + 1, entry.kind, entry.reason);
     }
     let failed_sides: Vec<String> = ops
         .iter()
@@ -370,12 +388,14 @@ async fn run(options: Options) -> Result<bool, String> {
         }
     }
     println!(
-        "\nwire parity: {} operations compared, {identical} identical, {explained_ops} different with a reason, {unexplained_ops} unexplained",
-        ops.len()
+        "\nwire parity: {} operations compared: {} identical ({identical_but_wide} of them up to the client-wide differences), {explained_ops} different with a reason, {unexplained_ops} unexplained",
+        ops.len(),
+        identical + identical_but_wide,
     );
     let summary = json!({
         "compared": ops.len(),
-        "identical": identical,
+        "identical": identical + identical_but_wide,
+        "identical_up_to_client_wide": identical_but_wide,
         "different_with_reason": explained_ops,
         "unexplained": unexplained_ops,
         "operations": rows,
@@ -418,10 +438,11 @@ mod tests {
 
     #[test]
     fn statuses() {
-        assert_eq!(status(0, 0, false), "identical");
-        assert_eq!(status(0, 0, true), "identical (fixed)");
-        assert_eq!(status(0, 2, true), "different (explained)");
-        assert_eq!(status(1, 2, false), "DIFFERENT (unexplained)");
+        assert_eq!(status(0, 0, 0, false), "identical");
+        assert_eq!(status(0, 0, 0, true), "identical (fixed)");
+        assert_eq!(status(0, 0, 1, false), "identical*");
+        assert_eq!(status(0, 2, 1, true), "different (explained)");
+        assert_eq!(status(1, 2, 0, false), "DIFFERENT (unexplained)");
     }
 
     #[test]

@@ -9,19 +9,28 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::accounts::{hash_password, verify_password};
 use crate::auth::{Auth, Cred};
-use crate::routes::reply::{SiteError, body_object, bool_field, read, text_field, tx};
+use crate::routes::reply::{
+    SiteError, body_object, bool_field, read, site_redirect, text_field, tx,
+};
 use crate::state::Shared;
 use crate::store::users::{self, ProfileEdit};
 use crate::store::{account, messages, sessions};
 
-fn redirect(to: &'static str) -> Response {
-    (StatusCode::FOUND, [(header::LOCATION, to)]).into_response()
+/// The page a form post's redirect lands on (`GET`): a plain page, as the client only
+/// needs it to exist.
+pub(crate) async fn form_done_page() -> Response {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        "<!DOCTYPE html><html><body><h1>Account settings</h1><p>Saved.</p></body></html>",
+    )
+        .into_response()
 }
 
 fn form_error(message: &str) -> Response {
@@ -48,6 +57,7 @@ async fn password_ok(s: &Shared, user_id: i64, password: String) -> Result<bool,
 pub(crate) async fn settings(
     State(s): State<Shared>,
     auth: Auth,
+    headers: HeaderMap,
     bytes: Bytes,
 ) -> Result<Response, SiteError> {
     let me = auth.user(Cred::Cookie)?.clone();
@@ -61,7 +71,7 @@ pub(crate) async fn settings(
             Ok::<_, SiteError>(users::update_profile(c, me.id, &edit)?)
         })?;
     }
-    Ok(redirect("/accounts/settings/"))
+    Ok(site_redirect(&headers, "/accounts/settings/"))
 }
 
 /// `POST /accounts/password_change/` `old_password`, `new_password1`, `new_password2`; logs
@@ -69,6 +79,7 @@ pub(crate) async fn settings(
 pub(crate) async fn password_change(
     State(s): State<Shared>,
     auth: Auth,
+    headers: HeaderMap,
     bytes: Bytes,
 ) -> Result<Response, SiteError> {
     let login = auth
@@ -102,13 +113,14 @@ pub(crate) async fn password_change(
         sessions::delete_others(c, login.user.id, &login.session.key)?;
         Ok::<_, SiteError>(())
     })?;
-    Ok(redirect("/accounts/password_change/done/"))
+    Ok(site_redirect(&headers, "/accounts/password_change/done/"))
 }
 
 /// `POST /accounts/email_change/` `email_address`, `password`.
 pub(crate) async fn email_change(
     State(s): State<Shared>,
     auth: Auth,
+    headers: HeaderMap,
     bytes: Bytes,
 ) -> Result<Response, SiteError> {
     let me = auth.user(Cred::Cookie)?.clone();
@@ -130,13 +142,14 @@ pub(crate) async fn email_change(
         account::save_settings(c, me.id, &settings)?;
         Ok::<_, SiteError>(())
     })?;
-    Ok(redirect("/accounts/email_change/"))
+    Ok(site_redirect(&headers, "/accounts/email_change/"))
 }
 
 /// `POST /accounts/settings/update_subscription/` `activities=on`?, `teacher_tips=on`?
 pub(crate) async fn update_subscription(
     State(s): State<Shared>,
     auth: Auth,
+    headers: HeaderMap,
     bytes: Bytes,
 ) -> Result<Response, SiteError> {
     let me = auth.user(Cred::Cookie)?.clone();
@@ -148,7 +161,7 @@ pub(crate) async fn update_subscription(
         account::save_settings(c, me.id, &settings)?;
         Ok::<_, SiteError>(())
     })?;
-    Ok(redirect("/accounts/settings/"))
+    Ok(site_redirect(&headers, "/accounts/settings/"))
 }
 
 /// `POST /accounts/check_password/` `password` → `{"success":bool}`.

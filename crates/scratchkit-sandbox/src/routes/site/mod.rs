@@ -72,9 +72,19 @@ pub(crate) fn router() -> Router<Shared> {
             "/messages/ajax/get-message-count",
             get(account::message_count),
         )
-        .route("/accounts/settings", post(account::settings))
+        .route(
+            "/accounts/settings",
+            get(account::form_done_page).post(account::settings),
+        )
         .route("/accounts/password_change", post(account::password_change))
-        .route("/accounts/email_change", post(account::email_change))
+        .route(
+            "/accounts/password_change/done",
+            get(account::form_done_page),
+        )
+        .route(
+            "/accounts/email_change",
+            get(account::form_done_page).post(account::email_change),
+        )
         .route(
             "/accounts/settings/update_subscription",
             post(account::update_subscription),
