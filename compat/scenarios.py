@@ -23,6 +23,9 @@ import os
 import sys
 import time
 import traceback
+import re
+import threading
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -69,6 +72,34 @@ class Sandbox:
 
     def ids(self, path: str, key: str = "id", **query: Any) -> list:
         return [item[key] for item in self.api(path, **query)]
+
+    def all_ids(self, path: str, key: str = "id") -> list:
+        """Every item of an api list, page by page."""
+        out: list = []
+        while True:
+            page = self.ids(path, key=key, limit=40, offset=len(out))
+            out += page
+            if len(page) < 40:
+                return out
+
+    def text(self, prefix_path: str) -> str:
+        with urllib.request.urlopen(f"http://{self.addr}{prefix_path}", timeout=10) as response:
+            return response.read().decode("utf-8")
+
+    def status(self, prefix_path: str) -> int:
+        try:
+            with urllib.request.urlopen(f"http://{self.addr}{prefix_path}", timeout=10) as r:
+                return r.status
+        except urllib.error.HTTPError as e:
+            return e.code
+
+    def admin(self, path: str, body: dict) -> Any:
+        """Sandbox administration (``/_sandbox/...``): setup only, never the thing tested."""
+        request = urllib.request.Request(
+            f"http://{self.addr}/_sandbox{path}", data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read().decode("utf-8"))
 
 
 Scenario = tuple[str, str, Callable[[Sandbox], None]]
@@ -367,6 +398,228 @@ def _(sb: Sandbox):
     equal(int(comment.id), posted["id"], "returned comment id")
 
 
+# --- more writes: loves, follows, studios, project edits, comment threads -----------------
+
+_counter = [0]
+
+
+def unique(label: str) -> str:
+    _counter[0] += 1
+    return f"compat {label} {fresh_value()}-{_counter[0]}"
+
+
+def no_flood(sb: Sandbox) -> None:
+    """The sandbox enforces Scratch's comment flood control; scenarios post many comments in a
+    row, so turn it off (an admin setting, not a library action)."""
+    sb.admin("/settings", {"comment_flood_seconds": 0})
+
+
+def own_project(sb: Sandbox, owner: str, shared: bool = True) -> int:
+    return sb.admin("/projects", {"owner": owner, "title": unique("project"), "shared": shared})["id"]
+
+
+def own_studio(sb: Sandbox, owner: str) -> int:
+    return sb.admin("/studios", {"owner": owner, "title": unique("studio")})["id"]
+
+
+@scenario("scratchattach", "project.love() / unlove() / favorite() / unfavorite()")
+def _(sb: Sandbox):
+    project = sa().login("kakurenbo", DEMO_PASSWORD).connect_project(142)
+    stats = lambda: sb.api("/projects/142")["stats"]
+    before = stats()
+    project.love()
+    project.favorite()
+    after = stats()
+    equal(after["loves"], before["loves"] + 1, "loves after love()")
+    equal(after["favorites"], before["favorites"] + 1, "favorites after favorite()")
+    project.unlove()
+    project.unfavorite()
+    equal((stats()["loves"], stats()["favorites"]), (before["loves"], before["favorites"]),
+          "loves and favorites after unlove() / unfavorite()")
+
+
+@scenario("scratchattach", "user.follow() / unfollow() (site-api)")
+def _(sb: Sandbox):
+    session = sa().login("Maximouse", DEMO_PASSWORD)
+    user = session.connect_user("mres")
+    user.follow()
+    check("Maximouse" in sb.all_ids("/users/mres/followers", key="username"),
+          "Maximouse is not among mres's followers after follow()")
+    user.unfollow()
+    check("Maximouse" not in sb.all_ids("/users/mres/followers", key="username"),
+          "Maximouse still follows mres after unfollow()")
+
+
+@scenario("scratchattach", "studio.follow() / unfollow() (site-api bookmarkers)")
+def _(sb: Sandbox):
+    studio = sa().login("Maximouse", DEMO_PASSWORD).connect_studio(5342)
+    followers = lambda: sb.api("/studios/5342")["stats"]["followers"]
+    before = followers()
+    studio.follow()
+    equal(followers(), before + 1, "studio followers after follow()")
+    studio.unfollow()
+    equal(followers(), before, "studio followers after unfollow()")
+
+
+@scenario("scratchattach", "studio.add_project() / remove_project()")
+def _(sb: Sandbox):
+    project, studio_id = own_project(sb, "griffpatch"), own_studio(sb, "griffpatch")
+    studio = sa().login("griffpatch", DEMO_PASSWORD).connect_studio(studio_id)
+    studio.add_project(project)
+    check(project in sb.ids(f"/studios/{studio_id}/projects", limit=40),
+          "the project is not in the studio after add_project()")
+    studio.remove_project(project)
+    check(project not in sb.ids(f"/studios/{studio_id}/projects", limit=40),
+          "the project is still in the studio after remove_project()")
+
+
+@scenario("scratchattach", "project.set_title() / set_instructions() (api PUT, X-Token)")
+def _(sb: Sandbox):
+    project_id = own_project(sb, "griffpatch")
+    project = sa().login("griffpatch", DEMO_PASSWORD).connect_project(project_id)
+    title, instructions = unique("title"), unique("instructions")
+    project.set_title(title)
+    project.set_instructions(instructions)
+    raw = sb.api(f"/projects/{project_id}")
+    equal(raw["title"], title, "title")
+    equal(raw["instructions"], instructions, "instructions")
+
+
+@scenario("scratchattach", "project.share() / unshare() (proxy, CSRF)")
+def _(sb: Sandbox):
+    project_id = own_project(sb, "griffpatch", shared=False)
+    equal(sb.status(f"/api/projects/{project_id}"), 404, "unshared project, logged out")
+    project = sa().login("griffpatch", DEMO_PASSWORD).connect_project(project_id)
+    project.share()
+    equal(sb.status(f"/api/projects/{project_id}"), 200, "after share()")
+    project.unshare()
+    equal(sb.status(f"/api/projects/{project_id}"), 404, "after unshare()")
+
+
+@scenario("scratchattach", "project.reply_comment() / delete_comment() (own project)")
+def _(sb: Sandbox):
+    no_flood(sb)
+    project_id = own_project(sb, "griffpatch")
+    project = sa().login("griffpatch", DEMO_PASSWORD).connect_project(project_id)
+    top = project.post_comment(unique("top"))
+    text = unique("reply")
+    reply = project.reply_comment(text, parent_id=top.id)
+    replies = sb.api(f"/users/griffpatch/projects/{project_id}/comments/{top.id}/replies", limit=40)
+    equal([r["content"] for r in replies], [text], "replies")
+    equal(int(reply.id), replies[0]["id"], "reply id")
+    project.delete_comment(comment_id=top.id)
+    check(int(top.id) not in sb.ids(f"/users/griffpatch/projects/{project_id}/comments", limit=40),
+          "the comment is still listed after delete_comment()")
+
+
+@scenario("scratchattach", "studio.post_comment() / delete_comment()")
+def _(sb: Sandbox):
+    no_flood(sb)
+    studio_id = own_studio(sb, "griffpatch")
+    studio = sa().login("griffpatch", DEMO_PASSWORD).connect_studio(studio_id)
+    text = unique("studio comment")
+    comment = studio.post_comment(text)
+    listed = sb.api(f"/studios/{studio_id}/comments", limit=40)
+    equal([(c["id"], c["content"]) for c in listed], [(int(comment.id), text)], "studio comments")
+    studio.delete_comment(comment_id=comment.id)
+    equal(sb.api(f"/studios/{studio_id}/comments", limit=40), [], "studio comments after delete")
+
+
+@scenario("scratchattach", "user.comments() (profile comments, HTML parser)")
+def _(sb: Sandbox):
+    comments = sa().get_user("griffpatch").comments(page=1)
+    html = sb.text("/site/site-api/comments/user/griffpatch/?page=1")
+    top_ids = re.findall(r'<li class="top-level-reply">\s*<div id="comments-(\d+)"', html)
+    check(len(top_ids) > 0, "sandbox: griffpatch's profile page 1 has no comments")
+    equal([str(c.id) for c in comments], top_ids, "top-level comment ids")
+    check(all(c.author_name and c.content for c in comments), "a comment lacks author or content")
+    with_replies = [c for c in comments if c.cached_replies]
+    check(len(with_replies) > 0, "no comment came with its replies")
+
+
+@scenario("scratchattach", "cloud events: a set by another user reaches CloudEvents (/cloud)")
+def _(sb: Sandbox):
+    listener = sa().login("griffpatch", DEMO_PASSWORD).connect_cloud(142)
+    events = listener.events()
+    seen: list = []
+    got = threading.Event()
+
+    @events.event
+    def on_set(activity):
+        seen.append((activity.username if hasattr(activity, "username") else None,
+                     activity.var, str(activity.value)))
+        got.set()
+
+    events.start(thread=True)
+    writer = sa().login("kakurenbo", DEMO_PASSWORD).connect_cloud(142)
+    value = fresh_value()
+    try:
+        time.sleep(0.7)  # CloudEvents ignores what arrives in its first 500 ms
+        writer.set_var("score", value)
+        got.wait(5)
+    finally:
+        events.stop()
+        writer.disconnect()
+    check(any(v == str(value) and name == "score" for _, name, v in seen),
+          f"no set event for {value}: {seen[:5]}")
+
+
+@scenario("scratchattach", "TurboWarp cloud (/turbowarp): set_var() reaches another connection")
+def _(sb: Sandbox):
+    listener = sa().get_tw_cloud(142, purpose="compat listener", contact="compat harness")
+    events = listener.events()
+    seen: list = []
+    got = threading.Event()
+
+    @events.event
+    def on_set(activity):
+        seen.append((activity.var, str(activity.value)))
+        got.set()
+
+    events.start(thread=True)
+    writer = sa().get_tw_cloud(142, purpose="compat writer", contact="compat harness")
+    value = str(fresh_value())
+    try:
+        time.sleep(0.7)
+        writer.set_var("score", value)
+        got.wait(5)
+    finally:
+        events.stop()
+        writer.disconnect()
+    check(("score", value) in seen, f"the TurboWarp set did not arrive: {seen[:5]}")
+
+
+@scenario("scratchattach", "CloudRequests host answers a template-style request (/cloud)")
+def _(sb: Sandbox):
+    host = sa().login("griffpatch", DEMO_PASSWORD).connect_cloud(142)
+    requests_handler = host.requests(used_cloud_vars=["1"])
+
+    @requests_handler.request
+    def ping():
+        return "pong"
+
+    requests_handler.start(thread=True)
+    requester = sa().login("kakurenbo", DEMO_PASSWORD).connect_cloud(142)
+    request_id = f"{fresh_value() % 89999 + 10001}0"
+    try:
+        time.sleep(1.0)
+        # What the template sprite sends: Encode("ping") + "." + id (cloud-requests.md 3.1).
+        requester.set_var("TO_HOST", f"51374733.{request_id}")
+        deadline = time.monotonic() + 8
+        answer = None
+        while answer is None and time.monotonic() < deadline:
+            answer = next((value for user, name, value in recent_cloud_values(sb, 142)
+                           if user == "griffpatch" and name == "☁ FROM_HOST_1"
+                           and request_id in value), None)
+            time.sleep(0.1)
+    finally:
+        requests_handler.stop()
+        requester.disconnect()
+    check(answer is not None, f"no FROM_HOST_1 answer for request {request_id}")
+    # Encode("pong") = 51494733, then "." + the request id + the validation suffix.
+    check(answer.startswith(f"51494733.{request_id}"), f"answer {answer!r}")
+
+
 # ---------------------------------------------------------------------------------------
 # scratchclient 1.0.1
 # ---------------------------------------------------------------------------------------
@@ -548,6 +801,70 @@ def _(sb: Sandbox):
     posted = next((c for c in latest if c["content"] == text), None)
     check(posted is not None, "the comment is not in the project's comments")
     equal(posted["author"]["username"], "Maximouse", "comment author")
+
+
+@scenario("scratchclient", "project.love() / favorite() / unlove() / unfavorite()")
+def _(sb: Sandbox):
+    from scratchclient import ScratchSession
+
+    project = ScratchSession("PMJ_Studio", DEMO_PASSWORD).get_project(142)
+    stats = lambda: sb.api("/projects/142")["stats"]
+    before = stats()
+    project.love()
+    project.favorite()
+    equal((stats()["loves"], stats()["favorites"]),
+          (before["loves"] + 1, before["favorites"] + 1), "loves and favorites after love/favorite")
+    project.unlove()
+    project.unfavorite()
+    equal((stats()["loves"], stats()["favorites"]), (before["loves"], before["favorites"]),
+          "loves and favorites after unlove/unfavorite")
+
+
+@scenario("scratchclient", "user.follow() / unfollow()")
+def _(sb: Sandbox):
+    from scratchclient import ScratchSession
+
+    user = ScratchSession("PMJ_Studio", DEMO_PASSWORD).get_user("mres")
+    user.follow()
+    check("PMJ_Studio" in sb.all_ids("/users/mres/followers", key="username"),
+          "PMJ_Studio does not follow mres after follow()")
+    user.unfollow()
+    check("PMJ_Studio" not in sb.all_ids("/users/mres/followers", key="username"),
+          "PMJ_Studio still follows mres after unfollow()")
+
+
+@scenario("scratchclient", "studio.add_project() / remove_project()")
+def _(sb: Sandbox):
+    from scratchclient import ScratchSession
+
+    project, studio_id = own_project(sb, "kakurenbo"), own_studio(sb, "kakurenbo")
+    studio = ScratchSession("kakurenbo", DEMO_PASSWORD).get_studio(studio_id)
+    studio.add_project(project)
+    check(project in sb.ids(f"/studios/{studio_id}/projects", limit=40),
+          "the project is not in the studio after add_project()")
+    studio.remove_project(project)
+    check(project not in sb.ids(f"/studios/{studio_id}/projects", limit=40),
+          "the project is still in the studio after remove_project()")
+
+
+@scenario("scratchclient", "forums: get_latest_topic_posts() (Atom) / get_post_source()")
+def _(sb: Sandbox):
+    from scratchclient import ScratchSession
+
+    session = ScratchSession()
+    index = sb.text("/site/discuss/")
+    categories = re.findall(r'href="/discuss/(\d+)/"', index)
+    check(len(categories) > 0, "sandbox: no forum categories")
+    category = sb.text(f"/site/discuss/{categories[0]}/")
+    topics = re.findall(r'href="/discuss/topic/(\d+)/"', category)
+    check(len(topics) > 0, "sandbox: no topics in the first category")
+    posts = session.forums.get_latest_topic_posts(int(topics[0]))
+    feed = sb.text(f"/site/discuss/feeds/topic/{topics[0]}/")
+    feed_ids = re.findall(r"<entry>.*?<id>(\d+)</id>", feed, flags=re.S)
+    check(len(feed_ids) > 0, "sandbox: the topic feed has no posts")
+    equal(sorted(int(p.id) for p in posts), sorted(int(i) for i in feed_ids), "post ids")
+    source = session.forums.get_post_source(int(feed_ids[0]))
+    equal(source, sb.text(f"/site/discuss/post/{feed_ids[0]}/source/"), "post source")
 
 
 # Not a scenario: scratchclient 1.0.1's is_valid_username() cannot work against any server

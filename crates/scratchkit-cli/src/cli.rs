@@ -8,6 +8,7 @@ use scratchkit_model::ExploreMode;
 
 use crate::commands::auth::{LoginArgs, LogoutArgs, WhoamiArgs};
 use crate::commands::backpack::BackpackArgs;
+use crate::commands::classroom::ClassroomArgs;
 use crate::commands::comment::CommentArgs;
 use crate::commands::completions::CompletionsArgs;
 use crate::commands::feed::FeedArgs;
@@ -227,6 +228,13 @@ Examples:
   scratch forum post 98765
   scratch forum reply 4242 \"Thanks!\"")]
     Forum(ForumArgs),
+
+    /// A class (Scratch for educators) and optionally its students.
+    #[command(after_help = "\
+Examples:
+  scratch classroom 367806
+  scratch classroom 367806 --students --json")]
+    Classroom(ClassroomArgs),
 
     /// Print a shell completion script.
     #[command(after_help = "\

@@ -311,6 +311,18 @@ fn site_wide_commands_work_on_the_sandbox() {
         ],
     );
     assert!(activity.as_array().unwrap().len() <= 3);
+    let class = json(
+        config.path(),
+        &["--sandbox", "--json", "classroom", "367806", "--students"],
+    );
+    assert_eq!(class["classroom"]["id"], 367806);
+    assert!(
+        class["students"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s == "demo_student")
+    );
     let forum = json(config.path(), &["--sandbox", "--json", "forum"]);
     assert!(
         forum
@@ -340,6 +352,7 @@ fn new_commands_have_examples_in_their_help() {
         &["health"],
         &["check-username"],
         &["forum"],
+        &["classroom"],
         &["completions"],
         &["project", "download"],
         &["project", "upload"],

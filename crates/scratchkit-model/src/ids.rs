@@ -192,6 +192,12 @@ id_type!(
     TopicId,
     "topic id"
 );
+id_type!(
+    /// An alert's ID: the `pk` of an educator alert (`site-api/classrooms/alerts/`) or the `id`
+    /// of a Scratch Team alert (`/users/<me>/messages/admin`).
+    AlertId,
+    "alert id"
+);
 
 /// The ID of an activity item.
 ///

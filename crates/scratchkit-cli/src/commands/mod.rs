@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod backpack;
+pub mod classroom;
 pub mod cloud;
 pub mod cloud_server;
 pub mod comment;
@@ -201,6 +202,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Health => site::health(&ctx).await,
         Command::CheckUsername(args) => site::check_username(&ctx, args).await,
         Command::Forum(args) => forum::run(&ctx, args).await,
+        Command::Classroom(args) => classroom::run(&ctx, args).await,
         Command::Cloud(args) => cloud::run(&ctx, args).await,
         Command::Sandbox(_) | Command::CloudServer(_) | Command::Demo | Command::Completions(_) => {
             Ok(())
