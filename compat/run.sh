@@ -51,8 +51,8 @@ rm -f "$OUT/requests.jsonl"
 # A coprocess: its stdin is a pipe held by this script, so the sandbox also stops if this
 # script dies without running the trap.
 coproc SANDBOX { exec "$SANDBOX_BIN" --log-requests "$OUT/requests.jsonl" 2>"$OUT/sandbox.stderr"; }
-SANDBOX_PID=$SANDBOX_PID
-trap 'kill "$SANDBOX_PID" 2>/dev/null || true; wait "$SANDBOX_PID" 2>/dev/null || true' EXIT
+SB_PID=$SANDBOX_PID
+trap 'kill "$SB_PID" 2>/dev/null || true; wait "$SB_PID" 2>/dev/null || true' EXIT
 ADDR=""
 if read -r -t 60 LINE <&"${SANDBOX[0]}"; then
     case "$LINE" in ADDR=*) ADDR="${LINE#ADDR=}" ;; esac
@@ -73,7 +73,7 @@ set -e
 sed -n '/^{/,$p' "$OUT/scenarios.txt" > "$OUT/summary.json"
 
 # 4. Wire parity (its own two sandboxes; the scenario sandbox is no longer needed).
-kill "$SANDBOX_PID" 2>/dev/null || true
+kill "$SB_PID" 2>/dev/null || true
 PARITY_STATUS=0
 if [ "$PARITY" = 1 ] && [ ${#SCENARIO_ARGS[@]} -eq 0 ]; then
     echo "compat: wire parity (compat/parity.sh)" >&2

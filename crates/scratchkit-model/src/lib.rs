@@ -107,3 +107,19 @@ pub use third_party::{OcularMeta, OcularUser};
 pub use timestamp::{ParseTimestampError, Timestamp};
 pub use user::{Profile, User, UserHistory};
 pub use visibility::Visibility;
+
+pub mod account;
+pub mod admin_alert;
+pub mod classroom_site;
+pub mod gallery;
+pub mod site_user;
+
+pub use account::PasswordCheck;
+pub use admin_alert::AdminAlert;
+pub use classroom_site::{
+    AdminAction, AlertCode, ClassroomActivity, ClassroomActivityType, ClassroomVisibility,
+    EducatorAlert, EducatorAlertFields, SiteClassroom,
+};
+pub use gallery::{SiteGallery, SiteGalleryFields};
+pub use ids::AlertId;
+pub use site_user::SiteUser;

@@ -15,19 +15,31 @@ use scratchkit::cloud_requests::{
 use scratchkit_sandbox::cloud::{CloudMode, CloudServer};
 
 /// A host with the test handlers, started, and a template in the room.
-async fn setup(mode: CloudMode) -> (CloudServer, RequestsHandle, RequestEvents, TemplateClient, Arc<AtomicUsize>) {
+async fn setup(
+    mode: CloudMode,
+) -> (
+    CloudServer,
+    RequestsHandle,
+    RequestEvents,
+    TemplateClient,
+    Arc<AtomicUsize>,
+) {
     let server = server().await;
     let counter = Arc::new(AtomicUsize::new(0));
     let count = Arc::clone(&counter);
     let (host, mut events) = host_builder(&server, mode)
         .await
         .handler("ping", |_ctx: RequestContext| async { Ok("pong") })
-        .handler("echo", |ctx: RequestContext| async move { Ok(ctx.args.join("&")) })
+        .handler("echo", |ctx: RequestContext| async move {
+            Ok(ctx.args.join("&"))
+        })
         .handler("repeat", |ctx: RequestContext| async move {
             let n: usize = ctx.arg(0)?.parse()?;
             Ok("x".repeat(n))
         })
-        .handler("list", |_ctx: RequestContext| async { Ok(vec!["alice", "42"]) })
+        .handler("list", |_ctx: RequestContext| async {
+            Ok(vec!["alice", "42"])
+        })
         .handler("number", |_ctx: RequestContext| async { Ok(12345u32) })
         .handler("half", |_ctx: RequestContext| async { Ok(1.5) })
         .handler("fail", |_ctx: RequestContext| async {
@@ -46,13 +58,18 @@ async fn setup(mode: CloudMode) -> (CloudServer, RequestsHandle, RequestEvents, 
 
 async fn single_packet_golden_values(mode: CloudMode) {
     let (server, _host, mut events, mut template, _) = setup(mode).await;
-    let reply = settle(template.request_with_id("ping", &[], "123450")).await.unwrap();
+    let reply = settle(template.request_with_id("ping", &[], "123450"))
+        .await
+        .unwrap();
     assert_eq!(reply.items, ["pong"]);
     assert!(!reply.raw);
     assert_eq!(reply.packets, 1);
     // The exact values of the reference (§3.1, §4.3).
     assert_eq!(template.sent(), ["51374733.123450"]);
-    assert_eq!(room_value(&server, mode, "TO_HOST").as_deref(), Some("51374733.123450"));
+    assert_eq!(
+        room_value(&server, mode, "TO_HOST").as_deref(),
+        Some("51374733.123450")
+    );
     assert_eq!(
         room_value(&server, mode, "FROM_HOST_1").as_deref(),
         Some("51494733.1234502222")
@@ -60,12 +77,21 @@ async fn single_packet_golden_values(mode: CloudMode) {
     let received = wait_event(&mut events, |e| matches!(e, RequestEvent::Received { .. })).await;
     assert_eq!(
         received,
-        RequestEvent::Received { id: "123450".into(), name: "ping".into(), args: vec![] }
+        RequestEvent::Received {
+            id: "123450".into(),
+            name: "ping".into(),
+            args: vec![]
+        }
     );
 
     // A number goes raw (`3222`), to the next variable in round robin.
-    let reply = settle(template.request_with_id("number", &[], "223450")).await.unwrap();
-    assert_eq!((reply.items.as_slice(), reply.raw), (&["12345".to_owned()][..], true));
+    let reply = settle(template.request_with_id("number", &[], "223450"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (reply.items.as_slice(), reply.raw),
+        (&["12345".to_owned()][..], true)
+    );
     assert_eq!(
         room_value(&server, mode, "FROM_HOST_2").as_deref(),
         Some("12345.2234503222")
@@ -75,9 +101,14 @@ async fn single_packet_golden_values(mode: CloudMode) {
     assert_eq!(reply.items, ["alice", "42"]);
     // Floats are text, never truncated.
     let reply = settle(template.request("half", &[])).await.unwrap();
-    assert_eq!((reply.items.as_slice(), reply.raw), (&["1.5".to_owned()][..], false));
+    assert_eq!(
+        (reply.items.as_slice(), reply.raw),
+        (&["1.5".to_owned()][..], false)
+    );
     // Arguments, with an `&` inside one (no escaping: the host joins them back here).
-    let reply = settle(template.request("echo", &["a b", "Hello, World!"])).await.unwrap();
+    let reply = settle(template.request("echo", &["a b", "Hello, World!"]))
+        .await
+        .unwrap();
     assert_eq!(reply.items, ["a b&Hello, World!"]);
 }
 
@@ -89,8 +120,14 @@ async fn long_reply_in_many_packets(mode: CloudMode) {
         CloudMode::Scratch => (2_000, 17),
         CloudMode::TurboWarp => (60_000, 2),
     };
-    let reply = settle(template.request("repeat", &[&chars.to_string()])).await.unwrap();
-    assert!(reply.items == ["x".repeat(chars)], "{} characters", reply.items[0].len());
+    let reply = settle(template.request("repeat", &[&chars.to_string()]))
+        .await
+        .unwrap();
+    assert!(
+        reply.items == ["x".repeat(chars)],
+        "{} characters",
+        reply.items[0].len()
+    );
     assert_eq!(reply.packets, packets);
     // No packet was lost: on Scratch rules the host stayed under the server's rate limit.
     assert_eq!(reply.rerequests, 0);
@@ -98,7 +135,11 @@ async fn long_reply_in_many_packets(mode: CloudMode) {
     assert!(matches!(replied, RequestEvent::Replied { packets: p, .. } if p == packets));
     for n in 1..=9 {
         if let Some(value) = room_value(&server, mode, &format!("FROM_HOST_{n}")) {
-            assert!(value.len() <= mode_limit(mode), "FROM_HOST_{n} is {} long", value.len());
+            assert!(
+                value.len() <= mode_limit(mode),
+                "FROM_HOST_{n} is {} long",
+                value.len()
+            );
         }
     }
 }
@@ -113,7 +154,9 @@ fn mode_limit(mode: CloudMode) -> usize {
 async fn chunked_request(mode: CloudMode) {
     let (_server, _host, _events, mut template, _) = setup(mode).await;
     let long = "y".repeat(150);
-    let reply = settle(template.request_with_id("echo", &[&long], "123450")).await.unwrap();
+    let reply = settle(template.request_with_id("echo", &[&long], "123450"))
+        .await
+        .unwrap();
     assert_eq!(reply.items, [long]);
     // `echo&` + 150 characters = 310 digits: a 253-character `-` chunk, then the rest.
     let sent = template.sent();
@@ -126,13 +169,18 @@ async fn unknown_request_and_handler_error(mode: CloudMode) {
     let (_server, _host, mut events, mut template, _) = setup(mode).await;
     let reply = settle(template.request("nope", &["1"])).await.unwrap();
     assert_eq!(reply.items, ["Error: unknown request nope"]);
-    let unknown =
-        wait_event(&mut events, |e| matches!(e, RequestEvent::UnknownRequest { .. })).await;
+    let unknown = wait_event(&mut events, |e| {
+        matches!(e, RequestEvent::UnknownRequest { .. })
+    })
+    .await;
     assert!(matches!(unknown, RequestEvent::UnknownRequest { name, .. } if name == "nope"));
 
     let reply = settle(template.request("fail", &[])).await.unwrap();
     assert_eq!(reply.items[0], "Error in request fail");
-    let error = wait_event(&mut events, |e| matches!(e, RequestEvent::HandlerError { .. })).await;
+    let error = wait_event(&mut events, |e| {
+        matches!(e, RequestEvent::HandlerError { .. })
+    })
+    .await;
     assert!(
         matches!(&error, RequestEvent::HandlerError { name, error, .. } if name == "fail" && error == "the database is down"),
         "{error:?}"
@@ -162,13 +210,27 @@ async fn lost_packet_is_requested_again(mode: CloudMode) {
     let reply = settle(template.request_with_id("repeat", &[&chars.to_string()], "423450"))
         .await
         .unwrap();
-    assert!(reply.items == ["x".repeat(chars)], "{} characters", reply.items[0].len());
+    assert!(
+        reply.items == ["x".repeat(chars)],
+        "{} characters",
+        reply.items[0].len()
+    );
     assert_eq!(reply.packets, packets);
     assert!(reply.rerequests >= 1);
     // The template's re-request format (§5): `<k−1>.<id>9` for part k = 2.
-    assert!(template.sent().iter().any(|v| v == "1.4234509"), "{:?}", template.sent());
+    assert!(
+        template.sent().iter().any(|v| v == "1.4234509"),
+        "{:?}",
+        template.sent()
+    );
     let resent = wait_event(&mut events, |e| matches!(e, RequestEvent::Resent { .. })).await;
-    assert_eq!(resent, RequestEvent::Resent { id: "423450".into(), part: 2 });
+    assert_eq!(
+        resent,
+        RequestEvent::Resent {
+            id: "423450".into(),
+            part: 2
+        }
+    );
 }
 
 async fn server_push(mode: CloudMode) {
@@ -186,13 +248,20 @@ async fn server_push(mode: CloudMode) {
 
 async fn no_duplicate_execution_after_reconnect(mode: CloudMode) {
     let (server, _host, mut events, mut template, counter) = setup(mode).await;
-    let reply = settle(template.request_with_id("count", &[], "555550")).await.unwrap();
+    let reply = settle(template.request_with_id("count", &[], "555550"))
+        .await
+        .unwrap();
     assert_eq!(reply.items, ["1"]);
     // Drop the host's connection: it reconnects and the join snapshot repeats TO_HOST.
     assert_eq!(server.state().disconnect(mode, PROJECT, Some("host")), 1);
     wait_event(&mut events, |e| *e == RequestEvent::Reconnected).await;
     let duplicate = wait_event(&mut events, |e| matches!(e, RequestEvent::Duplicate { .. })).await;
-    assert_eq!(duplicate, RequestEvent::Duplicate { id: "555550".into() });
+    assert_eq!(
+        duplicate,
+        RequestEvent::Duplicate {
+            id: "555550".into()
+        }
+    );
     assert_eq!(counter.load(Ordering::SeqCst), 1, "the request ran again");
     // Still serving after the reconnect.
     wait_for_clients(&server, mode, 2).await;

@@ -34,19 +34,34 @@ async fn storage_round_trips(mode: CloudMode, dir: &str) {
     let ping = settle(template.request("ping", &[])).await.unwrap();
     assert_eq!(ping.items, [PING_REPLY]);
     // `set` is acknowledged (scratchattach leaves the project waiting 10 s).
-    let set = settle(template.request("set", &["scores", "alice", "42"])).await.unwrap();
+    let set = settle(template.request("set", &["scores", "alice", "42"]))
+        .await
+        .unwrap();
     assert_eq!(set.items, [SET_REPLY]);
-    let set = settle(template.request("set", &["scores", "bob", "17"])).await.unwrap();
+    let set = settle(template.request("set", &["scores", "bob", "17"]))
+        .await
+        .unwrap();
     assert_eq!(set.items, [SET_REPLY]);
-    let get = settle(template.request("get", &["scores", "alice"])).await.unwrap();
+    let get = settle(template.request("get", &["scores", "alice"]))
+        .await
+        .unwrap();
     assert_eq!(get.items, ["42"]);
-    let missing = settle(template.request("get", &["scores", "carol"])).await.unwrap();
-    assert_eq!(missing.items, ["Error: Key carol doesn't exist in database scores"]);
-    let no_db = settle(template.request("get", &["nope", "x"])).await.unwrap();
+    let missing = settle(template.request("get", &["scores", "carol"]))
+        .await
+        .unwrap();
+    assert_eq!(
+        missing.items,
+        ["Error: Key carol doesn't exist in database scores"]
+    );
+    let no_db = settle(template.request("get", &["nope", "x"]))
+        .await
+        .unwrap();
     assert_eq!(no_db.items, ["Error: Database nope doesn't exist"]);
     let keys = settle(template.request("keys", &["scores"])).await.unwrap();
     assert_eq!(keys.items, ["alice", "bob"]);
-    let names = settle(template.request("database_names", &[])).await.unwrap();
+    let names = settle(template.request("database_names", &[]))
+        .await
+        .unwrap();
     assert_eq!(names.items, ["names", "scores"]);
 
     // The file survives a restart.
@@ -71,18 +86,26 @@ async fn restart_does_not_rerun(mode: CloudMode, with_file: bool) {
     let memory = dir.join("memory.json");
     let server = server().await;
     let runs = Arc::new(AtomicUsize::new(0));
-    let start_host = |runs: Arc<AtomicUsize>, builder: scratchkit::cloud_requests::CloudRequests| {
+    let start_host = |runs: Arc<AtomicUsize>,
+                      builder: scratchkit::cloud_requests::CloudRequests| {
         let builder = builder.handler("count", move |_ctx: RequestContext| {
             let runs = Arc::clone(&runs);
             async move { Ok(runs.fetch_add(1, Ordering::SeqCst) as u64 + 1) }
         });
-        if with_file { builder.memory_file(&memory) } else { builder }.start()
+        if with_file {
+            builder.memory_file(&memory)
+        } else {
+            builder
+        }
+        .start()
     };
     let (host, mut events) = start_host(Arc::clone(&runs), host_builder(&server, mode).await);
     assert_eq!(wait_event(&mut events, |_| true).await, RequestEvent::Ready);
     wait_for_clients(&server, mode, 1).await;
     let mut template = template(&server, mode).await;
-    let reply = settle(template.request_with_id("count", &[], "777770")).await.unwrap();
+    let reply = settle(template.request_with_id("count", &[], "777770"))
+        .await
+        .unwrap();
     assert_eq!(reply.items, ["1"]);
 
     // The host process "crashes": its connection goes, a new host starts with the same
@@ -90,16 +113,28 @@ async fn restart_does_not_rerun(mode: CloudMode, with_file: bool) {
     settle(host.shutdown()).await;
     host.sender().close();
     wait_for_clients(&server, mode, 1).await;
-    let (_host2, mut events2) =
-        start_host(Arc::clone(&runs), host_builder(&server, mode).await);
+    let (_host2, mut events2) = start_host(Arc::clone(&runs), host_builder(&server, mode).await);
     let skipped = wait_event(&mut events2, |e| {
-        matches!(e, RequestEvent::Duplicate { .. } | RequestEvent::Stale { .. })
+        matches!(
+            e,
+            RequestEvent::Duplicate { .. } | RequestEvent::Stale { .. }
+        )
     })
     .await;
     if with_file {
-        assert_eq!(skipped, RequestEvent::Duplicate { id: "777770".into() });
+        assert_eq!(
+            skipped,
+            RequestEvent::Duplicate {
+                id: "777770".into()
+            }
+        );
     } else {
-        assert_eq!(skipped, RequestEvent::Stale { id: "777770".into() });
+        assert_eq!(
+            skipped,
+            RequestEvent::Stale {
+                id: "777770".into()
+            }
+        );
     }
     assert_eq!(runs.load(Ordering::SeqCst), 1, "the request ran again");
     // The new host serves new requests.

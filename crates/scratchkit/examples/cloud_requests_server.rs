@@ -33,8 +33,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         CloudConfig::scratch(project.as_str(), "host", session.unwrap_or_default())
             .with_url(url.as_str())
     } else {
-        CloudConfig::custom(url.as_str(), project.as_str(), "host", CloudRules::turbowarp())
-            .with_user_agent("scratchkit-example/cloud-requests (local sandbox)")
+        CloudConfig::custom(
+            url.as_str(),
+            project.as_str(),
+            "host",
+            CloudRules::turbowarp(),
+        )
+        .with_user_agent("scratchkit-example/cloud-requests (local sandbox)")
     };
     let (sender, events) = CloudConnection::connect(config).await?;
     println!("connected to {url}, project {project}");
@@ -44,7 +49,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Arc::default();
     let shout_to = Arc::clone(&pushes);
     let requests = CloudRequests::new(sender, events)
-        .handler("echo", |ctx: RequestContext| async move { Ok(ctx.args.join("&")) })
+        .handler("echo", |ctx: RequestContext| async move {
+            Ok(ctx.args.join("&"))
+        })
         .handler("add", |ctx: RequestContext| async move {
             let a: u64 = ctx.arg(0)?.trim().parse()?;
             let b: u64 = ctx.arg(1)?.trim().parse()?;

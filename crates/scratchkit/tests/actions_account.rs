@@ -367,7 +367,11 @@ async fn teacher_actions_send_the_right_requests() {
     );
 
     let activity = class.activity(None, 1).await.unwrap();
-    assert_eq!(activity[0]["type"], 0);
+    assert_eq!(
+        activity[0].kind,
+        scratchkit::model::ClassroomActivityType::FollowUser
+    );
+    assert_eq!(activity[0].actor.as_ref().unwrap().username, "kid");
     assert!(
         class.activity(Some("kid"), 1).await.unwrap().is_empty(),
         "404 = past the end"
@@ -376,7 +380,9 @@ async fn teacher_actions_send_the_right_requests() {
         class.activity(None, 0).await,
         Err(Error::InvalidInput { .. })
     ));
-    assert_eq!(client.educator_alerts(1).await.unwrap().len(), 1);
+    let alerts = client.educator_alerts(1).await.unwrap();
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(alerts[0].pk, Some(scratchkit::model::AlertId(1)));
     assert!(client.my_classrooms(true, 1).await.unwrap().is_empty());
     let r = last(&server).await;
     assert_eq!(r.url.path(), "/site/site-api/classrooms/closed/");

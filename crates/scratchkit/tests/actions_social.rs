@@ -457,7 +457,8 @@ async fn my_stuff_pages_and_the_trash() {
         "404 past the last page is an empty page"
     );
     let studios = client.my_studios(MyStuffSort::Title, 1).await.unwrap();
-    assert_eq!(studios[0]["pk"], 5);
+    assert_eq!(studios[0].pk, scratchkit::model::StudioId(5));
+    assert_eq!(studios[0].fields.title, "S");
 
     let trashed = client
         .empty_trash(&SecretString::from("pw-SECRET"))

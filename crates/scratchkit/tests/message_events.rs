@@ -179,6 +179,9 @@ async fn a_logged_out_client_gets_an_error_before_sending() {
     let client = auth_support::client_for(&server);
     let mut stream = Box::pin(client.message_events().stream());
     let first = settle(stream.next()).await.unwrap();
-    assert!(matches!(first, Err(scratchkit::Error::LoginRequired)), "{first:?}");
+    assert!(
+        matches!(first, Err(scratchkit::Error::LoginRequired)),
+        "{first:?}"
+    );
     assert!(received(&server).await.is_empty());
 }

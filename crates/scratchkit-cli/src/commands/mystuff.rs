@@ -90,22 +90,12 @@ pub async fn run(ctx: &Ctx, args: MyStuffArgs) -> CliResult {
         if ctx.out.is_json() {
             return ctx.out.json(&studios);
         }
-        // Site-api gallery records: {"pk", "fields": {"title", "datetime_modified"…}}.
         let mut table = Table::new(&["ID", "Title", "Modified"]).right(&[0]);
         for s in &studios {
-            let field = |k: &str| s["fields"][k].as_str().unwrap_or_default().to_owned();
-            let modified = field("datetime_modified")
-                .chars()
-                .take(10)
-                .collect::<String>();
             table.row(vec![
-                s["pk"].to_string(),
-                one_line(&field("title"), 40),
-                if modified.is_empty() {
-                    date(None)
-                } else {
-                    modified
-                },
+                s.pk.to_string(),
+                one_line(&s.fields.title, 40),
+                date(s.fields.datetime_modified),
             ]);
         }
         return ctx.out.table(table);

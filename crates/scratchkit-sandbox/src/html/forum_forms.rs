@@ -322,8 +322,8 @@ mod tests {
     fn redirects_keep_the_prefix_unless_routed_by_host() {
         let mut h = HeaderMap::new();
         h.insert(header::HOST, "127.0.0.1:8080".parse().unwrap());
-        assert_eq!(prefix(&h), "/site");
+        assert_eq!(crate::routes::reply::site_prefix(&h), "/site");
         h.insert(header::HOST, "scratch.mit.edu".parse().unwrap());
-        assert_eq!(prefix(&h), "");
+        assert_eq!(crate::routes::reply::site_prefix(&h), "");
     }
 }

@@ -1,9 +1,10 @@
 //! api.scratch.mit.edu shapes.
 
 use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
-use super::user_images;
+use super::UserImages;
 use crate::store::comments::Comment;
 use crate::store::misc::{Classroom, CloudLogEntry, News};
 use crate::store::projects::Project;
@@ -29,7 +30,7 @@ struct Joined {
 #[derive(Serialize)]
 struct ProfileJson {
     id: Option<i64>,
-    images: Map<String, Value>,
+    images: UserImages,
     status: String,
     bio: String,
     country: Option<String>,
@@ -45,7 +46,7 @@ pub(crate) fn user(u: &User) -> UserJson {
         },
         profile: ProfileJson {
             id: u.profile_id,
-            images: user_images(u.id),
+            images: UserImages(u.id),
             status: u.status.clone(),
             bio: u.bio.clone(),
             country: u.country.clone(),
@@ -67,7 +68,7 @@ struct AuthorJson {
 #[derive(Serialize)]
 struct AuthorProfile {
     id: Option<i64>,
-    images: Map<String, Value>,
+    images: UserImages,
 }
 
 #[derive(Serialize)]
@@ -104,12 +105,41 @@ pub(crate) struct ProjectJson {
     is_published: bool,
     author: AuthorJson,
     image: String,
-    images: Map<String, Value>,
+    images: ProjectImages,
     history: ProjectHistory,
     stats: ProjectStats,
     remix: Remix,
     #[serde(skip_serializing_if = "Option::is_none")]
     project_token: Option<String>,
+}
+
+/// The thumbnail sizes of a project, in the order of the keys as served (sorted, like a
+/// `serde_json::Map`).
+const PROJECT_IMAGE_SIZES: [&str; 6] = [
+    "100x80", "135x102", "144x108", "200x200", "216x163", "282x218",
+];
+
+/// `https://cdn2.scratch.mit.edu/get_image/project/<id>_<w>x<h>.png?v=<modified>` for the six
+/// thumbnail sizes, serialized straight into the output (no map or strings built per item).
+struct ProjectImages {
+    id: i64,
+    version: i64,
+}
+
+impl Serialize for ProjectImages {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(PROJECT_IMAGE_SIZES.len()))?;
+        for size in PROJECT_IMAGE_SIZES {
+            map.serialize_entry(
+                size,
+                &format_args!(
+                    "https://cdn2.scratch.mit.edu/get_image/project/{}_{size}.png?v={}",
+                    self.id, self.version
+                ),
+            )?;
+        }
+        map.end()
+    }
 }
 
 /// How a project is rendered.
@@ -124,21 +154,6 @@ pub(crate) enum ProjectStyle {
 }
 
 pub(crate) fn project(p: &Project, style: ProjectStyle, token: Option<String>) -> ProjectJson {
-    let version = p.modified;
-    let images = [
-        "282x218", "216x163", "200x200", "144x108", "135x102", "100x80",
-    ]
-    .into_iter()
-    .map(|size| {
-        (
-            size.to_owned(),
-            Value::String(format!(
-                "https://cdn2.scratch.mit.edu/get_image/project/{}_{size}.png?v={version}",
-                p.id
-            )),
-        )
-    })
-    .collect();
     ProjectJson {
         id: p.id,
         title: p.title.clone(),
@@ -157,14 +172,17 @@ pub(crate) fn project(p: &Project, style: ProjectStyle, token: Option<String>) -
             },
             profile: AuthorProfile {
                 id: None,
-                images: user_images(p.owner_id),
+                images: UserImages(p.owner_id),
             },
         },
         image: format!(
             "https://cdn2.scratch.mit.edu/get_image/project/{}_480x360.png",
             p.id
         ),
-        images,
+        images: ProjectImages {
+            id: p.id,
+            version: p.modified,
+        },
         history: ProjectHistory {
             created: iso(p.created),
             modified: iso(p.modified),
@@ -298,7 +316,7 @@ pub(crate) struct StudioProjectJson {
     image: String,
     creator_id: i64,
     username: String,
-    avatar: Map<String, Value>,
+    avatar: UserImages,
     actor_id: i64,
 }
 
@@ -312,7 +330,7 @@ pub(crate) fn studio_project(sp: &StudioProject) -> StudioProjectJson {
         ),
         creator_id: sp.creator_id,
         username: sp.username.clone(),
-        avatar: user_images(sp.creator_id),
+        avatar: UserImages(sp.creator_id),
         actor_id: sp.actor_id,
     }
 }

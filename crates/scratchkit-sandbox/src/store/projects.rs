@@ -28,13 +28,18 @@ pub(crate) struct Project {
     pub root_id: Option<i64>,
 }
 
-/// The columns of a [`Project`] row. The remix count is not here: as a correlated subquery
-/// it was evaluated for every candidate row (thousands for a sorted explore page), so it is
-/// filled afterwards for the page's rows only, in one query (see [`fill_remixes`]).
-const SELECT: &str = "SELECT p.id, p.owner_id, u.username, u.role, p.title, p.description, p.instructions, \
+/// The columns of a [`Project`] row, without the remix count: as a correlated subquery in a
+/// list it was evaluated for every candidate row (thousands for a sorted explore page), so
+/// lists fill it afterwards for the page's rows only, in one query (see [`fill_remixes`]).
+const COLUMNS: &str = "p.id, p.owner_id, u.username, u.role, p.title, p.description, p.instructions, \
      p.shared, p.comments_allowed, p.created, p.modified, p.shared_at, p.views, p.loves, p.favorites, \
-     p.parent_id, p.root_id \
-     FROM projects p JOIN users u ON u.id = p.owner_id";
+     p.parent_id, p.root_id";
+
+const FROM: &str = "FROM projects p JOIN users u ON u.id = p.owner_id";
+
+/// The remix count of one project (column 17 of [`by_id`]; one covering-index probe).
+const REMIXES: &str =
+    "(SELECT COUNT(*) FROM projects c WHERE c.parent_id = p.id AND c.shared = 1)";
 
 /// The shared remixes of each project of a JSON array of ids (one index probe per id).
 const REMIX_COUNTS: &str = "SELECT parent_id, COUNT(*) FROM projects \
@@ -101,7 +106,7 @@ fn query(
     args.push(Value::Integer(page.limit));
     args.push(Value::Integer(page.offset));
     let n = args.len();
-    let sql = format!("{SELECT} {tail} LIMIT ?{} OFFSET ?{}", n - 1, n);
+    let sql = format!("SELECT {COLUMNS} {FROM} {tail} LIMIT ?{} OFFSET ?{}", n - 1, n);
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params_from_iter(args), from_row)?;
     let mut list = rows.collect::<rusqlite::Result<Vec<_>>>()?;
@@ -111,12 +116,15 @@ fn query(
 
 /// A project by id, shared or not.
 pub(crate) fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<Project>> {
-    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE p.id = ?1"))?;
-    let Some(mut p) = stmt.query_row([id], from_row).optional()? else {
-        return Ok(None);
-    };
-    fill_remixes(conn, std::slice::from_mut(&mut p))?;
-    Ok(Some(p))
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {COLUMNS}, {REMIXES} {FROM} WHERE p.id = ?1"))?;
+    stmt.query_row([id], |r| {
+        Ok(Project {
+            remixes: r.get(17)?,
+            ..from_row(r)?
+        })
+    })
+    .optional()
 }
 
 /// The user's shared projects, most recently shared first.

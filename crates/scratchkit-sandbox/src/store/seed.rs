@@ -375,6 +375,7 @@ pub(crate) fn seed(
         studios_and_activity(&mut w)?;
         project_comments(&mut w)?;
         site_content(&mut w)?;
+        unread_messages(&mut w)?;
         super::classrooms::seed(w.tx, WORLD_NOW)?;
         if scale >= 1 {
             bench(&mut w, scale)?;
@@ -875,6 +876,43 @@ fn site_content(w: &mut World<'_>) -> rusqlite::Result<()> {
 
 /// `scale >= 1`: user `bench` with `2000 * scale` shared projects, and `500 * scale` more
 /// projects spread over the generated users.
+/// At most this many unread messages are seeded per user.
+const MAX_SEEDED_MESSAGES: i64 = 25;
+
+/// Unread messages behind every user's bell: "followed you" messages from other seeded users,
+/// so that `/users/<u>/messages` lists what `/users/<u>/messages/count` announces. Each user's
+/// count is set to the number of messages actually seeded.
+fn unread_messages(w: &mut World<'_>) -> rusqlite::Result<()> {
+    let people: Vec<(i64, String, i64)> = {
+        let mut stmt =
+            w.tx.prepare("SELECT id, username, message_count FROM users ORDER BY id")?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    for (id, username, announced) in people {
+        let wanted = announced.clamp(0, MAX_SEEDED_MESSAGES);
+        let mut seeded = 0;
+        for _ in 0..wanted {
+            let actor = w.pick_user();
+            if actor == id {
+                continue;
+            }
+            let created = WORLD_NOW - between(&mut w.rng, 0, 30 * DAY);
+            let extra = serde_json::json!({"followed_username": username, "followed_user_id": id});
+            w.tx.execute(
+                "INSERT INTO messages (recipient_id, type, actor_id, created, extra) VALUES (?1, 'followuser', ?2, ?3, ?4)",
+                params![id, actor, created, extra.to_string()],
+            )?;
+            seeded += 1;
+        }
+        w.tx.execute(
+            "UPDATE users SET message_count = ?1 WHERE id = ?2",
+            params![seeded, id],
+        )?;
+    }
+    Ok(())
+}
+
 fn bench(w: &mut World<'_>, scale: u32) -> rusqlite::Result<()> {
     let bench_id = 99_500_000;
     users::insert(

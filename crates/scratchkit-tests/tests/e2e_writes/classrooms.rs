@@ -111,9 +111,19 @@ async fn teacher_creates_a_class_and_a_student_registers() {
     assert_eq!(class.studios(1).await.unwrap().len(), 1);
 
     let mine = teacher.my_classrooms(false, 1).await.unwrap();
-    assert!(mine.iter().any(|c| c["title"] == "New class"), "{mine:?}");
+    let created = mine
+        .iter()
+        .find(|c| c.title == "New class")
+        .unwrap_or_else(|| panic!("{mine:?}"));
+    assert_eq!(created.id, Some(class.id()));
+    assert!(!created.is_closed());
+    assert_eq!(created.student_count, 1);
+    assert!(created.token.as_deref().is_some_and(|t| !t.is_empty()));
+    let details = class.details().await.unwrap();
+    assert_eq!(details.id, Some(class.id()));
+    assert_eq!(details.title, "New class");
     let activity = class.activity(None, 1).await.unwrap();
-    assert!(activity.iter().all(|a| a.get("type").is_some()));
+    assert!(activity.iter().all(|a| a.actor.is_some()));
     teacher.educator_alerts(1).await.unwrap();
 }
 
@@ -137,4 +147,57 @@ async fn only_the_teacher_manages_a_class() {
     );
     let class = sb.new_client().classroom(367_806u64).info().await.unwrap();
     assert_eq!(class.title, "Sandbox Class");
+}
+
+#[tokio::test]
+async fn teacher_reads_the_seeded_class_its_alerts_and_activity_as_models() {
+    let sb = TestSandbox::start().await;
+    let teacher = sb.logged_in("demo_teacher").await;
+    let class = teacher.classroom(367_806u64);
+
+    let details = class.details().await.unwrap();
+    assert_eq!(details.id, Some(ClassroomId(367_806)));
+    assert_eq!(details.title, "Sandbox Class");
+    assert_eq!(details.token.as_deref(), Some("sandboxclass367806"));
+    assert!(!details.is_closed());
+    assert!(details.student_count >= 3, "{details:?}");
+    assert_eq!(
+        details.educator.as_ref().map(|u| u.username.as_str()),
+        Some("demo_teacher")
+    );
+    assert!(details.datetime_created.is_some());
+
+    let alerts = class.alerts(1).await.unwrap();
+    assert_eq!(alerts.len() as u64, details.unread_alert_count);
+    assert!(!alerts.is_empty());
+    for alert in &alerts {
+        assert!(alert.pk.is_some() && !alert.is_read(), "{alert:?}");
+        let action = alert.fields.admin_action.as_ref().unwrap();
+        assert!(action.kind.is_some());
+        assert!(action.datetime_created.is_some());
+        assert_eq!(
+            action.target_user.as_ref().map(|u| u.username.as_str()),
+            Some("demo_student")
+        );
+        assert!(action.actor.as_ref().is_some_and(|a| a.admin));
+    }
+    // Listing marked them read.
+    assert!(
+        teacher
+            .educator_alerts(1)
+            .await
+            .unwrap()
+            .iter()
+            .all(|a| a.is_read())
+    );
+    assert_eq!(class.details().await.unwrap().unread_alert_count, 0);
+
+    for item in class.activity(None, 1).await.unwrap() {
+        assert!(item.kind.is_known(), "{item:?}");
+        assert!(item.actor.as_ref().is_some_and(|a| a.pk.is_some()));
+        assert!(item.datetime_created.is_some());
+    }
+    let closed = teacher.my_classrooms(true, 1).await.unwrap();
+    assert!(closed.iter().all(|c| c.is_closed()), "{closed:?}");
+    assert!(!closed.is_empty());
 }

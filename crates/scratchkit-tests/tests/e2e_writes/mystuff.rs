@@ -80,7 +80,7 @@ async fn my_studios_lists_a_created_studio() {
         .unwrap();
     assert!(
         mine.iter()
-            .any(|s| s["pk"].as_u64() == Some(studio.id().get())),
+            .any(|s| s.pk == studio.id() && s.fields.owner.as_ref().is_some_and(|o| o.username == "Maximouse")),
         "{mine:?}"
     );
     // Past the last page: empty, not an error.

@@ -5,36 +5,13 @@
 //! redirect; a failure is the form rendered again with an error list, which becomes
 //! [`Error::Refused`] with Scratch's message.
 
+pub use scratchkit_model::PasswordCheck;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::hosts::Host;
 use crate::request::{AuthMode, RequestSpec, Response};
-
-/// The verdict of Scratch's password strength check ([`Client::check_password`]).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PasswordCheck {
-    /// Scratch's verdict as sent: `"valid password"` when it would accept the password, another
-    /// text (such as `"invalid password"`) when not.
-    #[serde(default)]
-    pub msg: String,
-}
-
-impl PasswordCheck {
-    /// Whether Scratch would accept the password.
-    ///
-    /// ```
-    /// let check: scratchkit::PasswordCheck =
-    ///     serde_json::from_str(r#"{"msg":"valid password"}"#).unwrap();
-    /// assert!(check.is_valid());
-    /// ```
-    #[must_use]
-    pub fn is_valid(&self) -> bool {
-        self.msg == "valid password"
-    }
-}
 
 /// The first item of a Django form's error list (`<ul class="errorlist"><li>…</li>`), as text.
 fn form_error(body: &[u8]) -> Option<String> {

@@ -6,10 +6,13 @@
 //! login and only show open classes; its students and studios come from the public class pages
 //! (`scratch.mit.edu/classes/<id>/students/`, `/studios/`). Everything else is the old site's teacher pages and needs
 //! the teacher's login. The site-api answers of classes, their activity and alerts were never
-//! recorded (one client reads each): they come as JSON values, not typed models.
+//! recorded (one client reads each): their models ([`SiteClassroom`], [`ClassroomActivity`],
+//! [`EducatorAlert`]) are lenient and keep unknown keys in an `extra` map.
 
 use bytes::Bytes;
-use scratchkit_model::{Classroom, ClassroomId, StudioId};
+use scratchkit_model::{
+    Classroom, ClassroomActivity, ClassroomId, EducatorAlert, SiteClassroom, StudioId,
+};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
@@ -285,7 +288,11 @@ impl Client {
 
     /// `GET site <path>?page=&ascsort=&descsort=` with the session cookie; a page past the end
     /// (404) is empty.
-    async fn teacher_page(&self, path: String, page: u32) -> Result<Vec<Value>> {
+    async fn teacher_page<T: serde::de::DeserializeOwned>(
+        &self,
+        path: String,
+        page: u32,
+    ) -> Result<Vec<T>> {
         self.require_auth()?;
         check_page(page)?;
         let spec = RequestSpec::get(Host::Site, path)
@@ -300,7 +307,7 @@ impl Client {
         }
     }
 
-    /// One page (from 1) of your classes, open or closed (teacher accounts): items with
+    /// One page (from 1) of your classes, open or closed (teacher accounts), with their
     /// `title`, `token`, `student_count`, `gallery_count`, `unread_alert_count`,
     /// `visibility`… A page past the end is empty.
     ///
@@ -310,7 +317,7 @@ impl Client {
     /// ```no_run
     /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
     /// for class in client.my_classrooms(false, 1).await? {
-    ///     println!("{} ({} students)", class["title"], class["student_count"]);
+    ///     println!("{} ({} students)", class.title, class.student_count);
     /// }
     /// # Ok(())
     /// # }
@@ -319,22 +326,35 @@ impl Client {
     /// # Errors
     /// [`Error::LoginRequired`] when logged out and [`Error::InvalidInput`] for page 0 (nothing
     /// sent); any request error.
-    pub async fn my_classrooms(&self, closed: bool, page: u32) -> Result<Vec<Value>> {
+    pub async fn my_classrooms(&self, closed: bool, page: u32) -> Result<Vec<SiteClassroom>> {
         let filter = if closed { "closed" } else { "all" };
         self.teacher_page(format!("/site-api/classrooms/{filter}/"), page)
             .await
     }
 
-    /// One page (from 1) of your educator alerts, all classes together: items with
-    /// `fields.admin_action` (`type`, `target_user`, `actor`, `datetime_created`…) and
-    /// `fields.educator_datetime_read`.
+    /// One page (from 1) of your educator alerts, all classes together: what the Scratch Team
+    /// did to your students (`fields.admin_action`: `type`, `target_user`, `actor`,
+    /// `datetime_created`…) and when you read it (`fields.educator_datetime_read`). Listing
+    /// them marks them read.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
+    /// for alert in client.educator_alerts(1).await? {
+    ///     if let Some(action) = &alert.fields.admin_action {
+    ///         let student = action.target_user.as_ref().map(|u| u.username.as_str());
+    ///         println!("{:?} about {:?}", action.kind, student);
+    ///     }
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// `GET https://scratch.mit.edu/site-api/classrooms/alerts/?page=<n>` with the session
     /// cookie.
     ///
     /// # Errors
     /// As [`Client::my_classrooms`].
-    pub async fn educator_alerts(&self, page: u32) -> Result<Vec<Value>> {
+    pub async fn educator_alerts(&self, page: u32) -> Result<Vec<EducatorAlert>> {
         self.teacher_page("/site-api/classrooms/alerts/".to_owned(), page)
             .await
     }
@@ -499,12 +519,20 @@ impl ClassroomHandler {
     /// The class as its teacher sees it (with its `token`, `student_count`,
     /// `unread_alert_count`…).
     ///
+    /// ```no_run
+    /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
+    /// let class = client.classroom(367806u64).details().await?;
+    /// println!("{}: {} unread alerts", class.title, class.unread_alert_count);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// `GET https://scratch.mit.edu/site-api/classrooms/all/<id>/` with the session cookie.
     ///
     /// # Errors
     /// [`Error::LoginRequired`] when logged out (nothing sent); [`Error::Forbidden`] or
     /// [`Error::NotFound`] when it is not your class; any request error.
-    pub async fn details(&self) -> Result<Value> {
+    pub async fn details(&self) -> Result<SiteClassroom> {
         let client = &self.client;
         client.require_auth()?;
         let spec = RequestSpec::get(Host::Site, self.site_path())
@@ -730,8 +758,8 @@ impl ClassroomHandler {
     }
 
     /// One page (from 1) of the class's activity (yours): of every student, or of the one
-    /// named. Items have an integer `type`, `actor`, `datetime_created` and per-type keys. A
-    /// page past the end is empty.
+    /// named. Items have an integer `type`, an `actor`, `datetime_created` and per-type keys.
+    /// A page past the end is empty.
     ///
     /// `GET https://scratch.mit.edu/site-api/classrooms/activity/<id>/<student|all>/?page=<n>`
     /// with the session cookie.
@@ -739,7 +767,8 @@ impl ClassroomHandler {
     /// ```no_run
     /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
     /// for item in client.classroom(367806u64).activity(None, 1).await? {
-    ///     println!("{} did {}", item["actor"]["username"], item["type"]);
+    ///     let who = item.actor.as_ref().map_or("someone", |a| a.username.as_str());
+    ///     println!("{who} did {:?}", item.kind);
     /// }
     /// # Ok(())
     /// # }
@@ -748,7 +777,11 @@ impl ClassroomHandler {
     /// # Errors
     /// [`Error::LoginRequired`] when logged out and [`Error::InvalidInput`] for page 0 or a
     /// malformed student name (nothing sent); any request error.
-    pub async fn activity(&self, student: Option<&str>, page: u32) -> Result<Vec<Value>> {
+    pub async fn activity(
+        &self,
+        student: Option<&str>,
+        page: u32,
+    ) -> Result<Vec<ClassroomActivity>> {
         let who = match student {
             Some(name) => validate::segment(validate::username(name)?),
             None => "all".to_owned(),
@@ -769,7 +802,7 @@ impl ClassroomHandler {
     ///
     /// # Errors
     /// As [`ClassroomHandler::activity`].
-    pub async fn alerts(&self, page: u32) -> Result<Vec<Value>> {
+    pub async fn alerts(&self, page: u32) -> Result<Vec<EducatorAlert>> {
         self.client
             .teacher_page(format!("/site-api/classrooms/alerts/{}/", self.id), page)
             .await

@@ -1,7 +1,7 @@
 //! Your messages and feeds on [`Client`]: messages (with filters), count, clear, admin alerts,
 //! "What's happening", the following feeds and recently viewed projects.
 
-use scratchkit_model::{Activity, Message, MessageCount, Project};
+use scratchkit_model::{Activity, AdminAlert, Message, MessageCount, Project};
 
 use crate::client::Client;
 use crate::error::Result;
@@ -110,14 +110,24 @@ impl Client {
         self.send_authed(spec).await.map(|_| ())
     }
 
-    /// Alerts from the Scratch Team (their shape is not documented, so they come as JSON
-    /// values).
+    /// Alerts from the Scratch Team. Their shape was never recorded: each [`AdminAlert`] reads
+    /// `id`, `message` and `datetime_created` when present and keeps every other key in
+    /// `extra`.
     ///
     /// `GET https://api.scratch.mit.edu/users/<me>/messages/admin?offset=&limit=`
     ///
+    /// ```no_run
+    /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
+    /// for alert in client.admin_messages().limit(20).await?.items {
+    ///     println!("{}", alert.message.unwrap_or_default());
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// # Errors
     /// As [`Client::messages`].
-    pub fn admin_messages(&self) -> ListRequest<serde_json::Value> {
+    pub fn admin_messages(&self) -> ListRequest<AdminAlert> {
         self.my_list("/messages/admin")
     }
 

@@ -1,7 +1,7 @@
 //! "My Stuff" on [`Client`]: your projects (all, shared, unshared, trashed) and studios from
 //! the old site's site-api, and emptying the trash.
 
-use scratchkit_model::SiteProject;
+use scratchkit_model::{SiteGallery, SiteProject};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::client::Client;
@@ -134,14 +134,25 @@ impl Client {
     }
 
     /// One page (1-based, up to 40) of the studios you own or curate, as Scratch's site-api
-    /// gallery records (`{"pk", "model", "fields": {title, owner, …}}`, kept as JSON values:
-    /// their shape is only partly documented); an empty page past the end.
+    /// gallery records (`{"pk", "model", "fields": {title, owner, …}}`); an empty page past the
+    /// end.
     ///
     /// `GET https://scratch.mit.edu/site-api/galleries/all/?page=&ascsort=&descsort=`
     ///
+    /// ```no_run
+    /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
+    /// use scratchkit::MyStuffSort;
+    ///
+    /// for studio in client.my_studios(MyStuffSort::Title, 1).await? {
+    ///     println!("{} {} ({} projects)", studio.pk, studio.fields.title, studio.fields.projecters_count);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// # Errors
     /// As [`Client::my_projects`].
-    pub async fn my_studios(&self, sort: MyStuffSort, page: u32) -> Result<Vec<serde_json::Value>> {
+    pub async fn my_studios(&self, sort: MyStuffSort, page: u32) -> Result<Vec<SiteGallery>> {
         self.my_stuff_page("/site-api/galleries/all/".to_owned(), sort, page)
             .await
     }

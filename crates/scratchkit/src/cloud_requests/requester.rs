@@ -115,9 +115,7 @@ impl RequesterLookup for CloudLogsLookup {
 /// The user of the newest row that set `variable` (bare) to exactly `value`.
 pub(crate) fn matching_user(rows: &[CloudLogEntry], variable: &str, value: &str) -> Option<String> {
     rows.iter()
-        .find(|row| {
-            strip_cloud_prefix(&row.name) == variable && row.value.as_text() == value
-        })
+        .find(|row| strip_cloud_prefix(&row.name) == variable && row.value.as_text() == value)
         .map(|row| row.user.clone())
 }
 

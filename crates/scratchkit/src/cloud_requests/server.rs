@@ -658,8 +658,7 @@ impl Host {
             return;
         };
         let values: Vec<String> = self.assembler.completed.iter().cloned().collect();
-        let saved =
-            tokio::task::spawn_blocking(move || super::memory::save(&path, &values)).await;
+        let saved = tokio::task::spawn_blocking(move || super::memory::save(&path, &values)).await;
         match saved {
             Ok(Ok(())) => {}
             Ok(Err(error)) => tracing::warn!(%error, "could not save the request memory"),

@@ -210,12 +210,11 @@ impl CloudStorage {
             return Ok(());
         };
         let _saving = self.inner.saving.lock().await;
-        let json = serde_json::to_vec_pretty(&*self.databases()).map_err(|source| {
-            StorageError::Json {
+        let json =
+            serde_json::to_vec_pretty(&*self.databases()).map_err(|source| StorageError::Json {
                 path: path.clone(),
                 source,
-            }
-        })?;
+            })?;
         let target = path.clone();
         let written =
             tokio::task::spawn_blocking(move || super::memory::write_atomically(&target, &json))
@@ -249,7 +248,9 @@ impl CloudStorage {
         if self.set(db, key, &value).await? {
             Ok(Response::Text(SET_REPLY.into()))
         } else {
-            Ok(Response::Text(format!("Error: Database {db} doesn't exist")))
+            Ok(Response::Text(format!(
+                "Error: Database {db} doesn't exist"
+            )))
         }
     }
 
@@ -280,7 +281,10 @@ mod tests {
         let _ = std::fs::remove_file(&path);
         let storage = CloudStorage::open(&path, ["scores"]).unwrap();
         assert_eq!(
-            storage.set_reply(&args(&["scores", "alice", "4", "2"])).await.unwrap(),
+            storage
+                .set_reply(&args(&["scores", "alice", "4", "2"]))
+                .await
+                .unwrap(),
             Response::Text(SET_REPLY.into())
         );
         assert_eq!(
@@ -303,7 +307,10 @@ mod tests {
             storage.keys_reply(&args(&["scores"])),
             Response::List(vec!["alice".into()])
         );
-        assert_eq!(storage.get_reply(&[]), Response::Text("Error: get needs a database and a key".into()));
+        assert_eq!(
+            storage.get_reply(&[]),
+            Response::Text("Error: get needs a database and a key".into())
+        );
         // Survives a restart.
         let reopened = CloudStorage::open(&path, ["other"]).unwrap();
         assert_eq!(reopened.get("scores", "alice").as_deref(), Some("4&2"));

@@ -110,11 +110,23 @@ mod tests {
         .unwrap();
         assert_eq!(list.explain("news", &diff("user-agent", "a")), Some(0));
         assert_eq!(
-            list.explain("report_project_comment", &diff("only-scratchattach", "DELETE api/x")),
+            list.explain(
+                "report_project_comment",
+                &diff("only-scratchattach", "DELETE api/x")
+            ),
             Some(1)
         );
-        assert_eq!(list.explain("report_project_comment", &diff("only-scratchattach", "GET api/x")), None);
-        assert_eq!(list.explain("love", &diff("only-scratchattach", "DELETE")), None);
+        assert_eq!(
+            list.explain(
+                "report_project_comment",
+                &diff("only-scratchattach", "GET api/x")
+            ),
+            None
+        );
+        assert_eq!(
+            list.explain("love", &diff("only-scratchattach", "DELETE")),
+            None
+        );
         assert_eq!(list.fixed_for("love"), ["nothing"]);
         assert!(Allowlist::parse(r#"{"differences":[{"op":"*"}]}"#).is_err());
     }

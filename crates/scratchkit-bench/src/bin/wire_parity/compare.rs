@@ -447,13 +447,18 @@ mod tests {
         let r = compare_op(&[del], &[post]);
         let kinds: Vec<&str> = r.differences.iter().map(|d| d.kind.as_str()).collect();
         assert_eq!(kinds, ["only-scratchattach", "only-scratchkit"]);
-        assert!(r.differences[0].detail.starts_with("DELETE api.scratch.mit.edu/proxy/comments"));
+        assert!(
+            r.differences[0]
+                .detail
+                .starts_with("DELETE api.scratch.mit.edu/proxy/comments")
+        );
     }
 
     #[test]
     fn websocket_messages_pair_by_message_method() {
         let frame = |v: Value| json!({"method":"WS","host":"clouddata.scratch.mit.edu","path":"/","conn":1,"body":v});
-        let a = frame(json!({"method":"set","name":"☁ a","value":"1","user":"u","project_id":"142"}));
+        let a =
+            frame(json!({"method":"set","name":"☁ a","value":"1","user":"u","project_id":"142"}));
         let b = frame(json!({"method":"set","name":"☁ a","value":1,"user":"u","project_id":"142"}));
         let r = compare_op(&[a], &[b]);
         assert_eq!(r.differences.len(), 1);
@@ -462,9 +467,21 @@ mod tests {
 
     #[test]
     fn sandbox_urls_map_back_to_scratch_hosts() {
-        assert_eq!(logical_url_host("http://127.0.0.1:80/site/projects/1/"), "scratch.mit.edu");
-        assert_eq!(logical_url_host("https://scratch.mit.edu"), "scratch.mit.edu");
-        assert_eq!(logical_url_host("http://localhost:9/api/x"), "api.scratch.mit.edu");
-        assert_eq!(path_shape("/users/a/projects/142/"), "/users/a/projects/{n}");
+        assert_eq!(
+            logical_url_host("http://127.0.0.1:80/site/projects/1/"),
+            "scratch.mit.edu"
+        );
+        assert_eq!(
+            logical_url_host("https://scratch.mit.edu"),
+            "scratch.mit.edu"
+        );
+        assert_eq!(
+            logical_url_host("http://localhost:9/api/x"),
+            "api.scratch.mit.edu"
+        );
+        assert_eq!(
+            path_shape("/users/a/projects/142/"),
+            "/users/a/projects/{n}"
+        );
     }
 }

@@ -104,7 +104,10 @@ mod tests {
         assert_eq!(parse_response(plain).unwrap(), (201, "{}".to_owned()));
         let chunked =
             b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n3\r\n{\"a\r\n4\r\n\":1}\r\n0\r\n\r\n";
-        assert_eq!(parse_response(chunked).unwrap(), (200, "{\"a\":1}".to_owned()));
+        assert_eq!(
+            parse_response(chunked).unwrap(),
+            (200, "{\"a\":1}".to_owned())
+        );
         assert!(parse_response(b"garbage").is_err());
     }
 }

@@ -30,7 +30,8 @@ use allowlist::Allowlist;
 use compare::{Difference, compare_op};
 use ops::{Args, OPS, Side};
 
-const USAGE: &str = "usage: wire-parity [--python PATH] [--compat DIR] [--allowlist FILE] [--out DIR] [--only OP]";
+const USAGE: &str =
+    "usage: wire-parity [--python PATH] [--compat DIR] [--allowlist FILE] [--out DIR] [--only OP]";
 
 /// The logged-in user of the write operations (owns the parity project and studio).
 const ME: &str = "griffpatch";
@@ -229,8 +230,7 @@ fn status(unexplained: usize, explained: usize, client_wide: usize, fixed: bool)
 }
 
 async fn run(options: Options) -> Result<bool, String> {
-    std::fs::create_dir_all(&options.out)
-        .map_err(|e| format!("{}: {e}", options.out.display()))?;
+    std::fs::create_dir_all(&options.out).map_err(|e| format!("{}: {e}", options.out.display()))?;
     let allowlist_text = std::fs::read_to_string(&options.allowlist)
         .map_err(|e| format!("{}: {e}", options.allowlist.display()))?;
     let allow = Allowlist::parse(&allowlist_text)?;
@@ -239,7 +239,8 @@ async fn run(options: Options) -> Result<bool, String> {
         .copied()
         .filter(|op| options.only.as_deref().is_none_or(|o| op.contains(o)))
         .collect();
-    let needs_login = |op: &&str| OPS.iter().position(|o| o == op) > OPS.iter().position(|o| *o == "login");
+    let needs_login =
+        |op: &&str| OPS.iter().position(|o| o == op) > OPS.iter().position(|o| *o == "login");
     let mut ops_to_run = ops.clone();
     if ops.iter().any(needs_login) && !ops.contains(&"login") {
         ops_to_run.insert(0, "login");
@@ -267,7 +268,11 @@ async fn run(options: Options) -> Result<bool, String> {
             python_side(&opts, world_addr.0, world_addr.1, &args, &refs)
         })
     };
-    let mut side = Side::new(sk_world.sandbox.addr(), sk_world.witness.addr(), args.clone())?;
+    let mut side = Side::new(
+        sk_world.sandbox.addr(),
+        sk_world.witness.addr(),
+        args.clone(),
+    )?;
     let mut ours = BTreeMap::new();
     for op in &ops_to_run {
         let outcome = match side.run(op).await {
@@ -277,9 +282,7 @@ async fn run(options: Options) -> Result<bool, String> {
         ours.insert((*op).to_owned(), outcome);
     }
     http::mark(sk_world.sandbox.addr(), "-").await?;
-    let theirs = python
-        .await
-        .map_err(|e| format!("python side: {e}"))??;
+    let theirs = python.await.map_err(|e| format!("python side: {e}"))??;
     // Give the witnesses a moment to write the last messages, then stop everything.
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let (sa_log, sk_log) = (sa_world.log.clone(), sk_world.log.clone());
@@ -340,7 +343,11 @@ async fn run(options: Options) -> Result<bool, String> {
             .iter()
             .map(|d| format!("**{}: {}**", d.kind, d.detail))
             .collect();
-        cell.extend(explained.iter().map(|(d, i)| format!("{} [{}]", d.kind, i + 1)));
+        cell.extend(
+            explained
+                .iter()
+                .map(|(d, i)| format!("{} [{}]", d.kind, i + 1)),
+        );
         cell.extend(fixed.iter().map(|f| format!("fixed: {f}")));
         if !cmp.notes.is_empty() {
             cell.push(format!("trailing slash differs ×{}", cmp.notes.len()));
@@ -364,13 +371,19 @@ async fn run(options: Options) -> Result<bool, String> {
             "notes": cmp.notes,
         }));
     }
-    println!(
-        "\n`identical*`: the same requests, up to the client-wide differences marked below."
-    );
+    println!("\n`identical*`: the same requests, up to the client-wide differences marked below.");
     println!("\nExplained differences (compat/parity_allowlist.json):");
     for (i, entry) in allow.differences.iter().enumerate() {
-        let mark = if used_entries.contains(&i) { "" } else { " (not seen in this run)" };
-        let wide = if entry.client_wide { " (client-wide)" } else { "" };
+        let mark = if used_entries.contains(&i) {
+            ""
+        } else {
+            " (not seen in this run)"
+        };
+        let wide = if entry.client_wide {
+            " (client-wide)"
+        } else {
+            ""
+        };
         println!("  [{}] {}{wide}: {}{mark}", i + 1, entry.kind, entry.reason);
     }
     let failed_sides: Vec<String> = ops
@@ -378,7 +391,8 @@ async fn run(options: Options) -> Result<bool, String> {
         .filter_map(|op| {
             let sk = ours.get(*op).map_or("not run", String::as_str);
             let sa = theirs.get(*op).map_or("not run", String::as_str);
-            (sk != "ok" || sa != "ok").then(|| format!("  {op}: scratchattach {sa}; scratchkit {sk}"))
+            (sk != "ok" || sa != "ok")
+                .then(|| format!("  {op}: scratchattach {sa}; scratchkit {sk}"))
         })
         .collect();
     if !failed_sides.is_empty() {
@@ -401,7 +415,8 @@ async fn run(options: Options) -> Result<bool, String> {
         "operations": rows,
     });
     let path = options.out.join("parity.json");
-    std::fs::write(&path, format!("{summary:#}\n")).map_err(|e| format!("{}: {e}", path.display()))?;
+    std::fs::write(&path, format!("{summary:#}\n"))
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(unexplained_ops == 0)
 }
 
@@ -447,7 +462,13 @@ mod tests {
 
     #[test]
     fn options() {
-        let o = parse(vec!["--only".into(), "love".into(), "--compat".into(), "/c".into()]).unwrap();
+        let o = parse(vec![
+            "--only".into(),
+            "love".into(),
+            "--compat".into(),
+            "/c".into(),
+        ])
+        .unwrap();
         assert_eq!(o.only.as_deref(), Some("love"));
         assert_eq!(o.allowlist, PathBuf::from("/c/parity_allowlist.json"));
         assert!(parse(vec!["--bogus".into()]).is_err());

@@ -163,9 +163,24 @@ impl Side {
         mark(self.sandbox, "-").await?;
         let body = text(key);
         let comment = match on {
-            Place::Studio => self.client.studio(self.args.my_studio).post_comment(&body).await,
-            Place::Project => self.client.project(self.args.project).post_comment(&body).await,
-            Place::MyProject => self.client.project(self.args.my_project).post_comment(&body).await,
+            Place::Studio => {
+                self.client
+                    .studio(self.args.my_studio)
+                    .post_comment(&body)
+                    .await
+            }
+            Place::Project => {
+                self.client
+                    .project(self.args.project)
+                    .post_comment(&body)
+                    .await
+            }
+            Place::MyProject => {
+                self.client
+                    .project(self.args.my_project)
+                    .post_comment(&body)
+                    .await
+            }
         }
         .map_err(err)?;
         self.comments.insert(key, comment.id);
@@ -290,9 +305,7 @@ impl Side {
                 self.step(op, my_studio.report_comment(bad)).await
             }
             "studio_add_project" => self.step(op, my_studio.add_project(a.my_project)).await,
-            "studio_remove_project" => {
-                self.step(op, my_studio.remove_project(a.my_project)).await
-            }
+            "studio_remove_project" => self.step(op, my_studio.remove_project(a.my_project)).await,
             "project_set_title" => self.step(op, mine.set_title("parity title")).await,
             "project_set_instructions" => {
                 self.step(op, mine.set_instructions("parity instructions"))

@@ -15,10 +15,10 @@ use std::sync::{Arc, Mutex};
 use futures_util::{SinkExt as _, StreamExt as _};
 use serde_json::{Map, Value, json};
 use tokio::net::{TcpListener, TcpStream};
+use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 use tokio_tungstenite::tungstenite::handshake::server::{Request, Response};
 use tokio_tungstenite::tungstenite::http::{HeaderMap, HeaderValue};
-use tokio_tungstenite::tungstenite::Message;
 
 use crate::log::PROXY_HEADER;
 
@@ -142,6 +142,8 @@ pub fn message_entry(host: &str, line: &str, conn: u64) -> Value {
            "cookies": [], "body": body, "conn": conn})
 }
 
+// The accept callback's error type is tungstenite's HTTP response (its signature, not ours).
+#[allow(clippy::result_large_err)]
 async fn relay(
     stream: TcpStream,
     upstream: SocketAddr,
@@ -150,18 +152,19 @@ async fn relay(
 ) -> Result<(), String> {
     let seen: Arc<Mutex<Option<(String, HeaderMap)>>> = Arc::new(Mutex::new(None));
     let keep = Arc::clone(&seen);
-    let client = tokio_tungstenite::accept_hdr_async(stream, move |req: &Request, resp: Response| {
-        let path = req
-            .uri()
-            .path_and_query()
-            .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
-        if let Ok(mut slot) = keep.lock() {
-            *slot = Some((path, req.headers().clone()));
-        }
-        Ok(resp)
-    })
-    .await
-    .map_err(|e| format!("client handshake: {e}"))?;
+    let client =
+        tokio_tungstenite::accept_hdr_async(stream, move |req: &Request, resp: Response| {
+            let path = req
+                .uri()
+                .path_and_query()
+                .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
+            if let Ok(mut slot) = keep.lock() {
+                *slot = Some((path, req.headers().clone()));
+            }
+            Ok(resp)
+        })
+        .await
+        .map_err(|e| format!("client handshake: {e}"))?;
     let (path, headers) = seen
         .lock()
         .ok()
@@ -222,15 +225,24 @@ mod tests {
     #[test]
     fn handshake_entries_redact_cookies_but_keep_their_names() {
         let mut headers = HeaderMap::new();
-        headers.insert("cookie", HeaderValue::from_static("scratchsessionsid=SECRET; b=2"));
-        headers.insert("origin", HeaderValue::from_static("https://scratch.mit.edu"));
+        headers.insert(
+            "cookie",
+            HeaderValue::from_static("scratchsessionsid=SECRET; b=2"),
+        );
+        headers.insert(
+            "origin",
+            HeaderValue::from_static("https://scratch.mit.edu"),
+        );
         let e = handshake_entry("/cloud", &headers, 3);
         assert_eq!(e["host"], "clouddata.scratch.mit.edu");
         assert_eq!(e["cookies"], json!(["b", "scratchsessionsid"]));
         assert_eq!(e["headers"]["cookie"], "<redacted>");
         assert_eq!(e["conn"], 3);
         assert!(!e.to_string().contains("SECRET"));
-        assert_eq!(handshake_entry("/turbowarp/", &headers, 1)["host"], "clouddata.turbowarp.org");
+        assert_eq!(
+            handshake_entry("/turbowarp/", &headers, 1)["host"],
+            "clouddata.turbowarp.org"
+        );
     }
 
     #[test]
