@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::hosts::Host;
 
 /// A project's "not for everyone" status.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub enum NfeStatus {
     /// `safe`: for everyone.

@@ -15,7 +15,7 @@ use crate::validate;
 pub const OCULAR_EMOJI: [&str; 8] = ["👍", "👎", "😄", "🎉", "😕", "❤️", "🚀", "👀"];
 
 /// Who reacted to a forum post with one emoji.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct OcularReaction {
     /// The emoji (from the answer, else from its position: see [`OCULAR_EMOJI`]).
     pub emoji: String,

@@ -18,7 +18,7 @@ use crate::page::paginate_pages;
 use crate::request::{AuthMode, RequestSpec};
 
 /// A profile comment (or a reply) as the old site shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ProfileComment {
     /// The comment's id (`data-comment-id`).
     pub id: CommentId,

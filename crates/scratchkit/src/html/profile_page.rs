@@ -12,7 +12,7 @@ use crate::hosts::Host;
 use crate::request::RequestSpec;
 
 /// A user's rank as the profile page shows it (`<span class="group">`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub enum Rank {
     /// "New Scratcher".
@@ -50,7 +50,7 @@ impl Rank {
 }
 
 /// The class a student account belongs to (`Student of: <name>` on the profile page).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct StudentClass {
     /// The class id (`/classes/<id>/`).
     pub id: ClassroomId,
@@ -61,7 +61,7 @@ pub struct StudentClass {
 }
 
 /// What the old-site profile page tells that the API does not.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ProfilePage {
     /// The username in the page heading (the site's capitalisation), when present.
     pub username: Option<String>,
@@ -150,7 +150,7 @@ pub fn parse_profile_page(html: &str, url: &Url) -> Result<ProfilePage> {
 }
 
 /// One of the counts shown on the profile's list pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[non_exhaustive]
 pub enum ProfileCount {
     /// `/users/<u>/followers/`: "Followers (N)".

@@ -13,7 +13,7 @@ use crate::hosts::Host;
 use crate::request::RequestSpec;
 
 /// What happened in an [`ActivityEvent`] (from the verb phrase).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub enum ActivityKind {
     /// "shared the project".
@@ -68,7 +68,7 @@ impl ActivityKind {
 }
 
 /// What a link of an event points at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub enum TargetKind {
     /// `/projects/<id>/`.
@@ -82,7 +82,7 @@ pub enum TargetKind {
 }
 
 /// A link in an event: a project, studio or user.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ActivityTarget {
     /// What the link points at.
     pub kind: TargetKind,
@@ -95,7 +95,7 @@ pub struct ActivityTarget {
 }
 
 /// One event of a user's activity.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ActivityEvent {
     /// Who did it.
     pub actor: String,

@@ -10,7 +10,7 @@ use crate::html::dom::{self, missing, sel};
 use crate::request::RequestSpec;
 
 /// A section of the forum index ("Welcome to Scratch", "Making Scratch Projects"…).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ForumSection {
     /// The section's name.
     pub name: String,
@@ -19,7 +19,7 @@ pub struct ForumSection {
 }
 
 /// A forum category as listed on the index.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ForumCategory {
     /// The category id (`/discuss/<id>/`).
     pub id: u64,

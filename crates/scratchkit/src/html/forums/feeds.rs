@@ -16,7 +16,7 @@ use crate::html::dom::{self, missing, sel};
 use crate::request::RequestSpec;
 
 /// An Atom feed of forum posts, newest first.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ForumFeed {
     /// The feed's title (`Latest posts on <topic>`).
     pub title: String,
@@ -29,7 +29,7 @@ pub struct ForumFeed {
 }
 
 /// One post in a [`ForumFeed`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct FeedEntry {
     /// The post id (the entry's `id`, or the id in its link).
     pub post_id: Option<PostId>,

@@ -122,7 +122,7 @@ impl PostHandler {
 }
 
 /// The latest post of a category or topic, as listed (`td.tcr`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LastPost {
     /// The post (`/discuss/post/<id>/`).
     pub post_id: Option<PostId>,

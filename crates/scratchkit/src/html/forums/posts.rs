@@ -13,7 +13,7 @@ use crate::html::dom::{self, missing, sel};
 use crate::request::RequestSpec;
 
 /// A forum post.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ForumPost {
     /// The post id (`id="p<id>"`).
     pub id: PostId,
@@ -38,7 +38,7 @@ pub struct ForumPost {
 }
 
 /// One page of a topic.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PostList {
     /// The topic id (from `og:url` or the page's URL), when known.
     pub topic_id: Option<TopicId>,

@@ -12,7 +12,7 @@ use crate::html::dom::{self, missing, sel};
 use crate::request::RequestSpec;
 
 /// A topic as listed in its category.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TopicSummary {
     /// The topic id (`/discuss/topic/<id>/`).
     pub id: TopicId,
@@ -33,7 +33,7 @@ pub struct TopicSummary {
 }
 
 /// One page of a category.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TopicList {
     /// The category's name, when the page shows it.
     pub category_name: Option<String>,
