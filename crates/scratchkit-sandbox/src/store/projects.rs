@@ -97,6 +97,11 @@ fn fill_remixes(conn: &Connection, projects: &mut [Project]) -> rusqlite::Result
     Ok(())
 }
 
+/// The SQL of a list query whose `LIMIT` and `OFFSET` are parameters `n - 1` and `n`.
+fn list_sql(tail: &str, n: usize) -> String {
+    format!("SELECT {COLUMNS} {FROM} {tail} LIMIT ?{} OFFSET ?{}", n - 1, n)
+}
+
 fn query(
     conn: &Connection,
     tail: &str,
@@ -105,9 +110,7 @@ fn query(
 ) -> rusqlite::Result<Vec<Project>> {
     args.push(Value::Integer(page.limit));
     args.push(Value::Integer(page.offset));
-    let n = args.len();
-    let sql = format!("SELECT {COLUMNS} {FROM} {tail} LIMIT ?{} OFFSET ?{}", n - 1, n);
-    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut stmt = conn.prepare_cached(&list_sql(tail, args.len()))?;
     let rows = stmt.query_map(params_from_iter(args), from_row)?;
     let mut list = rows.collect::<rusqlite::Result<Vec<_>>>()?;
     fill_remixes(conn, &mut list)?;
@@ -127,18 +130,16 @@ pub(crate) fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<Proje
     .optional()
 }
 
+/// The `WHERE … ORDER BY` of [`shared_by`].
+const SHARED_BY: &str = "WHERE p.owner_id = ?1 AND p.shared = 1 ORDER BY p.shared_at DESC, p.id DESC";
+
 /// The user's shared projects, most recently shared first.
 pub(crate) fn shared_by(
     conn: &Connection,
     owner_id: i64,
     page: Page,
 ) -> rusqlite::Result<Vec<Project>> {
-    query(
-        conn,
-        "WHERE p.owner_id = ?1 AND p.shared = 1 ORDER BY p.shared_at DESC, p.id DESC",
-        vec![Value::Integer(owner_id)],
-        page,
-    )
+    query(conn, SHARED_BY, vec![Value::Integer(owner_id)], page)
 }
 
 /// The user's favorites (shared projects only), most recent first.
@@ -604,4 +605,91 @@ pub(crate) fn feed(
         }
     };
     query(conn, tail, vec![Value::Integer(me)], page)
+}
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::StatementStatus;
+
+    use super::*;
+    use crate::store::Store;
+
+    fn plan(conn: &Connection, sql: &str) -> String {
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let rows = stmt.query_map([1], |r| r.get::<_, String>(3)).unwrap();
+        rows.map(Result::unwrap).collect::<Vec<_>>().join("\n")
+    }
+
+    #[test]
+    fn remix_counts_probe_the_parent_index_not_every_shared_project() {
+        let store = Store::open(None, 7, 0).unwrap();
+        store
+            .read(|c| {
+                for sql in [
+                    REMIX_COUNTS.to_owned(),
+                    format!("SELECT {COLUMNS}, {REMIXES} {FROM} WHERE p.id = ?1"),
+                ] {
+                    let plan = plan(c, &sql);
+                    assert!(plan.contains("projects_by_parent_shared"), "{plan}");
+                    assert!(!plan.contains("projects_by_shared"), "{plan}");
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn list_remix_counts_match_single_lookups_and_a_direct_count() {
+        let store = Store::open(None, 7, 0).unwrap();
+        store
+            .read(|c| {
+                let page = Page {
+                    limit: 100_000,
+                    offset: 0,
+                };
+                let listed = top(c, "p.id DESC", page.limit)?;
+                assert!(listed.len() > 100, "{} shared projects", listed.len());
+                let mut remixed = 0;
+                for p in &listed {
+                    let direct: i64 = c.query_row(
+                        "SELECT COUNT(*) FROM projects WHERE parent_id = ?1 AND shared = 1",
+                        [p.id],
+                        |r| r.get(0),
+                    )?;
+                    let single = by_id(c, p.id)?.expect("listed project exists");
+                    assert_eq!(p.remixes, direct, "project {}", p.id);
+                    assert_eq!(single, *p);
+                    remixed += usize::from(direct > 0);
+                }
+                assert!(remixed > 0, "the seeded world has remixes");
+                assert_eq!(by_id(c, 1)?, None);
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn paging_through_a_list_reuses_the_prepared_statement() {
+        let store = Store::open(None, 7, 1).unwrap();
+        store
+            .read(|c| {
+                let bench: i64 =
+                    c.query_row("SELECT id FROM users WHERE username = 'bench'", [], |r| {
+                        r.get(0)
+                    })?;
+                let mut seen = 0;
+                for offset in (0..200).step_by(40) {
+                    let page = shared_by(c, bench, Page { limit: 40, offset })?;
+                    assert_eq!(page.len(), 40);
+                    seen += page.len();
+                }
+                assert_eq!(seen, 200);
+                // LIMIT/OFFSET are bound parameters: without the planner stability guarantee
+                // SQLite would re-prepare the statement every time they change.
+                let stmt = c.prepare_cached(&list_sql(SHARED_BY, 3))?;
+                assert_eq!(stmt.get_status(StatementStatus::RePrepare), 0);
+                Ok(())
+            })
+            .unwrap();
+    }
 }
