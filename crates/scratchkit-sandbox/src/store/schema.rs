@@ -46,6 +46,7 @@ CREATE INDEX IF NOT EXISTS projects_by_owner ON projects(owner_id, shared, share
 DROP INDEX IF EXISTS projects_by_parent;
 CREATE INDEX IF NOT EXISTS projects_by_parent_shared ON projects(parent_id, shared, shared_at);
 CREATE INDEX IF NOT EXISTS projects_by_shared ON projects(shared, shared_at);
+CREATE INDEX IF NOT EXISTS projects_by_views ON projects(shared, views);
 CREATE TABLE IF NOT EXISTS studios (
     id INTEGER PRIMARY KEY,
     host_id INTEGER NOT NULL REFERENCES users(id),
