@@ -21,10 +21,11 @@ use crate::ids::UserId;
 /// ).unwrap();
 /// assert_eq!(u.pk, Some(UserId(1)));
 /// assert_eq!(u.name(), "ScratchCat");
-/// assert!(u.admin);
+/// assert!(u.is_scratch_team());
 ///
 /// let bare: SiteUser = serde_json::from_str(r#"{"username":"kid"}"#).unwrap();
 /// assert_eq!(bare.pk, None);
+/// assert!(!bare.is_scratch_team());
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SiteUser {
@@ -37,9 +38,9 @@ pub struct SiteUser {
     /// Protocol-relative avatar URL (`//uploads.scratch.mit.edu/users/avatars/<id>.png`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail_url: Option<String>,
-    /// Whether the user is a Scratch Team member.
-    #[serde(default)]
-    pub admin: bool,
+    /// Whether the user is a Scratch Team member (`admin`), when sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin: Option<bool>,
     /// Any other key, kept as sent.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -50,5 +51,12 @@ impl SiteUser {
     #[must_use]
     pub fn name(&self) -> &str {
         self.username.strip_suffix('*').unwrap_or(&self.username)
+    }
+
+    /// Whether the user is a Scratch Team member: `admin: true`, or a name with the old
+    /// site's `*` suffix.
+    #[must_use]
+    pub fn is_scratch_team(&self) -> bool {
+        self.admin == Some(true) || self.username.ends_with('*')
     }
 }

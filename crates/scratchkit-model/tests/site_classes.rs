@@ -66,7 +66,12 @@ fn site_classroom_from_the_sandbox_round_trips() {
     );
     assert_eq!(educator.thumbnail_url, None);
     assert_eq!(
-        class.educator_profile.as_ref().unwrap().thumbnail_url.as_deref(),
+        class
+            .educator_profile
+            .as_ref()
+            .unwrap()
+            .thumbnail_url
+            .as_deref(),
         Some("//uploads.scratch.mit.edu/users/avatars/99000102.png")
     );
     assert!(class.extra.is_empty());
@@ -117,7 +122,10 @@ fn site_classroom_in_the_documented_shapes() {
     );
     assert!(!odd.is_closed());
     assert_eq!(odd.token, None);
-    assert_eq!(decode::<SiteClassroom>(&json!({})), SiteClassroom::default());
+    assert_eq!(
+        decode::<SiteClassroom>(&json!({})),
+        SiteClassroom::default()
+    );
 }
 
 #[test]
@@ -142,12 +150,15 @@ fn educator_alerts_from_the_sandbox_round_trip() {
     assert_eq!(alert.model.as_deref(), Some("educators.educatoralert"));
     assert!(!alert.is_read());
     let action = alert.fields.admin_action.as_ref().unwrap();
-    assert_eq!(action.kind, Some(AlertCode::Text("project_censored".into())));
+    assert_eq!(
+        action.kind,
+        Some(AlertCode::Text("project_censored".into()))
+    );
     assert_eq!(
         action.target_user.as_ref().unwrap().pk,
         Some(UserId(99000103))
     );
-    assert!(action.actor.as_ref().unwrap().admin);
+    assert!(action.actor.as_ref().unwrap().is_scratch_team());
     assert_eq!(action.object_id, Some(json!(2)));
     assert_eq!(
         action.extra_data.as_ref().unwrap()["reason"],
@@ -365,5 +376,6 @@ fn site_users_strip_the_scratch_team_star() {
     assert_eq!(u.username, "ScratchCat*");
     let plain: SiteUser = decode(&json!({"username": "mres"}));
     assert_eq!(plain.name(), "mres");
-    assert!(!plain.admin && plain.pk.is_none());
+    assert!(!plain.is_scratch_team() && plain.pk.is_none() && plain.admin.is_none());
+    assert!(decode::<SiteUser>(&json!({"username": "x", "admin": true})).is_scratch_team());
 }

@@ -39,8 +39,13 @@ mod session_cookie {
         prop_oneof![
             prop::collection::vec(any::<u8>(), 0..64),
             json_value().prop_map(|v| v.to_string().into_bytes()),
-            ("[a-zA-Z0-9_-]{0,20}", json_value(), json_value(), json_value()).prop_map(
-                |(username, id, token, language)| {
+            (
+                "[a-zA-Z0-9_-]{0,20}",
+                json_value(),
+                json_value(),
+                json_value()
+            )
+                .prop_map(|(username, id, token, language)| {
                     json!({
                         "username": username,
                         "_auth_user_id": id,
@@ -49,8 +54,7 @@ mod session_cookie {
                     })
                     .to_string()
                     .into_bytes()
-                }
-            ),
+                }),
         ]
     }
 
@@ -176,7 +180,10 @@ mod cloud_frames {
         assert_eq!(results.len(), pieces);
         let decoded: Vec<ServerMessage> = results.into_iter().filter_map(Result::ok).collect();
         for message in &decoded {
-            assert_eq!(ServerMessage::decode(&message.encode()).as_ref(), Ok(message));
+            assert_eq!(
+                ServerMessage::decode(&message.encode()).as_ref(),
+                Ok(message)
+            );
         }
         let again: Vec<ServerMessage> = decode_server_frame(&encode_server_frame(&decoded))
             .into_iter()
@@ -222,7 +229,11 @@ mod cloud_requests {
 
     /// A cloud value: digits with dots and dashes, or anything.
     fn value() -> impl Strategy<Value = String> {
-        prop_oneof!["-?[0-9]{0,20}(\\.[0-9]{0,9}){0,2}", "[0-9.\\-e]{0,16}", any::<String>()]
+        prop_oneof![
+            "-?[0-9]{0,20}(\\.[0-9]{0,9}){0,2}",
+            "[0-9.\\-e]{0,16}",
+            any::<String>()
+        ]
     }
 
     proptest! {

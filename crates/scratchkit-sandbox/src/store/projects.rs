@@ -38,8 +38,7 @@ const COLUMNS: &str = "p.id, p.owner_id, u.username, u.role, p.title, p.descript
 const FROM: &str = "FROM projects p JOIN users u ON u.id = p.owner_id";
 
 /// The remix count of one project (column 17 of [`by_id`]; one covering-index probe).
-const REMIXES: &str =
-    "(SELECT COUNT(*) FROM projects c WHERE c.parent_id = p.id AND c.shared = 1)";
+const REMIXES: &str = "(SELECT COUNT(*) FROM projects c WHERE c.parent_id = p.id AND c.shared = 1)";
 
 /// The shared remixes of each project of a JSON array of ids (one index probe per id).
 const REMIX_COUNTS: &str = "SELECT parent_id, COUNT(*) FROM projects \
@@ -99,7 +98,11 @@ fn fill_remixes(conn: &Connection, projects: &mut [Project]) -> rusqlite::Result
 
 /// The SQL of a list query whose `LIMIT` and `OFFSET` are parameters `n - 1` and `n`.
 fn list_sql(tail: &str, n: usize) -> String {
-    format!("SELECT {COLUMNS} {FROM} {tail} LIMIT ?{} OFFSET ?{}", n - 1, n)
+    format!(
+        "SELECT {COLUMNS} {FROM} {tail} LIMIT ?{} OFFSET ?{}",
+        n - 1,
+        n
+    )
 }
 
 fn query(
@@ -119,8 +122,9 @@ fn query(
 
 /// A project by id, shared or not.
 pub(crate) fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<Project>> {
-    let mut stmt =
-        conn.prepare_cached(&format!("SELECT {COLUMNS}, {REMIXES} {FROM} WHERE p.id = ?1"))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS}, {REMIXES} {FROM} WHERE p.id = ?1"
+    ))?;
     stmt.query_row([id], |r| {
         Ok(Project {
             remixes: r.get(17)?,
@@ -131,7 +135,8 @@ pub(crate) fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<Proje
 }
 
 /// The `WHERE … ORDER BY` of [`shared_by`].
-const SHARED_BY: &str = "WHERE p.owner_id = ?1 AND p.shared = 1 ORDER BY p.shared_at DESC, p.id DESC";
+const SHARED_BY: &str =
+    "WHERE p.owner_id = ?1 AND p.shared = 1 ORDER BY p.shared_at DESC, p.id DESC";
 
 /// The user's shared projects, most recently shared first.
 pub(crate) fn shared_by(

@@ -54,9 +54,11 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<User> {
 
 /// A user by name (case-insensitive, as on Scratch).
 pub(crate) fn by_name(conn: &Connection, username: &str) -> rusqlite::Result<Option<User>> {
-    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM users u WHERE u.username = ?1"))?
-        .query_row([username], from_row)
-        .optional()
+    conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM users u WHERE u.username = ?1"
+    ))?
+    .query_row([username], from_row)
+    .optional()
 }
 
 /// A user by id.

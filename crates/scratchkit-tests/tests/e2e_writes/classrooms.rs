@@ -179,7 +179,7 @@ async fn teacher_reads_the_seeded_class_its_alerts_and_activity_as_models() {
             action.target_user.as_ref().map(|u| u.username.as_str()),
             Some("demo_student")
         );
-        assert!(action.actor.as_ref().is_some_and(|a| a.admin));
+        assert!(action.actor.as_ref().is_some_and(|a| a.admin == Some(true)));
     }
     // Listing marked them read.
     assert!(

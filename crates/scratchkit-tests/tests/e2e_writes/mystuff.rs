@@ -79,8 +79,11 @@ async fn my_studios_lists_a_created_studio() {
         .await
         .unwrap();
     assert!(
-        mine.iter()
-            .any(|s| s.pk == studio.id() && s.fields.owner.as_ref().is_some_and(|o| o.username == "Maximouse")),
+        mine.iter().any(|s| s.pk == studio.id()
+            && s.fields
+                .owner
+                .as_ref()
+                .is_some_and(|o| o.username == "Maximouse")),
         "{mine:?}"
     );
     // Past the last page: empty, not an error.

@@ -29,7 +29,7 @@ type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 /// Sets written this long before a connection was found lost may not have reached the server
 /// (they sat in a socket that was dying): they are sent again after reconnecting, unless the
 /// server has sent a newer value of that variable or a newer set is queued.
-const RESEND_WINDOW: Duration = Duration::from_secs(0);
+const RESEND_WINDOW: Duration = Duration::from_secs(2);
 
 /// Opens cloud connections.
 ///
