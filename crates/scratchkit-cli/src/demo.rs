@@ -11,11 +11,14 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 #[cfg(test)]
 use scratchkit_model::Featured;
-use scratchkit_model::{ProjectId, StudioId};
+use scratchkit::cloud_requests::{
+    CloudRequests, RequestContext, RequestEvent, TemplateClient, TemplateReply,
+};
+use scratchkit_model::{ProjectId, StudioId, TopicId};
 use serde::Serialize;
 use serde_json::json;
 
@@ -87,6 +90,10 @@ pub const STEPS: &[Step] = &[
         run: love,
     },
     Step {
+        title: "A forum post",
+        run: forum_post,
+    },
+    Step {
         title: "Download it as an .sb3",
         run: download,
     },
@@ -94,12 +101,27 @@ pub const STEPS: &[Step] = &[
         title: "Cloud variables: set, then read back",
         run: cloud,
     },
+    Step {
+        title: "A Cloud Request",
+        run: cloud_request,
+    },
 ];
 
 /// The demo account the tour logs in as (password: the sandbox's demo password).
 const DEMO_ACCOUNT: &str = "griffpatch";
 /// The project the writes of the tour go to (mres's, in the demo world).
 const WRITE_PROJECT: ProjectId = ProjectId(142);
+
+/// The forum topic the tour replies in (seeded in category 31 of the demo world).
+const FORUM_TOPIC: TopicId = TopicId(4242);
+/// What the tour posts there, in BBCode.
+const FORUM_BODY: &str = "Hello from the [b]scratchkit[/b] demo!";
+/// The names the Cloud Requests host and the template client use on TurboWarp's server.
+const CLOUD_HOST_NAME: &str = "demo-host";
+/// See [`CLOUD_HOST_NAME`].
+const CLOUD_PLAYER_NAME: &str = "demo-player";
+/// How long the Cloud Request step waits for anything before it gives up.
+const CLOUD_REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The demo user.
 const USERNAME: &str = "mres";
@@ -450,6 +472,170 @@ fn cloud(tour: &mut Tour) -> StepFuture<'_> {
                     ),
                 ),
             ])
+        })
+    })
+}
+
+fn forum_post(tour: &mut Tour) -> StepFuture<'_> {
+    Box::pin(async move {
+        let forum = tour.ctx.client.forum();
+        let Some(id) = forum.topic(FORUM_TOPIC).reply(FORUM_BODY).await? else {
+            return Err(crate::exit::CliError::Demo(
+                "the forum reply did not lead to a post".into(),
+            ));
+        };
+        // Read it back: the topic page that holds it, then its BBCode source.
+        let handler = forum.post(id);
+        let page = handler.topic_page().await?;
+        let Some(post) = page.posts.into_iter().find(|p| p.id == id) else {
+            return Err(crate::exit::CliError::Demo(format!(
+                "post #{id} is missing from its topic page"
+            )));
+        };
+        let source = handler.source().await?;
+        let topic = page
+            .topic_title
+            .unwrap_or_else(|| format!("topic {FORUM_TOPIC}"));
+        let data = json!({
+            "topic_id": FORUM_TOPIC,
+            "topic_title": topic,
+            "post": post,
+            "source": source,
+        });
+        tour.show(&data, |out| {
+            out.line(format!(
+                "Replied in \"{topic}\" (topic {FORUM_TOPIC}); read back from the server:"
+            ))?;
+            out.line("")?;
+            out.fields(&[
+                ("Post", format!("#{} by {}", post.id, post.author)),
+                ("Posted", post.posted_text.clone()),
+                ("Shown as", post.content_text.clone()),
+                ("BBCode source", source.clone()),
+            ])
+        })
+    })
+}
+
+/// One request of the Cloud Request step: what was sent and what came back.
+#[derive(Serialize)]
+struct Exchange {
+    /// The request name.
+    request: &'static str,
+    /// Its arguments.
+    args: Vec<&'static str>,
+    /// The `TO_HOST` values the template sent.
+    to_host: Vec<String>,
+    /// The reply's items.
+    reply: Vec<String>,
+    /// Packets the reply took.
+    packets: usize,
+}
+
+fn cloud_request(tour: &mut Tour) -> StepFuture<'_> {
+    Box::pin(async move {
+        let client = &tour.ctx.client;
+        let url = client.hosts().turbowarp_ws().to_string();
+        // The host: a bot answering the project's requests, with two handlers.
+        let (sender, events) = client
+            .turbowarp_cloud(WRITE_PROJECT, CLOUD_HOST_NAME)
+            .await?;
+        let (host, mut host_events) = CloudRequests::new(sender.clone(), events)
+            .handler("ping", |_ctx: RequestContext| async { Ok("pong") })
+            .handler("reverse", |ctx: RequestContext| async move {
+                Ok(ctx.arg(0)?.chars().rev().collect::<String>())
+            })
+            .start();
+        let ready = tokio::time::timeout(CLOUD_REQUEST_TIMEOUT, async {
+            while let Some(event) = host_events.recv().await {
+                if event == RequestEvent::Ready {
+                    return true;
+                }
+            }
+            false
+        })
+        .await;
+        if ready != Ok(true) {
+            host.shutdown().await;
+            sender.close();
+            return Err(crate::exit::CliError::Demo(
+                "the Cloud Requests host never became ready".into(),
+            ));
+        }
+        // The player: a stand-in for the Scratch project's template sprite.
+        let (player_sender, player_events) = client
+            .turbowarp_cloud(WRITE_PROJECT, CLOUD_PLAYER_NAME)
+            .await?;
+        let mut template = TemplateClient::new(player_sender.clone(), player_events)
+            .with_timeout(CLOUD_REQUEST_TIMEOUT);
+        let mut exchanges = Vec::new();
+        let mut failure = None;
+        for (request, args) in [("ping", vec![]), ("reverse", vec!["scratchkit"])] {
+            let before = template.sent().len();
+            match template.request(request, &args).await {
+                Ok(TemplateReply { items, packets, .. }) => exchanges.push(Exchange {
+                    request,
+                    args,
+                    to_host: template.sent()[before..].to_vec(),
+                    reply: items,
+                    packets,
+                }),
+                Err(e) => {
+                    failure = Some(format!("Cloud Request {request:?} failed: {e}"));
+                    break;
+                }
+            }
+        }
+        host.shutdown().await;
+        sender.close();
+        player_sender.close();
+        // What the host saw (everything it reported until now).
+        let mut served = Vec::new();
+        while let Ok(Some(event)) =
+            tokio::time::timeout(Duration::from_millis(1), host_events.recv()).await
+        {
+            if let RequestEvent::Received { name, .. } = event {
+                served.push(name);
+            }
+        }
+        if let Some(failure) = failure {
+            return Err(crate::exit::CliError::Demo(failure));
+        }
+        let data = json!({
+            "rules": "turbowarp",
+            "server": url,
+            "project": WRITE_PROJECT,
+            "exchanges": exchanges,
+            "host_received": served,
+        });
+        tour.show(&data, |out| {
+            out.line(format!(
+                "A host answering \"ping\" and \"reverse\" on project {WRITE_PROJECT}'s cloud \
+                 ({url}, TurboWarp rules), and a template client playing the project:"
+            ))?;
+            out.line("")?;
+            let mut rows = Vec::new();
+            for e in &exchanges {
+                let call = if e.args.is_empty() {
+                    e.request.to_owned()
+                } else {
+                    format!("{}({})", e.request, e.args.join(", "))
+                };
+                rows.push((
+                    "Request",
+                    format!("{call}  →  ☁ TO_HOST = {}", e.to_host.join(", ")),
+                ));
+                rows.push((
+                    "Reply",
+                    format!(
+                        "{}  ({} packet{} in ☁ FROM_HOST_n)",
+                        e.reply.join(", "),
+                        e.packets,
+                        if e.packets == 1 { "" } else { "s" }
+                    ),
+                ));
+            }
+            out.fields(&rows)
         })
     })
 }

@@ -57,6 +57,7 @@ pub mod explore;
 pub mod featured;
 pub mod ids;
 pub mod images;
+pub mod js_number;
 pub mod message;
 pub mod mute;
 pub mod news;
@@ -84,6 +85,7 @@ pub use ids::{
     StudioId, TopicId, UserId,
 };
 pub use images::Images;
+pub use js_number::js_number_to_string;
 pub use message::{CommentTarget, Message, MessageType};
 pub use mute::{MuteOffense, MuteStatus};
 pub use news::News;

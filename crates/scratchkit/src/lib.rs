@@ -3,23 +3,35 @@
 //!
 //! Start with a [`Client`]: [`Client::new`] for the live site (polite by default: a descriptive
 //! User-Agent, a client-wide [rate limit](RateLimit) and [retries](RetryPolicy) with backoff),
-//! [`Client::sandbox`] for a local sandbox, or [`Client::builder`] to choose.
-//!
-//! Every base URL lives in [`Hosts`]; every failure is an [`Error`]; lists come as a [`Page`] or
-//! as a stream of items. Anything without a handler yet can be reached with the
-//! [raw escape hatch](Client::raw), which keeps the login, rate limit and retries.
+//! [`Client::sandbox`] for a local sandbox, or [`Client::builder`] to choose. Each resource has
+//! a handler ([`Client::user`], [`Client::project`], [`Client::studio`], [`Client::explore`],
+//! [`Client::search`], …); lists come as one [`Page`] (await the [`ListRequest`]) or as a
+//! stream over every page ([`ListRequest::stream`]).
 //!
 //! ```no_run
 //! # async fn demo() -> scratchkit::Result<()> {
-//! use scratchkit::{Client, Host};
+//! use futures_util::TryStreamExt;
+//! use scratchkit::Client;
 //!
 //! let client = Client::new();
-//! // GET https://api.scratch.mit.edu/projects/104
-//! let project = client.raw().get_value(Host::Api, "/projects/104", &[]).await?;
-//! println!("{}", project["title"]);
+//! // GET https://api.scratch.mit.edu/users/mres
+//! let mres = client.user("mres").info().await?;
+//! println!("{} (user id {})", mres.username, mres.id);
+//! // GET https://api.scratch.mit.edu/users/griffpatch/projects?limit=40&offset=…
+//! let projects: Vec<_> = client.user("griffpatch").projects().stream().try_collect().await?;
+//! println!("{} shared projects", projects.len());
+//!
+//! // Writes need a login (POST https://scratch.mit.edu/login/).
+//! client.login("my_username", String::from("my password")).await?;
+//! client.project(142).love().await?;
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! Every base URL lives in [`Hosts`]; every failure is an [`Error`]. Anything without a handler
+//! yet can be reached with the [raw escape hatch](Client::raw), which keeps the login, rate
+//! limit and retries. Cloud variables are in [`cloud`] (feature `cloud`), the old site's HTML
+//! pages (profile comments, forums) in [`html`] (feature `html`).
 #![warn(missing_docs)]
 
 mod client;

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use tokio::sync::{Notify, mpsc};
 use tokio::time::{Instant, interval_at};
 
-use super::number::js_number_to_string;
+use scratchkit_model::js_number_to_string;
 use super::options::{CloudMode, OverLimit};
 use super::state::{Client, CloudState, Outbound, RoomKey, set_line};
 use super::store::{CloudValue, LogEntry};

@@ -23,7 +23,6 @@
 //! ```
 
 mod connection;
-mod number;
 mod options;
 mod sandbox_mount;
 mod sqlite_store;
@@ -39,7 +38,8 @@ use axum::http::{HeaderMap, StatusCode, header::ORIGIN};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-pub use number::js_number_to_string;
+/// Formats a number as JavaScript does (re-exported from [`scratchkit_model::js_number`]).
+pub use scratchkit_model::js_number_to_string;
 pub use options::{
     CloudMode, CloudOptions, InboundRate, OverLimit, ProjectValidator, ScratchRules,
     SessionValidator, TurboWarpRules,

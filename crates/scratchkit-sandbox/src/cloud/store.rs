@@ -5,7 +5,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
 
-use super::number::js_number_to_string;
+use scratchkit_model::js_number_to_string;
 use super::options::CloudMode;
 
 /// A stored cloud value: the JSON type the writer used is kept.

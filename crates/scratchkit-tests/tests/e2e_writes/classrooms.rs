@@ -192,7 +192,19 @@ async fn teacher_reads_the_seeded_class_its_alerts_and_activity_as_models() {
     );
     assert_eq!(class.details().await.unwrap().unread_alert_count, 0);
 
-    for item in class.activity(None, 1).await.unwrap() {
+    let student = sb.logged_in("demo_student").await;
+    student.user("griffpatch").follow().await.unwrap();
+    let activity = class.activity(None, 1).await.unwrap();
+    let follow = activity
+        .iter()
+        .find(|a| a.kind == scratchkit::model::ClassroomActivityType::FollowUser)
+        .unwrap_or_else(|| panic!("{activity:?}"));
+    assert_eq!(follow.followed_username.as_deref(), Some("griffpatch"));
+    assert_eq!(
+        follow.actor.as_ref().map(|a| a.username.as_str()),
+        Some("demo_student")
+    );
+    for item in activity {
         assert!(item.kind.is_known(), "{item:?}");
         assert!(item.actor.as_ref().is_some_and(|a| a.pk.is_some()));
         assert!(item.datetime_created.is_some());

@@ -15,7 +15,7 @@ use super::connection::CloudConnection;
 use super::error::CloudError;
 use super::events::CloudEvents;
 use super::logs::{CloudLogsRequest, MAX_LOG_LIMIT};
-use super::number::js_number_to_string;
+use scratchkit_model::js_number_to_string;
 use super::sender::CloudSender;
 use super::throttle::RateLimit;
 use super::validate::strip_cloud_prefix;

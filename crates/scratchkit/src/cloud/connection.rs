@@ -153,6 +153,15 @@ fn later(base: Instant, wait: Duration) -> Instant {
         .unwrap_or_else(|| base + Duration::from_secs(365 * 24 * 60 * 60))
 }
 
+/// Waits for the send slot of [`Task::next_send_at`]. A frame that needs no wait is ready at
+/// once: a timer would round up to the next millisecond (tokio's timer resolution) and delay
+/// every set by about 1 ms. A real wait keeps its exact deadline.
+async fn send_timer(slot: Option<Option<Instant>>) {
+    if let Some(Some(deadline)) = slot {
+        sleep_until(deadline).await;
+    }
+}
+
 fn header_value(value: &str, what: &str) -> Result<HeaderValue, CloudError> {
     HeaderValue::from_str(value)
         .map_err(|_| CloudError::Config(format!("the {what} is not a valid header value")))
@@ -318,7 +327,7 @@ impl Task {
                         return SessionEnd::Lost(error.to_string());
                     }
                 }
-                _ = sleep_until(send_at.unwrap_or_else(Instant::now)), if send_at.is_some() => {
+                _ = send_timer(send_at), if send_at.is_some() => {
                     if let Err(error) = self.send_next(&mut sink).await {
                         return SessionEnd::Lost(error);
                     }
@@ -341,8 +350,9 @@ impl Task {
         }
     }
 
-    /// When the next queued frame may go, if anything is queued.
-    fn next_send_at(&mut self) -> Option<Instant> {
+    /// When the next queued frame may go, if anything is queued: `Some(None)` means at once,
+    /// `Some(Some(deadline))` after the token bucket's wait.
+    fn next_send_at(&mut self) -> Option<Option<Instant>> {
         let count = {
             let state = self.shared.lock();
             let front = state.pending.front()?;
@@ -357,7 +367,8 @@ impl Task {
         };
         let now = Instant::now();
         let count = u32::try_from(count).unwrap_or(u32::MAX);
-        Some(later(now, self.bucket.wait_time(count, now)))
+        let wait = self.bucket.wait_time(count, now);
+        Some((!wait.is_zero()).then(|| later(now, wait)))
     }
 
     /// Writes the next queued frame; on failure puts it back at the front of the queue.

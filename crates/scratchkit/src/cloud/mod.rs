@@ -44,7 +44,6 @@ mod connection;
 mod error;
 mod events;
 mod logs;
-mod number;
 mod protocol;
 mod sender;
 mod throttle;
@@ -63,7 +62,8 @@ pub use logs::{
     CloudLogEvents, CloudLogsRequest, DEFAULT_LOG_LIMIT, DEFAULT_LOG_POLL, MAX_LOG_LIMIT,
     MIN_LOG_POLL,
 };
-pub use number::js_number_to_string;
+/// Formats a number as JavaScript does (re-exported from [`scratchkit_model::js_number`]).
+pub use scratchkit_model::js_number_to_string;
 pub use protocol::{
     CLOUD_PREFIX, ClientMessage, ProtocolError, ServerMessage, decode_server_frame,
     encode_client_frame, encode_server_frame,

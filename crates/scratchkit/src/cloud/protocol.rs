@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use super::number::js_number_to_string;
+use scratchkit_model::js_number_to_string;
 
 /// The prefix Scratch puts in front of every cloud variable name: U+2601 CLOUD and a space.
 pub const CLOUD_PREFIX: &str = "\u{2601} ";

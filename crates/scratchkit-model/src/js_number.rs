@@ -1,4 +1,7 @@
 //! JavaScript number formatting (`Number.prototype.toString`), as cloud servers use it.
+//!
+//! Shared by the client (comparing and reporting cloud values) and the sandbox's cloud server
+//! (re-serialising the numbers it relays), so both format numbers byte for byte alike.
 
 /// Formats a number exactly as JavaScript's `String(x)` / `JSON.stringify(x)` would.
 ///
@@ -7,10 +10,12 @@
 /// (which JSON cannot carry) give `"NaN"`, `"Infinity"` and `"-Infinity"`.
 ///
 /// ```
-/// use scratchkit_sandbox::cloud::js_number_to_string;
+/// use scratchkit_model::js_number_to_string;
 ///
 /// assert_eq!(js_number_to_string(1.5), "1.5");
+/// assert_eq!(js_number_to_string(3.0), "3");
 /// assert_eq!(js_number_to_string(1e21), "1e+21");
+/// assert_eq!(js_number_to_string(0.1 + 0.2), "0.30000000000000004");
 /// ```
 pub fn js_number_to_string(x: f64) -> String {
     if x.is_nan() {
