@@ -48,6 +48,9 @@ Exit codes:
 
 Colour is used only when stdout is a terminal and NO_COLOR is not set.";
 
+/// The help heading of the options every command takes.
+const GLOBAL: &str = "Global options";
+
 /// `scratch`: the Scratch website (scratch.mit.edu) from your terminal.
 #[derive(Debug, Parser)]
 #[command(
@@ -60,28 +63,28 @@ Colour is used only when stdout is a terminal and NO_COLOR is not set.";
 pub struct Cli {
     /// Print JSON instead of tables: one document per command (lists are arrays; `--all`
     /// streams print one JSON object per line).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub json: bool,
 
     /// Use an in-process offline sandbox instead of the live site (wins over `--sandbox-at`).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub sandbox: bool,
 
     /// Use a sandbox already running at ADDR (for example one started by `scratch sandbox`).
-    #[arg(long, global = true, value_name = "ADDR", env = "SCRATCH_SANDBOX")]
+    #[arg(long, global = true, help_heading = GLOBAL, value_name = "ADDR", env = "SCRATCH_SANDBOX")]
     pub sandbox_at: Option<SocketAddr>,
 
     /// Log what happens to stderr (-v: debug, -vv: trace).
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    #[arg(short, long, global = true, help_heading = GLOBAL, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
     /// The User-Agent sent to Scratch (default: scratchkit's, naming the project).
-    #[arg(long, global = true, value_name = "UA")]
+    #[arg(long, global = true, help_heading = GLOBAL, value_name = "UA")]
     pub user_agent: Option<String>,
 
     /// Which saved account to use (default: the last one logged in). With --sandbox: the demo
     /// account to log in as (demo password).
-    #[arg(long, global = true, value_name = "NAME", env = "SCRATCH_ACCOUNT")]
+    #[arg(long, global = true, help_heading = GLOBAL, value_name = "NAME", env = "SCRATCH_ACCOUNT")]
     pub account: Option<String>,
 
     /// What to do.
@@ -185,7 +188,7 @@ Examples:
   scratch feed viewed --json")]
     Feed(FeedArgs),
 
-    /// Your projects (shared, unshared, trashed) or studios: \"My Stuff\".
+    /// Your projects (shared, unshared, trashed) or studios: "My Stuff".
     #[command(
         name = "mystuff",
         after_help = "\

@@ -13,11 +13,11 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::{Duration, Instant};
 
-#[cfg(test)]
-use scratchkit_model::Featured;
 use scratchkit::cloud_requests::{
     CloudRequests, RequestContext, RequestEvent, TemplateClient, TemplateReply,
 };
+#[cfg(test)]
+use scratchkit_model::Featured;
 use scratchkit_model::{ProjectId, StudioId, TopicId};
 use serde::Serialize;
 use serde_json::json;
@@ -610,9 +610,10 @@ fn cloud_request(tour: &mut Tour) -> StepFuture<'_> {
         });
         tour.show(&data, |out| {
             out.line(format!(
-                "A host answering \"ping\" and \"reverse\" on project {WRITE_PROJECT}'s cloud \
-                 ({url}, TurboWarp rules), and a template client playing the project:"
+                "A host answers \"ping\" and \"reverse\" on project {WRITE_PROJECT}'s cloud \
+                 (TurboWarp rules, {url});"
             ))?;
+            out.line("a template client, playing the Scratch project, asks:")?;
             out.line("")?;
             let mut rows = Vec::new();
             for e in &exchanges {

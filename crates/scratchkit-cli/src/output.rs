@@ -95,8 +95,10 @@ impl Out {
 
     /// Aligned `key  value` lines; multi-line values are indented under the first line.
     pub fn fields(&self, fields: &[(&str, String)]) -> CliResult {
+        // Empty values are not shown, so they do not count for the alignment.
         let width = fields
             .iter()
+            .filter(|(_, v)| !v.is_empty())
             .map(|(k, _)| k.chars().count())
             .max()
             .unwrap_or(0);

@@ -186,8 +186,10 @@ fn demo_tours_every_section() {
         "Log in",
         "Post a comment and read it back",
         "Love a project",
+        "A forum post",
         "Download it as an .sb3",
         "Cloud variables: set, then read back",
+        "A Cloud Request",
     ] {
         assert!(
             text.lines().any(|l| l == header),
@@ -195,6 +197,14 @@ fn demo_tours_every_section() {
         );
     }
     assert!(text.contains("PlayWithYourFace") || text.contains("mres"));
+    assert!(
+        text.contains("BBCode source  Hello from the [b]scratchkit[/b] demo!"),
+        "the forum post's source is read back:\n{text}"
+    );
+    assert!(
+        text.contains("Reply    pong") && text.contains("Reply    tikhctarcs"),
+        "the Cloud Requests are answered:\n{text}"
+    );
     assert!(
         !text.contains('\x1b'),
         "no colour when stdout is not a terminal"
@@ -209,7 +219,7 @@ fn demo_json_is_one_line_per_section() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("each line is JSON"))
         .collect();
-    assert_eq!(sections.len(), 14);
+    assert_eq!(sections.len(), 16);
     assert_eq!(sections[0]["section"], "A user");
     assert_eq!(sections[0]["data"]["username"], "mres");
     let section = |title: &str| -> &Value {
@@ -234,6 +244,30 @@ fn demo_json_is_one_line_per_section() {
     let cloud = section("Cloud variables: set, then read back");
     assert_eq!(cloud["user"], "griffpatch");
     assert!(cloud["name"].as_str().unwrap().ends_with("score"));
+    let forum = section("A forum post");
+    assert_eq!(forum["topic_id"], 4242);
+    assert_eq!(forum["post"]["author"], "griffpatch");
+    assert!(forum["post"]["id"].as_u64().unwrap() > 0);
+    assert_eq!(forum["source"], "Hello from the [b]scratchkit[/b] demo!");
+    assert_eq!(
+        forum["post"]["content_text"],
+        "Hello from the scratchkit demo!"
+    );
+    let request = section("A Cloud Request");
+    assert_eq!(request["rules"], "turbowarp");
+    let exchanges = request["exchanges"].as_array().unwrap();
+    assert_eq!(exchanges.len(), 2);
+    assert_eq!(exchanges[0]["request"], "ping");
+    assert_eq!(exchanges[0]["reply"], serde_json::json!(["pong"]));
+    assert_eq!(exchanges[1]["args"], serde_json::json!(["scratchkit"]));
+    assert_eq!(exchanges[1]["reply"], serde_json::json!(["tikhctarcs"]));
+    // The template's TO_HOST value: the encoded request, a dot, a 6-digit id ending in 0.
+    let to_host = exchanges[0]["to_host"][0].as_str().unwrap();
+    assert!(to_host.starts_with("51374733."), "{to_host}");
+    assert_eq!(
+        request["host_received"],
+        serde_json::json!(["ping", "reverse"])
+    );
 }
 
 #[test]

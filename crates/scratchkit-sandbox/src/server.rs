@@ -131,6 +131,7 @@ pub async fn spawn_with(
         started: Instant::now(),
         settings: Default::default(),
         login_failures: Default::default(),
+        cloud: Default::default(),
     });
     let listener = TcpListener::bind(addr)
         .await

@@ -1,7 +1,7 @@
 //! State shared by every request.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Instant;
 
 use crate::faults::FaultController;
@@ -21,6 +21,9 @@ pub(crate) struct AppState {
     pub settings: RwLock<Settings>,
     /// Failed logins per lower-cased username (reset by a success or a captcha retry).
     pub login_failures: Mutex<HashMap<String, u32>>,
+    /// The cloud server mounted on `/cloud` and `/turbowarp` (set when the router is built),
+    /// so that `/_sandbox/reset` can forget cloud values too.
+    pub cloud: OnceLock<crate::cloud::CloudState>,
 }
 
 impl AppState {

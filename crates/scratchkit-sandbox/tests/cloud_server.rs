@@ -817,3 +817,162 @@ async fn disconnect_drops_connections_for_fault_injection() {
     .await;
     assert_eq!(server.state().client_count(CloudMode::TurboWarp, "1"), 1);
 }
+
+// ---------------------------------------------------------------- room expiry and reset
+
+/// Waits until a room has no clients left (the server noticed the close).
+async fn wait_empty(server: &CloudServer, mode: CloudMode, project: &str) {
+    settle(async {
+        while server.state().client_count(mode, project) > 0 {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await;
+}
+
+/// Waits until a room stores `name` (full name) with `value`.
+async fn wait_value(server: &CloudServer, mode: CloudMode, project: &str, name: &str, value: &str) {
+    settle(async {
+        while !server
+            .state()
+            .variables(mode, project)
+            .iter()
+            .any(|(n, v)| n == name && v == value)
+        {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn empty_turbowarp_rooms_expire_after_an_hour_unless_someone_joins() {
+    assert_eq!(
+        CloudOptions::default().turbowarp.room_expiry,
+        Some(Duration::from_secs(3600))
+    );
+    let server = server(tw_options()).await;
+    let url = server.turbowarp_url();
+    let mut alice = join(&url, TW_HEADERS, "alice", "1").await;
+    send(&mut alice, &set("x", "5")).await;
+    wait_value(&server, CloudMode::TurboWarp, "1", "☁ x", "5").await;
+    settle(alice.close(None)).await.unwrap();
+    wait_empty(&server, CloudMode::TurboWarp, "1").await;
+
+    // 59 minutes later the value is still there, and a newcomer gets it.
+    tokio::time::sleep(Duration::from_secs(59 * 60)).await;
+    assert_eq!(server.state().variables(CloudMode::TurboWarp, "1").len(), 1);
+    let mut bob = join(&url, TW_HEADERS, "bob", "1").await;
+    let snapshot = recv_text(&mut bob).await.unwrap();
+    assert_eq!(snapshot, "{\"method\":\"set\",\"name\":\"☁ x\",\"value\":5}");
+    settle(bob.close(None)).await.unwrap();
+    wait_empty(&server, CloudMode::TurboWarp, "1").await;
+
+    // Bob's visit restarted the clock: the first expiry (60 min after Alice left) passes by.
+    tokio::time::sleep(Duration::from_secs(59 * 60)).await;
+    assert_eq!(server.state().variables(CloudMode::TurboWarp, "1").len(), 1);
+    // One hour after Bob left, the room is gone.
+    tokio::time::sleep(Duration::from_secs(2 * 60)).await;
+    settle(async {
+        while !server.state().variables(CloudMode::TurboWarp, "1").is_empty() {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await;
+    let mut carol = join(&url, TW_HEADERS, "carol", "1").await;
+    assert_silent(&mut carol, Duration::from_millis(300)).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn occupied_rooms_scratch_rooms_and_unexpiring_rooms_keep_their_values() {
+    let mut options = tw_options();
+    options.turbowarp.room_expiry = Some(Duration::from_secs(60));
+    let server = server(options).await;
+    let tw = server.turbowarp_url();
+    // An occupied TurboWarp room never expires.
+    let mut stay = join(&tw, TW_HEADERS, "alice", "busy").await;
+    send(&mut stay, &set("a", "1")).await;
+    wait_value(&server, CloudMode::TurboWarp, "busy", "☁ a", "1").await;
+    // A Scratch room keeps its values when empty (Scratch persists cloud data).
+    let mut scratch = join(&server.scratch_url(), SCRATCH_HEADERS, "bob", "7").await;
+    send(&mut scratch, &set("b", "2")).await;
+    wait_value(&server, CloudMode::Scratch, "7", "☁ b", "2").await;
+    settle(scratch.close(None)).await.unwrap();
+    wait_empty(&server, CloudMode::Scratch, "7").await;
+    // A TurboWarp room left empty expires after the configured minute.
+    let mut gone = join(&tw, TW_HEADERS, "carol", "gone").await;
+    send(&mut gone, &set("c", "3")).await;
+    wait_value(&server, CloudMode::TurboWarp, "gone", "☁ c", "3").await;
+    settle(gone.close(None)).await.unwrap();
+    wait_empty(&server, CloudMode::TurboWarp, "gone").await;
+
+    // Four minutes pass; Alice keeps reading (and so answers the server's pings).
+    let heard = settle_with(
+        Duration::from_secs(1),
+        tokio::time::timeout(Duration::from_secs(4 * 60), async {
+            loop {
+                match stay.next().await {
+                    Some(Ok(Message::Text(text))) => return Some(text.as_str().to_owned()),
+                    Some(Ok(_)) => {}
+                    _ => return None,
+                }
+            }
+        }),
+    )
+    .await;
+    assert!(heard.is_err(), "Alice stays connected and hears nothing: {heard:?}");
+    assert_eq!(server.state().client_count(CloudMode::TurboWarp, "busy"), 1);
+    settle(async {
+        while !server
+            .state()
+            .variables(CloudMode::TurboWarp, "gone")
+            .is_empty()
+        {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await;
+    assert_eq!(
+        server.state().variables(CloudMode::TurboWarp, "busy"),
+        vec![("☁ a".to_owned(), "1".to_owned())]
+    );
+    assert_eq!(
+        server.state().variables(CloudMode::Scratch, "7"),
+        vec![("☁ b".to_owned(), "2".to_owned())]
+    );
+
+    // With expiry switched off, an empty room keeps its values.
+    let mut options = tw_options();
+    options.turbowarp.room_expiry = None;
+    let keeper = self::server(options).await;
+    let mut ws = join(&keeper.turbowarp_url(), TW_HEADERS, "dave", "1").await;
+    send(&mut ws, &set("d", "4")).await;
+    wait_value(&keeper, CloudMode::TurboWarp, "1", "☁ d", "4").await;
+    settle(ws.close(None)).await.unwrap();
+    wait_empty(&keeper, CloudMode::TurboWarp, "1").await;
+    tokio::time::sleep(Duration::from_secs(24 * 3600)).await;
+    assert_eq!(keeper.state().variables(CloudMode::TurboWarp, "1").len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn reset_forgets_values_and_logs_and_drops_connections() {
+    let server = server(CloudOptions::default()).await;
+    let mut tw = join(&server.turbowarp_url(), TW_HEADERS, "alice", "1").await;
+    send(&mut tw, &set("a", "1")).await;
+    let mut scratch = join(&server.scratch_url(), SCRATCH_HEADERS, "bob", "7").await;
+    send(&mut scratch, &set("b", "2")).await;
+    wait_value(&server, CloudMode::TurboWarp, "1", "☁ a", "1").await;
+    wait_value(&server, CloudMode::Scratch, "7", "☁ b", "2").await;
+    assert_eq!(server.state().logs("7", 10, 0).len(), 1);
+
+    assert_eq!(server.state().reset(), 2);
+    assert!(server.state().variables(CloudMode::TurboWarp, "1").is_empty());
+    assert!(server.state().variables(CloudMode::Scratch, "7").is_empty());
+    assert!(server.state().logs("7", 10, 0).is_empty());
+    // Both sockets are dropped (no close frame, as a crash would).
+    assert_eq!(recv_close(&mut tw).await.0, None);
+    assert_eq!(recv_close(&mut scratch).await.0, None);
+    // A newcomer finds an empty room.
+    let mut again = join(&server.turbowarp_url(), TW_HEADERS, "carol", "1").await;
+    assert_silent(&mut again, Duration::from_millis(300)).await;
+}

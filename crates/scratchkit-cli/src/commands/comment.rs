@@ -2,6 +2,7 @@
 //! and profiles.
 
 use clap::{Args, Subcommand, ValueEnum};
+use futures_util::{StreamExt, TryStreamExt};
 use scratchkit::html::ProfileComment;
 use scratchkit_model::{Comment, CommentId, ProjectId, StudioId};
 use serde_json::{Value, json};
@@ -43,7 +44,7 @@ Examples:
         place: Place,
         /// The project or studio ID, or the username.
         target: String,
-        /// Which page (profiles: `--offset` counts pages of 40).
+        /// Which comments.
         #[command(flatten)]
         page: PageArgs,
     },
@@ -293,17 +294,36 @@ async fn list(ctx: &Ctx, target: Target, page: PageArgs) -> CliResult {
             show_page(&ctx.out, &list)
         }
         Target::Profile(name) => {
-            let number = page.offset.saturating_add(1);
-            let comments = ctx
-                .client
-                .profile(name.as_str())
-                .comments_page(number)
+            // The old site serves profile comments in pages of its own size: read them in
+            // order, skipping `--offset` comments and keeping `--limit` (and one more, to know
+            // whether there are more), as for projects and studios.
+            let profile = ctx.client.profile(name.as_str());
+            let offset = usize::try_from(page.offset).unwrap_or(usize::MAX);
+            let limit = usize::try_from(page.limit).unwrap_or(usize::MAX);
+            let mut comments: Vec<ProfileComment> = profile
+                .comments()
+                .skip(offset)
+                .take(limit.saturating_add(1))
+                .try_collect()
                 .await?;
+            if comments.is_empty() && offset == 0 {
+                // The list ends at the first 404: ask for page 1 again so that an unknown
+                // user is reported as not found rather than shown as an empty list.
+                comments = profile.comments_page(1).await?;
+            }
+            let more = comments.len() > limit;
+            comments.truncate(limit);
             if ctx.out.is_json() {
                 let all: Vec<Value> = comments.iter().map(profile_json).collect();
                 return ctx.out.json(&all);
             }
-            ctx.out.table(profile_table(&comments))
+            ctx.out.table(profile_table(&comments))?;
+            if more {
+                let next = page.offset.saturating_add(page.limit);
+                ctx.out
+                    .line(ctx.out.dim(&format!("  more: --offset {next}")))?;
+            }
+            Ok(())
         }
     }
 }

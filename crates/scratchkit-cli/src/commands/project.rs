@@ -25,7 +25,7 @@ Examples:
     Download {
         /// The project ID.
         id: u64,
-        /// Where to write it (default: <ID>.sb3).
+        /// Where to write it (default: <ID>.sb3; a directory: <DIR>/<ID>.sb3).
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },

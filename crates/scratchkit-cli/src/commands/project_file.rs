@@ -196,7 +196,7 @@ pub fn progress_bar(out: &Out, template: &str) -> ProgressBar {
 /// # Errors
 /// No such project (exit 3), a file that cannot be written (1), network failures (5).
 pub async fn download(ctx: &Ctx, id: u64, output: Option<PathBuf>) -> CliResult {
-    let path = output.unwrap_or_else(|| PathBuf::from(format!("{id}.sb3")));
+    let path = destination(id, output)?;
     let bar = progress_bar(&ctx.out, "{spinner} {msg} [{bar:30}] {pos}/{len} assets");
     bar.set_message(format!("project {id}"));
     let progress = bar.clone();
@@ -227,6 +227,31 @@ pub async fn download(ctx: &Ctx, id: u64, output: Option<PathBuf>) -> CliResult 
         thousands(done.assets as u64),
         thousands(done.file_size)
     ))
+}
+
+/// Where `scratch project download` writes: `<ID>.sb3` by default, `<DIR>/<ID>.sb3` for a
+/// directory, else the file given. Checked before anything is downloaded.
+///
+/// # Errors
+/// The file's directory does not exist (exit 1).
+fn destination(id: u64, output: Option<PathBuf>) -> CliResult<PathBuf> {
+    let name = format!("{id}.sb3");
+    let path = match output {
+        None => return Ok(PathBuf::from(name)),
+        Some(dir) if dir.is_dir() => dir.join(name),
+        Some(file) => file,
+    };
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(CliError::file(
+            dir,
+            std::io::Error::new(std::io::ErrorKind::NotFound, "no such directory"),
+        ));
+    }
+    Ok(path)
 }
 
 /// `scratch project upload`: a new (unshared) project from an .sb3 file.
@@ -288,6 +313,26 @@ pub fn info(out: &Out, file: &Path) -> CliResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn download_destination_defaults_fills_directories_and_checks_the_parent() {
+        assert_eq!(destination(142, None).unwrap(), PathBuf::from("142.sb3"));
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(
+            destination(142, Some(dir.path().to_owned())).unwrap(),
+            dir.path().join("142.sb3")
+        );
+        let file = dir.path().join("game.sb3");
+        assert_eq!(destination(142, Some(file.clone())).unwrap(), file);
+        assert_eq!(
+            destination(142, Some(PathBuf::from("game.sb3"))).unwrap(),
+            PathBuf::from("game.sb3")
+        );
+        let missing = dir.path().join("missing").join("game.sb3");
+        let err = destination(142, Some(missing)).unwrap_err();
+        assert!(err.to_string().contains("missing"), "{err}");
+        assert!(err.to_string().contains("no such directory"), "{err}");
+    }
 
     #[test]
     fn a_summary_counts_targets_blocks_and_cloud_variables() {

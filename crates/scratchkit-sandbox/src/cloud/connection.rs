@@ -259,6 +259,7 @@ impl Connection {
         if room.clients.len() >= options.max_clients_per_room {
             return Err(CLOSE_ERROR);
         }
+        self.state.cancel_expiry(&key);
         room.clients.push(Client {
             id: self.id,
             user: user.to_owned(),
@@ -443,6 +444,11 @@ impl Connection {
             room.clients.retain(|client| client.id != self.id);
             if room.clients.is_empty() {
                 rooms.remove(&joined.key);
+                if joined.key.0 == CloudMode::TurboWarp
+                    && let Some(after) = self.state.options().turbowarp.room_expiry
+                {
+                    self.state.schedule_expiry(joined.key, after);
+                }
             }
         }
     }

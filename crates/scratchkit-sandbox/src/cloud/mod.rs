@@ -42,7 +42,7 @@ use axum::routing::get;
 pub use scratchkit_model::js_number_to_string;
 pub use options::{
     CloudMode, CloudOptions, InboundRate, OverLimit, ProjectValidator, ScratchRules,
-    SessionValidator, TurboWarpRules,
+    SessionValidator, TURBOWARP_ROOM_EXPIRY, TurboWarpRules,
 };
 pub(crate) use sandbox_mount::sandbox_router;
 pub use sqlite_store::{CLOUD_DB_FILE, SqliteStore};

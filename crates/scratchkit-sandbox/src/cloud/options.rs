@@ -96,6 +96,9 @@ impl fmt::Debug for ScratchRules {
     }
 }
 
+/// How long TurboWarp keeps an empty room: one hour after its last client left.
+pub const TURBOWARP_ROOM_EXPIRY: Duration = Duration::from_secs(60 * 60);
+
 /// TurboWarp-mode rules.
 #[derive(Debug, Clone)]
 pub struct TurboWarpRules {
@@ -107,6 +110,10 @@ pub struct TurboWarpRules {
     pub max_value_len: usize,
     /// Usernames refused with 4002 (compared case-insensitively), against impersonation.
     pub username_blocklist: Vec<String>,
+    /// How long a room keeps its variables after its last client left (TurboWarp's server
+    /// deletes empty rooms after about an hour); a client joining in time keeps them. `None`
+    /// keeps rooms forever.
+    pub room_expiry: Option<Duration>,
 }
 
 impl Default for TurboWarpRules {
@@ -118,6 +125,7 @@ impl Default for TurboWarpRules {
             username_blocklist: ["ScratchCat", "Scratch", "ScratchTeam", "TurboWarp"]
                 .map(String::from)
                 .to_vec(),
+            room_expiry: Some(TURBOWARP_ROOM_EXPIRY),
         }
     }
 }

@@ -67,5 +67,8 @@ pub(crate) fn sandbox_router<S: Clone + Send + Sync + 'static>(state: &Shared) -
             Arc::new(MemoryStore::new())
         }
     };
-    super::routes(CloudState::with_store(sandbox_options(state), store))
+    let cloud = CloudState::with_store(sandbox_options(state), store);
+    // The first router built for this state owns the reset hook (one per sandbox).
+    let _ = state.cloud.set(cloud.clone());
+    super::routes(cloud)
 }

@@ -321,6 +321,29 @@ impl CloudStore for SqliteStore {
             }
         }
     }
+
+    fn clear_room(&self, mode: CloudMode, project: &str) {
+        let mut cache = self.cache();
+        cache.remove(&(mode, project.to_owned()));
+        Self::report(
+            self.run(|c| {
+                c.execute(
+                    "DELETE FROM cloud_vars WHERE mode = ?1 AND project = ?2",
+                    params![mode_name(mode), project],
+                )
+            }),
+            "clear room",
+        );
+    }
+
+    fn clear(&self) {
+        let mut cache = self.cache();
+        cache.clear();
+        Self::report(
+            self.run(|c| c.execute_batch("DELETE FROM cloud_vars; DELETE FROM cloud_log;")),
+            "clear",
+        );
+    }
 }
 
 #[cfg(test)]

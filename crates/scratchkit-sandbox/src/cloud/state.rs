@@ -2,7 +2,8 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::time::Duration;
 
 use tokio::sync::{Notify, mpsc};
 
@@ -44,6 +45,9 @@ pub(crate) struct Inner {
     pub(crate) options: CloudOptions,
     pub(crate) store: Arc<dyn CloudStore>,
     pub(crate) rooms: Mutex<HashMap<RoomKey, Room>>,
+    /// Empty rooms waiting to expire → the token of their pending expiry (locked after
+    /// `rooms`, never before).
+    expiring: Mutex<HashMap<RoomKey, u64>>,
     next_client: AtomicU64,
     shut_down: AtomicBool,
 }
@@ -82,6 +86,7 @@ impl CloudState {
                 options,
                 store,
                 rooms: Mutex::new(HashMap::new()),
+                expiring: Mutex::new(HashMap::new()),
                 next_client: AtomicU64::new(1),
                 shut_down: AtomicBool::new(false),
             }),
@@ -171,6 +176,32 @@ impl CloudState {
         dropped
     }
 
+    /// Forgets every variable and log row of every room and drops every connection without
+    /// a close frame (clients reconnect into empty rooms). The sandbox's `/_sandbox/reset`
+    /// calls it. Returns how many connections were dropped.
+    ///
+    /// ```
+    /// use scratchkit_sandbox::cloud::{CloudMode, CloudOptions, CloudState};
+    ///
+    /// let state = CloudState::new(CloudOptions::default());
+    /// state.set_variable(CloudMode::TurboWarp, "7", "☁ score", "12");
+    /// assert_eq!(state.reset(), 0);
+    /// assert!(state.variables(CloudMode::TurboWarp, "7").is_empty());
+    /// ```
+    pub fn reset(&self) -> usize {
+        let rooms = self.rooms();
+        self.expiring().clear();
+        let mut dropped = 0;
+        for room in rooms.values() {
+            for client in &room.clients {
+                client.kill.notify_one();
+                dropped += 1;
+            }
+        }
+        self.inner.store.clear();
+        dropped
+    }
+
     /// Whether [`CloudState::shut_down`] was called.
     pub fn is_shut_down(&self) -> bool {
         self.inner.shut_down.load(Ordering::SeqCst)
@@ -185,6 +216,45 @@ impl CloudState {
 
     pub(crate) fn next_client_id(&self) -> u64 {
         self.inner.next_client.fetch_add(1, Ordering::Relaxed)
+    }
+
+    fn expiring(&self) -> MutexGuard<'_, HashMap<RoomKey, u64>> {
+        self.inner
+            .expiring
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// A client joins `key`: a pending expiry of that room is called off. Call with the
+    /// `rooms` lock held.
+    pub(crate) fn cancel_expiry(&self, key: &RoomKey) {
+        self.expiring().remove(key);
+    }
+
+    /// The last client left `key` (already removed from `rooms`): its variables are forgotten
+    /// after `after` unless a client joins first. Call with the `rooms` lock held.
+    pub(crate) fn schedule_expiry(&self, key: RoomKey, after: Duration) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let token = self.next_client_id();
+        self.expiring().insert(key.clone(), token);
+        let inner: Weak<Inner> = Arc::downgrade(&self.inner);
+        runtime.spawn(async move {
+            tokio::time::sleep(after).await;
+            let Some(inner) = inner.upgrade() else {
+                return;
+            };
+            let state = CloudState { inner };
+            let rooms = state.rooms();
+            let mut expiring = state.expiring();
+            if expiring.get(&key) == Some(&token) && !rooms.contains_key(&key) {
+                expiring.remove(&key);
+                drop(expiring);
+                state.inner.store.clear_room(key.0, &key.1);
+                tracing::debug!(room = %key.1, "empty cloud room expired");
+            }
+        });
     }
 }
 

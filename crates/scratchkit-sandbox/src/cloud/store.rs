@@ -76,6 +76,16 @@ pub trait CloudStore: Send + Sync + 'static {
     fn append_log(&self, project: &str, entry: LogEntry);
     /// A page of a project's log, newest first.
     fn logs(&self, project: &str, limit: usize, offset: usize) -> Vec<LogEntry>;
+    /// Forgets every variable of a room (an expired TurboWarp room). The default deletes
+    /// them one by one.
+    fn clear_room(&self, mode: CloudMode, project: &str) {
+        for (name, _) in self.variables(mode, project) {
+            self.delete(mode, project, &name);
+        }
+    }
+    /// Forgets every variable and log row of every room (a sandbox reset). The default does
+    /// nothing: a store that cannot list its rooms keeps them.
+    fn clear(&self) {}
 }
 
 type RoomVars = Vec<(String, CloudValue)>;
@@ -178,5 +188,14 @@ impl CloudStore for MemoryStore {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    fn clear_room(&self, mode: CloudMode, project: &str) {
+        self.rooms().remove(&(mode, project.to_owned()));
+    }
+
+    fn clear(&self) {
+        self.rooms().clear();
+        self.log_rows().clear();
     }
 }

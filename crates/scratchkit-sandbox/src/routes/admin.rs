@@ -5,7 +5,7 @@
 //! | POST | `/users` | `{username, password, role?, muted_until?, banned?, country?, bio?, status?}` | 201, the api user + `role`, `banned`, `muted_until` |
 //! | POST | `/projects` | `{owner, title, shared? (true), instructions?, description?, parent_id?}` | 201, the api project |
 //! | POST | `/studios` | `{owner, title, description?}` | 201, the api studio |
-//! | POST | `/reset` | – | the seeded world again; `/info` |
+//! | POST | `/reset` | – | the seeded world again (cloud values, logs and connections too); `/info` |
 //! | PUT | `/assets/<md5>.<ext>` | raw bytes | stored under that name without any check (a corrupted asset for tests) |
 //! | GET | `/info` | – | seed, scale, counts, demo accounts, faults |
 //! | POST | `/sessions` | `{username}` | 201 `{username, id, session_id, token, cookie}`: a logged-in session **without a password** (sandbox-only, for tests; banned users too) |
@@ -329,7 +329,13 @@ async fn reset(State(s): State<Shared>) -> Result<Response, AdminError> {
         .unwrap_or_else(|e| e.into_inner())
         .clear();
     let state = s.clone();
-    tokio::task::spawn_blocking(move || state.store.reset())
+    tokio::task::spawn_blocking(move || {
+        state.store.reset()?;
+        if let Some(cloud) = state.cloud.get() {
+            cloud.reset();
+        }
+        Ok::<_, rusqlite::Error>(())
+    })
         .await
         .map_err(|e| {
             AdminError(

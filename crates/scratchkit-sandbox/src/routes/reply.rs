@@ -260,6 +260,28 @@ pub(crate) fn id(segment: &str) -> Result<i64, ApiError> {
         .ok_or(ApiError::NotFound)
 }
 
+/// `/site` unless the request was routed by a real Scratch `Host` header (then the site is
+/// served at the root, as on the live host).
+pub(crate) fn site_prefix(headers: &HeaderMap) -> &'static str {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let name = host.split(':').next().unwrap_or("").to_ascii_lowercase();
+    if name == "scratch.mit.edu" || name == "www.scratch.mit.edu" {
+        ""
+    } else {
+        "/site"
+    }
+}
+
+/// Django's answer to a successful form post: `302` to `path` on the old site, under the
+/// prefix the request came in with.
+pub(crate) fn site_redirect(headers: &HeaderMap, path: &str) -> Response {
+    let location = format!("{}{path}", site_prefix(headers));
+    (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,26 +308,4 @@ mod tests {
         assert!(Params::parse("offset=-1").page().is_err());
         assert!(Params::parse("offset=x").page().is_err());
     }
-}
-
-/// `/site` unless the request was routed by a real Scratch `Host` header (then the site is
-/// served at the root, as on the live host).
-pub(crate) fn site_prefix(headers: &HeaderMap) -> &'static str {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let name = host.split(':').next().unwrap_or("").to_ascii_lowercase();
-    if name == "scratch.mit.edu" || name == "www.scratch.mit.edu" {
-        ""
-    } else {
-        "/site"
-    }
-}
-
-/// Django's answer to a successful form post: `302` to `path` on the old site, under the
-/// prefix the request came in with.
-pub(crate) fn site_redirect(headers: &HeaderMap, path: &str) -> Response {
-    let location = format!("{}{path}", site_prefix(headers));
-    (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
 }
