@@ -158,7 +158,8 @@ impl CliError {
                     "Scratch refused the comment (too fast, muted, or comments are off); wait and try again"
                 }
                 E::Forbidden { .. } => {
-                    "Scratch refused access: the item may be private, or your address may be blocked"
+                    "Scratch refused: the account may not be allowed to (not the owner, not a \
+                     manager), the item may be private, or your address may be blocked"
                 }
                 E::InvalidInput { .. } => "check the argument; see `scratch <command> --help`",
                 E::RateLimited { .. } => {
@@ -171,7 +172,8 @@ impl CliError {
                     "Scratch refused the request as malformed; check the arguments"
                 }
                 E::Timeout { .. } | E::Connection { .. } => {
-                    "check your internet connection, or work offline with --sandbox"
+                    "check your internet connection (with --sandbox-at: is that sandbox running?), \
+                     or work offline with --sandbox"
                 }
                 E::Decode { .. } => {
                     "Scratch answered in an unexpected shape; please report it with the output of -v"

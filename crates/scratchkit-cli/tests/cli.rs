@@ -361,3 +361,58 @@ fn bad_fault_specs_exit_2() {
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     assert!(stderr(&out).contains("--faults"), "{}", stderr(&out));
 }
+
+#[test]
+fn profile_comments_honour_limit_and_offset() {
+    let all = json(&["comment", "list", "profile", "mres", "--limit", "40"]);
+    let all = all.as_array().expect("an array");
+    assert!(all.len() >= 4, "mres has comments in the demo world");
+    let first = json(&["comment", "list", "profile", "mres", "--limit", "2"]);
+    assert_eq!(first.as_array().unwrap()[..], all[..2]);
+    let next = json(&[
+        "comment", "list", "profile", "mres", "--limit", "2", "--offset", "2",
+    ]);
+    assert_eq!(next.as_array().unwrap()[..], all[2..4]);
+    let past = json(&["comment", "list", "profile", "mres", "--offset", "1000"]);
+    assert_eq!(past, serde_json::json!([]));
+    let out = scratch(&["--sandbox", "comment", "list", "profile", "no_such_user_zz"]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+}
+
+#[test]
+fn following_yourself_is_a_usage_error_sent_nowhere() {
+    let out = scratch(&[
+        "--sandbox",
+        "--account",
+        "griffpatch",
+        "follow",
+        "GriffPatch",
+    ]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("cannot follow yourself"));
+}
+
+#[test]
+fn download_goes_into_a_directory_and_checks_the_parent_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().to_str().unwrap();
+    let out = scratch(&["--sandbox", "project", "download", "142", "-o", target]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(dir.path().join("142.sb3").is_file());
+    let missing = dir.path().join("missing").join("game.sb3");
+    let out = scratch(&[
+        "--sandbox",
+        "project",
+        "download",
+        "142",
+        "-o",
+        missing.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no such directory"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.path().join("missing").exists());
+}

@@ -366,3 +366,48 @@ async fn values_and_logs_survive_a_sandbox_restart() {
     sandbox.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sandbox_reset_forgets_cloud_values_logs_and_connections() {
+    let sandbox = common::sandbox().await;
+    let griff = logged_in(&sandbox, "griffpatch").await;
+    let (sender, mut events) = griff.cloud(PROJECT).await.expect("griffpatch connects");
+    assert_eq!(next_event(&mut events).await, CloudEvent::Connected);
+    sender.set("score", 77).expect("valid");
+    sender.flush().await.expect("flushed");
+    wait_for_log(&griff, "77").await;
+
+    let response = common::client()
+        .post(format!("{}/_sandbox/reset", sandbox.base_url()))
+        .send()
+        .await
+        .expect("reset sent");
+    assert_eq!(response.status(), 200);
+
+    // The connection is dropped, and its session no longer exists: the reconnect is refused.
+    loop {
+        match next_event(&mut events).await {
+            CloudEvent::Closed { reason } => {
+                assert_eq!(reason, CloseReason::Refused { status: 401 });
+                break;
+            }
+            CloudEvent::Set { name, value } => panic!("unexpected set {name} = {value}"),
+            _ => {}
+        }
+    }
+    // The log is empty.
+    let kaku = logged_in(&sandbox, "kakurenbo").await;
+    assert!(kaku.cloud_logs(PROJECT).limit(5).await.expect("logs").items.is_empty());
+    // The room starts empty: a newcomer's snapshot holds only what was set after the reset.
+    let (writer, mut writer_events) = kaku.cloud(PROJECT).await.expect("kakurenbo connects");
+    assert_eq!(next_event(&mut writer_events).await, CloudEvent::Connected);
+    writer.set("other", 1).expect("valid");
+    writer.flush().await.expect("flushed");
+    wait_for_log(&kaku, "1").await;
+    let griff = logged_in(&sandbox, "griffpatch").await;
+    let (reader, mut reader_events) = griff.cloud(PROJECT).await.expect("griffpatch connects");
+    assert_eq!(next_set(&mut reader_events).await, ("other".into(), "1".into()));
+    assert_eq!(reader.get("score"), None);
+    writer.close();
+    reader.close();
+}

@@ -323,6 +323,73 @@ async fn reconnects_and_flushes_the_latest_pending_values() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn sets_written_just_before_the_connection_died_are_sent_again() {
+    let (url, mut server) = mock_server().await;
+    let (sender, mut events) = settle(CloudConnection::connect(config(&url)))
+        .await
+        .unwrap();
+    let mut first = accept(&mut server).await;
+    assert!(next_text(&mut first.ws).await.contains("\"handshake\""));
+    assert_eq!(next_event(&mut events).await, CloudEvent::Connected);
+
+    // Written 3 s before the loss: outside the 2 s window, assumed to have arrived.
+    sender.set("old", 1).unwrap();
+    assert!(next_text(&mut first.ws).await.contains("☁ old"));
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    // Written just before the loss: the server reads them but never applies them.
+    sender.set("fresh", 2).unwrap();
+    sender.set("answered", 3).unwrap();
+    assert!(next_text(&mut first.ws).await.contains("☁ fresh"));
+    assert!(next_text(&mut first.ws).await.contains("☁ answered"));
+    // The server has a newer value of "answered" (another client's): that one is not re-sent.
+    settle(first.ws.send(Message::text(
+        "{\"method\":\"set\",\"name\":\"☁ answered\",\"value\":\"4\"}",
+    )))
+    .await
+    .unwrap();
+    assert_eq!(
+        next_event(&mut events).await,
+        CloudEvent::Set {
+            name: "answered".into(),
+            value: "4".into()
+        }
+    );
+    drop(first); // the server goes away without a close frame
+    assert!(matches!(
+        next_event(&mut events).await,
+        CloudEvent::Reconnecting { attempt: 1, .. }
+    ));
+
+    let mut second = accept(&mut server).await;
+    assert!(next_text(&mut second.ws).await.contains("\"handshake\""));
+    let resent: serde_json::Value =
+        serde_json::from_str(&next_text(&mut second.ws).await).unwrap();
+    assert_eq!(
+        (resent["name"].as_str(), resent["value"].as_str()),
+        (Some("☁ fresh"), Some("2"))
+    );
+    assert_eq!(next_event(&mut events).await, CloudEvent::Reconnected);
+    // Nothing else is re-sent: not the old set, not the one the server answered.
+    let more = settle(tokio::time::timeout(
+        Duration::from_secs(1),
+        next_text_raw(&mut second.ws),
+    ))
+    .await;
+    assert!(more.is_err(), "unexpected frame {more:?}");
+    assert_eq!(sender.get("answered").as_deref(), Some("4"));
+}
+
+/// The next text frame, without [`settle`] (for use inside a timeout).
+async fn next_text_raw(ws: &mut Ws) -> Option<String> {
+    while let Some(Ok(message)) = ws.next().await {
+        if let Message::Text(text) = message {
+            return Some(text.as_str().to_owned());
+        }
+    }
+    None
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_non_fatal_close_code_reconnects() {
     let (url, mut server) = mock_server().await;
     let (_sender, mut events) = settle(CloudConnection::connect(config(&url)))
