@@ -142,6 +142,9 @@ impl Timestamp {
     /// # Errors
     /// [`ParseTimestampError`] when the string is in neither form.
     pub fn parse(input: &str) -> Result<Self, ParseTimestampError> {
+        if let Some(dt) = parse_api_form(input.as_bytes()) {
+            return Ok(Self(dt));
+        }
         if let Ok(dt) = OffsetDateTime::parse(input, &Rfc3339) {
             return Ok(Self(dt));
         }
@@ -233,6 +236,38 @@ impl Serialize for Timestamp {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.to_api_string())
     }
+}
+
+/// The api form every project and user carries, `YYYY-MM-DDTHH:MM:SS.mmmZ`, read without the
+/// general RFC 3339 parser. `None` for anything else (other forms, out-of-range fields, leap
+/// seconds), which then goes through [`Timestamp::parse`]'s general path.
+fn parse_api_form(b: &[u8]) -> Option<OffsetDateTime> {
+    if b.len() != 24
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+        || b[19] != b'.'
+        || b[23] != b'Z'
+    {
+        return None;
+    }
+    let num = |range: std::ops::Range<usize>| -> Option<u32> {
+        b[range].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let year = i32::try_from(num(0..4)?).ok()?;
+    let month = time::Month::try_from(u8::try_from(num(5..7)?).ok()?).ok()?;
+    let day = u8::try_from(num(8..10)?).ok()?;
+    let hour = u8::try_from(num(11..13)?).ok()?;
+    let minute = u8::try_from(num(14..16)?).ok()?;
+    let second = u8::try_from(num(17..19)?).ok()?;
+    let milli = u16::try_from(num(20..23)?).ok()?;
+    let date = time::Date::from_calendar_date(year, month, day).ok()?;
+    let time = time::Time::from_hms_milli(hour, minute, second, milli).ok()?;
+    Some(PrimitiveDateTime::new(date, time).assume_utc())
 }
 
 struct StrVisitor;
@@ -486,6 +521,40 @@ pub mod epoch_seconds_option {
 mod tests {
     use super::*;
     use serde::{Deserialize, Serialize};
+
+    #[test]
+    fn api_form_fast_path_agrees_with_the_rfc3339_parser() {
+        for input in [
+            "2021-03-09T21:20:14.000Z",
+            "1900-01-01T00:00:00.000Z",
+            "2024-02-29T23:59:59.999Z",
+            "0000-01-01T00:00:00.001Z",
+            "9999-12-31T12:34:56.789Z",
+        ] {
+            let fast = parse_api_form(input.as_bytes()).unwrap();
+            assert_eq!(
+                fast,
+                OffsetDateTime::parse(input, &Rfc3339).unwrap(),
+                "{input}"
+            );
+            assert_eq!(fast.offset(), UtcOffset::UTC);
+        }
+        // Not the exact api form, or out of range: left to the general path.
+        for input in [
+            "2021-03-09T21:20:14.000+00:00",
+            "2021-03-09T21:20:14Z",
+            "2021-02-30T21:20:14.000Z",
+            "2021-13-09T21:20:14.000Z",
+            "2021-03-09T24:00:00.000Z",
+            "2021-03-09T23:59:60.000Z",
+            "2021-03-09t21:20:14.000Z",
+            "2021-03-09T21:20:1x.000Z",
+            "+021-03-09T21:20:14.000Z",
+        ] {
+            assert!(parse_api_form(input.as_bytes()).is_none(), "{input}");
+        }
+        assert!(Timestamp::parse("2021-02-30T21:20:14.000Z").is_err());
+    }
 
     #[test]
     fn parses_api_form() {

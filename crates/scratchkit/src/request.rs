@@ -208,7 +208,26 @@ impl Response {
 }
 
 /// Decodes `body` as JSON into `T`, with the failing field's path in the error.
+///
+/// The common case (a body that decodes) takes a plain `serde_json` pass; path tracking, which
+/// allocates a key per object field, is only paid to explain a failure. A body that is valid
+/// UTF-8 as a whole (nearly always) is checked once instead of string by string.
 pub(crate) fn decode_json<T: DeserializeOwned>(body: &[u8], url: &str) -> Result<T> {
+    let fast = match std::str::from_utf8(body) {
+        Ok(text) => serde_json::from_str(text),
+        // Invalid UTF-8 may sit in a field `T` skips, which the byte reader accepts.
+        Err(_) => serde_json::from_slice(body),
+    };
+    match fast {
+        Ok(value) => Ok(value),
+        Err(_) => decode_json_tracked(body, url),
+    }
+}
+
+/// [`decode_json`]'s slow path: decodes with the failing field's path tracked, for the error.
+#[cold]
+#[inline(never)]
+fn decode_json_tracked<T: DeserializeOwned>(body: &[u8], url: &str) -> Result<T> {
     let decode_error = |path: String, message: String| Error::Decode {
         url: url.to_owned(),
         path,
@@ -822,6 +841,32 @@ mod tests {
         );
         let ok: serde_json::Value = decode_json(b" {\"a\":[1]}\n", "u").unwrap();
         assert_eq!(ok["a"][0], 1);
+    }
+
+    #[test]
+    fn fast_decode_matches_the_tracked_decode() {
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Item {
+            id: u64,
+            name: String,
+        }
+        let body = b"[{\"id\":1,\"name\":\"caf\\u00e9 \xc3\xa9\"},{\"id\":2,\"name\":\"b\",\"extra\":[1,{}]}]";
+        let fast: Vec<Item> = decode_json(body, "u").unwrap();
+        let mut de = serde_json::Deserializer::from_slice(body);
+        let tracked: Vec<Item> = serde_path_to_error::deserialize(&mut de).unwrap();
+        assert_eq!(fast, tracked);
+        assert_eq!(fast[0].name, "caf\u{e9} \u{e9}");
+
+        // Invalid UTF-8 inside a skipped field: the byte reader accepts it, so must we.
+        let skipped = b"{\"id\":3,\"name\":\"c\",\"junk\":\"\xff\"}";
+        let expected = serde_json::from_slice::<Item>(skipped).is_ok();
+        assert_eq!(decode_json::<Item>(skipped, "u").is_ok(), expected);
+        // Invalid UTF-8 in a kept field is still a decode error naming the field.
+        let kept = b"{\"id\":3,\"name\":\"\xff\"}";
+        match decode_json::<Item>(kept, "u").unwrap_err() {
+            Error::Decode { path, .. } => assert_eq!(path, "name"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -12,10 +12,13 @@
 //!
 //! ```text
 //! bulk-read [--quick] [--lookups N] [--in-flight K] [--python PATH | --no-python] [--json]
+//!           [--current-thread-row]
 //! bulk-read serve [--scale N] [--seed N] [--port P]        (the sandbox process)
-//! bulk-read client --addr ADDR [--lookups N] [--in-flight K] [--user NAME]
+//! bulk-read client --addr ADDR [--lookups N] [--in-flight K] [--user NAME] [--current-thread]
 //! ```
-//! N is 500 (50 with `--quick`), K is 16. The Python side needs `compat/.venv` (made by
+//! N is 500 (50 with `--quick`), K is 16. `--current-thread-row` adds one extra row after the
+//! others (which stay as they are): client a) on a current-thread Tokio runtime instead of the
+//! multi-thread one. The Python side needs `compat/.venv` (made by
 //! `compat/run.sh`); without it `--quick` skips scratchattach and the full run stops.
 
 use std::io::Write as _;
@@ -28,9 +31,9 @@ use scratchkit_bench::report::{ClientRun, ratio, table};
 use scratchkit_bench::serve::{parse_sandbox_args, serve_until_released};
 use scratchkit_bench::workload::{list_projects, lookups, spread};
 
-const USAGE: &str = "usage: bulk-read [--quick] [--lookups N] [--in-flight K] [--python PATH | --no-python] [--json]
+const USAGE: &str = "usage: bulk-read [--quick] [--lookups N] [--in-flight K] [--python PATH | --no-python] [--json] [--current-thread-row]
        bulk-read serve [--scale N] [--seed N] [--port P]
-       bulk-read client --addr ADDR [--lookups N] [--in-flight K] [--user NAME]";
+       bulk-read client --addr ADDR [--lookups N] [--in-flight K] [--user NAME] [--current-thread]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -59,6 +62,18 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
         .map_err(|e| format!("cannot start a Tokio runtime: {e}"))
 }
 
+/// A single-threaded runtime (`client --current-thread`): the request, the connection task and
+/// the reply all run on one thread, without cross-thread wake-ups.
+fn current_thread_runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start a Tokio runtime: {e}"))
+}
+
+/// The label of the extra row measured with [`current_thread_runtime`].
+const CURRENT_THREAD_LABEL: &str = "scratchkit sequential, current-thread runtime";
+
 /// `bulk-read serve`: the sandbox process.
 fn serve(args: &[String]) -> Result<(), String> {
     let (config, port) =
@@ -85,6 +100,7 @@ fn number(text: &str, name: &str) -> Result<usize, String> {
 /// `bulk-read client`: one scratchkit client run, printed as one JSON line.
 fn client(args: &[String]) -> Result<(), String> {
     let (mut addr, mut count, mut in_flight, mut user) = (None, 500, 1, "bench".to_owned());
+    let mut current_thread = false;
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
@@ -94,6 +110,7 @@ fn client(args: &[String]) -> Result<(), String> {
                 in_flight = number(value(args, &mut i, "--in-flight")?, "--in-flight")?
             }
             "--user" => user = value(args, &mut i, "--user")?.to_owned(),
+            "--current-thread" => current_thread = true,
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
         i += 1;
@@ -101,7 +118,12 @@ fn client(args: &[String]) -> Result<(), String> {
     let addr = addr
         .and_then(|a| parse_addr_line(&format!("ADDR={a}")))
         .ok_or_else(|| format!("client needs --addr HOST:PORT\n{USAGE}"))?;
-    let run: scratchkit::Result<ClientRun> = runtime()?.block_on(async {
+    let rt = if current_thread {
+        current_thread_runtime()?
+    } else {
+        runtime()?
+    };
+    let run: scratchkit::Result<ClientRun> = rt.block_on(async {
         // No rate limit: Client::sandbox turns it off (scratchattach has none either).
         let client = Client::sandbox(addr);
         let (ids, list) = list_projects(&client, &user).await?;
@@ -109,6 +131,8 @@ fn client(args: &[String]) -> Result<(), String> {
         let lookups = lookups(&client, &chosen, in_flight).await?;
         let label = if in_flight > 1 {
             format!("scratchkit concurrent ({in_flight} in flight)")
+        } else if current_thread {
+            CURRENT_THREAD_LABEL.to_owned()
         } else {
             "scratchkit sequential".to_owned()
         };
@@ -139,6 +163,8 @@ struct Options {
     python: Option<PathBuf>,
     no_python: bool,
     json: bool,
+    /// Adds the extra "current-thread runtime" row.
+    current_thread_row: bool,
 }
 
 fn parse_options(args: &[String]) -> Result<Options, String> {
@@ -149,6 +175,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
         python: None,
         no_python: false,
         json: false,
+        current_thread_row: false,
     };
     let mut lookups = None;
     let mut i = 0;
@@ -162,6 +189,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
             "--python" => o.python = Some(PathBuf::from(value(args, &mut i, "--python")?)),
             "--no-python" => o.no_python = true,
             "--json" => o.json = true,
+            "--current-thread-row" => o.current_thread_row = true,
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
         i += 1;
@@ -244,6 +272,20 @@ fn orchestrate(args: &[String]) -> Result<(), String> {
             python.display()
         );
     }
+    // Extra row on request, after the others (which it leaves as they were): the same
+    // sequential client on a current-thread runtime.
+    if o.current_thread_row {
+        let mut c = Command::new(&me);
+        c.args([
+            "client",
+            "--addr",
+            &addr,
+            "--lookups",
+            &o.lookups.to_string(),
+        ]);
+        c.args(["--in-flight", "1", "--current-thread"]);
+        runs.push(measured(c)?);
+    }
     drop(sandbox);
 
     println!("{}", table(&runs));
@@ -302,6 +344,15 @@ fn print_ratios(runs: &[ClientRun]) {
         show(
             "peak memory, scratchattach / scratchkit sequential",
             ratio(a as f64, b as f64),
+        );
+    }
+    if let Some(single) = runs.iter().find(|r| r.client == CURRENT_THREAD_LABEL) {
+        show(
+            &format!("throughput, {CURRENT_THREAD_LABEL} / scratchattach (all)"),
+            ratio(
+                single.total().requests_per_sec(),
+                py.total().requests_per_sec(),
+            ),
         );
     }
     match sequential_total {
