@@ -535,7 +535,9 @@ pub struct CloudTarget {
     #[arg(long)]
     pub turbowarp: bool,
 
-    /// The username: the account to log in as on a sandbox, or the TurboWarp name.
+    /// The username: on a sandbox, the demo account to log in as (demo password); with
+    /// `--turbowarp`, the name to use. Otherwise the usual login applies (`scratch login`,
+    /// `--account`, `SCRATCH_SESSION_ID`).
     #[arg(long, value_name = "NAME")]
     pub user: Option<String>,
 }

@@ -397,7 +397,14 @@ async fn sandbox_reset_forgets_cloud_values_logs_and_connections() {
     }
     // The log is empty.
     let kaku = logged_in(&sandbox, "kakurenbo").await;
-    assert!(kaku.cloud_logs(PROJECT).limit(5).await.expect("logs").items.is_empty());
+    assert!(
+        kaku.cloud_logs(PROJECT)
+            .limit(5)
+            .await
+            .expect("logs")
+            .items
+            .is_empty()
+    );
     // The room starts empty: a newcomer's snapshot holds only what was set after the reset.
     let (writer, mut writer_events) = kaku.cloud(PROJECT).await.expect("kakurenbo connects");
     assert_eq!(next_event(&mut writer_events).await, CloudEvent::Connected);
@@ -406,7 +413,10 @@ async fn sandbox_reset_forgets_cloud_values_logs_and_connections() {
     wait_for_log(&kaku, "1").await;
     let griff = logged_in(&sandbox, "griffpatch").await;
     let (reader, mut reader_events) = griff.cloud(PROJECT).await.expect("griffpatch connects");
-    assert_eq!(next_set(&mut reader_events).await, ("other".into(), "1".into()));
+    assert_eq!(
+        next_set(&mut reader_events).await,
+        ("other".into(), "1".into())
+    );
     assert_eq!(reader.get("score"), None);
     writer.close();
     reader.close();

@@ -864,7 +864,10 @@ async fn empty_turbowarp_rooms_expire_after_an_hour_unless_someone_joins() {
     assert_eq!(server.state().variables(CloudMode::TurboWarp, "1").len(), 1);
     let mut bob = join(&url, TW_HEADERS, "bob", "1").await;
     let snapshot = recv_text(&mut bob).await.unwrap();
-    assert_eq!(snapshot, "{\"method\":\"set\",\"name\":\"☁ x\",\"value\":5}");
+    assert_eq!(
+        snapshot,
+        "{\"method\":\"set\",\"name\":\"☁ x\",\"value\":5}"
+    );
     settle(bob.close(None)).await.unwrap();
     wait_empty(&server, CloudMode::TurboWarp, "1").await;
 
@@ -874,7 +877,11 @@ async fn empty_turbowarp_rooms_expire_after_an_hour_unless_someone_joins() {
     // One hour after Bob left, the room is gone.
     tokio::time::sleep(Duration::from_secs(2 * 60)).await;
     settle(async {
-        while !server.state().variables(CloudMode::TurboWarp, "1").is_empty() {
+        while !server
+            .state()
+            .variables(CloudMode::TurboWarp, "1")
+            .is_empty()
+        {
             tokio::task::yield_now().await;
         }
     })
@@ -920,7 +927,10 @@ async fn occupied_rooms_scratch_rooms_and_unexpiring_rooms_keep_their_values() {
         }),
     )
     .await;
-    assert!(heard.is_err(), "Alice stays connected and hears nothing: {heard:?}");
+    assert!(
+        heard.is_err(),
+        "Alice stays connected and hears nothing: {heard:?}"
+    );
     assert_eq!(server.state().client_count(CloudMode::TurboWarp, "busy"), 1);
     settle(async {
         while !server
@@ -966,7 +976,12 @@ async fn reset_forgets_values_and_logs_and_drops_connections() {
     assert_eq!(server.state().logs("7", 10, 0).len(), 1);
 
     assert_eq!(server.state().reset(), 2);
-    assert!(server.state().variables(CloudMode::TurboWarp, "1").is_empty());
+    assert!(
+        server
+            .state()
+            .variables(CloudMode::TurboWarp, "1")
+            .is_empty()
+    );
     assert!(server.state().variables(CloudMode::Scratch, "7").is_empty());
     assert!(server.state().logs("7", 10, 0).is_empty());
     // Both sockets are dropped (no close frame, as a crash would).

@@ -41,7 +41,12 @@ async fn profile_comments_have_replies_and_end_with_404() {
     assert_eq!(reply.parent_id, Some(CommentId(900_000_001)));
     assert!(thread.created.is_some());
     // The same profile through the user handler.
-    let via_user = client.user("mres").profile().comments_page(1).await.unwrap();
+    let via_user = client
+        .user("mres")
+        .profile()
+        .comments_page(1)
+        .await
+        .unwrap();
     assert_eq!(via_user, page);
     // Past the end: 404, which the stream treats as the end.
     assert!(mres.comments_page(50).await.unwrap_err().is_not_found());

@@ -362,8 +362,7 @@ async fn sets_written_just_before_the_connection_died_are_sent_again() {
 
     let mut second = accept(&mut server).await;
     assert!(next_text(&mut second.ws).await.contains("\"handshake\""));
-    let resent: serde_json::Value =
-        serde_json::from_str(&next_text(&mut second.ws).await).unwrap();
+    let resent: serde_json::Value = serde_json::from_str(&next_text(&mut second.ws).await).unwrap();
     assert_eq!(
         (resent["name"].as_str(), resent["value"].as_str()),
         (Some("☁ fresh"), Some("2"))

@@ -113,7 +113,10 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
                 options.only = Some(which);
             }
             "-h" | "--help" => {
-                return Err("usage: cloud-requests [--quick] [--requests N] [--only ours|scratchattach]".into());
+                return Err(
+                    "usage: cloud-requests [--quick] [--requests N] [--only ours|scratchattach]"
+                        .into(),
+                );
             }
             other => return Err(format!("unknown argument {other:?}")),
         }
@@ -159,7 +162,10 @@ async fn run(options: Options) -> Result<(), String> {
         let mut child = start_scratchattach(&server)?;
         // Its event listener connects in a thread of its own: wait until it joined the room.
         let deadline = Instant::now() + Duration::from_secs(30);
-        while server.state().client_count(CloudMode::TurboWarp, SCRATCHATTACH_PROJECT) < 1
+        while server
+            .state()
+            .client_count(CloudMode::TurboWarp, SCRATCHATTACH_PROJECT)
+            < 1
             && Instant::now() < deadline
         {
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -195,13 +201,18 @@ async fn run(options: Options) -> Result<(), String> {
         );
     }
     for size in SIZES {
-        let ours = results.iter().find(|s| s.host == "scratchkit" && s.size == size);
-        let theirs = results.iter().find(|s| s.host == "scratchattach" && s.size == size);
+        let ours = results
+            .iter()
+            .find(|s| s.host == "scratchkit" && s.size == size);
+        let theirs = results
+            .iter()
+            .find(|s| s.host == "scratchattach" && s.size == size);
         if let (Some(ours), Some(theirs)) = (ours, theirs) {
             println!(
                 "reply {size:>6}: scratchkit {:.1}x the round trips/s of scratchattach, p99 {:.1}x lower",
                 ours.per_second() / theirs.per_second().max(1e-9),
-                theirs.percentile(99.0).as_secs_f64() / ours.percentile(99.0).as_secs_f64().max(1e-9),
+                theirs.percentile(99.0).as_secs_f64()
+                    / ours.percentile(99.0).as_secs_f64().max(1e-9),
             );
         }
     }

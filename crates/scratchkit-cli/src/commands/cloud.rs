@@ -9,7 +9,7 @@ use scratchkit::cloud::{CloudEvent, CloudEvents, CloudSender};
 use scratchkit::model::CloudLogEntry;
 use serde_json::json;
 
-use super::Ctx;
+use super::{Ctx, Site};
 use crate::cli::{CloudAction, CloudArgs, CloudTarget};
 use crate::exit::{CliError, CliResult};
 use crate::output::Table;
@@ -97,28 +97,34 @@ async fn connect(ctx: &Ctx, target: &CloudTarget) -> CliResult<(CloudSender, Clo
     Ok(client.cloud(target.project).await?)
 }
 
-/// Logs in: as `--user` (default griffpatch) with the demo password on a sandbox, or with
-/// `SCRATCH_USERNAME` / `SCRATCH_PASSWORD` on the live site.
+/// Logs in for Scratch's rules. On a sandbox, `--user NAME` logs in as that demo account
+/// with the demo password. Otherwise the common login path ([`Ctx::ensure_login`]:
+/// `SCRATCH_SESSION_ID`, the saved session of `--account` or the default account); an
+/// in-process sandbox (`--sandbox`) with neither `--user` nor `--account` uses griffpatch.
 async fn log_in(ctx: &Ctx, target: &CloudTarget) -> CliResult {
     let client = &ctx.client;
-    if client.hosts().is_sandbox() {
-        let user = target.user.as_deref().unwrap_or("griffpatch");
+    let demo_user = match (&target.user, ctx.site) {
+        (Some(user), Site::Embedded | Site::SandboxAt(_)) => Some(user.as_str()),
+        (None, Site::Embedded)
+            if ctx.account.is_none()
+                && crate::commands::auth::env_secret(crate::commands::auth::SESSION_ID_ENV)
+                    .is_none() =>
+        {
+            Some("griffpatch")
+        }
+        _ => None,
+    };
+    if let Some(user) = demo_user {
         client
             .login(user, scratchkit_sandbox::DEMO_PASSWORD)
             .await?;
         return Ok(());
     }
-    let user = target
-        .user
-        .clone()
-        .or_else(|| std::env::var("SCRATCH_USERNAME").ok());
-    match (user, std::env::var("SCRATCH_PASSWORD").ok()) {
-        (Some(user), Some(password)) => {
-            client.login(&user, password).await?;
-            Ok(())
-        }
-        _ => Err(scratchkit::cloud::CloudError::LoginRequired.into()),
+    if target.user.is_some() && ctx.site == Site::Live {
+        tracing::warn!("--user only picks a demo account on a sandbox; use --account");
     }
+    ctx.ensure_login().await?;
+    Ok(())
 }
 
 /// Waits until the join snapshot seems complete: the first updates, then a quiet moment.

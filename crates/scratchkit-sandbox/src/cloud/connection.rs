@@ -10,11 +10,11 @@ use serde_json::{Map, Value};
 use tokio::sync::{Notify, mpsc};
 use tokio::time::{Instant, interval_at};
 
-use scratchkit_model::js_number_to_string;
 use super::options::{CloudMode, OverLimit};
 use super::state::{Client, CloudState, Outbound, RoomKey, set_line};
 use super::store::{CloudValue, LogEntry};
 use super::validate::{is_numeric_value, is_valid_name, is_valid_username};
+use scratchkit_model::js_number_to_string;
 
 /// Protocol violation, full room, too many variables (TurboWarp mode), rate (if configured).
 pub(crate) const CLOSE_ERROR: u16 = 4000;

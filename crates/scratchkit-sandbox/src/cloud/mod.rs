@@ -38,13 +38,13 @@ use axum::http::{HeaderMap, StatusCode, header::ORIGIN};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-/// Formats a number as JavaScript does (re-exported from [`scratchkit_model::js_number`]).
-pub use scratchkit_model::js_number_to_string;
 pub use options::{
     CloudMode, CloudOptions, InboundRate, OverLimit, ProjectValidator, ScratchRules,
     SessionValidator, TURBOWARP_ROOM_EXPIRY, TurboWarpRules,
 };
 pub(crate) use sandbox_mount::sandbox_router;
+/// Formats a number as JavaScript does (re-exported from [`scratchkit_model::js_number`]).
+pub use scratchkit_model::js_number_to_string;
 pub use sqlite_store::{CLOUD_DB_FILE, SqliteStore};
 pub use standalone::{CloudServer, serve_standalone, serve_standalone_with};
 pub use state::{CloudState, MAX_LOG_LIMIT};

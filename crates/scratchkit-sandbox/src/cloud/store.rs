@@ -5,8 +5,8 @@ use std::sync::{Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
 
-use scratchkit_model::js_number_to_string;
 use super::options::CloudMode;
+use scratchkit_model::js_number_to_string;
 
 /// A stored cloud value: the JSON type the writer used is kept.
 #[derive(Debug, Clone, PartialEq)]

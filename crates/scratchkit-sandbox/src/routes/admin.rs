@@ -336,14 +336,14 @@ async fn reset(State(s): State<Shared>) -> Result<Response, AdminError> {
         }
         Ok::<_, rusqlite::Error>(())
     })
-        .await
-        .map_err(|e| {
-            AdminError(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "InternalError",
-                e.to_string(),
-            )
-        })??;
+    .await
+    .map_err(|e| {
+        AdminError(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalError",
+            e.to_string(),
+        )
+    })??;
     info(State(s)).await
 }
 

@@ -15,11 +15,11 @@ use super::connection::CloudConnection;
 use super::error::CloudError;
 use super::events::CloudEvents;
 use super::logs::{CloudLogsRequest, MAX_LOG_LIMIT};
-use scratchkit_model::js_number_to_string;
 use super::sender::CloudSender;
 use super::throttle::RateLimit;
 use super::validate::strip_cloud_prefix;
 use crate::client::Client;
+use scratchkit_model::js_number_to_string;
 
 /// Which server a [`CloudBuilder`] connects to.
 #[derive(Debug, Clone)]

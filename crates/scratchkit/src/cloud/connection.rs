@@ -203,7 +203,7 @@ impl Task {
                 match end {
                     SessionEnd::Lost(cause) => {
                         tracing::debug!(%cause, "cloud connection lost");
-                        //self.requeue_recent();
+                        self.requeue_recent();
                     }
                     SessionEnd::Closed(reason) => return self.finish(reason),
                     SessionEnd::Abandoned => return,

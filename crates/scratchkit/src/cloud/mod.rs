@@ -62,12 +62,12 @@ pub use logs::{
     CloudLogEvents, CloudLogsRequest, DEFAULT_LOG_LIMIT, DEFAULT_LOG_POLL, MAX_LOG_LIMIT,
     MIN_LOG_POLL,
 };
-/// Formats a number as JavaScript does (re-exported from [`scratchkit_model::js_number`]).
-pub use scratchkit_model::js_number_to_string;
 pub use protocol::{
     CLOUD_PREFIX, ClientMessage, ProtocolError, ServerMessage, decode_server_frame,
     encode_client_frame, encode_server_frame,
 };
+/// Formats a number as JavaScript does (re-exported from [`scratchkit_model::js_number`]).
+pub use scratchkit_model::js_number_to_string;
 pub use sender::CloudSender;
 pub use throttle::{RateLimit, TokenBucket};
 pub use validate::{
