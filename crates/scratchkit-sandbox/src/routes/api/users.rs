@@ -10,7 +10,7 @@ use crate::render::{self, ProjectStyle};
 use crate::routes::reply::{ApiError, Params};
 use crate::state::Shared;
 use crate::store::users::{self, User};
-use crate::store::{projects, studios};
+use crate::store::{Page, projects, studios};
 
 /// The user, or the api's 404.
 pub(crate) fn find(c: &Connection, username: &str) -> Result<User, ApiError> {
@@ -25,18 +25,29 @@ pub(crate) async fn user(
     Ok(Json(render::user(&u)).into_response())
 }
 
+/// One page of a list that belongs to the user named `name` (the api's 404 when there is no
+/// such user).
+fn user_page<T>(
+    s: &Shared,
+    name: &str,
+    params: &Params,
+    query: impl FnOnce(&Connection, i64, Page) -> rusqlite::Result<Vec<T>>,
+) -> Result<Vec<T>, ApiError> {
+    let page = params.page()?;
+    s.store.read(|c| {
+        Ok(match find(c, name) {
+            Ok(u) => Ok(query(c, u.id, page)?),
+            Err(e) => Err(e),
+        })
+    })?
+}
+
 pub(crate) async fn projects(
     State(s): State<Shared>,
     Path(name): Path<String>,
     params: Params,
 ) -> Result<Response, ApiError> {
-    let page = params.page()?;
-    let list = s.store.read(|c| {
-        Ok(match find(c, &name) {
-            Ok(u) => Ok(projects::shared_by(c, u.id, page)?),
-            Err(e) => Err(e),
-        })
-    })??;
+    let list = user_page(&s, &name, &params, projects::shared_by)?;
     let items: Vec<_> = list
         .iter()
         .map(|p| render::project(p, ProjectStyle::OwnList, None))
@@ -49,13 +60,7 @@ pub(crate) async fn favorites(
     Path(name): Path<String>,
     params: Params,
 ) -> Result<Response, ApiError> {
-    let page = params.page()?;
-    let list = s.store.read(|c| {
-        Ok(match find(c, &name) {
-            Ok(u) => Ok(projects::favorites_of(c, u.id, page)?),
-            Err(e) => Err(e),
-        })
-    })??;
+    let list = user_page(&s, &name, &params, projects::favorites_of)?;
     let items: Vec<_> = list
         .iter()
         .map(|p| render::project(p, ProjectStyle::List, None))
@@ -63,28 +68,13 @@ pub(crate) async fn favorites(
     Ok(Json(items).into_response())
 }
 
-async fn user_list(
-    s: Shared,
-    name: String,
-    params: Params,
-    query: fn(&Connection, i64, crate::store::Page) -> rusqlite::Result<Vec<User>>,
-) -> Result<Response, ApiError> {
-    let page = params.page()?;
-    let list = s.store.read(|c| {
-        Ok(match find(c, &name) {
-            Ok(u) => Ok(query(c, u.id, page)?),
-            Err(e) => Err(e),
-        })
-    })??;
-    Ok(Json(list.iter().map(render::user).collect::<Vec<_>>()).into_response())
-}
-
 pub(crate) async fn followers(
     State(s): State<Shared>,
     Path(name): Path<String>,
     params: Params,
 ) -> Result<Response, ApiError> {
-    user_list(s, name, params, users::followers).await
+    let list = user_page(&s, &name, &params, users::followers)?;
+    Ok(Json(list.iter().map(render::user).collect::<Vec<_>>()).into_response())
 }
 
 pub(crate) async fn following(
@@ -92,7 +82,8 @@ pub(crate) async fn following(
     Path(name): Path<String>,
     params: Params,
 ) -> Result<Response, ApiError> {
-    user_list(s, name, params, users::following).await
+    let list = user_page(&s, &name, &params, users::following)?;
+    Ok(Json(list.iter().map(render::user).collect::<Vec<_>>()).into_response())
 }
 
 pub(crate) async fn curated_studios(
@@ -100,13 +91,7 @@ pub(crate) async fn curated_studios(
     Path(name): Path<String>,
     params: Params,
 ) -> Result<Response, ApiError> {
-    let page = params.page()?;
-    let list = s.store.read(|c| {
-        Ok(match find(c, &name) {
-            Ok(u) => Ok(studios::curated_by(c, u.id, page)?),
-            Err(e) => Err(e),
-        })
-    })??;
+    let list = user_page(&s, &name, &params, studios::curated_by)?;
     Ok(Json(list.iter().map(render::studio).collect::<Vec<_>>()).into_response())
 }
 
