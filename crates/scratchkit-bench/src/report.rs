@@ -58,6 +58,11 @@ pub struct ClientRun {
     /// from outside, not by the client).
     #[serde(default)]
     pub server_cpu_s: Option<f64>,
+    /// CPU microseconds per request that the measuring harness itself adds inside the timed
+    /// phases (scratchattach: the compat redirect of `compat/redirect.py`), measured by the
+    /// client as a lower bound. `None` for clients without such a harness.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub harness_us_per_request: Option<f64>,
 }
 
 impl ClientRun {
@@ -72,6 +77,34 @@ impl ClientRun {
         self.server_cpu_s
             .filter(|_| requests > 0)
             .map(|s| s * 1e6 / requests as f64)
+    }
+
+    /// [`total`](Self::total) with the harness's cost taken out of the wall and CPU time
+    /// (each timed request, sequentially, minus [`harness_us_per_request`](Self::harness_us_per_request));
+    /// the plain total when there is no harness figure.
+    ///
+    /// ```
+    /// # use scratchkit_bench::report::{ClientRun, Phase};
+    /// let run = ClientRun {
+    ///     client: "scratchattach".into(),
+    ///     phases: vec![Phase { name: "lookups".into(), requests: 100, items: 100, wall_s: 0.1, cpu_s: 0.08 }],
+    ///     peak_rss_kib: None,
+    ///     untimed_requests: 0,
+    ///     server_cpu_s: None,
+    ///     harness_us_per_request: Some(50.0),
+    /// };
+    /// let bare = run.total_without_harness();
+    /// assert!((bare.wall_s - 0.095).abs() < 1e-9);
+    /// assert!((bare.cpu_s - 0.075).abs() < 1e-9);
+    /// ```
+    pub fn total_without_harness(&self) -> Phase {
+        let mut total = self.total();
+        if let Some(us) = self.harness_us_per_request.filter(|us| *us > 0.0) {
+            let cost = us * 1e-6 * total.requests as f64;
+            total.wall_s = (total.wall_s - cost).max(0.0);
+            total.cpu_s = (total.cpu_s - cost).max(0.0);
+        }
+        total
     }
 
     /// All phases added up (named `total`).
@@ -99,6 +132,28 @@ fn per(amount: f64, by: f64) -> f64 {
     if by > 0.0 { amount / by } else { 0.0 }
 }
 
+/// The run with the median total wall time (the lower middle one for an even count).
+///
+/// ```
+/// # use scratchkit_bench::report::{ClientRun, Phase, median_run};
+/// let run = |wall_s: f64| ClientRun {
+///     client: "x".into(),
+///     phases: vec![Phase { name: "lookups".into(), requests: 1, items: 1, wall_s, cpu_s: 0.0 }],
+///     peak_rss_kib: None,
+///     untimed_requests: 0,
+///     server_cpu_s: None,
+///     harness_us_per_request: None,
+/// };
+/// let runs = [run(3.0), run(1.0), run(2.0)];
+/// assert_eq!(median_run(&runs).map(|r| r.total().wall_s), Some(2.0));
+/// assert!(median_run(&[]).is_none());
+/// ```
+pub fn median_run(runs: &[ClientRun]) -> Option<&ClientRun> {
+    let mut sorted: Vec<&ClientRun> = runs.iter().collect();
+    sorted.sort_by(|a, b| a.total().wall_s.total_cmp(&b.total().wall_s));
+    sorted.get(sorted.len().saturating_sub(1) / 2).copied()
+}
+
 /// `a / b` for two throughputs, `None` when `b` is zero.
 pub fn ratio(a: f64, b: f64) -> Option<f64> {
     (b > 0.0).then(|| a / b)
@@ -115,6 +170,7 @@ pub fn ratio(a: f64, b: f64) -> Option<f64> {
 ///     peak_rss_kib: Some(20_480),
 ///     untimed_requests: 0,
 ///     server_cpu_s: Some(0.1),
+///     harness_us_per_request: None,
 /// };
 /// let text = table(&[run]);
 /// assert!(text.contains("2000.0"), "{text}");   // requests/s
@@ -126,7 +182,7 @@ pub fn table(runs: &[ClientRun]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<38} {:<8} {:>8} {:>6} {:>8} {:>11} {:>14} {:>9} {:>16}",
+        "{:<48} {:<8} {:>8} {:>6} {:>8} {:>11} {:>14} {:>9} {:>16}",
         "client",
         "phase",
         "requests",
@@ -152,7 +208,7 @@ pub fn table(runs: &[ClientRun]) -> String {
         for phase in rows {
             let _ = writeln!(
                 out,
-                "{:<38} {:<8} {:>8} {:>6} {:>8.3} {:>11.1} {:>14.1} {:>9} {:>16}",
+                "{:<48} {:<8} {:>8} {:>6} {:>8.3} {:>11.1} {:>14.1} {:>9} {:>16}",
                 run.client,
                 phase.name,
                 phase.requests,
@@ -190,6 +246,7 @@ mod tests {
             peak_rss_kib: None,
             untimed_requests: 0,
             server_cpu_s: None,
+            harness_us_per_request: None,
         };
         let total = run.total();
         assert_eq!(total.requests, 551);
@@ -224,6 +281,7 @@ mod tests {
             peak_rss_kib: Some(1),
             untimed_requests: 0,
             server_cpu_s: None,
+            harness_us_per_request: None,
         };
         let text = serde_json::to_string(&run).unwrap();
         assert_eq!(serde_json::from_str::<ClientRun>(&text).unwrap(), run);
@@ -241,6 +299,7 @@ mod tests {
             peak_rss_kib: None,
             untimed_requests: 0,
             server_cpu_s: None,
+            harness_us_per_request: None,
         };
         let two = ClientRun {
             client: "b".into(),
@@ -248,6 +307,7 @@ mod tests {
             peak_rss_kib: None,
             untimed_requests: 0,
             server_cpu_s: None,
+            harness_us_per_request: None,
         };
         let text = table(&[one, two]);
         assert_eq!(text.lines().count(), 1 + 1 + 3, "{text}");

@@ -42,7 +42,15 @@ fn sandbox_for_compat_rejects_unknown_options() {
 #[test]
 fn bulk_read_quick_prints_the_table() {
     let out = Command::new(env!("CARGO_BIN_EXE_bulk-read"))
-        .args(["--quick", "--no-python", "--lookups", "20", "--json"])
+        .args([
+            "--quick",
+            "--no-python",
+            "--lookups",
+            "20",
+            "--rounds",
+            "2",
+            "--json",
+        ])
         .output()
         .expect("runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -52,13 +60,27 @@ fn bulk_read_quick_prints_the_table() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout.contains("rate limit DISABLED"), "{stdout}");
+    assert!(stdout.contains("median of 2 rounds"), "{stdout}");
     let json = stdout.lines().last().expect("a JSON line last");
-    let runs: Vec<scratchkit_bench::report::ClientRun> =
-        serde_json::from_str(json).expect("the runs as JSON");
-    assert_eq!(runs.len(), 2, "two scratchkit runs, Python skipped");
-    assert_eq!(runs[0].client, "scratchkit sequential");
-    assert_eq!(runs[0].phase("list").map(|p| p.items), Some(2000));
-    assert_eq!(runs[0].phase("lookups").map(|p| p.items), Some(20));
-    assert_eq!(runs[1].client, "scratchkit concurrent (16 in flight)");
-    assert_eq!(runs[1].phase("lookups").map(|p| p.requests), Some(20));
+    let rounds: Vec<Vec<scratchkit_bench::report::ClientRun>> =
+        serde_json::from_str(json).expect("the rounds as JSON");
+    assert_eq!(rounds.len(), 2);
+    for runs in &rounds {
+        let clients: Vec<&str> = runs.iter().map(|r| r.client.as_str()).collect();
+        assert_eq!(
+            clients,
+            [
+                "scratchkit sequential, multi-thread, block_on",
+                "scratchkit sequential, multi-thread, in a task",
+                "scratchkit sequential, current-thread runtime",
+                "scratchkit concurrent (16 in flight)",
+            ],
+            "four scratchkit runs per round, Python skipped"
+        );
+        for sequential in &runs[..3] {
+            assert_eq!(sequential.phase("list").map(|p| p.items), Some(2000));
+            assert_eq!(sequential.phase("lookups").map(|p| p.items), Some(20));
+        }
+        assert_eq!(runs[3].phase("lookups").map(|p| p.requests), Some(20));
+    }
 }

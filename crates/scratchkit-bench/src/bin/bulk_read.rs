@@ -5,20 +5,24 @@
 //! figures:
 //!
 //! a) scratchkit sequential: stream every project of `bench` (40 per request), then N
-//!    single-project lookups one at a time;
-//! b) scratchkit concurrent: the same N lookups with 16 in flight;
+//!    single-project lookups one at a time; run three ways: on the multi-thread runtime with the
+//!    workload awaited by `block_on` from the main thread (the body of `#[tokio::main]`), on the
+//!    same runtime inside a spawned task, and on a current-thread runtime;
+//! b) scratchkit concurrent: the same N lookups with K in flight;
 //! c) scratchattach (PyPI, through `compat/redirect.py`): `get_user("bench").projects(limit=40,
-//!    offset=…)` until exhausted, then N `get_project(id)` calls.
+//!    offset=…)` until exhausted, then N `get_project(id)` calls. The script also measures
+//!    what the redirect itself costs per request, and the report shows the ratios with that
+//!    cost taken out of scratchattach's time as well (the target is judged on those).
+//!
+//! Every client runs once per round, `--rounds R` rounds (3 by default, 1 with `--quick`), and
+//! each client's median round is reported.
 //!
 //! ```text
-//! bulk-read [--quick] [--lookups N] [--in-flight K] [--python PATH | --no-python] [--json]
-//!           [--current-thread-row]
+//! bulk-read [--quick] [--rounds R] [--lookups N] [--in-flight K] [--python PATH | --no-python] [--json]
 //! bulk-read serve [--scale N] [--seed N] [--port P]        (the sandbox process)
-//! bulk-read client --addr ADDR [--lookups N] [--in-flight K] [--user NAME] [--current-thread]
+//! bulk-read client --addr ADDR [--lookups N] [--in-flight K] [--user NAME] [--runtime block-on|task|current-thread]
 //! ```
-//! N is 500 (50 with `--quick`), K is 16. `--current-thread-row` adds one extra row after the
-//! others (which stay as they are): client a) on a current-thread Tokio runtime instead of the
-//! multi-thread one. The Python side needs `compat/.venv` (made by
+//! N is 500 (50 with `--quick`), K is 16. The Python side needs `compat/.venv` (made by
 //! `compat/run.sh`); without it `--quick` skips scratchattach and the full run stops.
 
 use std::io::Write as _;
@@ -27,13 +31,13 @@ use std::process::{Command, ExitCode};
 
 use scratchkit::Client;
 use scratchkit_bench::process::{SandboxProcess, parse_addr_line, run_client};
-use scratchkit_bench::report::{ClientRun, ratio, table};
+use scratchkit_bench::report::{ClientRun, median_run, ratio, table};
 use scratchkit_bench::serve::{parse_sandbox_args, serve_until_released};
 use scratchkit_bench::workload::{list_projects, lookups, spread};
 
-const USAGE: &str = "usage: bulk-read [--quick] [--lookups N] [--in-flight K] [--python PATH | --no-python] [--json] [--current-thread-row]
+const USAGE: &str = "usage: bulk-read [--quick] [--lookups N] [--in-flight K] [--python PATH | --no-python] [--json] [--rounds R]
        bulk-read serve [--scale N] [--seed N] [--port P]
-       bulk-read client --addr ADDR [--lookups N] [--in-flight K] [--user NAME] [--current-thread]";
+       bulk-read client --addr ADDR [--lookups N] [--in-flight K] [--user NAME] [--runtime block-on|task|current-thread]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -62,7 +66,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
         .map_err(|e| format!("cannot start a Tokio runtime: {e}"))
 }
 
-/// A single-threaded runtime (`client --current-thread`): the request, the connection task and
+/// A single-threaded runtime (`client --runtime current-thread`): the request, the connection task and
 /// the reply all run on one thread, without cross-thread wake-ups.
 fn current_thread_runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_current_thread()
@@ -71,8 +75,46 @@ fn current_thread_runtime() -> Result<tokio::runtime::Runtime, String> {
         .map_err(|e| format!("cannot start a Tokio runtime: {e}"))
 }
 
-/// The label of the extra row measured with [`current_thread_runtime`].
-const CURRENT_THREAD_LABEL: &str = "scratchkit sequential, current-thread runtime";
+/// How a client run drives its workload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flavor {
+    /// The default multi-thread runtime, the workload awaited by `block_on` on the main thread
+    /// (the body of `#[tokio::main] async fn main`): the main thread is not a runtime worker,
+    /// so every request crosses threads to reach the connection's task and back.
+    BlockOn,
+    /// The multi-thread runtime, the workload in a spawned task (a bot's handlers, anything
+    /// under `tokio::spawn`): the request and its connection's task share a worker.
+    Task,
+    /// A current-thread runtime (`#[tokio::main(flavor = "current_thread")]`).
+    CurrentThread,
+}
+
+impl Flavor {
+    const ALL: [Flavor; 3] = [Flavor::BlockOn, Flavor::Task, Flavor::CurrentThread];
+
+    fn arg(self) -> &'static str {
+        match self {
+            Flavor::BlockOn => "block-on",
+            Flavor::Task => "task",
+            Flavor::CurrentThread => "current-thread",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Flavor> {
+        Flavor::ALL.into_iter().find(|f| f.arg() == text)
+    }
+
+    /// The row label of the sequential client run this way.
+    fn label(self) -> &'static str {
+        match self {
+            Flavor::BlockOn => "scratchkit sequential, multi-thread, block_on",
+            Flavor::Task => "scratchkit sequential, multi-thread, in a task",
+            Flavor::CurrentThread => "scratchkit sequential, current-thread runtime",
+        }
+    }
+}
+/// The label `compat/bench_scratchattach.py` prints.
+const PYTHON_LABEL: &str = "scratchattach";
 
 /// `bulk-read serve`: the sandbox process.
 fn serve(args: &[String]) -> Result<(), String> {
@@ -100,7 +142,7 @@ fn number(text: &str, name: &str) -> Result<usize, String> {
 /// `bulk-read client`: one scratchkit client run, printed as one JSON line.
 fn client(args: &[String]) -> Result<(), String> {
     let (mut addr, mut count, mut in_flight, mut user) = (None, 500, 1, "bench".to_owned());
-    let mut current_thread = false;
+    let mut flavor = Flavor::BlockOn;
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
@@ -110,7 +152,12 @@ fn client(args: &[String]) -> Result<(), String> {
                 in_flight = number(value(args, &mut i, "--in-flight")?, "--in-flight")?
             }
             "--user" => user = value(args, &mut i, "--user")?.to_owned(),
-            "--current-thread" => current_thread = true,
+            "--runtime" => {
+                let text = value(args, &mut i, "--runtime")?;
+                flavor = Flavor::parse(text).ok_or_else(|| {
+                    format!("--runtime: block-on, task or current-thread, not {text:?}")
+                })?;
+            }
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
         i += 1;
@@ -118,12 +165,12 @@ fn client(args: &[String]) -> Result<(), String> {
     let addr = addr
         .and_then(|a| parse_addr_line(&format!("ADDR={a}")))
         .ok_or_else(|| format!("client needs --addr HOST:PORT\n{USAGE}"))?;
-    let rt = if current_thread {
+    let rt = if flavor == Flavor::CurrentThread {
         current_thread_runtime()?
     } else {
         runtime()?
     };
-    let run: scratchkit::Result<ClientRun> = rt.block_on(async {
+    let work = async move {
         // No rate limit: Client::sandbox turns it off (scratchattach has none either).
         let client = Client::sandbox(addr);
         let (ids, list) = list_projects(&client, &user).await?;
@@ -131,10 +178,8 @@ fn client(args: &[String]) -> Result<(), String> {
         let lookups = lookups(&client, &chosen, in_flight).await?;
         let label = if in_flight > 1 {
             format!("scratchkit concurrent ({in_flight} in flight)")
-        } else if current_thread {
-            CURRENT_THREAD_LABEL.to_owned()
         } else {
-            "scratchkit sequential".to_owned()
+            flavor.label().to_owned()
         };
         // The concurrent run lists only to learn the ids: its list phase is the sequential one.
         let phases = if in_flight > 1 {
@@ -148,8 +193,15 @@ fn client(args: &[String]) -> Result<(), String> {
             peak_rss_kib: scratchkit_bench::procstats::peak_rss_kib(),
             untimed_requests: if in_flight > 1 { list.requests } else { 0 },
             server_cpu_s: None,
+            harness_us_per_request: None,
         })
-    });
+    };
+    let run: scratchkit::Result<ClientRun> = if flavor == Flavor::Task {
+        rt.block_on(rt.spawn(work))
+            .map_err(|e| format!("client task failed: {e}"))?
+    } else {
+        rt.block_on(work)
+    };
     let run = run.map_err(|e| format!("client run failed: {e}"))?;
     let line = serde_json::to_string(&run).map_err(|e| e.to_string())?;
     println!("{line}");
@@ -163,8 +215,8 @@ struct Options {
     python: Option<PathBuf>,
     no_python: bool,
     json: bool,
-    /// Adds the extra "current-thread runtime" row.
-    current_thread_row: bool,
+    /// How many times every client runs (the median is reported).
+    rounds: usize,
 }
 
 fn parse_options(args: &[String]) -> Result<Options, String> {
@@ -175,7 +227,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
         python: None,
         no_python: false,
         json: false,
-        current_thread_row: false,
+        rounds: 0,
     };
     let mut lookups = None;
     let mut i = 0;
@@ -189,12 +241,15 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
             "--python" => o.python = Some(PathBuf::from(value(args, &mut i, "--python")?)),
             "--no-python" => o.no_python = true,
             "--json" => o.json = true,
-            "--current-thread-row" => o.current_thread_row = true,
+            "--rounds" => o.rounds = number(value(args, &mut i, "--rounds")?, "--rounds")?.max(1),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
         i += 1;
     }
     o.lookups = lookups.unwrap_or(if o.quick { 50 } else { 500 });
+    if o.rounds == 0 {
+        o.rounds = if o.quick { 1 } else { 3 };
+    }
     Ok(o)
 }
 
@@ -248,115 +303,173 @@ fn orchestrate(args: &[String]) -> Result<(), String> {
             .map(|(b, a)| a.saturating_sub(b).as_secs_f64());
         Ok(run)
     };
-    let rust_client = |lookups: usize, in_flight: usize| {
+    let rust_client = |lookups: usize, in_flight: usize, flavor: Flavor| {
         let mut c = Command::new(&me);
         c.args(["client", "--addr", &addr, "--lookups", &lookups.to_string()]);
-        c.args(["--in-flight", &in_flight.to_string()]);
+        c.args([
+            "--in-flight",
+            &in_flight.to_string(),
+            "--runtime",
+            flavor.arg(),
+        ]);
         measured(c)
     };
     // Warm-up (not reported): the sandbox's caches and page tables, for every client alike.
-    rust_client(o.lookups.min(50), 1)?;
+    rust_client(o.lookups.min(50), 1, Flavor::BlockOn)?;
 
-    let mut runs = vec![
-        rust_client(o.lookups, 1)?,
-        rust_client(o.lookups, o.in_flight)?,
-    ];
-    if run_python {
-        let mut c = Command::new(&python);
-        c.arg(&script)
-            .args(["--sandbox", &addr, "--lookups", &o.lookups.to_string()]);
-        runs.push(measured(c)?);
-    } else {
+    // Every round runs each client once, in the same order; each client's median round is
+    // reported, so that one disturbed run (the machine is shared) does not decide the figures.
+    let mut rounds: Vec<Vec<ClientRun>> = Vec::new();
+    for round in 0..o.rounds {
+        let mut runs = Vec::new();
+        for flavor in Flavor::ALL {
+            runs.push(rust_client(o.lookups, 1, flavor)?);
+        }
+        runs.push(rust_client(o.lookups, o.in_flight, Flavor::BlockOn)?);
+        if run_python {
+            let mut c = Command::new(&python);
+            c.arg(&script)
+                .args(["--sandbox", &addr, "--lookups", &o.lookups.to_string()]);
+            runs.push(measured(c)?);
+        }
+        if o.rounds > 1 {
+            eprintln!("bulk-read: round {} of {} done", round + 1, o.rounds);
+        }
+        rounds.push(runs);
+    }
+    drop(sandbox);
+    if !run_python {
         println!(
             "bulk-read: scratchattach skipped (no {})\n",
             python.display()
         );
     }
-    // Extra row on request, after the others (which it leaves as they were): the same
-    // sequential client on a current-thread runtime.
-    if o.current_thread_row {
-        let mut c = Command::new(&me);
-        c.args([
-            "client",
-            "--addr",
-            &addr,
-            "--lookups",
-            &o.lookups.to_string(),
-        ]);
-        c.args(["--in-flight", "1", "--current-thread"]);
-        runs.push(measured(c)?);
-    }
-    drop(sandbox);
 
-    println!("{}", table(&runs));
+    let clients: Vec<String> = rounds
+        .first()
+        .map(|runs| runs.iter().map(|r| r.client.clone()).collect())
+        .unwrap_or_default();
+    let per_client = |name: &str| -> Vec<ClientRun> {
+        rounds
+            .iter()
+            .flat_map(|runs| runs.iter().filter(|r| r.client == name).cloned())
+            .collect()
+    };
+    let medians: Vec<ClientRun> = clients
+        .iter()
+        .filter_map(|name| median_run(&per_client(name)).cloned())
+        .collect();
+
+    println!("{}", table(&medians));
     println!(
-        "(CPU µs/request: the client process; server µs/request: the sandbox process's CPU \
-         over the whole client run, untimed requests included, 10 ms clock ticks)\n"
+        "(each row: the client's median of {} rounds by total wall time. CPU µs/request: the \
+         client process; server µs/request: the sandbox process's CPU over the whole client run, \
+         untimed requests included, 10 ms clock ticks)\n",
+        o.rounds
     );
-    print_ratios(&runs);
+    print_ratios(&medians, &rounds);
     if o.json {
         println!(
             "{}",
-            serde_json::to_string(&runs).map_err(|e| e.to_string())?
+            serde_json::to_string(&rounds).map_err(|e| e.to_string())?
         );
     }
     Ok(())
 }
 
-fn print_ratios(runs: &[ClientRun]) {
-    let find = |prefix: &str| runs.iter().find(|r| r.client.starts_with(prefix));
-    let (Some(seq), Some(conc), Some(py)) = (
-        find("scratchkit sequential"),
-        find("scratchkit concurrent"),
-        find("scratchattach"),
-    ) else {
+fn print_ratios(medians: &[ClientRun], rounds: &[Vec<ClientRun>]) {
+    let find = |runs: &'_ [ClientRun], label: &str| -> Option<ClientRun> {
+        runs.iter().find(|r| r.client == label).cloned()
+    };
+    let Some(py) = find(medians, PYTHON_LABEL) else {
         return;
     };
+    let times = |v: Option<f64>| v.map_or_else(|| "?".to_owned(), |v| format!("{v:.1}x"));
     let lookups = |r: &ClientRun| r.phase("lookups").map_or(0.0, |p| p.requests_per_sec());
-    let show = |label: &str, value: Option<f64>| match value {
-        Some(v) => println!("{label:<72} {v:>6.1}x"),
-        None => println!("{label:<72}      ?"),
-    };
-    let sequential_total = ratio(
-        seq.total().requests_per_sec(),
-        py.total().requests_per_sec(),
-    );
-    show(
-        "throughput, scratchkit sequential / scratchattach (all)",
-        sequential_total,
-    );
-    show(
-        "throughput, scratchkit sequential / scratchattach (lookups)",
-        ratio(lookups(seq), lookups(py)),
-    );
-    show(
-        &format!("throughput, {} / scratchattach (lookups)", conc.client),
-        ratio(lookups(conc), lookups(py)),
-    );
-    show(
-        "CPU per request, scratchattach / scratchkit sequential",
-        ratio(
-            py.total().cpu_us_per_request(),
-            seq.total().cpu_us_per_request(),
-        ),
-    );
-    if let (Some(a), Some(b)) = (py.peak_rss_kib, seq.peak_rss_kib) {
-        show(
-            "peak memory, scratchattach / scratchkit sequential",
-            ratio(a as f64, b as f64),
+    let bare = py.total_without_harness();
+    if let Some(us) = py.harness_us_per_request {
+        println!(
+            "scratchattach's figures include the compat redirect (compat/redirect.py): {us:.1} µs \
+             CPU per request, measured; without it: {:.1} requests/s instead of {:.1}\n",
+            bare.requests_per_sec(),
+            py.total().requests_per_sec()
         );
     }
-    if let Some(single) = runs.iter().find(|r| r.client == CURRENT_THREAD_LABEL) {
-        show(
-            &format!("throughput, {CURRENT_THREAD_LABEL} / scratchattach (all)"),
-            ratio(
-                single.total().requests_per_sec(),
-                py.total().requests_per_sec(),
-            ),
+    println!(
+        "{:<48} {:>8} {:>10} {:>9} {:>16}",
+        "throughput / scratchattach's", "all", "all, bare", "lookups", "rounds, bare"
+    );
+    let mut verdicts = Vec::new();
+    for label in Flavor::ALL.map(Flavor::label) {
+        let Some(seq) = find(medians, label) else {
+            continue;
+        };
+        let all = ratio(
+            seq.total().requests_per_sec(),
+            py.total().requests_per_sec(),
+        );
+        let bare_ratio = ratio(seq.total().requests_per_sec(), bare.requests_per_sec());
+        let per_round: Vec<f64> = rounds
+            .iter()
+            .filter_map(|runs| {
+                let (s, p) = (find(runs, label)?, find(runs, PYTHON_LABEL)?);
+                ratio(
+                    s.total().requests_per_sec(),
+                    p.total_without_harness().requests_per_sec(),
+                )
+            })
+            .collect();
+        let low = per_round.iter().copied().fold(f64::INFINITY, f64::min);
+        let high = per_round.iter().copied().fold(0.0, f64::max);
+        let range = if per_round.is_empty() {
+            "?".to_owned()
+        } else {
+            format!("{low:.1}x to {high:.1}x")
+        };
+        println!(
+            "{label:<48} {:>8} {:>10} {:>9} {range:>16}",
+            times(all),
+            times(bare_ratio),
+            times(ratio(lookups(&seq), lookups(&py)))
+        );
+        verdicts.push((label, bare_ratio));
+    }
+    if let Some(conc) = medians
+        .iter()
+        .find(|r| r.client.starts_with("scratchkit concurrent"))
+    {
+        println!(
+            "{:<48} {:>8} {:>10} {:>9}",
+            conc.client,
+            "",
+            "",
+            times(ratio(lookups(conc), lookups(&py)))
         );
     }
-    match sequential_total {
-        Some(r) if r >= 10.0 => println!("target (sequential >= 10x scratchattach): met"),
-        _ => println!("target (sequential >= 10x scratchattach): NOT met"),
+    println!("(bare: scratchattach with its redirect's measured cost taken out)\n");
+    if let Some(seq) = find(medians, Flavor::BlockOn.label()) {
+        println!(
+            "CPU per request, scratchattach / {}: {}",
+            seq.client,
+            times(ratio(
+                py.total().cpu_us_per_request(),
+                seq.total().cpu_us_per_request(),
+            ))
+        );
+        if let (Some(a), Some(b)) = (py.peak_rss_kib, seq.peak_rss_kib) {
+            println!(
+                "peak memory, scratchattach / {}: {}",
+                seq.client,
+                times(ratio(a as f64, b as f64))
+            );
+        }
+    }
+    println!();
+    for (label, value) in verdicts {
+        let met = value.is_some_and(|r| r >= 10.0);
+        println!(
+            "target (sequential >= 10x scratchattach, bare), {label}: {}",
+            if met { "met" } else { "NOT met" }
+        );
     }
 }
