@@ -14,6 +14,7 @@ use crate::hosts::Hosts;
 use crate::rate_limit::{Limiter, RateLimit};
 use crate::raw::Raw;
 use crate::retry::RetryPolicy;
+use crate::transport::Transport;
 
 /// The User-Agent sent by default: `scratchkit/<version> (+https://github.com/scratchkit/scratchkit)`.
 ///
@@ -56,7 +57,7 @@ pub struct Client {
 }
 
 struct Inner {
-    http: reqwest::Client,
+    transport: Transport,
     hosts: Hosts,
     user_agent: String,
     rate_limit: RateLimit,
@@ -247,8 +248,13 @@ impl Client {
         self.auth_state().is_some()
     }
 
-    pub(crate) fn http(&self) -> &reqwest::Client {
-        &self.inner.http
+    pub(crate) fn transport(&self) -> &Transport {
+        &self.inner.transport
+    }
+
+    /// The time limit of a request that sets none of its own.
+    pub(crate) fn default_timeout(&self) -> Duration {
+        self.inner.timeout
     }
 
     pub(crate) fn limiter(&self) -> &Limiter {
@@ -327,6 +333,8 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
+    /// Tests only: use the reqwest stack as if a proxy were configured.
+    force_reqwest: bool,
 }
 
 impl Default for ClientBuilder {
@@ -338,11 +346,19 @@ impl Default for ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
+            force_reqwest: false,
         }
     }
 }
 
 impl ClientBuilder {
+    /// Tests only: send through reqwest, the stack used when the environment names a proxy.
+    #[cfg(test)]
+    pub(crate) fn force_reqwest(mut self) -> Self {
+        self.force_reqwest = true;
+        self
+    }
+
     /// The base URLs to use.
     pub fn hosts(mut self, hosts: Hosts) -> Self {
         self.hosts = hosts;
@@ -404,18 +420,17 @@ impl ClientBuilder {
         rate_limit.validate().map_err(Error::Build)?;
 
         let cookies = Arc::new(CookieStoreMutex::default());
-        let http = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls_config()?)
-            .cookie_provider(Arc::clone(&cookies))
-            .user_agent(self.user_agent.as_str())
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            .build()
-            .map_err(|e| Error::Build(e.to_string()))?;
+        let transport = Transport::new(
+            tls_config()?,
+            Arc::clone(&cookies),
+            self.connect_timeout,
+            self.force_reqwest,
+        )
+        .map_err(Error::Build)?;
 
         Ok(Client {
             inner: Arc::new(Inner {
-                http,
+                transport,
                 hosts: self.hosts,
                 user_agent: self.user_agent,
                 rate_limit,

@@ -262,7 +262,7 @@ where
     }
 
     #[cfg(test)]
-    pub(crate) fn build(self) -> Result<reqwest::Request> {
+    pub(crate) fn build(self) -> Result<crate::transport::Outgoing> {
         self.into_list().build()
     }
 }
@@ -299,7 +299,7 @@ mod tests {
         ]
     }
 
-    fn url(req: Result<reqwest::Request>) -> String {
+    fn url(req: Result<crate::transport::Outgoing>) -> String {
         let req = req.unwrap();
         assert_eq!(req.method(), Method::GET);
         req.url().to_string()

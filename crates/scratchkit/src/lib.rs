@@ -55,6 +55,7 @@ mod request;
 mod retry;
 mod site;
 mod studios;
+mod transport;
 mod users;
 mod validate;
 

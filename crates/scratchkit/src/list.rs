@@ -151,7 +151,7 @@ where
 
     /// Builds the HTTP request of the page without sending it (tests).
     #[cfg(test)]
-    pub(crate) fn build(self) -> Result<reqwest::Request> {
+    pub(crate) fn build(self) -> Result<crate::transport::Outgoing> {
         let spec = match self.source {
             Source::Ready(spec) => spec?,
             Source::Lazy(_) => panic!("a lazy list needs a lookup first"),

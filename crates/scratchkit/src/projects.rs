@@ -263,7 +263,7 @@ mod tests {
         ]
     }
 
-    fn url(req: &reqwest::Request) -> String {
+    fn url(req: &crate::transport::Outgoing) -> String {
         assert_eq!(req.method(), Method::GET);
         req.url().to_string()
     }

@@ -25,6 +25,7 @@ use crate::error::{Error, Result, redact_url, snippet};
 use crate::hosts::Host;
 use crate::rate_limit::Limiter;
 use crate::retry::{RetryPolicy, parse_retry_after};
+use crate::transport::{self, Incoming, Outgoing};
 
 /// Which credentials a request carries.
 ///
@@ -394,41 +395,18 @@ fn classify(resp: &Response, requested_path: &str, retry_after: Option<Duration>
     })
 }
 
-/// The messages of an error and all its sources, joined by `": "`.
-fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut message = error.to_string();
-    let mut source = error.source();
-    while let Some(e) = source {
-        let text = e.to_string();
-        if !message.contains(&text) {
-            message.push_str(": ");
-            message.push_str(&text);
-        }
-        source = e.source();
-    }
-    message
-}
-
-/// Our error for a failure of the HTTP stack.
-fn transport_error(error: reqwest::Error, url: String) -> Error {
-    if error.is_timeout() {
-        return Error::Timeout { url };
-    }
-    let error = error.without_url();
-    if error.is_builder() {
-        return Error::Build(error_chain(&error));
-    }
-    if error.is_decode() {
-        return Error::Decode {
+/// Our error for a request that got no answer.
+fn transport_error(failure: transport::Failure, url: String) -> Error {
+    match failure {
+        transport::Failure::Timeout => Error::Timeout { url },
+        transport::Failure::Build(message) => Error::Build(message),
+        transport::Failure::Body(message) => Error::Decode {
             url,
             path: ".".into(),
-            message: error_chain(&error),
+            message,
             snippet: String::new(),
-        };
-    }
-    Error::Connection {
-        url,
-        message: error_chain(&error),
+        },
+        transport::Failure::Connection(message) => Error::Connection { url, message },
     }
 }
 
@@ -449,7 +427,7 @@ impl Client {
     /// # Errors
     /// [`Error::LoginRequired`] when `spec` needs a login the client does not have;
     /// [`Error::InvalidInput`] for an unusable header; [`Error::Build`] if the HTTP stack refuses.
-    pub(crate) fn build_request(&self, spec: &RequestSpec) -> Result<reqwest::Request> {
+    pub(crate) fn build_request(&self, spec: &RequestSpec) -> Result<Outgoing> {
         let mut url = self.hosts().url(spec.host, &spec.path);
         if !spec.query.is_empty() {
             url.query_pairs_mut().extend_pairs(&spec.query);
@@ -525,19 +503,13 @@ impl Client {
             headers.insert(name, value);
         }
 
-        let mut builder = self
-            .http()
-            .request(spec.method.clone(), url)
-            .headers(headers);
-        if let Some(body) = body {
-            builder = builder.body(body);
-        }
-        if let Some(timeout) = spec.timeout {
-            builder = builder.timeout(timeout);
-        }
-        builder
-            .build()
-            .map_err(|e| transport_error(e, String::new()))
+        Ok(Outgoing::new(
+            spec.method.clone(),
+            url,
+            headers,
+            body,
+            spec.timeout.unwrap_or_else(|| self.default_timeout()),
+        ))
     }
 
     /// One attempt: build, send, read the whole body, classify the status.
@@ -545,16 +517,14 @@ impl Client {
         let request = self.build_request(spec)?;
         let requested_path = request.url().path().to_owned();
         let requested = redact_url(request.url());
-        let reply = match self.http().execute(request).await {
+        let Incoming {
+            status,
+            headers,
+            url,
+            body,
+        } = match self.transport().send(request).await {
             Ok(reply) => reply,
-            Err(e) => return Err(transport_error(e, requested).into()),
-        };
-        let status = reply.status();
-        let headers = reply.headers().clone();
-        let url = reply.url().clone();
-        let body = match reply.bytes().await {
-            Ok(body) => body,
-            Err(e) => return Err(transport_error(e, requested).into()),
+            Err(failure) => return Err(transport_error(failure, requested).into()),
         };
         let retry_after = headers
             .get(header::RETRY_AFTER)
@@ -731,7 +701,7 @@ mod tests {
         assert_eq!(req.method(), Method::POST);
         assert_eq!(req.headers()[header::CONTENT_TYPE], "application/json");
         assert_eq!(
-            req.body().and_then(|b| b.as_bytes()),
+            req.body().map(|b| &b[..]),
             Some(&br#"{"username":"a"}"#[..])
         );
 
@@ -741,10 +711,7 @@ mod tests {
             req.headers()[header::CONTENT_TYPE],
             "application/x-www-form-urlencoded"
         );
-        assert_eq!(
-            req.body().and_then(|b| b.as_bytes()),
-            Some(&b"a+b=c%26d"[..])
-        );
+        assert_eq!(req.body().map(|b| &b[..]), Some(&b"a+b=c%26d"[..]));
 
         let spec = RequestSpec::post(Host::Site, "/raw").bytes(None, &b"{}"[..]);
         let req = c.build_request(&spec).unwrap();

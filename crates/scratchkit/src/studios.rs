@@ -245,7 +245,7 @@ impl ActivityRequest {
     }
 
     #[cfg(test)]
-    pub(crate) fn build(self) -> Result<reqwest::Request> {
+    pub(crate) fn build(self) -> Result<crate::transport::Outgoing> {
         self.into_list().build()
     }
 }
@@ -279,7 +279,7 @@ mod tests {
         ]
     }
 
-    fn url(req: &reqwest::Request) -> String {
+    fn url(req: &crate::transport::Outgoing) -> String {
         assert_eq!(req.method(), Method::GET);
         req.url().to_string()
     }

@@ -227,7 +227,7 @@ mod tests {
         ]
     }
 
-    fn url(req: &reqwest::Request) -> &str {
+    fn url(req: &crate::transport::Outgoing) -> &str {
         assert_eq!(req.method(), Method::GET);
         req.url().as_str()
     }
