@@ -29,7 +29,7 @@ use crate::output::{Out, thousands};
 use crate::rows::table_of;
 
 /// What a step returns: a boxed future borrowing the tour.
-pub type StepFuture<'a> = Pin<Box<dyn Future<Output = CliResult> + 'a>>;
+pub type StepFuture<'a> = Pin<Box<dyn Future<Output = CliResult> + Send + 'a>>;
 
 /// One section of the tour.
 pub struct Step {

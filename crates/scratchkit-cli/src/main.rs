@@ -27,9 +27,14 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return exit::report(&exit::CliError::Io(e)),
     };
-    match runtime.block_on(commands::run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => exit::report(&e),
+    // The command runs in a task, not in `block_on` itself: the main thread is not one of the
+    // runtime's workers, and every request awaited from it would cross threads to reach its
+    // connection's task and back (measured: nearly twice the CPU per request).
+    match runtime.block_on(runtime.spawn(commands::run(cli))) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(e)) => exit::report(&e),
+        Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
+        Err(join) => exit::report(&exit::CliError::Io(std::io::Error::other(join))),
     }
 }
 
