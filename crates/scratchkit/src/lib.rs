@@ -32,6 +32,17 @@
 //! yet can be reached with the [raw escape hatch](Client::raw), which keeps the login, rate
 //! limit and retries. Cloud variables are in [`cloud`] (feature `cloud`), the old site's HTML
 //! pages (profile comments, forums) in [`html`] (feature `html`).
+//!
+//! ## Which Tokio runtime
+//!
+//! Requests run on the runtime of whoever awaits them, and each connection is driven by a task
+//! of its own. With the default multi-thread runtime, code awaited directly in
+//! `#[tokio::main] async fn main` runs on the main thread, which is not one of the runtime's
+//! workers, so every request crosses threads twice to reach its connection's task: in the
+//! bulk-read benchmark (`crates/scratchkit-bench`) that costs nearly twice the CPU per small
+//! request. A script that makes one request after another runs fastest on a current-thread
+//! runtime (`#[tokio::main(flavor = "current_thread")]`) or with its work inside
+//! `tokio::spawn(…)`; concurrent work (`buffer_unordered`, many tasks) is unaffected.
 #![warn(missing_docs)]
 
 mod client;
