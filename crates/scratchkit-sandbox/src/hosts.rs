@@ -50,6 +50,12 @@ pub(crate) fn sandbox_path(host: Option<&str>, websocket: bool, path: &str) -> S
     }
 }
 
+/// False when [`sandbox_path`] would give back `path` unchanged (no real Scratch host, no
+/// trailing slash): the common case of a client talking to the sandbox's own address.
+pub(crate) fn needs_rewrite(host: Option<&str>, path: &str) -> bool {
+    strip_trailing_slash(path).len() != path.len() || host.and_then(prefix_for_host).is_some()
+}
+
 /// Splits a sandbox path into the logical host and the host's own path
 /// (`/api/users/mres` → `("api.scratch.mit.edu", "/users/mres")`).
 pub(crate) fn logical(path: &str) -> (String, String) {
@@ -124,6 +130,33 @@ mod tests {
             "/api/users/mres"
         );
         assert_eq!(sandbox_path(None, false, "/"), "/");
+    }
+
+    #[test]
+    fn unchanged_paths_need_no_rewrite() {
+        let hosts = [
+            None,
+            Some("127.0.0.1:8080"),
+            Some("localhost"),
+            Some("api.scratch.mit.edu"),
+            Some("clouddata.scratch.mit.edu"),
+            Some("clouddata.turbowarp.org"),
+            Some("jeffalo.net:443"),
+        ];
+        let paths = ["/", "//", "/api/users/x", "/api/users/x/", "/site", "/a//"];
+        for host in hosts {
+            for path in paths {
+                for websocket in [false, true] {
+                    if !needs_rewrite(host, path) {
+                        assert_eq!(sandbox_path(host, websocket, path), path, "{host:?} {path}");
+                    }
+                }
+            }
+        }
+        assert!(!needs_rewrite(Some("127.0.0.1:8080"), "/api/projects/1"));
+        assert!(!needs_rewrite(None, "/"));
+        assert!(needs_rewrite(None, "/api/projects/1/"));
+        assert!(needs_rewrite(Some("api.scratch.mit.edu"), "/projects/1"));
     }
 
     #[test]

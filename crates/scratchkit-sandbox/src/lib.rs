@@ -38,6 +38,7 @@
 #![warn(missing_docs)]
 
 mod accounts;
+mod asciibuf;
 mod auth;
 mod config;
 mod error;

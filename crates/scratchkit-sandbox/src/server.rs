@@ -17,6 +17,7 @@ use crate::reqlog::RequestLog;
 use crate::routes;
 use crate::state::AppState;
 use crate::store::Store;
+use crate::tokens::ProjectTokens;
 
 /// A running sandbox. It serves until [`SandboxHandle::shutdown`] is awaited or the handle
 /// is dropped.
@@ -123,11 +124,13 @@ pub async fn spawn_with(
     let store = tokio::task::spawn_blocking(move || Store::open(data_dir.as_deref(), seed, scale))
         .await
         .map_err(|e| SandboxError::Hash(format!("seeding task failed: {e}")))??;
+    let secret: [u8; 32] = rand::random();
     let state = Arc::new(AppState {
         store,
         faults: FaultController::new(config.seed, config.faults.clone()),
         log,
-        secret: rand::random(),
+        secret,
+        tokens: ProjectTokens::new(&secret),
         started: Instant::now(),
         settings: Default::default(),
         login_failures: Default::default(),

@@ -16,6 +16,8 @@ pub(crate) struct AppState {
     pub log: Option<RequestLog>,
     /// Signs project tokens and session cookies.
     pub secret: [u8; 32],
+    /// Issues and checks project tokens (keyed from `secret` once).
+    pub tokens: crate::tokens::ProjectTokens,
     pub started: Instant,
     /// Runtime rules (`/_sandbox/settings`).
     pub settings: RwLock<Settings>,

@@ -1,16 +1,15 @@
 //! api.scratch.mit.edu shapes.
 
 use serde::Serialize;
-use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
-use super::UserImages;
+use super::{ImageUrl, ProjectImages, UserImages};
 use crate::store::comments::Comment;
 use crate::store::misc::{Classroom, CloudLogEntry, News};
 use crate::store::projects::Project;
 use crate::store::studios::{Activity, Studio, StudioProject};
 use crate::store::users::User;
-use crate::timefmt::iso;
+use crate::timefmt::{IsoTime, iso};
 
 /// `/users/<u>` and every user list.
 #[derive(Serialize)]
@@ -24,7 +23,13 @@ pub(crate) struct UserJson {
 
 #[derive(Serialize)]
 struct Joined {
-    joined: String,
+    joined: IsoTime,
+}
+
+/// The `history` of a project's author: always 1900, as live.
+#[derive(Serialize)]
+struct AuthorJoined {
+    joined: &'static str,
 }
 
 #[derive(Serialize)]
@@ -42,7 +47,7 @@ pub(crate) fn user(u: &User) -> UserJson {
         username: u.username.clone(),
         scratchteam: u.scratchteam(),
         history: Joined {
-            joined: iso(u.joined),
+            joined: IsoTime(u.joined),
         },
         profile: ProfileJson {
             id: u.profile_id,
@@ -56,12 +61,12 @@ pub(crate) fn user(u: &User) -> UserJson {
 
 /// The reduced author of a project: joined is always 1900 and the profile id null, as live.
 #[derive(Serialize)]
-struct AuthorJson {
+struct AuthorJson<'a> {
     id: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
-    username: Option<String>,
+    username: Option<&'a str>,
     scratchteam: bool,
-    history: Joined,
+    history: AuthorJoined,
     profile: AuthorProfile,
 }
 
@@ -73,9 +78,9 @@ struct AuthorProfile {
 
 #[derive(Serialize)]
 struct ProjectHistory {
-    created: String,
-    modified: String,
-    shared: Option<String>,
+    created: IsoTime,
+    modified: IsoTime,
+    shared: Option<IsoTime>,
 }
 
 #[derive(Serialize)]
@@ -92,54 +97,25 @@ struct Remix {
     root: Option<i64>,
 }
 
-/// `/projects/<id>` and the items of project lists.
+/// `/projects/<id>` and the items of project lists (borrowing the project's text).
 #[derive(Serialize)]
-pub(crate) struct ProjectJson {
+pub(crate) struct ProjectJson<'a> {
     id: i64,
-    title: String,
-    description: String,
-    instructions: String,
+    title: &'a str,
+    description: &'a str,
+    instructions: &'a str,
     visibility: &'static str,
     public: bool,
     comments_allowed: bool,
     is_published: bool,
-    author: AuthorJson,
-    image: String,
+    author: AuthorJson<'a>,
+    image: ImageUrl,
     images: ProjectImages,
     history: ProjectHistory,
     stats: ProjectStats,
     remix: Remix,
     #[serde(skip_serializing_if = "Option::is_none")]
     project_token: Option<String>,
-}
-
-/// The thumbnail sizes of a project, in the order of the keys as served (sorted, like a
-/// `serde_json::Map`).
-const PROJECT_IMAGE_SIZES: [&str; 6] = [
-    "100x80", "135x102", "144x108", "200x200", "216x163", "282x218",
-];
-
-/// `https://cdn2.scratch.mit.edu/get_image/project/<id>_<w>x<h>.png?v=<modified>` for the six
-/// thumbnail sizes, serialized straight into the output (no map or strings built per item).
-struct ProjectImages {
-    id: i64,
-    version: i64,
-}
-
-impl Serialize for ProjectImages {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(PROJECT_IMAGE_SIZES.len()))?;
-        for size in PROJECT_IMAGE_SIZES {
-            map.serialize_entry(
-                size,
-                &format_args!(
-                    "https://cdn2.scratch.mit.edu/get_image/project/{}_{size}.png?v={}",
-                    self.id, self.version
-                ),
-            )?;
-        }
-        map.end()
-    }
 }
 
 /// How a project is rendered.
@@ -153,40 +129,37 @@ pub(crate) enum ProjectStyle {
     List,
 }
 
-pub(crate) fn project(p: &Project, style: ProjectStyle, token: Option<String>) -> ProjectJson {
+pub(crate) fn project(p: &Project, style: ProjectStyle, token: Option<String>) -> ProjectJson<'_> {
     ProjectJson {
         id: p.id,
-        title: p.title.clone(),
-        description: p.description.clone(),
-        instructions: p.instructions.clone(),
+        title: &p.title,
+        description: &p.description,
+        instructions: &p.instructions,
         visibility: "visible",
         public: p.shared,
         comments_allowed: p.comments_allowed,
         is_published: p.shared,
         author: AuthorJson {
             id: p.owner_id,
-            username: (style != ProjectStyle::OwnList).then(|| p.owner_username.clone()),
+            username: (style != ProjectStyle::OwnList).then_some(p.owner_username.as_str()),
             scratchteam: p.owner_role == "scratch_team",
-            history: Joined {
-                joined: "1900-01-01T00:00:00.000Z".to_owned(),
+            history: AuthorJoined {
+                joined: "1900-01-01T00:00:00.000Z",
             },
             profile: AuthorProfile {
                 id: None,
                 images: UserImages(p.owner_id),
             },
         },
-        image: format!(
-            "https://cdn2.scratch.mit.edu/get_image/project/{}_480x360.png",
-            p.id
-        ),
+        image: ImageUrl::project(p.id),
         images: ProjectImages {
             id: p.id,
             version: p.modified,
         },
         history: ProjectHistory {
-            created: iso(p.created),
-            modified: iso(p.modified),
-            shared: p.shared_at.map(iso),
+            created: IsoTime(p.created),
+            modified: IsoTime(p.modified),
+            shared: p.shared_at.map(IsoTime),
         },
         stats: ProjectStats {
             views: p.views,
@@ -211,7 +184,7 @@ struct CommentAuthor {
     id: i64,
     username: String,
     scratchteam: bool,
-    image: String,
+    image: ImageUrl,
 }
 
 /// A project or studio comment.
@@ -221,8 +194,8 @@ pub(crate) struct CommentJson {
     parent_id: Option<i64>,
     commentee_id: Option<i64>,
     content: String,
-    datetime_created: String,
-    datetime_modified: String,
+    datetime_created: IsoTime,
+    datetime_modified: IsoTime,
     visibility: String,
     author: CommentAuthor,
     reply_count: i64,
@@ -234,17 +207,14 @@ pub(crate) fn comment(c: &Comment) -> CommentJson {
         parent_id: c.parent_id,
         commentee_id: c.commentee_id,
         content: c.content.clone(),
-        datetime_created: iso(c.created),
-        datetime_modified: iso(c.modified),
+        datetime_created: IsoTime(c.created),
+        datetime_modified: IsoTime(c.modified),
         visibility: c.visibility.clone(),
         author: CommentAuthor {
             id: c.author_id,
             username: c.author_username.clone(),
             scratchteam: c.author_role == "scratch_team",
-            image: format!(
-                "https://cdn2.scratch.mit.edu/get_image/user/{}_60x60.png",
-                c.author_id
-            ),
+            image: ImageUrl::user_60(c.author_id),
         },
         reply_count: c.reply_count,
     }
@@ -252,8 +222,8 @@ pub(crate) fn comment(c: &Comment) -> CommentJson {
 
 #[derive(Serialize)]
 struct StudioHistory {
-    created: String,
-    modified: String,
+    created: IsoTime,
+    modified: IsoTime,
 }
 
 #[derive(Serialize)]
@@ -275,7 +245,7 @@ pub(crate) struct StudioJson {
     public: bool,
     open_to_all: bool,
     comments_allowed: bool,
-    image: String,
+    image: ImageUrl,
     history: StudioHistory,
     stats: StudioStats,
 }
@@ -290,13 +260,10 @@ pub(crate) fn studio(s: &Studio) -> StudioJson {
         public: true,
         open_to_all: s.open_to_all,
         comments_allowed: s.comments_allowed,
-        image: format!(
-            "https://cdn2.scratch.mit.edu/get_image/gallery/{}_170x100.png",
-            s.id
-        ),
+        image: ImageUrl::studio(s.id),
         history: StudioHistory {
-            created: iso(s.created),
-            modified: iso(s.modified),
+            created: IsoTime(s.created),
+            modified: IsoTime(s.modified),
         },
         // The live API caps comments and projects at 100 (the site shows "100+").
         stats: StudioStats {
@@ -313,7 +280,7 @@ pub(crate) fn studio(s: &Studio) -> StudioJson {
 pub(crate) struct StudioProjectJson {
     id: i64,
     title: String,
-    image: String,
+    image: ImageUrl,
     creator_id: i64,
     username: String,
     avatar: UserImages,
@@ -324,10 +291,7 @@ pub(crate) fn studio_project(sp: &StudioProject) -> StudioProjectJson {
     StudioProjectJson {
         id: sp.project_id,
         title: sp.title.clone(),
-        image: format!(
-            "https://cdn2.scratch.mit.edu/get_image/project/{}_480x360.png",
-            sp.project_id
-        ),
+        image: ImageUrl::project(sp.project_id),
         creator_id: sp.creator_id,
         username: sp.username.clone(),
         avatar: UserImages(sp.creator_id),

@@ -1,6 +1,5 @@
 //! clouddata.scratch.mit.edu's HTTP part under `/clouddata`: `/logs`.
 
-use axum::Json;
 use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -8,6 +7,7 @@ use axum::routing::get;
 
 use super::reply::{ApiError, Params};
 use crate::render;
+use crate::routes::json_reply::JsonReply;
 use crate::state::Shared;
 use crate::store::misc;
 
@@ -26,5 +26,5 @@ async fn logs(State(s): State<Shared>, params: Params) -> Result<Response, ApiEr
         .ok_or(ApiError::BadRequest)?;
     let page = params.page_with(100, 1000)?;
     let entries = s.store.read(|c| misc::cloud_log(c, project_id, page))?;
-    Ok(Json(entries.iter().map(render::cloud_log).collect::<Vec<_>>()).into_response())
+    Ok(JsonReply::list(entries.iter().map(render::cloud_log).collect::<Vec<_>>()).into_response())
 }

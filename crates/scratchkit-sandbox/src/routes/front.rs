@@ -8,7 +8,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::faults::FaultKind;
-use crate::hosts::sandbox_path;
+use crate::hosts::{needs_rewrite, sandbox_path};
 use crate::listener::ConnInfo;
 use crate::reqlog;
 use crate::state::Shared;
@@ -16,22 +16,30 @@ use crate::state::Shared;
 /// Largest request body kept for the request log.
 const LOG_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
+/// Routes by the `Host` header and drops trailing slashes (see [`sandbox_path`]); a request
+/// whose origin-form path needs neither is left as it is (no new `Uri` built and parsed).
 fn rewrite(req: &mut Request) {
-    let host = req
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .map(str::to_owned)
-        .or_else(|| req.uri().authority().map(|a| a.to_string()));
-    let websocket = req
-        .headers()
-        .get(header::UPGRADE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
-    let path = sandbox_path(host.as_deref(), websocket, req.uri().path());
-    let path_and_query = match req.uri().query() {
-        Some(q) => format!("{path}?{q}"),
-        None => path,
+    let path_and_query = {
+        let uri = req.uri();
+        let host = req
+            .headers()
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .or_else(|| uri.authority().map(|a| a.as_str()));
+        let origin_form = uri.scheme().is_none() && uri.authority().is_none();
+        if origin_form && !needs_rewrite(host, uri.path()) {
+            return;
+        }
+        let websocket = req
+            .headers()
+            .get(header::UPGRADE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
+        let path = sandbox_path(host, websocket, uri.path());
+        match uri.query() {
+            Some(q) => format!("{path}?{q}"),
+            None => path,
+        }
     };
     if let Ok(uri) = path_and_query.parse::<Uri>() {
         *req.uri_mut() = uri;

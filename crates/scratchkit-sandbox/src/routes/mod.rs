@@ -8,6 +8,7 @@ mod clouddata;
 mod ext;
 pub(crate) mod front;
 mod images;
+pub(crate) mod json_reply;
 mod projects_host;
 pub(crate) mod reply;
 mod site;

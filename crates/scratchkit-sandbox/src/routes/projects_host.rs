@@ -26,7 +26,6 @@ use crate::store::projects::{self, NewProject, Project};
 use crate::store::sessions::Session;
 use crate::store::{account, assets};
 use crate::timefmt::now;
-use crate::tokens::verify_project_token;
 
 /// Largest request body read: an .sb3 zip may hold many assets.
 const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
@@ -124,7 +123,7 @@ async fn download(
         .read(|c| projects::by_id(c, id))?
         .ok_or(HostError::NotFound)?;
     let allowed = match params.get("token").filter(|t| !t.is_empty()) {
-        Some(token) => verify_project_token(&s.secret, id, token, now()),
+        Some(token) => s.tokens.verify(id, token, now()),
         // Shared projects are readable without a token (older clients send none); the owner
         // may read an unshared one with their session.
         None => {

@@ -1,5 +1,7 @@
 //! Projects: sharing, remixes, favorites, explore and search.
 
+use std::sync::OnceLock;
+
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
@@ -122,9 +124,9 @@ fn query(
 
 /// A project by id, shared or not.
 pub(crate) fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<Project>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS}, {REMIXES} {FROM} WHERE p.id = ?1"
-    ))?;
+    static SQL: OnceLock<String> = OnceLock::new();
+    let sql = SQL.get_or_init(|| format!("SELECT {COLUMNS}, {REMIXES} {FROM} WHERE p.id = ?1"));
+    let mut stmt = conn.prepare_cached(sql)?;
     stmt.query_row([id], |r| {
         Ok(Project {
             remixes: r.get(17)?,

@@ -1,11 +1,11 @@
 //! `/classtoken/<token>`: a class looked up by its token (the same shape as
 //! `/classrooms/<id>`, served by `accounts.rs`). Closed classes answer 404, as live.
 
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 
 use crate::render;
+use crate::routes::json_reply::JsonReply;
 use crate::routes::reply::{ApiError, read};
 use crate::state::Shared;
 use crate::store::{classrooms, misc, users};
@@ -22,5 +22,5 @@ pub(crate) async fn by_token(
         let educator = users::by_id(c, class.educator_id)?.ok_or(ApiError::NotFound)?;
         Ok::<_, ApiError>((class, educator))
     })?;
-    Ok(Json(render::classroom(&class, &educator)).into_response())
+    Ok(JsonReply::new(render::classroom(&class, &educator)).into_response())
 }

@@ -1,11 +1,11 @@
 //! `/explore/projects|studios` (`q` = tag or `*`) and `/search/projects|studios` (`q` = text),
 //! with `mode=trending|popular|recent` and `language`.
 
-use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
 use crate::render::{self, ProjectStyle};
+use crate::routes::json_reply::JsonReply;
 use crate::routes::reply::{ApiError, Params};
 use crate::state::Shared;
 use crate::store::projects::{self, Discover, Mode};
@@ -29,14 +29,14 @@ async fn find_projects(s: Shared, params: Params, text: bool) -> Result<Response
         .iter()
         .map(|p| render::project(p, ProjectStyle::List, None))
         .collect();
-    Ok(Json(items).into_response())
+    Ok(JsonReply::list(items).into_response())
 }
 
 async fn find_studios(s: Shared, params: Params, text: bool) -> Result<Response, ApiError> {
     let page = params.page()?;
     let d = discover(&params, text)?;
     let list = s.store.read(|c| studios::discover(c, &d, page))?;
-    Ok(Json(list.iter().map(render::studio).collect::<Vec<_>>()).into_response())
+    Ok(JsonReply::list(list.iter().map(render::studio).collect::<Vec<_>>()).into_response())
 }
 
 pub(crate) async fn explore_projects(

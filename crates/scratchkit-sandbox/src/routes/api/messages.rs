@@ -1,13 +1,13 @@
 //! `/users/<me>/messages` (with `filter` and `dateLimit`), `/users/<me>/messages/admin`, and
 //! the "what's happening" feeds under `/users/<me>/following/…`. All need the caller's token.
 
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::auth::{Auth, Cred};
 use crate::render::{self, ProjectStyle};
+use crate::routes::json_reply::JsonReply;
 use crate::routes::reply::{ApiError, Params, read};
 use crate::state::Shared;
 use crate::store::messages;
@@ -37,7 +37,7 @@ pub(crate) async fn list(
     let items = read(&s, |c| {
         Ok::<_, ApiError>(messages::list(c, user.id, types, limit, page)?)
     })?;
-    Ok(Json(items.iter().map(render::message).collect::<Vec<_>>()).into_response())
+    Ok(JsonReply::list(items.iter().map(render::message).collect::<Vec<_>>()).into_response())
 }
 
 pub(crate) async fn admin(
@@ -55,7 +55,7 @@ pub(crate) async fn admin(
         .iter()
         .map(|a| json!({"id": a.id, "message": a.message, "datetime_created": iso(a.created)}))
         .collect();
-    Ok(Json(items).into_response())
+    Ok(JsonReply::list(items).into_response())
 }
 
 pub(crate) async fn activity(
@@ -70,7 +70,7 @@ pub(crate) async fn activity(
     let items = read(&s, |c| {
         Ok::<_, ApiError>(messages::feed(c, user.id, limit, page)?)
     })?;
-    Ok(Json(items.iter().map(render::message).collect::<Vec<_>>()).into_response())
+    Ok(JsonReply::list(items.iter().map(render::message).collect::<Vec<_>>()).into_response())
 }
 
 async fn project_feed(
@@ -89,7 +89,7 @@ async fn project_feed(
         .iter()
         .map(|p| render::project(p, ProjectStyle::List, None))
         .collect();
-    Ok(Json(items).into_response())
+    Ok(JsonReply::list(items).into_response())
 }
 
 pub(crate) async fn loves(

@@ -1,19 +1,18 @@
 //! `/projects/<id>`, remixes, and the project's comments and studios (under the author's path).
 
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use rusqlite::Connection;
 
 use crate::auth::{Auth, Cred};
 use crate::render::{self, ProjectStyle};
+use crate::routes::json_reply::JsonReply;
 use crate::routes::reply::{ApiError, Params, id};
 use crate::state::Shared;
 use crate::store::comments::{self, Place};
 use crate::store::projects::{self, Project};
 use crate::store::studios;
 use crate::timefmt::now;
-use crate::tokens::project_token;
 
 /// A shared project, or the api's 404 (unshared projects are invisible without auth).
 fn shared_project(c: &Connection, project_id: i64) -> Result<Project, ApiError> {
@@ -47,8 +46,8 @@ pub(crate) async fn project(
             _ => Err(ApiError::NotFound),
         })
     })??;
-    let token = project_token(&s.secret, p.id, now());
-    Ok(Json(render::project(&p, ProjectStyle::Full, Some(token))).into_response())
+    let token = s.tokens.issue(p.id, now());
+    Ok(JsonReply::new(render::project(&p, ProjectStyle::Full, Some(token))).into_response())
 }
 
 pub(crate) async fn remixes(
@@ -68,7 +67,7 @@ pub(crate) async fn remixes(
         .iter()
         .map(|p| render::project(p, ProjectStyle::List, None))
         .collect();
-    Ok(Json(items).into_response())
+    Ok(JsonReply::list(items).into_response())
 }
 
 pub(crate) async fn studios(
@@ -83,7 +82,7 @@ pub(crate) async fn studios(
             Err(e) => Err(e),
         })
     })??;
-    Ok(Json(list.iter().map(render::studio).collect::<Vec<_>>()).into_response())
+    Ok(JsonReply::list(list.iter().map(render::studio).collect::<Vec<_>>()).into_response())
 }
 
 pub(crate) async fn comments(
@@ -98,7 +97,7 @@ pub(crate) async fn comments(
             Err(e) => Err(e),
         })
     })??;
-    Ok(Json(list.iter().map(render::comment).collect::<Vec<_>>()).into_response())
+    Ok(JsonReply::list(list.iter().map(render::comment).collect::<Vec<_>>()).into_response())
 }
 
 pub(crate) async fn comment(
@@ -114,7 +113,7 @@ pub(crate) async fn comment(
             Err(e) => Err(e),
         })
     })??;
-    Ok(Json(render::comment(&found)).into_response())
+    Ok(JsonReply::new(render::comment(&found)).into_response())
 }
 
 pub(crate) async fn replies(
@@ -139,5 +138,5 @@ pub(crate) async fn replies(
             Err(e) => Err(e),
         })
     })??;
-    Ok(Json(list.iter().map(render::comment).collect::<Vec<_>>()).into_response())
+    Ok(JsonReply::list(list.iter().map(render::comment).collect::<Vec<_>>()).into_response())
 }

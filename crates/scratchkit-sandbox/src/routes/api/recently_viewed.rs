@@ -2,12 +2,12 @@
 //! viewed (`POST /users/<author>/projects/<id>/views/` while logged in), most recent first,
 //! as Project-in-list items.
 
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 
 use crate::auth::{Auth, Cred};
 use crate::render::{self, ProjectStyle};
+use crate::routes::json_reply::JsonReply;
 use crate::routes::reply::{ApiError, Params, read};
 use crate::state::Shared;
 use crate::store::{projects, recently_viewed};
@@ -20,14 +20,18 @@ pub(crate) async fn list(
 ) -> Result<Response, ApiError> {
     let user = auth.user_named(Cred::Either, &me)?.clone();
     let page = params.page()?;
-    let items = read(&s, |c| {
+    let found = read(&s, |c| {
         let mut out = Vec::new();
         for id in recently_viewed::list(c, user.id, page)? {
             if let Some(p) = projects::by_id(c, id)? {
-                out.push(render::project(&p, ProjectStyle::List, None));
+                out.push(p);
             }
         }
         Ok::<_, ApiError>(out)
     })?;
-    Ok(Json(items).into_response())
+    let items: Vec<_> = found
+        .iter()
+        .map(|p| render::project(p, ProjectStyle::List, None))
+        .collect();
+    Ok(JsonReply::list(items).into_response())
 }

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::render::{self, RowExtras};
+use crate::routes::json_reply::JsonReply;
 use crate::routes::reply::{ApiError, Params};
 use crate::state::Shared;
 use crate::store::{projects, studios};
@@ -46,7 +47,7 @@ pub(crate) async fn health(State(s): State<Shared>) -> Response {
 pub(crate) async fn news(State(s): State<Shared>, params: Params) -> Result<Response, ApiError> {
     let page = params.page()?;
     let items = s.store.read(|c| crate::store::misc::news(c, page))?;
-    Ok(Json(items.iter().map(render::news).collect::<Vec<_>>()).into_response())
+    Ok(JsonReply::list(items.iter().map(render::news).collect::<Vec<_>>()).into_response())
 }
 
 pub(crate) async fn project_count(State(s): State<Shared>) -> Result<Response, ApiError> {

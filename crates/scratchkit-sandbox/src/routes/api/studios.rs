@@ -1,11 +1,11 @@
 //! `/studios/<id>` and its lists.
 
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use rusqlite::Connection;
 
 use crate::render;
+use crate::routes::json_reply::JsonReply;
 use crate::routes::reply::{ApiError, Params, id};
 use crate::state::Shared;
 use crate::store::comments::{self, Place};
@@ -22,7 +22,7 @@ pub(crate) async fn studio(
 ) -> Result<Response, ApiError> {
     let studio_id = id(&studio_id)?;
     let st = s.store.read(|c| Ok(find(c, studio_id)))??;
-    Ok(Json(render::studio(&st)).into_response())
+    Ok(JsonReply::new(render::studio(&st)).into_response())
 }
 
 /// Runs `list` for an existing studio (404 otherwise) and renders each row.
@@ -41,7 +41,7 @@ async fn studio_list<T, J: serde::Serialize>(
             Err(e) => Err(e),
         })
     })??;
-    Ok(Json(rows.iter().map(render_one).collect::<Vec<_>>()).into_response())
+    Ok(JsonReply::list(rows.iter().map(render_one).collect::<Vec<_>>()).into_response())
 }
 
 pub(crate) async fn projects(
@@ -119,7 +119,7 @@ pub(crate) async fn comment(
     let found = s.store.read(|c| {
         Ok(comments::by_id(c, Place::Studio, studio_id, comment_id)?.ok_or(ApiError::NotFound))
     })??;
-    Ok(Json(render::comment(&found)).into_response())
+    Ok(JsonReply::new(render::comment(&found)).into_response())
 }
 
 pub(crate) async fn replies(
@@ -144,5 +144,5 @@ pub(crate) async fn replies(
             },
         )
     })??;
-    Ok(Json(list.iter().map(render::comment).collect::<Vec<_>>()).into_response())
+    Ok(JsonReply::list(list.iter().map(render::comment).collect::<Vec<_>>()).into_response())
 }

@@ -7,6 +7,7 @@ use rusqlite::Connection;
 use serde_json::json;
 
 use crate::render::{self, ProjectStyle};
+use crate::routes::json_reply::JsonReply;
 use crate::routes::reply::{ApiError, Params};
 use crate::state::Shared;
 use crate::store::users::{self, User};
@@ -22,7 +23,7 @@ pub(crate) async fn user(
     Path(name): Path<String>,
 ) -> Result<Response, ApiError> {
     let u = s.store.read(|c| Ok(find(c, &name)))??;
-    Ok(Json(render::user(&u)).into_response())
+    Ok(JsonReply::new(render::user(&u)).into_response())
 }
 
 /// One page of a list that belongs to the user named `name` (the api's 404 when there is no
@@ -52,7 +53,7 @@ pub(crate) async fn projects(
         .iter()
         .map(|p| render::project(p, ProjectStyle::OwnList, None))
         .collect();
-    Ok(Json(items).into_response())
+    Ok(JsonReply::list(items).into_response())
 }
 
 pub(crate) async fn favorites(
@@ -65,7 +66,7 @@ pub(crate) async fn favorites(
         .iter()
         .map(|p| render::project(p, ProjectStyle::List, None))
         .collect();
-    Ok(Json(items).into_response())
+    Ok(JsonReply::list(items).into_response())
 }
 
 pub(crate) async fn followers(
@@ -74,7 +75,7 @@ pub(crate) async fn followers(
     params: Params,
 ) -> Result<Response, ApiError> {
     let list = user_page(&s, &name, &params, users::followers)?;
-    Ok(Json(list.iter().map(render::user).collect::<Vec<_>>()).into_response())
+    Ok(JsonReply::list(list.iter().map(render::user).collect::<Vec<_>>()).into_response())
 }
 
 pub(crate) async fn following(
@@ -83,7 +84,7 @@ pub(crate) async fn following(
     params: Params,
 ) -> Result<Response, ApiError> {
     let list = user_page(&s, &name, &params, users::following)?;
-    Ok(Json(list.iter().map(render::user).collect::<Vec<_>>()).into_response())
+    Ok(JsonReply::list(list.iter().map(render::user).collect::<Vec<_>>()).into_response())
 }
 
 pub(crate) async fn curated_studios(
@@ -92,7 +93,7 @@ pub(crate) async fn curated_studios(
     params: Params,
 ) -> Result<Response, ApiError> {
     let list = user_page(&s, &name, &params, studios::curated_by)?;
-    Ok(Json(list.iter().map(render::studio).collect::<Vec<_>>()).into_response())
+    Ok(JsonReply::list(list.iter().map(render::studio).collect::<Vec<_>>()).into_response())
 }
 
 pub(crate) async fn message_count(
