@@ -136,47 +136,9 @@ pub(crate) fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<Proje
     .optional()
 }
 
-/// The SQL of a page of a list whose filter and order use only `projects` columns, with its
-/// `LIMIT` and `OFFSET` as parameters `n - 1` and `n`.
-///
-/// The page's ids are picked by a subquery that an index can answer alone, so the rows before
-/// the page are index entries stepped over, not project rows read and joined with their
-/// author (with `OFFSET 1960`, the last page of a 2 000-project user, that was most of the
-/// cost); then only the page's rows are read, in the same order (`order` ends with a unique
-/// column, so sorting the page again gives exactly the subquery's order).
-fn id_page_sql(filter: &str, order: &str, n: usize) -> String {
-    format!(
-        "SELECT {COLUMNS} {FROM} WHERE p.id IN (SELECT p.id FROM projects p {filter} \
-         ORDER BY {order} LIMIT ?{} OFFSET ?{}) ORDER BY {order}",
-        n - 1,
-        n
-    )
-}
-
-/// Runs `sql` (from [`id_page_sql`]) with `args` then the page.
-fn query_id_page(
-    conn: &Connection,
-    sql: &str,
-    mut args: Vec<Value>,
-    page: Page,
-) -> rusqlite::Result<Vec<Project>> {
-    args.push(Value::Integer(page.limit));
-    args.push(Value::Integer(page.offset));
-    let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map(params_from_iter(args), from_row)?;
-    let mut list = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-    fill_remixes(conn, &mut list)?;
-    Ok(list)
-}
-
-/// Newest shared first, ties by id (unique: see [`id_page_sql`]).
-const NEWEST_SHARED: &str = "p.shared_at DESC, p.id DESC";
-
-/// The SQL of [`shared_by`].
-fn shared_by_sql() -> &'static str {
-    static SQL: OnceLock<String> = OnceLock::new();
-    SQL.get_or_init(|| id_page_sql("WHERE p.owner_id = ?1 AND p.shared = 1", NEWEST_SHARED, 3))
-}
+/// The `WHERE … ORDER BY` of [`shared_by`].
+const SHARED_BY: &str =
+    "WHERE p.owner_id = ?1 AND p.shared = 1 ORDER BY p.shared_at DESC, p.id DESC";
 
 /// The user's shared projects, most recently shared first.
 pub(crate) fn shared_by(
@@ -184,7 +146,7 @@ pub(crate) fn shared_by(
     owner_id: i64,
     page: Page,
 ) -> rusqlite::Result<Vec<Project>> {
-    query_id_page(conn, shared_by_sql(), vec![Value::Integer(owner_id)], page)
+    query(conn, SHARED_BY, vec![Value::Integer(owner_id)], page)
 }
 
 /// The user's favorites (shared projects only), most recent first.
@@ -203,10 +165,12 @@ pub(crate) fn favorites_of(
 
 /// Shared remixes of a project, newest first.
 pub(crate) fn remixes_of(conn: &Connection, id: i64, page: Page) -> rusqlite::Result<Vec<Project>> {
-    static SQL: OnceLock<String> = OnceLock::new();
-    let sql =
-        SQL.get_or_init(|| id_page_sql("WHERE p.parent_id = ?1 AND p.shared = 1", NEWEST_SHARED, 3));
-    query_id_page(conn, sql, vec![Value::Integer(id)], page)
+    query(
+        conn,
+        "WHERE p.parent_id = ?1 AND p.shared = 1 ORDER BY p.shared_at DESC, p.id DESC",
+        vec![Value::Integer(id)],
+        page,
+    )
 }
 
 /// Shared projects in a fixed order for `/proxy/featured` rows (`order` is one of the
@@ -711,48 +675,6 @@ mod tests {
             .unwrap();
     }
 
-    /// The id-page queries give exactly what a plain join with `LIMIT … OFFSET` gives, page by
-    /// page, including the last short page and past the end.
-    #[test]
-    fn id_pages_equal_plain_offset_pages() {
-        let store = Store::open(None, 7, 1).unwrap();
-        store
-            .read(|c| {
-                let bench: i64 =
-                    c.query_row("SELECT id FROM users WHERE username = 'bench'", [], |r| {
-                        r.get(0)
-                    })?;
-                for (limit, offset) in [(40, 0), (40, 1960), (7, 1995), (40, 2000), (1, 1234)] {
-                    let page = Page { limit, offset };
-                    let plain = query(
-                        c,
-                        "WHERE p.owner_id = ?1 AND p.shared = 1 ORDER BY p.shared_at DESC, p.id DESC",
-                        vec![Value::Integer(bench)],
-                        page,
-                    )?;
-                    assert_eq!(shared_by(c, bench, page)?, plain, "{page:?}");
-                }
-                let parent: i64 = c.query_row(
-                    "SELECT parent_id FROM projects WHERE parent_id IS NOT NULL AND shared = 1 \
-                     GROUP BY parent_id ORDER BY COUNT(*) DESC LIMIT 1",
-                    [],
-                    |r| r.get(0),
-                )?;
-                for offset in [0, 1, 3] {
-                    let page = Page { limit: 2, offset };
-                    let plain = query(
-                        c,
-                        "WHERE p.parent_id = ?1 AND p.shared = 1 ORDER BY p.shared_at DESC, p.id DESC",
-                        vec![Value::Integer(parent)],
-                        page,
-                    )?;
-                    assert_eq!(remixes_of(c, parent, page)?, plain, "{page:?}");
-                }
-                Ok(())
-            })
-            .unwrap();
-    }
-
     #[test]
     fn paging_through_a_list_reuses_the_prepared_statement() {
         let store = Store::open(None, 7, 1).unwrap();
@@ -771,7 +693,7 @@ mod tests {
                 assert_eq!(seen, 200);
                 // LIMIT/OFFSET are bound parameters: without the planner stability guarantee
                 // SQLite would re-prepare the statement every time they change.
-                let stmt = c.prepare_cached(shared_by_sql())?;
+                let stmt = c.prepare_cached(&list_sql(SHARED_BY, 3))?;
                 assert_eq!(stmt.get_status(StatementStatus::RePrepare), 0);
                 Ok(())
             })
