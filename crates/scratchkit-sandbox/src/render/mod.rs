@@ -2,11 +2,13 @@
 
 mod api;
 mod image_urls;
+mod project_writer;
 mod session;
 mod site;
 
 pub(crate) use api::*;
 pub(crate) use image_urls::{ImageUrl, ProjectImages, UserImages};
+pub(crate) use project_writer::{PROJECT_CAPACITY, project_list, write_project};
 pub(crate) use session::{
     logged_in as session_logged_in, logged_out as session_logged_out, mute_status,
 };

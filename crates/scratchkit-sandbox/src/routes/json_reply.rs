@@ -67,6 +67,22 @@ impl<T: Serialize> IntoResponse for JsonReply<T> {
     }
 }
 
+/// A `200 application/json` response of JSON text written beforehand (by the hand-written
+/// project writer).
+#[derive(Debug, Clone)]
+pub(crate) struct RawJson(pub Vec<u8>);
+
+impl IntoResponse for RawJson {
+    fn into_response(self) -> Response {
+        let mut response = Response::new(Body::from(self.0));
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        response
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
 use crate::render::{self, ProjectStyle};
-use crate::routes::json_reply::JsonReply;
+use crate::routes::json_reply::{JsonReply, RawJson};
 use crate::routes::reply::{ApiError, Params};
 use crate::state::Shared;
 use crate::store::projects::{self, Discover, Mode};
@@ -25,11 +25,7 @@ async fn find_projects(s: Shared, params: Params, text: bool) -> Result<Response
     let page = params.page()?;
     let d = discover(&params, text)?;
     let list = s.store.read(|c| projects::discover(c, &d, page))?;
-    let items: Vec<_> = list
-        .iter()
-        .map(|p| render::project(p, ProjectStyle::List, None))
-        .collect();
-    Ok(JsonReply::list(items).into_response())
+    Ok(RawJson(render::project_list(&list, ProjectStyle::List)).into_response())
 }
 
 async fn find_studios(s: Shared, params: Params, text: bool) -> Result<Response, ApiError> {

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::auth::{Auth, Cred};
 use crate::render::{self, ProjectStyle};
-use crate::routes::json_reply::JsonReply;
+use crate::routes::json_reply::{JsonReply, RawJson};
 use crate::routes::reply::{ApiError, Params, read};
 use crate::state::Shared;
 use crate::store::messages;
@@ -85,11 +85,7 @@ async fn project_feed(
     let list = read(&s, |c| {
         Ok::<_, ApiError>(projects::feed(c, user.id, feed, page)?)
     })?;
-    let items: Vec<_> = list
-        .iter()
-        .map(|p| render::project(p, ProjectStyle::List, None))
-        .collect();
-    Ok(JsonReply::list(items).into_response())
+    Ok(RawJson(render::project_list(&list, ProjectStyle::List)).into_response())
 }
 
 pub(crate) async fn loves(

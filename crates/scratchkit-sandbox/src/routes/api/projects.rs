@@ -6,7 +6,7 @@ use rusqlite::Connection;
 
 use crate::auth::{Auth, Cred};
 use crate::render::{self, ProjectStyle};
-use crate::routes::json_reply::JsonReply;
+use crate::routes::json_reply::{JsonReply, RawJson};
 use crate::routes::reply::{ApiError, Params, id};
 use crate::state::Shared;
 use crate::store::comments::{self, Place};
@@ -47,7 +47,9 @@ pub(crate) async fn project(
         })
     })??;
     let token = s.tokens.issue(p.id, now());
-    Ok(JsonReply::new(render::project(&p, ProjectStyle::Full, Some(token))).into_response())
+    let mut body = Vec::with_capacity(render::PROJECT_CAPACITY);
+    render::write_project(&mut body, &p, ProjectStyle::Full, Some(&token));
+    Ok(RawJson(body).into_response())
 }
 
 pub(crate) async fn remixes(
@@ -63,11 +65,7 @@ pub(crate) async fn remixes(
             Err(e) => Err(e),
         })
     })??;
-    let items: Vec<_> = list
-        .iter()
-        .map(|p| render::project(p, ProjectStyle::List, None))
-        .collect();
-    Ok(JsonReply::list(items).into_response())
+    Ok(RawJson(render::project_list(&list, ProjectStyle::List)).into_response())
 }
 
 pub(crate) async fn studios(

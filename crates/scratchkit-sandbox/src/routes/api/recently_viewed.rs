@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::auth::{Auth, Cred};
 use crate::render::{self, ProjectStyle};
-use crate::routes::json_reply::JsonReply;
+use crate::routes::json_reply::RawJson;
 use crate::routes::reply::{ApiError, Params, read};
 use crate::state::Shared;
 use crate::store::{projects, recently_viewed};
@@ -29,9 +29,5 @@ pub(crate) async fn list(
         }
         Ok::<_, ApiError>(out)
     })?;
-    let items: Vec<_> = found
-        .iter()
-        .map(|p| render::project(p, ProjectStyle::List, None))
-        .collect();
-    Ok(JsonReply::list(items).into_response())
+    Ok(RawJson(render::project_list(&found, ProjectStyle::List)).into_response())
 }

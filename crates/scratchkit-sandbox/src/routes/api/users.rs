@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use serde_json::json;
 
 use crate::render::{self, ProjectStyle};
-use crate::routes::json_reply::JsonReply;
+use crate::routes::json_reply::{JsonReply, RawJson};
 use crate::routes::reply::{ApiError, Params};
 use crate::state::Shared;
 use crate::store::users::{self, User};
@@ -49,11 +49,7 @@ pub(crate) async fn projects(
     params: Params,
 ) -> Result<Response, ApiError> {
     let list = user_page(&s, &name, &params, projects::shared_by)?;
-    let items: Vec<_> = list
-        .iter()
-        .map(|p| render::project(p, ProjectStyle::OwnList, None))
-        .collect();
-    Ok(JsonReply::list(items).into_response())
+    Ok(RawJson(render::project_list(&list, ProjectStyle::OwnList)).into_response())
 }
 
 pub(crate) async fn favorites(
@@ -62,11 +58,7 @@ pub(crate) async fn favorites(
     params: Params,
 ) -> Result<Response, ApiError> {
     let list = user_page(&s, &name, &params, projects::favorites_of)?;
-    let items: Vec<_> = list
-        .iter()
-        .map(|p| render::project(p, ProjectStyle::List, None))
-        .collect();
-    Ok(JsonReply::list(items).into_response())
+    Ok(RawJson(render::project_list(&list, ProjectStyle::List)).into_response())
 }
 
 pub(crate) async fn followers(
