@@ -107,18 +107,29 @@ fn list_sql(tail: &str, n: usize) -> String {
     )
 }
 
+/// Whether a list fills [`Project::remixes`]: the api's lists show 0 whatever the count (see
+/// `ProjectStyle`), so only the old site's lists (featured rows, My Stuff) pay for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Remixes {
+    Counted,
+    LeftAtZero,
+}
+
 fn query(
     conn: &Connection,
     tail: &str,
     mut args: Vec<Value>,
     page: Page,
+    remixes: Remixes,
 ) -> rusqlite::Result<Vec<Project>> {
     args.push(Value::Integer(page.limit));
     args.push(Value::Integer(page.offset));
     let mut stmt = conn.prepare_cached(&list_sql(tail, args.len()))?;
     let rows = stmt.query_map(params_from_iter(args), from_row)?;
     let mut list = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-    fill_remixes(conn, &mut list)?;
+    if remixes == Remixes::Counted {
+        fill_remixes(conn, &mut list)?;
+    }
     Ok(list)
 }
 
@@ -146,7 +157,13 @@ pub(crate) fn shared_by(
     owner_id: i64,
     page: Page,
 ) -> rusqlite::Result<Vec<Project>> {
-    query(conn, SHARED_BY, vec![Value::Integer(owner_id)], page)
+    query(
+        conn,
+        SHARED_BY,
+        vec![Value::Integer(owner_id)],
+        page,
+        Remixes::LeftAtZero,
+    )
 }
 
 /// The user's favorites (shared projects only), most recent first.
@@ -160,6 +177,7 @@ pub(crate) fn favorites_of(
         "JOIN favorites f ON f.project_id = p.id WHERE f.user_id = ?1 AND p.shared = 1 ORDER BY f.since DESC, p.id DESC",
         vec![Value::Integer(user_id)],
         page,
+        Remixes::LeftAtZero,
     )
 }
 
@@ -170,6 +188,7 @@ pub(crate) fn remixes_of(conn: &Connection, id: i64, page: Page) -> rusqlite::Re
         "WHERE p.parent_id = ?1 AND p.shared = 1 ORDER BY p.shared_at DESC, p.id DESC",
         vec![Value::Integer(id)],
         page,
+        Remixes::LeftAtZero,
     )
 }
 
@@ -181,6 +200,7 @@ pub(crate) fn top(conn: &Connection, order: &str, limit: i64) -> rusqlite::Resul
         &format!("WHERE p.shared = 1 ORDER BY {order}"),
         Vec::new(),
         Page { limit, offset: 0 },
+        Remixes::Counted,
     )
 }
 
@@ -196,6 +216,7 @@ pub(crate) fn in_studio(
          ORDER BY sp.added DESC, p.id DESC",
         vec![Value::Integer(studio_id)],
         Page { limit, offset: 0 },
+        Remixes::Counted,
     )
 }
 
@@ -298,6 +319,7 @@ pub(crate) fn discover(
         &format!("WHERE p.shared = 1{filter} ORDER BY {order}"),
         args,
         page,
+        Remixes::LeftAtZero,
     )
 }
 
@@ -575,6 +597,7 @@ pub(crate) fn mine(
         &format!("WHERE p.owner_id = ?1 AND {condition} ORDER BY {order}, p.id DESC"),
         vec![Value::Integer(owner_id)],
         page,
+        Remixes::Counted,
     )
 }
 
@@ -611,7 +634,13 @@ pub(crate) fn feed(
              ON sf.studio_id = sp.studio_id WHERE sf.user_id = ?1) ORDER BY p.shared_at DESC, p.id DESC"
         }
     };
-    query(conn, tail, vec![Value::Integer(me)], page)
+    query(
+        conn,
+        tail,
+        vec![Value::Integer(me)],
+        page,
+        Remixes::LeftAtZero,
+    )
 }
 
 #[cfg(test)]
