@@ -276,6 +276,7 @@ fn studio(tour: &mut Tour) -> StepFuture<'_> {
         let handler = tour.ctx.client.studio(STUDIO);
         let studio = handler.info().await?;
         let curators = handler.curators().limit(ROWS).await?;
+        let host = crate::commands::studio::host_name(&handler, &studio).await;
         let link = tour
             .ctx
             .client
@@ -284,7 +285,7 @@ fn studio(tour: &mut Tour) -> StepFuture<'_> {
             .to_string();
         let data = json!({"studio": studio, "curators": curators.items});
         tour.show(&data, |out| {
-            crate::commands::studio::card(out, &studio, &link)?;
+            crate::commands::studio::card(out, &studio, host.as_deref(), &link)?;
             out.line("")?;
             out.table(table_of(&curators.items))
         })

@@ -71,6 +71,14 @@ impl Out {
         self.line(serde_json::to_string(value)?)
     }
 
+    /// The dimmed hint under a list that stopped at its limit. `next` is the option that shows
+    /// the following items (`--offset 20`). When only the page size is known (a full page),
+    /// `certain` is false and the hint says there *may* be more, since the list can end exactly
+    /// at the limit; when the command looked one item ahead, `certain` is true.
+    pub fn more_hint(&self, next: &str, certain: bool) -> CliResult {
+        self.line(self.dim(&more_hint_text(next, certain)))
+    }
+
     /// A section heading: the title, underlined.
     pub fn heading(&self, title: &str) -> CliResult {
         let rule = "─".repeat(title.chars().count().max(3));
@@ -191,16 +199,21 @@ impl Out {
 /// The rows of a table, with the indexes of the columns to align right (numbers).
 #[derive(Debug, Clone, Default)]
 pub struct Table {
-    headers: Vec<&'static str>,
+    headers: Vec<String>,
     right: Vec<usize>,
     rows: Vec<Vec<String>>,
 }
 
 impl Table {
     /// A table with these column headers.
-    pub fn new(headers: &[&'static str]) -> Self {
+    pub fn new(headers: &[&str]) -> Self {
+        Self::with_headers(headers.iter().map(|h| (*h).to_owned()).collect())
+    }
+
+    /// A table whose column headers are only known at run time (e.g. chart series names).
+    pub fn with_headers(headers: Vec<String>) -> Self {
         Self {
-            headers: headers.to_vec(),
+            headers,
             right: Vec::new(),
             rows: Vec::new(),
         }
@@ -221,6 +234,21 @@ impl Table {
     #[cfg(test)]
     pub fn len(&self) -> usize {
         self.rows.len()
+    }
+
+    /// The headers and the rows' cells.
+    #[cfg(test)]
+    pub fn cells(&self) -> (&[String], &[Vec<String>]) {
+        (&self.headers, &self.rows)
+    }
+}
+
+/// The text of [`Out::more_hint`].
+pub fn more_hint_text(next: &str, certain: bool) -> String {
+    if certain {
+        format!("  more: {next}")
+    } else {
+        format!("  there may be more: {next}")
     }
 }
 
@@ -286,6 +314,15 @@ pub fn excerpt(text: &str, max_lines: usize, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn more_hints_say_whether_more_is_certain() {
+        assert_eq!(
+            more_hint_text("--offset 20", false),
+            "  there may be more: --offset 20"
+        );
+        assert_eq!(more_hint_text("--page 2", true), "  more: --page 2");
+    }
 
     #[test]
     fn numbers_get_separators() {

@@ -416,3 +416,70 @@ fn download_goes_into_a_directory_and_checks_the_parent_first() {
     );
     assert!(!dir.path().join("missing").exists());
 }
+
+#[test]
+fn monthly_stats_are_a_table_for_people_and_unchanged_json() {
+    let out = scratch(&["--sandbox", "stats", "--monthly"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(!text.trim_start().starts_with('{'), "{text}");
+    assert!(
+        text.contains("Month") && text.contains("New Projects"),
+        "{text}"
+    );
+    assert!(text.contains("Project Creators"), "{text}");
+    // Newest first: the sandbox's months run from 2024-06 to 2025-05.
+    let (newest, oldest) = (text.find("2025-05").unwrap(), text.find("2024-06").unwrap());
+    assert!(newest < oldest, "{text}");
+    assert!(text.trim_end().ends_with("--json"), "{text}");
+    let doc = json(&["stats", "--monthly"]);
+    assert_eq!(doc["activity_data"][0]["key"], "New Projects");
+    assert!(doc["country_distribution"].is_object());
+}
+
+#[test]
+fn studio_card_names_its_host() {
+    let out = scratch(&["--sandbox", "studio", "5342"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let host = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("Host"))
+        .unwrap_or_else(|| panic!("no Host line: {text}"));
+    assert_eq!(
+        host.split_whitespace().collect::<Vec<_>>(),
+        ["Host", "mres"]
+    );
+    // JSON keeps the studio as Scratch sends it: the host's id.
+    assert_eq!(json(&["studio", "5342"])["host"], 167);
+}
+
+#[test]
+fn list_hints_say_when_more_only_may_follow() {
+    // Studio 5342 has exactly 2 managers: a full page of 2 may or may not have more.
+    let out = scratch(&["--sandbox", "studio", "5342", "--managers", "--limit", "2"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("\n  there may be more: --offset 2\n"),
+        "{text}"
+    );
+    assert!(!text.contains("\n  more:"), "{text}");
+    // A page that is not full ends the list: no hint at all.
+    let out = scratch(&["--sandbox", "studio", "5342", "--managers", "--limit", "3"]);
+    let text = stdout(&out);
+    assert!(!text.contains("more"), "{text}");
+    // Profile comments read one past the limit, so they know more follow.
+    let out = scratch(&[
+        "--sandbox",
+        "comment",
+        "list",
+        "profile",
+        "mres",
+        "--limit",
+        "2",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.ends_with("\n  more: --offset 2\n"), "{text}");
+}

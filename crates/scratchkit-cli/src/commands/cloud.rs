@@ -216,10 +216,8 @@ async fn logs(ctx: &Ctx, project: u64, limit: u32, offset: u32, follow: bool) ->
     }
     ctx.out.table(table)?;
     if !page.is_last() {
-        ctx.out.line(
-            ctx.out
-                .dim(&format!("  more: --offset {}", page.next_offset())),
-        )?;
+        ctx.out
+            .more_hint(&format!("--offset {}", page.next_offset()), false)?;
     }
     Ok(())
 }

@@ -320,8 +320,8 @@ async fn list(ctx: &Ctx, target: Target, page: PageArgs) -> CliResult {
             ctx.out.table(profile_table(&comments))?;
             if more {
                 let next = page.offset.saturating_add(page.limit);
-                ctx.out
-                    .line(ctx.out.dim(&format!("  more: --offset {next}")))?;
+                // One comment past the limit was read, so more certainly follow.
+                ctx.out.more_hint(&format!("--offset {next}"), true)?;
             }
             Ok(())
         }

@@ -273,7 +273,7 @@ pub fn show_resource<T: Serialize>(
         out.heading(listing.title)?;
         out.table(listing.table)?;
         if let Some(next) = listing.more {
-            out.line(out.dim(&format!("  more: --offset {next}")))?;
+            out.more_hint(&format!("--offset {next}"), false)?;
         }
     }
     Ok(())
@@ -289,7 +289,7 @@ pub fn show_page<T: Serialize + Tabular>(out: &Out, page: &Page<T>) -> CliResult
     }
     out.table(table_of(&page.items))?;
     if !page.is_last() {
-        out.line(out.dim(&format!("  more: --offset {}", page.next_offset())))?;
+        out.more_hint(&format!("--offset {}", page.next_offset()), false)?;
     }
     Ok(())
 }

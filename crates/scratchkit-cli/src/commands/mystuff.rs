@@ -110,7 +110,7 @@ pub async fn run(ctx: &Ctx, args: MyStuffArgs) -> CliResult {
     ctx.out.table(table_of(&projects))?;
     if projects.len() >= 40 {
         ctx.out
-            .line(ctx.out.dim(&format!("  more: --page {}", args.page + 1)))?;
+            .more_hint(&format!("--page {}", args.page + 1), false)?;
     }
     Ok(())
 }

@@ -2,17 +2,20 @@
 //! `scratch check-username`.
 
 use clap::Args;
-use scratchkit_model::{Featured, FeaturedProject};
+use std::collections::BTreeMap;
+
+use scratchkit_model::{ChartSeries, Featured, FeaturedProject, StatisticsMonthly, Timestamp};
 use serde_json::json;
 
 use crate::commands::Ctx;
 use crate::exit::CliResult;
-use crate::output::{Table, one_line, thousands};
+use crate::output::{Table, date, one_line, thousands};
 
 /// `scratch stats`.
 #[derive(Debug, Args)]
 pub struct StatsArgs {
-    /// The monthly statistics (as Scratch publishes them, JSON) instead of today's totals.
+    /// The monthly statistics (new projects, users, comments and active users per month, newest
+    /// first) instead of today's totals; with `--json`, everything Scratch publishes.
     #[arg(long)]
     pub monthly: bool,
 }
@@ -78,7 +81,27 @@ pub async fn stats(ctx: &Ctx, args: StatsArgs) -> CliResult {
     let statistics = ctx.client.statistics();
     if args.monthly {
         let monthly = statistics.monthly().await?;
-        return ctx.out.json(&monthly);
+        if ctx.out.is_json() {
+            return ctx.out.json(&monthly);
+        }
+        let view = monthly_table(&monthly, MONTHS_SHOWN);
+        let note = monthly
+            .ts
+            .and_then(Timestamp::from_unix_seconds_f64)
+            .map(|ts| format!("computed {}", date(Some(ts))))
+            .unwrap_or_default();
+        ctx.out.title("Scratch statistics per month", &note)?;
+        ctx.out.table(view.table)?;
+        let hint = if view.months > view.shown {
+            format!(
+                "  the newest {} of {} months; all of them, comment and project breakdowns, \
+                 ages and countries: --json",
+                view.shown, view.months
+            )
+        } else {
+            "  comment and project breakdowns, ages and countries: --json".to_owned()
+        };
+        return ctx.out.line(ctx.out.dim(&hint));
     }
     let daily = statistics.daily().await?;
     if ctx.out.is_json() {
@@ -90,6 +113,65 @@ pub async fn stats(ctx: &Ctx, args: StatsArgs) -> CliResult {
         ("Studios", thousands(daily.studio_count)),
         ("Comments", thousands(daily.comment_count)),
     ])
+}
+
+/// How many months `scratch stats --monthly` shows (`--json` has them all).
+const MONTHS_SHOWN: usize = 12;
+
+/// The monthly table and how many of the months it shows.
+#[derive(Debug)]
+pub struct MonthlyView {
+    /// Month, then one column per activity and active-user series.
+    pub table: Table,
+    /// The months in the data.
+    pub months: usize,
+    /// The months in the table (the newest ones).
+    pub shown: usize,
+}
+
+/// One row per month (newest first, at most `limit`), one column per series of
+/// `activity_data` (new projects, users, comments) and `active_user_data` (project and comment
+/// creators). Points whose `x` is not epoch milliseconds are left out.
+pub fn monthly_table(monthly: &StatisticsMonthly, limit: usize) -> MonthlyView {
+    let series: Vec<&ChartSeries> = monthly
+        .activity_data
+        .iter()
+        .chain(&monthly.active_user_data)
+        .collect();
+    let mut rows: BTreeMap<i64, Vec<Option<f64>>> = BTreeMap::new();
+    for (column, s) in series.iter().enumerate() {
+        for point in &s.values {
+            let Some(ms) = point
+                .x
+                .as_i64()
+                .or_else(|| point.x.as_f64().filter(|f| f.is_finite()).map(|f| f as i64))
+            else {
+                continue;
+            };
+            rows.entry(ms).or_insert_with(|| vec![None; series.len()])[column] = Some(point.y);
+        }
+    }
+    let mut headers = vec!["Month".to_owned()];
+    headers.extend(series.iter().map(|s| s.key.clone()));
+    let mut table = Table::with_headers(headers).right(&(1..=series.len()).collect::<Vec<_>>());
+    let months = rows.len();
+    for (ms, values) in rows.iter().rev().take(limit) {
+        let month = Timestamp::from_unix_millis(*ms)
+            .map(|ts| ts.to_api_string().chars().take(7).collect())
+            .unwrap_or_else(|| ms.to_string());
+        let mut row = vec![month];
+        row.extend(values.iter().map(|v| match v {
+            Some(y) if y.is_finite() && *y >= 0.0 && y.fract() == 0.0 => thousands(*y as u64),
+            Some(y) if y.is_finite() => format!("{y:.1}"),
+            _ => "—".to_owned(),
+        }));
+        table.row(row);
+    }
+    MonthlyView {
+        table,
+        months,
+        shown: months.min(limit),
+    }
 }
 
 /// Shows the API's health report.
@@ -145,4 +227,64 @@ pub async fn check_username(ctx: &Ctx, args: CheckUsernameArgs) -> CliResult {
     };
     ctx.out
         .line(format!("{} {verdict}.", ctx.out.bold(&args.username)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn series(key: &str, points: &[(serde_json::Value, f64)]) -> ChartSeries {
+        serde_json::from_value(json!({
+            "key": key,
+            "values": points.iter().map(|(x, y)| json!({"x": x, "y": y})).collect::<Vec<_>>(),
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn monthly_table_is_newest_first_and_limited() {
+        // 2024-01-01, 2024-02-01, 2024-03-01 (epoch ms), in no particular order.
+        let (jan, feb, mar) = (
+            1_704_067_200_000_i64,
+            1_706_745_600_000_i64,
+            1_709_251_200_000_i64,
+        );
+        let monthly = StatisticsMonthly {
+            activity_data: vec![
+                series(
+                    "New Projects",
+                    &[
+                        (json!(feb), 2000.0),
+                        (json!(jan), 1000.0),
+                        (json!(mar), 3000.0),
+                    ],
+                ),
+                series(
+                    "New Users",
+                    &[(json!(jan), 5.0), (json!("not a date"), 9.0)],
+                ),
+            ],
+            active_user_data: vec![series("Project Creators", &[(json!(mar), 12.5)])],
+            ..StatisticsMonthly::default()
+        };
+        let view = monthly_table(&monthly, 2);
+        assert_eq!((view.months, view.shown), (3, 2));
+        let (headers, rows) = view.table.cells();
+        assert_eq!(
+            headers,
+            ["Month", "New Projects", "New Users", "Project Creators"]
+        );
+        assert_eq!(
+            rows,
+            [
+                vec!["2024-03", "3,000", "—", "12.5"],
+                vec!["2024-02", "2,000", "—", "—"],
+            ]
+        );
+        let all = monthly_table(&monthly, 12);
+        assert_eq!((all.months, all.shown), (3, 3));
+        assert_eq!(all.table.cells().1[2], ["2024-01", "1,000", "5", "—"]);
+        let empty = monthly_table(&StatisticsMonthly::default(), 12);
+        assert_eq!((empty.months, empty.table.len()), (0, 0));
+    }
 }

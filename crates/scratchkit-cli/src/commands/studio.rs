@@ -2,7 +2,7 @@
 //! managers.
 
 use clap::Subcommand;
-use scratchkit::Host;
+use scratchkit::{Host, StudioHandler};
 use scratchkit_model::{ProjectId, Studio, StudioId};
 use serde_json::json;
 
@@ -316,13 +316,47 @@ pub async fn show(ctx: &Ctx, args: StudioArgs) -> CliResult {
         .hosts()
         .url(Host::Site, &format!("/studios/{}/", studio.id))
         .to_string();
+    // Only people see the host's name; JSON keeps the studio as Scratch sends it.
+    let host = if ctx.out.is_json() {
+        None
+    } else {
+        host_name(&handler, &studio).await
+    };
     show_resource(&ctx.out, "studio", &studio, listings, |out| {
-        card(out, &studio, &link)
+        card(out, &studio, host.as_deref(), &link)
     })
 }
 
-/// The studio for people.
-pub fn card(out: &Out, studio: &Studio, link: &str) -> CliResult {
+/// The host's username, from the first page of the studio's managers (one request; Scratch
+/// lists the host first). `None` when the studio has no host, the request fails or the host is
+/// not on that page: the card then shows the host's id.
+pub async fn host_name(handler: &StudioHandler, studio: &Studio) -> Option<String> {
+    let host = studio.host?;
+    match handler.managers().limit(40).await {
+        Ok(page) => page
+            .items
+            .into_iter()
+            .find(|u| u.id == host)
+            .map(|u| u.username),
+        Err(e) => {
+            tracing::debug!("no host name for studio {}: {e}", studio.id);
+            None
+        }
+    }
+}
+
+/// What the card shows as the host: the username when known, else `user <id>`.
+fn host_label(studio: &Studio, host_name: Option<&str>) -> String {
+    match (host_name, studio.host) {
+        (Some(name), _) => name.to_owned(),
+        (None, Some(id)) => format!("user {id}"),
+        (None, None) => String::new(),
+    }
+}
+
+/// The studio for people; `host_name` is the host's username when it could be looked up
+/// ([`host_name`]).
+pub fn card(out: &Out, studio: &Studio, host_name: Option<&str>, link: &str) -> CliResult {
     let note = if studio.open_to_all {
         "open to everyone"
     } else {
@@ -332,10 +366,7 @@ pub fn card(out: &Out, studio: &Studio, link: &str) -> CliResult {
     let s = studio.stats;
     out.fields(&[
         ("ID", studio.id.to_string()),
-        (
-            "Host",
-            studio.host.map(|h| format!("user {h}")).unwrap_or_default(),
-        ),
+        ("Host", host_label(studio, host_name)),
         ("Created", date(studio.history.created)),
         ("Modified", date(studio.history.modified)),
         (
@@ -351,4 +382,19 @@ pub fn card(out: &Out, studio: &Studio, link: &str) -> CliResult {
         ("About", excerpt(&studio.description, 4, 100)),
         ("Link", out.accent(link)),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scratchkit_model::UserId;
+
+    #[test]
+    fn the_host_is_named_when_known_else_shown_by_id() {
+        let mut studio: Studio = serde_json::from_value(json!({"id": 5342, "title": "S"})).unwrap();
+        assert_eq!(host_label(&studio, None), "");
+        studio.host = Some(UserId(167));
+        assert_eq!(host_label(&studio, None), "user 167");
+        assert_eq!(host_label(&studio, Some("mres")), "mres");
+    }
 }

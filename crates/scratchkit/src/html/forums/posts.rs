@@ -6,6 +6,7 @@ use scraper::{ElementRef, Html};
 use scratchkit_model::{PostId, Timestamp, TopicId, UserId};
 use url::Url;
 
+use super::post_text::post_text;
 use super::{PostHandler, TopicHandler, current_page, page_count, page_stream, parse_forum_date};
 use crate::error::{Error, Result};
 use crate::hosts::Host;
@@ -29,7 +30,8 @@ pub struct ForumPost {
     pub posted: Option<Timestamp>,
     /// The rendered post (inner HTML of `div.post_body_html`), trimmed.
     pub content_html: String,
-    /// The post's text, whitespace collapsed.
+    /// The post's plain text: one line per `<br>` or block (`p`, `div`, `blockquote`, `li`, …),
+    /// whitespace collapsed within each line, at most one blank line in a row.
     pub content_text: String,
     /// `Last edited by <user> (<date>)`, when edited.
     pub edited: Option<String>,
@@ -126,7 +128,7 @@ fn parse_post(el: ElementRef<'_>, url: &Url) -> Result<ForumPost> {
         posted: parse_forum_date(&posted_text, time::OffsetDateTime::now_utc()),
         posted_text,
         content_html: body.inner_html().trim().to_owned(),
-        content_text: dom::text(body),
+        content_text: post_text(body),
         edited,
         signature_html,
     })
@@ -373,6 +375,26 @@ mod tests {
         assert_eq!(q.content_text, "+1 & more");
         assert_eq!(q.author_id, None);
         assert!(q.edited.is_none() && q.signature_html.is_none());
+    }
+
+    #[test]
+    fn post_text_keeps_line_breaks() {
+        let page = r#"<div class="djangobb"><div id="p7" class="blockpost">
+<div class="postleft"><dl><dt><a href="/users/carol/">carol</a></dt></dl></div>
+<div class="post_body_html"><blockquote><p class="bb-quote-author">alice wrote:</p>Please add<br>more blocks</blockquote>Agreed.<br><br><br>Line   two<br></div>
+</div></div>"#;
+        let list = parse_topic_page(page, &url()).unwrap();
+        let p = &list.posts[0];
+        assert_eq!(
+            p.content_text,
+            "alice wrote:\nPlease add\nmore blocks\nAgreed.\n\nLine two"
+        );
+        assert!(
+            p.content_html.starts_with("<blockquote>"),
+            "{}",
+            p.content_html
+        );
+        assert!(p.content_html.contains("Please add<br>more blocks"));
     }
 
     #[test]
