@@ -345,27 +345,7 @@ impl Serialize for ClassroomActivityType {
 
 impl<'de> Deserialize<'de> for ClassroomActivityType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = ClassroomActivityType;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an integer activity type")
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<ClassroomActivityType, E> {
-                Ok(ClassroomActivityType::from(v))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ClassroomActivityType, E> {
-                i64::try_from(v)
-                    .map(ClassroomActivityType::from)
-                    .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<ClassroomActivityType, E> {
-                v.parse::<i64>()
-                    .map(ClassroomActivityType::from)
-                    .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
-            }
-        }
-        deserializer.deserialize_any(V)
+        crate::int_code::deserialize(deserializer, "an integer activity type", true)
     }
 }
 

@@ -46,6 +46,7 @@
 
 #![warn(missing_docs)]
 
+mod int_code;
 mod lenient;
 
 pub mod activity;

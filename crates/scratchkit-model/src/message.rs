@@ -6,9 +6,8 @@
 //! kept in [`Message::extra`].
 
 use std::collections::BTreeMap;
-use std::fmt;
 
-use serde::de::{self, Deserializer, Visitor};
+use serde::de::Deserializer;
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::ids::{ActivityId, CommentId, ProjectId, StudioId, TopicId, UserId};
@@ -92,22 +91,7 @@ impl Serialize for CommentTarget {
 
 impl<'de> Deserialize<'de> for CommentTarget {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = CommentTarget;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an integer comment type")
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<CommentTarget, E> {
-                Ok(CommentTarget::from(v))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<CommentTarget, E> {
-                i64::try_from(v)
-                    .map(CommentTarget::from)
-                    .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
-            }
-        }
-        deserializer.deserialize_i64(V)
+        crate::int_code::deserialize(deserializer, "an integer comment type", false)
     }
 }
 
