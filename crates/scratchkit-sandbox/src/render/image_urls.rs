@@ -21,16 +21,16 @@ fn image_base(kind_prefix: &str, id: i64) -> String {
 }
 
 /// The user avatar prefix.
-const USER_PREFIX: &str = "https://cdn2.scratch.mit.edu/get_image/user/";
+pub(super) const USER_PREFIX: &str = "https://cdn2.scratch.mit.edu/get_image/user/";
 
 /// The project thumbnail prefix.
-const PROJECT_PREFIX: &str = "https://cdn2.scratch.mit.edu/get_image/project/";
+pub(super) const PROJECT_PREFIX: &str = "https://cdn2.scratch.mit.edu/get_image/project/";
 
 /// The studio thumbnail prefix.
 const GALLERY_PREFIX: &str = "https://cdn2.scratch.mit.edu/get_image/gallery/";
 
 /// The avatar sizes, in the order of the keys as served (sorted, like a `serde_json::Map`).
-const USER_IMAGE_SIZES: [&str; 5] = ["32x32", "50x50", "55x55", "60x60", "90x90"];
+pub(super) const USER_IMAGE_SIZES: [&str; 5] = ["32x32", "50x50", "55x55", "60x60", "90x90"];
 
 /// `https://cdn2.scratch.mit.edu/get_image/user/<id>_<w>x<h>.png?v=` for the five avatar
 /// sizes, as a JSON object.
@@ -54,7 +54,7 @@ impl Serialize for UserImages {
 
 /// The thumbnail sizes of a project, in the order of the keys as served (sorted, like a
 /// `serde_json::Map`).
-const PROJECT_IMAGE_SIZES: [&str; 6] = [
+pub(super) const PROJECT_IMAGE_SIZES: [&str; 6] = [
     "100x80", "135x102", "144x108", "200x200", "216x163", "282x218",
 ];
 

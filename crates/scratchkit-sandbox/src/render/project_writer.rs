@@ -16,16 +16,10 @@ use crate::store::projects::Project;
 use crate::timefmt::iso_buf;
 
 use super::ProjectStyle;
+use super::image_urls::{PROJECT_IMAGE_SIZES, PROJECT_PREFIX, USER_IMAGE_SIZES, USER_PREFIX};
 
 /// Bytes reserved per project (a project is about 1.5 KB).
 pub(crate) const PROJECT_CAPACITY: usize = 2 * 1024;
-
-const USER_PREFIX: &str = "https://cdn2.scratch.mit.edu/get_image/user/";
-const PROJECT_PREFIX: &str = "https://cdn2.scratch.mit.edu/get_image/project/";
-const USER_IMAGE_SIZES: [&str; 5] = ["32x32", "50x50", "55x55", "60x60", "90x90"];
-const PROJECT_IMAGE_SIZES: [&str; 6] = [
-    "100x80", "135x102", "144x108", "200x200", "216x163", "282x218",
-];
 
 /// Whether serde_json would escape anything in `text` (a quote, a backslash or a control
 /// character). Written as a fold without an early exit so that it compiles to vector code.

@@ -46,14 +46,7 @@ impl<T: Serialize> IntoResponse for JsonReply<T> {
     fn into_response(self) -> Response {
         let mut body = Vec::with_capacity(self.capacity);
         match serde_json::to_writer(&mut body, &self.value) {
-            Ok(()) => {
-                let mut response = Response::new(Body::from(body));
-                response.headers_mut().insert(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/json"),
-                );
-                response
-            }
+            Ok(()) => RawJson(body).into_response(),
             Err(e) => {
                 // What `axum::Json` answers when a value cannot be serialized.
                 (

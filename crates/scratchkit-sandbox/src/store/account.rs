@@ -36,6 +36,18 @@ pub(crate) fn settings(
     }))
 }
 
+/// Reads the account's settings, lets `change` edit them, and stores the result.
+pub(crate) fn edit_settings(
+    conn: &Connection,
+    user_id: i64,
+    username: &str,
+    change: impl FnOnce(&mut Settings),
+) -> rusqlite::Result<()> {
+    let mut current = settings(conn, user_id, username)?;
+    change(&mut current);
+    save_settings(conn, user_id, &current)
+}
+
 /// Stores the account's settings.
 pub(crate) fn save_settings(conn: &Connection, user_id: i64, s: &Settings) -> rusqlite::Result<()> {
     conn.execute(

@@ -137,9 +137,7 @@ pub(crate) async fn email_change(
         return Ok(form_error("Incorrect password."));
     }
     tx(&s, |c| {
-        let mut settings = account::settings(c, me.id, &me.username)?;
-        settings.email = email;
-        account::save_settings(c, me.id, &settings)?;
+        account::edit_settings(c, me.id, &me.username, |settings| settings.email = email)?;
         Ok::<_, SiteError>(())
     })?;
     Ok(site_redirect(&headers, "/accounts/email_change/"))
@@ -155,10 +153,10 @@ pub(crate) async fn update_subscription(
     let me = auth.user(Cred::Cookie)?.clone();
     let body = body_object(&bytes);
     tx(&s, |c| {
-        let mut settings = account::settings(c, me.id, &me.username)?;
-        settings.activities = bool_field(&body, "activities").unwrap_or(false);
-        settings.teacher_tips = bool_field(&body, "teacher_tips").unwrap_or(false);
-        account::save_settings(c, me.id, &settings)?;
+        account::edit_settings(c, me.id, &me.username, |settings| {
+            settings.activities = bool_field(&body, "activities").unwrap_or(false);
+            settings.teacher_tips = bool_field(&body, "teacher_tips").unwrap_or(false);
+        })?;
         Ok::<_, SiteError>(())
     })?;
     Ok(site_redirect(&headers, "/accounts/settings/"))
