@@ -36,6 +36,9 @@ pub enum CliError {
     /// The sandbox could not start.
     #[error("the sandbox could not start: {0}")]
     Sandbox(#[from] scratchkit_sandbox::SandboxError),
+    /// The cloud server's data directory could not be used.
+    #[error("the cloud server's data cannot be opened: {0}")]
+    CloudStore(#[from] scratchkit_cloud_server::StoreError),
     /// A `--faults` spec could not be read.
     #[error("bad --faults spec: {0}")]
     Faults(#[from] scratchkit_sandbox::FaultSpecError),
@@ -123,6 +126,7 @@ impl CliError {
             CliError::Faults(_) | CliError::Usage(_) => USAGE,
             CliError::NotLoggedIn(_) => AUTH,
             CliError::Sandbox(_)
+            | CliError::CloudStore(_)
             | CliError::Io(_)
             | CliError::Json(_)
             | CliError::File { .. }
@@ -182,6 +186,9 @@ impl CliError {
             },
             CliError::Sandbox(_) => {
                 "is the port already in use? try another with --port, or --port 0 for any free one"
+            }
+            CliError::CloudStore(_) => {
+                "check that the --data directory exists or can be created, and is writable"
             }
             CliError::Faults(_) => {
                 "example: --faults latency=200ms,rate=0.3,kinds=429|503|dropped (see `scratch sandbox --help`)"

@@ -4,7 +4,7 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
-use scratchkit_sandbox::cloud::{
+use scratchkit_cloud_server::{
     CloudOptions, CloudStore, MemoryStore, SqliteStore, serve_standalone_with,
 };
 use serde_json::json;

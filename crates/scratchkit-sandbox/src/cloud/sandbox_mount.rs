@@ -7,10 +7,9 @@ use axum::Router;
 use http::HeaderMap;
 use rusqlite::OptionalExtension;
 
-use super::options::CloudOptions;
-use super::sqlite_store::SqliteStore;
-use super::state::CloudState;
-use super::store::{CloudStore, MemoryStore};
+use scratchkit_cloud_server::{CloudOptions, CloudState, CloudStore, MemoryStore};
+
+use super::sqlite_store::sandbox_store;
 use crate::state::{AppState, Shared};
 use crate::store::users;
 
@@ -60,7 +59,7 @@ fn sandbox_options(state: &Shared) -> CloudOptions {
 
 /// The sandbox's cloud routes (`/cloud`, `/turbowarp`), over the sandbox's database.
 pub(crate) fn sandbox_router<S: Clone + Send + Sync + 'static>(state: &Shared) -> Router<S> {
-    let store: Arc<dyn CloudStore> = match SqliteStore::sandbox(Arc::clone(state)) {
+    let store: Arc<dyn CloudStore> = match sandbox_store(Arc::clone(state)) {
         Ok(store) => Arc::new(store),
         Err(error) => {
             tracing::error!(%error, "cloud tables unavailable: cloud values kept in memory");
@@ -70,5 +69,5 @@ pub(crate) fn sandbox_router<S: Clone + Send + Sync + 'static>(state: &Shared) -
     let cloud = CloudState::with_store(sandbox_options(state), store);
     // The first router built for this state owns the reset hook (one per sandbox).
     let _ = state.cloud.set(cloud.clone());
-    super::routes(cloud)
+    scratchkit_cloud_server::routes(cloud)
 }

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use tokio::sync::{Notify, mpsc};
 
-use super::options::{CloudMode, CloudOptions};
-use super::store::{CloudStore, CloudValue, LogEntry, MemoryStore};
+use crate::options::{CloudMode, CloudOptions};
+use crate::store::{CloudStore, CloudValue, LogEntry, MemoryStore};
 
 /// Most rows [`CloudState::logs`] returns at once.
 pub const MAX_LOG_LIMIT: usize = 100;
@@ -55,7 +55,7 @@ pub(crate) struct Inner {
 /// The cloud server's state: cheap to clone, shared by every connection.
 ///
 /// ```
-/// use scratchkit_sandbox::cloud::{CloudOptions, CloudState};
+/// use scratchkit_cloud_server::{CloudOptions, CloudState};
 ///
 /// let state = CloudState::new(CloudOptions::default());
 /// assert!(state.logs("1", 40, 0).is_empty());
@@ -181,7 +181,7 @@ impl CloudState {
     /// calls it. Returns how many connections were dropped.
     ///
     /// ```
-    /// use scratchkit_sandbox::cloud::{CloudMode, CloudOptions, CloudState};
+    /// use scratchkit_cloud_server::{CloudMode, CloudOptions, CloudState};
     ///
     /// let state = CloudState::new(CloudOptions::default());
     /// state.set_variable(CloudMode::TurboWarp, "7", "☁ score", "12");

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use scratchkit::cloud::{CloudConfig, CloudConnection, CloudEvent, RateLimit, ReconnectPolicy};
-use scratchkit_sandbox::cloud::{
+use scratchkit_cloud_server::{
     CloudMode, CloudOptions, CloudServer, SqliteStore, serve_standalone_with,
 };
 

@@ -1,10 +1,10 @@
-//! The sandbox's cloud WebSocket server, checked at the protocol level with a raw
+//! The cloud WebSocket server, checked at the protocol level with a raw
 //! tokio-tungstenite client on 127.0.0.1.
 
 use std::time::Duration;
 
 use futures_util::{FutureExt, SinkExt, StreamExt};
-use scratchkit_sandbox::cloud::{
+use scratchkit_cloud_server::{
     CloudMode, CloudOptions, CloudServer, InboundRate, OverLimit, serve_standalone,
 };
 use serde_json::Value;
@@ -721,7 +721,7 @@ async fn log_limit_is_capped_at_100() {
     for i in 0..150 {
         state.store().append_log(
             "9",
-            scratchkit_sandbox::cloud::LogEntry {
+            scratchkit_cloud_server::LogEntry {
                 user: "u".into(),
                 verb: "set_var".into(),
                 name: "☁ x".into(),

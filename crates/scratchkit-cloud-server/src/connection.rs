@@ -10,10 +10,10 @@ use serde_json::{Map, Value};
 use tokio::sync::{Notify, mpsc};
 use tokio::time::{Instant, interval_at};
 
-use super::options::{CloudMode, OverLimit};
-use super::state::{Client, CloudState, Outbound, RoomKey, set_line};
-use super::store::{CloudValue, LogEntry};
-use super::validate::{is_numeric_value, is_valid_name, is_valid_username};
+use crate::options::{CloudMode, OverLimit};
+use crate::state::{Client, CloudState, Outbound, RoomKey, set_line};
+use crate::store::{CloudValue, LogEntry};
+use crate::validate::{is_numeric_value, is_valid_name, is_valid_username};
 use scratchkit_model::js_number_to_string;
 
 /// Protocol violation, full room, too many variables (TurboWarp mode), rate (if configured).

@@ -5,7 +5,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
 
-use super::options::CloudMode;
+use crate::options::CloudMode;
 use scratchkit_model::js_number_to_string;
 
 /// A stored cloud value: the JSON type the writer used is kept.

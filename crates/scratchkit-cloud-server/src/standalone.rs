@@ -14,9 +14,9 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use super::options::CloudOptions;
-use super::state::CloudState;
-use super::store::{CloudStore, MemoryStore};
+use crate::options::CloudOptions;
+use crate::state::CloudState;
+use crate::store::{CloudStore, MemoryStore};
 
 /// A cloud server running on its own port; see [`serve_standalone`].
 #[derive(Debug)]
@@ -76,7 +76,7 @@ impl Drop for CloudServer {
 /// `/turbowarp`) on it in a background task.
 ///
 /// ```
-/// use scratchkit_sandbox::cloud::{serve_standalone, CloudOptions};
+/// use scratchkit_cloud_server::{serve_standalone, CloudOptions};
 ///
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
 /// let server = serve_standalone("127.0.0.1:0".parse().unwrap(), CloudOptions::default()).await?;
@@ -93,13 +93,13 @@ pub async fn serve_standalone(addr: SocketAddr, options: CloudOptions) -> io::Re
 }
 
 /// [`serve_standalone`] over another store, for example a
-/// [`SqliteStore`](super::SqliteStore) so that values and logs survive a restart. Besides the
+/// [`SqliteStore`](crate::SqliteStore) so that values and logs survive a restart. Besides the
 /// WebSocket routes it serves `GET /logs?projectid=&limit=&offset=` (the Scratch-mode log, in
 /// the shape of `clouddata.scratch.mit.edu/logs`).
 ///
 /// ```
 /// use std::sync::Arc;
-/// use scratchkit_sandbox::cloud::{serve_standalone_with, CloudOptions, SqliteStore};
+/// use scratchkit_cloud_server::{serve_standalone_with, CloudOptions, SqliteStore};
 ///
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let store = Arc::new(SqliteStore::in_memory()?);
@@ -120,7 +120,7 @@ pub async fn serve_standalone_with(
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let state = CloudState::with_store(options, store);
-    let app = super::router(state.clone()).merge(
+    let app = crate::router(state.clone()).merge(
         axum::Router::new()
             .route("/logs", get(logs))
             .route("/logs/", get(logs))
@@ -163,7 +163,7 @@ async fn logs(State(state): State<CloudState>, Query(query): Query<LogsQuery>) -
         .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
     let (Some(project), Some(limit), Some(offset)) = (
         project,
-        number(query.limit.as_ref(), super::MAX_LOG_LIMIT),
+        number(query.limit.as_ref(), crate::MAX_LOG_LIMIT),
         number(query.offset.as_ref(), 0),
     ) else {
         return (StatusCode::BAD_REQUEST, "bad projectid, limit or offset\n").into_response();

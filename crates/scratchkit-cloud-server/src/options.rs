@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Which server the sandbox imitates on a socket.
+/// Which server a socket imitates (its rules).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CloudMode {
     /// clouddata.scratch.mit.edu (`/cloud`): session cookie, Origin, 10 variables, 256

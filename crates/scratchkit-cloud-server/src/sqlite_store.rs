@@ -1,0 +1,496 @@
+//! A [`CloudStore`] in SQLite: cloud variables and Scratch-mode logs survive a restart. The
+//! database is a file of its own ([`SqliteStore::open`]) or one an application shares
+//! ([`SqliteDatabase`]; the sandbox keeps its cloud tables next to its other tables).
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rusqlite::{Connection, params};
+
+use crate::error::StoreError;
+use crate::options::CloudMode;
+use crate::store::{CloudStore, CloudValue, LogEntry};
+
+/// The cloud tables. `cloud_log` has the sandbox schema's definition, so a standalone file and
+/// the sandbox's database hold logs in the same shape.
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS cloud_vars (
+    id INTEGER PRIMARY KEY,
+    mode TEXT NOT NULL,
+    project TEXT NOT NULL,
+    name TEXT NOT NULL,
+    value TEXT NOT NULL,
+    is_number INTEGER NOT NULL,
+    UNIQUE (mode, project, name)
+);
+CREATE TABLE IF NOT EXISTS cloud_log (
+    id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL,
+    username TEXT NOT NULL,
+    verb TEXT NOT NULL,
+    name TEXT NOT NULL,
+    value TEXT NOT NULL,
+    timestamp_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS cloud_log_by_project ON cloud_log(project_id, timestamp_ms);
+";
+
+/// A SQLite database shared with an application (the sandbox's), for
+/// [`SqliteStore::shared`]: the store runs its statements through it.
+///
+/// ```
+/// use std::sync::Mutex;
+/// use scratchkit_cloud_server::SqliteDatabase;
+///
+/// struct Db(Mutex<rusqlite::Connection>);
+///
+/// impl SqliteDatabase for Db {
+///     fn with_connection(
+///         &self,
+///         f: &mut dyn FnMut(&rusqlite::Connection) -> rusqlite::Result<()>,
+///     ) -> rusqlite::Result<()> {
+///         f(&self.0.lock().unwrap())
+///     }
+/// }
+/// ```
+pub trait SqliteDatabase: Send + Sync + 'static {
+    /// Runs `f` on the database's connection (holding whatever lock guards it).
+    ///
+    /// # Errors
+    ///
+    /// The error `f` returns.
+    fn with_connection(
+        &self,
+        f: &mut dyn FnMut(&Connection) -> rusqlite::Result<()>,
+    ) -> rusqlite::Result<()>;
+}
+
+/// Where the connection lives.
+enum Db {
+    /// A database of its own (`scratch cloud-server --data`).
+    Own(Mutex<Connection>),
+    /// An application's database (shared with its other tables).
+    Shared(Arc<dyn SqliteDatabase>),
+}
+
+type RoomVars = Vec<(String, CloudValue)>;
+
+/// A [`CloudStore`] backed by SQLite. Values are written through to the database and cached
+/// per room in memory (loaded on first use), so joins and limit checks cost no query.
+///
+/// Logs are kept for numeric project ids (Scratch's rooms), in the table that
+/// `/clouddata/logs` serves.
+///
+/// ```
+/// use scratchkit_cloud_server::{CloudMode, CloudStore, CloudValue, SqliteStore};
+///
+/// let dir = std::env::temp_dir().join(format!("sqlite-store-doc-{}", std::process::id()));
+/// {
+///     let store = SqliteStore::open(&dir).unwrap();
+///     store.set(CloudMode::TurboWarp, "7", "☁ score", CloudValue::Number(12.5));
+/// }
+/// let store = SqliteStore::open(&dir).unwrap();
+/// let vars = store.variables(CloudMode::TurboWarp, "7");
+/// assert_eq!(vars, vec![("☁ score".to_owned(), CloudValue::Number(12.5))]);
+/// # drop(store); let _ = std::fs::remove_dir_all(&dir);
+/// ```
+pub struct SqliteStore {
+    db: Db,
+    cache: Mutex<HashMap<(CloudMode, String), RoomVars>>,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self.db {
+            Db::Own(_) => "own",
+            Db::Shared(_) => "shared",
+        };
+        f.debug_struct("SqliteStore")
+            .field("database", &kind)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The file name [`SqliteStore::open`] uses inside its directory.
+pub const CLOUD_DB_FILE: &str = "cloud.sqlite3";
+
+impl SqliteStore {
+    /// Opens (creating if needed) `DIR/cloud.sqlite3`.
+    ///
+    /// # Errors
+    ///
+    /// The directory cannot be created, or the database cannot be opened or set up.
+    pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let conn = Connection::open(dir.join(CLOUD_DB_FILE))?;
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Self::with_db(Db::Own(Mutex::new(conn))))
+    }
+
+    /// A store in a private in-memory database (tests).
+    ///
+    /// # Errors
+    ///
+    /// The database cannot be set up.
+    pub fn in_memory() -> Result<Self, StoreError> {
+        let conn = Connection::open_in_memory()?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Self::with_db(Db::Own(Mutex::new(conn))))
+    }
+
+    /// A store in an application's database (its cloud tables are created if needed).
+    ///
+    /// ```
+    /// # use std::sync::{Arc, Mutex};
+    /// # use scratchkit_cloud_server::{CloudStore, SqliteDatabase, SqliteStore};
+    /// # struct Db(Mutex<rusqlite::Connection>);
+    /// # impl SqliteDatabase for Db {
+    /// #     fn with_connection(&self, f: &mut dyn FnMut(&rusqlite::Connection) -> rusqlite::Result<()>) -> rusqlite::Result<()> {
+    /// #         f(&self.0.lock().unwrap())
+    /// #     }
+    /// # }
+    /// let db = Arc::new(Db(Mutex::new(rusqlite::Connection::open_in_memory()?)));
+    /// let store = SqliteStore::shared(db)?;
+    /// assert!(store.logs("1", 10, 0).is_empty());
+    /// # Ok::<(), rusqlite::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The tables cannot be created.
+    pub fn shared(db: Arc<dyn SqliteDatabase>) -> rusqlite::Result<Self> {
+        db.with_connection(&mut |c| c.execute_batch(SCHEMA))?;
+        Ok(Self::with_db(Db::Shared(db)))
+    }
+
+    fn with_db(db: Db) -> Self {
+        SqliteStore {
+            db,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn run<R>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<R>) -> rusqlite::Result<R> {
+        match &self.db {
+            Db::Own(conn) => f(&conn.lock().unwrap_or_else(|e| e.into_inner())),
+            Db::Shared(db) => {
+                let mut f = Some(f);
+                let mut out = None;
+                db.with_connection(&mut |c| {
+                    if let Some(f) = f.take() {
+                        out = Some(f(c)?);
+                    }
+                    Ok(())
+                })?;
+                out.ok_or(rusqlite::Error::InvalidQuery)
+            }
+        }
+    }
+
+    fn cache(&self) -> MutexGuard<'_, HashMap<(CloudMode, String), RoomVars>> {
+        self.cache.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs `f` on a room's cached variables, loading them first if needed.
+    fn with_room<R>(
+        &self,
+        mode: CloudMode,
+        project: &str,
+        f: impl FnOnce(&mut RoomVars) -> R,
+    ) -> R {
+        let mut cache = self.cache();
+        let key = (mode, project.to_owned());
+        if !cache.contains_key(&key) {
+            let loaded = self
+                .run(|c| load_room(c, mode, project))
+                .unwrap_or_else(|error| {
+                    tracing::warn!(%error, "cloud variables could not be read");
+                    Vec::new()
+                });
+            cache.insert(key.clone(), loaded);
+        }
+        let vars = cache.entry(key).or_default();
+        f(vars)
+    }
+
+    fn report(result: rusqlite::Result<impl Sized>, what: &str) {
+        if let Err(error) = result {
+            tracing::warn!(%error, "cloud store: {what} failed");
+        }
+    }
+}
+
+fn mode_name(mode: CloudMode) -> &'static str {
+    match mode {
+        CloudMode::Scratch => "scratch",
+        CloudMode::TurboWarp => "turbowarp",
+    }
+}
+
+fn load_room(conn: &Connection, mode: CloudMode, project: &str) -> rusqlite::Result<RoomVars> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT name, value, is_number FROM cloud_vars WHERE mode = ?1 AND project = ?2 ORDER BY id",
+    )?;
+    let rows = stmt.query_map(params![mode_name(mode), project], |r| {
+        let name: String = r.get(0)?;
+        let text: String = r.get(1)?;
+        let is_number: bool = r.get(2)?;
+        let value = match text.parse::<f64>() {
+            Ok(number) if is_number && number.is_finite() => CloudValue::Number(number),
+            _ => CloudValue::Text(text),
+        };
+        Ok((name, value))
+    })?;
+    rows.collect()
+}
+
+/// A page of a project's log, newest first.
+fn read_log(
+    conn: &Connection,
+    project_id: i64,
+    limit: i64,
+    offset: i64,
+) -> rusqlite::Result<Vec<LogEntry>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT username, verb, name, value, timestamp_ms FROM cloud_log WHERE project_id = ?1
+         ORDER BY timestamp_ms DESC, id DESC LIMIT ?2 OFFSET ?3",
+    )?;
+    let rows = stmt.query_map(params![project_id, limit, offset], |r| {
+        Ok(LogEntry {
+            user: r.get(0)?,
+            verb: r.get(1)?,
+            name: r.get(2)?,
+            value: r.get(3)?,
+            timestamp: r.get(4)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// `(stored text, is_number)` of a value.
+fn columns(value: &CloudValue) -> (String, bool) {
+    (
+        value.to_plain_string(),
+        matches!(value, CloudValue::Number(_)),
+    )
+}
+
+impl CloudStore for SqliteStore {
+    fn variables(&self, mode: CloudMode, project: &str) -> Vec<(String, CloudValue)> {
+        self.with_room(mode, project, |vars| vars.clone())
+    }
+
+    fn contains(&self, mode: CloudMode, project: &str, name: &str) -> bool {
+        self.with_room(mode, project, |vars| vars.iter().any(|(n, _)| n == name))
+    }
+
+    fn count(&self, mode: CloudMode, project: &str) -> usize {
+        self.with_room(mode, project, |vars| vars.len())
+    }
+
+    fn set(&self, mode: CloudMode, project: &str, name: &str, value: CloudValue) {
+        let (text, is_number) = columns(&value);
+        self.with_room(mode, project, |vars| {
+            match vars.iter_mut().find(|(n, _)| n == name) {
+                Some((_, stored)) => *stored = value,
+                None => vars.push((name.to_owned(), value)),
+            }
+        });
+        Self::report(
+            self.run(|c| {
+                c.prepare_cached(
+                    "INSERT INTO cloud_vars (mode, project, name, value, is_number)
+                     VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (mode, project, name)
+                     DO UPDATE SET value = excluded.value, is_number = excluded.is_number",
+                )?
+                .execute(params![mode_name(mode), project, name, text, is_number])
+            }),
+            "set",
+        );
+    }
+
+    fn delete(&self, mode: CloudMode, project: &str, name: &str) -> Option<CloudValue> {
+        let old = self.with_room(mode, project, |vars| {
+            let index = vars.iter().position(|(n, _)| n == name)?;
+            Some(vars.remove(index).1)
+        })?;
+        Self::report(
+            self.run(|c| {
+                c.execute(
+                    "DELETE FROM cloud_vars WHERE mode = ?1 AND project = ?2 AND name = ?3",
+                    params![mode_name(mode), project, name],
+                )
+            }),
+            "delete",
+        );
+        Some(old)
+    }
+
+    fn rename(&self, mode: CloudMode, project: &str, name: &str, new_name: &str) -> bool {
+        let renamed = self.with_room(mode, project, |vars| {
+            if vars.iter().any(|(n, _)| n == new_name) {
+                return false;
+            }
+            match vars.iter_mut().find(|(n, _)| n == name) {
+                Some((stored, _)) => {
+                    *stored = new_name.to_owned();
+                    true
+                }
+                None => false,
+            }
+        });
+        if renamed {
+            Self::report(
+                self.run(|c| {
+                    c.execute(
+                        "UPDATE cloud_vars SET name = ?4 WHERE mode = ?1 AND project = ?2 AND name = ?3",
+                        params![mode_name(mode), project, name, new_name],
+                    )
+                }),
+                "rename",
+            );
+        }
+        renamed
+    }
+
+    fn append_log(&self, project: &str, entry: LogEntry) {
+        let Ok(project_id) = project.parse::<i64>() else {
+            tracing::debug!("no cloud log for a non-numeric room");
+            return;
+        };
+        Self::report(
+            self.run(|c| {
+                c.prepare_cached(
+                    "INSERT INTO cloud_log (project_id, username, verb, name, value, timestamp_ms)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?
+                .execute(params![
+                    project_id,
+                    entry.user,
+                    entry.verb,
+                    entry.name,
+                    entry.value,
+                    entry.timestamp
+                ])
+            }),
+            "log",
+        );
+    }
+
+    fn logs(&self, project: &str, limit: usize, offset: usize) -> Vec<LogEntry> {
+        let Ok(project_id) = project.parse::<i64>() else {
+            return Vec::new();
+        };
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        match self.run(|c| read_log(c, project_id, limit, offset)) {
+            Ok(rows) => rows,
+            Err(error) => {
+                tracing::warn!(%error, "cloud log could not be read");
+                Vec::new()
+            }
+        }
+    }
+
+    fn clear_room(&self, mode: CloudMode, project: &str) {
+        let mut cache = self.cache();
+        cache.remove(&(mode, project.to_owned()));
+        Self::report(
+            self.run(|c| {
+                c.execute(
+                    "DELETE FROM cloud_vars WHERE mode = ?1 AND project = ?2",
+                    params![mode_name(mode), project],
+                )
+            }),
+            "clear room",
+        );
+    }
+
+    fn clear(&self) {
+        let mut cache = self.cache();
+        cache.clear();
+        Self::report(
+            self.run(|c| c.execute_batch("DELETE FROM cloud_vars; DELETE FROM cloud_log;")),
+            "clear",
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(user: &str, value: &str, timestamp: i64) -> LogEntry {
+        LogEntry {
+            user: user.into(),
+            verb: "set_var".into(),
+            name: "☁ a".into(),
+            value: value.into(),
+            timestamp,
+        }
+    }
+
+    #[test]
+    fn values_keep_creation_order_and_type_across_reopen() {
+        let dir = std::env::temp_dir().join(format!("sk-sqlite-store-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        {
+            let store = SqliteStore::open(&dir).unwrap();
+            store.set(
+                CloudMode::Scratch,
+                "5",
+                "☁ b",
+                CloudValue::Text("007".into()),
+            );
+            store.set(CloudMode::Scratch, "5", "☁ a", CloudValue::Number(1e21));
+            store.set(CloudMode::Scratch, "5", "☁ b", CloudValue::Text("8".into()));
+            store.set(CloudMode::TurboWarp, "5", "☁ c", CloudValue::Number(3.0));
+            assert!(store.rename(CloudMode::Scratch, "5", "☁ a", "☁ z"));
+            assert!(!store.rename(CloudMode::Scratch, "5", "☁ z", "☁ b"));
+            store.append_log("5", entry("kaj", "1", 10));
+            store.append_log("5", entry("mres", "2", 20));
+            store.append_log("room", entry("x", "3", 30));
+        }
+        let store = SqliteStore::open(&dir).unwrap();
+        assert_eq!(
+            store.variables(CloudMode::Scratch, "5"),
+            vec![
+                ("☁ b".to_owned(), CloudValue::Text("8".into())),
+                ("☁ z".to_owned(), CloudValue::Number(1e21)),
+            ]
+        );
+        assert_eq!(store.count(CloudMode::TurboWarp, "5"), 1);
+        assert!(store.contains(CloudMode::TurboWarp, "5", "☁ c"));
+        assert_eq!(
+            store.delete(CloudMode::Scratch, "5", "☁ b"),
+            Some(CloudValue::Text("8".into()))
+        );
+        assert_eq!(store.delete(CloudMode::Scratch, "5", "☁ b"), None);
+        let logs = store.logs("5", 10, 0);
+        assert_eq!(logs, vec![entry("mres", "2", 20), entry("kaj", "1", 10)]);
+        assert_eq!(store.logs("5", 1, 1), vec![entry("kaj", "1", 10)]);
+        assert!(store.logs("room", 10, 0).is_empty());
+        drop(store);
+        let reopened = SqliteStore::open(&dir).unwrap();
+        assert_eq!(reopened.count(CloudMode::Scratch, "5"), 1);
+        drop(reopened);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn in_memory_store_works_without_files() {
+        let store = SqliteStore::in_memory().unwrap();
+        assert!(store.variables(CloudMode::Scratch, "1").is_empty());
+        store.set(CloudMode::Scratch, "1", "☁ x", CloudValue::Number(-0.5));
+        assert_eq!(
+            store.variables(CloudMode::Scratch, "1"),
+            vec![("☁ x".to_owned(), CloudValue::Number(-0.5))]
+        );
+    }
+}
