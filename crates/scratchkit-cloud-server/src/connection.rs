@@ -4,14 +4,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
-use futures_util::stream::SplitSink;
-use futures_util::{SinkExt, StreamExt};
-use serde_json::{Map, Value};
-use tokio::sync::{Notify, mpsc};
+use futures_util::SinkExt;
+use tokio::sync::Notify;
 use tokio::time::{Instant, interval_at};
 
+use crate::message::{Field, Incoming};
 use crate::options::{CloudMode, OverLimit};
-use crate::state::{Client, CloudState, Outbound, RoomKey, set_line};
+use crate::state::{Client, CloudState, Outbox, RoomKey, set_line};
 use crate::store::{CloudValue, LogEntry};
 use crate::validate::{is_numeric_value, is_valid_name, is_valid_username};
 use scratchkit_model::js_number_to_string;
@@ -40,118 +39,137 @@ pub(crate) async fn reject(mut socket: WebSocket, code: u16, explanation: &'stat
         .await;
 }
 
-/// Runs one connection until it ends.
+/// How long a connection that just wrote gathers lines before it writes again: the first
+/// line after a quiet spell goes out at once, a busy connection writes at most once per
+/// period (one frame, one system call, however many lines).
+const GATHER: Duration = Duration::from_millis(5);
+
+/// Why a connection's loop ended.
+enum End {
+    /// Protocol error: close with this code.
+    Close(u16),
+    /// The client went away (or sent a close frame).
+    Gone,
+    /// Dropped without a close frame (fault injection, a dead client).
+    Dropped,
+}
+
+/// Runs one connection until it ends: reads and handles the client's messages, and writes
+/// what its outbox gathers (set lines of the room, the join snapshot), all on one task.
 pub(crate) async fn run(
-    socket: WebSocket,
+    mut socket: WebSocket,
     state: CloudState,
     mode: CloudMode,
     session_user: Option<String>,
 ) {
-    let (sink, mut stream) = socket.split();
-    let (tx, rx) = mpsc::unbounded_channel();
-    let writer = tokio::spawn(write_loop(sink, rx));
     // A zero period would make the ticker spin; an absurd one would overflow.
     let ping_interval = state.options().ping_interval.clamp(
         Duration::from_millis(10),
         Duration::from_secs(365 * 24 * 60 * 60),
     );
     let kill = Arc::new(Notify::new());
+    let outbox = Arc::new(Outbox::default());
     let mut conn = Connection {
         id: state.next_client_id(),
         bucket: Bucket::new(&state, mode),
         state,
         mode,
         session_user,
-        tx,
+        outbox: Arc::clone(&outbox),
         kill: Arc::clone(&kill),
         joined: None,
     };
     let mut ticker = interval_at(Instant::now() + ping_interval, ping_interval);
     let mut awaiting_pong = false;
-    let outcome = loop {
+    let mut buffer = String::new();
+    let mut last_write = Instant::now() - GATHER;
+    let mut gathering = false;
+    let gather = tokio::time::sleep(Duration::ZERO);
+    tokio::pin!(gather);
+    let end = loop {
         tokio::select! {
-            message = stream.next() => match message {
+            message = socket.recv() => match message {
                 Some(Ok(Message::Text(text))) => {
                     if let Err(code) = conn.frame(text.as_str()) {
-                        break Some(code);
+                        break End::Close(code);
                     }
                 }
                 Some(Ok(Message::Pong(_))) => awaiting_pong = false,
                 Some(Ok(Message::Binary(_) | Message::Ping(_))) => {}
-                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break None,
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break End::Gone,
             },
+            () = outbox.ready(), if !gathering => {
+                let due = last_write + GATHER;
+                if Instant::now() < due {
+                    gathering = true;
+                    gather.as_mut().reset(due);
+                    continue;
+                }
+                if write_pending(&mut socket, &outbox, &mut buffer).await.is_err() {
+                    break End::Gone;
+                }
+                last_write = Instant::now();
+            }
+            () = &mut gather, if gathering => {
+                gathering = false;
+                if write_pending(&mut socket, &outbox, &mut buffer).await.is_err() {
+                    break End::Gone;
+                }
+                last_write = Instant::now();
+            }
             _ = ticker.tick() => {
                 if awaiting_pong || conn.joined.is_none() {
                     tracing::debug!("dropping a dead or silent cloud client");
-                    writer.abort();
-                    break None;
+                    break End::Dropped;
                 }
                 awaiting_pong = true;
-                let _ = conn.tx.send(Outbound::Ping);
+                if socket.send(Message::Ping(Default::default())).await.is_err() {
+                    break End::Gone;
+                }
             }
-            _ = kill.notified() => {
-                writer.abort();
-                break None;
-            }
+            _ = kill.notified() => break End::Dropped,
         }
     };
     conn.leave();
-    if let Some(code) = outcome {
-        let _ = conn.tx.send(Outbound::Close(code));
-    }
     drop(conn);
-    if !writer.is_finished() {
-        let _ = tokio::time::timeout(Duration::from_secs(5), writer).await;
+    if let End::Close(code) = end {
+        outbox.close(code);
+        let _ = tokio::time::timeout(
+            Duration::from_secs(5),
+            write_pending(&mut socket, &outbox, &mut buffer),
+        )
+        .await;
     }
 }
 
-async fn write_loop(
-    mut sink: SplitSink<WebSocket, Message>,
-    mut rx: mpsc::UnboundedReceiver<Outbound>,
-) {
-    let mut carried: Option<Outbound> = None;
-    loop {
-        let item = match carried.take() {
-            Some(item) => item,
-            None => match rx.recv().await {
-                Some(item) => item,
-                None => break,
-            },
-        };
-        let message = match item {
-            Outbound::Line(mut frame) => {
-                // Join every line already queued into one frame, as TurboWarp batches.
-                loop {
-                    match rx.try_recv() {
-                        Ok(Outbound::Line(line)) => {
-                            frame.push('\n');
-                            frame.push_str(&line);
-                        }
-                        Ok(other) => {
-                            carried = Some(other);
-                            break;
-                        }
-                        Err(_) => break,
-                    }
-                }
-                Message::text(frame)
-            }
-            Outbound::Frame(frame) => Message::text(frame),
-            Outbound::Ping => Message::Ping(Default::default()),
-            Outbound::Close(code) => {
-                let _ = sink
-                    .send(Message::Close(Some(CloseFrame {
-                        code,
-                        reason: Utf8Bytes::from_static(""),
-                    })))
-                    .await;
-                break;
-            }
-        };
-        if sink.send(message).await.is_err() {
-            break;
-        }
+/// Writes what the outbox holds: the snapshot frame, then the gathered lines as one frame,
+/// then a close frame if one was asked for, with one flush.
+async fn write_pending(
+    socket: &mut WebSocket,
+    outbox: &Outbox,
+    buffer: &mut String,
+) -> Result<(), axum::Error> {
+    let pending = outbox.take(std::mem::take(buffer));
+    if let Some(frame) = pending.frame {
+        socket.feed(Message::text(frame)).await?;
     }
+    let mut lines = pending.lines;
+    if !lines.is_empty() {
+        // The frame takes a copy (the socket buffers it anyway); the allocation is kept for
+        // the next lines.
+        socket.feed(Message::text(lines.as_str())).await?;
+        lines.clear();
+    }
+    *buffer = lines;
+    if let Some(code) = pending.close {
+        socket
+            .feed(Message::Close(Some(CloseFrame {
+                code,
+                reason: Utf8Bytes::from_static(""),
+            })))
+            .await?;
+    }
+    socket.flush().await
 }
 
 struct Joined {
@@ -164,7 +182,7 @@ struct Connection {
     state: CloudState,
     mode: CloudMode,
     session_user: Option<String>,
-    tx: mpsc::UnboundedSender<Outbound>,
+    outbox: Arc<Outbox>,
     kill: Arc<Notify>,
     joined: Option<Joined>,
     bucket: Option<Bucket>,
@@ -183,10 +201,10 @@ impl Connection {
     }
 
     fn message(&mut self, line: &str) -> Result<(), u16> {
-        let Ok(Value::Object(object)) = serde_json::from_str::<Value>(line) else {
+        let Some(object) = crate::message::parse(line) else {
             return Err(CLOSE_ERROR);
         };
-        let Some(method) = object.get("method").and_then(Value::as_str) else {
+        let Some(method) = object.method.as_ref().and_then(Field::as_str) else {
             return Err(CLOSE_ERROR);
         };
         match (method, self.joined.is_some()) {
@@ -200,11 +218,12 @@ impl Connection {
         }
     }
 
-    fn handshake(&mut self, object: &Map<String, Value>) -> Result<(), u16> {
+    fn handshake(&mut self, object: &Incoming<'_>) -> Result<(), u16> {
         let options = self.state.options();
         let user = object
-            .get("user")
-            .and_then(Value::as_str)
+            .user
+            .as_ref()
+            .and_then(Field::as_str)
             .ok_or(CLOSE_USERNAME)?;
         if !is_valid_username(user) {
             return Err(CLOSE_USERNAME);
@@ -228,9 +247,9 @@ impl Connection {
                 }
             }
         }
-        let project = match object.get("project_id") {
-            Some(Value::String(project)) => project.clone(),
-            Some(Value::Number(number)) => js_number_to_string(number.as_f64().ok_or(CLOSE_ERROR)?),
+        let project = match &object.project_id {
+            Some(Field::Text(project)) => project.to_string(),
+            Some(Field::Number(number)) => js_number_to_string(*number),
             _ => return Err(CLOSE_ERROR),
         };
         if !(1..=999).contains(&project.encode_utf16().count()) {
@@ -263,7 +282,7 @@ impl Connection {
         room.clients.push(Client {
             id: self.id,
             user: user.to_owned(),
-            tx: self.tx.clone(),
+            outbox: Arc::clone(&self.outbox),
             kill: Arc::clone(&self.kill),
         });
         if options.send_snapshot {
@@ -275,7 +294,7 @@ impl Connection {
                 .map(|(name, value)| set_line(name, value))
                 .collect();
             if !snapshot.is_empty() {
-                let _ = self.tx.send(Outbound::Frame(snapshot.join("\n")));
+                self.outbox.frame(snapshot.join("\n"));
             }
         }
         drop(rooms);
@@ -303,12 +322,12 @@ impl Connection {
         }
     }
 
-    fn set(&mut self, object: &Map<String, Value>, verb: &'static str) -> Result<(), u16> {
+    fn set(&mut self, object: &Incoming<'_>, verb: &'static str) -> Result<(), u16> {
         if !self.admit()? {
             return Ok(());
         }
         let options = self.state.options();
-        let Some(name) = object.get("name").and_then(Value::as_str) else {
+        let Some(name) = object.name.as_ref().and_then(Field::as_str) else {
             tracing::info!("cloud set without a string name dropped");
             return Ok(());
         };
@@ -316,12 +335,9 @@ impl Connection {
             tracing::info!("cloud set with a bad name dropped");
             return Ok(());
         }
-        let value = match object.get("value") {
-            Some(Value::Number(number)) => match number.as_f64() {
-                Some(number) if number.is_finite() => CloudValue::Number(number),
-                _ => return Ok(()),
-            },
-            Some(Value::String(text)) if is_numeric_value(text) => CloudValue::Text(text.clone()),
+        let value = match &object.value {
+            Some(Field::Number(number)) => CloudValue::Number(*number),
+            Some(Field::Text(text)) if is_numeric_value(text) => CloudValue::Text(text.to_string()),
             _ => {
                 tracing::info!("cloud set with a non-numeric value dropped");
                 return Ok(());
@@ -341,10 +357,18 @@ impl Connection {
         let Some(joined) = &self.joined else {
             return Err(CLOSE_ERROR);
         };
-        let (mode, project) = (&joined.key.0, joined.key.1.as_str());
+        let (mode, project) = (joined.key.0, joined.key.1.as_str());
         let store = self.state.store();
+        let line = set_line(name, &value);
+        let log = (self.mode == CloudMode::Scratch).then(|| LogEntry {
+            user: joined.user.clone(),
+            verb: verb.to_owned(),
+            name: name.to_owned(),
+            value: value.to_plain_string(),
+            timestamp: now_ms(),
+        });
         let rooms = self.state.rooms();
-        if !store.contains(*mode, project, name) && store.count(*mode, project) >= max_vars {
+        if !store.set_within(mode, project, name, value, max_vars) {
             return match self.mode {
                 CloudMode::Scratch => {
                     tracing::info!("cloud set beyond {max_vars} variables dropped");
@@ -353,35 +377,24 @@ impl Connection {
                 CloudMode::TurboWarp => Err(CLOSE_ERROR),
             };
         }
-        let line = set_line(name, &value);
-        if self.mode == CloudMode::Scratch {
-            store.append_log(
-                project,
-                LogEntry {
-                    user: joined.user.clone(),
-                    verb: verb.to_owned(),
-                    name: name.to_owned(),
-                    value: value.to_plain_string(),
-                    timestamp: now_ms(),
-                },
-            );
+        if let Some(entry) = log {
+            store.append_log(project, entry);
         }
-        store.set(*mode, project, name, value);
         if let Some(room) = rooms.get(&joined.key) {
             for client in room.clients.iter().filter(|client| client.id != self.id) {
-                let _ = client.tx.send(Outbound::Line(line.clone()));
+                client.outbox.line(&line);
             }
         }
         Ok(())
     }
 
-    fn rename(&mut self, object: &Map<String, Value>) -> Result<(), u16> {
+    fn rename(&mut self, object: &Incoming<'_>) -> Result<(), u16> {
         if self.mode == CloudMode::TurboWarp || !self.admit()? {
             return Ok(());
         }
         let (Some(name), Some(new_name)) = (
-            object.get("name").and_then(Value::as_str),
-            object.get("new_name").and_then(Value::as_str),
+            object.name.as_ref().and_then(Field::as_str),
+            object.new_name.as_ref().and_then(Field::as_str),
         ) else {
             return Ok(());
         };
@@ -408,11 +421,11 @@ impl Connection {
         Ok(())
     }
 
-    fn delete(&mut self, object: &Map<String, Value>) -> Result<(), u16> {
+    fn delete(&mut self, object: &Incoming<'_>) -> Result<(), u16> {
         if self.mode == CloudMode::TurboWarp || !self.admit()? {
             return Ok(());
         }
-        let Some(name) = object.get("name").and_then(Value::as_str) else {
+        let Some(name) = object.name.as_ref().and_then(Field::as_str) else {
             return Ok(());
         };
         let Some(joined) = &self.joined else {

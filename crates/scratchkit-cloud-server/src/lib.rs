@@ -28,8 +28,10 @@
 
 mod connection;
 mod error;
+mod message;
 mod options;
 mod sqlite_store;
+mod sqlite_writer;
 mod standalone;
 mod state;
 mod store;
@@ -52,7 +54,7 @@ pub use scratchkit_model::js_number_to_string;
 pub use sqlite_store::{CLOUD_DB_FILE, SqliteDatabase, SqliteStore};
 pub use standalone::{CloudServer, serve_standalone, serve_standalone_with};
 pub use state::{CloudState, MAX_LOG_LIMIT};
-pub use store::{CloudStore, CloudValue, LogEntry, MemoryStore};
+pub use store::{CloudStore, CloudValue, LogEntry, MEMORY_LOG_ROWS, MemoryStore};
 pub use validate::CLOUD_PREFIX;
 
 /// Initial read and write buffer of a socket (they grow for larger messages): cloud messages

@@ -5,32 +5,102 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::Notify;
 
 use crate::options::{CloudMode, CloudOptions};
-use crate::store::{CloudStore, CloudValue, LogEntry, MemoryStore};
+use crate::store::{CloudStore, CloudValue, LogEntry, MemoryStore, write_json_string};
 
 /// Most rows [`CloudState::logs`] returns at once.
 pub const MAX_LOG_LIMIT: usize = 100;
 
-/// What a connection's writer sends.
-#[derive(Debug)]
-pub(crate) enum Outbound {
-    /// One line; consecutive lines are joined into one frame.
-    Line(String),
-    /// A whole frame, sent alone (the join snapshot).
-    Frame(String),
-    /// A WebSocket ping.
-    Ping,
-    /// A close frame with this code; the writer stops after it.
-    Close(u16),
+/// What waits to be written to one client: set lines (written together, `\n`-separated, in
+/// one frame), a whole frame (the join snapshot, written before them), a close. A
+/// broadcast appends its line to each recipient's buffer and wakes the connection only when
+/// the buffer was empty, so a busy connection writes many lines with one wake-up, one frame
+/// and one system call.
+#[derive(Debug, Default)]
+pub(crate) struct Outbox {
+    pending: Mutex<Pending>,
+    ready: Notify,
+}
+
+/// The contents of an [`Outbox`].
+#[derive(Debug, Default)]
+pub(crate) struct Pending {
+    /// Set lines, `\n`-separated.
+    pub(crate) lines: String,
+    /// A frame to write before the lines (the join snapshot).
+    pub(crate) frame: Option<String>,
+    /// Close with this code after everything else; nothing more is written.
+    pub(crate) close: Option<u16>,
+}
+
+impl Pending {
+    fn is_empty(&self) -> bool {
+        self.lines.is_empty() && self.frame.is_none() && self.close.is_none()
+    }
+}
+
+impl Outbox {
+    fn pending(&self) -> MutexGuard<'_, Pending> {
+        self.pending
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Changes the pending contents; wakes the connection if there was nothing before.
+    fn push(&self, change: impl FnOnce(&mut Pending)) {
+        let mut pending = self.pending();
+        let was_empty = pending.is_empty();
+        change(&mut pending);
+        drop(pending);
+        if was_empty {
+            self.ready.notify_one();
+        }
+    }
+
+    /// Queues a set line.
+    pub(crate) fn line(&self, line: &str) {
+        self.push(|pending| {
+            if !pending.lines.is_empty() {
+                pending.lines.push('\n');
+            }
+            pending.lines.push_str(line);
+        });
+    }
+
+    /// Queues a frame sent on its own, before any queued line.
+    pub(crate) fn frame(&self, frame: String) {
+        self.push(|pending| pending.frame = Some(frame));
+    }
+
+    /// Queues a close frame (after everything already queued).
+    pub(crate) fn close(&self, code: u16) {
+        self.push(|pending| pending.close = Some(code));
+    }
+
+    /// Takes what is pending; `buffer` (an emptied line buffer) is kept for the next lines.
+    pub(crate) fn take(&self, buffer: String) -> Pending {
+        let mut pending = self.pending();
+        let lines = std::mem::replace(&mut pending.lines, buffer);
+        Pending {
+            lines,
+            frame: pending.frame.take(),
+            close: pending.close.take(),
+        }
+    }
+
+    /// Waits until something is pending (returns at once if something already is).
+    pub(crate) async fn ready(&self) {
+        self.ready.notified().await;
+    }
 }
 
 #[derive(Debug)]
 pub(crate) struct Client {
     pub(crate) id: u64,
     pub(crate) user: String,
-    pub(crate) tx: mpsc::UnboundedSender<Outbound>,
+    pub(crate) outbox: Arc<Outbox>,
     pub(crate) kill: Arc<Notify>,
 }
 
@@ -125,13 +195,12 @@ impl CloudState {
     /// clients of the room receive it.
     pub fn set_variable(&self, mode: CloudMode, project: &str, name: &str, value: &str) {
         let rooms = self.rooms();
-        self.inner
-            .store
-            .set(mode, project, name, CloudValue::Text(value.to_owned()));
+        let value = CloudValue::Text(value.to_owned());
+        let line = set_line(name, &value);
+        self.inner.store.set(mode, project, name, value);
         if let Some(room) = rooms.get(&(mode, project.to_owned())) {
-            let line = set_line(name, &CloudValue::Text(value.to_owned()));
             for client in &room.clients {
-                let _ = client.tx.send(Outbound::Line(line.clone()));
+                client.outbox.line(&line);
             }
         }
     }
@@ -161,11 +230,13 @@ impl CloudState {
     }
 
     /// Drops every connection without a close frame, as a crashed server would, and refuses
-    /// handshakes from then on (sockets still being upgraded are closed with 4000). Returns
-    /// how many connections were dropped.
+    /// handshakes from then on (sockets still being upgraded are closed with 4000). The store
+    /// forgets what it had not written out yet ([`CloudStore::crash`]), as a killed process
+    /// would. Returns how many connections were dropped.
     pub fn shut_down(&self) -> usize {
         let rooms = self.rooms();
         self.inner.shut_down.store(true, Ordering::SeqCst);
+        self.inner.store.crash();
         let mut dropped = 0;
         for room in rooms.values() {
             for client in &room.clients {
@@ -260,9 +331,11 @@ impl CloudState {
 
 /// `{"method":"set","name":…,"value":…}` with the value in its stored JSON type.
 pub(crate) fn set_line(name: &str, value: &CloudValue) -> String {
-    format!(
-        "{{\"method\":\"set\",\"name\":{},\"value\":{}}}",
-        serde_json::Value::String(name.to_owned()),
-        value.to_json()
-    )
+    let mut line = String::with_capacity(40 + name.len());
+    line.push_str("{\"method\":\"set\",\"name\":");
+    write_json_string(name, &mut line);
+    line.push_str(",\"value\":");
+    value.write_json(&mut line);
+    line.push('}');
+    line
 }

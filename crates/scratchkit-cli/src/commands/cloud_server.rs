@@ -48,6 +48,8 @@ pub async fn run(out: Out, args: CloudServerArgs) -> CliResult {
         out.line(out.dim("Press Ctrl-C to stop."))?;
     }
     wait_for_stop().await;
+    // Write out what the store queued before the sockets go (shutdown is a crash otherwise).
+    server.state().store().flush();
     server.shutdown().await;
     Ok(())
 }
