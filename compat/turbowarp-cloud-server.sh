@@ -9,15 +9,17 @@
 #   2. /work/.mirror/TurboWarp+cloud-server/repo (a local mirror), if it holds the commit;
 #   3. `git clone https://github.com/TurboWarp/cloud-server` and checkout of the commit.
 #
-# Configuration for benchmarking (src/config.js is the operator's file): logging off
-# (console and rotating files; every join and leave would otherwise be logged), everything
-# else as shipped (bufferSends 60, no per-message deflate, the username filters). The port
-# comes from PORT when the server starts; NODE_ENV=production.
+# Configuration for benchmarking (src/config.js is the operator's file): no rotating log
+# files (the console log stays: with no transport at all winston complains on stderr for
+# every line; cloud-bench sends stdout to /dev/null), everything else as shipped
+# (bufferSends 60, no per-message deflate, the username filters). The port comes from PORT
+# when the server starts; NODE_ENV=production.
 #
 # Exits 0 with a "skip:" line on stderr when node or npm is missing (the benchmark then runs
 # without TurboWarp's column), 1 on any other failure.
 set -euo pipefail
 COMMIT=a0b29ec472fd7669ea814a802369b0e358c6a99f
+CONFIG_VERSION=2
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DIR="${1:-$ROOT/target/turbowarp-cloud-server}"
 
@@ -28,7 +30,7 @@ for tool in node npm git; do
     fi
 done
 
-if [ -f "$DIR/.commit" ] && [ "$(cat "$DIR/.commit")" = "$COMMIT" ] && [ -d "$DIR/node_modules" ]; then
+if [ -f "$DIR/.commit" ] && [ "$(cat "$DIR/.commit")" = "$COMMIT $CONFIG_VERSION" ] && [ -d "$DIR/node_modules" ]; then
     echo "$DIR"
     exit 0
 fi
@@ -50,13 +52,13 @@ else
     rm -rf "$clone"
 fi
 
-# Logging off: the benchmark measures the server, not its log writer.
-sed -i 's/^    console: true,/    console: false,/; s/^    rotation: {/    rotation: false \&\& {/' "$DIR/src/config.js"
-grep -q 'console: false' "$DIR/src/config.js" && grep -q 'rotation: false &&' "$DIR/src/config.js" || {
-    echo "turbowarp-cloud-server.sh: src/config.js has changed shape; cannot turn logging off" >&2
+# No log files: the benchmark measures the server, not its disk.
+sed -i 's/^    rotation: {/    rotation: false \&\& {/' "$DIR/src/config.js"
+grep -q 'rotation: false &&' "$DIR/src/config.js" || {
+    echo "turbowarp-cloud-server.sh: src/config.js has changed shape; cannot turn log files off" >&2
     exit 1
 }
 
 (cd "$DIR" && npm ci --omit=dev --no-audit --no-fund --loglevel=error >&2)
-echo "$COMMIT" > "$DIR/.commit"
+echo "$COMMIT $CONFIG_VERSION" > "$DIR/.commit"
 echo "$DIR"

@@ -82,7 +82,9 @@ pub(crate) async fn run(
     let mut ticker = interval_at(Instant::now() + ping_interval, ping_interval);
     let mut awaiting_pong = false;
     let mut buffer = String::new();
-    let mut last_write = Instant::now() - GATHER;
+    let mut last_write = Instant::now()
+        .checked_sub(GATHER)
+        .unwrap_or_else(Instant::now);
     let mut gathering = false;
     let gather = tokio::time::sleep(Duration::ZERO);
     tokio::pin!(gather);

@@ -176,7 +176,7 @@ async fn steady_client(
         if current == Phase::End {
             break;
         }
-        if current == Phase::Run && ticker.is_none() {
+        if current == Phase::Run && stop_at.is_none() {
             let now = Instant::now();
             let mut tick = interval_at(now + phase_offset, period);
             tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -186,8 +186,8 @@ async fn steady_client(
         tokio::select! {
             _ = async { ticker.as_mut().expect("guarded").tick().await }, if ticker.is_some() => {
                 if stop_at.is_some_and(|stop| Instant::now() >= stop) {
+                    // Done setting; keep reading until the end.
                     ticker = None;
-                    stop_at = Some(Instant::now() + Duration::from_secs(3600));
                     continue;
                 }
                 let line = set(&name, micros_since(epoch) + 1);

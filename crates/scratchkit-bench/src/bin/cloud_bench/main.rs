@@ -14,8 +14,10 @@
 //! Figures per server: server CPU per delivered update (`/proc/PID/stat` utime + stime over
 //! the timed phase and its drain, divided by the deliveries), latency p50/p99/max (set →
 //! delivery, one clock), RSS (peak while connected) and RSS per connection (peak − idle,
-//! divided by the steady connections), and updates lost (expected deliveries that had not
-//! arrived 5 s after the last set). The ratio columns divide ours by TurboWarp's from the
+//! divided by the steady connections), updates lost (expected deliveries that had not
+//! arrived 5 s after the last set), and `sent%`, the share of the planned sets the load
+//! generator managed to send (below 100 % it, not the server, was the bottleneck). The churn
+//! scenario also prints server CPU per completed join. The ratio columns divide ours by TurboWarp's from the
 //! same run. Servers: scratchkit with TurboWarp rules (`/turbowarp`) and with Scratch rules
 //! (`/cloud`, limits lifted so that the load is legal; see `servers.rs`); TurboWarp's server
 //! has one rule set.
@@ -26,6 +28,10 @@
 //! ./target/release/cloud-bench --quick                # 3 s each
 //! cloud-bench [--seconds S] [--scenarios a,b] [--servers turbowarp-rules,scratch-rules,turbowarp,scratchattach]
 //! ```
+//!
+//! `CLOUD_BENCH_BASELINE=PATH` names another build of this binary (an older commit) whose
+//! `serve-ours` runs as `--servers baseline-turbowarp-rules,baseline-scratch-rules`, for
+//! before/after figures in one run.
 //!
 //! TurboWarp's server is set up by `compat/turbowarp-cloud-server.sh` (into
 //! `target/turbowarp-cloud-server`, `npm ci`); without node or npm its column is skipped
@@ -39,7 +45,7 @@ use std::process::ExitCode;
 use load::{Figures, Scenario};
 use servers::Server;
 
-const USAGE: &str = "usage: cloud-bench [--quick] [--seconds S] [--scenarios room100x10,room100x50,rooms1000,churn] [--servers turbowarp-rules,scratch-rules,turbowarp,scratchattach]";
+const USAGE: &str = "usage: cloud-bench [--quick] [--seconds S] [--scenarios room100x10,room100x50,rooms1000,churn] [--servers turbowarp-rules,scratch-rules,turbowarp,scratchattach,baseline-turbowarp-rules,baseline-scratch-rules]";
 
 struct Options {
     seconds: f64,
@@ -142,9 +148,10 @@ fn print_scenario(scenario: &Scenario, results: &[(Server, Figures)]) {
         }
     );
     println!(
-        "{:<24} {:>9} {:>10} {:>7} {:>10} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9}",
+        "{:<24} {:>9} {:>6} {:>10} {:>7} {:>10} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9}",
         "server",
         "sets",
+        "sent%",
         "delivered",
         "lost",
         "CPU µs/upd",
@@ -153,13 +160,16 @@ fn print_scenario(scenario: &Scenario, results: &[(Server, Figures)]) {
         "max ms",
         "RSS MB",
         "KiB/conn",
-        "churn/s",
+        "joins/s",
     );
+    // Sets the scenario asks for: below 100 % the load generator fell behind.
+    let planned = (scenario.rooms * scenario.per_room) as f64 * scenario.rate * scenario.seconds;
     for (server, f) in results {
         println!(
-            "{:<24} {:>9} {:>10} {:>7} {:>10} {:>8.2} {:>8.2} {:>8.1} {:>8} {:>9} {:>9}",
+            "{:<24} {:>9} {:>5.0}% {:>10} {:>7} {:>10} {:>8.2} {:>8.2} {:>8.1} {:>8} {:>9} {:>9}",
             server.label(),
             f.sets,
+            100.0 * f.sets as f64 / planned,
             f.delivered,
             f.lost(),
             f.cpu_per_delivery_us()
@@ -177,14 +187,23 @@ fn print_scenario(scenario: &Scenario, results: &[(Server, Figures)]) {
                 "–".into()
             },
         );
+        if scenario.churners > 0
+            && let Some(cpu) = f.cpu_s
+            && f.churn_cycles > 0
+        {
+            // Joins dominate this scenario's CPU: per join (with its share of the sets) is
+            // the fairer figure when servers complete different numbers of joins.
+            println!(
+                "{:<24} server CPU per join (join, snapshot, leave): {:.1} µs",
+                "",
+                cpu * 1e6 / f.churn_cycles as f64
+            );
+        }
     }
     let Some((_, theirs)) = results.iter().find(|(s, _)| *s == Server::TurboWarp) else {
         return;
     };
-    for (server, ours) in results
-        .iter()
-        .filter(|(s, _)| matches!(s, Server::OursTurboWarp | Server::OursScratch))
-    {
+    for (server, ours) in results.iter().filter(|(s, _)| s.is_scratchkit()) {
         println!(
             "  {} ÷ TurboWarp: CPU/update {} (target ≤ 0.33×), p99 {} (≤ 0.5×), RSS {} (≤ 0.25×), lost {} (0)",
             server.label(),

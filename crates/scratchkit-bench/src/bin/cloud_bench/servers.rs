@@ -22,6 +22,11 @@ pub enum Server {
     TurboWarp,
     /// scratchattach's TurboWarp-compatible server (`init_cloud_server`, PyPI).
     Scratchattach,
+    /// Another build of this benchmark's `serve-ours` (`CLOUD_BENCH_BASELINE=PATH`, for
+    /// before/after figures), `/turbowarp`.
+    BaselineTurboWarp,
+    /// The same, `/cloud`.
+    BaselineScratch,
 }
 
 impl Server {
@@ -32,6 +37,8 @@ impl Server {
             Server::OursScratch => "scratchkit /cloud",
             Server::TurboWarp => "TurboWarp cloud-server",
             Server::Scratchattach => "scratchattach",
+            Server::BaselineTurboWarp => "baseline /turbowarp",
+            Server::BaselineScratch => "baseline /cloud",
         }
     }
 
@@ -42,21 +49,30 @@ impl Server {
             Server::OursScratch => "scratch-rules",
             Server::TurboWarp => "turbowarp",
             Server::Scratchattach => "scratchattach",
+            Server::BaselineTurboWarp => "baseline-turbowarp-rules",
+            Server::BaselineScratch => "baseline-scratch-rules",
         }
     }
 
     /// Every server, in column order.
-    pub const ALL: [Server; 4] = [
+    pub const ALL: [Server; 6] = [
         Server::OursTurboWarp,
         Server::OursScratch,
         Server::TurboWarp,
         Server::Scratchattach,
+        Server::BaselineTurboWarp,
+        Server::BaselineScratch,
     ];
+
+    /// Whether it is a scratchkit server (this build or the baseline).
+    pub fn is_scratchkit(self) -> bool {
+        !matches!(self, Server::TurboWarp | Server::Scratchattach)
+    }
 
     /// Extra request headers its clients send (besides the User-Agent every client sends).
     pub fn headers(self) -> &'static [(&'static str, &'static str)] {
         match self {
-            Server::OursScratch => &[
+            Server::OursScratch | Server::BaselineScratch => &[
                 ("Origin", "https://scratch.mit.edu"),
                 ("Cookie", "scratchsessionsid=bench"),
             ],
@@ -67,12 +83,22 @@ impl Server {
     /// Starts it; `Err` explains why it cannot run here (printed as a skip).
     pub fn start(self) -> Result<ServerProcess, String> {
         match self {
-            Server::OursTurboWarp | Server::OursScratch => {
-                let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+            Server::OursTurboWarp
+            | Server::OursScratch
+            | Server::BaselineTurboWarp
+            | Server::BaselineScratch => {
+                let exe = match self {
+                    Server::BaselineTurboWarp | Server::BaselineScratch => {
+                        std::env::var_os("CLOUD_BENCH_BASELINE")
+                            .map(PathBuf::from)
+                            .ok_or("set CLOUD_BENCH_BASELINE to another cloud-bench binary")?
+                    }
+                    _ => std::env::current_exe().map_err(|e| e.to_string())?,
+                };
                 let mut command = Command::new(exe);
                 command.arg("serve-ours");
                 let mut process = ServerProcess::start_reporting(command)?;
-                let path = if self == Server::OursScratch {
+                let path = if matches!(self, Server::OursScratch | Server::BaselineScratch) {
                     "/cloud"
                 } else {
                     "/turbowarp"
