@@ -229,9 +229,31 @@ fn load_average() -> String {
         .unwrap_or_else(|_| "?".into())
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    // `serve-ours` runs on a multi-thread runtime like `scratch cloud-server`;
+    // CLOUD_BENCH_CURRENT_THREAD=1 tries a current-thread one.
+    let current_thread = args.first().map(String::as_str) == Some("serve-ours")
+        && std::env::var_os("CLOUD_BENCH_CURRENT_THREAD").is_some();
+    let runtime = if current_thread {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+    };
+    match runtime {
+        Ok(runtime) => runtime.block_on(run(args)),
+        Err(error) => {
+            eprintln!("cloud-bench: no runtime: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Vec<String>) -> ExitCode {
     if args.first().map(String::as_str) == Some("serve-ours") {
         return servers::serve_ours().await;
     }
