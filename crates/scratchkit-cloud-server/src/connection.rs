@@ -1,5 +1,6 @@
 //! One client connection: handshake, messages, broadcast, keepalive.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -7,11 +8,13 @@ use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Map, Value};
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::mpsc;
 use tokio::time::{Instant, interval_at};
 
+use crate::gatekeeper;
+use crate::metrics::{DropReason, Rejection};
 use crate::options::{CloudMode, OverLimit};
-use crate::state::{Client, CloudState, Outbound, RoomKey, set_line};
+use crate::state::{Client, CloudState, Kill, Outbound, RoomKey, set_line};
 use crate::store::{CloudValue, LogEntry};
 use crate::validate::{is_numeric_value, is_valid_name, is_valid_username};
 use scratchkit_model::js_number_to_string;
@@ -46,6 +49,7 @@ pub(crate) async fn run(
     state: CloudState,
     mode: CloudMode,
     session_user: Option<String>,
+    addr: Option<IpAddr>,
 ) {
     let (sink, mut stream) = socket.split();
     let (tx, rx) = mpsc::unbounded_channel();
@@ -55,13 +59,14 @@ pub(crate) async fn run(
         Duration::from_millis(10),
         Duration::from_secs(365 * 24 * 60 * 60),
     );
-    let kill = Arc::new(Notify::new());
+    let kill = Arc::new(Kill::default());
     let mut conn = Connection {
         id: state.next_client_id(),
         bucket: Bucket::new(&state, mode),
         state,
         mode,
         session_user,
+        addr,
         tx,
         kill: Arc::clone(&kill),
         joined: None,
@@ -72,6 +77,9 @@ pub(crate) async fn run(
         tokio::select! {
             message = stream.next() => match message {
                 Some(Ok(Message::Text(text))) => {
+                    if conn.joined.is_none() {
+                        gatekeeper::prepare_handshake(&conn.state, text.as_str()).await;
+                    }
                     if let Err(code) = conn.frame(text.as_str()) {
                         break Some(code);
                     }
@@ -89,7 +97,10 @@ pub(crate) async fn run(
                 awaiting_pong = true;
                 let _ = conn.tx.send(Outbound::Ping);
             }
-            _ = kill.notified() => {
+            _ = kill.notify.notified() => {
+                if let Some(code) = kill.code() {
+                    break Some(code);
+                }
                 writer.abort();
                 break None;
             }
@@ -97,6 +108,7 @@ pub(crate) async fn run(
     };
     conn.leave();
     if let Some(code) = outcome {
+        conn.state.gatekeeper().metrics.close(code);
         let _ = conn.tx.send(Outbound::Close(code));
     }
     drop(conn);
@@ -164,8 +176,9 @@ struct Connection {
     state: CloudState,
     mode: CloudMode,
     session_user: Option<String>,
+    addr: Option<IpAddr>,
     tx: mpsc::UnboundedSender<Outbound>,
-    kill: Arc<Notify>,
+    kill: Arc<Kill>,
     joined: Option<Joined>,
     bucket: Option<Bucket>,
 }
@@ -207,26 +220,18 @@ impl Connection {
             .and_then(Value::as_str)
             .ok_or(CLOSE_USERNAME)?;
         if !is_valid_username(user) {
+            self.state.gatekeeper().metrics.reject(Rejection::Username);
             return Err(CLOSE_USERNAME);
         }
-        match self.mode {
-            CloudMode::Scratch => {
-                if let Some(session_user) = &self.session_user
-                    && !session_user.eq_ignore_ascii_case(user)
-                {
-                    return Err(CLOSE_USERNAME);
-                }
-            }
-            CloudMode::TurboWarp => {
-                let blocked = options
-                    .turbowarp
-                    .username_blocklist
-                    .iter()
-                    .any(|blocked| blocked.eq_ignore_ascii_case(user));
-                if blocked {
-                    return Err(CLOSE_USERNAME);
-                }
-            }
+        if self.mode == CloudMode::Scratch
+            && let Some(session_user) = &self.session_user
+            && !session_user.eq_ignore_ascii_case(user)
+        {
+            self.state.gatekeeper().metrics.reject(Rejection::Username);
+            return Err(CLOSE_USERNAME);
+        }
+        if !gatekeeper::username_allowed(&self.state, self.mode, user) {
+            return Err(CLOSE_USERNAME);
         }
         let project = match object.get("project_id") {
             Some(Value::String(project)) => project.clone(),
@@ -247,22 +252,29 @@ impl Connection {
         {
             return Err(CLOSE_PROJECT);
         }
+        gatekeeper::project_allowed(&self.state, &project)?;
         let key: RoomKey = (self.mode, project);
         let mut rooms = self.state.rooms();
+        let metrics = &self.state.gatekeeper().metrics;
         if self.state.is_shut_down() {
+            metrics.reject(Rejection::ShuttingDown);
             return Err(CLOSE_ERROR);
         }
         if !rooms.contains_key(&key) && rooms.len() >= options.max_rooms {
+            metrics.reject(Rejection::RoomsFull);
             return Err(CLOSE_OVERLOADED);
         }
         let room = rooms.entry(key.clone()).or_default();
         if room.clients.len() >= options.max_clients_per_room {
+            metrics.reject(Rejection::RoomFull);
             return Err(CLOSE_ERROR);
         }
+        metrics.handshake();
         self.state.cancel_expiry(&key);
         room.clients.push(Client {
             id: self.id,
             user: user.to_owned(),
+            addr: self.addr,
             tx: self.tx.clone(),
             kill: Arc::clone(&self.kill),
         });
@@ -294,7 +306,8 @@ impl Connection {
         if bucket.try_take() {
             return Ok(true);
         }
-        match self.state.options().scratch.over_limit {
+        self.state.gatekeeper().metrics.drop(DropReason::RateLimit);
+        match self.state.options().rate(self.mode).1 {
             OverLimit::Drop => {
                 tracing::info!("cloud message over the rate limit dropped");
                 Ok(false)
@@ -308,22 +321,33 @@ impl Connection {
             return Ok(());
         }
         let options = self.state.options();
+        let metrics = &self.state.gatekeeper().metrics;
         let Some(name) = object.get("name").and_then(Value::as_str) else {
             tracing::info!("cloud set without a string name dropped");
+            metrics.drop(DropReason::BadName);
             return Ok(());
         };
-        if self.mode == CloudMode::Scratch && !is_valid_name(name) {
-            tracing::info!("cloud set with a bad name dropped");
+        let bad_name = match self.mode {
+            CloudMode::Scratch => !is_valid_name(name),
+            CloudMode::TurboWarp => options.turbowarp.name_filter.matches(name),
+        };
+        if bad_name {
+            tracing::info!("cloud set with a bad or filtered name dropped");
+            metrics.drop(DropReason::BadName);
             return Ok(());
         }
         let value = match object.get("value") {
             Some(Value::Number(number)) => match number.as_f64() {
                 Some(number) if number.is_finite() => CloudValue::Number(number),
-                _ => return Ok(()),
+                _ => {
+                    metrics.drop(DropReason::BadValue);
+                    return Ok(());
+                }
             },
             Some(Value::String(text)) if is_numeric_value(text) => CloudValue::Text(text.clone()),
             _ => {
                 tracing::info!("cloud set with a non-numeric value dropped");
+                metrics.drop(DropReason::BadValue);
                 return Ok(());
             }
         };
@@ -336,6 +360,7 @@ impl Connection {
         };
         if value.js_len() > max_len {
             tracing::info!("cloud value over {max_len} characters dropped");
+            metrics.drop(DropReason::ValueTooLong);
             return Ok(());
         }
         let Some(joined) = &self.joined else {
@@ -345,6 +370,7 @@ impl Connection {
         let store = self.state.store();
         let rooms = self.state.rooms();
         if !store.contains(*mode, project, name) && store.count(*mode, project) >= max_vars {
+            metrics.drop(DropReason::TooManyVariables);
             return match self.mode {
                 CloudMode::Scratch => {
                     tracing::info!("cloud set beyond {max_vars} variables dropped");
@@ -367,10 +393,12 @@ impl Connection {
             );
         }
         store.set(*mode, project, name, value);
+        metrics.set_in();
         if let Some(room) = rooms.get(&joined.key) {
             for client in room.clients.iter().filter(|client| client.id != self.id) {
                 let _ = client.tx.send(Outbound::Line(line.clone()));
             }
+            metrics.set_out(room.clients.len().saturating_sub(1));
         }
         Ok(())
     }
@@ -444,9 +472,7 @@ impl Connection {
             room.clients.retain(|client| client.id != self.id);
             if room.clients.is_empty() {
                 rooms.remove(&joined.key);
-                if joined.key.0 == CloudMode::TurboWarp
-                    && let Some(after) = self.state.options().turbowarp.room_expiry
-                {
+                if let Some(after) = self.state.options().room_expiry(joined.key.0) {
                     self.state.schedule_expiry(joined.key, after);
                 }
             }
@@ -454,7 +480,7 @@ impl Connection {
     }
 }
 
-/// A token bucket for incoming messages (Scratch mode only).
+/// A token bucket for incoming messages (when the rules have a rate limit).
 struct Bucket {
     per_second: f64,
     burst: f64,
@@ -464,10 +490,7 @@ struct Bucket {
 
 impl Bucket {
     fn new(state: &CloudState, mode: CloudMode) -> Option<Self> {
-        if mode != CloudMode::Scratch {
-            return None;
-        }
-        let rate = state.options().scratch.rate?;
+        let rate = state.options().rate(mode).0?;
         if !(rate.per_second.is_finite() && rate.per_second > 0.0) {
             return None;
         }

@@ -1,12 +1,14 @@
 //! The shared state of the cloud server: options, store, and the rooms with their clients.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU16, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 
 use tokio::sync::{Notify, mpsc};
 
+use crate::gatekeeper::Gatekeeper;
+use crate::metrics::MetricsSnapshot;
 use crate::options::{CloudMode, CloudOptions};
 use crate::store::{CloudStore, CloudValue, LogEntry, MemoryStore};
 
@@ -30,8 +32,36 @@ pub(crate) enum Outbound {
 pub(crate) struct Client {
     pub(crate) id: u64,
     pub(crate) user: String,
+    /// The client's address (behind trusted proxies: the forwarded one), when known.
+    pub(crate) addr: Option<std::net::IpAddr>,
     pub(crate) tx: mpsc::UnboundedSender<Outbound>,
-    pub(crate) kill: Arc<Notify>,
+    pub(crate) kill: Arc<Kill>,
+}
+
+/// Ends a connection from outside: without a close frame (as a crash would), or with one.
+#[derive(Debug, Default)]
+pub(crate) struct Kill {
+    pub(crate) notify: Notify,
+    /// 0: drop the socket; otherwise the close code to send.
+    code: AtomicU16,
+}
+
+impl Kill {
+    /// Drops the connection without a close frame.
+    pub(crate) fn drop_now(&self) {
+        self.notify.notify_one();
+    }
+
+    /// Closes the connection with `code`.
+    pub(crate) fn close(&self, code: u16) {
+        self.code.store(code, Ordering::SeqCst);
+        self.notify.notify_one();
+    }
+
+    /// The close code asked for, if any.
+    pub(crate) fn code(&self) -> Option<u16> {
+        Some(self.code.load(Ordering::SeqCst)).filter(|code| *code != 0)
+    }
 }
 
 #[derive(Debug, Default)]
@@ -50,6 +80,7 @@ pub(crate) struct Inner {
     expiring: Mutex<HashMap<RoomKey, u64>>,
     next_client: AtomicU64,
     shut_down: AtomicBool,
+    gatekeeper: Gatekeeper,
 }
 
 /// The cloud server's state: cheap to clone, shared by every connection.
@@ -83,6 +114,7 @@ impl CloudState {
     pub fn with_store(options: CloudOptions, store: Arc<dyn CloudStore>) -> Self {
         CloudState {
             inner: Arc::new(Inner {
+                gatekeeper: Gatekeeper::new(&options.operator),
                 options,
                 store,
                 rooms: Mutex::new(HashMap::new()),
@@ -153,7 +185,7 @@ impl CloudState {
         let mut dropped = 0;
         for client in &room.clients {
             if user.is_none_or(|user| user == client.user) {
-                client.kill.notify_one();
+                client.kill.drop_now();
                 dropped += 1;
             }
         }
@@ -169,7 +201,7 @@ impl CloudState {
         let mut dropped = 0;
         for room in rooms.values() {
             for client in &room.clients {
-                client.kill.notify_one();
+                client.kill.drop_now();
                 dropped += 1;
             }
         }
@@ -194,7 +226,7 @@ impl CloudState {
         let mut dropped = 0;
         for room in rooms.values() {
             for client in &room.clients {
-                client.kill.notify_one();
+                client.kill.drop_now();
                 dropped += 1;
             }
         }
@@ -212,6 +244,51 @@ impl CloudState {
             .rooms
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The operator side: metrics, blocks, per-address counts.
+    pub(crate) fn gatekeeper(&self) -> &Gatekeeper {
+        &self.inner.gatekeeper
+    }
+
+    /// A copy of the server's counters (what `GET /metrics` shows).
+    ///
+    /// ```
+    /// use scratchkit_cloud_server::{CloudOptions, CloudState};
+    ///
+    /// let state = CloudState::new(CloudOptions::default());
+    /// assert_eq!(state.metrics().sets_in, 0);
+    /// ```
+    pub fn metrics(&self) -> MetricsSnapshot {
+        self.inner.gatekeeper.metrics.snapshot()
+    }
+
+    /// Closes, with `code`, every joined client that `select` picks (given its room and
+    /// itself); returns how many.
+    pub(crate) fn close_clients(
+        &self,
+        code: u16,
+        select: impl Fn(&RoomKey, &Client) -> bool,
+    ) -> usize {
+        let rooms = self.rooms();
+        let mut closed = 0;
+        for (key, room) in rooms.iter() {
+            for client in room.clients.iter().filter(|client| select(key, client)) {
+                client.kill.close(code);
+                closed += 1;
+            }
+        }
+        closed
+    }
+
+    /// Starts a graceful shutdown: new upgrades and handshakes are refused and every joined
+    /// client is closed with `code`. Returns how many were closed.
+    pub(crate) fn close_all(&self, code: u16) -> usize {
+        self.inner.gatekeeper.start_draining();
+        let rooms = self.rooms();
+        self.inner.shut_down.store(true, Ordering::SeqCst);
+        drop(rooms);
+        self.close_clients(code, |_, _| true)
     }
 
     pub(crate) fn next_client_id(&self) -> u64 {

@@ -86,6 +86,15 @@ pub trait CloudStore: Send + Sync + 'static {
     /// Forgets every variable and log row of every room (a sandbox reset). The default does
     /// nothing: a store that cannot list its rooms keeps them.
     fn clear(&self) {}
+    /// How many changes are not yet on durable storage, and the age of the oldest (shown by
+    /// `GET /metrics`). The default, for a store that writes through or keeps nothing, has
+    /// none.
+    fn persistence_backlog(&self) -> (u64, std::time::Duration) {
+        (0, std::time::Duration::ZERO)
+    }
+    /// Writes every pending change to durable storage (a graceful shutdown calls it). The
+    /// default does nothing.
+    fn flush(&self) {}
 }
 
 type RoomVars = Vec<(String, CloudValue)>;
