@@ -109,13 +109,22 @@ async fn metrics(State(state): State<CloudState>) -> Response {
         .into_response()
 }
 
-fn mode(rules: &str) -> Result<CloudMode, Response> {
+/// An error answer, small enough to travel in a `Result`.
+struct ApiError(StatusCode, String);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        error(self.0, self.1)
+    }
+}
+
+fn mode(rules: &str) -> Result<CloudMode, ApiError> {
     match rules {
         "scratch" => Ok(CloudMode::Scratch),
         "turbowarp" => Ok(CloudMode::TurboWarp),
-        _ => Err(error(
+        _ => Err(ApiError(
             StatusCode::NOT_FOUND,
-            "rules are `scratch` or `turbowarp`",
+            "rules are `scratch` or `turbowarp`".to_owned(),
         )),
     }
 }
@@ -175,7 +184,7 @@ async fn room(
 ) -> Response {
     let mode = match mode(&rules) {
         Ok(mode) => mode,
-        Err(response) => return response,
+        Err(refusal) => return refusal.into_response(),
     };
     let clients: Vec<ClientView> = state
         .rooms()
@@ -212,7 +221,7 @@ async fn set_variable(
 ) -> Response {
     let mode = match mode(&rules) {
         Ok(mode) => mode,
-        Err(response) => return response,
+        Err(refusal) => return refusal.into_response(),
     };
     let value = body.trim();
     let max_len = match mode {
@@ -248,7 +257,7 @@ async fn delete_variable(
 ) -> Response {
     let mode = match mode(&rules) {
         Ok(mode) => mode,
-        Err(response) => return response,
+        Err(refusal) => return refusal.into_response(),
     };
     let deleted = {
         let _rooms = state.rooms();
@@ -284,18 +293,20 @@ enum Blocked {
     Address(IpNet),
 }
 
-fn blocked(kind: &str, value: &str) -> Result<Blocked, Response> {
+fn blocked(kind: &str, value: &str) -> Result<Blocked, ApiError> {
     match kind {
         "projects" if !value.is_empty() => Ok(Blocked::Project(value.to_owned())),
         "usernames" if !fold(value).is_empty() => Ok(Blocked::Username(fold(value))),
         "addresses" => value
             .parse::<Network>()
             .map(|net| Blocked::Address(net.0))
-            .map_err(|message| error(StatusCode::BAD_REQUEST, message)),
-        "projects" | "usernames" => Err(error(StatusCode::BAD_REQUEST, "empty value")),
-        _ => Err(error(
+            .map_err(|message| ApiError(StatusCode::BAD_REQUEST, message)),
+        "projects" | "usernames" => {
+            Err(ApiError(StatusCode::BAD_REQUEST, "empty value".to_owned()))
+        }
+        _ => Err(ApiError(
             StatusCode::NOT_FOUND,
-            "blocks are `projects`, `usernames` or `addresses`",
+            "blocks are `projects`, `usernames` or `addresses`".to_owned(),
         )),
     }
 }
@@ -306,7 +317,7 @@ async fn block(
 ) -> Response {
     let target = match blocked(&kind, &value) {
         Ok(target) => target,
-        Err(response) => return response,
+        Err(refusal) => return refusal.into_response(),
     };
     let closed = match target {
         Blocked::Project(project) => {
@@ -342,7 +353,7 @@ async fn unblock(
 ) -> Response {
     let target = match blocked(&kind, &value) {
         Ok(target) => target,
-        Err(response) => return response,
+        Err(refusal) => return refusal.into_response(),
     };
     let mut blocks = state.gatekeeper().blocks_mut();
     let removed = match target {
@@ -368,7 +379,7 @@ async fn public_values(
     }
     let mode = match mode(&rules) {
         Ok(mode) => mode,
-        Err(response) => return response,
+        Err(refusal) => return refusal.into_response(),
     };
     let values: serde_json::Map<String, serde_json::Value> = state
         .variables(mode, &project)

@@ -560,7 +560,7 @@ fn check_layer(layer: &Table) -> Result<(), (String, String)> {
     let deserializer = toml::Value::Table(merged);
     serde_path_to_error::deserialize::<_, ServerConfig>(deserializer)
         .map(|_| ())
-        .map_err(|error| (error.path().to_string(), error.inner().to_string()))
+        .map_err(|error| (error.path().to_string(), error.inner().message().to_owned()))
 }
 
 /// The defaults as a table, with the presets `layer` chooses.
@@ -677,7 +677,7 @@ impl ServerConfig {
         let config: ServerConfig = serde_path_to_error::deserialize(toml::Value::Table(merged))
             .map_err(|error| ConfigError::Invalid {
                 key: error.path().to_string(),
-                message: error.inner().to_string(),
+                message: error.inner().message().to_owned(),
             })?;
         config.validate()?;
         Ok(config)

@@ -168,14 +168,24 @@ impl Drop for Ticket {
     }
 }
 
+/// An upgrade refused at the door: an HTTP status and a line of text.
+#[derive(Debug)]
+pub(crate) struct Refusal(StatusCode, &'static str);
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        (self.0, self.1).into_response()
+    }
+}
+
 fn refuse(
     state: &CloudState,
     reason: Rejection,
     status: StatusCode,
     text: &'static str,
-) -> Response {
+) -> Refusal {
     state.gatekeeper().metrics.reject(reason);
-    (status, text).into_response()
+    Refusal(status, text)
 }
 
 /// The checks of an upgrade request: draining, origin, blocked address, per-address limit.
@@ -185,7 +195,7 @@ pub(crate) fn admit_upgrade(
     mode: CloudMode,
     peer: Option<std::net::SocketAddr>,
     headers: &HeaderMap,
-) -> Result<Ticket, Response> {
+) -> Result<Ticket, Refusal> {
     let gate = state.gatekeeper();
     let options = state.options();
     if gate.is_draining() || state.is_shut_down() {

@@ -119,7 +119,7 @@ fn scratch_socket(
 ) -> Response {
     let ticket = match gatekeeper::admit_upgrade(&state, CloudMode::Scratch, peer, &headers) {
         Ok(ticket) => ticket,
-        Err(refusal) => return refusal,
+        Err(refusal) => return refusal.into_response(),
     };
     let rules = &state.options().scratch;
     let session_user = match &rules.session_validator {
@@ -177,7 +177,7 @@ fn turbowarp_socket(
 ) -> Response {
     let ticket = match gatekeeper::admit_upgrade(&state, CloudMode::TurboWarp, peer, &headers) {
         Ok(ticket) => ticket,
-        Err(refusal) => return refusal,
+        Err(refusal) => return refusal.into_response(),
     };
     let max = state.options().max_message_size;
     let refusal = if validate::has_scratch_cookie(&headers) {

@@ -89,12 +89,8 @@ pub async fn run(out: Out, args: CloudServerArgs) -> CliResult {
     } else {
         out.line(format!("cloud server on {}", server.addr()))?;
         if let Some(rules) = root {
-            out.line(format!(
-                "  {rules} rules:{:>w$}ws://{}/",
-                "",
-                server.addr(),
-                w = 17 - rules.len()
-            ))?;
+            let label = format!("{rules} rules:");
+            out.line(format!("  {label:<17}ws://{}/", server.addr()))?;
         }
         out.line(format!("  Scratch rules:   {}", server.scratch_url()))?;
         out.line(format!("  TurboWarp rules: {}", server.turbowarp_url()))?;
