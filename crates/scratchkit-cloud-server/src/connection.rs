@@ -5,16 +5,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
-use futures_util::stream::SplitSink;
-use futures_util::{SinkExt, StreamExt};
-use serde_json::{Map, Value};
-use tokio::sync::mpsc;
+use futures_util::SinkExt;
+use tokio::sync::Notify;
 use tokio::time::{Instant, interval_at};
 
 use crate::gatekeeper;
+use crate::message::{Field, Incoming};
 use crate::metrics::{DropReason, Rejection};
 use crate::options::{CloudMode, OverLimit};
-use crate::state::{Client, CloudState, Kill, Outbound, RoomKey, set_line};
+use crate::state::{Client, CloudState, Outbox, RoomKey, set_line};
 use crate::store::{CloudValue, LogEntry};
 use crate::validate::{is_numeric_value, is_valid_name, is_valid_username};
 use scratchkit_model::js_number_to_string;
@@ -43,23 +42,37 @@ pub(crate) async fn reject(mut socket: WebSocket, code: u16, explanation: &'stat
         .await;
 }
 
-/// Runs one connection until it ends.
+/// How long a connection that just wrote gathers lines before it writes again: the first
+/// line after a quiet spell goes out at once, a busy connection writes at most once per
+/// period (one frame, one system call, however many lines).
+const GATHER: Duration = Duration::from_millis(5);
+
+/// Why a connection's loop ended.
+enum End {
+    /// Protocol error: close with this code.
+    Close(u16),
+    /// The client went away (or sent a close frame).
+    Gone,
+    /// Dropped without a close frame (fault injection, a dead client).
+    Dropped,
+}
+
+/// Runs one connection until it ends: reads and handles the client's messages, and writes
+/// what its outbox gathers (set lines of the room, the join snapshot), all on one task.
 pub(crate) async fn run(
-    socket: WebSocket,
+    mut socket: WebSocket,
     state: CloudState,
     mode: CloudMode,
     session_user: Option<String>,
     addr: Option<IpAddr>,
 ) {
-    let (sink, mut stream) = socket.split();
-    let (tx, rx) = mpsc::unbounded_channel();
-    let writer = tokio::spawn(write_loop(sink, rx));
     // A zero period would make the ticker spin; an absurd one would overflow.
     let ping_interval = state.options().ping_interval.clamp(
         Duration::from_millis(10),
         Duration::from_secs(365 * 24 * 60 * 60),
     );
-    let kill = Arc::new(Kill::default());
+    let kill = Arc::new(Notify::new());
+    let outbox = Arc::new(Outbox::default());
     let mut conn = Connection {
         id: state.next_client_id(),
         bucket: Bucket::new(&state, mode),
@@ -67,103 +80,112 @@ pub(crate) async fn run(
         mode,
         session_user,
         addr,
-        tx,
+        outbox: Arc::clone(&outbox),
         kill: Arc::clone(&kill),
         joined: None,
     };
     let mut ticker = interval_at(Instant::now() + ping_interval, ping_interval);
     let mut awaiting_pong = false;
-    let outcome = loop {
+    let mut buffer = String::new();
+    let mut last_write = Instant::now() - GATHER;
+    let mut gathering = false;
+    let gather = tokio::time::sleep(Duration::ZERO);
+    tokio::pin!(gather);
+    let end = loop {
         tokio::select! {
-            message = stream.next() => match message {
+            message = socket.recv() => match message {
                 Some(Ok(Message::Text(text))) => {
                     if conn.joined.is_none() {
                         gatekeeper::prepare_handshake(&conn.state, text.as_str()).await;
                     }
                     if let Err(code) = conn.frame(text.as_str()) {
-                        break Some(code);
+                        break End::Close(code);
                     }
                 }
                 Some(Ok(Message::Pong(_))) => awaiting_pong = false,
                 Some(Ok(Message::Binary(_) | Message::Ping(_))) => {}
-                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break None,
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break End::Gone,
             },
+            () = outbox.ready(), if !gathering => {
+                let due = last_write + GATHER;
+                if Instant::now() < due {
+                    gathering = true;
+                    gather.as_mut().reset(due);
+                    continue;
+                }
+                // A close frame queued from outside (a kick, a block, a shutdown) ends it.
+                if !matches!(write_pending(&mut socket, &outbox, &mut buffer).await, Ok(false)) {
+                    break End::Gone;
+                }
+                last_write = Instant::now();
+            }
+            () = &mut gather, if gathering => {
+                gathering = false;
+                // A close frame queued from outside (a kick, a block, a shutdown) ends it.
+                if !matches!(write_pending(&mut socket, &outbox, &mut buffer).await, Ok(false)) {
+                    break End::Gone;
+                }
+                last_write = Instant::now();
+            }
             _ = ticker.tick() => {
                 if awaiting_pong || conn.joined.is_none() {
                     tracing::debug!("dropping a dead or silent cloud client");
-                    writer.abort();
-                    break None;
+                    break End::Dropped;
                 }
                 awaiting_pong = true;
-                let _ = conn.tx.send(Outbound::Ping);
-            }
-            _ = kill.notify.notified() => {
-                if let Some(code) = kill.code() {
-                    break Some(code);
+                if socket.send(Message::Ping(Default::default())).await.is_err() {
+                    break End::Gone;
                 }
-                writer.abort();
-                break None;
             }
+            _ = kill.notified() => break End::Dropped,
         }
     };
     conn.leave();
-    if let Some(code) = outcome {
+    if let End::Close(code) = end {
         conn.state.gatekeeper().metrics.close(code);
-        let _ = conn.tx.send(Outbound::Close(code));
     }
     drop(conn);
-    if !writer.is_finished() {
-        let _ = tokio::time::timeout(Duration::from_secs(5), writer).await;
+    if let End::Close(code) = end {
+        outbox.close(code);
+        let _ = tokio::time::timeout(
+            Duration::from_secs(5),
+            write_pending(&mut socket, &outbox, &mut buffer),
+        )
+        .await;
     }
 }
 
-async fn write_loop(
-    mut sink: SplitSink<WebSocket, Message>,
-    mut rx: mpsc::UnboundedReceiver<Outbound>,
-) {
-    let mut carried: Option<Outbound> = None;
-    loop {
-        let item = match carried.take() {
-            Some(item) => item,
-            None => match rx.recv().await {
-                Some(item) => item,
-                None => break,
-            },
-        };
-        let message = match item {
-            Outbound::Line(mut frame) => {
-                // Join every line already queued into one frame, as TurboWarp batches.
-                loop {
-                    match rx.try_recv() {
-                        Ok(Outbound::Line(line)) => {
-                            frame.push('\n');
-                            frame.push_str(&line);
-                        }
-                        Ok(other) => {
-                            carried = Some(other);
-                            break;
-                        }
-                        Err(_) => break,
-                    }
-                }
-                Message::text(frame)
-            }
-            Outbound::Frame(frame) => Message::text(frame),
-            Outbound::Ping => Message::Ping(Default::default()),
-            Outbound::Close(code) => {
-                let _ = sink
-                    .send(Message::Close(Some(CloseFrame {
-                        code,
-                        reason: Utf8Bytes::from_static(""),
-                    })))
-                    .await;
-                break;
-            }
-        };
-        if sink.send(message).await.is_err() {
-            break;
-        }
+/// Writes what the outbox holds: the snapshot frame, then the gathered lines as one frame,
+/// then a close frame if one was asked for, with one flush. `Ok(true)` when it wrote a close
+/// frame.
+async fn write_pending(
+    socket: &mut WebSocket,
+    outbox: &Outbox,
+    buffer: &mut String,
+) -> Result<bool, axum::Error> {
+    let pending = outbox.take(std::mem::take(buffer));
+    if let Some(frame) = pending.frame {
+        socket.feed(Message::text(frame)).await?;
     }
+    let mut lines = pending.lines;
+    if !lines.is_empty() {
+        // The frame takes a copy (the socket buffers it anyway); the allocation is kept for
+        // the next lines.
+        socket.feed(Message::text(lines.as_str())).await?;
+        lines.clear();
+    }
+    *buffer = lines;
+    let closed = pending.close.is_some();
+    if let Some(code) = pending.close {
+        socket
+            .feed(Message::Close(Some(CloseFrame {
+                code,
+                reason: Utf8Bytes::from_static(""),
+            })))
+            .await?;
+    }
+    socket.flush().await?;
+    Ok(closed)
 }
 
 struct Joined {
@@ -177,8 +199,8 @@ struct Connection {
     mode: CloudMode,
     session_user: Option<String>,
     addr: Option<IpAddr>,
-    tx: mpsc::UnboundedSender<Outbound>,
-    kill: Arc<Kill>,
+    outbox: Arc<Outbox>,
+    kill: Arc<Notify>,
     joined: Option<Joined>,
     bucket: Option<Bucket>,
 }
@@ -196,10 +218,10 @@ impl Connection {
     }
 
     fn message(&mut self, line: &str) -> Result<(), u16> {
-        let Ok(Value::Object(object)) = serde_json::from_str::<Value>(line) else {
+        let Some(object) = crate::message::parse(line) else {
             return Err(CLOSE_ERROR);
         };
-        let Some(method) = object.get("method").and_then(Value::as_str) else {
+        let Some(method) = object.method.as_ref().and_then(Field::as_str) else {
             return Err(CLOSE_ERROR);
         };
         match (method, self.joined.is_some()) {
@@ -213,29 +235,31 @@ impl Connection {
         }
     }
 
-    fn handshake(&mut self, object: &Map<String, Value>) -> Result<(), u16> {
+    fn handshake(&mut self, object: &Incoming<'_>) -> Result<(), u16> {
         let options = self.state.options();
         let user = object
-            .get("user")
-            .and_then(Value::as_str)
+            .user
+            .as_ref()
+            .and_then(Field::as_str)
             .ok_or(CLOSE_USERNAME)?;
+        let metrics = &self.state.gatekeeper().metrics;
         if !is_valid_username(user) {
-            self.state.gatekeeper().metrics.reject(Rejection::Username);
+            metrics.reject(Rejection::Username);
             return Err(CLOSE_USERNAME);
         }
         if self.mode == CloudMode::Scratch
             && let Some(session_user) = &self.session_user
             && !session_user.eq_ignore_ascii_case(user)
         {
-            self.state.gatekeeper().metrics.reject(Rejection::Username);
+            metrics.reject(Rejection::Username);
             return Err(CLOSE_USERNAME);
         }
         if !gatekeeper::username_allowed(&self.state, self.mode, user) {
             return Err(CLOSE_USERNAME);
         }
-        let project = match object.get("project_id") {
-            Some(Value::String(project)) => project.clone(),
-            Some(Value::Number(number)) => js_number_to_string(number.as_f64().ok_or(CLOSE_ERROR)?),
+        let project = match &object.project_id {
+            Some(Field::Text(project)) => project.to_string(),
+            Some(Field::Number(number)) => js_number_to_string(*number),
             _ => return Err(CLOSE_ERROR),
         };
         if !(1..=999).contains(&project.encode_utf16().count()) {
@@ -255,7 +279,6 @@ impl Connection {
         gatekeeper::project_allowed(&self.state, &project)?;
         let key: RoomKey = (self.mode, project);
         let mut rooms = self.state.rooms();
-        let metrics = &self.state.gatekeeper().metrics;
         if self.state.is_shut_down() {
             metrics.reject(Rejection::ShuttingDown);
             return Err(CLOSE_ERROR);
@@ -275,7 +298,7 @@ impl Connection {
             id: self.id,
             user: user.to_owned(),
             addr: self.addr,
-            tx: self.tx.clone(),
+            outbox: Arc::clone(&self.outbox),
             kill: Arc::clone(&self.kill),
         });
         if options.send_snapshot {
@@ -287,7 +310,7 @@ impl Connection {
                 .map(|(name, value)| set_line(name, value))
                 .collect();
             if !snapshot.is_empty() {
-                let _ = self.tx.send(Outbound::Frame(snapshot.join("\n")));
+                self.outbox.frame(snapshot.join("\n"));
             }
         }
         drop(rooms);
@@ -316,13 +339,13 @@ impl Connection {
         }
     }
 
-    fn set(&mut self, object: &Map<String, Value>, verb: &'static str) -> Result<(), u16> {
+    fn set(&mut self, object: &Incoming<'_>, verb: &'static str) -> Result<(), u16> {
         if !self.admit()? {
             return Ok(());
         }
         let options = self.state.options();
         let metrics = &self.state.gatekeeper().metrics;
-        let Some(name) = object.get("name").and_then(Value::as_str) else {
+        let Some(name) = object.name.as_ref().and_then(Field::as_str) else {
             tracing::info!("cloud set without a string name dropped");
             metrics.drop(DropReason::BadName);
             return Ok(());
@@ -336,15 +359,9 @@ impl Connection {
             metrics.drop(DropReason::BadName);
             return Ok(());
         }
-        let value = match object.get("value") {
-            Some(Value::Number(number)) => match number.as_f64() {
-                Some(number) if number.is_finite() => CloudValue::Number(number),
-                _ => {
-                    metrics.drop(DropReason::BadValue);
-                    return Ok(());
-                }
-            },
-            Some(Value::String(text)) if is_numeric_value(text) => CloudValue::Text(text.clone()),
+        let value = match &object.value {
+            Some(Field::Number(number)) => CloudValue::Number(*number),
+            Some(Field::Text(text)) if is_numeric_value(text) => CloudValue::Text(text.to_string()),
             _ => {
                 tracing::info!("cloud set with a non-numeric value dropped");
                 metrics.drop(DropReason::BadValue);
@@ -366,10 +383,18 @@ impl Connection {
         let Some(joined) = &self.joined else {
             return Err(CLOSE_ERROR);
         };
-        let (mode, project) = (&joined.key.0, joined.key.1.as_str());
+        let (mode, project) = (joined.key.0, joined.key.1.as_str());
         let store = self.state.store();
+        let line = set_line(name, &value);
+        let log = (self.mode == CloudMode::Scratch).then(|| LogEntry {
+            user: joined.user.clone(),
+            verb: verb.to_owned(),
+            name: name.to_owned(),
+            value: value.to_plain_string(),
+            timestamp: now_ms(),
+        });
         let rooms = self.state.rooms();
-        if !store.contains(*mode, project, name) && store.count(*mode, project) >= max_vars {
+        if !store.set_within(mode, project, name, value, max_vars) {
             metrics.drop(DropReason::TooManyVariables);
             return match self.mode {
                 CloudMode::Scratch => {
@@ -379,37 +404,26 @@ impl Connection {
                 CloudMode::TurboWarp => Err(CLOSE_ERROR),
             };
         }
-        let line = set_line(name, &value);
-        if self.mode == CloudMode::Scratch {
-            store.append_log(
-                project,
-                LogEntry {
-                    user: joined.user.clone(),
-                    verb: verb.to_owned(),
-                    name: name.to_owned(),
-                    value: value.to_plain_string(),
-                    timestamp: now_ms(),
-                },
-            );
+        if let Some(entry) = log {
+            store.append_log(project, entry);
         }
-        store.set(*mode, project, name, value);
         metrics.set_in();
         if let Some(room) = rooms.get(&joined.key) {
             for client in room.clients.iter().filter(|client| client.id != self.id) {
-                let _ = client.tx.send(Outbound::Line(line.clone()));
+                client.outbox.line(&line);
             }
             metrics.set_out(room.clients.len().saturating_sub(1));
         }
         Ok(())
     }
 
-    fn rename(&mut self, object: &Map<String, Value>) -> Result<(), u16> {
+    fn rename(&mut self, object: &Incoming<'_>) -> Result<(), u16> {
         if self.mode == CloudMode::TurboWarp || !self.admit()? {
             return Ok(());
         }
         let (Some(name), Some(new_name)) = (
-            object.get("name").and_then(Value::as_str),
-            object.get("new_name").and_then(Value::as_str),
+            object.name.as_ref().and_then(Field::as_str),
+            object.new_name.as_ref().and_then(Field::as_str),
         ) else {
             return Ok(());
         };
@@ -436,11 +450,11 @@ impl Connection {
         Ok(())
     }
 
-    fn delete(&mut self, object: &Map<String, Value>) -> Result<(), u16> {
+    fn delete(&mut self, object: &Incoming<'_>) -> Result<(), u16> {
         if self.mode == CloudMode::TurboWarp || !self.admit()? {
             return Ok(());
         }
-        let Some(name) = object.get("name").and_then(Value::as_str) else {
+        let Some(name) = object.name.as_ref().and_then(Field::as_str) else {
             return Ok(());
         };
         let Some(joined) = &self.joined else {

@@ -10,7 +10,8 @@ use rusqlite::{Connection, params};
 
 use crate::error::StoreError;
 use crate::options::CloudMode;
-use crate::store::{CloudStore, CloudValue, LogEntry};
+use crate::sqlite_writer::{Change, Db, WRITE_INTERVAL, WriteBehind};
+use crate::store::{CloudStore, CloudValue, LogEntry, set_in};
 
 /// The cloud tables. `cloud_log` has the sandbox schema's definition, so a standalone file and
 /// the sandbox's database hold logs in the same shape.
@@ -66,18 +67,15 @@ pub trait SqliteDatabase: Send + Sync + 'static {
     ) -> rusqlite::Result<()>;
 }
 
-/// Where the connection lives.
-enum Db {
-    /// A database of its own (`scratch cloud-server --data`).
-    Own(Mutex<Connection>),
-    /// An application's database (shared with its other tables).
-    Shared(Arc<dyn SqliteDatabase>),
-}
-
 type RoomVars = Vec<(String, CloudValue)>;
 
-/// A [`CloudStore`] backed by SQLite. Values are written through to the database and cached
-/// per room in memory (loaded on first use), so joins and limit checks cost no query.
+/// A [`CloudStore`] backed by SQLite. Rooms are cached in memory (loaded on first use), so
+/// joins, limit checks and sets cost no query; changes are written behind, by a background
+/// thread, every 50 ms in one transaction (a variable set many times in between is written
+/// once). [`CloudStore::flush`] writes out what is queued (graceful shutdown); dropping the
+/// store does too. A killed process loses what was queued, at most the last 50 ms or so:
+/// scratchkit's cloud client sends again what it set in the two seconds before a connection
+/// was lost, so its values come back when it reconnects.
 ///
 /// Logs are kept for numeric project ids (Scratch's rooms), in the table that
 /// `/clouddata/logs` serves.
@@ -96,13 +94,13 @@ type RoomVars = Vec<(String, CloudValue)>;
 /// # drop(store); let _ = std::fs::remove_dir_all(&dir);
 /// ```
 pub struct SqliteStore {
-    db: Db,
+    writer: WriteBehind,
     cache: Mutex<HashMap<(CloudMode, String), RoomVars>>,
 }
 
 impl std::fmt::Debug for SqliteStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let kind = match self.db {
+        let kind = match self.writer.db() {
             Db::Own(_) => "own",
             Db::Shared(_) => "shared",
         };
@@ -169,27 +167,18 @@ impl SqliteStore {
     }
 
     fn with_db(db: Db) -> Self {
+        Self::with_db_every(db, WRITE_INTERVAL)
+    }
+
+    fn with_db_every(db: Db, interval: std::time::Duration) -> Self {
         SqliteStore {
-            db,
+            writer: WriteBehind::start(db, interval),
             cache: Mutex::new(HashMap::new()),
         }
     }
 
     fn run<R>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<R>) -> rusqlite::Result<R> {
-        match &self.db {
-            Db::Own(conn) => f(&conn.lock().unwrap_or_else(|e| e.into_inner())),
-            Db::Shared(db) => {
-                let mut f = Some(f);
-                let mut out = None;
-                db.with_connection(&mut |c| {
-                    if let Some(f) = f.take() {
-                        out = Some(f(c)?);
-                    }
-                    Ok(())
-                })?;
-                out.ok_or(rusqlite::Error::InvalidQuery)
-            }
-        }
+        self.writer.db().run(f)
     }
 
     fn cache(&self) -> MutexGuard<'_, HashMap<(CloudMode, String), RoomVars>> {
@@ -206,6 +195,8 @@ impl SqliteStore {
         let mut cache = self.cache();
         let key = (mode, project.to_owned());
         if !cache.contains_key(&key) {
+            // Queued changes of this room (a clear of an expired room) land first.
+            self.writer.flush();
             let loaded = self
                 .run(|c| load_room(c, mode, project))
                 .unwrap_or_else(|error| {
@@ -225,7 +216,7 @@ impl SqliteStore {
     }
 }
 
-fn mode_name(mode: CloudMode) -> &'static str {
+pub(crate) fn mode_name(mode: CloudMode) -> &'static str {
     match mode {
         CloudMode::Scratch => "scratch",
         CloudMode::TurboWarp => "turbowarp",
@@ -281,6 +272,10 @@ fn columns(value: &CloudValue) -> (String, bool) {
 }
 
 impl CloudStore for SqliteStore {
+    fn persistence_backlog(&self) -> (u64, std::time::Duration) {
+        self.writer.backlog()
+    }
+
     fn variables(&self, mode: CloudMode, project: &str) -> Vec<(String, CloudValue)> {
         self.with_room(mode, project, |vars| vars.clone())
     }
@@ -294,25 +289,31 @@ impl CloudStore for SqliteStore {
     }
 
     fn set(&self, mode: CloudMode, project: &str, name: &str, value: CloudValue) {
+        self.set_within(mode, project, name, value, usize::MAX);
+    }
+
+    fn set_within(
+        &self,
+        mode: CloudMode,
+        project: &str,
+        name: &str,
+        value: CloudValue,
+        max_variables: usize,
+    ) -> bool {
         let (text, is_number) = columns(&value);
-        self.with_room(mode, project, |vars| {
-            match vars.iter_mut().find(|(n, _)| n == name) {
-                Some((_, stored)) => *stored = value,
-                None => vars.push((name.to_owned(), value)),
-            }
+        let stored = self.with_room(mode, project, |vars| {
+            set_in(vars, name, value, max_variables)
         });
-        Self::report(
-            self.run(|c| {
-                c.prepare_cached(
-                    "INSERT INTO cloud_vars (mode, project, name, value, is_number)
-                     VALUES (?1, ?2, ?3, ?4, ?5)
-                     ON CONFLICT (mode, project, name)
-                     DO UPDATE SET value = excluded.value, is_number = excluded.is_number",
-                )?
-                .execute(params![mode_name(mode), project, name, text, is_number])
-            }),
-            "set",
-        );
+        if stored {
+            self.writer.change(Change::Set {
+                mode,
+                project: project.to_owned(),
+                name: name.to_owned(),
+                text,
+                is_number,
+            });
+        }
+        stored
     }
 
     fn delete(&self, mode: CloudMode, project: &str, name: &str) -> Option<CloudValue> {
@@ -320,15 +321,11 @@ impl CloudStore for SqliteStore {
             let index = vars.iter().position(|(n, _)| n == name)?;
             Some(vars.remove(index).1)
         })?;
-        Self::report(
-            self.run(|c| {
-                c.execute(
-                    "DELETE FROM cloud_vars WHERE mode = ?1 AND project = ?2 AND name = ?3",
-                    params![mode_name(mode), project, name],
-                )
-            }),
-            "delete",
-        );
+        self.writer.change(Change::Delete {
+            mode,
+            project: project.to_owned(),
+            name: name.to_owned(),
+        });
         Some(old)
     }
 
@@ -346,15 +343,12 @@ impl CloudStore for SqliteStore {
             }
         });
         if renamed {
-            Self::report(
-                self.run(|c| {
-                    c.execute(
-                        "UPDATE cloud_vars SET name = ?4 WHERE mode = ?1 AND project = ?2 AND name = ?3",
-                        params![mode_name(mode), project, name, new_name],
-                    )
-                }),
-                "rename",
-            );
+            self.writer.change(Change::Rename {
+                mode,
+                project: project.to_owned(),
+                name: name.to_owned(),
+                new_name: new_name.to_owned(),
+            });
         }
         renamed
     }
@@ -364,29 +358,15 @@ impl CloudStore for SqliteStore {
             tracing::debug!("no cloud log for a non-numeric room");
             return;
         };
-        Self::report(
-            self.run(|c| {
-                c.prepare_cached(
-                    "INSERT INTO cloud_log (project_id, username, verb, name, value, timestamp_ms)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )?
-                .execute(params![
-                    project_id,
-                    entry.user,
-                    entry.verb,
-                    entry.name,
-                    entry.value,
-                    entry.timestamp
-                ])
-            }),
-            "log",
-        );
+        self.writer.log(project_id, entry);
     }
 
     fn logs(&self, project: &str, limit: usize, offset: usize) -> Vec<LogEntry> {
         let Ok(project_id) = project.parse::<i64>() else {
             return Vec::new();
         };
+        // Rows still queued are part of the log.
+        self.writer.flush();
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let offset = i64::try_from(offset).unwrap_or(i64::MAX);
         match self.run(|c| read_log(c, project_id, limit, offset)) {
@@ -401,24 +381,29 @@ impl CloudStore for SqliteStore {
     fn clear_room(&self, mode: CloudMode, project: &str) {
         let mut cache = self.cache();
         cache.remove(&(mode, project.to_owned()));
-        Self::report(
-            self.run(|c| {
-                c.execute(
-                    "DELETE FROM cloud_vars WHERE mode = ?1 AND project = ?2",
-                    params![mode_name(mode), project],
-                )
-            }),
-            "clear room",
-        );
+        self.writer.change(Change::ClearRoom {
+            mode,
+            project: project.to_owned(),
+        });
     }
 
     fn clear(&self) {
         let mut cache = self.cache();
         cache.clear();
         Self::report(
-            self.run(|c| c.execute_batch("DELETE FROM cloud_vars; DELETE FROM cloud_log;")),
+            self.writer.replace_queue(|c| {
+                c.execute_batch("DELETE FROM cloud_vars; DELETE FROM cloud_log;")
+            }),
             "clear",
         );
+    }
+
+    fn flush(&self) {
+        self.writer.flush();
+    }
+
+    fn crash(&self) {
+        self.writer.crash();
     }
 }
 
@@ -492,5 +477,96 @@ mod tests {
             store.variables(CloudMode::Scratch, "1"),
             vec![("☁ x".to_owned(), CloudValue::Number(-0.5))]
         );
+    }
+
+    fn fresh_dir(tag: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("sk-sqlite-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    #[test]
+    fn queued_changes_are_lost_in_a_crash_and_kept_by_a_flush() {
+        let dir = fresh_dir("crash");
+        {
+            // The writer thread must not write between the sets and the crash.
+            SqliteStore::open(&dir).unwrap();
+            let conn = Connection::open(dir.join(CLOUD_DB_FILE)).unwrap();
+            let store = SqliteStore::with_db_every(
+                Db::Own(Mutex::new(conn)),
+                std::time::Duration::from_secs(3600),
+            );
+            store.set(CloudMode::TurboWarp, "1", "☁ kept", CloudValue::Number(1.0));
+            store.flush();
+            store.set(CloudMode::TurboWarp, "1", "☁ lost", CloudValue::Number(2.0));
+            store.set(CloudMode::TurboWarp, "1", "☁ kept", CloudValue::Number(3.0));
+            store.crash();
+            // Nothing is written after a crash, not even on drop.
+            store.set(
+                CloudMode::TurboWarp,
+                "1",
+                "☁ after",
+                CloudValue::Number(4.0),
+            );
+        }
+        let store = SqliteStore::open(&dir).unwrap();
+        assert_eq!(
+            store.variables(CloudMode::TurboWarp, "1"),
+            vec![("☁ kept".to_owned(), CloudValue::Number(1.0))]
+        );
+        drop(store);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn queued_changes_keep_their_order_and_a_drop_writes_them() {
+        let dir = fresh_dir("order");
+        {
+            let store = SqliteStore::open(&dir).unwrap();
+            let (s, room) = (CloudMode::Scratch, "9");
+            for i in 0..100 {
+                store.set(s, room, "☁ a", CloudValue::Number(f64::from(i)));
+            }
+            store.set(s, room, "☁ b", CloudValue::Text("1".into()));
+            assert!(store.rename(s, room, "☁ a", "☁ c"));
+            store.set(s, room, "☁ a", CloudValue::Text("5".into()));
+            assert!(store.delete(s, room, "☁ b").is_some());
+            store.set(s, room, "☁ b", CloudValue::Text("6".into()));
+            store.set(s, room, "☁ c", CloudValue::Number(7.0));
+            store.append_log(room, entry("kaj", "7", 1));
+        }
+        let store = SqliteStore::open(&dir).unwrap();
+        let mut vars = store.variables(CloudMode::Scratch, "9");
+        vars.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(
+            vars,
+            vec![
+                ("☁ a".to_owned(), CloudValue::Text("5".into())),
+                ("☁ b".to_owned(), CloudValue::Text("6".into())),
+                ("☁ c".to_owned(), CloudValue::Number(7.0)),
+            ]
+        );
+        assert_eq!(store.logs("9", 10, 0), vec![entry("kaj", "7", 1)]);
+        drop(store);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_cleared_room_stays_cleared_when_it_is_loaded_again() {
+        let store = SqliteStore::in_memory().unwrap();
+        store.set(CloudMode::TurboWarp, "r", "☁ x", CloudValue::Number(1.0));
+        store.flush();
+        store.clear_room(CloudMode::TurboWarp, "r");
+        assert!(store.variables(CloudMode::TurboWarp, "r").is_empty());
+        store.set(CloudMode::TurboWarp, "r", "☁ y", CloudValue::Number(2.0));
+        store.clear();
+        assert!(store.variables(CloudMode::TurboWarp, "r").is_empty());
+    }
+
+    #[test]
+    fn logs_include_rows_still_queued() {
+        let store = SqliteStore::in_memory().unwrap();
+        store.append_log("3", entry("a", "1", 5));
+        assert_eq!(store.logs("3", 10, 0), vec![entry("a", "1", 5)]);
     }
 }

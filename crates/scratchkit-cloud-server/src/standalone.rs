@@ -9,6 +9,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::serve::ListenerExt;
 
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -53,8 +54,11 @@ impl CloudServer {
         format!("http://{}/logs", self.addr)
     }
 
-    /// Stops accepting connections, drops every open WebSocket without a close frame (as a
-    /// crash would) and waits for the server task to end.
+    /// Stops accepting connections, drops every open WebSocket without a close frame and
+    /// forgets the store's changes not written out yet (as a crash would: see
+    /// [`CloudState::shut_down`]), and waits for the server task to end. Call
+    /// [`CloudStore::flush`](crate::CloudStore::flush) on [`CloudServer::state`]'s store first
+    /// to keep them.
     pub async fn shutdown(mut self) {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
@@ -111,7 +115,8 @@ impl CloudServer {
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
         let dropped = usize::try_from(metrics.open_connections().max(0)).unwrap_or(0);
-        self.state.shut_down();
+        // Not `shut_down`: it would forget what the store has not written out yet.
+        self.state.drop_all();
         self.state.store().flush();
         self.task.abort();
         let _ = (&mut self.task).await;
@@ -121,8 +126,13 @@ impl CloudServer {
 }
 
 impl Drop for CloudServer {
+    /// Stops serving; unlike [`CloudServer::shutdown`], the store's queued changes are
+    /// written out first.
     fn drop(&mut self) {
         self.task.abort();
+        if !self.state.is_shut_down() {
+            self.state.store().flush();
+        }
         self.state.shut_down();
     }
 }
@@ -187,6 +197,13 @@ pub async fn serve_standalone_with(
         )
         .merge(crate::admin::routes(state.clone()));
     let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
+    // Small frames must leave at once: without TCP_NODELAY, Nagle's algorithm holds a frame
+    // back while an earlier one waits for its (delayed) acknowledgement.
+    let listener = listener.tap_io(|stream| {
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "TCP_NODELAY could not be set");
+        }
+    });
     let task = tokio::spawn(async move {
         let app = app.into_make_service_with_connect_info::<SocketAddr>();
         let server = axum::serve(listener, app).with_graceful_shutdown(async move {

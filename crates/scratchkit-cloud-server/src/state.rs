@@ -1,31 +1,101 @@
 //! The shared state of the cloud server: options, store, and the rooms with their clients.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU16, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::Notify;
 
 use crate::gatekeeper::Gatekeeper;
 use crate::metrics::MetricsSnapshot;
 use crate::options::{CloudMode, CloudOptions};
-use crate::store::{CloudStore, CloudValue, LogEntry, MemoryStore};
+use crate::store::{CloudStore, CloudValue, LogEntry, MemoryStore, write_json_string};
 
 /// Most rows [`CloudState::logs`] returns at once.
 pub const MAX_LOG_LIMIT: usize = 100;
 
-/// What a connection's writer sends.
-#[derive(Debug)]
-pub(crate) enum Outbound {
-    /// One line; consecutive lines are joined into one frame.
-    Line(String),
-    /// A whole frame, sent alone (the join snapshot).
-    Frame(String),
-    /// A WebSocket ping.
-    Ping,
-    /// A close frame with this code; the writer stops after it.
-    Close(u16),
+/// What waits to be written to one client: set lines (written together, `\n`-separated, in
+/// one frame), a whole frame (the join snapshot, written before them), a close. A
+/// broadcast appends its line to each recipient's buffer and wakes the connection only when
+/// the buffer was empty, so a busy connection writes many lines with one wake-up, one frame
+/// and one system call.
+#[derive(Debug, Default)]
+pub(crate) struct Outbox {
+    pending: Mutex<Pending>,
+    ready: Notify,
+}
+
+/// The contents of an [`Outbox`].
+#[derive(Debug, Default)]
+pub(crate) struct Pending {
+    /// Set lines, `\n`-separated.
+    pub(crate) lines: String,
+    /// A frame to write before the lines (the join snapshot).
+    pub(crate) frame: Option<String>,
+    /// Close with this code after everything else; nothing more is written.
+    pub(crate) close: Option<u16>,
+}
+
+impl Pending {
+    fn is_empty(&self) -> bool {
+        self.lines.is_empty() && self.frame.is_none() && self.close.is_none()
+    }
+}
+
+impl Outbox {
+    fn pending(&self) -> MutexGuard<'_, Pending> {
+        self.pending
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Changes the pending contents; wakes the connection if there was nothing before.
+    fn push(&self, change: impl FnOnce(&mut Pending)) {
+        let mut pending = self.pending();
+        let was_empty = pending.is_empty();
+        change(&mut pending);
+        drop(pending);
+        if was_empty {
+            self.ready.notify_one();
+        }
+    }
+
+    /// Queues a set line.
+    pub(crate) fn line(&self, line: &str) {
+        self.push(|pending| {
+            if !pending.lines.is_empty() {
+                pending.lines.push('\n');
+            }
+            pending.lines.push_str(line);
+        });
+    }
+
+    /// Queues a frame sent on its own, before any queued line.
+    pub(crate) fn frame(&self, frame: String) {
+        self.push(|pending| pending.frame = Some(frame));
+    }
+
+    /// Queues a close frame (after everything already queued).
+    pub(crate) fn close(&self, code: u16) {
+        self.push(|pending| pending.close = Some(code));
+    }
+
+    /// Takes what is pending; `buffer` (an emptied line buffer) is kept for the next lines.
+    pub(crate) fn take(&self, buffer: String) -> Pending {
+        let mut pending = self.pending();
+        let lines = std::mem::replace(&mut pending.lines, buffer);
+        Pending {
+            lines,
+            frame: pending.frame.take(),
+            close: pending.close.take(),
+        }
+    }
+
+    /// Waits until something is pending (returns at once if something already is).
+    pub(crate) async fn ready(&self) {
+        self.ready.notified().await;
+    }
 }
 
 #[derive(Debug)]
@@ -34,34 +104,8 @@ pub(crate) struct Client {
     pub(crate) user: String,
     /// The client's address (behind trusted proxies: the forwarded one), when known.
     pub(crate) addr: Option<std::net::IpAddr>,
-    pub(crate) tx: mpsc::UnboundedSender<Outbound>,
-    pub(crate) kill: Arc<Kill>,
-}
-
-/// Ends a connection from outside: without a close frame (as a crash would), or with one.
-#[derive(Debug, Default)]
-pub(crate) struct Kill {
-    pub(crate) notify: Notify,
-    /// 0: drop the socket; otherwise the close code to send.
-    code: AtomicU16,
-}
-
-impl Kill {
-    /// Drops the connection without a close frame.
-    pub(crate) fn drop_now(&self) {
-        self.notify.notify_one();
-    }
-
-    /// Closes the connection with `code`.
-    pub(crate) fn close(&self, code: u16) {
-        self.code.store(code, Ordering::SeqCst);
-        self.notify.notify_one();
-    }
-
-    /// The close code asked for, if any.
-    pub(crate) fn code(&self) -> Option<u16> {
-        Some(self.code.load(Ordering::SeqCst)).filter(|code| *code != 0)
-    }
+    pub(crate) outbox: Arc<Outbox>,
+    pub(crate) kill: Arc<Notify>,
 }
 
 #[derive(Debug, Default)]
@@ -157,13 +201,12 @@ impl CloudState {
     /// clients of the room receive it.
     pub fn set_variable(&self, mode: CloudMode, project: &str, name: &str, value: &str) {
         let rooms = self.rooms();
-        self.inner
-            .store
-            .set(mode, project, name, CloudValue::Text(value.to_owned()));
+        let value = CloudValue::Text(value.to_owned());
+        let line = set_line(name, &value);
+        self.inner.store.set(mode, project, name, value);
         if let Some(room) = rooms.get(&(mode, project.to_owned())) {
-            let line = set_line(name, &CloudValue::Text(value.to_owned()));
             for client in &room.clients {
-                let _ = client.tx.send(Outbound::Line(line.clone()));
+                client.outbox.line(&line);
             }
         }
     }
@@ -185,7 +228,7 @@ impl CloudState {
         let mut dropped = 0;
         for client in &room.clients {
             if user.is_none_or(|user| user == client.user) {
-                client.kill.drop_now();
+                client.kill.notify_one();
                 dropped += 1;
             }
         }
@@ -193,15 +236,17 @@ impl CloudState {
     }
 
     /// Drops every connection without a close frame, as a crashed server would, and refuses
-    /// handshakes from then on (sockets still being upgraded are closed with 4000). Returns
-    /// how many connections were dropped.
+    /// handshakes from then on (sockets still being upgraded are closed with 4000). The store
+    /// forgets what it had not written out yet ([`CloudStore::crash`]), as a killed process
+    /// would. Returns how many connections were dropped.
     pub fn shut_down(&self) -> usize {
         let rooms = self.rooms();
         self.inner.shut_down.store(true, Ordering::SeqCst);
+        self.inner.store.crash();
         let mut dropped = 0;
         for room in rooms.values() {
             for client in &room.clients {
-                client.kill.drop_now();
+                client.kill.notify_one();
                 dropped += 1;
             }
         }
@@ -226,7 +271,7 @@ impl CloudState {
         let mut dropped = 0;
         for room in rooms.values() {
             for client in &room.clients {
-                client.kill.drop_now();
+                client.kill.notify_one();
                 dropped += 1;
             }
         }
@@ -263,8 +308,8 @@ impl CloudState {
         self.inner.gatekeeper.metrics.snapshot()
     }
 
-    /// Closes, with `code`, every joined client that `select` picks (given its room and
-    /// itself); returns how many.
+    /// Closes, with `code` (after what is already queued for them), every joined client that
+    /// `select` picks given its room and itself; returns how many.
     pub(crate) fn close_clients(
         &self,
         code: u16,
@@ -274,9 +319,12 @@ impl CloudState {
         let mut closed = 0;
         for (key, room) in rooms.iter() {
             for client in room.clients.iter().filter(|client| select(key, client)) {
-                client.kill.close(code);
+                client.outbox.close(code);
                 closed += 1;
             }
+        }
+        for _ in 0..closed {
+            self.inner.gatekeeper.metrics.close(code);
         }
         closed
     }
@@ -289,6 +337,21 @@ impl CloudState {
         self.inner.shut_down.store(true, Ordering::SeqCst);
         drop(rooms);
         self.close_clients(code, |_, _| true)
+    }
+
+    /// Drops every remaining connection without a close frame, keeping what the store has
+    /// (unlike [`CloudState::shut_down`], which loses what was not written out yet).
+    pub(crate) fn drop_all(&self) -> usize {
+        let rooms = self.rooms();
+        self.inner.shut_down.store(true, Ordering::SeqCst);
+        let mut dropped = 0;
+        for room in rooms.values() {
+            for client in &room.clients {
+                client.kill.notify_one();
+                dropped += 1;
+            }
+        }
+        dropped
     }
 
     pub(crate) fn next_client_id(&self) -> u64 {
@@ -337,9 +400,11 @@ impl CloudState {
 
 /// `{"method":"set","name":…,"value":…}` with the value in its stored JSON type.
 pub(crate) fn set_line(name: &str, value: &CloudValue) -> String {
-    format!(
-        "{{\"method\":\"set\",\"name\":{},\"value\":{}}}",
-        serde_json::Value::String(name.to_owned()),
-        value.to_json()
-    )
+    let mut line = String::with_capacity(40 + name.len());
+    line.push_str("{\"method\":\"set\",\"name\":");
+    write_json_string(name, &mut line);
+    line.push_str(",\"value\":");
+    value.write_json(&mut line);
+    line.push('}');
+    line
 }

@@ -1,6 +1,6 @@
 //! Where cloud variables and their logs live: the [`CloudStore`] seam and an in-memory store.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
@@ -36,7 +36,31 @@ impl CloudValue {
 
     /// Length as JavaScript counts it (UTF-16 code units of the string form).
     pub fn js_len(&self) -> usize {
-        self.to_plain_string().encode_utf16().count()
+        match self {
+            // A number's JavaScript form is ASCII.
+            CloudValue::Number(n) => js_number_to_string(*n).len(),
+            CloudValue::Text(s) => s.encode_utf16().count(),
+        }
+    }
+
+    /// Appends the value as JSON text (see [`CloudValue::to_json`]) to `out`.
+    pub(crate) fn write_json(&self, out: &mut String) {
+        match self {
+            CloudValue::Number(n) => out.push_str(&js_number_to_string(*n)),
+            CloudValue::Text(s) => write_json_string(s, out),
+        }
+    }
+}
+
+/// Appends `text` as a JSON string literal (quotes and escapes as `serde_json` writes them).
+pub(crate) fn write_json_string(text: &str, out: &mut String) {
+    let plain = text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\');
+    if plain {
+        out.push('"');
+        out.push_str(text);
+        out.push('"');
+    } else {
+        out.push_str(&serde_json::Value::String(text.to_owned()).to_string());
     }
 }
 
@@ -86,24 +110,87 @@ pub trait CloudStore: Send + Sync + 'static {
     /// Forgets every variable and log row of every room (a sandbox reset). The default does
     /// nothing: a store that cannot list its rooms keeps them.
     fn clear(&self) {}
+    /// Stores a value unless the variable is new and the room already has `max_variables`;
+    /// returns whether it was stored. The server calls this for every set; the default asks
+    /// [`CloudStore::contains`], [`CloudStore::count`] and [`CloudStore::set`], a store can
+    /// answer in one step.
+    fn set_within(
+        &self,
+        mode: CloudMode,
+        project: &str,
+        name: &str,
+        value: CloudValue,
+        max_variables: usize,
+    ) -> bool {
+        if !self.contains(mode, project, name) && self.count(mode, project) >= max_variables {
+            return false;
+        }
+        self.set(mode, project, name, value);
+        true
+    }
+    /// Writes out every change made so far (a store that writes in the background waits for
+    /// it); after it returns, they survive the process. The default does nothing (a store
+    /// that writes through, or keeps nothing).
+    fn flush(&self) {}
+    /// Fault injection: forgets the changes not written out yet and writes nothing more, as a
+    /// killed process would. [`CloudState::shut_down`](crate::CloudState::shut_down) calls it.
+    /// The default does nothing.
+    fn crash(&self) {}
     /// How many changes are not yet on durable storage, and the age of the oldest (shown by
     /// `GET /metrics`). The default, for a store that writes through or keeps nothing, has
     /// none.
     fn persistence_backlog(&self) -> (u64, std::time::Duration) {
         (0, std::time::Duration::ZERO)
     }
-    /// Writes every pending change to durable storage (a graceful shutdown calls it). The
-    /// default does nothing.
-    fn flush(&self) {}
 }
 
 type RoomVars = Vec<(String, CloudValue)>;
 
-/// A [`CloudStore`] in memory (lost when the process ends).
+/// Most log rows [`MemoryStore`] keeps per project (the oldest go first): a long-running
+/// server in memory must not grow without bound. A persistent store keeps every row.
+pub const MEMORY_LOG_ROWS: usize = 10_000;
+
+/// A [`CloudStore`] in memory (lost when the process ends). It keeps the newest
+/// [`MEMORY_LOG_ROWS`] log rows of each project.
+///
+/// ```
+/// use scratchkit_cloud_server::{CloudMode, CloudStore, CloudValue, MemoryStore};
+///
+/// let store = MemoryStore::new();
+/// assert!(store.set_within(CloudMode::TurboWarp, "7", "☁ a", CloudValue::Number(1.0), 1));
+/// assert!(!store.set_within(CloudMode::TurboWarp, "7", "☁ b", CloudValue::Number(2.0), 1));
+/// assert_eq!(store.count(CloudMode::TurboWarp, "7"), 1);
+/// ```
 #[derive(Debug, Default)]
 pub struct MemoryStore {
-    rooms: Mutex<HashMap<(CloudMode, String), RoomVars>>,
-    logs: Mutex<HashMap<String, Vec<LogEntry>>>,
+    /// Rooms by mode ([`mode_index`]), then by project.
+    rooms: Mutex<[HashMap<String, RoomVars>; 2]>,
+    logs: Mutex<HashMap<String, VecDeque<LogEntry>>>,
+}
+
+/// Index of a mode in per-mode arrays.
+pub(crate) fn mode_index(mode: CloudMode) -> usize {
+    match mode {
+        CloudMode::Scratch => 0,
+        CloudMode::TurboWarp => 1,
+    }
+}
+
+/// Sets `name` in `vars` unless it is new and `vars` is full; whether it was stored.
+pub(crate) fn set_in(
+    vars: &mut RoomVars,
+    name: &str,
+    value: CloudValue,
+    max_variables: usize,
+) -> bool {
+    if let Some((_, stored)) = vars.iter_mut().find(|(n, _)| n == name) {
+        *stored = value;
+    } else if vars.len() >= max_variables {
+        return false;
+    } else {
+        vars.push((name.to_owned(), value));
+    }
+    true
 }
 
 impl MemoryStore {
@@ -112,13 +199,13 @@ impl MemoryStore {
         Self::default()
     }
 
-    fn rooms(&self) -> MutexGuard<'_, HashMap<(CloudMode, String), RoomVars>> {
+    fn rooms(&self) -> MutexGuard<'_, [HashMap<String, RoomVars>; 2]> {
         self.rooms
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn log_rows(&self) -> MutexGuard<'_, HashMap<String, Vec<LogEntry>>> {
+    fn log_rows(&self) -> MutexGuard<'_, HashMap<String, VecDeque<LogEntry>>> {
         self.logs
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -127,43 +214,58 @@ impl MemoryStore {
 
 impl CloudStore for MemoryStore {
     fn variables(&self, mode: CloudMode, project: &str) -> Vec<(String, CloudValue)> {
-        self.rooms()
-            .get(&(mode, project.to_owned()))
+        self.rooms()[mode_index(mode)]
+            .get(project)
             .cloned()
             .unwrap_or_default()
     }
 
     fn contains(&self, mode: CloudMode, project: &str, name: &str) -> bool {
-        self.rooms()
-            .get(&(mode, project.to_owned()))
+        self.rooms()[mode_index(mode)]
+            .get(project)
             .is_some_and(|vars| vars.iter().any(|(n, _)| n == name))
     }
 
     fn count(&self, mode: CloudMode, project: &str) -> usize {
-        self.rooms()
-            .get(&(mode, project.to_owned()))
+        self.rooms()[mode_index(mode)]
+            .get(project)
             .map_or(0, Vec::len)
     }
 
     fn set(&self, mode: CloudMode, project: &str, name: &str, value: CloudValue) {
+        self.set_within(mode, project, name, value, usize::MAX);
+    }
+
+    fn set_within(
+        &self,
+        mode: CloudMode,
+        project: &str,
+        name: &str,
+        value: CloudValue,
+        max_variables: usize,
+    ) -> bool {
         let mut rooms = self.rooms();
-        let vars = rooms.entry((mode, project.to_owned())).or_default();
-        match vars.iter_mut().find(|(n, _)| n == name) {
-            Some((_, stored)) => *stored = value,
-            None => vars.push((name.to_owned(), value)),
+        let rooms = &mut rooms[mode_index(mode)];
+        match rooms.get_mut(project) {
+            Some(vars) => set_in(vars, name, value, max_variables),
+            None if max_variables == 0 => false,
+            None => {
+                rooms.insert(project.to_owned(), vec![(name.to_owned(), value)]);
+                true
+            }
         }
     }
 
     fn delete(&self, mode: CloudMode, project: &str, name: &str) -> Option<CloudValue> {
         let mut rooms = self.rooms();
-        let vars = rooms.get_mut(&(mode, project.to_owned()))?;
+        let vars = rooms[mode_index(mode)].get_mut(project)?;
         let index = vars.iter().position(|(n, _)| n == name)?;
         Some(vars.remove(index).1)
     }
 
     fn rename(&self, mode: CloudMode, project: &str, name: &str, new_name: &str) -> bool {
         let mut rooms = self.rooms();
-        let Some(vars) = rooms.get_mut(&(mode, project.to_owned())) else {
+        let Some(vars) = rooms[mode_index(mode)].get_mut(project) else {
             return false;
         };
         if vars.iter().any(|(n, _)| n == new_name) {
@@ -179,10 +281,15 @@ impl CloudStore for MemoryStore {
     }
 
     fn append_log(&self, project: &str, entry: LogEntry) {
-        self.log_rows()
-            .entry(project.to_owned())
-            .or_default()
-            .push(entry);
+        let mut logs = self.log_rows();
+        let rows = match logs.get_mut(project) {
+            Some(rows) => rows,
+            None => logs.entry(project.to_owned()).or_default(),
+        };
+        if rows.len() >= MEMORY_LOG_ROWS {
+            rows.pop_front();
+        }
+        rows.push_back(entry);
     }
 
     fn logs(&self, project: &str, limit: usize, offset: usize) -> Vec<LogEntry> {
@@ -200,11 +307,13 @@ impl CloudStore for MemoryStore {
     }
 
     fn clear_room(&self, mode: CloudMode, project: &str) {
-        self.rooms().remove(&(mode, project.to_owned()));
+        self.rooms()[mode_index(mode)].remove(project);
     }
 
     fn clear(&self) {
-        self.rooms().clear();
+        for rooms in self.rooms().iter_mut() {
+            rooms.clear();
+        }
         self.log_rows().clear();
     }
 }

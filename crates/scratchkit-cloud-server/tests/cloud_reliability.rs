@@ -1,6 +1,6 @@
 //! Reliability: one client sets 10 000 values over 20 variables while the cloud server is
-//! killed (every socket dropped without a close frame) and restarted 10 times on the same port
-//! over the same SQLite directory. Afterwards the server holds the client's last value of
+//! killed (every socket dropped without a close frame, the store's queued writes forgotten)
+//! and restarted 10 times on the same port over the same SQLite directory. Afterwards the server holds the client's last value of
 //! every variable, also after one more restart. Reconnect times are printed, not asserted
 //! (run with `--nocapture` to see them).
 //!
@@ -156,7 +156,10 @@ async fn every_variable_holds_the_last_value_after_ten_server_kills() {
     sender.flush().await.expect("everything is written");
     wait_for_values(&server, &expected).await;
 
-    // And it is on disk: one more restart, nothing from this client in between.
+    // And it is on disk once written out (as a graceful shutdown does): one more restart,
+    // nothing from this client in between. The kills above lost what the store had queued;
+    // the client's resends after each reconnect brought it back.
+    server.state().store().flush();
     server.shutdown().await;
     let server = start(addr, &dir).await;
     wait_for_values(&server, &expected).await;

@@ -25,6 +25,10 @@ async fn logs(State(s): State<Shared>, params: Params) -> Result<Response, ApiEr
         .and_then(|p| p.trim().parse().ok())
         .ok_or(ApiError::BadRequest)?;
     let page = params.page_with(100, 1000)?;
+    // The cloud store writes its log rows behind; the queued ones belong to the log.
+    if let Some(cloud) = s.cloud.get() {
+        cloud.store().flush();
+    }
     let entries = s.store.read(|c| misc::cloud_log(c, project_id, page))?;
     Ok(JsonReply::list(entries.iter().map(render::cloud_log).collect::<Vec<_>>()).into_response())
 }
