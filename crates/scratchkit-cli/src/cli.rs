@@ -594,13 +594,22 @@ pub enum CloudAction {
 /// `scratch cloud-server`.
 #[derive(Debug, Args)]
 pub struct CloudServerArgs {
-    /// The port on 127.0.0.1 (0: any free port).
-    #[arg(long, short, default_value_t = 8008)]
-    pub port: u16,
+    /// The port (0: any free port); replaces the port of `listen` (default 127.0.0.1:8008).
+    #[arg(long, short)]
+    pub port: Option<u16>,
 
-    /// Keep values and logs in DIR/cloud.sqlite3 (they survive a restart).
-    #[arg(long, value_name = "DIR")]
-    pub data: Option<PathBuf>,
+    /// A TOML configuration file (see docs/deploy-cloud-server.md).
+    #[arg(long, value_name = "FILE", env = "SCRATCH_CLOUD_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// Print the effective configuration (flags over SCRATCH_CLOUD_* variables over the file
+    /// over the presets; the admin token redacted) and exit.
+    #[arg(long)]
+    pub print_config: bool,
+
+    /// Every setting of the configuration file, as a flag.
+    #[command(flatten)]
+    pub settings: crate::cloud_flags::SettingFlags,
 }
 
 #[cfg(test)]

@@ -39,6 +39,9 @@ pub enum CliError {
     /// The cloud server's data directory could not be used.
     #[error("the cloud server's data cannot be opened: {0}")]
     CloudStore(#[from] scratchkit_cloud_server::StoreError),
+    /// The cloud server's configuration is wrong.
+    #[error("bad cloud server configuration: {0}")]
+    CloudConfig(#[from] scratchkit_cloud_server::ConfigError),
     /// A `--faults` spec could not be read.
     #[error("bad --faults spec: {0}")]
     Faults(#[from] scratchkit_sandbox::FaultSpecError),
@@ -123,7 +126,7 @@ impl CliError {
                     _ => OTHER,
                 }
             }
-            CliError::Faults(_) | CliError::Usage(_) => USAGE,
+            CliError::Faults(_) | CliError::Usage(_) | CliError::CloudConfig(_) => USAGE,
             CliError::NotLoggedIn(_) => AUTH,
             CliError::Sandbox(_)
             | CliError::CloudStore(_)
@@ -189,6 +192,9 @@ impl CliError {
             }
             CliError::CloudStore(_) => {
                 "check that the --data directory exists or can be created, and is writable"
+            }
+            CliError::CloudConfig(_) => {
+                "see `scratch cloud-server --help` and docs/deploy-cloud-server.md for the settings"
             }
             CliError::Faults(_) => {
                 "example: --faults latency=200ms,rate=0.3,kinds=429|503|dropped (see `scratch sandbox --help`)"

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod cli;
+mod cloud_flags;
 mod commands;
 mod demo;
 mod embedded;

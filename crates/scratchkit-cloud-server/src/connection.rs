@@ -1,5 +1,6 @@
 //! One client connection: handshake, messages, broadcast, keepalive.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -8,7 +9,9 @@ use futures_util::SinkExt;
 use tokio::sync::Notify;
 use tokio::time::{Instant, interval_at};
 
+use crate::gatekeeper;
 use crate::message::{Field, Incoming};
+use crate::metrics::{DropReason, Rejection};
 use crate::options::{CloudMode, OverLimit};
 use crate::state::{Client, CloudState, Outbox, RoomKey, set_line};
 use crate::store::{CloudValue, LogEntry};
@@ -61,6 +64,7 @@ pub(crate) async fn run(
     state: CloudState,
     mode: CloudMode,
     session_user: Option<String>,
+    addr: Option<IpAddr>,
 ) {
     // A zero period would make the ticker spin; an absurd one would overflow.
     let ping_interval = state.options().ping_interval.clamp(
@@ -75,6 +79,7 @@ pub(crate) async fn run(
         state,
         mode,
         session_user,
+        addr,
         outbox: Arc::clone(&outbox),
         kill: Arc::clone(&kill),
         joined: None,
@@ -92,6 +97,9 @@ pub(crate) async fn run(
         tokio::select! {
             message = socket.recv() => match message {
                 Some(Ok(Message::Text(text))) => {
+                    if conn.joined.is_none() {
+                        gatekeeper::prepare_handshake(&conn.state, text.as_str()).await;
+                    }
                     if let Err(code) = conn.frame(text.as_str()) {
                         break End::Close(code);
                     }
@@ -107,14 +115,16 @@ pub(crate) async fn run(
                     gather.as_mut().reset(due);
                     continue;
                 }
-                if write_pending(&mut socket, &outbox, &mut buffer).await.is_err() {
+                // A close frame queued from outside (a kick, a block, a shutdown) ends it.
+                if !matches!(write_pending(&mut socket, &outbox, &mut buffer).await, Ok(false)) {
                     break End::Gone;
                 }
                 last_write = Instant::now();
             }
             () = &mut gather, if gathering => {
                 gathering = false;
-                if write_pending(&mut socket, &outbox, &mut buffer).await.is_err() {
+                // A close frame queued from outside (a kick, a block, a shutdown) ends it.
+                if !matches!(write_pending(&mut socket, &outbox, &mut buffer).await, Ok(false)) {
                     break End::Gone;
                 }
                 last_write = Instant::now();
@@ -133,6 +143,9 @@ pub(crate) async fn run(
         }
     };
     conn.leave();
+    if let End::Close(code) = end {
+        conn.state.gatekeeper().metrics.close(code);
+    }
     drop(conn);
     if let End::Close(code) = end {
         outbox.close(code);
@@ -145,12 +158,13 @@ pub(crate) async fn run(
 }
 
 /// Writes what the outbox holds: the snapshot frame, then the gathered lines as one frame,
-/// then a close frame if one was asked for, with one flush.
+/// then a close frame if one was asked for, with one flush. `Ok(true)` when it wrote a close
+/// frame.
 async fn write_pending(
     socket: &mut WebSocket,
     outbox: &Outbox,
     buffer: &mut String,
-) -> Result<(), axum::Error> {
+) -> Result<bool, axum::Error> {
     let pending = outbox.take(std::mem::take(buffer));
     if let Some(frame) = pending.frame {
         socket.feed(Message::text(frame)).await?;
@@ -163,6 +177,7 @@ async fn write_pending(
         lines.clear();
     }
     *buffer = lines;
+    let closed = pending.close.is_some();
     if let Some(code) = pending.close {
         socket
             .feed(Message::Close(Some(CloseFrame {
@@ -171,7 +186,8 @@ async fn write_pending(
             })))
             .await?;
     }
-    socket.flush().await
+    socket.flush().await?;
+    Ok(closed)
 }
 
 struct Joined {
@@ -184,6 +200,7 @@ struct Connection {
     state: CloudState,
     mode: CloudMode,
     session_user: Option<String>,
+    addr: Option<IpAddr>,
     outbox: Arc<Outbox>,
     kill: Arc<Notify>,
     joined: Option<Joined>,
@@ -227,27 +244,20 @@ impl Connection {
             .as_ref()
             .and_then(Field::as_str)
             .ok_or(CLOSE_USERNAME)?;
+        let metrics = &self.state.gatekeeper().metrics;
         if !is_valid_username(user) {
+            metrics.reject(Rejection::Username);
             return Err(CLOSE_USERNAME);
         }
-        match self.mode {
-            CloudMode::Scratch => {
-                if let Some(session_user) = &self.session_user
-                    && !session_user.eq_ignore_ascii_case(user)
-                {
-                    return Err(CLOSE_USERNAME);
-                }
-            }
-            CloudMode::TurboWarp => {
-                let blocked = options
-                    .turbowarp
-                    .username_blocklist
-                    .iter()
-                    .any(|blocked| blocked.eq_ignore_ascii_case(user));
-                if blocked {
-                    return Err(CLOSE_USERNAME);
-                }
-            }
+        if self.mode == CloudMode::Scratch
+            && let Some(session_user) = &self.session_user
+            && !session_user.eq_ignore_ascii_case(user)
+        {
+            metrics.reject(Rejection::Username);
+            return Err(CLOSE_USERNAME);
+        }
+        if !gatekeeper::username_allowed(&self.state, self.mode, user) {
+            return Err(CLOSE_USERNAME);
         }
         let project = match &object.project_id {
             Some(Field::Text(project)) => project.to_string(),
@@ -268,22 +278,28 @@ impl Connection {
         {
             return Err(CLOSE_PROJECT);
         }
+        gatekeeper::project_allowed(&self.state, &project)?;
         let key: RoomKey = (self.mode, project);
         let mut rooms = self.state.rooms();
         if self.state.is_shut_down() {
+            metrics.reject(Rejection::ShuttingDown);
             return Err(CLOSE_ERROR);
         }
         if !rooms.contains_key(&key) && rooms.len() >= options.max_rooms {
+            metrics.reject(Rejection::RoomsFull);
             return Err(CLOSE_OVERLOADED);
         }
         let room = rooms.entry(key.clone()).or_default();
         if room.clients.len() >= options.max_clients_per_room {
+            metrics.reject(Rejection::RoomFull);
             return Err(CLOSE_ERROR);
         }
+        metrics.handshake();
         self.state.cancel_expiry(&key);
         room.clients.push(Client {
             id: self.id,
             user: user.to_owned(),
+            addr: self.addr,
             outbox: Arc::clone(&self.outbox),
             kill: Arc::clone(&self.kill),
         });
@@ -315,7 +331,8 @@ impl Connection {
         if bucket.try_take() {
             return Ok(true);
         }
-        match self.state.options().scratch.over_limit {
+        self.state.gatekeeper().metrics.drop(DropReason::RateLimit);
+        match self.state.options().rate(self.mode).1 {
             OverLimit::Drop => {
                 tracing::info!("cloud message over the rate limit dropped");
                 Ok(false)
@@ -329,12 +346,19 @@ impl Connection {
             return Ok(());
         }
         let options = self.state.options();
+        let metrics = &self.state.gatekeeper().metrics;
         let Some(name) = object.name.as_ref().and_then(Field::as_str) else {
             tracing::info!("cloud set without a string name dropped");
+            metrics.drop(DropReason::BadName);
             return Ok(());
         };
-        if self.mode == CloudMode::Scratch && !is_valid_name(name) {
-            tracing::info!("cloud set with a bad name dropped");
+        let bad_name = match self.mode {
+            CloudMode::Scratch => !is_valid_name(name),
+            CloudMode::TurboWarp => options.turbowarp.name_filter.matches(name),
+        };
+        if bad_name {
+            tracing::info!("cloud set with a bad or filtered name dropped");
+            metrics.drop(DropReason::BadName);
             return Ok(());
         }
         let value = match &object.value {
@@ -342,6 +366,7 @@ impl Connection {
             Some(Field::Text(text)) if is_numeric_value(text) => CloudValue::Text(text.to_string()),
             _ => {
                 tracing::info!("cloud set with a non-numeric value dropped");
+                metrics.drop(DropReason::BadValue);
                 return Ok(());
             }
         };
@@ -354,6 +379,7 @@ impl Connection {
         };
         if value.js_len() > max_len {
             tracing::info!("cloud value over {max_len} characters dropped");
+            metrics.drop(DropReason::ValueTooLong);
             return Ok(());
         }
         let Some(joined) = &self.joined else {
@@ -371,6 +397,7 @@ impl Connection {
         });
         let rooms = self.state.rooms();
         if !store.set_within(mode, project, name, value, max_vars) {
+            metrics.drop(DropReason::TooManyVariables);
             return match self.mode {
                 CloudMode::Scratch => {
                     tracing::info!("cloud set beyond {max_vars} variables dropped");
@@ -382,10 +409,12 @@ impl Connection {
         if let Some(entry) = log {
             store.append_log(project, entry);
         }
+        metrics.set_in();
         if let Some(room) = rooms.get(&joined.key) {
             for client in room.clients.iter().filter(|client| client.id != self.id) {
                 client.outbox.line(&line);
             }
+            metrics.set_out(room.clients.len().saturating_sub(1));
         }
         Ok(())
     }
@@ -459,9 +488,7 @@ impl Connection {
             room.clients.retain(|client| client.id != self.id);
             if room.clients.is_empty() {
                 rooms.remove(&joined.key);
-                if joined.key.0 == CloudMode::TurboWarp
-                    && let Some(after) = self.state.options().turbowarp.room_expiry
-                {
+                if let Some(after) = self.state.options().room_expiry(joined.key.0) {
                     self.state.schedule_expiry(joined.key, after);
                 }
             }
@@ -469,7 +496,7 @@ impl Connection {
     }
 }
 
-/// A token bucket for incoming messages (Scratch mode only).
+/// A token bucket for incoming messages (when the rules have a rate limit).
 struct Bucket {
     per_second: f64,
     burst: f64,
@@ -479,10 +506,7 @@ struct Bucket {
 
 impl Bucket {
     fn new(state: &CloudState, mode: CloudMode) -> Option<Self> {
-        if mode != CloudMode::Scratch {
-            return None;
-        }
-        let rate = state.options().scratch.rate?;
+        let rate = state.options().rate(mode).0?;
         if !(rate.per_second.is_finite() && rate.per_second > 0.0) {
             return None;
         }

@@ -26,10 +26,17 @@
 
 #![warn(missing_docs)]
 
+mod admin;
+mod config;
 mod connection;
 mod error;
+mod filters;
+mod gatekeeper;
 mod message;
+mod metrics;
 mod options;
+mod project_check;
+mod proxy;
 mod sqlite_store;
 mod sqlite_writer;
 mod standalone;
@@ -40,22 +47,33 @@ mod validate;
 use axum::Router;
 use axum::extract::State;
 use axum::extract::ws::WebSocketUpgrade;
-use axum::http::{HeaderMap, StatusCode, header::ORIGIN};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
+pub use config::{
+    AdminConfig, AllWord, ConfigError, ConfigSources, ENV_PREFIX, KEYS, Key, KeyKind, Network,
+    OverLimitSetting, Preset, ProjectList, ProjectsConfig, RootRules, RulesConfig, Secret,
+    ServerConfig,
+};
 pub use error::StoreError;
+pub use filters::{FilterError, WordFilter};
+pub use gatekeeper::{Blocks, OperatorOptions};
+pub use metrics::{DropReason, MetricsSnapshot, Rejection};
 pub use options::{
     CloudMode, CloudOptions, InboundRate, OverLimit, ProjectValidator, ScratchRules,
     SessionValidator, TURBOWARP_ROOM_EXPIRY, TurboWarpRules,
 };
+pub use project_check::ProjectCheck;
 /// Formats a number as JavaScript does (re-exported from [`scratchkit_model::js_number`]).
 pub use scratchkit_model::js_number_to_string;
 pub use sqlite_store::{CLOUD_DB_FILE, SqliteDatabase, SqliteStore};
-pub use standalone::{CloudServer, serve_standalone, serve_standalone_with};
+pub use standalone::{CloudServer, ShutdownReport, serve_standalone, serve_standalone_with};
 pub use state::{CloudState, MAX_LOG_LIMIT};
 pub use store::{CloudStore, CloudValue, LogEntry, MEMORY_LOG_ROWS, MemoryStore};
 pub use validate::CLOUD_PREFIX;
+
+use proxy::Peer;
 
 /// Initial read and write buffer of a socket (they grow for larger messages): cloud messages
 /// are small, and the WebSocket library's 128 KiB default would cost that much per client.
@@ -88,23 +106,35 @@ pub fn routes<S: Clone + Send + Sync + 'static>(state: CloudState) -> Router<S> 
 
 async fn scratch_upgrade(
     State(state): State<CloudState>,
+    Peer(peer): Peer,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
+    scratch_socket(state, peer, headers, upgrade)
+}
+
+fn scratch_socket(
+    state: CloudState,
+    peer: Option<std::net::SocketAddr>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let ticket = match gatekeeper::admit_upgrade(&state, CloudMode::Scratch, peer, &headers) {
+        Ok(ticket) => ticket,
+        Err(refusal) => return refusal.into_response(),
+    };
     let rules = &state.options().scratch;
-    if !rules.allowed_origins.is_empty() {
-        let origin = headers.get(ORIGIN).and_then(|value| value.to_str().ok());
-        if !origin.is_some_and(|origin| rules.allowed_origins.iter().any(|o| o == origin)) {
-            return (StatusCode::FORBIDDEN, "Origin not allowed\n").into_response();
-        }
-    }
     let session_user = match &rules.session_validator {
         Some(validator) => match validator(&headers) {
             Some(user) => Some(user),
-            None => return (StatusCode::UNAUTHORIZED, "invalid session\n").into_response(),
+            None => {
+                state.gatekeeper().metrics.reject(Rejection::Session);
+                return (StatusCode::UNAUTHORIZED, "invalid session\n").into_response();
+            }
         },
         None => {
             if rules.require_session_cookie && !validate::has_scratch_cookie(&headers) {
+                state.gatekeeper().metrics.reject(Rejection::Session);
                 return (StatusCode::UNAUTHORIZED, "a session cookie is required\n")
                     .into_response();
             }
@@ -117,22 +147,50 @@ async fn scratch_upgrade(
         .write_buffer_size(SOCKET_BUFFER)
         .max_message_size(max)
         .max_frame_size(max)
-        .on_upgrade(move |socket| connection::run(socket, state, CloudMode::Scratch, session_user))
+        .on_upgrade(move |socket| async move {
+            let _open = state.gatekeeper().metrics.open_connection();
+            let addr = ticket.addr();
+            connection::run(
+                socket,
+                state.clone(),
+                CloudMode::Scratch,
+                session_user,
+                addr,
+            )
+            .await;
+            drop(ticket);
+        })
 }
 
 async fn turbowarp_upgrade(
     State(state): State<CloudState>,
+    Peer(peer): Peer,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
+    turbowarp_socket(state, peer, headers, upgrade)
+}
+
+fn turbowarp_socket(
+    state: CloudState,
+    peer: Option<std::net::SocketAddr>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let ticket = match gatekeeper::admit_upgrade(&state, CloudMode::TurboWarp, peer, &headers) {
+        Ok(ticket) => ticket,
+        Err(refusal) => return refusal.into_response(),
+    };
     let max = state.options().max_message_size;
     let refusal = if validate::has_scratch_cookie(&headers) {
+        state.gatekeeper().metrics.reject(Rejection::ScratchCookie);
         Some((
             connection::CLOSE_SECURITY,
             "This connection was closed to protect your security: it carried a Scratch \
              session cookie, which must never be sent to this server.",
         ))
     } else if state.options().turbowarp.require_user_agent && !validate::has_user_agent(&headers) {
+        state.gatekeeper().metrics.reject(Rejection::UserAgent);
         Some((
             connection::CLOSE_IDENTIFY,
             "Please identify yourself: set a User-Agent that says who you are and how to \
@@ -147,9 +205,38 @@ async fn turbowarp_upgrade(
         .max_message_size(max)
         .max_frame_size(max)
         .on_upgrade(move |socket| async move {
+            let _open = state.gatekeeper().metrics.open_connection();
+            let addr = ticket.addr();
             match refusal {
-                Some((code, explanation)) => connection::reject(socket, code, explanation).await,
-                None => connection::run(socket, state, CloudMode::TurboWarp, None).await,
+                Some((code, explanation)) => {
+                    state.gatekeeper().metrics.close(code);
+                    connection::reject(socket, code, explanation).await;
+                }
+                None => {
+                    connection::run(socket, state.clone(), CloudMode::TurboWarp, None, addr).await;
+                }
             }
+            drop(ticket);
         })
+}
+
+/// `/` on the standalone server: a WebSocket with the rules of
+/// [`OperatorOptions::root`], or a line of text for a browser.
+pub(crate) async fn root(
+    State(state): State<CloudState>,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    upgrade: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
+) -> Response {
+    match (state.options().operator.root, upgrade) {
+        (Some(CloudMode::TurboWarp), Ok(upgrade)) => {
+            turbowarp_socket(state, peer, headers, upgrade)
+        }
+        (Some(CloudMode::Scratch), Ok(upgrade)) => scratch_socket(state, peer, headers, upgrade),
+        _ => (
+            StatusCode::OK,
+            "scratch cloud server: connect with a WebSocket\n",
+        )
+            .into_response(),
+    }
 }

@@ -4,6 +4,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::filters::WordFilter;
+use crate::gatekeeper::OperatorOptions;
+
 /// Which server a socket imitates (its rules).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CloudMode {
@@ -22,7 +25,7 @@ pub type SessionValidator = Arc<dyn Fn(&http::HeaderMap) -> Option<String> + Sen
 /// Decides whether a project id may have a cloud room (false closes with 4004).
 pub type ProjectValidator = Arc<dyn Fn(&str) -> bool + Send + Sync>;
 
-/// What happens to a client that sends faster than the Scratch-mode rate limit.
+/// What happens to a client that sends faster than its rules' rate limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OverLimit {
     /// The message is dropped (and logged); the connection stays open.
@@ -61,6 +64,13 @@ pub struct ScratchRules {
     /// Which project ids may have a Scratch-mode room (false closes with 4004), on top of
     /// [`CloudOptions::project_validator`]; the sandbox checks that the project exists.
     pub project_validator: Option<ProjectValidator>,
+    /// Usernames refused with 4002 (letters and digits compared, case ignored).
+    pub username_blocklist: Vec<String>,
+    /// Usernames matching this filter are refused with 4002.
+    pub username_filter: WordFilter,
+    /// How long a room keeps its variables after its last client left; `None` (Scratch's
+    /// behaviour) keeps them forever.
+    pub room_expiry: Option<Duration>,
 }
 
 impl Default for ScratchRules {
@@ -77,6 +87,9 @@ impl Default for ScratchRules {
             }),
             over_limit: OverLimit::Drop,
             project_validator: None,
+            username_blocklist: Vec::new(),
+            username_filter: WordFilter::default(),
+            room_expiry: None,
         }
     }
 }
@@ -92,6 +105,9 @@ impl fmt::Debug for ScratchRules {
             .field("rate", &self.rate)
             .field("over_limit", &self.over_limit)
             .field("project_validator", &self.project_validator.is_some())
+            .field("username_blocklist", &self.username_blocklist)
+            .field("username_filter", &self.username_filter.len())
+            .field("room_expiry", &self.room_expiry)
             .finish()
     }
 }
@@ -108,8 +124,19 @@ pub struct TurboWarpRules {
     pub max_variables: usize,
     /// Longest value (longer ones are dropped).
     pub max_value_len: usize,
-    /// Usernames refused with 4002 (compared case-insensitively), against impersonation.
+    /// Usernames refused with 4002 (letters and digits compared, case ignored), against
+    /// impersonation.
     pub username_blocklist: Vec<String>,
+    /// Usernames matching this filter are refused with 4002.
+    pub username_filter: WordFilter,
+    /// Sets of variables whose name matches this filter are dropped.
+    pub name_filter: WordFilter,
+    /// Accepted `Origin` headers; empty (the default) accepts any (others get HTTP 403).
+    pub allowed_origins: Vec<String>,
+    /// Incoming rate limit; `None` (TurboWarp's behaviour) for none.
+    pub rate: Option<InboundRate>,
+    /// What to do with messages over the rate limit.
+    pub over_limit: OverLimit,
     /// How long a room keeps its variables after its last client left (TurboWarp's server
     /// deletes empty rooms after about an hour); a client joining in time keeps them. `None`
     /// keeps rooms forever.
@@ -125,6 +152,11 @@ impl Default for TurboWarpRules {
             username_blocklist: ["ScratchCat", "Scratch", "ScratchTeam", "TurboWarp"]
                 .map(String::from)
                 .to_vec(),
+            username_filter: WordFilter::default(),
+            name_filter: WordFilter::default(),
+            allowed_origins: Vec::new(),
+            rate: None,
+            over_limit: OverLimit::Drop,
             room_expiry: Some(TURBOWARP_ROOM_EXPIRY),
         }
     }
@@ -152,6 +184,8 @@ pub struct CloudOptions {
     pub max_message_size: usize,
     /// Which project ids may have a room (both modes); `None` accepts any.
     pub project_validator: Option<ProjectValidator>,
+    /// Operator settings: per-address limit, trusted proxies, admin API, allowed projects.
+    pub operator: OperatorOptions,
 }
 
 impl Default for CloudOptions {
@@ -166,6 +200,25 @@ impl Default for CloudOptions {
             send_snapshot: true,
             max_message_size: 1 << 20,
             project_validator: None,
+            operator: OperatorOptions::default(),
+        }
+    }
+}
+
+impl CloudOptions {
+    /// The incoming rate limit of `mode`'s rules and what happens over it.
+    pub fn rate(&self, mode: CloudMode) -> (Option<InboundRate>, OverLimit) {
+        match mode {
+            CloudMode::Scratch => (self.scratch.rate, self.scratch.over_limit),
+            CloudMode::TurboWarp => (self.turbowarp.rate, self.turbowarp.over_limit),
+        }
+    }
+
+    /// How long an empty room of `mode` keeps its variables (`None`: forever).
+    pub fn room_expiry(&self, mode: CloudMode) -> Option<Duration> {
+        match mode {
+            CloudMode::Scratch => self.scratch.room_expiry,
+            CloudMode::TurboWarp => self.turbowarp.room_expiry,
         }
     }
 }
@@ -182,6 +235,7 @@ impl fmt::Debug for CloudOptions {
             .field("send_snapshot", &self.send_snapshot)
             .field("max_message_size", &self.max_message_size)
             .field("project_validator", &self.project_validator.is_some())
+            .field("operator", &self.operator)
             .finish()
     }
 }

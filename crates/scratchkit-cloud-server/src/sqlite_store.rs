@@ -272,6 +272,10 @@ fn columns(value: &CloudValue) -> (String, bool) {
 }
 
 impl CloudStore for SqliteStore {
+    fn persistence_backlog(&self) -> (u64, std::time::Duration) {
+        self.writer.backlog()
+    }
+
     fn variables(&self, mode: CloudMode, project: &str) -> Vec<(String, CloudValue)> {
         self.with_room(mode, project, |vars| vars.clone())
     }

@@ -89,6 +89,8 @@ struct Queue {
     /// (a later set of the same variable replaces it in place).
     last_set: HashMap<(CloudMode, String, String), usize>,
     logs: Vec<(i64, LogEntry)>,
+    /// When the oldest queued change came (for the persistence lag metric).
+    since: Option<std::time::Instant>,
 }
 
 impl Queue {
@@ -149,6 +151,7 @@ impl WriteBehind {
             return;
         }
         let mut queue = self.inner.queue();
+        queue.since.get_or_insert_with(std::time::Instant::now);
         if let Change::Set {
             mode,
             project,
@@ -183,7 +186,17 @@ impl WriteBehind {
         if self.inner.crashed.load(Ordering::Relaxed) {
             return;
         }
-        self.inner.queue().logs.push((project_id, entry));
+        let mut queue = self.inner.queue();
+        queue.since.get_or_insert_with(std::time::Instant::now);
+        queue.logs.push((project_id, entry));
+    }
+
+    /// How many changes and log rows wait to be written, and since when the oldest waits.
+    pub(crate) fn backlog(&self) -> (u64, Duration) {
+        let queue = self.inner.queue();
+        let count = queue.changes.len() + queue.logs.len();
+        let age = queue.since.map_or(Duration::ZERO, |since| since.elapsed());
+        (u64::try_from(count).unwrap_or(u64::MAX), age)
     }
 
     /// Writes everything queued so far, on this thread; returns when it is in the database.

@@ -69,6 +69,62 @@ impl CloudServer {
     }
 }
 
+/// What a graceful shutdown did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShutdownReport {
+    /// Clients sent a close frame with 1012 (service restart: they reconnect).
+    pub closed: usize,
+    /// Connections still open when the grace period ended, dropped without a close frame.
+    pub dropped: usize,
+}
+
+/// Close code of a graceful shutdown: 1012, "service restart". Clients reconnect on it
+/// (scratchkit's client, TurboWarp's and Scratch's editors treat only 4002, 4004, 4005 and
+/// 4006 as final).
+pub const CLOSE_SERVICE_RESTART: u16 = 1012;
+
+impl CloudServer {
+    /// `http://ADDR`: the base of `/health`, `/metrics` and `/admin/`.
+    pub fn http_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Shuts down without losing a value: stops accepting connections (`/health` answers 503
+    /// from now on), closes every client with [`CLOSE_SERVICE_RESTART`], waits up to
+    /// [`OperatorOptions::shutdown_grace`](crate::OperatorOptions::shutdown_grace) for the
+    /// sockets to close, drops the rest, then flushes the store.
+    ///
+    /// ```
+    /// use scratchkit_cloud_server::{serve_standalone, CloudOptions};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let server = serve_standalone("127.0.0.1:0".parse().unwrap(), CloudOptions::default()).await?;
+    /// let report = server.shutdown_gracefully().await;
+    /// assert_eq!(report.closed, 0);
+    /// # Ok(()) }
+    /// ```
+    pub async fn shutdown_gracefully(mut self) -> ShutdownReport {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        let closed = self.state.close_all(CLOSE_SERVICE_RESTART);
+        let grace = self.state.options().operator.shutdown_grace;
+        let metrics = &self.state.gatekeeper().metrics;
+        let deadline = tokio::time::Instant::now() + grace;
+        while metrics.open_connections() > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        let dropped = usize::try_from(metrics.open_connections().max(0)).unwrap_or(0);
+        // Not `shut_down`: it would forget what the store has not written out yet.
+        self.state.drop_all();
+        self.state.store().flush();
+        self.task.abort();
+        let _ = (&mut self.task).await;
+        tracing::info!(closed, dropped, "cloud server stopped");
+        ShutdownReport { closed, dropped }
+    }
+}
+
 impl Drop for CloudServer {
     /// Stops serving; unlike [`CloudServer::shutdown`], the store's queued changes are
     /// written out first.
@@ -82,7 +138,9 @@ impl Drop for CloudServer {
 }
 
 /// Binds `addr` (port 0 picks a free port) and serves the cloud routes (`/cloud`,
-/// `/turbowarp`) on it in a background task.
+/// `/turbowarp`, and `/` with the rules of [`OperatorOptions::root`](crate::OperatorOptions::root))
+/// on it in a background task, with the operator's endpoints: `/health`, `/metrics`, the admin
+/// API under `/admin/` (with a token) and `/values/{rules}/{project}` (when public).
 ///
 /// ```
 /// use scratchkit_cloud_server::{serve_standalone, CloudOptions};
@@ -129,12 +187,15 @@ pub async fn serve_standalone_with(
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let state = CloudState::with_store(options, store);
-    let app = crate::router(state.clone()).merge(
-        axum::Router::new()
-            .route("/logs", get(logs))
-            .route("/logs/", get(logs))
-            .with_state(state.clone()),
-    );
+    let app = crate::router(state.clone())
+        .merge(
+            axum::Router::new()
+                .route("/", get(crate::root))
+                .route("/logs", get(logs))
+                .route("/logs/", get(logs))
+                .with_state(state.clone()),
+        )
+        .merge(crate::admin::routes(state.clone()));
     let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
     // Small frames must leave at once: without TCP_NODELAY, Nagle's algorithm holds a frame
     // back while an earlier one waits for its (delayed) acknowledgement.
@@ -144,6 +205,7 @@ pub async fn serve_standalone_with(
         }
     });
     let task = tokio::spawn(async move {
+        let app = app.into_make_service_with_connect_info::<SocketAddr>();
         let server = axum::serve(listener, app).with_graceful_shutdown(async move {
             let _ = shutdown_rx.await;
         });

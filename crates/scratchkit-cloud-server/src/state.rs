@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use tokio::sync::Notify;
 
+use crate::gatekeeper::Gatekeeper;
+use crate::metrics::MetricsSnapshot;
 use crate::options::{CloudMode, CloudOptions};
 use crate::store::{CloudStore, CloudValue, LogEntry, MemoryStore, write_json_string};
 
@@ -100,6 +102,8 @@ impl Outbox {
 pub(crate) struct Client {
     pub(crate) id: u64,
     pub(crate) user: String,
+    /// The client's address (behind trusted proxies: the forwarded one), when known.
+    pub(crate) addr: Option<std::net::IpAddr>,
     pub(crate) outbox: Arc<Outbox>,
     pub(crate) kill: Arc<Notify>,
 }
@@ -120,6 +124,7 @@ pub(crate) struct Inner {
     expiring: Mutex<HashMap<RoomKey, u64>>,
     next_client: AtomicU64,
     shut_down: AtomicBool,
+    gatekeeper: Gatekeeper,
 }
 
 /// The cloud server's state: cheap to clone, shared by every connection.
@@ -153,6 +158,7 @@ impl CloudState {
     pub fn with_store(options: CloudOptions, store: Arc<dyn CloudStore>) -> Self {
         CloudState {
             inner: Arc::new(Inner {
+                gatekeeper: Gatekeeper::new(&options.operator),
                 options,
                 store,
                 rooms: Mutex::new(HashMap::new()),
@@ -283,6 +289,69 @@ impl CloudState {
             .rooms
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The operator side: metrics, blocks, per-address counts.
+    pub(crate) fn gatekeeper(&self) -> &Gatekeeper {
+        &self.inner.gatekeeper
+    }
+
+    /// A copy of the server's counters (what `GET /metrics` shows).
+    ///
+    /// ```
+    /// use scratchkit_cloud_server::{CloudOptions, CloudState};
+    ///
+    /// let state = CloudState::new(CloudOptions::default());
+    /// assert_eq!(state.metrics().sets_in, 0);
+    /// ```
+    pub fn metrics(&self) -> MetricsSnapshot {
+        self.inner.gatekeeper.metrics.snapshot()
+    }
+
+    /// Closes, with `code` (after what is already queued for them), every joined client that
+    /// `select` picks given its room and itself; returns how many.
+    pub(crate) fn close_clients(
+        &self,
+        code: u16,
+        select: impl Fn(&RoomKey, &Client) -> bool,
+    ) -> usize {
+        let rooms = self.rooms();
+        let mut closed = 0;
+        for (key, room) in rooms.iter() {
+            for client in room.clients.iter().filter(|client| select(key, client)) {
+                client.outbox.close(code);
+                closed += 1;
+            }
+        }
+        for _ in 0..closed {
+            self.inner.gatekeeper.metrics.close(code);
+        }
+        closed
+    }
+
+    /// Starts a graceful shutdown: new upgrades and handshakes are refused and every joined
+    /// client is closed with `code`. Returns how many were closed.
+    pub(crate) fn close_all(&self, code: u16) -> usize {
+        self.inner.gatekeeper.start_draining();
+        let rooms = self.rooms();
+        self.inner.shut_down.store(true, Ordering::SeqCst);
+        drop(rooms);
+        self.close_clients(code, |_, _| true)
+    }
+
+    /// Drops every remaining connection without a close frame, keeping what the store has
+    /// (unlike [`CloudState::shut_down`], which loses what was not written out yet).
+    pub(crate) fn drop_all(&self) -> usize {
+        let rooms = self.rooms();
+        self.inner.shut_down.store(true, Ordering::SeqCst);
+        let mut dropped = 0;
+        for room in rooms.values() {
+            for client in &room.clients {
+                client.kill.notify_one();
+                dropped += 1;
+            }
+        }
+        dropped
     }
 
     pub(crate) fn next_client_id(&self) -> u64 {

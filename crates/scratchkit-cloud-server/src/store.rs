@@ -136,6 +136,12 @@ pub trait CloudStore: Send + Sync + 'static {
     /// killed process would. [`CloudState::shut_down`](crate::CloudState::shut_down) calls it.
     /// The default does nothing.
     fn crash(&self) {}
+    /// How many changes are not yet on durable storage, and the age of the oldest (shown by
+    /// `GET /metrics`). The default, for a store that writes through or keeps nothing, has
+    /// none.
+    fn persistence_backlog(&self) -> (u64, std::time::Duration) {
+        (0, std::time::Duration::ZERO)
+    }
 }
 
 type RoomVars = Vec<(String, CloudValue)>;

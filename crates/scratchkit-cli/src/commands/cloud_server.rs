@@ -1,11 +1,13 @@
-//! `scratch cloud-server`: the sandbox's cloud WebSocket server alone (Scratch rules on
-//! `/cloud`, TurboWarp rules on `/turbowarp`, logs on `/logs`), in memory or persisted.
+//! `scratch cloud-server`: the cloud-variable server on its own (TurboWarp rules on `/` and
+//! `/turbowarp`, Scratch rules on `/cloud`, logs on `/logs`, `/health`, `/metrics`, and the
+//! admin API when a token is configured), configured by flags, `SCRATCH_CLOUD_*` variables and
+//! a TOML file, in memory or persisted.
 
-use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
 use scratchkit_cloud_server::{
-    CloudOptions, CloudStore, MemoryStore, SqliteStore, serve_standalone_with,
+    CloudStore, ConfigError, ConfigSources, ENV_PREFIX, MemoryStore, RootRules, ServerConfig,
+    SqliteStore, serve_standalone_with,
 };
 use serde_json::json;
 
@@ -14,42 +16,108 @@ use crate::cli::CloudServerArgs;
 use crate::exit::CliResult;
 use crate::output::Out;
 
-/// Runs the cloud server on 127.0.0.1 until Ctrl-C (or SIGTERM).
+/// The effective configuration: presets, then `--config`, then `SCRATCH_CLOUD_*`, then flags;
+/// `--port` replaces the port of `listen`.
 ///
 /// # Errors
-/// The data directory or the port cannot be used, or the output fails.
+/// The configuration file cannot be read, or a setting is wrong.
+fn configuration(args: &CloudServerArgs) -> Result<ServerConfig, ConfigError> {
+    let file_text = match &args.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                path: path.display().to_string(),
+                source,
+            })?;
+            Some((path.display().to_string(), text))
+        }
+        None => None,
+    };
+    let env = std::env::vars()
+        .filter(|(name, _)| name.starts_with(ENV_PREFIX))
+        .collect();
+    let mut config = ServerConfig::load(&ConfigSources {
+        file_text,
+        env,
+        flags: args.settings.0.clone(),
+    })?;
+    if let Some(port) = args.port {
+        config.listen.set_port(port);
+    }
+    Ok(config)
+}
+
+/// Runs the cloud server until Ctrl-C or SIGTERM, then shuts down gracefully.
+///
+/// # Errors
+/// The configuration is wrong, the data directory or the address cannot be used, or the
+/// output fails.
 pub async fn run(out: Out, args: CloudServerArgs) -> CliResult {
-    let store: Arc<dyn CloudStore> = match &args.data {
+    let config = configuration(&args)?;
+    if args.print_config {
+        if out.is_json() {
+            out.json(&config)?;
+        } else {
+            out.line(config.to_toml().trim_end())?;
+        }
+        return Ok(());
+    }
+    let options = config.to_options()?;
+    let admin = options.operator.admin_token.is_some();
+    let store: Arc<dyn CloudStore> = match &config.data {
         Some(dir) => Arc::new(SqliteStore::open(dir)?),
         None => Arc::new(MemoryStore::new()),
     };
-    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
-    let server = serve_standalone_with(addr, CloudOptions::default(), store).await?;
+    let server = serve_standalone_with(config.listen, options, store).await?;
+    let root = match config.root {
+        RootRules::Turbowarp => Some("TurboWarp"),
+        RootRules::Scratch => Some("Scratch"),
+        RootRules::None => None,
+    };
+    let http = server.http_url();
     if out.is_json() {
         out.json(&json!({
             "addr": server.addr().to_string(),
+            "root": root.map(|_| format!("ws://{}/", server.addr())),
             "scratch": server.scratch_url(),
             "turbowarp": server.turbowarp_url(),
             "logs": server.logs_url(),
-            "data": args.data.as_ref().map(|d| d.display().to_string()),
+            "health": format!("{http}/health"),
+            "metrics": format!("{http}/metrics"),
+            "admin": admin.then(|| format!("{http}/admin/")),
+            "data": config.data.as_ref().map(|d| d.display().to_string()),
         }))?;
     } else {
         out.line(format!("cloud server on {}", server.addr()))?;
+        if let Some(rules) = root {
+            let label = format!("{rules} rules:");
+            out.line(format!("  {label:<17}ws://{}/", server.addr()))?;
+        }
         out.line(format!("  Scratch rules:   {}", server.scratch_url()))?;
         out.line(format!("  TurboWarp rules: {}", server.turbowarp_url()))?;
         out.line(format!(
             "  logs:            {}?projectid=<id>",
             server.logs_url()
         ))?;
-        match &args.data {
+        out.line(format!("  health:          {http}/health"))?;
+        out.line(format!("  metrics:         {http}/metrics"))?;
+        if admin {
+            out.line(format!("  admin API:       {http}/admin/ (bearer token)"))?;
+        } else {
+            out.line(out.dim("  admin API:       off (set admin.token or admin.token_file)"))?;
+        }
+        match &config.data {
             Some(dir) => out.line(format!("  values kept in {}", dir.display()))?,
             None => out.line(out.dim("  values kept in memory (use --data DIR to keep them)"))?,
         }
-        out.line(out.dim("Press Ctrl-C to stop."))?;
+        out.line(out.dim("Press Ctrl-C to stop (clients are told to reconnect)."))?;
     }
     wait_for_stop().await;
-    // Write out what the store queued before the sockets go (shutdown is a crash otherwise).
-    server.state().store().flush();
-    server.shutdown().await;
+    let report = server.shutdown_gracefully().await;
+    if !out.is_json() {
+        out.line(format!(
+            "stopped: {} clients closed with 1012 (they reconnect), {} dropped after the grace period; values flushed",
+            report.closed, report.dropped
+        ))?;
+    }
     Ok(())
 }
