@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cloud_requests_support::*;
-use scratchkit::cloud_requests::{
+use scratchkit_cloud_requests::{
     Encoding, RequestContext, RequestEvent, RequestEvents, RequestsHandle, Response,
     TemplateClient, TemplateError,
 };

@@ -1,10 +1,10 @@
 //! `cloud-requests`: Cloud Requests round trips against scratchkit's host
-//! (`scratchkit::cloud_requests::CloudRequests`) and scratchattach 2.2.6's `CloudRequests`, in
+//! (`scratchkit_cloud_requests::CloudRequests`) and scratchattach 2.2.6's `CloudRequests`, in
 //! the same run, through the same in-process sandbox cloud server on TurboWarp rules
 //! (`/turbowarp`, 100 000-character values).
 //!
 //! Each host serves its own project room; the same Rust client that behaves like the template
-//! sprite (`scratchkit::cloud_requests::TemplateClient`) sends `reply&<n>` requests one after
+//! sprite (`scratchkit_cloud_requests::TemplateClient`) sends `reply&<n>` requests one after
 //! another and checks every answer (`n` times `x`, encoded). Printed per host and reply size
 //! (10, 1 000 and 10 000 characters): round trips per second and latency p50 / p99 (request
 //! set → complete reply assembled).
@@ -24,7 +24,7 @@ use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use scratchkit::cloud::{CloudConfig, CloudConnection, CloudEvent, RateLimit};
-use scratchkit::cloud_requests::{CloudRequests, RequestContext, TemplateClient};
+use scratchkit_cloud_requests::{CloudRequests, RequestContext, TemplateClient};
 use scratchkit_sandbox::cloud::{CloudMode, CloudOptions, CloudServer, serve_standalone};
 
 const SIZES: [usize; 3] = [10, 1_000, 10_000];

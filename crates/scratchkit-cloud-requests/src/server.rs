@@ -18,7 +18,7 @@ use super::protocol::{
     Assembler, FrameError, Incoming, Payload, Response, TEMPLATE_TIMEOUT, frame,
 };
 use super::requester::RequesterLookup;
-use crate::cloud::{CloseReason, CloudError, CloudEvent, CloudEvents, CloudSender};
+use scratchkit::cloud::{CloseReason, CloudError, CloudEvent, CloudEvents, CloudSender};
 
 /// The variable the project writes requests to (bare name).
 pub const TO_HOST: &str = "TO_HOST";
@@ -279,7 +279,7 @@ pub(crate) fn lock(responder: &SharedResponder) -> MutexGuard<'_, Responder> {
 ///
 /// ```no_run
 /// use scratchkit::cloud::{CloudConfig, CloudConnection};
-/// use scratchkit::cloud_requests::{CloudRequests, RequestContext, Response};
+/// use scratchkit_cloud_requests::{CloudRequests, RequestContext, Response};
 ///
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// let config = CloudConfig::turbowarp(1234, "host-bot", "my-bot/1.0 (me@example.com)");

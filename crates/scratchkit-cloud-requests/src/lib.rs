@@ -1,5 +1,10 @@
-//! Cloud Requests: answer a Scratch project's questions through cloud variables, wire
-//! compatible with scratchattach's template sprite (`TO_HOST`, `FROM_HOST_1..9`).
+//! Cloud Requests for [scratchkit](scratchkit): answer a Scratch project's questions through
+//! cloud variables, wire compatible with scratchattach's template sprite (`TO_HOST`,
+//! `FROM_HOST_1..9`).
+//!
+//! It runs over any [`scratchkit::cloud`] connection: Scratch's server, TurboWarp's, or a
+//! sandbox's. Until scratchkit 0.1 it was the module `scratchkit::cloud_requests`; the names
+//! are unchanged, only the path is (`scratchkit_cloud_requests::CloudRequests`).
 //!
 //! * [`Encoding`]: the two-digit text codec, identical to scratchattach's table.
 //! * [`CloudRequests`]: the host. Register handlers, [`start`](CloudRequests::start) it, get a
@@ -21,7 +26,7 @@
 //!
 //! ```no_run
 //! use scratchkit::cloud::{CloudConfig, CloudConnection};
-//! use scratchkit::cloud_requests::{CloudRequests, RequestContext};
+//! use scratchkit_cloud_requests::{CloudRequests, RequestContext};
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let config = CloudConfig::turbowarp(1234, "host-bot", "my-bot/1.0 (me@example.com)");
@@ -32,6 +37,8 @@
 //! host.push("hello, every running copy of the project")?;
 //! # Ok(()) }
 //! ```
+
+#![warn(missing_docs)]
 
 mod encoding;
 mod memory;
