@@ -144,21 +144,25 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("cloud-requests: cannot start Tokio: {error}");
-            return ExitCode::FAILURE;
-        }
+    let Some(runtime) = runtime(&mut tokio::runtime::Builder::new_multi_thread()) else {
+        return ExitCode::FAILURE;
     };
     match runtime.block_on(run(options)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("cloud-requests: {message}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// Builds a runtime with every driver on, or says why it cannot.
+fn runtime(builder: &mut tokio::runtime::Builder) -> Option<tokio::runtime::Runtime> {
+    match builder.enable_all().build() {
+        Ok(runtime) => Some(runtime),
+        Err(error) => {
+            eprintln!("cloud-requests: cannot start Tokio: {error}");
+            None
         }
     }
 }
@@ -510,15 +514,8 @@ fn serve_host(args: &[String]) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("cloud-requests: cannot start Tokio: {error}");
-            return ExitCode::FAILURE;
-        }
+    let Some(runtime) = runtime(&mut tokio::runtime::Builder::new_current_thread()) else {
+        return ExitCode::FAILURE;
     };
     let served = runtime.block_on(async {
         let config = rules.config(url, project, "scratchkit-host");
