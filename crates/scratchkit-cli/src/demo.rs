@@ -13,7 +13,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::{Duration, Instant};
 
-use scratchkit::cloud_requests::{
+use scratchkit_cloud_requests::{
     CloudRequests, RequestContext, RequestEvent, TemplateClient, TemplateReply,
 };
 #[cfg(test)]

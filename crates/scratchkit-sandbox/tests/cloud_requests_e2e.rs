@@ -6,11 +6,13 @@ mod cloud_requests_support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use cloud_requests_support::*;
-use scratchkit::cloud_requests::{
+use scratchkit::cloud::{CloudEvent, CloudSender};
+use scratchkit_cloud_requests::{
     Encoding, RequestContext, RequestEvent, RequestEvents, RequestsHandle, Response,
-    TemplateClient, TemplateError,
+    TemplateClient, TemplateError, request_values,
 };
 use scratchkit_sandbox::cloud::{CloudMode, CloudServer};
 
@@ -269,6 +271,128 @@ async fn no_duplicate_execution_after_reconnect(mode: CloudMode) {
     assert_eq!(reply.items, ["2"]);
 }
 
+/// A player who sets `TO_HOST` directly (a `set` request with id 424240), and that value.
+async fn player_request(server: &CloudServer, mode: CloudMode) -> (CloudSender, String) {
+    let before = server.state().client_count(mode, PROJECT);
+    let (player, mut events) = connect(config(server, mode, "early-player")).await;
+    assert_eq!(settle(events.recv()).await, Some(CloudEvent::Connected));
+    wait_for_clients(server, mode, before + 1).await;
+    let values = request_values("set", &["scores", "alice", "99"], "424240");
+    assert_eq!(values.len(), 1);
+    send_to_host(server, mode, &player, &values[0]).await;
+    (player, values[0].clone())
+}
+
+/// Sets `TO_HOST` and waits until the room holds the value.
+async fn send_to_host(server: &CloudServer, mode: CloudMode, player: &CloudSender, value: &str) {
+    player.set_many(&[("TO_HOST", value)]).unwrap();
+    settle(async {
+        while room_value(server, mode, "TO_HOST").as_deref() != Some(value) {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await;
+}
+
+/// Ghost requests: a request made while no host ran is still the room's `TO_HOST` when the
+/// host joins `delay` later (so it is in the join snapshot). It must never run, even though
+/// nobody answered it: here a `set`, which would change stored data.
+async fn request_made_before_the_host_started_never_runs(mode: CloudMode, delay: Duration) {
+    let server = server().await;
+    let (_player, _value) = player_request(&server, mode).await;
+    tokio::time::sleep(delay).await;
+    let runs = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&runs);
+    let (_host, mut events) = host_builder(&server, mode)
+        .await
+        .handler("set", move |_ctx: RequestContext| {
+            let count = Arc::clone(&count);
+            async move {
+                count.fetch_add(1, Ordering::SeqCst);
+                Ok(())
+            }
+        })
+        .handler("ping", |_ctx: RequestContext| async { Ok("pong") })
+        .start();
+    // The snapshot comes within milliseconds; a handler would run right after it.
+    settle(tokio::time::sleep(Duration::from_secs(3))).await;
+    let seen = drain(&mut events);
+    assert_eq!(
+        runs.load(Ordering::SeqCst),
+        0,
+        "the request made before the host started ran: {seen:?}"
+    );
+    assert!(
+        seen.contains(&RequestEvent::Stale {
+            id: "424240".into()
+        }),
+        "{seen:?}"
+    );
+    assert!(seen.contains(&RequestEvent::Ready), "{seen:?}");
+    for n in 1..=9 {
+        assert_eq!(
+            room_value(&server, mode, &format!("FROM_HOST_{n}")),
+            None,
+            "a reply went out"
+        );
+    }
+    // Live requests are served.
+    let mut template = template(&server, mode).await;
+    let reply = settle(template.request("ping", &[])).await.unwrap();
+    assert_eq!(reply.items, ["pong"]);
+}
+
+async fn request_made_2s_before_the_host_started_never_runs(mode: CloudMode) {
+    request_made_before_the_host_started_never_runs(mode, Duration::from_secs(2)).await;
+}
+
+async fn request_made_12s_before_the_host_started_never_runs(mode: CloudMode) {
+    request_made_before_the_host_started_never_runs(mode, Duration::from_secs(12)).await;
+}
+
+/// A request made while the host was disconnected is in the snapshot of its reconnect: it is
+/// not run either, and the request answered before the disconnect is not run again.
+async fn snapshot_after_a_reconnect_never_runs(mode: CloudMode) {
+    let (server, _host, mut events, mut template, counter) = setup(mode).await;
+    let reply = settle(template.request_with_id("count", &[], "555550"))
+        .await
+        .unwrap();
+    assert_eq!(reply.items, ["1"]);
+    assert_eq!(server.state().disconnect(mode, PROJECT, Some("host")), 1);
+    wait_event(&mut events, |e| *e == RequestEvent::Disconnected).await;
+    // While the host is away (it reconnects after 200 ms), a request reaches the room.
+    let (_player, _value) = player_request(&server, mode).await;
+    wait_event(&mut events, |e| *e == RequestEvent::Reconnected).await;
+    let skipped = wait_event(&mut events, |e| {
+        matches!(
+            e,
+            RequestEvent::Stale { .. }
+                | RequestEvent::Duplicate { .. }
+                | RequestEvent::Received { .. }
+        )
+    })
+    .await;
+    assert_eq!(
+        skipped,
+        RequestEvent::Stale {
+            id: "424240".into()
+        }
+    );
+    wait_event(&mut events, |e| *e == RequestEvent::Ready).await;
+    settle(tokio::time::sleep(Duration::from_secs(3))).await;
+    let seen = drain(&mut events);
+    assert!(
+        !seen
+            .iter()
+            .any(|e| matches!(e, RequestEvent::Received { .. })),
+        "{seen:?}"
+    );
+    assert_eq!(counter.load(Ordering::SeqCst), 1, "a request ran again");
+    // Still serving.
+    let reply = settle(template.request("count", &[])).await.unwrap();
+    assert_eq!(reply.items, ["2"]);
+}
+
 async fn template_times_out_when_nobody_answers(mode: CloudMode) {
     let server = server().await;
     let mut template = template(&server, mode).await;
@@ -311,4 +435,7 @@ both_modes!(
     server_push,
     no_duplicate_execution_after_reconnect,
     template_times_out_when_nobody_answers,
+    request_made_2s_before_the_host_started_never_runs,
+    request_made_12s_before_the_host_started_never_runs,
+    snapshot_after_a_reconnect_never_runs,
 );

@@ -8,10 +8,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use cloud_requests_support::*;
-use scratchkit::cloud_requests::{
+use scratchkit::{Client, Host, Hosts, RateLimit, Url};
+use scratchkit_cloud_requests::{
     CloudLogsLookup, CloudStorage, PING_REPLY, RequestContext, RequestEvent, SET_REPLY,
 };
-use scratchkit::{Client, Host, Hosts, RateLimit, Url};
 use scratchkit_sandbox::cloud::CloudMode;
 
 fn temp_dir(name: &str) -> std::path::PathBuf {
@@ -86,8 +86,7 @@ async fn restart_does_not_rerun(mode: CloudMode, with_file: bool) {
     let memory = dir.join("memory.json");
     let server = server().await;
     let runs = Arc::new(AtomicUsize::new(0));
-    let start_host = |runs: Arc<AtomicUsize>,
-                      builder: scratchkit::cloud_requests::CloudRequests| {
+    let start_host = |runs: Arc<AtomicUsize>, builder: scratchkit_cloud_requests::CloudRequests| {
         let builder = builder.handler("count", move |_ctx: RequestContext| {
             let runs = Arc::clone(&runs);
             async move { Ok(runs.fetch_add(1, Ordering::SeqCst) as u64 + 1) }
@@ -172,7 +171,7 @@ fn logs_client(server: &scratchkit_sandbox::cloud::CloudServer, base: Option<&st
 #[tokio::test(start_paused = true)]
 async fn requester_from_the_logs_by_exact_value() {
     let server = server().await;
-    let lookup = CloudLogsLookup::new(logs_client(&server, None), PROJECT)
+    let lookup = CloudLogsLookup::new(logs_client(&server, None), 1u64)
         .with_attempts(2, Duration::from_millis(100));
     let (_host, mut events) = host_builder(&server, CloudMode::Scratch)
         .await
@@ -192,7 +191,7 @@ async fn requester_from_the_logs_by_exact_value() {
 async fn requester_is_none_when_the_logs_are_down() {
     let server = server().await;
     // Port 9 on 127.0.0.1: nothing listens there, the logs are "down".
-    let lookup = CloudLogsLookup::new(logs_client(&server, Some("http://127.0.0.1:9/")), PROJECT)
+    let lookup = CloudLogsLookup::new(logs_client(&server, Some("http://127.0.0.1:9/")), 1u64)
         .with_attempts(2, Duration::from_millis(100));
     let (_host, mut events) = host_builder(&server, CloudMode::Scratch)
         .await

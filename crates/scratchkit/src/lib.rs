@@ -48,8 +48,6 @@
 mod client;
 #[cfg(feature = "cloud")]
 pub mod cloud;
-#[cfg(feature = "cloud")]
-pub mod cloud_requests;
 mod error;
 mod explore;
 mod hosts;

@@ -9,7 +9,7 @@ use futures_util::FutureExt;
 use scratchkit::cloud::{
     CloudConfig, CloudConnection, CloudEvent, CloudEvents, CloudSender, ReconnectPolicy,
 };
-use scratchkit::cloud_requests::{CloudRequests, RequestEvent, RequestEvents, TemplateClient};
+use scratchkit_cloud_requests::{CloudRequests, RequestEvent, RequestEvents, TemplateClient};
 use scratchkit_sandbox::cloud::{CloudMode, CloudOptions, CloudServer, serve_standalone};
 use tokio::time::Instant;
 

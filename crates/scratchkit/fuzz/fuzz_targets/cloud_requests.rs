@@ -3,7 +3,7 @@
 //! encoding) must never panic on a cloud value, and encoding supported text must round-trip.
 
 use libfuzzer_sys::fuzz_target;
-use scratchkit::cloud_requests::{Encoding, parse_to_host, read_packet, split_request};
+use scratchkit_cloud_requests::{Encoding, parse_to_host, read_packet, split_request};
 
 fuzz_target!(|data: &str| {
     let _ = parse_to_host(data);

@@ -96,7 +96,7 @@ impl CloudBuilder {
         }
     }
 
-    /// Paces outgoing messages with this limit (default 10/s).
+    /// Paces outgoing messages with this limit (default: 10/s on Scratch, none on TurboWarp).
     pub fn rate_limit(mut self, limit: RateLimit) -> Self {
         self.rate_limit = Some(limit);
         self

@@ -106,6 +106,20 @@ impl CloudConfig {
 
     /// Any server (for example a sandbox at `ws://127.0.0.1:8080/cloud`), with the given
     /// rules, no Origin and no cookie.
+    ///
+    /// The outgoing rate limit follows the rules: 10 messages/s (burst 10) on Scratch's rules,
+    /// whose server bumps off faster clients; none on TurboWarp's, whose server has no inbound
+    /// limit (values still waiting for the socket are coalesced per variable). Change it with
+    /// [`with_rate_limit`](Self::with_rate_limit).
+    ///
+    /// ```
+    /// use scratchkit::cloud::{CloudConfig, CloudRules, RateLimit};
+    ///
+    /// let scratch = CloudConfig::custom("ws://127.0.0.1:8080/cloud", 1, "me", CloudRules::Scratch);
+    /// assert_eq!(scratch.rate_limit(), RateLimit::scratch());
+    /// let turbowarp = CloudConfig::turbowarp(1, "me", "my-bot/1.0 (me@example.com)");
+    /// assert!(turbowarp.rate_limit().is_unlimited());
+    /// ```
     pub fn custom(
         url: impl Into<String>,
         project: impl ToString,
@@ -119,8 +133,11 @@ impl CloudConfig {
             session_id: None,
             origin: None,
             user_agent: Some(DEFAULT_USER_AGENT.to_owned()),
+            rate_limit: match rules {
+                CloudRules::Scratch => RateLimit::scratch(),
+                CloudRules::TurboWarp { .. } => RateLimit::unlimited(),
+            },
             rules,
-            rate_limit: RateLimit::scratch(),
             reconnect: ReconnectPolicy::default(),
             keepalive: Keepalive::default(),
             connect_timeout: Duration::from_secs(15),

@@ -123,7 +123,9 @@ async fn open(config: &CloudConfig) -> Result<Socket, CloudError> {
         value.set_sensitive(true);
         headers.insert(COOKIE, value);
     }
-    let connecting = tokio_tungstenite::connect_async(request);
+    // Nagle off: a cloud set is one small frame that should leave at once (a delayed ACK
+    // from the server would otherwise hold the next one back by up to 40 ms).
+    let connecting = tokio_tungstenite::connect_async_with_config(request, None, true);
     let (mut socket, _response) =
         match tokio::time::timeout(config.connect_timeout, connecting).await {
             Err(_) => return Err(CloudError::Connect("timed out".into())),

@@ -10,7 +10,8 @@
 //!
 //! Values are validated before sending: numeric (`^-?[0-9]*\.?[0-9]*$`), at most 256
 //! characters and 10 variables on Scratch, at most 100 000 characters and 128 variables on
-//! TurboWarp. Outgoing messages are paced by a token bucket (10/s by default).
+//! TurboWarp. Outgoing messages are paced by a token bucket: 10/s by default on Scratch's rules,
+//! unpaced by default on TurboWarp's (its server has no inbound limit).
 //!
 //! Variable names may be given with or without the `☁ ` prefix; events report them without.
 //!

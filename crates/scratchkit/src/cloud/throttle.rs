@@ -32,7 +32,8 @@ impl RateLimit {
         RateLimit { per_second, burst }
     }
 
-    /// The default for Scratch (and, out of politeness, TurboWarp): 10/s, burst 10.
+    /// The default on Scratch's rules: 10/s, burst 10 (TurboWarp's rules default to
+    /// [`unlimited`](Self::unlimited): its server has no inbound limit).
     pub fn scratch() -> Self {
         RateLimit::new(10.0, 10)
     }

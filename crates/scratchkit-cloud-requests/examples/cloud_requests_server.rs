@@ -5,11 +5,11 @@
 //! # 1. the sandbox's cloud server: ws://127.0.0.1:8008/cloud and /turbowarp, in memory
 //! cargo run -p scratchkit-cli -- cloud-server
 //! # 2. this host, on TurboWarp rules, project 1234 (storage in ./cloud-storage.json)
-//! cargo run -p scratchkit --example cloud_requests_server -- ws://127.0.0.1:8008/turbowarp 1234
+//! cargo run -p scratchkit-cloud-requests --example cloud_requests_server -- ws://127.0.0.1:8008/turbowarp 1234
 //! ```
 //!
 //! Then run a project with the template sprite against the same server (or drive it with
-//! `scratchkit::cloud_requests::TemplateClient`). Requests served: `ping`, `echo&…`,
+//! `scratchkit_cloud_requests::TemplateClient`). Requests served: `ping`, `echo&…`,
 //! `add&a&b`, `whoami`, `shout&text` (pushes the text to every copy of the project), and
 //! the Cloud Storage requests `get`, `set`, `keys`, `database_names`. A `…/cloud` URL uses
 //! Scratch rules (the sandbox then wants a session cookie: pass it as a third argument).
@@ -18,7 +18,7 @@
 use std::sync::Arc;
 
 use scratchkit::cloud::{CloudConfig, CloudConnection, CloudRules};
-use scratchkit::cloud_requests::{CloudRequests, CloudStorage, RequestContext, Response};
+use scratchkit_cloud_requests::{CloudRequests, CloudStorage, RequestContext, Response};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -45,7 +45,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("connected to {url}, project {project}");
 
     let storage = CloudStorage::open("cloud-storage.json", ["scores", "names"])?;
-    let pushes: Arc<std::sync::OnceLock<Arc<scratchkit::cloud_requests::RequestsHandle>>> =
+    let pushes: Arc<std::sync::OnceLock<Arc<scratchkit_cloud_requests::RequestsHandle>>> =
         Arc::default();
     let shout_to = Arc::clone(&pushes);
     let requests = CloudRequests::new(sender, events)

@@ -27,7 +27,7 @@ pub const SEPARATOR_CODE: u8 = 89;
 /// The two-digit code of a character, if the table has it (`'\n'` is 89).
 ///
 /// ```
-/// use scratchkit::cloud_requests::{char_of, code_of};
+/// use scratchkit_cloud_requests::{char_of, code_of};
 ///
 /// assert_eq!(code_of('a'), Some(21));
 /// assert_eq!(code_of('0'), Some(19));
@@ -112,7 +112,7 @@ pub enum EncodingError {
 /// holds no state.
 ///
 /// ```
-/// use scratchkit::cloud_requests::Encoding;
+/// use scratchkit_cloud_requests::Encoding;
 ///
 /// assert_eq!(Encoding::encode("ping").digits, "51374733");
 /// assert_eq!(Encoding::decode("51494733")?, "pong");
@@ -122,7 +122,7 @@ pub enum EncodingError {
 /// let lossy = Encoding::encode("a{b");
 /// assert_eq!(lossy.digits, "212023");
 /// assert_eq!(lossy.replaced, ['{']);
-/// # Ok::<(), scratchkit::cloud_requests::EncodingError>(())
+/// # Ok::<(), scratchkit_cloud_requests::EncodingError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Encoding;

@@ -1,5 +1,10 @@
-//! Cloud Requests: answer a Scratch project's questions through cloud variables, wire
-//! compatible with scratchattach's template sprite (`TO_HOST`, `FROM_HOST_1..9`).
+//! Cloud Requests for [scratchkit](scratchkit): answer a Scratch project's questions through
+//! cloud variables, wire compatible with scratchattach's template sprite (`TO_HOST`,
+//! `FROM_HOST_1..9`).
+//!
+//! It runs over any [`scratchkit::cloud`] connection: Scratch's server, TurboWarp's, or a
+//! sandbox's. Until scratchkit 0.1 it was the module `scratchkit::cloud_requests`; the names
+//! are unchanged, only the path is (`scratchkit_cloud_requests::CloudRequests`).
 //!
 //! * [`Encoding`]: the two-digit text codec, identical to scratchattach's table.
 //! * [`CloudRequests`]: the host. Register handlers, [`start`](CloudRequests::start) it, get a
@@ -14,14 +19,18 @@
 //! Differences from scratchattach, all compatible with the template: every request gets an
 //! answer (unknown names and failing handlers get a list whose first item starts with
 //! `Error`; `set` in Cloud Storage is acknowledged); floats are never truncated to integers;
-//! decoding is strict; replies over 999 packets are refused with an error reply; a request is
-//! never run twice after a reconnect (completed requests are remembered by their exact final
-//! value, optionally in a file across restarts, and a stale request already answered in the
-//! room is not re-run); lost packets are resent in the template's re-request format.
+//! decoding is strict; replies over 999 packets are refused with an error reply; the
+//! `TO_HOST` value already in the room when the host joins (the join snapshot: a request
+//! made while no host ran, answered or not) is never run, at start or after a reconnect (see
+//! [`CloudRequests::snapshot_window`]); a request is never run twice after a reconnect
+//! (completed requests are remembered by their exact final value, optionally in a file
+//! across restarts); lost packets are resent in the template's re-request format; replies
+//! are paced by the connection's rate limit only (Scratch: 10 messages/s; TurboWarp, which
+//! has no limit, unpaced), where scratchattach adds its own waits.
 //!
 //! ```no_run
 //! use scratchkit::cloud::{CloudConfig, CloudConnection};
-//! use scratchkit::cloud_requests::{CloudRequests, RequestContext};
+//! use scratchkit_cloud_requests::{CloudRequests, RequestContext};
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let config = CloudConfig::turbowarp(1234, "host-bot", "my-bot/1.0 (me@example.com)");
@@ -32,6 +41,8 @@
 //! host.push("hello, every running copy of the project")?;
 //! # Ok(()) }
 //! ```
+
+#![warn(missing_docs)]
 
 mod encoding;
 mod memory;
@@ -53,9 +64,9 @@ pub use protocol::{
 pub use push::{is_push, push_id};
 pub use requester::{CloudLogsLookup, LookupFuture, RequesterLookup};
 pub use server::{
-    CloudRequests, DEFAULT_CONCURRENCY, DEFAULT_KEPT_REPLIES, DEFAULT_MEMORY, HandlerError,
-    RequestContext, RequestEvent, RequestEvents, RequestsError, RequestsHandle, TO_HOST,
-    error_reply,
+    CloudRequests, DEFAULT_CONCURRENCY, DEFAULT_KEPT_REPLIES, DEFAULT_MEMORY,
+    DEFAULT_SNAPSHOT_WINDOW, HandlerError, RequestContext, RequestEvent, RequestEvents,
+    RequestsError, RequestsHandle, TO_HOST, error_reply,
 };
 pub use storage::{CloudStorage, PING_REPLY, SET_REPLY, StorageError};
 pub use test_client::{

@@ -11,7 +11,7 @@ use tokio::time::{Instant, sleep_until};
 use super::encoding::{Encoding, EncodingError};
 use super::protocol::{PUSH_ID_PREFIX, PacketKind, TEMPLATE_TIMEOUT, read_packet, request_values};
 use super::server::TO_HOST;
-use crate::cloud::{CloudError, CloudEvent, CloudEvents, CloudSender};
+use scratchkit::cloud::{CloudError, CloudEvent, CloudEvents, CloudSender};
 
 /// How many processed `FROM_HOST` values the template remembers (and ignores when repeated).
 pub const TEMPLATE_MEMORY: usize = 20;
@@ -118,7 +118,7 @@ impl Assembly {
 ///
 /// ```no_run
 /// use scratchkit::cloud::{CloudConfig, CloudConnection};
-/// use scratchkit::cloud_requests::TemplateClient;
+/// use scratchkit_cloud_requests::TemplateClient;
 ///
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// let config = CloudConfig::turbowarp(1234, "player", "tests/1.0 (me@example.com)")

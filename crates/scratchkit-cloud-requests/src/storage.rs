@@ -61,7 +61,7 @@ struct Inner {
 ///
 /// ```no_run
 /// use scratchkit::cloud::{CloudConfig, CloudConnection};
-/// use scratchkit::cloud_requests::{CloudRequests, CloudStorage};
+/// use scratchkit_cloud_requests::{CloudRequests, CloudStorage};
 ///
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// let storage = CloudStorage::open("storage.json", ["scores", "names"])?;

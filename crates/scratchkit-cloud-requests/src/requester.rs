@@ -5,11 +5,9 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
-use scratchkit_model::CloudLogEntry;
-
-use crate::client::Client;
-use crate::cloud::strip_cloud_prefix;
-use crate::hosts::Host;
+use scratchkit::Client;
+use scratchkit::cloud::{MAX_LOG_LIMIT, strip_cloud_prefix};
+use scratchkit_model::{CloudLogEntry, ProjectId};
 
 /// The future a [`RequesterLookup`] returns.
 pub type LookupFuture<'a> = Pin<Box<dyn Future<Output = Option<String>> + Send + 'a>>;
@@ -23,7 +21,7 @@ pub trait RequesterLookup: Send + Sync {
 
 /// Looks requesters up in Scratch's cloud logs.
 ///
-/// `GET https://clouddata.scratch.mit.edu/logs?projectid=<id>&limit=100&offset=0`: the
+/// [`Client::cloud_logs`] (`GET https://clouddata.scratch.mit.edu/logs?projectid=<id>&limit=100&offset=0`): the
 /// newest row whose variable and value equal the request's final `TO_HOST` value (which
 /// ends in a random id, so it is practically unique). Timestamps are ignored (clock skew and
 /// log lag made scratchattach's time-based match unreliable); the logs are read again a few
@@ -31,15 +29,15 @@ pub trait RequesterLookup: Send + Sync {
 /// TurboWarp keeps no logs: do not use this lookup there.
 ///
 /// ```no_run
-/// use scratchkit::cloud_requests::CloudLogsLookup;
+/// use scratchkit_cloud_requests::CloudLogsLookup;
 ///
-/// let lookup = CloudLogsLookup::new(scratchkit::Client::new(), 1234);
+/// let lookup = CloudLogsLookup::new(scratchkit::Client::new(), 1234u64);
 /// # let _ = lookup;
 /// ```
 #[derive(Clone)]
 pub struct CloudLogsLookup {
     client: Client,
-    project: String,
+    project: ProjectId,
     attempts: u32,
     delay: Duration,
 }
@@ -56,10 +54,10 @@ impl fmt::Debug for CloudLogsLookup {
 impl CloudLogsLookup {
     /// A lookup in the logs of `project`, through `client` (its hosts, rate limit and
     /// retries). Three attempts, 500 ms apart.
-    pub fn new(client: Client, project: impl ToString) -> Self {
+    pub fn new(client: Client, project: impl Into<ProjectId>) -> Self {
         CloudLogsLookup {
             client,
-            project: project.to_string(),
+            project: project.into(),
             attempts: 3,
             delay: Duration::from_millis(500),
         }
@@ -78,21 +76,13 @@ impl CloudLogsLookup {
             if attempt > 0 {
                 tokio::time::sleep(self.delay).await;
             }
-            let rows: Vec<CloudLogEntry> = match self
+            let rows = match self
                 .client
-                .raw()
-                .get_json(
-                    Host::CloudData,
-                    "/logs",
-                    &[
-                        ("projectid", self.project.as_str()),
-                        ("limit", "100"),
-                        ("offset", "0"),
-                    ],
-                )
+                .cloud_logs(self.project)
+                .limit(MAX_LOG_LIMIT)
                 .await
             {
-                Ok(rows) => rows,
+                Ok(page) => page.into_iter().collect::<Vec<CloudLogEntry>>(),
                 Err(error) => {
                     tracing::debug!(%error, "cloud logs unavailable for the requester lookup");
                     continue;
@@ -113,7 +103,7 @@ impl RequesterLookup for CloudLogsLookup {
 }
 
 /// The user of the newest row that set `variable` (bare) to exactly `value`.
-pub(crate) fn matching_user(rows: &[CloudLogEntry], variable: &str, value: &str) -> Option<String> {
+fn matching_user(rows: &[CloudLogEntry], variable: &str, value: &str) -> Option<String> {
     rows.iter()
         .find(|row| strip_cloud_prefix(&row.name) == variable && row.value.as_text() == value)
         .map(|row| row.user.clone())

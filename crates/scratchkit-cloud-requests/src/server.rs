@@ -9,16 +9,17 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::SystemTime;
 
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use tokio::sync::{Semaphore, mpsc, oneshot};
 use tokio::task::JoinSet;
-use tokio::time::Instant;
+use tokio::time::{Duration, Instant, sleep_until};
 
 use super::protocol::{
-    Assembler, FrameError, Incoming, Payload, Response, TEMPLATE_TIMEOUT, frame,
+    Assembler, FrameError, Incoming, Payload, Response, TEMPLATE_TIMEOUT, ToHost, frame,
+    parse_to_host,
 };
 use super::requester::RequesterLookup;
-use crate::cloud::{CloseReason, CloudError, CloudEvent, CloudEvents, CloudSender};
+use scratchkit::cloud::{CloseReason, CloudError, CloudEvent, CloudEvents, CloudSender};
 
 /// The variable the project writes requests to (bare name).
 pub const TO_HOST: &str = "TO_HOST";
@@ -28,6 +29,9 @@ pub const DEFAULT_MEMORY: usize = 512;
 pub const DEFAULT_KEPT_REPLIES: usize = 32;
 /// Default number of handlers running at once.
 pub const DEFAULT_CONCURRENCY: usize = 16;
+/// How long after joining a room (at start and after every reconnect) the host waits for the
+/// join snapshot when none has come: see [`CloudRequests::snapshot_window`].
+pub const DEFAULT_SNAPSHOT_WINDOW: Duration = Duration::from_secs(2);
 
 /// The error type handlers return: any error converts with `?`, and so does a string
 /// (`Err("no such user".into())`).
@@ -74,7 +78,9 @@ type Handler = Arc<dyn Fn(RequestContext) -> BoxFuture + Send + Sync>;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RequestEvent {
-    /// Connected: requests are being served.
+    /// Requests are being served: the join snapshot has been read (or none came within the
+    /// [snapshot window](CloudRequests::snapshot_window)). Sent after start and again after
+    /// every reconnect; a request that arrives earlier is taken for a snapshot value.
     Ready,
     /// A complete request arrived and its handler was started.
     Received {
@@ -119,8 +125,8 @@ pub enum RequestEvent {
         /// Request id.
         id: String,
     },
-    /// The first request of a connection was already answered in the room (its reply is
-    /// still in a `FROM_HOST` variable): a stale value from the join snapshot, not run.
+    /// The `TO_HOST` value of the join snapshot: set before the host joined the room (while
+    /// it was stopped or disconnected), so never run, whether or not it was answered.
     Stale {
         /// Request id.
         id: String,
@@ -246,18 +252,6 @@ impl Responder {
         self.sender.set_many(&[(name, value)])?;
         Ok(())
     }
-
-    /// Whether some `FROM_HOST` variable holds a packet of reply `id`.
-    fn answered_in_room(&self, id: &str) -> bool {
-        let values = self.sender.values();
-        self.vars.iter().any(|var| {
-            values.get(var).is_some_and(|value| {
-                value
-                    .split_once('.')
-                    .is_some_and(|(_, rest)| rest.len() == id.len() + 4 && rest.starts_with(id))
-            })
-        })
-    }
 }
 
 pub(crate) type SharedResponder = Arc<Mutex<Responder>>;
@@ -274,12 +268,14 @@ pub(crate) fn lock(responder: &SharedResponder) -> MutexGuard<'_, Responder> {
 /// `TO_HOST`, assembles chunked requests, runs handlers concurrently (bounded), and replies
 /// through `FROM_HOST_1..9` in round robin. It answers every request (unknown names and
 /// failures with a list whose first item starts with `Error`), resends lost packets on the
-/// template's re-requests, and never runs a request twice after a reconnect (and, with
-/// [`memory_file`](Self::memory_file), after a restart).
+/// template's re-requests, never runs the `TO_HOST` value that was already in the room when
+/// it joined (the join snapshot: a request made while the host was away), and never runs a
+/// request twice after a reconnect (and, with [`memory_file`](Self::memory_file), after a
+/// restart).
 ///
 /// ```no_run
 /// use scratchkit::cloud::{CloudConfig, CloudConnection};
-/// use scratchkit::cloud_requests::{CloudRequests, RequestContext, Response};
+/// use scratchkit_cloud_requests::{CloudRequests, RequestContext, Response};
 ///
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// let config = CloudConfig::turbowarp(1234, "host-bot", "my-bot/1.0 (me@example.com)");
@@ -310,6 +306,7 @@ pub struct CloudRequests {
     memory_file: Option<PathBuf>,
     max_len: Option<usize>,
     lookup: Option<Arc<dyn RequesterLookup>>,
+    snapshot_window: Duration,
 }
 
 impl fmt::Debug for CloudRequests {
@@ -340,6 +337,7 @@ impl CloudRequests {
             memory_file: None,
             max_len: None,
             lookup: None,
+            snapshot_window: DEFAULT_SNAPSHOT_WINDOW,
         }
     }
 
@@ -408,6 +406,29 @@ impl CloudRequests {
         self
     }
 
+    /// How long the host waits for the join snapshot after joining the room, at start and
+    /// after every reconnect (default [`DEFAULT_SNAPSHOT_WINDOW`], 2 s).
+    ///
+    /// The cloud server sends every variable of the room right after the handshake, in one
+    /// frame, before any later update. The first batch of updates of a connection is that
+    /// snapshot, and its `TO_HOST` value was set before the host joined: it is never run
+    /// (reported as [`RequestEvent::Stale`], or [`RequestEvent::Duplicate`] when it was
+    /// already answered). An empty room sends nothing, so the host waits this long before it
+    /// takes updates as live; [`RequestEvent::Ready`] says when the wait is over. A request
+    /// arriving in an empty room before then is taken for a snapshot value and not answered
+    /// (the project times out after 10 s): keep the window above the server's round trip,
+    /// short enough not to matter to players.
+    ///
+    /// ```
+    /// # fn demo(host: scratchkit_cloud_requests::CloudRequests) {
+    /// let host = host.snapshot_window(std::time::Duration::from_secs(1));
+    /// # let _ = host; }
+    /// ```
+    pub fn snapshot_window(mut self, window: Duration) -> Self {
+        self.snapshot_window = window;
+        self
+    }
+
     /// Resolves who sent each request (for example [`CloudLogsLookup`](super::CloudLogsLookup)
     /// on Scratch). Runs in the handler's task, before the handler.
     pub fn requester_lookup(mut self, lookup: impl RequesterLookup + 'static) -> Self {
@@ -454,6 +475,8 @@ impl CloudRequests {
             assembler,
             events: events_tx.clone(),
             fresh_epoch: true,
+            snapshot_window: self.snapshot_window,
+            awaiting_snapshot: None,
             tasks: JoinSet::new(),
         };
         let task = tokio::spawn(host.run(stop_rx));
@@ -561,38 +584,49 @@ struct Host {
     responder: SharedResponder,
     assembler: Assembler,
     events: mpsc::UnboundedSender<RequestEvent>,
-    /// No `TO_HOST` value has been seen on this connection yet (the next one may be the
-    /// join snapshot's).
+    /// No `TO_HOST` value has been seen on this connection yet (a replay of a completed
+    /// request is possible).
     fresh_epoch: bool,
+    snapshot_window: Duration,
+    /// Until when the join snapshot of the current connection may still come (`None`: it
+    /// came, or the window is over).
+    awaiting_snapshot: Option<Instant>,
     tasks: JoinSet<Finished>,
+}
+
+/// Whether the request loop goes on.
+enum Flow {
+    Continue,
+    Stop(Option<CloseReason>),
 }
 
 impl Host {
     async fn run(mut self, mut stop: oneshot::Receiver<()>) {
         let mut closed = None;
+        self.awaiting_snapshot = Some(Instant::now() + self.snapshot_window);
         loop {
+            let snapshot_deadline = self.awaiting_snapshot;
             tokio::select! {
-                event = self.cloud.next() => match event {
-                    Some(CloudEvent::Set { name, value }) if name == TO_HOST => {
-                        self.on_to_host(&value).await;
-                    }
-                    Some(CloudEvent::Connected) => {
-                        self.fresh_epoch = true;
-                        self.emit(RequestEvent::Ready);
-                    }
-                    Some(CloudEvent::Reconnecting { .. }) => self.emit(RequestEvent::Disconnected),
-                    Some(CloudEvent::Reconnected) => {
-                        self.fresh_epoch = true;
-                        self.assembler.clear_buffers();
-                        self.emit(RequestEvent::Reconnected);
-                    }
-                    Some(CloudEvent::Closed { reason }) => {
-                        closed = Some(reason);
+                event = self.cloud.next() => {
+                    let flow = match event {
+                        Some(event @ CloudEvent::Set { .. }) if snapshot_deadline.is_some() => {
+                            self.on_snapshot(event).await
+                        }
+                        Some(event) => self.on_cloud_event(event).await,
+                        None => Flow::Stop(None),
+                    };
+                    if let Flow::Stop(reason) = flow {
+                        closed = reason;
                         break;
                     }
-                    Some(_) => {}
-                    None => break,
-                },
+                }
+                () = sleep_until(snapshot_deadline.unwrap_or_else(Instant::now)),
+                    if snapshot_deadline.is_some() =>
+                {
+                    // An empty room: no snapshot comes.
+                    self.awaiting_snapshot = None;
+                    self.emit(RequestEvent::Ready);
+                }
                 Some(finished) = self.tasks.join_next(), if !self.tasks.is_empty() => {
                     if let Ok(finished) = finished {
                         self.reply(finished);
@@ -607,6 +641,67 @@ impl Host {
             }
         }
         self.emit(RequestEvent::Closed { reason: closed });
+    }
+
+    /// The first variable update of a connection: the join snapshot. Its lines were queued
+    /// together, so everything already waiting belongs to it (or came right after it); the
+    /// first `TO_HOST` value among them is the room's value from before the host joined.
+    async fn on_snapshot(&mut self, first: CloudEvent) -> Flow {
+        self.awaiting_snapshot = None;
+        let mut batch = vec![first];
+        while let Some(Some(event)) = self.cloud.next().now_or_never() {
+            batch.push(event);
+        }
+        let mut snapshot_value_seen = false;
+        for event in batch {
+            match event {
+                CloudEvent::Set { name, value } if name == TO_HOST && !snapshot_value_seen => {
+                    snapshot_value_seen = true;
+                    self.skip_snapshot_value(&value);
+                }
+                other => {
+                    if let Flow::Stop(reason) = self.on_cloud_event(other).await {
+                        return Flow::Stop(reason);
+                    }
+                }
+            }
+        }
+        if self.awaiting_snapshot.is_none() {
+            self.emit(RequestEvent::Ready);
+        }
+        Flow::Continue
+    }
+
+    /// Reports the join snapshot's `TO_HOST` value, which never runs.
+    fn skip_snapshot_value(&mut self, value: &str) {
+        match parse_to_host(value) {
+            Ok(ToHost::Final { id, .. }) if self.assembler.completed.contains(value) => {
+                self.emit(RequestEvent::Duplicate { id });
+            }
+            Ok(ToHost::Final { id, .. } | ToHost::Chunk { id, .. } | ToHost::Resend { id, .. }) => {
+                self.emit(RequestEvent::Stale { id });
+            }
+            Err(error) => self.emit(RequestEvent::Malformed {
+                value: value.to_owned(),
+                error: error.to_string(),
+            }),
+        }
+    }
+
+    async fn on_cloud_event(&mut self, event: CloudEvent) -> Flow {
+        match event {
+            CloudEvent::Set { name, value } if name == TO_HOST => self.on_to_host(&value).await,
+            CloudEvent::Reconnecting { .. } => self.emit(RequestEvent::Disconnected),
+            CloudEvent::Reconnected => {
+                self.fresh_epoch = true;
+                self.assembler.clear_buffers();
+                self.awaiting_snapshot = Some(Instant::now() + self.snapshot_window);
+                self.emit(RequestEvent::Reconnected);
+            }
+            CloudEvent::Closed { reason } => return Flow::Stop(Some(reason)),
+            _ => {}
+        }
+        Flow::Continue
     }
 
     fn emit(&self, event: RequestEvent) {
@@ -634,18 +729,6 @@ impl Host {
                 }
             }
             Incoming::Request(request) => {
-                if first_of_epoch {
-                    // The join snapshot is one frame whose later lines may still be on
-                    // their way into the sender's value map: let them land first.
-                    for _ in 0..8 {
-                        tokio::task::yield_now().await;
-                    }
-                    if lock(&self.responder).answered_in_room(&request.id) {
-                        self.remember().await;
-                        self.emit(RequestEvent::Stale { id: request.id });
-                        return;
-                    }
-                }
                 self.remember().await;
                 self.start_request(request);
             }

@@ -9,7 +9,7 @@ use super::server::{RequestEvent, RequestsError, RequestsHandle, lock};
 /// which the template recognises by its `.100000000` marker.
 ///
 /// ```
-/// let id = scratchkit::cloud_requests::push_id();
+/// let id = scratchkit_cloud_requests::push_id();
 /// assert_eq!(id.len(), 13);
 /// assert!(id.starts_with("100000000"));
 /// ```
@@ -24,7 +24,7 @@ impl RequestsHandle {
     /// `on_server_message` receives it in its `response` list). Returns the push id.
     ///
     /// ```no_run
-    /// # async fn run(host: scratchkit::cloud_requests::RequestsHandle) -> Result<(), scratchkit::cloud_requests::RequestsError> {
+    /// # async fn run(host: scratchkit_cloud_requests::RequestsHandle) -> Result<(), scratchkit_cloud_requests::RequestsError> {
     /// host.push("The server restarts in 5 minutes")?;
     /// host.push(vec!["leaderboard", "alice 42", "bob 17"])?;
     /// # Ok(()) }
@@ -62,7 +62,7 @@ impl RequestsHandle {
 /// Whether a `FROM_HOST` value is a server push (it carries the `.100000000` marker).
 ///
 /// ```
-/// use scratchkit::cloud_requests::is_push;
+/// use scratchkit_cloud_requests::is_push;
 ///
 /// assert!(is_push("3537.10000000055692222"));
 /// assert!(!is_push("51494733.1234502222"));
@@ -74,7 +74,7 @@ pub fn is_push(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cloud_requests::Encoding;
+    use crate::Encoding;
 
     #[test]
     fn push_ids_are_thirteen_digits() {

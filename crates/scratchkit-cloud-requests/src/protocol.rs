@@ -94,14 +94,14 @@ pub enum ToHost {
 /// Parses one `TO_HOST` value.
 ///
 /// ```
-/// use scratchkit::cloud_requests::{parse_to_host, ToHost};
+/// use scratchkit_cloud_requests::{parse_to_host, ToHost};
 ///
 /// assert_eq!(
 ///     parse_to_host("51374733.123450")?,
 ///     ToHost::Final { id: "123450".into(), digits: "51374733".into() }
 /// );
 /// assert_eq!(parse_to_host("1.4234509")?, ToHost::Resend { id: "423450".into(), part: 2 });
-/// # Ok::<(), scratchkit::cloud_requests::ProtocolError>(())
+/// # Ok::<(), scratchkit_cloud_requests::ProtocolError>(())
 /// ```
 ///
 /// # Errors
@@ -149,7 +149,7 @@ fn is_digits_or_empty(text: &str) -> bool {
 /// Splits decoded request text into its name and arguments (on `&`; there is no escaping).
 ///
 /// ```
-/// use scratchkit::cloud_requests::split_request;
+/// use scratchkit_cloud_requests::split_request;
 ///
 /// assert_eq!(split_request("get&scores&alice"), ("get".to_owned(), vec!["scores".to_owned(), "alice".to_owned()]));
 /// ```
@@ -164,7 +164,7 @@ pub fn split_request(text: &str) -> (String, Vec<String>) {
 /// chunk but the last prefixed with `-`, each followed by `.` and the id.
 ///
 /// ```
-/// use scratchkit::cloud_requests::request_values;
+/// use scratchkit_cloud_requests::request_values;
 ///
 /// assert_eq!(request_values("ping", &[], "123450"), ["51374733.123450"]);
 /// ```
@@ -210,7 +210,7 @@ pub fn request_values(name: &str, args: &[&str], id: &str) -> Vec<String> {
 ///   one list item per element.
 ///
 /// ```
-/// use scratchkit::cloud_requests::Response;
+/// use scratchkit_cloud_requests::Response;
 ///
 /// assert_eq!(Response::from("hi"), Response::Text("hi".into()));
 /// assert_eq!(Response::from(42u64), Response::Number(42));
@@ -284,7 +284,7 @@ signed_response!(i8, i16, i32, i64);
 impl From<f64> for Response {
     /// Floats are always encoded as text (JavaScript formatting), never truncated.
     fn from(number: f64) -> Self {
-        Response::Text(crate::cloud::js_number_to_string(number))
+        Response::Text(scratchkit::cloud::js_number_to_string(number))
     }
 }
 
@@ -352,14 +352,14 @@ impl Payload {
 /// number on three digits); then `rest + "." + id + "2222"` (or `"3222"` for raw digits).
 ///
 /// ```
-/// use scratchkit::cloud_requests::{frame, Payload};
+/// use scratchkit_cloud_requests::{frame, Payload};
 ///
 /// let packets = frame(&Payload::Encoded("51494733".into()), "123450", 256)?;
 /// assert_eq!(packets, ["51494733.1234502222"]);
 /// let packets = frame(&Payload::Encoded("1".repeat(600)), "123450", 256)?;
 /// assert_eq!(packets.iter().map(String::len).collect::<Vec<_>>(), [255, 255, 123]);
 /// assert!(packets[0].ends_with(".1234500011"));
-/// # Ok::<(), scratchkit::cloud_requests::FrameError>(())
+/// # Ok::<(), scratchkit_cloud_requests::FrameError>(())
 /// ```
 ///
 /// # Errors
@@ -415,7 +415,7 @@ pub enum PacketKind {
 /// character from the end is `3` for raw digits. `None` for anything else.
 ///
 /// ```
-/// use scratchkit::cloud_requests::{read_packet, PacketKind};
+/// use scratchkit_cloud_requests::{read_packet, PacketKind};
 ///
 /// let packet = read_packet("12345.2234503222").unwrap();
 /// assert_eq!(packet.digits, "12345");
