@@ -60,6 +60,7 @@ pub mod message_events;
 mod page;
 mod project_files;
 mod projects;
+mod proxy;
 mod rate_limit;
 mod raw;
 mod request;
@@ -87,6 +88,7 @@ pub use project_files::{
     Downloaded, MAX_ASSET_BYTES, MAX_PROJECT_JSON_BYTES, Progress, ProjectSource,
 };
 pub use projects::ProjectHandler;
+pub use proxy::Proxy;
 pub use rate_limit::RateLimit;
 pub use raw::{Raw, RawRequest, RawResponse};
 pub use request::AuthMode;

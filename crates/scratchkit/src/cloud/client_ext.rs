@@ -153,6 +153,9 @@ impl CloudBuilder {
                     .with_url(hosts.turbowarp_ws().as_str().trim_end_matches('/'))
             }
         };
+        config = config.with_proxy(crate::Proxy::resolved(
+            self.client.transport().proxies().cloned(),
+        ));
         if let Some(limit) = self.rate_limit {
             config = config.with_rate_limit(limit);
         }

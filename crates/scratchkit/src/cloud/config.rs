@@ -7,6 +7,7 @@ use secrecy::SecretString;
 use super::backoff::ReconnectPolicy;
 use super::throttle::RateLimit;
 use super::validate::CloudRules;
+use crate::Proxy;
 
 /// Scratch's cloud server.
 pub const SCRATCH_CLOUD_URL: &str = "wss://clouddata.scratch.mit.edu";
@@ -72,6 +73,7 @@ pub struct CloudConfig {
     pub(crate) reconnect: ReconnectPolicy,
     pub(crate) keepalive: Keepalive,
     pub(crate) connect_timeout: Duration,
+    pub(crate) proxy: Proxy,
 }
 
 impl CloudConfig {
@@ -124,6 +126,7 @@ impl CloudConfig {
             reconnect: ReconnectPolicy::default(),
             keepalive: Keepalive::default(),
             connect_timeout: Duration::from_secs(15),
+            proxy: Proxy::from_env(),
         }
     }
 
@@ -178,6 +181,14 @@ impl CloudConfig {
     /// Gives up a connection attempt after this long.
     pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// Connects through this HTTP proxy (a `CONNECT` tunnel, also for `ws://` URLs). Without
+    /// this call: [`Proxy::from_env`]; a connection made by a [`Client`](crate::Client) uses the
+    /// client's setting.
+    pub fn with_proxy(mut self, proxy: Proxy) -> Self {
+        self.proxy = proxy;
         self
     }
 

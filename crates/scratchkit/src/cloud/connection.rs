@@ -123,7 +123,23 @@ async fn open(config: &CloudConfig) -> Result<Socket, CloudError> {
         value.set_sensitive(true);
         headers.insert(COOKIE, value);
     }
-    let connecting = tokio_tungstenite::connect_async(request);
+    let proxies = config.proxy.rules().map_err(CloudError::Config)?;
+    let connecting = async {
+        match proxies.and_then(|rules| tunnel_target(&rules, request.uri())) {
+            None => tokio_tungstenite::connect_async(request).await,
+            Some((proxy, target)) => {
+                let stream = crate::proxy::tunnel(&proxy, target, config.connect_timeout)
+                    .await
+                    .map_err(|error| {
+                        tungstenite::Error::Io(std::io::Error::other(format!(
+                            "through the proxy: {}",
+                            crate::transport::error_chain(&*error)
+                        )))
+                    })?;
+                tokio_tungstenite::client_async_tls(request, stream).await
+            }
+        }
+    };
     let (mut socket, _response) =
         match tokio::time::timeout(config.connect_timeout, connecting).await {
             Err(_) => return Err(CloudError::Connect("timed out".into())),
@@ -145,6 +161,26 @@ async fn open(config: &CloudConfig) -> Result<Socket, CloudError> {
         .await
         .map_err(|error| CloudError::Connect(error.to_string()))?;
     Ok(socket)
+}
+
+/// The proxy for a WebSocket URL and the `CONNECT` target (`host:port`, the port always
+/// named), or `None` to connect directly. `ws`/`wss` follow the rules of `http`/`https`.
+fn tunnel_target(
+    rules: &hyper_util::client::proxy::matcher::Matcher,
+    uri: &http::Uri,
+) -> Option<(hyper_util::client::proxy::matcher::Intercept, http::Uri)> {
+    let secure = uri.scheme_str() == Some("wss");
+    let host = uri.host()?;
+    let port = uri.port_u16().unwrap_or(if secure { 443 } else { 80 });
+    let scheme = if secure { "https" } else { "http" };
+    let host = if host.contains(':') && !host.starts_with('[') {
+        format!("[{host}]")
+    } else {
+        host.to_owned()
+    };
+    let target: http::Uri = format!("{scheme}://{host}:{port}/").parse().ok()?;
+    let proxy = crate::proxy::proxy_for(rules, &target)?;
+    Some((proxy, target))
 }
 
 /// `base + wait`, saturating at a year for absurd configurations.
