@@ -89,7 +89,7 @@ pub use project_files::{
 };
 pub use projects::ProjectHandler;
 pub use proxy::Proxy;
-pub use rate_limit::RateLimit;
+pub use rate_limit::{RateLimit, TokenBucket};
 pub use raw::{Raw, RawRequest, RawResponse};
 pub use request::AuthMode;
 pub use retry::RetryPolicy;

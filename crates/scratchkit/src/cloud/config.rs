@@ -5,9 +5,9 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 use super::backoff::ReconnectPolicy;
-use super::throttle::RateLimit;
 use super::validate::CloudRules;
 use crate::Proxy;
+use crate::RateLimit;
 
 /// Scratch's cloud server.
 pub const SCRATCH_CLOUD_URL: &str = "wss://clouddata.scratch.mit.edu";
@@ -122,7 +122,7 @@ impl CloudConfig {
             origin: None,
             user_agent: Some(DEFAULT_USER_AGENT.to_owned()),
             rules,
-            rate_limit: RateLimit::scratch(),
+            rate_limit: RateLimit::cloud(),
             reconnect: ReconnectPolicy::default(),
             keepalive: Keepalive::default(),
             connect_timeout: Duration::from_secs(15),

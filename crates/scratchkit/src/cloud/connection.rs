@@ -21,8 +21,8 @@ use super::error::CloudError;
 use super::events::{CloseReason, CloudEvent, CloudEvents};
 use super::protocol::{ClientMessage, ServerMessage, decode_server_frame, encode_client_frame};
 use super::sender::{CloudSender, Pending, Shared, touches};
-use super::throttle::TokenBucket;
 use super::validate::strip_cloud_prefix;
+use crate::TokenBucket;
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 

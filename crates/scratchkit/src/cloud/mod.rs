@@ -46,9 +46,10 @@ mod events;
 mod logs;
 mod protocol;
 mod sender;
-mod throttle;
 mod validate;
 
+/// The crate's one rate limit type and token bucket, here for cloud connections.
+pub use crate::{RateLimit, TokenBucket};
 pub use backoff::ReconnectPolicy;
 pub use client_ext::CloudBuilder;
 pub use config::{
@@ -69,7 +70,6 @@ pub use protocol::{
 /// Formats a number as JavaScript does (re-exported from [`scratchkit_model::js_number`]).
 pub use scratchkit_model::js_number_to_string;
 pub use sender::CloudSender;
-pub use throttle::{RateLimit, TokenBucket};
 pub use validate::{
     CloudRules, MAX_NAME_LEN, SCRATCH_MAX_VALUE_LEN, SCRATCH_MAX_VARIABLES,
     TURBOWARP_MAX_VALUE_LEN, TURBOWARP_MAX_VARIABLES, ValidationError, is_numeric_value,
