@@ -13,10 +13,10 @@ use crate::error::{Error, Result};
 use crate::request::RequestSpec;
 
 /// The most items Scratch's API returns per request.
-pub const MAX_LIMIT: u32 = 40;
+pub const MAX_LIMIT: u32 = scratchkit_wire::limits::PAGE_MAX_LIMIT;
 
 /// The number of items per page when none is asked for.
-pub const DEFAULT_LIMIT: u32 = 20;
+pub const DEFAULT_LIMIT: u32 = scratchkit_wire::limits::PAGE_DEFAULT_LIMIT;
 
 /// One page of a list.
 ///

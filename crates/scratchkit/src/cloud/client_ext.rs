@@ -16,10 +16,10 @@ use super::error::CloudError;
 use super::events::CloudEvents;
 use super::logs::{CloudLogsRequest, MAX_LOG_LIMIT};
 use super::sender::CloudSender;
-use super::validate::strip_cloud_prefix;
 use crate::RateLimit;
 use crate::client::Client;
 use scratchkit_model::js_number_to_string;
+use scratchkit_wire::cloud::strip_cloud_prefix;
 
 /// Which server a [`CloudBuilder`] connects to.
 #[derive(Debug, Clone)]

@@ -5,16 +5,11 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 use super::backoff::ReconnectPolicy;
-use super::validate::CloudRules;
 use crate::Proxy;
 use crate::RateLimit;
+use scratchkit_wire::cloud::CloudRules;
 
-/// Scratch's cloud server.
-pub const SCRATCH_CLOUD_URL: &str = "wss://clouddata.scratch.mit.edu";
-/// TurboWarp's cloud server.
-pub const TURBOWARP_CLOUD_URL: &str = "wss://clouddata.turbowarp.org";
-/// The Origin Scratch's cloud server requires.
-pub const SCRATCH_ORIGIN: &str = "https://scratch.mit.edu";
+pub use scratchkit_wire::cloud::{SCRATCH_CLOUD_URL, SCRATCH_ORIGIN, TURBOWARP_CLOUD_URL};
 /// The User-Agent sent unless another one is configured.
 pub const DEFAULT_USER_AGENT: &str = concat!(
     "scratchkit/",

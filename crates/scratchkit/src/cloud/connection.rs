@@ -19,10 +19,11 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use super::config::CloudConfig;
 use super::error::CloudError;
 use super::events::{CloseReason, CloudEvent, CloudEvents};
-use super::protocol::{ClientMessage, ServerMessage, decode_server_frame, encode_client_frame};
 use super::sender::{CloudSender, Pending, Shared, touches};
-use super::validate::strip_cloud_prefix;
 use crate::TokenBucket;
+use scratchkit_wire::cloud::{
+    ClientMessage, ServerMessage, decode_server_frame, encode_client_frame, strip_cloud_prefix,
+};
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -490,6 +491,11 @@ impl Task {
                 }
                 Ok(ServerMessage::Other { method }) => {
                     tracing::debug!(%method, "ignoring cloud message");
+                    continue;
+                }
+                // A message kind added to the wire crate later: not one this client acts on.
+                Ok(other) => {
+                    tracing::debug!(?other, "ignoring cloud message");
                     continue;
                 }
                 Err(error) => {

@@ -1,7 +1,7 @@
 //! The cloud error type.
 
 use super::events::CloseReason;
-use super::validate::ValidationError;
+use scratchkit_wire::cloud::ValidationError;
 
 /// What can go wrong with a cloud connection.
 #[derive(Debug, Clone, thiserror::Error)]

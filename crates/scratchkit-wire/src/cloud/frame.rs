@@ -7,9 +7,6 @@ use serde_json::{Map, Value};
 
 use scratchkit_model::js_number_to_string;
 
-/// The prefix Scratch puts in front of every cloud variable name: U+2601 CLOUD and a space.
-pub const CLOUD_PREFIX: &str = "\u{2601} ";
-
 /// A message a client sends to a cloud server. Names are full names (with the `☁ ` prefix).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -68,7 +65,7 @@ impl ClientMessage {
     /// for a handshake they come from the message itself.
     ///
     /// ```
-    /// use scratchkit::cloud::ClientMessage;
+    /// use scratchkit_wire::cloud::ClientMessage;
     ///
     /// let set = ClientMessage::Set { name: "☁ score".into(), value: "42".into() };
     /// assert_eq!(
@@ -155,7 +152,7 @@ impl ClientMessage {
 /// Encodes several client messages as one frame: each object followed by `\n`.
 ///
 /// ```
-/// use scratchkit::cloud::{encode_client_frame, ClientMessage};
+/// use scratchkit_wire::cloud::{encode_client_frame, ClientMessage};
 ///
 /// let frame = encode_client_frame(
 ///     &[
@@ -175,6 +172,29 @@ pub fn encode_client_frame(messages: &[ClientMessage], user: &str, project_id: &
         out.push('\n');
     }
     out
+}
+
+/// Splits a frame a client sent on `\n` (as TurboWarp's server does), skips empty (or
+/// all-whitespace) pieces and decodes each piece. A bad piece gives an `Err` in its place and
+/// does not stop the others.
+///
+/// ```
+/// use scratchkit_wire::cloud::{ClientMessage, decode_client_frame};
+///
+/// let frame = "{\"method\":\"handshake\",\"user\":\"me\",\"project_id\":7}\n{\"method\":\"get\"}\n";
+/// let messages = decode_client_frame(frame);
+/// assert_eq!(
+///     messages[0],
+///     Ok(ClientMessage::Handshake { user: "me".into(), project_id: "7".into() })
+/// );
+/// assert!(messages[1].is_err());
+/// ```
+pub fn decode_client_frame(frame: &str) -> Vec<Result<ClientMessage, ProtocolError>> {
+    frame
+        .split('\n')
+        .filter(|piece| !piece.trim().is_empty())
+        .map(ClientMessage::decode)
+        .collect()
 }
 
 /// A message a cloud server sends to a client. Names are as the server sent them (with the
@@ -301,7 +321,7 @@ impl ServerMessage {
 /// A bad piece gives an `Err` in its place and does not stop the others.
 ///
 /// ```
-/// use scratchkit::cloud::{decode_server_frame, ServerMessage};
+/// use scratchkit_wire::cloud::{decode_server_frame, ServerMessage};
 ///
 /// let frame = "{\"method\":\"set\",\"name\":\"☁ a\",\"value\":1E5}\n\nnot json\n";
 /// let messages = decode_server_frame(frame);
