@@ -78,7 +78,7 @@ pub use bytes::Bytes;
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
-pub use error::{Error, Result};
+pub use error::{BoxError, Error, Result};
 pub use explore::{Explore, ExploreRequest, Search};
 pub use hosts::{Host, Hosts};
 pub use list::ListRequest;

@@ -480,7 +480,7 @@ mod tests {
                 Ok((offset..offset + limit).collect())
             } else {
                 Err(Error::Server {
-                    status: 500,
+                    status: http::StatusCode::INTERNAL_SERVER_ERROR,
                     url: "u".into(),
                     snippet: String::new(),
                 })
@@ -490,7 +490,13 @@ mod tests {
         let items: Vec<Result<u32>> = paginate(fetch, 0, None).collect().await;
         assert_eq!(items.len(), 41);
         assert!(items[..40].iter().all(|r| r.is_ok()));
-        assert!(matches!(items[40], Err(Error::Server { status: 500, .. })));
+        assert!(matches!(
+            items[40],
+            Err(Error::Server {
+                status: http::StatusCode::INTERNAL_SERVER_ERROR,
+                ..
+            })
+        ));
     }
 
     #[tokio::test]

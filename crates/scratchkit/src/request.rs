@@ -383,12 +383,12 @@ fn classify(resp: &Response, requested_path: &str, retry_after: Option<Duration>
         },
         StatusCode::TOO_MANY_REQUESTS => Error::RateLimited { url, retry_after },
         s if s.is_server_error() => Error::Server {
-            status: s.as_u16(),
+            status: s,
             url,
             snippet: snippet(body),
         },
         s => Error::Status {
-            status: s.as_u16(),
+            status: s,
             url,
             snippet: snippet(body),
         },
@@ -406,7 +406,11 @@ fn transport_error(failure: transport::Failure, url: String) -> Error {
             message,
             snippet: String::new(),
         },
-        transport::Failure::Connection(message) => Error::Connection { url, message },
+        transport::Failure::Connection(source) => Error::Connection {
+            url,
+            message: transport::error_chain(&*source),
+            source: Some(source),
+        },
     }
 }
 
@@ -888,11 +892,17 @@ mod tests {
         assert!(matches!(c(429, ""), Some(Error::RateLimited { .. })));
         assert!(matches!(
             c(500, "x"),
-            Some(Error::Server { status: 500, .. })
+            Some(Error::Server {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                ..
+            })
         ));
         assert!(matches!(
             c(418, "x"),
-            Some(Error::Status { status: 418, .. })
+            Some(Error::Status {
+                status: StatusCode::IM_A_TEAPOT,
+                ..
+            })
         ));
 
         let redirected = response(200, "http://h/site/accounts/login/?next=/x", "<html>");
@@ -912,7 +922,7 @@ mod tests {
 
     fn server_error(status: u16) -> Failure {
         Error::Server {
-            status,
+            status: StatusCode::from_u16(status).unwrap(),
             url: "u".into(),
             snippet: String::new(),
         }

@@ -104,12 +104,15 @@ pub(crate) struct Incoming {
 }
 
 /// Why no answer came.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub(crate) enum Failure {
     /// The time limit passed.
     Timeout,
-    /// Connecting, sending or receiving failed (refused, reset, DNS, TLS, too many redirects).
-    Connection(String),
+    /// Connecting, sending or receiving failed (refused, reset, DNS, TLS, proxy, too many
+    /// redirects): the network stack's error, kept for [`Error::Connection`]'s source.
+    ///
+    /// [`Error::Connection`]: crate::Error::Connection
+    Connection(crate::error::BoxError),
     /// The body could not be read as what its headers say (bad gzip).
     Body(String),
     /// The request itself could not be made (an URL the HTTP stack refuses).
@@ -242,7 +245,7 @@ impl Transport {
                 .client
                 .request(request)
                 .await
-                .map_err(|e| Failure::Connection(error_chain(&e)))?;
+                .map_err(|e| Failure::Connection(Box::new(e)))?;
             let (parts, incoming) = response.into_parts();
             self.store_cookies(&parts.headers, &url);
 
@@ -275,7 +278,7 @@ impl Transport {
             let bytes = incoming
                 .collect()
                 .await
-                .map_err(|e| Failure::Connection(error_chain(&e)))?
+                .map_err(|e| Failure::Connection(Box::new(e)))?
                 .to_bytes();
             let mut headers = parts.headers;
             let body = decode_body(&mut headers, bytes)?;
@@ -286,9 +289,9 @@ impl Transport {
                 body,
             });
         }
-        Err(Failure::Connection(format!(
-            "more than {MAX_REDIRECTS} redirects"
-        )))
+        Err(Failure::Connection(
+            format!("more than {MAX_REDIRECTS} redirects").into(),
+        ))
     }
 }
 

@@ -255,7 +255,44 @@ async fn a_refused_proxy_is_a_connection_error_without_the_password() {
     assert!(matches!(error, Error::Connection { .. }), "{error:?}");
     let shown = format!("{error} {error:?}");
     assert!(!shown.contains("hunter2"), "{shown}");
+    assert_eq!(
+        refusal_in_chain(&error),
+        Some(std::io::ErrorKind::ConnectionRefused)
+    );
     assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+/// The kind of the first `std::io::Error` in `error`'s source chain.
+fn refusal_in_chain(error: &Error) -> Option<std::io::ErrorKind> {
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            return Some(io.kind());
+        }
+        source = cause.source();
+    }
+    None
+}
+
+/// A connection error keeps the network stack's error as its source, down to the
+/// `std::io::Error`.
+#[tokio::test]
+async fn connection_errors_keep_their_source_chain() {
+    let port = {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let hosts = Hosts::sandbox_url(Url::parse(&format!("http://127.0.0.1:{port}/")).unwrap());
+    let error = client(hosts, Proxy::none())
+        .raw()
+        .get_text(Host::Api, "/hello", &[])
+        .await
+        .unwrap_err();
+    assert!(std::error::Error::source(&error).is_some(), "{error:?}");
+    assert_eq!(
+        refusal_in_chain(&error),
+        Some(std::io::ErrorKind::ConnectionRefused)
+    );
 }
 
 #[test]

@@ -146,7 +146,7 @@ async fn open(config: &CloudConfig) -> Result<Socket, CloudError> {
             Err(_) => return Err(CloudError::Connect("timed out".into())),
             Ok(Err(tungstenite::Error::Http(response))) => {
                 return Err(CloudError::Refused {
-                    status: response.status().as_u16(),
+                    status: response.status(),
                 });
             }
             Ok(Err(error)) => return Err(CloudError::Connect(error.to_string())),
@@ -271,7 +271,7 @@ impl Task {
             }
             match open(&self.config).await {
                 Ok(open) => socket = Some(open),
-                Err(CloudError::Refused { status }) if matches!(status, 401 | 403) => {
+                Err(CloudError::Refused { status }) if matches!(status.as_u16(), 401 | 403) => {
                     return self.finish(CloseReason::Refused { status });
                 }
                 Err(error) => tracing::debug!(%error, attempt, "cloud reconnect failed"),
