@@ -194,8 +194,6 @@ impl Default for Hosts {
 mod tests {
     use super::*;
 
-    const ALL: [Host; 10] = Host::ALL;
-
     #[test]
     fn live_hosts() {
         let h = Hosts::scratch();
@@ -211,7 +209,7 @@ mod tests {
             "https://my-ocular.jeffalo.net/x",
             "https://jeffalo.net/x",
         ];
-        for (host, want) in ALL.iter().zip(expected) {
+        for (host, want) in Host::ALL.iter().zip(expected) {
             assert_eq!(h.url(*host, "/x").as_str(), want, "{host:?}");
         }
         assert_eq!(h.cloud_ws().as_str(), "wss://clouddata.scratch.mit.edu/");
@@ -235,7 +233,7 @@ mod tests {
             "http://127.0.0.1:4000/ext/ocular/users/a",
             "http://127.0.0.1:4000/ext/nfe/users/a",
         ];
-        for (host, want) in ALL.iter().zip(expected) {
+        for (host, want) in Host::ALL.iter().zip(expected) {
             assert_eq!(h.url(*host, "/users/a").as_str(), want, "{host:?}");
         }
         assert_eq!(

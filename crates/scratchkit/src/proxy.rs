@@ -25,7 +25,7 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 use tower_service::Service;
 
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
+use crate::error::BoxError;
 
 /// Whether and how a [`Client`](crate::Client) (and its cloud connections) use an HTTP proxy.
 ///
@@ -45,11 +45,11 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// ```
 #[derive(Clone, Default)]
 pub struct Proxy {
-    source: Source,
+    setting: Setting,
 }
 
 #[derive(Clone, Default)]
-enum Source {
+enum Setting {
     /// `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY` (either case).
     #[default]
     Environment,
@@ -69,14 +69,14 @@ impl Proxy {
     /// Nothing set: no proxy. This is the default.
     pub fn from_env() -> Self {
         Self {
-            source: Source::Environment,
+            setting: Setting::Environment,
         }
     }
 
     /// No proxy, whatever the environment says.
     pub fn none() -> Self {
         Self {
-            source: Source::Off,
+            setting: Setting::Off,
         }
     }
 
@@ -85,7 +85,7 @@ impl Proxy {
     /// fail.
     pub fn to(url: impl Into<String>) -> Self {
         Self {
-            source: Source::Given {
+            setting: Setting::Given {
                 url: url.into(),
                 no_proxy: String::new(),
             },
@@ -96,7 +96,7 @@ impl Proxy {
     /// `.domain` suffixes, IP addresses or networks, `*` for all). Only for [`Proxy::to`]: the
     /// environment's setting comes with its own `NO_PROXY`.
     pub fn no_proxy(mut self, hosts: impl Into<String>) -> Self {
-        if let Source::Given { no_proxy, .. } = &mut self.source {
+        if let Setting::Given { no_proxy, .. } = &mut self.setting {
             *no_proxy = hosts.into();
         }
         self
@@ -105,7 +105,7 @@ impl Proxy {
     /// The rules a client resolved when it was built (its cloud connections use them too).
     pub(crate) fn resolved(rules: Option<Arc<Matcher>>) -> Self {
         Self {
-            source: Source::Resolved(rules),
+            setting: Setting::Resolved(rules),
         }
     }
 
@@ -115,10 +115,10 @@ impl Proxy {
     ///
     /// A message when a URL given to [`Proxy::to`] is not an `http://` URL with a host.
     pub(crate) fn rules(&self) -> Result<Option<Arc<Matcher>>, String> {
-        match &self.source {
-            Source::Off => Ok(None),
-            Source::Resolved(rules) => Ok(rules.clone()),
-            Source::Environment => {
+        match &self.setting {
+            Setting::Off => Ok(None),
+            Setting::Resolved(rules) => Ok(rules.clone()),
+            Setting::Environment => {
                 let named = [
                     "HTTP_PROXY",
                     "http_proxy",
@@ -132,7 +132,7 @@ impl Proxy {
                 // Without a proxy variable, no matcher at all: requests then pay nothing.
                 Ok(named.then(|| Arc::new(Matcher::from_env())))
             }
-            Source::Given { url, no_proxy } => {
+            Setting::Given { url, no_proxy } => {
                 let parsed = url::Url::parse(url)
                     .map_err(|_| "the proxy URL is not a valid URL".to_owned())?;
                 if parsed.scheme() != "http" || parsed.host_str().is_none() {
@@ -154,12 +154,12 @@ impl Proxy {
 
 impl fmt::Debug for Proxy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.source {
-            Source::Environment => f.write_str("Proxy::from_env()"),
-            Source::Off => f.write_str("Proxy::none()"),
+        match &self.setting {
+            Setting::Environment => f.write_str("Proxy::from_env()"),
+            Setting::Off => f.write_str("Proxy::none()"),
             // The matcher's own `Debug` leaves credentials out.
-            Source::Resolved(rules) => f.debug_tuple("Proxy").field(rules).finish(),
-            Source::Given { url, no_proxy } => {
+            Setting::Resolved(rules) => f.debug_tuple("Proxy").field(rules).finish(),
+            Setting::Given { url, no_proxy } => {
                 // The URL without its user name and password.
                 let shown = match url::Url::parse(url) {
                     Ok(mut u) => {

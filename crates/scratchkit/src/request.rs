@@ -25,7 +25,7 @@ use crate::error::{Error, Result, redact_url, snippet};
 use crate::hosts::Host;
 use crate::rate_limit::Limiter;
 use crate::retry::{RetryPolicy, parse_retry_after};
-use crate::transport::{self, Incoming, Outgoing};
+use crate::transport::{self, Outgoing, Received};
 
 /// Which credentials a request carries.
 ///
@@ -396,17 +396,17 @@ fn classify(resp: &Response, requested_path: &str, retry_after: Option<Duration>
 }
 
 /// Our error for a request that got no answer.
-fn transport_error(failure: transport::Failure, url: String) -> Error {
+fn transport_error(failure: transport::Unanswered, url: String) -> Error {
     match failure {
-        transport::Failure::Timeout => Error::Timeout { url },
-        transport::Failure::Build(message) => Error::Build(message),
-        transport::Failure::Body(message) => Error::Decode {
+        transport::Unanswered::Timeout => Error::Timeout { url },
+        transport::Unanswered::Build(message) => Error::Build(message),
+        transport::Unanswered::Body(message) => Error::Decode {
             url,
             path: ".".into(),
             message,
             snippet: String::new(),
         },
-        transport::Failure::Connection(source) => Error::Connection {
+        transport::Unanswered::Connection(source) => Error::Connection {
             url,
             message: transport::error_chain(&*source),
             source: Some(source),
@@ -521,7 +521,7 @@ impl Client {
         let request = self.build_request(spec)?;
         let requested_path = request.url().path().to_owned();
         let requested = redact_url(request.url());
-        let Incoming {
+        let Received {
             status,
             headers,
             url,

@@ -95,7 +95,7 @@ impl Outgoing {
 
 /// An answer read to the end.
 #[derive(Debug)]
-pub(crate) struct Incoming {
+pub(crate) struct Received {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     /// The URL that answered (after redirects).
@@ -105,7 +105,7 @@ pub(crate) struct Incoming {
 
 /// Why no answer came.
 #[derive(Debug)]
-pub(crate) enum Failure {
+pub(crate) enum Unanswered {
     /// The time limit passed.
     Timeout,
     /// Connecting, sending or receiving failed (refused, reset, DNS, TLS, proxy, too many
@@ -165,11 +165,11 @@ impl Transport {
     }
 
     /// Sends `out` and reads the whole answer, within `out`'s time limit.
-    pub(crate) async fn send(&self, out: Outgoing) -> Result<Incoming, Failure> {
+    pub(crate) async fn send(&self, out: Outgoing) -> Result<Received, Unanswered> {
         let limit = out.timeout;
         tokio::time::timeout(limit, self.exchange(out))
             .await
-            .unwrap_or(Err(Failure::Timeout))
+            .unwrap_or(Err(Unanswered::Timeout))
     }
 
     /// The cookies of the jar for `url`, as one `Cookie` header.
@@ -206,7 +206,7 @@ impl Transport {
         store.store_response_cookies(cookies, url);
     }
 
-    async fn exchange(&self, out: Outgoing) -> Result<Incoming, Failure> {
+    async fn exchange(&self, out: Outgoing) -> Result<Received, Unanswered> {
         let Outgoing {
             mut method,
             mut url,
@@ -219,7 +219,7 @@ impl Transport {
             let uri: http::Uri = url
                 .as_str()
                 .parse()
-                .map_err(|e| Failure::Build(format!("{e}")))?;
+                .map_err(|e| Unanswered::Build(format!("{e}")))?;
             let mut request = http::Request::new(Full::new(body.clone().unwrap_or_default()));
             *request.method_mut() = method.clone();
             *request.uri_mut() = uri;
@@ -245,7 +245,7 @@ impl Transport {
                 .client
                 .request(request)
                 .await
-                .map_err(|e| Failure::Connection(Box::new(e)))?;
+                .map_err(|e| Unanswered::Connection(Box::new(e)))?;
             let (parts, incoming) = response.into_parts();
             self.store_cookies(&parts.headers, &url);
 
@@ -278,18 +278,18 @@ impl Transport {
             let bytes = incoming
                 .collect()
                 .await
-                .map_err(|e| Failure::Connection(Box::new(e)))?
+                .map_err(|e| Unanswered::Connection(Box::new(e)))?
                 .to_bytes();
             let mut headers = parts.headers;
             let body = decode_body(&mut headers, bytes)?;
-            return Ok(Incoming {
+            return Ok(Received {
                 status: parts.status,
                 headers,
                 url,
                 body,
             });
         }
-        Err(Failure::Connection(
+        Err(Unanswered::Connection(
             format!("more than {MAX_REDIRECTS} redirects").into(),
         ))
     }
@@ -315,7 +315,7 @@ fn redirect_target(status: StatusCode, headers: &HeaderMap, url: &Url) -> Option
 }
 
 /// The body as sent once `Content-Encoding: gzip` is undone (headers updated to match).
-fn decode_body(headers: &mut HeaderMap, body: Bytes) -> Result<Bytes, Failure> {
+fn decode_body(headers: &mut HeaderMap, body: Bytes) -> Result<Bytes, Unanswered> {
     let gzip = headers
         .get(header::CONTENT_ENCODING)
         .and_then(|v| v.to_str().ok())
@@ -326,7 +326,7 @@ fn decode_body(headers: &mut HeaderMap, body: Bytes) -> Result<Bytes, Failure> {
     let mut decoded = Vec::with_capacity(body.len() * 4);
     flate2::read::MultiGzDecoder::new(&body[..])
         .read_to_end(&mut decoded)
-        .map_err(|e| Failure::Body(format!("error decoding a gzip body: {e}")))?;
+        .map_err(|e| Unanswered::Body(format!("error decoding a gzip body: {e}")))?;
     headers.remove(header::CONTENT_ENCODING);
     headers.remove(header::CONTENT_LENGTH);
     Ok(Bytes::from(decoded))
@@ -395,7 +395,7 @@ mod tests {
         broken.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
         assert!(matches!(
             decode_body(&mut broken, Bytes::from_static(b"not gzip")),
-            Err(Failure::Body(_))
+            Err(Unanswered::Body(_))
         ));
     }
 

@@ -113,16 +113,16 @@ impl ClientMessage {
     ///
     /// # Errors
     ///
-    /// [`ProtocolError`] when the line is not a JSON object, has no string `method`, an
+    /// [`FrameError`] when the line is not a JSON object, has no string `method`, an
     /// unknown method, or misses a field.
-    pub fn decode(line: &str) -> Result<Self, ProtocolError> {
+    pub fn decode(line: &str) -> Result<Self, FrameError> {
         let object = parse_object(line)?;
         let method = method_of(&object)?;
-        let field = |key: &'static str| -> Result<String, ProtocolError> {
+        let field = |key: &'static str| -> Result<String, FrameError> {
             object
                 .get(key)
                 .and_then(scalar_to_string)
-                .ok_or(ProtocolError::MissingField(key))
+                .ok_or(FrameError::MissingField(key))
         };
         Ok(match method {
             "handshake" => ClientMessage::Handshake {
@@ -144,7 +144,7 @@ impl ClientMessage {
             "delete" => ClientMessage::Delete {
                 name: field("name")?,
             },
-            other => return Err(ProtocolError::UnknownMethod(other.to_owned())),
+            other => return Err(FrameError::UnknownMethod(other.to_owned())),
         })
     }
 }
@@ -189,7 +189,7 @@ pub fn encode_client_frame(messages: &[ClientMessage], user: &str, project_id: &
 /// );
 /// assert!(messages[1].is_err());
 /// ```
-pub fn decode_client_frame(frame: &str) -> Vec<Result<ClientMessage, ProtocolError>> {
+pub fn decode_client_frame(frame: &str) -> Vec<Result<ClientMessage, FrameError>> {
     frame
         .split('\n')
         .filter(|piece| !piece.trim().is_empty())
@@ -276,23 +276,23 @@ impl ServerMessage {
     ///
     /// # Errors
     ///
-    /// [`ProtocolError`] when the line is not a JSON object, has no string `method`, or a
+    /// [`FrameError`] when the line is not a JSON object, has no string `method`, or a
     /// `set` misses its name or value.
-    pub fn decode(line: &str) -> Result<Self, ProtocolError> {
+    pub fn decode(line: &str) -> Result<Self, FrameError> {
         let object = parse_object(line)?;
         let method = method_of(&object)?;
-        let string = |key: &'static str| -> Result<String, ProtocolError> {
+        let string = |key: &'static str| -> Result<String, FrameError> {
             object
                 .get(key)
                 .and_then(Value::as_str)
                 .map(str::to_owned)
-                .ok_or(ProtocolError::MissingField(key))
+                .ok_or(FrameError::MissingField(key))
         };
-        let value = || -> Result<String, ProtocolError> {
+        let value = || -> Result<String, FrameError> {
             object
                 .get("value")
                 .and_then(scalar_to_string)
-                .ok_or(ProtocolError::MissingField("value"))
+                .ok_or(FrameError::MissingField("value"))
         };
         Ok(match method {
             "set" => ServerMessage::Set {
@@ -332,7 +332,7 @@ impl ServerMessage {
 /// );
 /// assert!(messages[1].is_err());
 /// ```
-pub fn decode_server_frame(frame: &str) -> Vec<Result<ServerMessage, ProtocolError>> {
+pub fn decode_server_frame(frame: &str) -> Vec<Result<ServerMessage, FrameError>> {
     frame
         .split('\n')
         .filter(|piece| !piece.trim().is_empty())
@@ -353,7 +353,7 @@ pub fn encode_server_frame(messages: &[ServerMessage]) -> String {
 /// Why a line of a cloud frame could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum ProtocolError {
+pub enum FrameError {
     /// The line is not JSON (servers send plain sentences before some closes).
     #[error("not JSON: {0}")]
     NotJson(String),
@@ -371,19 +371,19 @@ pub enum ProtocolError {
     MissingField(&'static str),
 }
 
-fn parse_object(line: &str) -> Result<Map<String, Value>, ProtocolError> {
+fn parse_object(line: &str) -> Result<Map<String, Value>, FrameError> {
     match serde_json::from_str::<Value>(line) {
         Ok(Value::Object(object)) => Ok(object),
-        Ok(_) => Err(ProtocolError::NotAnObject),
-        Err(error) => Err(ProtocolError::NotJson(error.to_string())),
+        Ok(_) => Err(FrameError::NotAnObject),
+        Err(error) => Err(FrameError::NotJson(error.to_string())),
     }
 }
 
-fn method_of(object: &Map<String, Value>) -> Result<&str, ProtocolError> {
+fn method_of(object: &Map<String, Value>) -> Result<&str, FrameError> {
     object
         .get("method")
         .and_then(Value::as_str)
-        .ok_or(ProtocolError::NoMethod)
+        .ok_or(FrameError::NoMethod)
 }
 
 /// A JSON string as itself, a JSON number in JavaScript formatting; anything else is `None`.
@@ -444,23 +444,20 @@ mod tests {
     fn client_decode_errors_are_typed() {
         assert!(matches!(
             ClientMessage::decode("{\"method\":\"set\",\"value\":Infinity}"),
-            Err(ProtocolError::NotJson(_))
+            Err(FrameError::NotJson(_))
         ));
-        assert_eq!(
-            ClientMessage::decode("[1]"),
-            Err(ProtocolError::NotAnObject)
-        );
+        assert_eq!(ClientMessage::decode("[1]"), Err(FrameError::NotAnObject));
         assert_eq!(
             ClientMessage::decode("{\"method\":3}"),
-            Err(ProtocolError::NoMethod)
+            Err(FrameError::NoMethod)
         );
         assert_eq!(
             ClientMessage::decode("{\"method\":\"get\"}"),
-            Err(ProtocolError::UnknownMethod("get".into()))
+            Err(FrameError::UnknownMethod("get".into()))
         );
         assert_eq!(
             ClientMessage::decode("{\"method\":\"delete\"}"),
-            Err(ProtocolError::MissingField("name"))
+            Err(FrameError::MissingField("name"))
         );
     }
 
@@ -504,14 +501,14 @@ mod tests {
                 value: "1".into()
             })
         );
-        assert!(matches!(decoded[1], Err(ProtocolError::NotJson(_))));
+        assert!(matches!(decoded[1], Err(FrameError::NotJson(_))));
         assert_eq!(
             decoded[2],
             Ok(ServerMessage::Other {
                 method: "ack".into()
             })
         );
-        assert_eq!(decoded[3], Err(ProtocolError::MissingField("value")));
+        assert_eq!(decoded[3], Err(FrameError::MissingField("value")));
     }
 
     #[test]
@@ -520,7 +517,7 @@ mod tests {
             let line = format!("{{\"method\":\"set\",\"name\":\"☁ x\",\"value\":{value}}}");
             assert_eq!(
                 ServerMessage::decode(&line),
-                Err(ProtocolError::MissingField("value")),
+                Err(FrameError::MissingField("value")),
                 "{value}"
             );
         }

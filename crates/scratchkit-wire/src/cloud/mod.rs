@@ -10,7 +10,7 @@ mod frame;
 mod rules;
 
 pub use frame::{
-    ClientMessage, ProtocolError, ServerMessage, decode_client_frame, decode_server_frame,
+    ClientMessage, FrameError, ServerMessage, decode_client_frame, decode_server_frame,
     encode_client_frame, encode_server_frame,
 };
 pub use rules::{

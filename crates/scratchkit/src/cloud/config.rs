@@ -10,8 +10,8 @@ use crate::RateLimit;
 use scratchkit_wire::cloud::CloudRules;
 
 pub use scratchkit_wire::cloud::{SCRATCH_CLOUD_URL, SCRATCH_ORIGIN, TURBOWARP_CLOUD_URL};
-/// The User-Agent sent unless another one is configured.
-pub const DEFAULT_USER_AGENT: &str = concat!(
+/// The User-Agent a [`CloudConfig`] sends unless another one is configured.
+pub const CLOUD_USER_AGENT: &str = concat!(
     "scratchkit/",
     env!("CARGO_PKG_VERSION"),
     " (cloud; +https://github.com/scratchkit/scratchkit)"
@@ -115,7 +115,7 @@ impl CloudConfig {
             username: username.into(),
             session_id: None,
             origin: None,
-            user_agent: Some(DEFAULT_USER_AGENT.to_owned()),
+            user_agent: Some(CLOUD_USER_AGENT.to_owned()),
             rules,
             rate_limit: RateLimit::cloud(),
             reconnect: ReconnectPolicy::default(),

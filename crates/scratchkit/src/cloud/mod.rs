@@ -51,7 +51,7 @@ pub use crate::{RateLimit, TokenBucket};
 pub use backoff::ReconnectPolicy;
 pub use client_ext::CloudBuilder;
 pub use config::{
-    CloudConfig, DEFAULT_USER_AGENT, Keepalive, SCRATCH_CLOUD_URL, SCRATCH_ORIGIN,
+    CLOUD_USER_AGENT, CloudConfig, Keepalive, SCRATCH_CLOUD_URL, SCRATCH_ORIGIN,
     TURBOWARP_CLOUD_URL,
 };
 pub use connection::CloudConnection;
@@ -65,7 +65,7 @@ pub use logs::{
 pub use scratchkit_model::js_number_to_string;
 /// The wire contract of cloud variables, from [`scratchkit_wire::cloud`].
 pub use scratchkit_wire::cloud::{
-    CLOUD_PREFIX, ClientMessage, CloudRules, MAX_NAME_LEN, ProtocolError, SCRATCH_MAX_VALUE_LEN,
+    CLOUD_PREFIX, ClientMessage, CloudRules, FrameError, MAX_NAME_LEN, SCRATCH_MAX_VALUE_LEN,
     SCRATCH_MAX_VARIABLES, ServerMessage, TURBOWARP_MAX_VALUE_LEN, TURBOWARP_MAX_VARIABLES,
     ValidationError, decode_server_frame, encode_client_frame, encode_server_frame,
     is_numeric_value, strip_cloud_prefix, validate_name,
