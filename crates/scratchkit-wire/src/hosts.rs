@@ -151,7 +151,8 @@ mod tests {
     fn every_host_has_a_prefix_and_prefixes_name_their_host() {
         for (index, host) in Host::ALL.into_iter().enumerate() {
             assert_eq!(host.index(), index);
-            let prefix = prefix_for_host_name(host.name()).expect(host.name());
+            let prefix = prefix_for_host_name(host.name())
+                .unwrap_or_else(|| panic!("{} has no prefix", host.name()));
             assert_eq!(host.sandbox_prefix(), prefix);
             assert_eq!(host_name_for_prefix(prefix), Some(host.name()));
         }

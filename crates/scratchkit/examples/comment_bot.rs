@@ -27,10 +27,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .find(|name| *name != common::DEMO_ACCOUNT)
             .ok_or("the sandbox has a second demo account")?;
         asker
-            .login(
-                &other,
-                SecretString::from(scratchkit_sandbox::DEMO_PASSWORD),
-            )
+            .login(other, SecretString::from(scratchkit_sandbox::DEMO_PASSWORD))
             .await?;
         asker.project(142).post_comment("!ping").await?;
         (

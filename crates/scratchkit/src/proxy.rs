@@ -58,6 +58,7 @@ enum Setting {
     /// One proxy for every scheme, with its own bypass list.
     Given { url: String, no_proxy: String },
     /// A client's rules, already read (for its cloud connections).
+    #[cfg(feature = "cloud")]
     Resolved(Option<Arc<Matcher>>),
 }
 
@@ -103,6 +104,7 @@ impl Proxy {
     }
 
     /// The rules a client resolved when it was built (its cloud connections use them too).
+    #[cfg(feature = "cloud")]
     pub(crate) fn resolved(rules: Option<Arc<Matcher>>) -> Self {
         Self {
             setting: Setting::Resolved(rules),
@@ -117,6 +119,7 @@ impl Proxy {
     pub(crate) fn rules(&self) -> Result<Option<Arc<Matcher>>, String> {
         match &self.setting {
             Setting::Off => Ok(None),
+            #[cfg(feature = "cloud")]
             Setting::Resolved(rules) => Ok(rules.clone()),
             Setting::Environment => {
                 let named = [
@@ -158,6 +161,7 @@ impl fmt::Debug for Proxy {
             Setting::Environment => f.write_str("Proxy::from_env()"),
             Setting::Off => f.write_str("Proxy::none()"),
             // The matcher's own `Debug` leaves credentials out.
+            #[cfg(feature = "cloud")]
             Setting::Resolved(rules) => f.debug_tuple("Proxy").field(rules).finish(),
             Setting::Given { url, no_proxy } => {
                 // The URL without its user name and password.
@@ -212,6 +216,7 @@ fn check_scheme(proxy: &Intercept) -> Result<(), BoxError> {
 ///
 /// The proxy could not be reached, refused the tunnel (a `407` comes back as "proxy
 /// authentication required"), or is not an `http://` proxy.
+#[cfg(feature = "cloud")]
 pub(crate) async fn tunnel(
     proxy: &Intercept,
     dst: Uri,

@@ -160,6 +160,7 @@ impl Transport {
     }
 
     /// The proxy rules in force (`None`: no proxy), for the cloud connections.
+    #[cfg(feature = "cloud")]
     pub(crate) fn proxies(&self) -> Option<&Arc<Matcher>> {
         self.proxies.as_ref()
     }
