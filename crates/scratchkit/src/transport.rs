@@ -189,7 +189,10 @@ impl Transport {
         if line.is_empty() {
             return None;
         }
-        HeaderValue::from_str(&line).ok()
+        // The session cookie is a secret: hyper leaves sensitive values out of its logs.
+        let mut value = HeaderValue::from_str(&line).ok()?;
+        value.set_sensitive(true);
+        Some(value)
     }
 
     /// Stores the `Set-Cookie` headers of an answer from `url` (unparsable ones are skipped).

@@ -336,3 +336,72 @@ async fn the_cloud_websocket_goes_through_a_connect_tunnel() {
     assert_eq!(seen[0].request_line, format!("CONNECT {address} HTTP/1.1"));
     assert!(seen[0].proxy_authorization.is_some());
 }
+
+/// The environment's proxy variables, read when a client is built with the default
+/// [`Proxy::from_env`]: checked in child processes of this test binary (so that no test
+/// changes the environment of the others), once with `HTTP_PROXY` alone and once with the
+/// origin in `NO_PROXY`.
+#[tokio::test]
+async fn the_environment_names_the_proxy_and_its_exceptions() {
+    let (proxy, server) = (TestProxy::start().await, origin().await);
+    let proxied = |proxy: &TestProxy| {
+        proxy
+            .seen()
+            .iter()
+            .filter(|s| s.request_line.contains("/api/hello"))
+            .count()
+    };
+    for (no_proxy, through_proxy) in [("", true), ("127.0.0.1", false)] {
+        let before = proxied(&proxy);
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+        child
+            .args(["--exact", "environment_child", "--ignored", "--nocapture"])
+            .env("HTTP_PROXY", proxy.url_with_credentials())
+            .env("NO_PROXY", no_proxy)
+            .env("no_proxy", no_proxy)
+            .env_remove("http_proxy")
+            .env_remove("ALL_PROXY")
+            .env_remove("all_proxy")
+            .env_remove("REQUEST_METHOD")
+            .env("SCRATCHKIT_TEST_ORIGIN", server.uri());
+        let output = tokio::task::spawn_blocking(move || child.output())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "child failed: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            stdout.contains("1 passed"),
+            "the child test did not run: {stdout}"
+        );
+        assert_eq!(
+            proxied(&proxy) - before,
+            usize::from(through_proxy),
+            "NO_PROXY={no_proxy:?}"
+        );
+    }
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+#[ignore = "run by the_environment_names_the_proxy_and_its_exceptions, in a child process with HTTP_PROXY set"]
+async fn environment_child() {
+    let origin = std::env::var("SCRATCHKIT_TEST_ORIGIN")
+        .expect("started by the_environment_names_the_proxy_and_its_exceptions");
+    let client = Client::builder()
+        .hosts(Hosts::sandbox_url(Url::parse(&origin).unwrap()))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let answer = client
+        .raw()
+        .get_text(Host::Api, "/hello", &[])
+        .await
+        .unwrap();
+    assert_eq!(answer, "hi");
+}
