@@ -1,5 +1,8 @@
 //! This process's resource use: CPU time (`getrusage`) and peak resident memory (`VmHWM`).
 
+// The only unsafe code of the workspace: two libc calls, each with its SAFETY note.
+#![allow(unsafe_code)]
+
 use std::time::Duration;
 
 /// User + system CPU time used so far by this process (all threads), from

@@ -290,7 +290,7 @@ mod tests {
             AUTH
         );
         let server = CliError::from(scratchkit::Error::Server {
-            status: 503,
+            status: scratchkit::StatusCode::SERVICE_UNAVAILABLE,
             url: "u".into(),
             snippet: String::new(),
         });

@@ -2,6 +2,10 @@
 //!
 //! See `scratch --help`; the exit codes are listed there and in [`exit`].
 
+// The argument docs are clap's help text, written for a terminal ("https://…/projects/<ID>"),
+// not rustdoc markup.
+#![allow(rustdoc::bare_urls, rustdoc::invalid_html_tags)]
+
 mod accounts;
 mod cli;
 mod cloud_flags;

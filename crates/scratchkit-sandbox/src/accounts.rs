@@ -300,12 +300,10 @@ pub(crate) fn verify_password(password: &str, phc: &str) -> bool {
     }
 }
 
-/// Scratch's username rules: 3 to 20 letters, digits, `_` or `-`.
+/// Scratch's rules for a new username (the wire contract's): 3 to 20 letters, digits, `_` or
+/// `-`.
 pub(crate) fn is_valid_username(name: &str) -> bool {
-    (3..=20).contains(&name.chars().count())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    scratchkit_wire::limits::check_new_username(name).is_ok()
 }
 
 /// Words the sandbox's stand-in for Scratch's username filter refuses ("bad username").

@@ -1,33 +1,18 @@
-//! The hosts table: which sandbox prefix serves which Scratch host, and the rewrite that
-//! routes a request by its `Host` header and drops trailing slashes.
+//! Routing by host: the rewrite that serves a request by its `Host` header (with the wire
+//! contract's table of [`scratchkit_wire::hosts`]) and drops trailing slashes.
 
-/// Real host name → sandbox prefix (DESIGN.md "Hosts"; a contract).
-const HOSTS: &[(&str, &str)] = &[
-    ("api.scratch.mit.edu", "/api"),
-    ("scratch.mit.edu", "/site"),
-    ("www.scratch.mit.edu", "/site"),
-    ("projects.scratch.mit.edu", "/projects"),
-    ("assets.scratch.mit.edu", "/assets"),
-    ("backpack.scratch.mit.edu", "/backpack"),
-    ("cdn2.scratch.mit.edu", "/cdn2"),
-    ("uploads.scratch.mit.edu", "/uploads"),
-    ("clouddata.scratch.mit.edu", "/clouddata"),
-    ("clouddata.turbowarp.org", "/turbowarp"),
-    ("my-ocular.jeffalo.net", "/ext/ocular"),
-    ("jeffalo.net", "/ext/nfe"),
-];
+use scratchkit_wire::hosts::{
+    CLOUD_WS_PREFIX, Host, SANDBOX_ADMIN_PREFIX, SANDBOX_PREFIXES, TURBOWARP_WS_PREFIX,
+    host_name_for_prefix, prefix_for_host_name,
+};
 
 /// The prefix for a `Host` header value (port ignored), when it names a real host.
 pub(crate) fn prefix_for_host(host: &str) -> Option<&'static str> {
     let name = host
         .rsplit_once(':')
         .filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit()))
-        .map_or(host, |(name, _)| name)
-        .trim_end_matches('.');
-    HOSTS
-        .iter()
-        .find(|(real, _)| real.eq_ignore_ascii_case(name))
-        .map(|(_, prefix)| *prefix)
+        .map_or(host, |(name, _)| name);
+    prefix_for_host_name(name)
 }
 
 /// Removes trailing slashes (the live site accepts both forms; routes are declared without).
@@ -41,9 +26,12 @@ pub(crate) fn strip_trailing_slash(path: &str) -> &str {
 /// one to `clouddata.turbowarp.org` to `/turbowarp`), without trailing slash.
 pub(crate) fn sandbox_path(host: Option<&str>, websocket: bool, path: &str) -> String {
     let path = strip_trailing_slash(path);
+    let clouddata = Host::CloudData.sandbox_prefix();
     match host.and_then(prefix_for_host) {
-        Some("/clouddata") if websocket && path == "/" => "/cloud".to_owned(),
-        Some("/turbowarp") if path == "/" => "/turbowarp".to_owned(),
+        Some(prefix) if prefix == clouddata && websocket && path == "/" => {
+            CLOUD_WS_PREFIX.to_owned()
+        }
+        Some(TURBOWARP_WS_PREFIX) if path == "/" => TURBOWARP_WS_PREFIX.to_owned(),
         Some(prefix) if path == "/" => prefix.to_owned(),
         Some(prefix) => format!("{prefix}{path}"),
         None => path.to_owned(),
@@ -73,21 +61,19 @@ pub(crate) fn logical(path: &str) -> (String, String) {
                 .strip_prefix(prefix)
                 .is_some_and(|r| r.starts_with('/'))
     };
-    if matches("/cloud") {
-        return ("clouddata.scratch.mit.edu".to_owned(), rest("/cloud"));
+    if matches(CLOUD_WS_PREFIX) {
+        return (Host::CloudData.name().to_owned(), rest(CLOUD_WS_PREFIX));
     }
-    if matches("/_sandbox") {
-        return ("sandbox".to_owned(), rest("/_sandbox"));
+    if matches(SANDBOX_ADMIN_PREFIX) {
+        return ("sandbox".to_owned(), rest(SANDBOX_ADMIN_PREFIX));
     }
     if let Some(after) = path.strip_prefix("/ext/") {
         let (service, tail) = after.split_once('/').unwrap_or((after, ""));
-        let host = HOSTS
-            .iter()
-            .find(|(_, p)| p.strip_prefix("/ext/") == Some(service))
-            .map_or_else(|| service.to_owned(), |(h, _)| (*h).to_owned());
+        let host = host_name_for_prefix(&format!("/ext/{service}"))
+            .map_or_else(|| service.to_owned(), str::to_owned);
         return (host, format!("/{tail}"));
     }
-    for (host, prefix) in HOSTS {
+    for (host, prefix) in SANDBOX_PREFIXES {
         if matches(prefix) {
             return ((*host).to_owned(), rest(prefix));
         }

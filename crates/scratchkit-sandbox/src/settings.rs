@@ -37,7 +37,7 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             comment_flood_seconds: 10,
-            comment_max_chars: 500,
+            comment_max_chars: scratchkit_wire::limits::COMMENT_MAX_CHARS,
             csrf: CsrfMode::Strict,
             login_max_failures: 5,
             studios_per_window: 5,

@@ -270,7 +270,12 @@ async fn a_refused_session_fails_connect() {
     let config = CloudConfig::custom(server.scratch_url(), 1, "alice", CloudRules::Scratch)
         .with_origin("https://scratch.mit.edu");
     let result = settle(CloudConnection::connect(config)).await;
-    assert!(matches!(result, Err(CloudError::Refused { status: 401 })));
+    assert!(matches!(
+        result,
+        Err(CloudError::Refused {
+            status: http::StatusCode::UNAUTHORIZED
+        })
+    ));
 }
 
 #[tokio::test(start_paused = true)]

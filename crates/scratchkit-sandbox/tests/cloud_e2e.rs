@@ -154,7 +154,9 @@ async fn new_scratchers_strangers_bad_origins_and_unknown_projects_are_refused()
         .with_url(format!("ws://{}/cloud", sandbox.addr()));
     assert!(matches!(
         CloudConnection::connect(forged).await,
-        Err(CloudError::Refused { status: 401 })
+        Err(CloudError::Refused {
+            status: http::StatusCode::UNAUTHORIZED
+        })
     ));
 
     // A real session without Scratch's Origin.
@@ -165,7 +167,9 @@ async fn new_scratchers_strangers_bad_origins_and_unknown_projects_are_refused()
         .with_session_id(session_id_of(&sandbox, "griffpatch").await);
     assert!(matches!(
         CloudConnection::connect(foreign).await,
-        Err(CloudError::Refused { status: 403 })
+        Err(CloudError::Refused {
+            status: http::StatusCode::FORBIDDEN
+        })
     ));
 
     // A project that does not exist: closed with 4004, for good.
@@ -388,7 +392,12 @@ async fn sandbox_reset_forgets_cloud_values_logs_and_connections() {
     loop {
         match next_event(&mut events).await {
             CloudEvent::Closed { reason } => {
-                assert_eq!(reason, CloseReason::Refused { status: 401 });
+                assert_eq!(
+                    reason,
+                    CloseReason::Refused {
+                        status: http::StatusCode::UNAUTHORIZED
+                    }
+                );
                 break;
             }
             CloudEvent::Set { name, value } => panic!("unexpected set {name} = {value}"),

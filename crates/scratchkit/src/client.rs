@@ -6,15 +6,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use reqwest_cookie_store::CookieStoreMutex;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::{Error, Result};
 use crate::hosts::Hosts;
+use crate::proxy::Proxy;
 use crate::rate_limit::{Limiter, RateLimit};
 use crate::raw::Raw;
 use crate::retry::RetryPolicy;
-use crate::transport::Transport;
+use crate::transport::{CookieJar, Transport};
 
 /// The User-Agent sent by default: `scratchkit/<version> (+https://github.com/scratchkit/scratchkit)`.
 ///
@@ -65,7 +65,7 @@ struct Inner {
     retry: RetryPolicy,
     timeout: Duration,
     connect_timeout: Duration,
-    cookies: Arc<CookieStoreMutex>,
+    cookies: Arc<CookieJar>,
     auth: RwLock<Option<Arc<AuthState>>>,
 }
 
@@ -267,7 +267,7 @@ impl Client {
 
     /// The cookie store shared by all requests (the login stores the session cookie here).
     #[allow(dead_code)] // For the login and session handlers.
-    pub(crate) fn cookies(&self) -> &Arc<CookieStoreMutex> {
+    pub(crate) fn cookies(&self) -> &Arc<CookieJar> {
         &self.inner.cookies
     }
 
@@ -333,8 +333,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
-    /// Tests only: use the reqwest stack as if a proxy were configured.
-    force_reqwest: bool,
+    proxy: Proxy,
 }
 
 impl Default for ClientBuilder {
@@ -346,16 +345,16 @@ impl Default for ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
-            force_reqwest: false,
+            proxy: Proxy::from_env(),
         }
     }
 }
 
 impl ClientBuilder {
-    /// Tests only: send through reqwest, the stack used when the environment names a proxy.
-    #[cfg(test)]
-    pub(crate) fn force_reqwest(mut self) -> Self {
-        self.force_reqwest = true;
+    /// Whether requests and cloud connections go through an HTTP proxy. Without this call:
+    /// [`Proxy::from_env`] (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`).
+    pub fn proxy(mut self, proxy: Proxy) -> Self {
+        self.proxy = proxy;
         self
     }
 
@@ -419,14 +418,14 @@ impl ClientBuilder {
         });
         rate_limit.validate().map_err(Error::Build)?;
 
-        let cookies = Arc::new(CookieStoreMutex::default());
+        let proxies = self.proxy.rules().map_err(Error::Build)?;
+        let cookies = Arc::new(CookieJar::default());
         let transport = Transport::new(
             tls_config()?,
             Arc::clone(&cookies),
             self.connect_timeout,
-            self.force_reqwest,
-        )
-        .map_err(Error::Build)?;
+            proxies,
+        );
 
         Ok(Client {
             inner: Arc::new(Inner {

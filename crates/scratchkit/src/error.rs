@@ -2,7 +2,12 @@
 
 use std::time::Duration;
 
+use http::StatusCode;
 use url::Url;
+
+/// An error of another library kept as the [`source`](std::error::Error::source) of an
+/// [`Error`].
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// The result type of every fallible call in this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -76,20 +81,20 @@ pub enum Error {
         retry_after: Option<Duration>,
     },
     /// HTTP 5xx.
-    #[error("server error {status} at {url}: {snippet}")]
+    #[error("server error {} at {url}: {snippet}", status.as_u16())]
     Server {
-        /// The HTTP status code.
-        status: u16,
+        /// The HTTP status.
+        status: StatusCode,
         /// The URL requested (secrets redacted).
         url: String,
         /// The start of the response body.
         snippet: String,
     },
     /// Any other unsuccessful HTTP status.
-    #[error("unexpected status {status} at {url}: {snippet}")]
+    #[error("unexpected status {} at {url}: {snippet}", status.as_u16())]
     Status {
-        /// The HTTP status code.
-        status: u16,
+        /// The HTTP status.
+        status: StatusCode,
         /// The URL requested (secrets redacted).
         url: String,
         /// The start of the response body.
@@ -117,13 +122,19 @@ pub enum Error {
         /// The URL requested (secrets redacted).
         url: String,
     },
-    /// The connection could not be made or broke (refused, reset, DNS, TLS…).
+    /// The connection could not be made or broke (refused, reset, DNS, TLS, proxy…).
+    ///
+    /// [`source`](std::error::Error::source) gives the network stack's own error (hyper's,
+    /// whose sources lead to the `std::io::Error`), when there was one.
     #[error("connection to {url} failed: {message}")]
     Connection {
         /// The URL requested (secrets redacted).
         url: String,
-        /// What the network stack reported.
+        /// What the network stack reported (the whole chain of its errors, in one line).
         message: String,
+        /// The network stack's error.
+        #[source]
+        source: Option<BoxError>,
     },
     /// An argument was rejected before anything was sent.
     #[error("invalid {what}: {reason}")]
@@ -256,13 +267,21 @@ fn retry_suffix(retry_after: &Option<Duration>) -> String {
 
 impl Error {
     /// The HTTP status this error came from, if it came from an HTTP response.
-    pub fn status(&self) -> Option<u16> {
+    ///
+    /// ```
+    /// use scratchkit::{Error, StatusCode};
+    ///
+    /// let e = Error::NotFound { url: "https://api.scratch.mit.edu/users/x".into() };
+    /// assert_eq!(e.status(), Some(StatusCode::NOT_FOUND));
+    /// assert_eq!(Error::LoginRequired.status(), None);
+    /// ```
+    pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Error::NotFound { .. } => Some(404),
-            Error::BadRequest { .. } => Some(400),
-            Error::Unauthorized { .. } => Some(401),
-            Error::Forbidden { .. } | Error::LoginBlocked { .. } => Some(403),
-            Error::RateLimited { .. } => Some(429),
+            Error::NotFound { .. } => Some(StatusCode::NOT_FOUND),
+            Error::BadRequest { .. } => Some(StatusCode::BAD_REQUEST),
+            Error::Unauthorized { .. } => Some(StatusCode::UNAUTHORIZED),
+            Error::Forbidden { .. } | Error::LoginBlocked { .. } => Some(StatusCode::FORBIDDEN),
+            Error::RateLimited { .. } => Some(StatusCode::TOO_MANY_REQUESTS),
             Error::Server { status, .. } | Error::Status { status, .. } => Some(*status),
             _ => None,
         }
@@ -284,7 +303,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::RateLimited { .. } | Error::Connection { .. } => true,
-            Error::Server { status, .. } => matches!(status, 502..=504),
+            Error::Server { status, .. } => matches!(status.as_u16(), 502..=504),
             _ => false,
         }
     }
@@ -442,15 +461,16 @@ mod tests {
     #[test]
     fn helpers() {
         let e = Error::Server {
-            status: 503,
+            status: StatusCode::SERVICE_UNAVAILABLE,
             url: "u".into(),
             snippet: "s".into(),
         };
-        assert_eq!(e.status(), Some(503));
+        assert_eq!(e.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+        assert_eq!(e.to_string(), "server error 503 at u: s");
         assert!(e.is_retryable());
         assert_eq!(e.snippet(), Some("s"));
         let e = Error::Server {
-            status: 500,
+            status: StatusCode::INTERNAL_SERVER_ERROR,
             url: "u".into(),
             snippet: String::new(),
         };

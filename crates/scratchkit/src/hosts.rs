@@ -1,38 +1,17 @@
-//! Base URLs of every Scratch host (and of the sandbox that stands in for them).
+//! Base URLs of every Scratch host (and of the sandbox that stands in for them), built from
+//! the host names and sandbox prefixes of [`scratchkit_wire::hosts`].
 
 use std::net::SocketAddr;
 
 use url::Url;
 
-/// One of the HTTP hosts the client talks to.
+/// One of the HTTP hosts the client talks to (defined with the rest of the wire contract in
+/// [`scratchkit_wire`]).
 ///
 /// Used with [`Hosts::url`] and the [raw escape hatch](crate::Raw) to say which base URL a path
 /// belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Host {
-    /// `https://api.scratch.mit.edu`: the JSON REST API (also `/proxy/*`).
-    Api,
-    /// `https://scratch.mit.edu`: the old site (site-api, login, session, accounts, discuss,
-    /// statistics, HTML pages).
-    Site,
-    /// `https://projects.scratch.mit.edu`: project JSON storage.
-    Projects,
-    /// `https://assets.scratch.mit.edu`: costumes and sounds.
-    Assets,
-    /// `https://backpack.scratch.mit.edu`: the per-user backpack.
-    Backpack,
-    /// `https://cdn2.scratch.mit.edu`: thumbnails and avatars.
-    Cdn2,
-    /// `https://uploads.scratch.mit.edu`: thumbnails and avatars (older URLs).
-    Uploads,
-    /// `https://clouddata.scratch.mit.edu`: cloud variable history (`/logs`).
-    CloudData,
-    /// `https://my-ocular.jeffalo.net`: the my-ocular third-party service (statuses).
-    Ocular,
-    /// `https://jeffalo.net`: the nfe third-party service ("not for everyone" checks).
-    Nfe,
-}
+pub use scratchkit_wire::Host;
+use scratchkit_wire::hosts::{CLOUD_WS_PREFIX, TURBOWARP_CLOUD_HOST, TURBOWARP_WS_PREFIX};
 
 /// Every base URL the client uses, in one value.
 ///
@@ -67,26 +46,19 @@ pub enum Host {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hosts {
-    api: Url,
-    site: Url,
-    projects: Url,
-    assets: Url,
-    backpack: Url,
-    cdn2: Url,
-    uploads: Url,
-    clouddata: Url,
+    /// The base URL of each host, by [`Host::index`].
+    bases: [Url; Host::COUNT],
     cloud_ws: Url,
     turbowarp_ws: Url,
-    ocular: Url,
-    nfe: Url,
     sandbox: bool,
 }
 
-/// Parses a URL that is a compile-time constant of this module.
-fn fixed(s: &'static str) -> Url {
-    // The inputs are the literals below, all valid absolute URLs; a failure is a bug in this file
+/// `scheme://name/` for one of the wire contract's host names.
+fn fixed(scheme: &str, name: &str) -> Url {
+    // The names are the wire crate's constants, all valid host names; a failure is a bug there
     // and is caught by the unit tests.
-    Url::parse(s).unwrap_or_else(|e| panic!("invalid built-in URL {s}: {e}"))
+    Url::parse(&format!("{scheme}://{name}/"))
+        .unwrap_or_else(|e| panic!("invalid built-in host {name}: {e}"))
 }
 
 /// `base` with `suffix` (which starts with `/`) appended to its path.
@@ -112,18 +84,9 @@ impl Hosts {
     /// The live Scratch website and the third-party services it links to.
     pub fn scratch() -> Self {
         Self {
-            api: fixed("https://api.scratch.mit.edu/"),
-            site: fixed("https://scratch.mit.edu/"),
-            projects: fixed("https://projects.scratch.mit.edu/"),
-            assets: fixed("https://assets.scratch.mit.edu/"),
-            backpack: fixed("https://backpack.scratch.mit.edu/"),
-            cdn2: fixed("https://cdn2.scratch.mit.edu/"),
-            uploads: fixed("https://uploads.scratch.mit.edu/"),
-            clouddata: fixed("https://clouddata.scratch.mit.edu/"),
-            cloud_ws: fixed("wss://clouddata.scratch.mit.edu/"),
-            turbowarp_ws: fixed("wss://clouddata.turbowarp.org/"),
-            ocular: fixed("https://my-ocular.jeffalo.net/"),
-            nfe: fixed("https://jeffalo.net/"),
+            bases: Host::ALL.map(|host| fixed("https", host.name())),
+            cloud_ws: fixed("wss", Host::CloudData.name()),
+            turbowarp_ws: fixed("wss", TURBOWARP_CLOUD_HOST),
             sandbox: false,
         }
     }
@@ -151,18 +114,9 @@ impl Hosts {
     /// ```
     pub fn sandbox_url(base: Url) -> Self {
         Self {
-            api: with_suffix(&base, "/api"),
-            site: with_suffix(&base, "/site"),
-            projects: with_suffix(&base, "/projects"),
-            assets: with_suffix(&base, "/assets"),
-            backpack: with_suffix(&base, "/backpack"),
-            cdn2: with_suffix(&base, "/cdn2"),
-            uploads: with_suffix(&base, "/uploads"),
-            clouddata: with_suffix(&base, "/clouddata"),
-            cloud_ws: to_ws(with_suffix(&base, "/cloud")),
-            turbowarp_ws: to_ws(with_suffix(&base, "/turbowarp")),
-            ocular: with_suffix(&base, "/ext/ocular"),
-            nfe: with_suffix(&base, "/ext/nfe"),
+            bases: Host::ALL.map(|host| with_suffix(&base, host.sandbox_prefix())),
+            cloud_ws: to_ws(with_suffix(&base, CLOUD_WS_PREFIX)),
+            turbowarp_ws: to_ws(with_suffix(&base, TURBOWARP_WS_PREFIX)),
             sandbox: true,
         }
     }
@@ -175,33 +129,7 @@ impl Hosts {
 
     /// The base URL of `host`.
     pub fn base(&self, host: Host) -> &Url {
-        match host {
-            Host::Api => &self.api,
-            Host::Site => &self.site,
-            Host::Projects => &self.projects,
-            Host::Assets => &self.assets,
-            Host::Backpack => &self.backpack,
-            Host::Cdn2 => &self.cdn2,
-            Host::Uploads => &self.uploads,
-            Host::CloudData => &self.clouddata,
-            Host::Ocular => &self.ocular,
-            Host::Nfe => &self.nfe,
-        }
-    }
-
-    fn base_mut(&mut self, host: Host) -> &mut Url {
-        match host {
-            Host::Api => &mut self.api,
-            Host::Site => &mut self.site,
-            Host::Projects => &mut self.projects,
-            Host::Assets => &mut self.assets,
-            Host::Backpack => &mut self.backpack,
-            Host::Cdn2 => &mut self.cdn2,
-            Host::Uploads => &mut self.uploads,
-            Host::CloudData => &mut self.clouddata,
-            Host::Ocular => &mut self.ocular,
-            Host::Nfe => &mut self.nfe,
-        }
+        &self.bases[host.index()]
     }
 
     /// Replaces the base URL of one host. A path in `base` is kept as a prefix by
@@ -215,7 +143,7 @@ impl Hosts {
     /// assert_eq!(hosts.url(Host::Api, "/health").as_str(), "http://127.0.0.1:9000/v1/health");
     /// ```
     pub fn with(mut self, host: Host, base: Url) -> Self {
-        *self.base_mut(host) = base;
+        self.bases[host.index()] = base;
         self
     }
 
@@ -266,19 +194,6 @@ impl Default for Hosts {
 mod tests {
     use super::*;
 
-    const ALL: [Host; 10] = [
-        Host::Api,
-        Host::Site,
-        Host::Projects,
-        Host::Assets,
-        Host::Backpack,
-        Host::Cdn2,
-        Host::Uploads,
-        Host::CloudData,
-        Host::Ocular,
-        Host::Nfe,
-    ];
-
     #[test]
     fn live_hosts() {
         let h = Hosts::scratch();
@@ -294,7 +209,7 @@ mod tests {
             "https://my-ocular.jeffalo.net/x",
             "https://jeffalo.net/x",
         ];
-        for (host, want) in ALL.iter().zip(expected) {
+        for (host, want) in Host::ALL.iter().zip(expected) {
             assert_eq!(h.url(*host, "/x").as_str(), want, "{host:?}");
         }
         assert_eq!(h.cloud_ws().as_str(), "wss://clouddata.scratch.mit.edu/");
@@ -318,7 +233,7 @@ mod tests {
             "http://127.0.0.1:4000/ext/ocular/users/a",
             "http://127.0.0.1:4000/ext/nfe/users/a",
         ];
-        for (host, want) in ALL.iter().zip(expected) {
+        for (host, want) in Host::ALL.iter().zip(expected) {
             assert_eq!(h.url(*host, "/users/a").as_str(), want, "{host:?}");
         }
         assert_eq!(

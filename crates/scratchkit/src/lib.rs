@@ -58,6 +58,7 @@ pub mod message_events;
 mod page;
 mod project_files;
 mod projects;
+mod proxy;
 mod rate_limit;
 mod raw;
 mod request;
@@ -75,7 +76,7 @@ pub use bytes::Bytes;
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
-pub use error::{Error, Result};
+pub use error::{BoxError, Error, Result};
 pub use explore::{Explore, ExploreRequest, Search};
 pub use hosts::{Host, Hosts};
 pub use list::ListRequest;
@@ -85,7 +86,8 @@ pub use project_files::{
     Downloaded, MAX_ASSET_BYTES, MAX_PROJECT_JSON_BYTES, Progress, ProjectSource,
 };
 pub use projects::ProjectHandler;
-pub use rate_limit::RateLimit;
+pub use proxy::Proxy;
+pub use rate_limit::{RateLimit, TokenBucket};
 pub use raw::{Raw, RawRequest, RawResponse};
 pub use request::AuthMode;
 pub use retry::RetryPolicy;

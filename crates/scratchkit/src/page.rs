@@ -13,10 +13,10 @@ use crate::error::{Error, Result};
 use crate::request::RequestSpec;
 
 /// The most items Scratch's API returns per request.
-pub const MAX_LIMIT: u32 = 40;
+pub const MAX_LIMIT: u32 = scratchkit_wire::limits::PAGE_MAX_LIMIT;
 
 /// The number of items per page when none is asked for.
-pub const DEFAULT_LIMIT: u32 = 20;
+pub const DEFAULT_LIMIT: u32 = scratchkit_wire::limits::PAGE_DEFAULT_LIMIT;
 
 /// One page of a list.
 ///
@@ -480,7 +480,7 @@ mod tests {
                 Ok((offset..offset + limit).collect())
             } else {
                 Err(Error::Server {
-                    status: 500,
+                    status: http::StatusCode::INTERNAL_SERVER_ERROR,
                     url: "u".into(),
                     snippet: String::new(),
                 })
@@ -490,7 +490,13 @@ mod tests {
         let items: Vec<Result<u32>> = paginate(fetch, 0, None).collect().await;
         assert_eq!(items.len(), 41);
         assert!(items[..40].iter().all(|r| r.is_ok()));
-        assert!(matches!(items[40], Err(Error::Server { status: 500, .. })));
+        assert!(matches!(
+            items[40],
+            Err(Error::Server {
+                status: http::StatusCode::INTERNAL_SERVER_ERROR,
+                ..
+            })
+        ));
     }
 
     #[tokio::test]

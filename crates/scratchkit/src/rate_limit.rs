@@ -1,14 +1,19 @@
-//! The client-wide request rate limit (a token bucket).
+//! The one rate limit type and its token bucket: the client's requests and the cloud
+//! connection's messages are paced by the same code.
 
 use std::sync::Mutex;
 use std::time::Duration;
 
 use tokio::time::Instant;
 
-/// How many requests per second a [`Client`](crate::Client) may send, shared by all its clones.
+/// The longest a single wait can be, whatever the configured rate.
+const MAX_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// How fast something may be sent: requests of a [`Client`](crate::Client) (shared by all its
+/// clones), or messages of a [cloud connection](crate::cloud::CloudConfig::with_rate_limit).
 ///
-/// A token bucket: up to [`burst`](RateLimit::burst) requests go out at once, then one every
-/// `1 / per_second` seconds. Every attempt, retries included, takes a token.
+/// A token bucket ([`TokenBucket`]): up to [`burst`](RateLimit::burst) go out at once, then one
+/// every `1 / per_second` seconds. For a client every attempt, retries included, takes a token.
 ///
 /// The default for the live site is [`RateLimit::polite`]: **5 requests per second with a burst
 /// of 10**, well below what gets clients blocked. The sandbox needs no politeness:
@@ -54,9 +59,22 @@ impl RateLimit {
         }
     }
 
+    /// `rate` per second with bursts of `burst`: the same as
+    /// `RateLimit::per_second(rate).burst(burst)`.
+    pub fn new(rate: f64, burst: u32) -> Self {
+        Self::per_second(rate).burst(burst)
+    }
+
     /// The default for the live site: 5 requests per second, burst of 10.
     pub fn polite() -> Self {
         Self::per_second(5.0).burst(10)
+    }
+
+    /// The default for a cloud connection (Scratch's server "bumps off" clients that send
+    /// more than about 10 messages per second; TurboWarp's gets the same, out of politeness):
+    /// 10 messages per second, burst of 10.
+    pub fn cloud() -> Self {
+        Self::per_second(10.0).burst(10)
     }
 
     /// Requests per second, or `None` when unlimited.
@@ -69,9 +87,16 @@ impl RateLimit {
         self.burst
     }
 
-    /// Whether there is no limit.
+    /// Whether there is no limit: [`unlimited`](RateLimit::unlimited), or a rate that is not a
+    /// finite number above zero (a [`Client`](crate::Client) refuses those when built; a
+    /// [`TokenBucket`] lets everything through).
     pub fn is_unlimited(&self) -> bool {
-        self.rate.is_none()
+        self.usable_rate().is_none()
+    }
+
+    /// The rate, when it is a finite number above zero.
+    fn usable_rate(&self) -> Option<f64> {
+        self.rate.filter(|r| r.is_finite() && *r > 0.0)
     }
 
     /// Checks that the rate is usable.
@@ -92,56 +117,118 @@ impl Default for RateLimit {
     }
 }
 
-/// The shared token bucket behind a [`RateLimit`]. Uses `tokio::time`, so it follows a paused
-/// test clock.
-#[derive(Debug)]
-pub(crate) struct Limiter {
+/// A token bucket for a [`RateLimit`]: starts full (`burst` tokens) and refills at the rate.
+///
+/// Taking more tokens than there are is allowed: the bucket goes into debt and later sends wait
+/// longer, so the sustained rate always holds. Uses `tokio::time`, so it follows a paused test
+/// clock.
+///
+/// ```
+/// use std::time::Duration;
+/// use scratchkit::{RateLimit, TokenBucket};
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let mut bucket = TokenBucket::new(RateLimit::new(10.0, 2));
+/// let now = tokio::time::Instant::now();
+/// assert_eq!(bucket.wait_time(1, now), Duration::ZERO);
+/// bucket.take(2, now);
+/// assert_eq!(bucket.wait_time(1, now), Duration::from_millis(100));
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct TokenBucket {
     limit: RateLimit,
-    state: Mutex<Bucket>,
-}
-
-#[derive(Debug)]
-struct Bucket {
-    /// Available tokens; negative when requests have reserved tokens not yet refilled.
+    /// Available tokens; negative when more were taken than there were.
     tokens: f64,
     last: Instant,
+}
+
+impl TokenBucket {
+    /// A full bucket for `limit`.
+    pub fn new(limit: RateLimit) -> Self {
+        TokenBucket {
+            limit,
+            tokens: f64::from(limit.burst),
+            last: Instant::now(),
+        }
+    }
+
+    fn refill(&mut self, rate: f64, now: Instant) {
+        if now > self.last {
+            let elapsed = now.duration_since(self.last).as_secs_f64();
+            self.tokens = (self.tokens + elapsed * rate).min(f64::from(self.limit.burst));
+            self.last = now;
+        }
+    }
+
+    /// How long to wait from `now` until `n` may be sent (`n` is capped at the burst; the wait
+    /// at one day).
+    pub fn wait_time(&mut self, n: u32, now: Instant) -> Duration {
+        let Some(rate) = self.limit.usable_rate() else {
+            return Duration::ZERO;
+        };
+        self.refill(rate, now);
+        let needed = f64::from(n.max(1)).min(f64::from(self.limit.burst));
+        if self.tokens >= needed {
+            Duration::ZERO
+        } else {
+            Duration::try_from_secs_f64((needed - self.tokens) / rate)
+                .unwrap_or(MAX_WAIT)
+                .min(MAX_WAIT)
+        }
+    }
+
+    /// Takes `n` tokens at `now` (the bucket may go into debt).
+    pub fn take(&mut self, n: u32, now: Instant) {
+        if let Some(rate) = self.limit.usable_rate() {
+            self.refill(rate, now);
+            self.tokens -= f64::from(n);
+        }
+    }
+
+    /// Waits until `n` may be sent, then takes their tokens.
+    pub async fn acquire(&mut self, n: u32) {
+        let wait = self.wait_time(n, Instant::now());
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
+        }
+        self.take(n, Instant::now());
+    }
+}
+
+/// A [`TokenBucket`] shared by concurrent callers (a client and its clones).
+#[derive(Debug)]
+pub(crate) struct Limiter {
+    unlimited: bool,
+    bucket: Mutex<TokenBucket>,
 }
 
 impl Limiter {
     pub(crate) fn new(limit: RateLimit) -> Self {
         Self {
-            limit,
-            state: Mutex::new(Bucket {
-                tokens: f64::from(limit.burst),
-                last: Instant::now(),
-            }),
+            unlimited: limit.is_unlimited(),
+            bucket: Mutex::new(TokenBucket::new(limit)),
         }
     }
 
     /// Waits until a request may be sent, and takes its token.
     ///
-    /// Each caller reserves its token at once (the bucket may go negative) and then sleeps until
+    /// Each caller takes its token at once (the bucket may go into debt) and then sleeps until
     /// that token exists, so concurrent callers are served in order without polling.
     pub(crate) async fn acquire(&self) {
-        let Some(rate) = self.limit.rate else {
+        if self.unlimited {
             return;
-        };
+        }
         let wait = {
             // A poisoned lock only means another task panicked mid-update of two numbers; the
             // bucket is still usable.
-            let mut bucket = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            let mut bucket = self.bucket.lock().unwrap_or_else(|e| e.into_inner());
             let now = Instant::now();
-            let elapsed = now.saturating_duration_since(bucket.last).as_secs_f64();
-            bucket.tokens = (bucket.tokens + elapsed * rate).min(f64::from(self.limit.burst));
-            bucket.last = now;
-            bucket.tokens -= 1.0;
-            if bucket.tokens >= 0.0 {
-                None
-            } else {
-                Some(Duration::from_secs_f64(-bucket.tokens / rate))
-            }
+            let wait = bucket.wait_time(1, now);
+            bucket.take(1, now);
+            wait
         };
-        if let Some(wait) = wait {
+        if !wait.is_zero() {
             tokio::time::sleep(wait).await;
         }
     }

@@ -25,7 +25,7 @@ use crate::error::{Error, Result, redact_url, snippet};
 use crate::hosts::Host;
 use crate::rate_limit::Limiter;
 use crate::retry::{RetryPolicy, parse_retry_after};
-use crate::transport::{self, Incoming, Outgoing};
+use crate::transport::{self, Outgoing, Received};
 
 /// Which credentials a request carries.
 ///
@@ -383,12 +383,12 @@ fn classify(resp: &Response, requested_path: &str, retry_after: Option<Duration>
         },
         StatusCode::TOO_MANY_REQUESTS => Error::RateLimited { url, retry_after },
         s if s.is_server_error() => Error::Server {
-            status: s.as_u16(),
+            status: s,
             url,
             snippet: snippet(body),
         },
         s => Error::Status {
-            status: s.as_u16(),
+            status: s,
             url,
             snippet: snippet(body),
         },
@@ -396,17 +396,21 @@ fn classify(resp: &Response, requested_path: &str, retry_after: Option<Duration>
 }
 
 /// Our error for a request that got no answer.
-fn transport_error(failure: transport::Failure, url: String) -> Error {
+fn transport_error(failure: transport::Unanswered, url: String) -> Error {
     match failure {
-        transport::Failure::Timeout => Error::Timeout { url },
-        transport::Failure::Build(message) => Error::Build(message),
-        transport::Failure::Body(message) => Error::Decode {
+        transport::Unanswered::Timeout => Error::Timeout { url },
+        transport::Unanswered::Build(message) => Error::Build(message),
+        transport::Unanswered::Body(message) => Error::Decode {
             url,
             path: ".".into(),
             message,
             snippet: String::new(),
         },
-        transport::Failure::Connection(message) => Error::Connection { url, message },
+        transport::Unanswered::Connection(source) => Error::Connection {
+            url,
+            message: transport::error_chain(&*source),
+            source: Some(source),
+        },
     }
 }
 
@@ -517,7 +521,7 @@ impl Client {
         let request = self.build_request(spec)?;
         let requested_path = request.url().path().to_owned();
         let requested = redact_url(request.url());
-        let Incoming {
+        let Received {
             status,
             headers,
             url,
@@ -888,11 +892,17 @@ mod tests {
         assert!(matches!(c(429, ""), Some(Error::RateLimited { .. })));
         assert!(matches!(
             c(500, "x"),
-            Some(Error::Server { status: 500, .. })
+            Some(Error::Server {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                ..
+            })
         ));
         assert!(matches!(
             c(418, "x"),
-            Some(Error::Status { status: 418, .. })
+            Some(Error::Status {
+                status: StatusCode::IM_A_TEAPOT,
+                ..
+            })
         ));
 
         let redirected = response(200, "http://h/site/accounts/login/?next=/x", "<html>");
@@ -912,7 +922,7 @@ mod tests {
 
     fn server_error(status: u16) -> Failure {
         Error::Server {
-            status,
+            status: StatusCode::from_u16(status).unwrap(),
             url: "u".into(),
             snippet: String::new(),
         }

@@ -1,14 +1,14 @@
 //! Moving one request over the wire: connection pool, TLS, cookies, redirects, gzip and the
 //! time limit.
 //!
-//! Requests go straight to hyper's pooled client ([`Direct`]). Measured on the bulk-read
+//! Requests go straight to hyper's pooled client ([`Transport`]). Measured on the bulk-read
 //! benchmark, reqwest's layers on top of that same client (a cookie layer, a redirect layer,
 //! a decompression layer and a retry layer, which between them parse every URL three more
 //! times) cost about 18 µs of CPU per request on a small JSON answer, a third of the client's
-//! whole cost. reqwest stays in use when the environment names a proxy (`HTTPS_PROXY` and
-//! friends), which only it knows how to reach.
+//! whole cost, so this module does their work itself, once. Proxies (from the environment or
+//! [`Proxy`](crate::Proxy)) are reached by the connector of [`crate::proxy`].
 //!
-//! What [`Direct`] does that reqwest did, in the same way:
+//! What [`Transport`] does, in the same way as reqwest:
 //! - cookies: the client's cookie jar gives the `Cookie` header of every hop (unless the request
 //!   sets its own) and takes the `Set-Cookie` headers of every answer, redirects included;
 //! - redirects: up to 10 are followed; 303, and 301/302 after a POST, continue as a GET
@@ -29,26 +29,20 @@ use http_body_util::{BodyExt as _, Full};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client as PooledClient;
 use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::proxy::matcher::Matcher;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
-use reqwest::cookie::CookieStore as _;
-use reqwest_cookie_store::CookieStoreMutex;
 use url::Url;
+
+use crate::proxy::{ProxyConnector, proxy_authorization, proxy_for};
+
+/// The client's cookie jar, shared by its clones.
+pub(crate) type CookieJar = std::sync::Mutex<cookie_store::CookieStore>;
 
 /// How many redirects one request follows (reqwest's default too).
 const MAX_REDIRECTS: usize = 10;
 
 /// How long an idle pooled connection is kept.
 const POOL_IDLE: Duration = Duration::from_secs(90);
-
-/// The environment variables that name a proxy (reqwest's list).
-const PROXY_VARIABLES: [&str; 6] = [
-    "HTTP_PROXY",
-    "http_proxy",
-    "HTTPS_PROXY",
-    "https_proxy",
-    "ALL_PROXY",
-    "all_proxy",
-];
 
 /// A request ready to go: final URL, every header, the body and the time limit.
 #[derive(Debug, Clone)]
@@ -101,7 +95,7 @@ impl Outgoing {
 
 /// An answer read to the end.
 #[derive(Debug)]
-pub(crate) struct Incoming {
+pub(crate) struct Received {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     /// The URL that answered (after redirects).
@@ -110,82 +104,36 @@ pub(crate) struct Incoming {
 }
 
 /// Why no answer came.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) enum Failure {
+#[derive(Debug)]
+pub(crate) enum Unanswered {
     /// The time limit passed.
     Timeout,
-    /// Connecting, sending or receiving failed (refused, reset, DNS, TLS, too many redirects).
-    Connection(String),
+    /// Connecting, sending or receiving failed (refused, reset, DNS, TLS, proxy, too many
+    /// redirects): the network stack's error, kept for [`Error::Connection`]'s source.
+    ///
+    /// [`Error::Connection`]: crate::Error::Connection
+    Connection(crate::error::BoxError),
     /// The body could not be read as what its headers say (bad gzip).
     Body(String),
     /// The request itself could not be made (an URL the HTTP stack refuses).
     Build(String),
 }
 
-/// The HTTP stack of a [`Client`](crate::Client).
-// One per client, behind the client's `Arc`: the size difference costs nothing.
-#[allow(clippy::large_enum_variant)]
-pub(crate) enum Transport {
-    Direct(Direct),
-    /// Used when the environment names a proxy.
-    Reqwest(reqwest::Client),
+/// The HTTP stack of a [`Client`](crate::Client): hyper's pooled client with rustls, the
+/// cookie jar, the redirect loop and the proxy rules.
+pub(crate) struct Transport {
+    client: PooledClient<HttpsConnector<ProxyConnector>, Full<Bytes>>,
+    cookies: Arc<CookieJar>,
+    /// `None` when no proxy is configured (then requests pay nothing for proxy support).
+    proxies: Option<Arc<Matcher>>,
 }
 
 impl Transport {
-    /// The direct stack, or reqwest when a proxy variable is set (or `force_reqwest`).
     pub(crate) fn new(
-        tls: rustls::ClientConfig,
-        cookies: Arc<CookieStoreMutex>,
-        connect_timeout: Duration,
-        force_reqwest: bool,
-    ) -> Result<Self, String> {
-        if force_reqwest || proxy_in_environment() {
-            let client = reqwest::Client::builder()
-                .tls_backend_preconfigured(tls)
-                .cookie_provider(cookies)
-                .connect_timeout(connect_timeout)
-                .build()
-                .map_err(|e| e.to_string())?;
-            return Ok(Transport::Reqwest(client));
-        }
-        Ok(Transport::Direct(Direct::new(
-            tls,
-            cookies,
-            connect_timeout,
-        )))
-    }
-
-    /// Sends `out` and reads the whole answer, within `out`'s time limit.
-    pub(crate) async fn send(&self, out: Outgoing) -> Result<Incoming, Failure> {
-        match self {
-            Transport::Direct(direct) => {
-                let limit = out.timeout;
-                tokio::time::timeout(limit, direct.send(out))
-                    .await
-                    .unwrap_or(Err(Failure::Timeout))
-            }
-            Transport::Reqwest(client) => send_with_reqwest(client, out).await,
-        }
-    }
-}
-
-fn proxy_in_environment() -> bool {
-    PROXY_VARIABLES
-        .iter()
-        .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
-}
-
-/// hyper's pooled client with rustls, the cookie jar and the redirect loop.
-pub(crate) struct Direct {
-    client: PooledClient<HttpsConnector<HttpConnector>, Full<Bytes>>,
-    cookies: Arc<CookieStoreMutex>,
-}
-
-impl Direct {
-    fn new(
         mut tls: rustls::ClientConfig,
-        cookies: Arc<CookieStoreMutex>,
+        cookies: Arc<CookieJar>,
         connect_timeout: Duration,
+        proxies: Option<Arc<Matcher>>,
     ) -> Self {
         // The connector offers h2 and http/1.1 itself (and refuses a config that already does).
         tls.alpn_protocols.clear();
@@ -198,16 +146,71 @@ impl Direct {
             .https_or_http()
             .enable_http1()
             .enable_http2()
-            .wrap_connector(http);
+            .wrap_connector(ProxyConnector::new(http, proxies.clone()));
         let client = PooledClient::builder(TokioExecutor::new())
             .pool_timer(TokioTimer::new())
             .pool_idle_timeout(POOL_IDLE)
             .timer(TokioTimer::new())
             .build(connector);
-        Self { client, cookies }
+        Self {
+            client,
+            cookies,
+            proxies,
+        }
     }
 
-    async fn send(&self, out: Outgoing) -> Result<Incoming, Failure> {
+    /// The proxy rules in force (`None`: no proxy), for the cloud connections.
+    #[cfg(feature = "cloud")]
+    pub(crate) fn proxies(&self) -> Option<&Arc<Matcher>> {
+        self.proxies.as_ref()
+    }
+
+    /// Sends `out` and reads the whole answer, within `out`'s time limit.
+    pub(crate) async fn send(&self, out: Outgoing) -> Result<Received, Unanswered> {
+        let limit = out.timeout;
+        tokio::time::timeout(limit, self.exchange(out))
+            .await
+            .unwrap_or(Err(Unanswered::Timeout))
+    }
+
+    /// The cookies of the jar for `url`, as one `Cookie` header.
+    fn cookie_header(&self, url: &Url) -> Option<HeaderValue> {
+        let store = self.cookies.lock().unwrap_or_else(|e| e.into_inner());
+        let mut line = String::new();
+        for (name, value) in store.get_request_values(url) {
+            if !line.is_empty() {
+                line.push_str("; ");
+            }
+            line.push_str(name);
+            line.push('=');
+            line.push_str(value);
+        }
+        drop(store);
+        if line.is_empty() {
+            return None;
+        }
+        // The session cookie is a secret: hyper leaves sensitive values out of its logs.
+        let mut value = HeaderValue::from_str(&line).ok()?;
+        value.set_sensitive(true);
+        Some(value)
+    }
+
+    /// Stores the `Set-Cookie` headers of an answer from `url` (unparsable ones are skipped).
+    fn store_cookies(&self, headers: &HeaderMap, url: &Url) {
+        let mut cookies = headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .filter_map(|text| cookie_store::RawCookie::parse(text.to_owned()).ok())
+            .peekable();
+        if cookies.peek().is_none() {
+            return;
+        }
+        let mut store = self.cookies.lock().unwrap_or_else(|e| e.into_inner());
+        store.store_response_cookies(cookies, url);
+    }
+
+    async fn exchange(&self, out: Outgoing) -> Result<Received, Unanswered> {
         let Outgoing {
             mut method,
             mut url,
@@ -220,25 +223,35 @@ impl Direct {
             let uri: http::Uri = url
                 .as_str()
                 .parse()
-                .map_err(|e| Failure::Build(format!("{e}")))?;
+                .map_err(|e| Unanswered::Build(format!("{e}")))?;
             let mut request = http::Request::new(Full::new(body.clone().unwrap_or_default()));
             *request.method_mut() = method.clone();
             *request.uri_mut() = uri;
             *request.headers_mut() = headers.clone();
             // A request that sets its own `Cookie` header sends exactly that (as with reqwest).
             if !request.headers().contains_key(header::COOKIE)
-                && let Some(cookie) = self.cookies.cookies(&url)
+                && let Some(cookie) = self.cookie_header(&url)
             {
                 request.headers_mut().insert(header::COOKIE, cookie);
+            }
+            // A forwarding proxy reads plain-HTTP requests itself: its credentials go along.
+            // (HTTPS ones send them in the tunnel's CONNECT only, see `crate::proxy`.)
+            if url.scheme() == "http"
+                && let Some(rules) = &self.proxies
+                && let Some(proxy) = proxy_for(rules, request.uri())
+                && let Some(auth) = proxy_authorization(&proxy)
+            {
+                request
+                    .headers_mut()
+                    .insert(header::PROXY_AUTHORIZATION, auth);
             }
             let response = self
                 .client
                 .request(request)
                 .await
-                .map_err(|e| Failure::Connection(error_chain(&e)))?;
+                .map_err(|e| Unanswered::Connection(Box::new(e)))?;
             let (parts, incoming) = response.into_parts();
-            let mut set_cookies = parts.headers.get_all(header::SET_COOKIE).iter();
-            self.cookies.set_cookies(&mut set_cookies, &url);
+            self.store_cookies(&parts.headers, &url);
 
             if let Some(next) = redirect_target(parts.status, &parts.headers, &url) {
                 // Read the (small) body so that the connection can be used again.
@@ -269,20 +282,20 @@ impl Direct {
             let bytes = incoming
                 .collect()
                 .await
-                .map_err(|e| Failure::Connection(error_chain(&e)))?
+                .map_err(|e| Unanswered::Connection(Box::new(e)))?
                 .to_bytes();
             let mut headers = parts.headers;
             let body = decode_body(&mut headers, bytes)?;
-            return Ok(Incoming {
+            return Ok(Received {
                 status: parts.status,
                 headers,
                 url,
                 body,
             });
         }
-        Err(Failure::Connection(format!(
-            "more than {MAX_REDIRECTS} redirects"
-        )))
+        Err(Unanswered::Connection(
+            format!("more than {MAX_REDIRECTS} redirects").into(),
+        ))
     }
 }
 
@@ -306,7 +319,7 @@ fn redirect_target(status: StatusCode, headers: &HeaderMap, url: &Url) -> Option
 }
 
 /// The body as sent once `Content-Encoding: gzip` is undone (headers updated to match).
-fn decode_body(headers: &mut HeaderMap, body: Bytes) -> Result<Bytes, Failure> {
+fn decode_body(headers: &mut HeaderMap, body: Bytes) -> Result<Bytes, Unanswered> {
     let gzip = headers
         .get(header::CONTENT_ENCODING)
         .and_then(|v| v.to_str().ok())
@@ -317,42 +330,10 @@ fn decode_body(headers: &mut HeaderMap, body: Bytes) -> Result<Bytes, Failure> {
     let mut decoded = Vec::with_capacity(body.len() * 4);
     flate2::read::MultiGzDecoder::new(&body[..])
         .read_to_end(&mut decoded)
-        .map_err(|e| Failure::Body(format!("error decoding a gzip body: {e}")))?;
+        .map_err(|e| Unanswered::Body(format!("error decoding a gzip body: {e}")))?;
     headers.remove(header::CONTENT_ENCODING);
     headers.remove(header::CONTENT_LENGTH);
     Ok(Bytes::from(decoded))
-}
-
-async fn send_with_reqwest(client: &reqwest::Client, out: Outgoing) -> Result<Incoming, Failure> {
-    let mut request = reqwest::Request::new(out.method, out.url);
-    *request.headers_mut() = out.headers;
-    *request.body_mut() = out.body.map(reqwest::Body::from);
-    *request.timeout_mut() = Some(out.timeout);
-    let reply = client.execute(request).await.map_err(reqwest_failure)?;
-    let status = reply.status();
-    let headers = reply.headers().clone();
-    let url = reply.url().clone();
-    let body = reply.bytes().await.map_err(reqwest_failure)?;
-    Ok(Incoming {
-        status,
-        headers,
-        url,
-        body,
-    })
-}
-
-fn reqwest_failure(error: reqwest::Error) -> Failure {
-    if error.is_timeout() {
-        return Failure::Timeout;
-    }
-    let error = error.without_url();
-    if error.is_builder() {
-        Failure::Build(error_chain(&error))
-    } else if error.is_decode() {
-        Failure::Body(error_chain(&error))
-    } else {
-        Failure::Connection(error_chain(&error))
-    }
 }
 
 /// The messages of an error and all its sources, joined by `": "`.
@@ -418,7 +399,7 @@ mod tests {
         broken.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
         assert!(matches!(
             decode_body(&mut broken, Bytes::from_static(b"not gzip")),
-            Err(Failure::Body(_))
+            Err(Unanswered::Body(_))
         ));
     }
 
@@ -433,17 +414,14 @@ mod tests {
 
         use super::*;
 
-        fn client(server: &MockServer, reqwest: bool) -> Client {
-            let builder = Client::builder()
+        fn client(server: &MockServer) -> Client {
+            Client::builder()
                 .hosts(Hosts::sandbox_url(Url::parse(&server.uri()).unwrap()))
                 .rate_limit(RateLimit::unlimited())
-                .retry(RetryPolicy::none());
-            let builder = if reqwest {
-                builder.force_reqwest()
-            } else {
-                builder
-            };
-            builder.build().unwrap()
+                .retry(RetryPolicy::none())
+                .proxy(crate::Proxy::none())
+                .build()
+                .unwrap()
         }
 
         async fn hop_then_done(server: &MockServer) {
@@ -463,17 +441,17 @@ mod tests {
                 .await;
         }
 
-        /// Both stacks: a POST answered 302 goes on as a GET without its body, with the
-        /// cookie the redirect set, and the answer names the URL that gave it.
+        /// A POST answered 302 goes on as a GET without its body, with the cookie the
+        /// redirect set, and the answer names the URL that gave it.
         #[tokio::test]
         async fn redirects_carry_cookies_and_a_post_becomes_a_get() {
-            for reqwest in [false, true] {
+            {
                 let server = MockServer::start().await;
                 hop_then_done(&server).await;
                 let spec = RequestSpec::post(Host::Site, "/a")
                     .form(vec![("k".to_owned(), "v".to_owned())]);
-                let response = client(&server, reqwest).execute(spec).await.unwrap();
-                assert_eq!(response.status, StatusCode::OK, "reqwest: {reqwest}");
+                let response = client(&server).execute(spec).await.unwrap();
+                assert_eq!(response.status, StatusCode::OK);
                 assert_eq!(&response.body[..], b"done");
                 assert_eq!(response.url.path(), "/site/b");
                 let seen = server.received_requests().await.unwrap();
@@ -483,8 +461,7 @@ mod tests {
                 assert!(seen[1].headers.get("content-type").is_none());
                 assert_eq!(
                     seen[1].headers.get("cookie").map(|v| v.to_str().unwrap()),
-                    Some("hop=1"),
-                    "reqwest: {reqwest}"
+                    Some("hop=1")
                 );
             }
         }
@@ -496,7 +473,7 @@ mod tests {
                 .respond_with(ResponseTemplate::new(302).insert_header("Location", "/site/loop"))
                 .mount(&server)
                 .await;
-            let result = client(&server, false)
+            let result = client(&server)
                 .execute(RequestSpec::get(Host::Site, "/loop"))
                 .await;
             match result {
@@ -523,7 +500,7 @@ mod tests {
                 .mount(&second)
                 .await;
             let spec = RequestSpec::get(Host::Api, "/go").header("X-Token", "secret-token");
-            let response = client(&first, false).execute(spec).await.unwrap();
+            let response = client(&first).execute(spec).await.unwrap();
             assert_eq!(response.status, StatusCode::OK);
             let sent = first.received_requests().await.unwrap();
             assert_eq!(sent[0].headers.get("x-token").unwrap(), "secret-token");
@@ -546,7 +523,7 @@ mod tests {
                 )
                 .mount(&server)
                 .await;
-            let response = client(&server, false)
+            let response = client(&server)
                 .execute(RequestSpec::get(Host::Api, "/zipped"))
                 .await
                 .unwrap();

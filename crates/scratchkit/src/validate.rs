@@ -2,10 +2,9 @@
 
 use crate::error::{Error, Result};
 
-/// The longest username accepted.
-const USERNAME_MAX: usize = 20;
-
-/// Checks a username: 1 to 20 characters of `A-Z a-z 0-9 _ -`.
+/// Checks a username with the wire contract's rule
+/// ([`check_username`](scratchkit_wire::limits::check_username)): 1 to 20 characters of
+/// `A-Z a-z 0-9 _ -`.
 ///
 /// Scratch registers names of 3 to 20 such characters today; the lower bound is relaxed to 1
 /// because accounts from the site's first years have shorter names. Deleted accounts
@@ -14,25 +13,9 @@ const USERNAME_MAX: usize = 20;
 /// # Errors
 /// [`Error::InvalidInput`] with `what: "username"`.
 pub(crate) fn username(name: &str) -> Result<&str> {
-    if name.is_empty() {
-        return Err(Error::invalid("username", "must not be empty"));
-    }
-    if name.chars().count() > USERNAME_MAX {
-        return Err(Error::invalid(
-            "username",
-            format!("must have at most {USERNAME_MAX} characters"),
-        ));
-    }
-    if let Some(bad) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
-    {
-        return Err(Error::invalid(
-            "username",
-            format!("{bad:?} is not allowed (only letters, digits, `_` and `-`)"),
-        ));
-    }
-    Ok(name)
+    scratchkit_wire::limits::check_username(name)
+        .map(|()| name)
+        .map_err(|problem| Error::invalid("username", problem.to_string()))
 }
 
 /// Checks that a text argument (`what`) is not empty or only whitespace.

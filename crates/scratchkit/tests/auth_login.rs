@@ -190,7 +190,7 @@ async fn http_403_is_login_blocked_and_is_not_retried() {
         matches!(&err, Error::LoginBlocked { snippet } if snippet.contains("Forbidden")),
         "{err:?}"
     );
-    assert_eq!(err.status(), Some(403));
+    assert_eq!(err.status(), Some(scratchkit::StatusCode::FORBIDDEN));
     server.verify().await;
 }
 

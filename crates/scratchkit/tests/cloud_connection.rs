@@ -521,7 +521,12 @@ async fn connect_reports_an_http_refusal() {
             .await;
     });
     let result = settle(CloudConnection::connect(config(&format!("ws://{addr}/")))).await;
-    assert!(matches!(result, Err(CloudError::Refused { status: 403 })));
+    assert!(matches!(
+        result,
+        Err(CloudError::Refused {
+            status: http::StatusCode::FORBIDDEN
+        })
+    ));
 }
 
 #[tokio::test(start_paused = true)]

@@ -54,7 +54,7 @@ async fn unlimited_never_waits() {
     }
     assert_eq!(start.elapsed(), Duration::ZERO);
     assert!(RateLimit::new(0.0, 1).is_unlimited());
-    assert!(!RateLimit::scratch().is_unlimited());
+    assert!(!RateLimit::cloud().is_unlimited());
 }
 
 #[test]

@@ -109,7 +109,7 @@ async fn not_found_is_typed_and_not_retried() {
         .await
         .unwrap_err();
     assert!(err.is_not_found(), "{err:?}");
-    assert_eq!(err.status(), Some(404));
+    assert_eq!(err.status(), Some(scratchkit::StatusCode::NOT_FOUND));
     assert!(err.url().unwrap().ends_with("/api/users/nobody"));
     assert_eq!(requests(&server).await, 1);
 }
@@ -176,7 +176,16 @@ async fn a_500_is_not_retried() {
         .get_value(Host::Api, "/x", &[])
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Server { status: 500, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Server {
+                status: scratchkit::StatusCode::INTERNAL_SERVER_ERROR,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(requests(&server).await, 1);
 }
 
@@ -457,7 +466,7 @@ async fn a_dropped_connection_is_retried_then_a_connection_error() {
         .await
         .unwrap_err();
     match &err {
-        Error::Connection { url, message } => {
+        Error::Connection { url, message, .. } => {
             assert!(url.ends_with("/api/users/a"), "{url}");
             assert!(!message.is_empty());
         }

@@ -237,9 +237,10 @@ impl Params {
         Ok(Page { limit, offset })
     }
 
-    /// api paging: default 20, at most 40.
+    /// api paging: default 20, at most 40 (the wire contract's page sizes).
     pub(crate) fn page(&self) -> Result<Page, ApiError> {
-        self.page_with(20, 40)
+        use scratchkit_wire::limits::{PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT};
+        self.page_with(i64::from(PAGE_DEFAULT_LIMIT), i64::from(PAGE_MAX_LIMIT))
     }
 }
 

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use scratchkit::model::UserId;
-use scratchkit::{Error, RetryPolicy};
+use scratchkit::{Error, RetryPolicy, StatusCode};
 use scratchkit_tests::TestSandbox;
 use serde_json::json;
 use tokio::time::Instant;
@@ -68,11 +68,29 @@ async fn server_errors_are_not_retried_and_retries_run_out() {
     let client = client(&sb);
     sb.set_faults(json!({"kind": "500", "count": 1})).await;
     let err = client.project(142u64).info().await.unwrap_err();
-    assert!(matches!(err, Error::Server { status: 500, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Server {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(sb.requests_to("/projects/142").len(), 1);
 
     sb.set_faults(json!({"kind": "503", "count": 10})).await;
     let err = client.health().await.unwrap_err();
-    assert!(matches!(err, Error::Server { status: 503, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Server {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(sb.requests_to("/health").len(), 4, "1 attempt + 3 retries");
 }

@@ -13,7 +13,7 @@ use crate::users::UserHandler;
 use crate::validate;
 
 /// The longest comment Scratch accepts, in characters.
-pub const MAX_COMMENT_LENGTH: usize = 500;
+pub const MAX_COMMENT_LENGTH: usize = scratchkit_wire::limits::COMMENT_MAX_CHARS;
 
 /// Where a comment lives, for the `/proxy/` routes.
 #[derive(Clone, Copy)]

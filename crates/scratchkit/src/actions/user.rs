@@ -13,7 +13,7 @@ use crate::users::UserHandler;
 use crate::validate;
 
 /// The longest "About me" and "What I'm working on" texts Scratch accepts, in characters.
-pub const MAX_PROFILE_TEXT: usize = 200;
+pub const MAX_PROFILE_TEXT: usize = scratchkit_wire::limits::PROFILE_TEXT_MAX_CHARS;
 
 /// The label shown above a profile's featured project (the site-api's
 /// `featured_project_label` codes).

@@ -16,10 +16,10 @@ use super::error::CloudError;
 use super::events::CloudEvents;
 use super::logs::{CloudLogsRequest, MAX_LOG_LIMIT};
 use super::sender::CloudSender;
-use super::throttle::RateLimit;
-use super::validate::strip_cloud_prefix;
+use crate::RateLimit;
 use crate::client::Client;
 use scratchkit_model::js_number_to_string;
+use scratchkit_wire::cloud::strip_cloud_prefix;
 
 /// Which server a [`CloudBuilder`] connects to.
 #[derive(Debug, Clone)]
@@ -153,6 +153,9 @@ impl CloudBuilder {
                     .with_url(hosts.turbowarp_ws().as_str().trim_end_matches('/'))
             }
         };
+        config = config.with_proxy(crate::Proxy::resolved(
+            self.client.transport().proxies().cloned(),
+        ));
         if let Some(limit) = self.rate_limit {
             config = config.with_rate_limit(limit);
         }

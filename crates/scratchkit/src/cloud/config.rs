@@ -5,17 +5,13 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 use super::backoff::ReconnectPolicy;
-use super::throttle::RateLimit;
-use super::validate::CloudRules;
+use crate::Proxy;
+use crate::RateLimit;
+use scratchkit_wire::cloud::CloudRules;
 
-/// Scratch's cloud server.
-pub const SCRATCH_CLOUD_URL: &str = "wss://clouddata.scratch.mit.edu";
-/// TurboWarp's cloud server.
-pub const TURBOWARP_CLOUD_URL: &str = "wss://clouddata.turbowarp.org";
-/// The Origin Scratch's cloud server requires.
-pub const SCRATCH_ORIGIN: &str = "https://scratch.mit.edu";
-/// The User-Agent sent unless another one is configured.
-pub const DEFAULT_USER_AGENT: &str = concat!(
+pub use scratchkit_wire::cloud::{SCRATCH_CLOUD_URL, SCRATCH_ORIGIN, TURBOWARP_CLOUD_URL};
+/// The User-Agent a [`CloudConfig`] sends unless another one is configured.
+pub const CLOUD_USER_AGENT: &str = concat!(
     "scratchkit/",
     env!("CARGO_PKG_VERSION"),
     " (cloud; +https://github.com/scratchkit/scratchkit)"
@@ -72,6 +68,7 @@ pub struct CloudConfig {
     pub(crate) reconnect: ReconnectPolicy,
     pub(crate) keepalive: Keepalive,
     pub(crate) connect_timeout: Duration,
+    pub(crate) proxy: Proxy,
 }
 
 impl CloudConfig {
@@ -116,7 +113,7 @@ impl CloudConfig {
     /// use scratchkit::cloud::{CloudConfig, CloudRules, RateLimit};
     ///
     /// let scratch = CloudConfig::custom("ws://127.0.0.1:8080/cloud", 1, "me", CloudRules::Scratch);
-    /// assert_eq!(scratch.rate_limit(), RateLimit::scratch());
+    /// assert_eq!(scratch.rate_limit(), RateLimit::cloud());
     /// let turbowarp = CloudConfig::turbowarp(1, "me", "my-bot/1.0 (me@example.com)");
     /// assert!(turbowarp.rate_limit().is_unlimited());
     /// ```
@@ -132,15 +129,16 @@ impl CloudConfig {
             username: username.into(),
             session_id: None,
             origin: None,
-            user_agent: Some(DEFAULT_USER_AGENT.to_owned()),
+            user_agent: Some(CLOUD_USER_AGENT.to_owned()),
             rate_limit: match rules {
-                CloudRules::Scratch => RateLimit::scratch(),
+                CloudRules::Scratch => RateLimit::cloud(),
                 CloudRules::TurboWarp { .. } => RateLimit::unlimited(),
             },
             rules,
             reconnect: ReconnectPolicy::default(),
             keepalive: Keepalive::default(),
             connect_timeout: Duration::from_secs(15),
+            proxy: Proxy::from_env(),
         }
     }
 
@@ -195,6 +193,14 @@ impl CloudConfig {
     /// Gives up a connection attempt after this long.
     pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// Connects through this HTTP proxy (a `CONNECT` tunnel, also for `ws://` URLs). Without
+    /// this call: [`Proxy::from_env`]; a connection made by a [`Client`](crate::Client) uses the
+    /// client's setting.
+    pub fn with_proxy(mut self, proxy: Proxy) -> Self {
+        self.proxy = proxy;
         self
     }
 

@@ -19,10 +19,11 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use super::config::CloudConfig;
 use super::error::CloudError;
 use super::events::{CloseReason, CloudEvent, CloudEvents};
-use super::protocol::{ClientMessage, ServerMessage, decode_server_frame, encode_client_frame};
 use super::sender::{CloudSender, Pending, Shared, touches};
-use super::throttle::TokenBucket;
-use super::validate::strip_cloud_prefix;
+use crate::TokenBucket;
+use scratchkit_wire::cloud::{
+    ClientMessage, ServerMessage, decode_server_frame, encode_client_frame, strip_cloud_prefix,
+};
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -123,15 +124,31 @@ async fn open(config: &CloudConfig) -> Result<Socket, CloudError> {
         value.set_sensitive(true);
         headers.insert(COOKIE, value);
     }
-    // Nagle off: a cloud set is one small frame that should leave at once (a delayed ACK
-    // from the server would otherwise hold the next one back by up to 40 ms).
-    let connecting = tokio_tungstenite::connect_async_with_config(request, None, true);
+    let proxies = config.proxy.rules().map_err(CloudError::Config)?;
+    let connecting = async {
+        match proxies.and_then(|rules| tunnel_target(&rules, request.uri())) {
+            // Nagle off: a cloud set is one small frame that should leave at once (a delayed
+            // ACK from the server would otherwise hold the next one back by up to 40 ms).
+            None => tokio_tungstenite::connect_async_with_config(request, None, true).await,
+            Some((proxy, target)) => {
+                let stream = crate::proxy::tunnel(&proxy, target, config.connect_timeout)
+                    .await
+                    .map_err(|error| {
+                        tungstenite::Error::Io(std::io::Error::other(format!(
+                            "through the proxy: {}",
+                            crate::transport::error_chain(&*error)
+                        )))
+                    })?;
+                tokio_tungstenite::client_async_tls(request, stream).await
+            }
+        }
+    };
     let (mut socket, _response) =
         match tokio::time::timeout(config.connect_timeout, connecting).await {
             Err(_) => return Err(CloudError::Connect("timed out".into())),
             Ok(Err(tungstenite::Error::Http(response))) => {
                 return Err(CloudError::Refused {
-                    status: response.status().as_u16(),
+                    status: response.status(),
                 });
             }
             Ok(Err(error)) => return Err(CloudError::Connect(error.to_string())),
@@ -147,6 +164,26 @@ async fn open(config: &CloudConfig) -> Result<Socket, CloudError> {
         .await
         .map_err(|error| CloudError::Connect(error.to_string()))?;
     Ok(socket)
+}
+
+/// The proxy for a WebSocket URL and the `CONNECT` target (`host:port`, the port always
+/// named), or `None` to connect directly. `ws`/`wss` follow the rules of `http`/`https`.
+fn tunnel_target(
+    rules: &hyper_util::client::proxy::matcher::Matcher,
+    uri: &http::Uri,
+) -> Option<(hyper_util::client::proxy::matcher::Intercept, http::Uri)> {
+    let secure = uri.scheme_str() == Some("wss");
+    let host = uri.host()?;
+    let port = uri.port_u16().unwrap_or(if secure { 443 } else { 80 });
+    let scheme = if secure { "https" } else { "http" };
+    let host = if host.contains(':') && !host.starts_with('[') {
+        format!("[{host}]")
+    } else {
+        host.to_owned()
+    };
+    let target: http::Uri = format!("{scheme}://{host}:{port}/").parse().ok()?;
+    let proxy = crate::proxy::proxy_for(rules, &target)?;
+    Some((proxy, target))
 }
 
 /// `base + wait`, saturating at a year for absurd configurations.
@@ -236,7 +273,7 @@ impl Task {
             }
             match open(&self.config).await {
                 Ok(open) => socket = Some(open),
-                Err(CloudError::Refused { status }) if matches!(status, 401 | 403) => {
+                Err(CloudError::Refused { status }) if matches!(status.as_u16(), 401 | 403) => {
                     return self.finish(CloseReason::Refused { status });
                 }
                 Err(error) => tracing::debug!(%error, attempt, "cloud reconnect failed"),
@@ -456,6 +493,11 @@ impl Task {
                 }
                 Ok(ServerMessage::Other { method }) => {
                     tracing::debug!(%method, "ignoring cloud message");
+                    continue;
+                }
+                // A message kind added to the wire crate later: not one this client acts on.
+                Ok(other) => {
+                    tracing::debug!(?other, "ignoring cloud message");
                     continue;
                 }
                 Err(error) => {

@@ -1,7 +1,7 @@
 //! The cloud error type.
 
 use super::events::CloseReason;
-use super::validate::ValidationError;
+use scratchkit_wire::cloud::ValidationError;
 
 /// What can go wrong with a cloud connection.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -17,10 +17,10 @@ pub enum CloudError {
     #[error("could not connect to the cloud server: {0}")]
     Connect(String),
     /// The server answered the WebSocket upgrade with an HTTP error status.
-    #[error("the cloud server refused the connection with HTTP status {status}")]
+    #[error("the cloud server refused the connection with HTTP status {}", status.as_u16())]
     Refused {
         /// The HTTP status.
-        status: u16,
+        status: http::StatusCode,
     },
     /// Scratch's cloud needs a logged-in client (its session cookie); nothing was sent.
     #[error("Scratch's cloud variables need a logged-in client")]

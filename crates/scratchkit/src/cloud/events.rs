@@ -71,7 +71,7 @@ pub enum CloseReason {
     /// The server refused the WebSocket upgrade with 401 or 403 (bad session or Origin).
     Refused {
         /// The HTTP status.
-        status: u16,
+        status: http::StatusCode,
     },
     /// [`CloudSender::close`](super::CloudSender::close) was called.
     ClientClosed,
@@ -106,7 +106,11 @@ impl fmt::Display for CloseReason {
                 write!(f, "{meaning} (close code {code})")
             }
             CloseReason::Refused { status } => {
-                write!(f, "the server refused the connection (HTTP {status})")
+                write!(
+                    f,
+                    "the server refused the connection (HTTP {})",
+                    status.as_u16()
+                )
             }
             CloseReason::ClientClosed => f.write_str("closed by this client"),
         }

@@ -45,15 +45,14 @@ mod connection;
 mod error;
 mod events;
 mod logs;
-mod protocol;
 mod sender;
-mod throttle;
-mod validate;
 
+/// The crate's one rate limit type and token bucket, here for cloud connections.
+pub use crate::{RateLimit, TokenBucket};
 pub use backoff::ReconnectPolicy;
 pub use client_ext::CloudBuilder;
 pub use config::{
-    CloudConfig, DEFAULT_USER_AGENT, Keepalive, SCRATCH_CLOUD_URL, SCRATCH_ORIGIN,
+    CLOUD_USER_AGENT, CloudConfig, Keepalive, SCRATCH_CLOUD_URL, SCRATCH_ORIGIN,
     TURBOWARP_CLOUD_URL,
 };
 pub use connection::CloudConnection;
@@ -63,16 +62,13 @@ pub use logs::{
     CloudLogEvents, CloudLogsRequest, DEFAULT_LOG_LIMIT, DEFAULT_LOG_POLL, MAX_LOG_LIMIT,
     MIN_LOG_POLL,
 };
-pub use protocol::{
-    CLOUD_PREFIX, ClientMessage, ProtocolError, ServerMessage, decode_server_frame,
-    encode_client_frame, encode_server_frame,
-};
 /// Formats a number as JavaScript does (re-exported from [`scratchkit_model::js_number`]).
 pub use scratchkit_model::js_number_to_string;
-pub use sender::CloudSender;
-pub use throttle::{RateLimit, TokenBucket};
-pub use validate::{
-    CloudRules, MAX_NAME_LEN, SCRATCH_MAX_VALUE_LEN, SCRATCH_MAX_VARIABLES,
-    TURBOWARP_MAX_VALUE_LEN, TURBOWARP_MAX_VARIABLES, ValidationError, is_numeric_value,
-    strip_cloud_prefix, validate_name,
+/// The wire contract of cloud variables, from [`scratchkit_wire::cloud`].
+pub use scratchkit_wire::cloud::{
+    CLOUD_PREFIX, ClientMessage, CloudRules, FrameError, MAX_NAME_LEN, SCRATCH_MAX_VALUE_LEN,
+    SCRATCH_MAX_VARIABLES, ServerMessage, TURBOWARP_MAX_VALUE_LEN, TURBOWARP_MAX_VARIABLES,
+    ValidationError, decode_server_frame, encode_client_frame, encode_server_frame,
+    is_numeric_value, strip_cloud_prefix, validate_name,
 };
+pub use sender::CloudSender;

@@ -10,8 +10,9 @@ use tokio::sync::Notify;
 
 use super::error::CloudError;
 use super::events::CloseReason;
-use super::protocol::{CLOUD_PREFIX, ClientMessage};
-use super::validate::{CloudRules, ValidationError, validate_name};
+use scratchkit_wire::cloud::{
+    CLOUD_PREFIX, ClientMessage, CloudRules, ValidationError, strip_cloud_prefix, validate_name,
+};
 
 /// One queued message; messages of one `set_many` share a batch number and one frame.
 #[derive(Debug, Clone)]
@@ -269,7 +270,7 @@ impl CloudSender {
     /// The latest known value of a variable (name with or without the prefix): the last value
     /// received (the join snapshot included) or set through this connection.
     pub fn get(&self, name: &str) -> Option<String> {
-        let bare = super::validate::strip_cloud_prefix(name);
+        let bare = strip_cloud_prefix(name);
         self.shared.lock().values.get(bare).cloned()
     }
 
@@ -371,6 +372,7 @@ pub(crate) fn touches(message: &ClientMessage, full: &str) -> bool {
         | ClientMessage::Create { name, .. }
         | ClientMessage::Delete { name } => name == full,
         ClientMessage::Rename { name, new_name } => name == full || new_name == full,
-        ClientMessage::Handshake { .. } => false,
+        // The handshake, and kinds the wire crate may add, name no variable.
+        _ => false,
     }
 }

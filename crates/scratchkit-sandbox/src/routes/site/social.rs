@@ -18,7 +18,7 @@ use crate::store::{messages, projects, studios};
 use crate::timefmt::now;
 
 /// Longest bio or status ("About me", "What I'm working on").
-const MAX_PROFILE_TEXT: usize = 200;
+const MAX_PROFILE_TEXT: usize = scratchkit_wire::limits::PROFILE_TEXT_MAX_CHARS;
 
 /// The caller, who must be the one named in `?usernames=`.
 fn me_in_usernames<'a>(auth: &'a Auth, params: &Params) -> Result<&'a User, SiteError> {

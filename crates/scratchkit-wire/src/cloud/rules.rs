@@ -1,6 +1,12 @@
-//! Client-side validation of cloud variable names and values, per server.
+//! Cloud variable names and values, and each server's limits.
 
-use super::protocol::CLOUD_PREFIX;
+/// The prefix Scratch puts in front of every cloud variable name: U+2601 CLOUD and a space.
+pub const CLOUD_PREFIX: &str = "\u{2601} ";
+/// The prefix servers accept instead of [`CLOUD_PREFIX`] (TurboWarp's, for clients that cannot
+/// type the cloud sign).
+pub const ALT_CLOUD_PREFIX: &str = ":cloud: ";
+/// Longest project id (room) a server accepts in a handshake, in UTF-16 code units.
+pub const MAX_ROOM_ID_LEN: usize = 999;
 
 /// Longest value Scratch's cloud server accepts, in characters.
 pub const SCRATCH_MAX_VALUE_LEN: usize = 256;
@@ -54,7 +60,7 @@ impl CloudRules {
     /// Checks a value against these rules: numeric (see [`is_numeric_value`]) and not too long.
     ///
     /// ```
-    /// use scratchkit::cloud::CloudRules;
+    /// use scratchkit_wire::cloud::CloudRules;
     ///
     /// assert!(CloudRules::Scratch.validate_value("-4.5").is_ok());
     /// assert!(CloudRules::Scratch.validate_value("hello").is_err());
@@ -84,7 +90,7 @@ impl CloudRules {
 /// `^-?[0-9]*\.?[0-9]*$`, except `"."` and `"-"` (TurboWarp's rule, compatible with Scratch).
 ///
 /// ```
-/// use scratchkit::cloud::is_numeric_value;
+/// use scratchkit_wire::cloud::is_numeric_value;
 ///
 /// for ok in ["123", "-4.5", "", ".5", "5.", "-0", "00", "-."] {
 ///     assert!(is_numeric_value(ok), "{ok}");
@@ -108,7 +114,7 @@ pub fn is_numeric_value(value: &str) -> bool {
 /// Removes exactly one leading `"☁ "` from a variable name, if present.
 ///
 /// ```
-/// use scratchkit::cloud::strip_cloud_prefix;
+/// use scratchkit_wire::cloud::strip_cloud_prefix;
 ///
 /// assert_eq!(strip_cloud_prefix("☁ score"), "score");
 /// assert_eq!(strip_cloud_prefix("score"), "score");
@@ -122,7 +128,7 @@ pub fn strip_cloud_prefix(name: &str) -> &str {
 /// name (without the prefix).
 ///
 /// ```
-/// use scratchkit::cloud::validate_name;
+/// use scratchkit_wire::cloud::validate_name;
 ///
 /// assert_eq!(validate_name("☁ score").unwrap(), "score");
 /// assert_eq!(validate_name("score").unwrap(), "score");
@@ -147,6 +153,39 @@ pub fn validate_name(name: &str) -> Result<&str, ValidationError> {
         });
     }
     Ok(bare)
+}
+
+/// Whether a server accepts `name` as a full variable name: [`CLOUD_PREFIX`] (or
+/// [`ALT_CLOUD_PREFIX`]) followed by at least one character, at most [`MAX_NAME_LEN`] UTF-16
+/// code units in all. (Clients use [`validate_name`], which adds the prefix itself.)
+///
+/// ```
+/// use scratchkit_wire::cloud::is_valid_full_name;
+///
+/// assert!(is_valid_full_name("☁ score"));
+/// assert!(is_valid_full_name(":cloud: score"));
+/// assert!(!is_valid_full_name("score"));
+/// assert!(!is_valid_full_name("☁ "));
+/// ```
+pub fn is_valid_full_name(name: &str) -> bool {
+    let rest = name
+        .strip_prefix(CLOUD_PREFIX)
+        .or_else(|| name.strip_prefix(ALT_CLOUD_PREFIX));
+    matches!(rest, Some(rest) if !rest.is_empty()) && name.encode_utf16().count() <= MAX_NAME_LEN
+}
+
+/// Whether a server accepts `id` as the project id (room) of a handshake: 1 to
+/// [`MAX_ROOM_ID_LEN`] UTF-16 code units.
+///
+/// ```
+/// use scratchkit_wire::cloud::is_valid_room_id;
+///
+/// assert!(is_valid_room_id("1234"));
+/// assert!(!is_valid_room_id(""));
+/// assert!(!is_valid_room_id(&"1".repeat(1000)));
+/// ```
+pub fn is_valid_room_id(id: &str) -> bool {
+    (1..=MAX_ROOM_ID_LEN).contains(&id.encode_utf16().count())
 }
 
 /// Why a cloud operation was refused before anything was sent.
@@ -179,4 +218,57 @@ pub enum ValidationError {
         /// What is wrong with it.
         reason: &'static str,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_follow_turbowarps_rule() {
+        for ok in ["123", "-4.5", "", "-0", "00", ".5", "5.", "-."] {
+            assert!(is_numeric_value(ok), "{ok}");
+        }
+        for bad in [
+            "+1", " 1", "1e5", "0x03", "1,000", "NaN", "Infinity", "true", ".", "-", "١",
+        ] {
+            assert!(!is_numeric_value(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn servers_want_a_prefix_and_something_after_it() {
+        assert!(is_valid_full_name("☁ score"));
+        assert!(is_valid_full_name(":cloud: score"));
+        assert!(!is_valid_full_name("☁ "));
+        assert!(!is_valid_full_name(":cloud: "));
+        assert!(!is_valid_full_name("score"));
+        // The prefix is two UTF-16 units: 1022 more make 1024, the limit.
+        assert!(is_valid_full_name(&format!("☁ {}", "x".repeat(1022))));
+        assert!(!is_valid_full_name(&format!("☁ {}", "x".repeat(1023))));
+    }
+
+    #[test]
+    fn clients_and_servers_agree_on_name_lengths() {
+        for len in [1, 1021, 1022, 1023] {
+            let bare = "x".repeat(len);
+            assert_eq!(
+                validate_name(&bare).is_ok(),
+                is_valid_full_name(&format!("{CLOUD_PREFIX}{bare}")),
+                "{len}"
+            );
+        }
+    }
+
+    #[test]
+    fn room_ids_and_value_lengths() {
+        assert!(is_valid_room_id("1"));
+        assert!(is_valid_room_id(&"9".repeat(MAX_ROOM_ID_LEN)));
+        assert!(!is_valid_room_id(&"9".repeat(MAX_ROOM_ID_LEN + 1)));
+        assert_eq!(
+            CloudRules::Scratch.validate_value(&"1".repeat(257)),
+            Err(ValidationError::ValueTooLong { len: 257, max: 256 })
+        );
+        assert_eq!(CloudRules::turbowarp().max_variables(), 128);
+    }
 }

@@ -7,9 +7,6 @@ use serde_json::{Map, Value};
 
 use scratchkit_model::js_number_to_string;
 
-/// The prefix Scratch puts in front of every cloud variable name: U+2601 CLOUD and a space.
-pub const CLOUD_PREFIX: &str = "\u{2601} ";
-
 /// A message a client sends to a cloud server. Names are full names (with the `☁ ` prefix).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -68,7 +65,7 @@ impl ClientMessage {
     /// for a handshake they come from the message itself.
     ///
     /// ```
-    /// use scratchkit::cloud::ClientMessage;
+    /// use scratchkit_wire::cloud::ClientMessage;
     ///
     /// let set = ClientMessage::Set { name: "☁ score".into(), value: "42".into() };
     /// assert_eq!(
@@ -116,16 +113,16 @@ impl ClientMessage {
     ///
     /// # Errors
     ///
-    /// [`ProtocolError`] when the line is not a JSON object, has no string `method`, an
+    /// [`FrameError`] when the line is not a JSON object, has no string `method`, an
     /// unknown method, or misses a field.
-    pub fn decode(line: &str) -> Result<Self, ProtocolError> {
+    pub fn decode(line: &str) -> Result<Self, FrameError> {
         let object = parse_object(line)?;
         let method = method_of(&object)?;
-        let field = |key: &'static str| -> Result<String, ProtocolError> {
+        let field = |key: &'static str| -> Result<String, FrameError> {
             object
                 .get(key)
                 .and_then(scalar_to_string)
-                .ok_or(ProtocolError::MissingField(key))
+                .ok_or(FrameError::MissingField(key))
         };
         Ok(match method {
             "handshake" => ClientMessage::Handshake {
@@ -147,7 +144,7 @@ impl ClientMessage {
             "delete" => ClientMessage::Delete {
                 name: field("name")?,
             },
-            other => return Err(ProtocolError::UnknownMethod(other.to_owned())),
+            other => return Err(FrameError::UnknownMethod(other.to_owned())),
         })
     }
 }
@@ -155,7 +152,7 @@ impl ClientMessage {
 /// Encodes several client messages as one frame: each object followed by `\n`.
 ///
 /// ```
-/// use scratchkit::cloud::{encode_client_frame, ClientMessage};
+/// use scratchkit_wire::cloud::{encode_client_frame, ClientMessage};
 ///
 /// let frame = encode_client_frame(
 ///     &[
@@ -175,6 +172,29 @@ pub fn encode_client_frame(messages: &[ClientMessage], user: &str, project_id: &
         out.push('\n');
     }
     out
+}
+
+/// Splits a frame a client sent on `\n` (as TurboWarp's server does), skips empty (or
+/// all-whitespace) pieces and decodes each piece. A bad piece gives an `Err` in its place and
+/// does not stop the others.
+///
+/// ```
+/// use scratchkit_wire::cloud::{ClientMessage, decode_client_frame};
+///
+/// let frame = "{\"method\":\"handshake\",\"user\":\"me\",\"project_id\":7}\n{\"method\":\"get\"}\n";
+/// let messages = decode_client_frame(frame);
+/// assert_eq!(
+///     messages[0],
+///     Ok(ClientMessage::Handshake { user: "me".into(), project_id: "7".into() })
+/// );
+/// assert!(messages[1].is_err());
+/// ```
+pub fn decode_client_frame(frame: &str) -> Vec<Result<ClientMessage, FrameError>> {
+    frame
+        .split('\n')
+        .filter(|piece| !piece.trim().is_empty())
+        .map(ClientMessage::decode)
+        .collect()
 }
 
 /// A message a cloud server sends to a client. Names are as the server sent them (with the
@@ -256,23 +276,23 @@ impl ServerMessage {
     ///
     /// # Errors
     ///
-    /// [`ProtocolError`] when the line is not a JSON object, has no string `method`, or a
+    /// [`FrameError`] when the line is not a JSON object, has no string `method`, or a
     /// `set` misses its name or value.
-    pub fn decode(line: &str) -> Result<Self, ProtocolError> {
+    pub fn decode(line: &str) -> Result<Self, FrameError> {
         let object = parse_object(line)?;
         let method = method_of(&object)?;
-        let string = |key: &'static str| -> Result<String, ProtocolError> {
+        let string = |key: &'static str| -> Result<String, FrameError> {
             object
                 .get(key)
                 .and_then(Value::as_str)
                 .map(str::to_owned)
-                .ok_or(ProtocolError::MissingField(key))
+                .ok_or(FrameError::MissingField(key))
         };
-        let value = || -> Result<String, ProtocolError> {
+        let value = || -> Result<String, FrameError> {
             object
                 .get("value")
                 .and_then(scalar_to_string)
-                .ok_or(ProtocolError::MissingField("value"))
+                .ok_or(FrameError::MissingField("value"))
         };
         Ok(match method {
             "set" => ServerMessage::Set {
@@ -301,7 +321,7 @@ impl ServerMessage {
 /// A bad piece gives an `Err` in its place and does not stop the others.
 ///
 /// ```
-/// use scratchkit::cloud::{decode_server_frame, ServerMessage};
+/// use scratchkit_wire::cloud::{decode_server_frame, ServerMessage};
 ///
 /// let frame = "{\"method\":\"set\",\"name\":\"☁ a\",\"value\":1E5}\n\nnot json\n";
 /// let messages = decode_server_frame(frame);
@@ -312,7 +332,7 @@ impl ServerMessage {
 /// );
 /// assert!(messages[1].is_err());
 /// ```
-pub fn decode_server_frame(frame: &str) -> Vec<Result<ServerMessage, ProtocolError>> {
+pub fn decode_server_frame(frame: &str) -> Vec<Result<ServerMessage, FrameError>> {
     frame
         .split('\n')
         .filter(|piece| !piece.trim().is_empty())
@@ -333,7 +353,7 @@ pub fn encode_server_frame(messages: &[ServerMessage]) -> String {
 /// Why a line of a cloud frame could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum ProtocolError {
+pub enum FrameError {
     /// The line is not JSON (servers send plain sentences before some closes).
     #[error("not JSON: {0}")]
     NotJson(String),
@@ -351,19 +371,19 @@ pub enum ProtocolError {
     MissingField(&'static str),
 }
 
-fn parse_object(line: &str) -> Result<Map<String, Value>, ProtocolError> {
+fn parse_object(line: &str) -> Result<Map<String, Value>, FrameError> {
     match serde_json::from_str::<Value>(line) {
         Ok(Value::Object(object)) => Ok(object),
-        Ok(_) => Err(ProtocolError::NotAnObject),
-        Err(error) => Err(ProtocolError::NotJson(error.to_string())),
+        Ok(_) => Err(FrameError::NotAnObject),
+        Err(error) => Err(FrameError::NotJson(error.to_string())),
     }
 }
 
-fn method_of(object: &Map<String, Value>) -> Result<&str, ProtocolError> {
+fn method_of(object: &Map<String, Value>) -> Result<&str, FrameError> {
     object
         .get("method")
         .and_then(Value::as_str)
-        .ok_or(ProtocolError::NoMethod)
+        .ok_or(FrameError::NoMethod)
 }
 
 /// A JSON string as itself, a JSON number in JavaScript formatting; anything else is `None`.
@@ -424,23 +444,20 @@ mod tests {
     fn client_decode_errors_are_typed() {
         assert!(matches!(
             ClientMessage::decode("{\"method\":\"set\",\"value\":Infinity}"),
-            Err(ProtocolError::NotJson(_))
+            Err(FrameError::NotJson(_))
         ));
-        assert_eq!(
-            ClientMessage::decode("[1]"),
-            Err(ProtocolError::NotAnObject)
-        );
+        assert_eq!(ClientMessage::decode("[1]"), Err(FrameError::NotAnObject));
         assert_eq!(
             ClientMessage::decode("{\"method\":3}"),
-            Err(ProtocolError::NoMethod)
+            Err(FrameError::NoMethod)
         );
         assert_eq!(
             ClientMessage::decode("{\"method\":\"get\"}"),
-            Err(ProtocolError::UnknownMethod("get".into()))
+            Err(FrameError::UnknownMethod("get".into()))
         );
         assert_eq!(
             ClientMessage::decode("{\"method\":\"delete\"}"),
-            Err(ProtocolError::MissingField("name"))
+            Err(FrameError::MissingField("name"))
         );
     }
 
@@ -484,14 +501,14 @@ mod tests {
                 value: "1".into()
             })
         );
-        assert!(matches!(decoded[1], Err(ProtocolError::NotJson(_))));
+        assert!(matches!(decoded[1], Err(FrameError::NotJson(_))));
         assert_eq!(
             decoded[2],
             Ok(ServerMessage::Other {
                 method: "ack".into()
             })
         );
-        assert_eq!(decoded[3], Err(ProtocolError::MissingField("value")));
+        assert_eq!(decoded[3], Err(FrameError::MissingField("value")));
     }
 
     #[test]
@@ -500,7 +517,7 @@ mod tests {
             let line = format!("{{\"method\":\"set\",\"name\":\"☁ x\",\"value\":{value}}}");
             assert_eq!(
                 ServerMessage::decode(&line),
-                Err(ProtocolError::MissingField("value")),
+                Err(FrameError::MissingField("value")),
                 "{value}"
             );
         }
