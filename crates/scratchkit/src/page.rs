@@ -82,13 +82,17 @@ impl<T> IntoIterator for Page<T> {
 ///
 /// let req = PageRequest::new().limit(40).offset(80).max(100);
 /// assert_eq!(req.checked_limit().unwrap(), 40);
+/// assert_eq!((req.offset, req.max), (80, Some(100)));
 /// assert!(PageRequest::new().limit(41).checked_limit().is_err());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageRequest {
-    limit: u32,
-    offset: u32,
-    max: Option<usize>,
+    /// The page size asked for (checked by [`checked_limit`](PageRequest::checked_limit)).
+    pub limit: u32,
+    /// Where to start in the list.
+    pub offset: u32,
+    /// The cap on a stream's items, if any.
+    pub max: Option<usize>,
 }
 
 impl Default for PageRequest {
@@ -123,21 +127,6 @@ impl PageRequest {
     pub fn max(mut self, max: usize) -> Self {
         self.max = Some(max);
         self
-    }
-
-    /// The page size asked for, unchecked.
-    pub fn get_limit(&self) -> u32 {
-        self.limit
-    }
-
-    /// The offset asked for.
-    pub fn get_offset(&self) -> u32 {
-        self.offset
-    }
-
-    /// The cap on a stream's items, if any.
-    pub fn get_max(&self) -> Option<usize> {
-        self.max
     }
 
     /// The page size, checked.
@@ -221,7 +210,7 @@ impl Client {
             let spec = spec.clone();
             async move { client.get_list(spec, offset, limit).await }
         };
-        paginate(fetch, request.get_offset(), request.get_max())
+        paginate(fetch, request.offset, request.max)
     }
 }
 
@@ -402,10 +391,7 @@ mod tests {
         assert!(check_limit(41).is_err());
         assert_eq!(PageRequest::new().checked_limit().unwrap(), 20);
         let r = PageRequest::new().limit(7).offset(3).max(9);
-        assert_eq!(
-            (r.get_limit(), r.get_offset(), r.get_max()),
-            (7, 3, Some(9))
-        );
+        assert_eq!((r.limit, r.offset, r.max), (7, 3, Some(9)));
     }
 
     #[tokio::test]
