@@ -89,8 +89,6 @@ pub(crate) struct AuthState {
     expired: AtomicBool,
 }
 
-// The accessors not used by the core are for the login and session handlers.
-#[allow(dead_code)]
 impl AuthState {
     /// A login state.
     pub(crate) fn new(
@@ -273,7 +271,6 @@ impl Client {
     }
 
     /// The cookie store shared by all requests (the login stores the session cookie here).
-    #[allow(dead_code)] // For the login and session handlers.
     pub(crate) fn cookies(&self) -> &Arc<CookieStoreMutex> {
         &self.inner.cookies
     }
@@ -302,7 +299,6 @@ impl Client {
     }
 
     /// Replaces the login (`None` to log out).
-    #[allow(dead_code)] // For the login handler.
     pub(crate) fn set_auth(&self, state: Option<AuthState>) {
         *self.inner.auth.write().unwrap_or_else(|e| e.into_inner()) = state.map(Arc::new);
     }

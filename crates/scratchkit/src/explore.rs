@@ -185,31 +185,15 @@ impl<T> ListRequest<T, ExploreQuery> {
 mod tests {
     use super::*;
     use crate::Error;
-    use crate::hosts::Hosts;
-    use http::Method;
-
-    fn clients() -> [(Client, &'static str); 2] {
-        [
-            (Client::new(), "https://api.scratch.mit.edu"),
-            (
-                Client::builder()
-                    .hosts(Hosts::sandbox("127.0.0.1:4000".parse().unwrap()))
-                    .build()
-                    .unwrap(),
-                "http://127.0.0.1:4000/api",
-            ),
-        ]
-    }
+    use crate::test_support::{clients, get_url};
 
     fn url(req: Result<crate::transport::Outgoing>) -> String {
-        let req = req.unwrap();
-        assert_eq!(req.method(), Method::GET);
-        req.url().to_string()
+        get_url(&req.unwrap())
     }
 
     #[test]
     fn explore_requests() {
-        for (client, api) in clients() {
+        for (client, api, _) in clients() {
             let e = client.explore();
             assert_eq!(
                 url(e.projects().build()),
@@ -237,7 +221,7 @@ mod tests {
 
     #[test]
     fn search_requests_encode_the_query() {
-        for (client, api) in clients() {
+        for (client, api, _) in clients() {
             let s = client.search("a&b#c+d é/?");
             assert_eq!(s.text(), "a&b#c+d é/?");
             assert_eq!(

@@ -96,6 +96,8 @@ mod request;
 mod retry;
 mod site;
 mod studios;
+#[cfg(test)]
+mod test_support;
 mod transport;
 mod users;
 mod validate;

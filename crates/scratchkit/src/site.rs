@@ -227,31 +227,10 @@ impl Statistics {
 mod tests {
     use super::*;
     use crate::Error;
-    use crate::hosts::Hosts;
-    use http::Method;
-
-    fn clients() -> [(Client, &'static str, &'static str); 2] {
-        [
-            (
-                Client::new(),
-                "https://api.scratch.mit.edu",
-                "https://scratch.mit.edu",
-            ),
-            (
-                Client::builder()
-                    .hosts(Hosts::sandbox("127.0.0.1:4000".parse().unwrap()))
-                    .build()
-                    .unwrap(),
-                "http://127.0.0.1:4000/api",
-                "http://127.0.0.1:4000/site",
-            ),
-        ]
-    }
+    use crate::test_support::{clients, get_url};
 
     fn url(client: &Client, spec: RequestSpec) -> String {
-        let req = client.build_request(&spec).unwrap();
-        assert_eq!(req.method(), Method::GET);
-        req.url().to_string()
+        get_url(&client.build_request(&spec).unwrap())
     }
 
     #[test]

@@ -213,52 +213,34 @@ impl ProjectHandler {
 mod tests {
     use super::*;
     use crate::hosts::Hosts;
-    use http::Method;
-
-    fn clients() -> [(Client, &'static str); 2] {
-        [
-            (Client::new(), "https://api.scratch.mit.edu"),
-            (
-                Client::builder()
-                    .hosts(Hosts::sandbox("127.0.0.1:4000".parse().unwrap()))
-                    .build()
-                    .unwrap(),
-                "http://127.0.0.1:4000/api",
-            ),
-        ]
-    }
-
-    fn url(req: &crate::transport::Outgoing) -> String {
-        assert_eq!(req.method(), Method::GET);
-        req.url().to_string()
-    }
+    use crate::test_support::{clients, get_url};
 
     #[test]
     fn requests_with_a_known_author() {
-        for (client, api) in clients() {
+        for (client, api, _) in clients() {
             let h = client.project(142u64).by("mres");
             assert_eq!(h.id(), ProjectId(142));
             assert_eq!(h.author(), Some("mres"));
             let req = client.build_request(&h.info_spec()).unwrap();
-            assert_eq!(url(&req), format!("{api}/projects/142"));
+            assert_eq!(get_url(&req), format!("{api}/projects/142"));
             let req = h.remixes().limit(40).build().unwrap();
             assert_eq!(
-                url(&req),
+                get_url(&req),
                 format!("{api}/projects/142/remixes?offset=0&limit=40")
             );
             let base = format!("{api}/users/mres/projects/142");
             let req = h.studios().build().unwrap();
-            assert_eq!(url(&req), format!("{base}/studios?offset=0&limit=20"));
+            assert_eq!(get_url(&req), format!("{base}/studios?offset=0&limit=20"));
             let req = h.comments().list().offset(20).build().unwrap();
-            assert_eq!(url(&req), format!("{base}/comments?offset=20&limit=20"));
+            assert_eq!(get_url(&req), format!("{base}/comments?offset=20&limit=20"));
             let req = h.comments().replies(7u64).limit(5).build().unwrap();
             assert_eq!(
-                url(&req),
+                get_url(&req),
                 format!("{base}/comments/7/replies?offset=0&limit=5")
             );
             let spec = ProjectHandler::comment_spec("mres", h.id(), CommentId(99)).unwrap();
             let req = client.build_request(&spec).unwrap();
-            assert_eq!(url(&req), format!("{base}/comments/99"));
+            assert_eq!(get_url(&req), format!("{base}/comments/99"));
         }
     }
 

@@ -189,39 +189,20 @@ impl ListRequest<Activity, ActivityQuery> {
 mod tests {
     use super::*;
     use crate::Error;
-    use crate::hosts::Hosts;
-    use http::Method;
-
-    fn clients() -> [(Client, &'static str); 2] {
-        [
-            (Client::new(), "https://api.scratch.mit.edu"),
-            (
-                Client::builder()
-                    .hosts(Hosts::sandbox("127.0.0.1:4000".parse().unwrap()))
-                    .build()
-                    .unwrap(),
-                "http://127.0.0.1:4000/api",
-            ),
-        ]
-    }
-
-    fn url(req: &crate::transport::Outgoing) -> String {
-        assert_eq!(req.method(), Method::GET);
-        req.url().to_string()
-    }
+    use crate::test_support::{clients, get_url};
 
     #[test]
     fn every_request() {
-        for (client, api) in clients() {
+        for (client, api, _) in clients() {
             let h = client.studio(5342u64);
             assert_eq!(h.id(), StudioId(5342));
             let base = format!("{api}/studios/5342");
             let req = client.build_request(&h.info_spec()).unwrap();
-            assert_eq!(url(&req), base);
+            assert_eq!(get_url(&req), base);
             let req = client
                 .build_request(&h.comment_spec(CommentId(12)))
                 .unwrap();
-            assert_eq!(url(&req), format!("{base}/comments/12"));
+            assert_eq!(get_url(&req), format!("{base}/comments/12"));
             let cases = [
                 (h.projects().build(), "projects?offset=0&limit=20"),
                 (h.curators().limit(40).build(), "curators?offset=0&limit=40"),
@@ -234,12 +215,12 @@ mod tests {
                 (h.activity().build(), "activity?offset=0&limit=20"),
             ];
             for (req, tail) in cases {
-                assert_eq!(url(&req.unwrap()), format!("{base}/{tail}"));
+                assert_eq!(get_url(&req.unwrap()), format!("{base}/{tail}"));
             }
             let before: Timestamp = "2024-05-06T07:08:09.000Z".parse().unwrap();
             let req = h.activity().date_limit(before).limit(40).build().unwrap();
             assert_eq!(
-                url(&req),
+                get_url(&req),
                 format!("{base}/activity?dateLimit=2024-05-06T07%3A08%3A09.000Z&offset=0&limit=40")
             );
         }

@@ -210,31 +210,7 @@ impl UserHandler {
 mod tests {
     use super::*;
     use crate::Error;
-    use crate::hosts::Hosts;
-    use http::Method;
-
-    fn clients() -> [(Client, &'static str, &'static str); 2] {
-        [
-            (
-                Client::new(),
-                "https://api.scratch.mit.edu",
-                "https://scratch.mit.edu",
-            ),
-            (
-                Client::builder()
-                    .hosts(Hosts::sandbox("127.0.0.1:4000".parse().unwrap()))
-                    .build()
-                    .unwrap(),
-                "http://127.0.0.1:4000/api",
-                "http://127.0.0.1:4000/site",
-            ),
-        ]
-    }
-
-    fn url(req: &crate::transport::Outgoing) -> &str {
-        assert_eq!(req.method(), Method::GET);
-        req.url().as_str()
-    }
+    use crate::test_support::{clients, get_url};
 
     #[test]
     fn single_calls() {
@@ -242,15 +218,15 @@ mod tests {
             let h = client.user("mres");
             assert_eq!(h.name(), "mres");
             let req = client.build_request(&h.info_spec().unwrap()).unwrap();
-            assert_eq!(url(&req), format!("{api}/users/mres"));
+            assert_eq!(get_url(&req), format!("{api}/users/mres"));
             let req = client
                 .build_request(&h.message_count_spec().unwrap())
                 .unwrap();
-            assert_eq!(url(&req), format!("{api}/users/mres/messages/count"));
+            assert_eq!(get_url(&req), format!("{api}/users/mres/messages/count"));
             let req = client
                 .build_request(&h.featured_project_spec().unwrap())
                 .unwrap();
-            assert_eq!(url(&req), format!("{site}/site-api/users/all/mres/"));
+            assert_eq!(get_url(&req), format!("{site}/site-api/users/all/mres/"));
         }
     }
 
@@ -260,16 +236,19 @@ mod tests {
             let h = client.user("Scratch_Cat-1");
             let base = format!("{api}/users/Scratch_Cat-1");
             let req = h.projects().build().unwrap();
-            assert_eq!(url(&req), format!("{base}/projects?offset=0&limit=20"));
+            assert_eq!(get_url(&req), format!("{base}/projects?offset=0&limit=20"));
             let req = h.favorites().limit(40).offset(80).build().unwrap();
-            assert_eq!(url(&req), format!("{base}/favorites?offset=80&limit=40"));
+            assert_eq!(
+                get_url(&req),
+                format!("{base}/favorites?offset=80&limit=40")
+            );
             let req = h.followers().limit(1).build().unwrap();
-            assert_eq!(url(&req), format!("{base}/followers?offset=0&limit=1"));
+            assert_eq!(get_url(&req), format!("{base}/followers?offset=0&limit=1"));
             let req = h.following().offset(3).build().unwrap();
-            assert_eq!(url(&req), format!("{base}/following?offset=3&limit=20"));
+            assert_eq!(get_url(&req), format!("{base}/following?offset=3&limit=20"));
             let req = h.curated_studios().build().unwrap();
             assert_eq!(
-                url(&req),
+                get_url(&req),
                 format!("{base}/studios/curate?offset=0&limit=20")
             );
         }
