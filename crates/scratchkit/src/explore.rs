@@ -101,6 +101,22 @@ pub type ExploreRequest<T> = ListRequest<T, ExploreQuery>;
 
 /// The query parameters of an explore or search list (`q`, `mode`, `language`), set with the
 /// builder methods of [`ExploreRequest`].
+///
+/// ```no_run
+/// # async fn demo() -> scratchkit::Result<()> {
+/// use scratchkit::model::ExploreMode;
+///
+/// // GET https://api.scratch.mit.edu/search/projects?q=cats&mode=popular&language=en&offset=0&limit=40
+/// let cats = scratchkit::Client::new()
+///     .search("cats")
+///     .projects()
+///     .mode(ExploreMode::Popular)
+///     .language("en")
+///     .limit(40)
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct ExploreQuery {
     /// `Some` for a search (the text, required), `None` for explore (a tag, `*` when unset).

@@ -57,7 +57,15 @@ pub(crate) enum Source<T> {
 /// adds `options` (or returns the error of an invalid one).
 type ApplyQuery<Q> = fn(&Q, RequestSpec) -> Result<RequestSpec>;
 
-/// The options of a list that has no query parameters besides `offset` and `limit`.
+/// The options of a list that has no query parameters besides `offset` and `limit` (the
+/// default `Q` of [`ListRequest`]).
+///
+/// ```
+/// use scratchkit::{ListRequest, NoQuery, model::User};
+///
+/// let followers: ListRequest<User, NoQuery> = scratchkit::Client::new().user("mres").followers();
+/// assert_eq!(followers.page_request().limit, 20);
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct NoQuery;
 

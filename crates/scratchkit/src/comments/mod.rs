@@ -7,6 +7,9 @@
 //! | studio | `GET api /studios/<id>/comments[/<c>[/replies]]` | `POST api /proxy/comments/studio/<id>/`, `DELETE …/comment/<c>`, `POST api /proxy/studio/<id>/comment/<c>/report` |
 //! | profile (feature `html`) | `GET /site-api/comments/user/<name>/?page=<n>` (HTML) | `POST /site-api/comments/user/<name>/{add,del,rep}/` |
 
+#[cfg(feature = "html")]
+pub(crate) mod profile;
+
 use scratchkit_model::{Comment, CommentId, CommentRejection, NewComment, UserId};
 
 use crate::client::Client;
@@ -15,9 +18,6 @@ use crate::hosts::Host;
 use crate::list::ListRequest;
 use crate::projects::ProjectHandler;
 use crate::request::{AuthMode, RequestSpec, Response};
-
-#[cfg(feature = "html")]
-pub(crate) mod profile;
 use crate::studios::StudioHandler;
 #[cfg(feature = "html")]
 use crate::users::UserHandler;

@@ -55,6 +55,11 @@ pub struct MeHandler {
 
 impl MeHandler {
     /// The client this handler sends with.
+    ///
+    /// ```
+    /// let client = scratchkit::Client::new();
+    /// assert!(!client.me().client().is_logged_in());
+    /// ```
     pub fn client(&self) -> &Client {
         &self.client
     }

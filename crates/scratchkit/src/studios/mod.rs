@@ -161,7 +161,7 @@ impl StudioHandler {
 pub type ActivityRequest = ListRequest<Activity, ActivityQuery>;
 
 /// The query parameter of a studio's activity list (`dateLimit`), set with
-/// [`date_limit`](ListRequest::date_limit).
+/// [`date_limit`](ListRequest::date_limit) (see [`StudioHandler::activity`] for an example).
 #[derive(Debug, Clone, Default)]
 pub struct ActivityQuery {
     date_limit: Option<Timestamp>,
