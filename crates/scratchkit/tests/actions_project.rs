@@ -362,6 +362,8 @@ async fn comment_rejections_are_typed() {
     assert_eq!(received(&server).await.len(), before);
 }
 
+// Profile comments are old-site HTML pages (feature `html`).
+#[cfg(feature = "html")]
 #[tokio::test]
 async fn profile_comments_go_through_the_site_api() {
     let server = MockServer::start().await;
