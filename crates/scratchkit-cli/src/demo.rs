@@ -255,7 +255,7 @@ fn project(tour: &mut Tour) -> StepFuture<'_> {
             Some(author) => tour.ctx.client.project(id).by(author.as_str()),
             None => tour.ctx.client.project(id),
         };
-        let comments = handler.comments().limit(ROWS).await?;
+        let comments = handler.comments().list().limit(ROWS).await?;
         let link = tour
             .ctx
             .client
@@ -375,10 +375,11 @@ fn comment(tour: &mut Tour) -> StepFuture<'_> {
             None => client.project(WRITE_PROJECT),
         };
         let posted = handler
-            .post_comment("Hello from the scratchkit demo!")
+            .comments()
+            .post("Hello from the scratchkit demo!")
             .await?;
         // Read it back from the server, by its id.
-        let read = handler.comment(posted.id).await?;
+        let read = handler.comments().get(posted.id).await?;
         tour.show(&read, |out| {
             out.line(format!(
                 "Posted comment #{} on \"{}\"; read back from the server:",
@@ -437,7 +438,10 @@ fn download(tour: &mut Tour) -> StepFuture<'_> {
 fn cloud(tour: &mut Tour) -> StepFuture<'_> {
     Box::pin(async move {
         let client = &tour.ctx.client;
-        let me = client.me().map(|m| m.username).unwrap_or_default();
+        let me = client
+            .logged_in_as()
+            .map(|m| m.username)
+            .unwrap_or_default();
         let value = 1000 + u64::from(std::process::id() % 9000);
         let (sender, _events) = client.cloud(WRITE_PROJECT).await?;
         sender.set("score", value)?;

@@ -469,7 +469,7 @@ fn list_hints_say_when_more_only_may_follow() {
     let out = scratch(&["--sandbox", "studio", "5342", "--managers", "--limit", "3"]);
     let text = stdout(&out);
     assert!(!text.contains("more"), "{text}");
-    // Profile comments read one past the limit, so they know more follow.
+    // Profile comments are a list like the others: a full page suggests more.
     let out = scratch(&[
         "--sandbox",
         "comment",
@@ -481,5 +481,8 @@ fn list_hints_say_when_more_only_may_follow() {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.ends_with("\n  more: --offset 2\n"), "{text}");
+    assert!(
+        text.ends_with("\n  there may be more: --offset 2\n"),
+        "{text}"
+    );
 }

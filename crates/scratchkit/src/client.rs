@@ -9,12 +9,19 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::{Error, Result};
+#[cfg(feature = "html")]
+use crate::forums::{ForumHandler, OcularHandler};
 use crate::hosts::Hosts;
 use crate::proxy::Proxy;
 use crate::rate_limit::{Limiter, RateLimit};
 use crate::raw::Raw;
 use crate::retry::RetryPolicy;
 use crate::transport::{CookieJar, Transport};
+use crate::{
+    ClassroomHandler, Explore, MeHandler, ProjectHandler, Search, Statistics, StudioHandler,
+    UserHandler,
+};
+use scratchkit_model::{ClassroomId, ProjectId, StudioId};
 
 /// The User-Agent sent by default: `scratchkit/<version> (+https://github.com/scratchkit/scratchkit)`.
 ///
@@ -82,8 +89,6 @@ pub(crate) struct AuthState {
     expired: AtomicBool,
 }
 
-// The accessors not used by the core are for the login and session handlers.
-#[allow(dead_code)]
 impl AuthState {
     /// A login state.
     pub(crate) fn new(
@@ -266,7 +271,6 @@ impl Client {
     }
 
     /// The cookie store shared by all requests (the login stores the session cookie here).
-    #[allow(dead_code)] // For the login and session handlers.
     pub(crate) fn cookies(&self) -> &Arc<CookieJar> {
         &self.inner.cookies
     }
@@ -295,9 +299,143 @@ impl Client {
     }
 
     /// Replaces the login (`None` to log out).
-    #[allow(dead_code)] // For the login handler.
     pub(crate) fn set_auth(&self, state: Option<AuthState>) {
         *self.inner.auth.write().unwrap_or_else(|e| e.into_inner()) = state.map(Arc::new);
+    }
+}
+
+/// The handlers: one per resource, made here and nowhere else. Nothing is sent until a call on
+/// the handler is awaited.
+impl Client {
+    /// A handler for the user `username` (nothing is sent yet).
+    ///
+    /// The name is checked when a call is awaited: 1 to 20 letters, digits, `_` or `-`, else
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> scratchkit::Result<()> {
+    /// let client = scratchkit::Client::new();
+    /// let mres = client.user("mres");
+    /// let user = mres.info().await?;
+    /// println!("{} joined {:?}", user.username, user.history.joined);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn user(&self, username: impl Into<String>) -> UserHandler {
+        UserHandler::new(self.clone(), username.into())
+    }
+
+    /// A handler for the project `id` (nothing is sent yet).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> scratchkit::Result<()> {
+    /// let client = scratchkit::Client::new();
+    /// let project = client.project(104u64).info().await?;
+    /// println!("{} by {:?}", project.title, project.author.username);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn project(&self, id: impl Into<ProjectId>) -> ProjectHandler {
+        ProjectHandler::new(self.clone(), id.into())
+    }
+
+    /// A handler for the studio `id` (nothing is sent yet).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> scratchkit::Result<()> {
+    /// let client = scratchkit::Client::new();
+    /// let studio = client.studio(5342u64).info().await?;
+    /// println!("{} ({} projects)", studio.title, studio.stats.projects);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn studio(&self, id: impl Into<StudioId>) -> StudioHandler {
+        StudioHandler::new(self.clone(), id.into())
+    }
+
+    /// A handler for the class `id` (no request is made).
+    ///
+    /// ```
+    /// let client = scratchkit::Client::new();
+    /// assert_eq!(client.classroom(367806u64).id().get(), 367806);
+    /// ```
+    pub fn classroom(&self, id: impl Into<ClassroomId>) -> ClassroomHandler {
+        ClassroomHandler::new(self.clone(), id.into())
+    }
+
+    /// The forums (`https://scratch.mit.edu/discuss/…`). Nothing is sent yet.
+    #[cfg(feature = "html")]
+    pub fn forum(&self) -> ForumHandler {
+        ForumHandler::new(self.clone())
+    }
+
+    /// The my-ocular service (third party). Nothing is sent yet.
+    #[cfg(feature = "html")]
+    pub fn ocular(&self) -> OcularHandler {
+        OcularHandler::new(self.clone())
+    }
+
+    /// The explore pages: trending, popular or recent projects and studios, optionally by tag.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> scratchkit::Result<()> {
+    /// use scratchkit::model::ExploreMode;
+    ///
+    /// let client = scratchkit::Client::new();
+    /// // GET https://api.scratch.mit.edu/explore/projects?q=games&mode=popular&offset=0&limit=20
+    /// let page = client.explore().projects().mode(ExploreMode::Popular).query("games").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn explore(&self) -> Explore {
+        Explore::new(self.clone())
+    }
+
+    /// A search for `query` among projects or studios. An empty query is an
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) when awaited.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> scratchkit::Result<()> {
+    /// let client = scratchkit::Client::new();
+    /// // GET https://api.scratch.mit.edu/search/projects?q=cat+%26+mouse&mode=trending&offset=0&limit=20
+    /// for project in client.search("cat & mouse").projects().await? {
+    ///     println!("{} {}", project.id, project.title);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search(&self, query: impl Into<String>) -> Search {
+        Search::new(self.clone(), query.into())
+    }
+
+    /// The site statistics (old site, `scratch.mit.edu/statistics/`).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> scratchkit::Result<()> {
+    /// let daily = scratchkit::Client::new().statistics().daily().await?;
+    /// println!("{} users, {} projects", daily.user_count, daily.project_count);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn statistics(&self) -> Statistics {
+        Statistics::new(self.clone())
+    }
+
+    /// The logged-in account: profile edits, account settings, messages, My Stuff, the
+    /// backpack and the trash. Nothing is sent yet; the calls need a login.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> scratchkit::Result<()> {
+    /// let client = scratchkit::Client::new();
+    /// client.login("my_username", String::from("my password")).await?;
+    /// client.me().set_status("Working on a platformer").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn me(&self) -> MeHandler {
+        MeHandler {
+            client: self.clone(),
+        }
     }
 }
 

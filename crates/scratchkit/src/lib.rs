@@ -30,8 +30,33 @@
 //!
 //! Every base URL lives in [`Hosts`]; every failure is an [`Error`]. Anything without a handler
 //! yet can be reached with the [raw escape hatch](Client::raw), which keeps the login, rate
-//! limit and retries. Cloud variables are in [`cloud`] (feature `cloud`), the old site's HTML
-//! pages (profile comments, forums) in [`html`] (feature `html`).
+//! limit and retries. Cloud variables are in [`cloud`] (feature `cloud`); the old site's page
+//! types and parsers are gathered in [`html`] (feature `html`).
+//!
+//! ## Where each endpoint lives
+//!
+//! One module per resource holds its reads, its writes and its old-site pages; every handler is
+//! made by a method of [`Client`] (all in `client.rs`). Paths are on `scratch.mit.edu` unless
+//! another host is named (`api` = `api.scratch.mit.edu`).
+//!
+//! | resource | handler | module (`src/…`) | Scratch paths |
+//! |---|---|---|---|
+//! | users | [`Client::user`] → [`UserHandler`] | `users/` (`mod.rs` reads, `follow.rs`, `profile_page.rs` and `activity.rs` old-site pages) | `api /users/<name>[/projects\|/favorites\|/followers\|/following\|/studios/curate\|/messages/count]`, `/site-api/users/all/<name>/`, `/site-api/users/followers/<name>/…`, `/users/<name>/…`, `/messages/ajax/user-activity/` |
+//! | projects | [`Client::project`] → [`ProjectHandler`] | `projects/` (`mod.rs` reads, `writes.rs`, `files/` download and upload, `nfe.rs`) | `api /projects/<id>[/remixes]`, `api /users/<author>/projects/<id>/…`, `api /proxy/projects/<id>/…`, `/site-api/projects/all/<id>/`, `/internalapi/project/thumbnail/<id>/set/`, `projects.scratch.mit.edu/<id>`, `assets.scratch.mit.edu/internalapi/asset/…` |
+//! | studios | [`Client::studio`] → [`StudioHandler`] | `studios/` (`mod.rs` reads, `writes.rs`) | `api /studios/<id>[/projects\|/curators\|/managers\|/activity\|/users/<me>\|/project/<p>]`, `/site-api/galleries/…`, `/site-api/users/curators-in/<id>/…`, `/site-api/users/bookmarkers/<id>/…`, `/studios/create/` |
+//! | comments (projects, studios, profiles) | `.comments()` on the three handlers → [`CommentsHandler`] | `comments/` (`mod.rs`, `profile.rs` old-site pages) | `api /users/<author>/projects/<id>/comments…`, `api /studios/<id>/comments…`, `api /proxy/comments/<project\|studio>/<id>/…`, `/site-api/comments/user/<name>/…` |
+//! | the logged-in account: profile edits, settings, messages, My Stuff, backpack, trash | [`Client::me`] → [`MeHandler`] | `me/` (one file per area) | `api /users/<me>/messages…`, `api /users/<me>/following/…`, `/site-api/users/all/<me>/`, `/accounts/…`, `/site-api/projects/<filter>/`, `/site-api/galleries/all/`, `backpack.scratch.mit.edu/<me>` |
+//! | classrooms | [`Client::classroom`] → [`ClassroomHandler`] | `classrooms.rs` | `api /classrooms/<id>`, `api /classtoken/<token>`, `/classes/…`, `/site-api/classrooms/…` |
+//! | forums (feature `html`) | [`Client::forum`] → [`forums::ForumHandler`], [`Client::ocular`] | `forums/` | `/discuss/…`, `my-ocular.jeffalo.net/api/…` |
+//! | explore and search | [`Client::explore`], [`Client::search`] → [`ExploreRequest`] | `explore.rs` | `api /explore/<projects\|studios>`, `api /search/<projects\|studios>` |
+//! | site-wide reads | [`Client::news`], [`Client::featured`], [`Client::statistics`], [`Client::check_username`], … | `site.rs` | `api /news`, `api /proxy/featured`, `api /health`, `api /projects/count/all`, `api /accounts/checkusername/<name>/`, `api /accounts/checkpassword/`, `/statistics/data/…` |
+//! | login and session | [`Client::login`], [`Client::session`], [`Client::logout`], … | `auth/` | `/login/`, `/login_retry/`, `/session/`, `/accounts/logout/` |
+//! | cloud variables (feature `cloud`) | [`Client::cloud`](cloud) | `cloud/` | `wss://clouddata.scratch.mit.edu`, `clouddata.scratch.mit.edu/logs` |
+//!
+//! The machinery under every handler: `request.rs` (one request: auth, retries, decoding),
+//! `list.rs` and `page.rs` (the one list builder, [`ListRequest`], and its paginators),
+//! `writes.rs` (helpers shared by the writes), `validate.rs` (checks made before sending),
+//! `raw.rs` (the escape hatch).
 //!
 //! ## Which Tokio runtime
 //!
@@ -45,18 +70,23 @@
 //! `tokio::spawn(…)`; concurrent work (`buffer_unordered`, many tasks) is unaffected.
 #![warn(missing_docs)]
 
+mod auth;
+mod classrooms;
 mod client;
 #[cfg(feature = "cloud")]
 pub mod cloud;
+mod comments;
 mod error;
 mod explore;
+#[cfg(feature = "html")]
+pub mod forums;
 mod hosts;
 #[cfg(feature = "html")]
 pub mod html;
 mod list;
-pub mod message_events;
+mod me;
+mod multipart;
 mod page;
-mod project_files;
 mod projects;
 mod proxy;
 mod rate_limit;
@@ -65,27 +95,38 @@ mod request;
 mod retry;
 mod site;
 mod studios;
+#[cfg(test)]
+mod test_support;
 mod transport;
 mod users;
 mod validate;
+mod writes;
 
 /// HTTP methods, status codes and header maps used by [`RawRequest`] and [`RawResponse`]
 /// (from the `http` crate).
 pub use ::http::{HeaderMap, Method, StatusCode};
+pub use auth::{Me, SessionIdInfo, decode_session_id};
 pub use bytes::Bytes;
+pub use classrooms::{ClassroomHandler, StudentRegistration};
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
+pub use comments::{CommentsHandler, MAX_COMMENT_LENGTH};
 pub use error::{BoxError, Error, Result};
-pub use explore::{Explore, ExploreRequest, Search};
+pub use explore::{Explore, ExploreQuery, ExploreRequest, Search};
 pub use hosts::{Host, Hosts};
-pub use list::ListRequest;
+pub use list::{ListRequest, NoQuery};
+pub use me::message_events;
+pub use me::{
+    FeaturedLabel, MAX_PROFILE_TEXT, MeHandler, MessageFilter, MyStuffFilter, MyStuffSort,
+    NewBackpackItem, PasswordCheck,
+};
 pub use page::{DEFAULT_LIMIT, MAX_LIMIT, Page, PageRequest};
-pub use project_files::{
+pub use projects::ProjectHandler;
+pub use projects::files::{
     CreateProjectRequest, CreatedProject, DEFAULT_CONCURRENCY, DownloadRequest, DownloadToRequest,
     Downloaded, MAX_ASSET_BYTES, MAX_PROJECT_JSON_BYTES, Progress, ProjectSource,
 };
-pub use projects::ProjectHandler;
 pub use proxy::Proxy;
 pub use rate_limit::{RateLimit, TokenBucket};
 pub use raw::{Raw, RawRequest, RawResponse};
@@ -96,13 +137,6 @@ pub use scratchkit_model as model;
 /// The .sb3 and project.json types (the `scratchkit-sb3` crate).
 pub use scratchkit_sb3 as sb3;
 pub use site::Statistics;
-pub use studios::{ActivityRequest, StudioHandler};
+pub use studios::{ActivityQuery, ActivityRequest, StudioHandler};
 pub use url::Url;
 pub use users::UserHandler;
-mod actions;
-mod auth;
-pub use actions::{
-    ClassroomHandler, FeaturedLabel, MAX_COMMENT_LENGTH, MAX_PROFILE_TEXT, MessageFilter,
-    MyStuffFilter, MyStuffSort, NewBackpackItem, PasswordCheck, StudentRegistration,
-};
-pub use auth::{Me, SessionIdInfo, decode_session_id};

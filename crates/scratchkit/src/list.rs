@@ -2,10 +2,10 @@
 
 use std::fmt;
 use std::future::IntoFuture;
-use std::marker::PhantomData;
 
 use futures_util::future::{BoxFuture, Either};
-use futures_util::{FutureExt, Stream, StreamExt, stream};
+use futures_util::stream::BoxStream;
+use futures_util::{FutureExt, Stream, StreamExt, TryStreamExt, stream};
 use serde::de::DeserializeOwned;
 
 use crate::client::Client;
@@ -17,27 +17,65 @@ use crate::request::RequestSpec;
 /// such as project comments without a known author).
 pub(crate) type Resolve = Box<dyn FnOnce() -> BoxFuture<'static, Result<RequestSpec>> + Send>;
 
-/// Where a list's request comes from.
-pub(crate) enum Source {
+/// Produces every item of a list that is not an `?offset=&limit=` API list (the old site's
+/// `?page=N` HTML pages), from the first item on.
+pub(crate) type Items<T> = Box<dyn FnOnce() -> BoxStream<'static, Result<T>> + Send>;
+
+/// The request of an `?offset=&limit=` list.
+pub(crate) enum Offset {
     /// Known now (or already known to be invalid: the error is returned when awaited).
     Ready(Result<RequestSpec>),
     /// Known after an asynchronous step.
     Lazy(Resolve),
 }
 
-impl Source {
+impl Offset {
     async fn resolve(self) -> Result<RequestSpec> {
         match self {
-            Source::Ready(spec) => spec,
-            Source::Lazy(resolve) => resolve().await,
+            Offset::Ready(spec) => spec,
+            Offset::Lazy(resolve) => resolve().await,
         }
     }
 }
 
-/// One list of the Scratch API (`?offset=&limit=`), to fetch one page or stream.
+/// Where a list's items come from.
+pub(crate) enum Source<T> {
+    /// An `?offset=&limit=` list of the API.
+    Offset(Offset),
+    /// Any other list: its items in order; offset, limit and max are applied to the stream.
+    #[cfg_attr(
+        not(feature = "html"),
+        expect(
+            dead_code,
+            reason = "only the old-site (html) lists are numbered pages"
+        )
+    )]
+    Items(Items<T>),
+}
+
+/// The extra query parameters of a list, applied to its request when it is sent: `apply`
+/// adds `options` (or returns the error of an invalid one).
+type ApplyQuery<Q> = fn(&Q, RequestSpec) -> Result<RequestSpec>;
+
+/// The options of a list that has no query parameters besides `offset` and `limit` (the
+/// default `Q` of [`ListRequest`]).
+///
+/// ```
+/// use scratchkit::{ListRequest, NoQuery, model::User};
+///
+/// let followers: ListRequest<User, NoQuery> = scratchkit::Client::new().user("mres").followers();
+/// assert_eq!(followers.page_request().limit, 20);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NoQuery;
+
+/// One list of Scratch (`?offset=&limit=` on the API), to fetch one page or stream.
 ///
 /// Built by the handlers ([`UserHandler::projects`](crate::UserHandler::projects),
-/// [`Client::news`]…); nothing is sent until it is awaited or streamed.
+/// [`Client::news`]…); nothing is sent until it is awaited or streamed. Lists with query
+/// parameters of their own have them as builder methods: [`ExploreRequest`](crate::ExploreRequest)
+/// (`mode`, `query`, `language`) and [`ActivityRequest`](crate::ActivityRequest)
+/// (`date_limit`) are this type with other options `Q`.
 ///
 /// * `.await` fetches one [`Page`]: [`limit`](ListRequest::limit) items (1 to 40, default 20)
 ///   from [`offset`](ListRequest::offset) (default 0).
@@ -65,39 +103,70 @@ impl Source {
 /// # }
 /// ```
 #[must_use = "a list request does nothing until it is awaited or streamed"]
-pub struct ListRequest<T> {
+pub struct ListRequest<T, Q = NoQuery> {
     client: Client,
-    source: Source,
+    source: Source<T>,
     page: PageRequest,
-    _item: PhantomData<fn() -> T>,
+    options: Q,
+    apply: ApplyQuery<Q>,
 }
 
-impl<T> fmt::Debug for ListRequest<T> {
+impl<T, Q: fmt::Debug> fmt::Debug for ListRequest<T, Q> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("ListRequest");
         match &self.source {
-            Source::Ready(Ok(spec)) => d.field("host", &spec.host).field("path", &spec.path),
-            Source::Ready(Err(e)) => d.field("invalid", &e.to_string()),
-            Source::Lazy(_) => d.field("path", &"(after a lookup)"),
+            Source::Offset(Offset::Ready(Ok(spec))) => {
+                d.field("host", &spec.host).field("path", &spec.path)
+            }
+            Source::Offset(Offset::Ready(Err(e))) => d.field("invalid", &e.to_string()),
+            Source::Offset(Offset::Lazy(_)) => d.field("path", &"(after a lookup)"),
+            Source::Items(_) => d.field("path", &"(numbered pages)"),
         };
-        d.field("page", &self.page).finish_non_exhaustive()
+        d.field("options", &self.options)
+            .field("page", &self.page)
+            .finish_non_exhaustive()
     }
 }
 
 impl<T> ListRequest<T> {
     /// A list whose request is `source`.
-    pub(crate) fn new(client: Client, source: Source) -> Self {
-        Self {
-            client,
-            source,
-            page: PageRequest::new(),
-            _item: PhantomData,
-        }
+    pub(crate) fn new(client: Client, source: Source<T>) -> Self {
+        Self::with_options(client, source, NoQuery, |_, spec| Ok(spec))
     }
 
     /// A list whose request is known now (or is already known to be invalid).
     pub(crate) fn ready(client: Client, spec: Result<RequestSpec>) -> Self {
-        Self::new(client, Source::Ready(spec))
+        Self::new(client, Source::Offset(Offset::Ready(spec)))
+    }
+
+    /// A list that is not an `?offset=&limit=` list: `items` yields all of it, in order.
+    #[cfg(feature = "html")]
+    pub(crate) fn items(client: Client, items: Items<T>) -> Self {
+        Self::new(client, Source::Items(items))
+    }
+}
+
+impl<T, Q> ListRequest<T, Q> {
+    /// A list with extra query parameters: `apply(&options, spec)` adds them to the request
+    /// when it is sent.
+    pub(crate) fn with_options(
+        client: Client,
+        source: Source<T>,
+        options: Q,
+        apply: ApplyQuery<Q>,
+    ) -> Self {
+        Self {
+            client,
+            source,
+            page: PageRequest::new(),
+            options,
+            apply,
+        }
+    }
+
+    /// The extra options, for the builder methods of lists that have some.
+    pub(crate) fn options_mut(&mut self) -> &mut Q {
+        &mut self.options
     }
 
     /// How many items one page holds: 1 to 40 (default 20). Out of range is an
@@ -127,9 +196,10 @@ impl<T> ListRequest<T> {
     }
 }
 
-impl<T> ListRequest<T>
+impl<T, Q> ListRequest<T, Q>
 where
     T: DeserializeOwned + Send + 'static,
+    Q: Send + 'static,
 {
     /// Every item from the [offset](ListRequest::offset) on, at most [`max`](ListRequest::max),
     /// 40 per request; the stream ends after a short page or after yielding an error (an
@@ -139,27 +209,41 @@ where
             client,
             source,
             page,
-            ..
+            options,
+            apply,
         } = self;
-        stream::once(source.resolve())
-            .map(move |spec| match spec {
-                Ok(spec) => Either::Left(all_items::<T>(client.clone(), spec, page)),
-                Err(e) => Either::Right(stream::once(std::future::ready(Err(e)))),
-            })
-            .flatten()
+        let offset_source = match source {
+            Source::Items(items) => {
+                let skip = usize::try_from(page.offset).unwrap_or(usize::MAX);
+                let max = page.max.unwrap_or(usize::MAX);
+                return Either::Left(items().skip(skip).take(max));
+            }
+            Source::Offset(offset_source) => offset_source,
+        };
+        let resolved = async move {
+            let spec = offset_source.resolve().await?;
+            apply(&options, spec)
+        };
+        Either::Right(
+            stream::once(resolved)
+                .map(move |spec| match spec {
+                    Ok(spec) => Either::Left(all_items::<T>(client.clone(), spec, page)),
+                    Err(e) => Either::Right(stream::once(std::future::ready(Err(e)))),
+                })
+                .flatten(),
+        )
     }
 
     /// Builds the HTTP request of the page without sending it (tests).
     #[cfg(test)]
     pub(crate) fn build(self) -> Result<crate::transport::Outgoing> {
         let spec = match self.source {
-            Source::Ready(spec) => spec?,
-            Source::Lazy(_) => panic!("a lazy list needs a lookup first"),
+            Source::Offset(Offset::Ready(spec)) => spec?,
+            _ => panic!("not a ready offset list"),
         };
+        let spec = (self.apply)(&self.options, spec)?;
         let limit = self.page.checked_limit()?;
-        let spec = spec
-            .query("offset", self.page.get_offset())
-            .query("limit", limit);
+        let spec = spec.query("offset", self.page.offset).query("limit", limit);
         self.client.build_request(&spec)
     }
 }
@@ -179,12 +263,13 @@ where
         let spec = spec.clone();
         async move { client.get_list(spec, offset, limit).await }
     };
-    paginate(fetch, page.get_offset(), page.get_max())
+    paginate(fetch, page.offset, page.max)
 }
 
-impl<T> IntoFuture for ListRequest<T>
+impl<T, Q> IntoFuture for ListRequest<T, Q>
 where
     T: DeserializeOwned + Send + 'static,
+    Q: Send + 'static,
 {
     type Output = Result<Page<T>>;
     type IntoFuture = BoxFuture<'static, Result<Page<T>>>;
@@ -192,8 +277,25 @@ where
     fn into_future(self) -> Self::IntoFuture {
         async move {
             // Checked first, so that a bad limit costs no lookup either.
-            self.page.checked_limit()?;
-            let spec = self.source.resolve().await?;
+            let limit = self.page.checked_limit()?;
+            let spec = match self.source {
+                Source::Items(items) => {
+                    let offset = self.page.offset;
+                    let skip = usize::try_from(offset).unwrap_or(usize::MAX);
+                    let items = items()
+                        .skip(skip)
+                        .take(limit as usize)
+                        .try_collect()
+                        .await?;
+                    return Ok(Page {
+                        items,
+                        offset,
+                        limit,
+                    });
+                }
+                Source::Offset(offset_source) => offset_source.resolve().await?,
+            };
+            let spec = (self.apply)(&self.options, spec)?;
             self.client.list_page(spec, self.page).await
         }
         .boxed()

@@ -82,13 +82,17 @@ impl<T> IntoIterator for Page<T> {
 ///
 /// let req = PageRequest::new().limit(40).offset(80).max(100);
 /// assert_eq!(req.checked_limit().unwrap(), 40);
+/// assert_eq!((req.offset, req.max), (80, Some(100)));
 /// assert!(PageRequest::new().limit(41).checked_limit().is_err());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageRequest {
-    limit: u32,
-    offset: u32,
-    max: Option<usize>,
+    /// The page size asked for (checked by [`checked_limit`](PageRequest::checked_limit)).
+    pub limit: u32,
+    /// Where to start in the list.
+    pub offset: u32,
+    /// The cap on a stream's items, if any.
+    pub max: Option<usize>,
 }
 
 impl Default for PageRequest {
@@ -125,21 +129,6 @@ impl PageRequest {
         self
     }
 
-    /// The page size asked for, unchecked.
-    pub fn get_limit(&self) -> u32 {
-        self.limit
-    }
-
-    /// The offset asked for.
-    pub fn get_offset(&self) -> u32 {
-        self.offset
-    }
-
-    /// The cap on a stream's items, if any.
-    pub fn get_max(&self) -> Option<usize> {
-        self.max
-    }
-
     /// The page size, checked.
     ///
     /// # Errors
@@ -168,7 +157,6 @@ pub(crate) fn check_limit(limit: u32) -> Result<u32> {
 ///
 /// # Errors
 /// [`Error::InvalidInput`] for a bad limit (nothing is sent), else whatever `fetch` returns.
-#[allow(dead_code)] // For the resource handlers.
 pub(crate) async fn fetch_page<T, F, Fut>(request: PageRequest, fetch: F) -> Result<Page<T>>
 where
     F: FnOnce(u32, u32) -> Fut,
@@ -183,8 +171,7 @@ where
     })
 }
 
-// Shortcuts for `?offset=&limit=` JSON lists, so that a handler's list is one call.
-#[allow(dead_code)] // For the resource handlers.
+// Shortcuts for `?offset=&limit=` JSON lists, for [`ListRequest`](crate::ListRequest).
 impl Client {
     /// One page of `spec`'s list: `spec` with `offset` and `limit` added, decoded as a JSON array.
     pub(crate) async fn get_list<T: DeserializeOwned>(
@@ -205,56 +192,39 @@ impl Client {
     ) -> Result<Page<T>> {
         fetch_page(request, |offset, limit| self.get_list(spec, offset, limit)).await
     }
-
-    /// Every item of `spec`'s list from `request`'s offset, at most its `max`, 40 per request.
-    pub(crate) fn list_stream<T>(
-        &self,
-        spec: RequestSpec,
-        request: PageRequest,
-    ) -> impl Stream<Item = Result<T>> + Send + 'static + use<T>
-    where
-        T: DeserializeOwned + Send + 'static,
-    {
-        let client = self.clone();
-        let fetch = move |offset, limit| {
-            let client = client.clone();
-            let spec = spec.clone();
-            async move { client.get_list(spec, offset, limit).await }
-        };
-        paginate(fetch, request.get_offset(), request.get_max())
-    }
 }
 
-struct OffsetState<T, F> {
+/// The state of [`paginate_with`]: the request to make next (`None`: the list has ended), how
+/// many items may still be yielded, and the items fetched but not yet yielded.
+struct PaginateState<T, C, F> {
     fetch: F,
-    offset: u32,
+    next: Option<C>,
     remaining: Option<usize>,
     buffer: VecDeque<T>,
-    done: bool,
 }
 
-/// Every item of an `?offset=&limit=` list, from `start_offset`, at most `max` in all.
+/// The one paginator: every item of a list fetched request after request, at most `max` in all.
 ///
-/// `fetch(offset, limit)` gets one page; 40 items are asked for per request (fewer when `max`
-/// needs fewer). The stream ends after a short or empty page, after `max` items, or after
-/// yielding an error.
-#[allow(dead_code)] // For the resource handlers.
-pub(crate) fn paginate<T, F, Fut>(
+/// `fetch(cursor, remaining)` gets the items at `cursor` and the cursor of the next request
+/// (`None` when the list ends there); `remaining` is how many items may still be yielded. The
+/// stream ends when a fetch answers no next cursor, after `max` items, or after yielding an
+/// error.
+fn paginate_with<T, C, F, Fut>(
     fetch: F,
-    start_offset: u32,
+    start: C,
     max: Option<usize>,
 ) -> impl Stream<Item = Result<T>> + Send
 where
     T: Send,
-    F: FnMut(u32, u32) -> Fut + Send,
-    Fut: Future<Output = Result<Vec<T>>> + Send,
+    C: Send,
+    F: FnMut(C, Option<usize>) -> Fut + Send,
+    Fut: Future<Output = Result<(Vec<T>, Option<C>)>> + Send,
 {
-    let state = OffsetState {
+    let state = PaginateState {
         fetch,
-        offset: start_offset,
+        next: Some(start),
         remaining: max,
         buffer: VecDeque::new(),
-        done: false,
     };
     stream::unfold(state, |mut st| async move {
         loop {
@@ -267,41 +237,51 @@ where
                 }
                 return Some((Ok(item), st));
             }
-            if st.done {
-                return None;
-            }
-            let limit = match st.remaining {
-                Some(left) => u32::try_from(left).unwrap_or(MAX_LIMIT).min(MAX_LIMIT),
-                None => MAX_LIMIT,
-            };
-            match (st.fetch)(st.offset, limit).await {
-                Ok(items) => {
-                    let len = u32::try_from(items.len()).unwrap_or(u32::MAX);
-                    if len < limit {
-                        st.done = true;
-                    }
-                    match st.offset.checked_add(len) {
-                        Some(next) => st.offset = next,
-                        None => st.done = true,
-                    }
+            let cursor = st.next.take()?;
+            match (st.fetch)(cursor, st.remaining).await {
+                Ok((items, next)) => {
+                    st.next = next;
                     st.buffer.extend(items);
                 }
-                Err(e) => {
-                    st.done = true;
-                    return Some((Err(e), st));
-                }
+                // `next` is already `None`: the error is the last item.
+                Err(e) => return Some((Err(e), st)),
             }
         }
     })
 }
 
-struct PageNumberState<T, F> {
-    fetch: F,
-    page: u32,
-    page_size: Option<usize>,
-    remaining: Option<usize>,
-    buffer: VecDeque<T>,
-    done: bool,
+/// Every item of an `?offset=&limit=` list, from `start_offset`, at most `max` in all.
+///
+/// `fetch(offset, limit)` gets one page; 40 items are asked for per request (fewer when `max`
+/// needs fewer). The stream ends after a short or empty page, after `max` items, or after
+/// yielding an error.
+pub(crate) fn paginate<T, F, Fut>(
+    mut fetch: F,
+    start_offset: u32,
+    max: Option<usize>,
+) -> impl Stream<Item = Result<T>> + Send
+where
+    T: Send,
+    F: FnMut(u32, u32) -> Fut + Send,
+    Fut: Future<Output = Result<Vec<T>>> + Send,
+{
+    let next_page = move |offset: u32, remaining: Option<usize>| {
+        let limit = remaining.map_or(MAX_LIMIT, |left| {
+            u32::try_from(left).unwrap_or(MAX_LIMIT).min(MAX_LIMIT)
+        });
+        let page = fetch(offset, limit);
+        async move {
+            let items = page.await?;
+            let len = u32::try_from(items.len()).unwrap_or(u32::MAX);
+            let next = if len < limit {
+                None
+            } else {
+                offset.checked_add(len)
+            };
+            Ok((items, next))
+        }
+    };
+    paginate_with(next_page, start_offset, max)
 }
 
 /// Every item of an old-site `?page=N` list (1-based), from page `start_page`, at most `max`
@@ -311,9 +291,9 @@ struct PageNumberState<T, F> {
 /// `page_size` (when known: 40 for site-api lists, 25 topics or 20 posts on the forums), a
 /// [`Error::NotFound`] (the site's answer past the last page: the end, not an error), after
 /// `max` items, or after yielding any other error.
-#[allow(dead_code)] // For the resource handlers.
+#[cfg(feature = "html")]
 pub(crate) fn paginate_pages<T, F, Fut>(
-    fetch: F,
+    mut fetch: F,
     start_page: u32,
     page_size: Option<usize>,
     max: Option<usize>,
@@ -323,50 +303,25 @@ where
     F: FnMut(u32) -> Fut + Send,
     Fut: Future<Output = Result<Vec<T>>> + Send,
 {
-    let state = PageNumberState {
-        fetch,
-        page: start_page.max(1),
-        page_size,
-        remaining: max,
-        buffer: VecDeque::new(),
-        done: false,
-    };
-    stream::unfold(state, |mut st| async move {
-        loop {
-            if st.remaining == Some(0) {
-                return None;
-            }
-            if let Some(item) = st.buffer.pop_front() {
-                if let Some(left) = st.remaining.as_mut() {
-                    *left -= 1;
-                }
-                return Some((Ok(item), st));
-            }
-            if st.done {
-                return None;
-            }
-            match (st.fetch)(st.page).await {
+    let next_page = move |page: u32, _remaining: Option<usize>| {
+        let items = fetch(page);
+        async move {
+            match items.await {
                 Ok(items) => {
-                    let short = st.page_size.is_some_and(|size| items.len() < size);
-                    if items.is_empty() || short {
-                        st.done = true;
-                    }
-                    match st.page.checked_add(1) {
-                        Some(next) => st.page = next,
-                        None => st.done = true,
-                    }
-                    st.buffer.extend(items);
+                    let short = page_size.is_some_and(|size| items.len() < size);
+                    let next = if items.is_empty() || short {
+                        None
+                    } else {
+                        page.checked_add(1)
+                    };
+                    Ok((items, next))
                 }
-                Err(e) if e.is_not_found() => {
-                    st.done = true;
-                }
-                Err(e) => {
-                    st.done = true;
-                    return Some((Err(e), st));
-                }
+                Err(e) if e.is_not_found() => Ok((Vec::new(), None)),
+                Err(e) => Err(e),
             }
         }
-    })
+    };
+    paginate_with(next_page, start_page.max(1), max)
 }
 
 #[cfg(test)]
@@ -402,10 +357,7 @@ mod tests {
         assert!(check_limit(41).is_err());
         assert_eq!(PageRequest::new().checked_limit().unwrap(), 20);
         let r = PageRequest::new().limit(7).offset(3).max(9);
-        assert_eq!(
-            (r.get_limit(), r.get_offset(), r.get_max()),
-            (7, 3, Some(9))
-        );
+        assert_eq!((r.limit, r.offset, r.max), (7, 3, Some(9)));
     }
 
     #[tokio::test]
@@ -499,6 +451,7 @@ mod tests {
         ));
     }
 
+    #[cfg(feature = "html")]
     #[tokio::test]
     async fn page_numbers_end_on_not_found() {
         let calls = Arc::new(Mutex::new(Vec::new()));
@@ -520,6 +473,7 @@ mod tests {
         assert_eq!(*calls.lock().unwrap(), vec![1, 2, 3]);
     }
 
+    #[cfg(feature = "html")]
     #[tokio::test]
     async fn page_numbers_end_on_a_short_page_and_respect_max() {
         let calls = Arc::new(Mutex::new(Vec::new()));
@@ -542,6 +496,7 @@ mod tests {
         assert!(matches!(items[44], Ok(2)));
     }
 
+    #[cfg(feature = "html")]
     #[tokio::test]
     async fn page_numbers_yield_other_errors() {
         let fetch = |_page: u32| {
@@ -614,7 +569,8 @@ mod tests {
         assert!(matches!(err, Error::InvalidInput { what: "limit", .. }));
         assert_eq!(server.received_requests().await.unwrap().len(), 1);
 
-        let stream = assert_send(client.list_stream::<u32>(numbers(), PageRequest::new()));
+        let list = crate::ListRequest::<u32>::ready(client.clone(), Ok(numbers()));
+        let stream = assert_send(list.stream());
         let all: Vec<u32> = stream.map(|r| r.unwrap()).collect().await;
         assert_eq!(all, (0..95).collect::<Vec<_>>());
         // 1 page request + 3 stream requests of 40.
@@ -622,8 +578,10 @@ mod tests {
         assert_eq!(received.len(), 4);
         assert_eq!(received[3].url.query(), Some("mode=all&offset=80&limit=40"));
 
-        let some: Vec<u32> = client
-            .list_stream::<u32>(numbers(), PageRequest::new().offset(5).max(3))
+        let some: Vec<u32> = crate::ListRequest::<u32>::ready(client.clone(), Ok(numbers()))
+            .offset(5)
+            .max(3)
+            .stream()
             .map(|r| r.unwrap())
             .collect()
             .await;

@@ -80,8 +80,6 @@ pub(crate) struct RequestSpec {
     pub(crate) timeout: Option<Duration>,
 }
 
-// Some builders are only used by the handlers written on top of this core.
-#[allow(dead_code)]
 impl RequestSpec {
     /// A request with `method` for `path` on `host`.
     pub(crate) fn new(method: Method, host: Host, path: impl Into<String>) -> Self {
@@ -195,7 +193,6 @@ pub(crate) struct Response {
     pub(crate) body: Bytes,
 }
 
-#[allow(dead_code)] // `text` is for the HTML handlers.
 impl Response {
     /// Decodes the body as JSON into `T`, whatever the `Content-Type` says.
     pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T> {
@@ -423,7 +420,6 @@ fn header_value(name: &str, value: &str) -> Result<HeaderValue> {
     })
 }
 
-#[allow(dead_code)] // Some shortcuts are only used by the handlers written on top of this core.
 impl Client {
     /// Builds the HTTP request `spec` describes, without sending it: final URL with the query
     /// encoded, User-Agent, credentials, body and timeout.

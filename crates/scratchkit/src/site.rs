@@ -6,6 +6,9 @@ use scratchkit_model::{
     StatisticsMonthlyGa, UsernameCheck,
 };
 
+use scratchkit_model::PasswordCheck;
+use secrecy::{ExposeSecret, SecretString};
+
 use crate::client::Client;
 use crate::error::Result;
 use crate::hosts::Host;
@@ -40,6 +43,31 @@ pub(crate) fn check_username_spec(username: &str) -> Result<RequestSpec> {
 }
 
 impl Client {
+    /// Asks Scratch whether it would accept `password` for a new account (the strength check
+    /// of the registration form). No login needed.
+    ///
+    /// `POST https://api.scratch.mit.edu/accounts/checkpassword/` with `{"password": …}`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
+    /// use secrecy::SecretString;
+    ///
+    /// let check = client.check_password(&SecretString::from("correct horse battery")).await?;
+    /// println!("{}", if check.is_valid() { "fine" } else { "too weak" });
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty password (nothing sent); any
+    /// request error.
+    pub async fn check_password(&self, password: &SecretString) -> Result<PasswordCheck> {
+        crate::me::require_password("password", password)?;
+        let spec = RequestSpec::post(Host::Api, "/accounts/checkpassword/")
+            .json(&serde_json::json!({ "password": password.expose_secret() }))?;
+        self.send_json(spec).await
+    }
+
     /// Scratch's news items (the front page's "Scratch News"), newest first.
     ///
     /// `GET https://api.scratch.mit.edu/news?offset=&limit=`
@@ -146,21 +174,6 @@ impl Client {
     pub async fn check_username(&self, username: &str) -> Result<UsernameCheck> {
         self.send_json(check_username_spec(username)?).await
     }
-
-    /// The site statistics (old site, `scratch.mit.edu/statistics/`).
-    ///
-    /// ```no_run
-    /// # async fn demo() -> scratchkit::Result<()> {
-    /// let daily = scratchkit::Client::new().statistics().daily().await?;
-    /// println!("{} users, {} projects", daily.user_count, daily.project_count);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn statistics(&self) -> Statistics {
-        Statistics {
-            client: self.clone(),
-        }
-    }
 }
 
 /// The site statistics, from [`Client::statistics`].
@@ -174,6 +187,11 @@ pub(crate) fn statistics_spec(kind: &str) -> RequestSpec {
 }
 
 impl Statistics {
+    /// A handler sending with `client` (see the constructor on [`Client`]).
+    pub(crate) fn new(client: Client) -> Self {
+        Self { client }
+    }
+
     /// Site totals: projects, users, studios, comments.
     ///
     /// `GET https://scratch.mit.edu/statistics/data/daily/`
@@ -209,31 +227,10 @@ impl Statistics {
 mod tests {
     use super::*;
     use crate::Error;
-    use crate::hosts::Hosts;
-    use http::Method;
-
-    fn clients() -> [(Client, &'static str, &'static str); 2] {
-        [
-            (
-                Client::new(),
-                "https://api.scratch.mit.edu",
-                "https://scratch.mit.edu",
-            ),
-            (
-                Client::builder()
-                    .hosts(Hosts::sandbox("127.0.0.1:4000".parse().unwrap()))
-                    .build()
-                    .unwrap(),
-                "http://127.0.0.1:4000/api",
-                "http://127.0.0.1:4000/site",
-            ),
-        ]
-    }
+    use crate::test_support::{clients, get_url};
 
     fn url(client: &Client, spec: RequestSpec) -> String {
-        let req = client.build_request(&spec).unwrap();
-        assert_eq!(req.method(), Method::GET);
-        req.url().to_string()
+        get_url(&client.build_request(&spec).unwrap())
     }
 
     #[test]

@@ -62,7 +62,7 @@ async fn settings_forms_post_the_right_fields() {
     }
     let client = logged_in(&server).await;
 
-    client.set_country("United Kingdom").await.unwrap();
+    client.me().set_country("United Kingdom").await.unwrap();
     let r = last(&server).await;
     let fields = assert_form_post(&r);
     assert_eq!(field(&fields, "country"), Some("United Kingdom"));
@@ -73,6 +73,7 @@ async fn settings_forms_post_the_right_fields() {
     );
 
     client
+        .me()
         .change_email("me@example.org", &SecretString::from("pw-123456"))
         .await
         .unwrap();
@@ -80,11 +81,19 @@ async fn settings_forms_post_the_right_fields() {
     assert_eq!(field(&fields, "email_address"), Some("me@example.org"));
     assert_eq!(field(&fields, "password"), Some("pw-123456"));
 
-    client.set_email_subscriptions(true, false).await.unwrap();
+    client
+        .me()
+        .set_email_subscriptions(true, false)
+        .await
+        .unwrap();
     let fields = assert_form_post(&last(&server).await);
     assert_eq!(field(&fields, "activities"), Some("on"));
     assert_eq!(field(&fields, "teacher_tips"), None, "unchecked = absent");
-    client.set_email_subscriptions(false, true).await.unwrap();
+    client
+        .me()
+        .set_email_subscriptions(false, true)
+        .await
+        .unwrap();
     let fields = assert_form_post(&last(&server).await);
     assert_eq!(field(&fields, "activities"), None);
     assert_eq!(field(&fields, "teacher_tips"), Some("on"));
@@ -92,15 +101,19 @@ async fn settings_forms_post_the_right_fields() {
     // Checked before sending.
     let sent = received(&server).await.len();
     assert!(matches!(
-        client.set_country("  ").await,
-        Err(Error::InvalidInput { .. })
-    ));
-    assert!(matches!(
-        client.change_email("nope", &SecretString::from("x")).await,
+        client.me().set_country("  ").await,
         Err(Error::InvalidInput { .. })
     ));
     assert!(matches!(
         client
+            .me()
+            .change_email("nope", &SecretString::from("x"))
+            .await,
+        Err(Error::InvalidInput { .. })
+    ));
+    assert!(matches!(
+        client
+            .me()
             .change_email("a@b.org", &SecretString::from(""))
             .await,
         Err(Error::InvalidInput { .. })
@@ -134,7 +147,7 @@ async fn password_change_success_and_refusal() {
     let old = SecretString::from("old-password");
     let new = SecretString::from("new-password");
 
-    client.change_password(&old, &new).await.unwrap();
+    client.me().change_password(&old, &new).await.unwrap();
     let posted = received(&server)
         .await
         .into_iter()
@@ -145,7 +158,7 @@ async fn password_change_success_and_refusal() {
     assert_eq!(field(&fields, "new_password1"), Some("new-password"));
     assert_eq!(field(&fields, "new_password2"), Some("new-password"));
 
-    let err = client.change_password(&old, &new).await.unwrap_err();
+    let err = client.me().change_password(&old, &new).await.unwrap_err();
     match err {
         Error::Refused { action, message } => {
             assert_eq!(action, "change password");
@@ -186,6 +199,7 @@ async fn password_checks() {
     let client = logged_in(&server).await;
     assert!(
         !client
+            .me()
             .verify_password(&SecretString::from("guess"))
             .await
             .unwrap()
@@ -200,23 +214,23 @@ async fn account_actions_need_a_login() {
     let client = client_for(&server);
     let pw = SecretString::from("x-password");
     assert!(matches!(
-        client.set_country("Japan").await,
+        client.me().set_country("Japan").await,
         Err(Error::LoginRequired)
     ));
     assert!(matches!(
-        client.change_password(&pw, &pw).await,
+        client.me().change_password(&pw, &pw).await,
         Err(Error::LoginRequired)
     ));
     assert!(matches!(
-        client.change_email("a@b.org", &pw).await,
+        client.me().change_email("a@b.org", &pw).await,
         Err(Error::LoginRequired)
     ));
     assert!(matches!(
-        client.set_email_subscriptions(true, true).await,
+        client.me().set_email_subscriptions(true, true).await,
         Err(Error::LoginRequired)
     ));
     assert!(matches!(
-        client.verify_password(&pw).await,
+        client.me().verify_password(&pw).await,
         Err(Error::LoginRequired)
     ));
     assert!(matches!(
@@ -224,7 +238,7 @@ async fn account_actions_need_a_login() {
         Err(Error::LoginRequired)
     ));
     assert!(matches!(
-        client.my_classrooms(false, 1).await,
+        client.me().classrooms(false, 1).await,
         Err(Error::LoginRequired)
     ));
     assert!(received(&server).await.is_empty());
@@ -380,10 +394,10 @@ async fn teacher_actions_send_the_right_requests() {
         class.activity(None, 0).await,
         Err(Error::InvalidInput { .. })
     ));
-    let alerts = client.educator_alerts(1).await.unwrap();
+    let alerts = client.me().educator_alerts(1).await.unwrap();
     assert_eq!(alerts.len(), 1);
     assert_eq!(alerts[0].pk, Some(scratchkit::model::AlertId(1)));
-    assert!(client.my_classrooms(true, 1).await.unwrap().is_empty());
+    assert!(client.me().classrooms(true, 1).await.unwrap().is_empty());
     let r = last(&server).await;
     assert_eq!(r.url.path(), "/site/site-api/classrooms/closed/");
     assert!(r.url.query().unwrap().contains("page=1"));

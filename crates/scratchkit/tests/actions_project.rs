@@ -262,7 +262,7 @@ async fn comments_are_posted_replied_deleted_and_reported() {
     let client = logged_in(&server).await;
     let project = client.project(104u64);
 
-    let comment = project.post_comment("Nice work!").await.unwrap();
+    let comment = project.comments().post("Nice work!").await.unwrap();
     assert_eq!(comment.id, CommentId(447648029));
     let r = last(&server).await;
     let referer = assert_cookie_auth(&r);
@@ -274,15 +274,19 @@ async fn comments_are_posted_replied_deleted_and_reported() {
 
     // The fixture is itself a reply: answering it goes under its top-level comment and
     // notifies its author.
-    project.reply_to(&comment, "Thanks").await.unwrap();
+    project
+        .comments()
+        .reply_to(&comment, "Thanks")
+        .await
+        .unwrap();
     assert_eq!(
         json_body(&last(&server).await),
         serde_json::json!({"content":"Thanks","parent_id":447647641,"commentee_id":49156})
     );
 
-    project.delete_comment(55u64).await.unwrap();
+    project.comments().delete(55u64).await.unwrap();
     assert_cookie_auth(&last(&server).await);
-    project.report_comment(55u64).await.unwrap();
+    project.comments().report(55u64).await.unwrap();
     let r = last(&server).await;
     assert_eq!(r.method.as_str(), "POST", "reports are never DELETEs");
     assert_eq!(json_body(&r), serde_json::json!({"reportId": null}));
@@ -312,7 +316,7 @@ async fn comment_rejections_are_typed() {
     let client = logged_in(&server).await;
     let studio = client.studio(7u64);
 
-    match studio.post_comment("hello").await.unwrap_err() {
+    match studio.comments().post("hello").await.unwrap_err() {
         Error::CommentRejected {
             reason,
             mute_status: Some(mute),
@@ -327,6 +331,7 @@ async fn comment_rejections_are_typed() {
     assert!(assert_cookie_auth(&r).ends_with("/site/studios/7/comments/"));
 
     let err = studio
+        .comments()
         .reply(CommentId(5), Some(UserId(3)), "again")
         .await
         .unwrap_err();
@@ -342,7 +347,7 @@ async fn comment_rejections_are_typed() {
     // Checked before sending.
     let before = received(&server).await.len();
     for bad in [String::new(), " \n".into(), "x".repeat(501)] {
-        let err = studio.post_comment(&bad).await.unwrap_err();
+        let err = studio.comments().post(&bad).await.unwrap_err();
         assert!(
             matches!(
                 err,
@@ -357,13 +362,21 @@ async fn comment_rejections_are_typed() {
     assert_eq!(received(&server).await.len(), before);
 }
 
+// Profile comments are old-site HTML pages (feature `html`).
+#[cfg(feature = "html")]
 #[tokio::test]
 async fn profile_comments_go_through_the_site_api() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/site/site-api/comments/user/griffpatch/add/"))
         .respond_with(ResponseTemplate::new(200).set_body_string(
-            r#"<div id="comments-321" class="comment " data-comment-id="321"><div class="content">hi</div></div>"#,
+            r#"<div id="comments-321" class="comment " data-comment-id="321">
+  <a href="/users/me" id="comment-user" data-comment-user="me"><img class="avatar" src="//cdn2.scratch.mit.edu/get_image/user/42_60x60.png"></a>
+  <div class="info"><div class="name"><a href="/users/me">me</a></div>
+    <div class="content">hi</div>
+    <div><span class="time" title="2025-01-21T20:37:44Z">now</span>
+    <a class="reply" data-comment-id="321" data-parent-thread="10" data-commentee-id="42"><span>Reply</span></a></div></div>
+</div>"#,
         ))
         .up_to_n_times(1)
         .mount(&server)
@@ -388,29 +401,34 @@ async fn profile_comments_go_through_the_site_api() {
     let client = logged_in(&server).await;
     let user = client.user("griffpatch");
 
-    let id = user
-        .post_profile_comment("hi", Some(CommentId(10)), Some(UserId(20)))
+    let comments = user.comments();
+    let posted = comments
+        .reply(CommentId(10), Some(UserId(20)), "hi")
         .await
         .unwrap();
-    assert_eq!(id, CommentId(321));
+    assert_eq!(posted.id, CommentId(321));
+    assert_eq!(posted.parent_id, Some(CommentId(10)));
+    assert_eq!(posted.commentee_id, Some(UserId(20)));
+    assert_eq!(
+        (posted.author.id, posted.author.username.as_str()),
+        (UserId(42), "me")
+    );
+    assert_eq!(posted.content, "hi");
     let r = last(&server).await;
     assert!(assert_cookie_auth(&r).ends_with("/site/users/griffpatch/"));
     assert_eq!(
         json_body(&r),
         serde_json::json!({"content":"hi","parent_id":10,"commentee_id":20})
     );
-    let err = user
-        .post_profile_comment("hi", None, None)
-        .await
-        .unwrap_err();
+    let err = comments.post("hi").await.unwrap_err();
     assert!(matches!(&err, Error::CommentRejected { reason, .. } if reason == "isFlood"));
 
-    user.delete_profile_comment(321u64).await.unwrap();
+    comments.delete(321u64).await.unwrap();
     assert_eq!(
         json_body(&last(&server).await),
         serde_json::json!({"id":"321"})
     );
-    user.report_profile_comment(321u64).await.unwrap();
+    comments.report(321u64).await.unwrap();
     assert_eq!(
         json_body(&last(&server).await),
         serde_json::json!({"id":"321"})
@@ -432,10 +450,13 @@ async fn a_401_expires_the_session_and_later_writes_send_nothing() {
     assert!(matches!(err, Error::SessionExpired), "{err:?}");
     let err = client.project(104u64).love().await.unwrap_err();
     assert!(matches!(err, Error::SessionExpired), "{err:?}");
-    let err = client.set_bio("x").await.unwrap_err();
+    let err = client.me().set_bio("x").await.unwrap_err();
     assert!(matches!(err, Error::SessionExpired), "{err:?}");
     assert_eq!(received(&server).await.len(), 1);
-    assert!(client.me().is_some(), "the login is kept, marked expired");
+    assert!(
+        client.logged_in_as().is_some(),
+        "the login is kept, marked expired"
+    );
     server.verify().await;
 }
 

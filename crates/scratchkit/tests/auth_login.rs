@@ -93,7 +93,7 @@ async fn password_login_sends_the_csrf_double_submit_and_keeps_the_session() {
     let me = client.login("griffpatch", "pw-SECRET").await.unwrap();
     assert_eq!(me.username, "Griffpatch", "the name as Scratch spells it");
     assert_eq!(me.user_id.map(|id| id.get()), Some(1882674));
-    assert_eq!(client.me(), Some(me));
+    assert_eq!(client.logged_in_as(), Some(me));
 
     let requests = received(&server).await;
     let login = &requests[0];
@@ -169,7 +169,7 @@ async fn wrong_password_is_login_failed_and_leaves_the_client_logged_out() {
         "{err:?}"
     );
     assert!(!format!("{err} {err:?}").contains("pw-SECRET"));
-    assert!(client.me().is_none());
+    assert!(client.logged_in_as().is_none());
     server.verify().await;
 }
 
@@ -459,7 +459,7 @@ async fn a_rejected_session_fails_fast_afterwards() {
         .login_with_session_id(SecretString::from(VECTOR))
         .await
         .unwrap();
-    assert!(client.me().is_some());
+    assert!(client.logged_in_as().is_some());
     server.verify().await;
 }
 
@@ -538,7 +538,7 @@ async fn logout_posts_the_form_then_forgets_everything() {
         .await
         .unwrap();
     client.logout().await.unwrap();
-    assert!(client.me().is_none());
+    assert!(client.logged_in_as().is_none());
     let requests = received(&server).await;
     let logout = &requests[0];
     let csrf = header_of(logout, "x-csrftoken").unwrap().to_owned();
@@ -602,7 +602,7 @@ async fn saved_sessions_are_owner_only_and_restore_without_a_request() {
 
     let other = client_for(&server);
     let me = other.restore_session(&file).await.unwrap();
-    assert_eq!(Some(me), client.me());
+    assert_eq!(Some(me), client.logged_in_as());
     assert!(received(&server).await.is_empty());
 
     // Broken files are typed errors that do not echo their content.

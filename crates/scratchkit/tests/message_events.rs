@@ -99,6 +99,7 @@ async fn yields_only_new_messages_oldest_first_without_losing_any() {
     mount_messages(&server, 100, 50).await;
     let mut stream = Box::pin(
         client
+            .me()
             .message_events()
             .interval(Duration::from_secs(5))
             .stream(),
@@ -165,7 +166,7 @@ async fn include_unread_yields_the_unread_messages_first() {
     let client = logged_in(&server).await;
     mount_count(&server, 3).await;
     mount_messages(&server, 10, 1).await;
-    let mut stream = Box::pin(client.message_events().include_unread(true).stream());
+    let mut stream = Box::pin(client.me().message_events().include_unread(true).stream());
     let mut got = Vec::new();
     for _ in 0..3 {
         got.push(settle(stream.next()).await.unwrap().unwrap());
@@ -177,7 +178,7 @@ async fn include_unread_yields_the_unread_messages_first() {
 async fn a_logged_out_client_gets_an_error_before_sending() {
     let server = MockServer::start().await;
     let client = auth_support::client_for(&server);
-    let mut stream = Box::pin(client.message_events().stream());
+    let mut stream = Box::pin(client.me().message_events().stream());
     let first = settle(stream.next()).await.unwrap();
     assert!(
         matches!(first, Err(scratchkit::Error::LoginRequired)),

@@ -39,9 +39,9 @@ pub enum BackpackAction {
 pub async fn run(ctx: &Ctx, args: BackpackArgs) -> CliResult {
     ctx.ensure_login().await?;
     match args.action {
-        None => show_list!(ctx, ctx.client.backpack(), args.list),
+        None => show_list!(ctx, ctx.client.me().backpack(), args.list),
         Some(BackpackAction::Delete { id }) => {
-            ctx.client.delete_from_backpack(&id).await?;
+            ctx.client.me().delete_from_backpack(&id).await?;
             done(
                 ctx,
                 &json!({"deleted": id}),

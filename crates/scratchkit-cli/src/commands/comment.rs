@@ -2,15 +2,13 @@
 //! and profiles.
 
 use clap::{Args, Subcommand, ValueEnum};
-use futures_util::{StreamExt, TryStreamExt};
-use scratchkit::html::ProfileComment;
-use scratchkit_model::{Comment, CommentId, ProjectId, StudioId};
+use scratchkit::{Client, CommentsHandler};
+use scratchkit_model::{CommentId, ProjectId, StudioId};
 use serde_json::{Value, json};
 
 use crate::cli::PageArgs;
 use crate::commands::{Ctx, show_page};
 use crate::exit::{CliError, CliResult};
-use crate::output::{Table, date, one_line, thousands};
 
 /// `scratch comment`.
 #[derive(Debug, Args)]
@@ -131,6 +129,16 @@ impl Target {
             Target::Profile(name) => format!("{name}'s profile"),
         }
     }
+
+    /// The comments handler of the target: every action below is the same for the three
+    /// places.
+    fn comments(&self, client: &Client) -> CommentsHandler {
+        match self {
+            Target::Project(id) => client.project(*id).comments(),
+            Target::Studio(id) => client.studio(*id).comments(),
+            Target::Profile(name) => client.user(name.as_str()).comments(),
+        }
+    }
 }
 
 /// Runs a `scratch comment` action.
@@ -144,7 +152,15 @@ pub async fn run(ctx: &Ctx, args: CommentArgs) -> CliResult {
             place,
             target,
             page,
-        } => list(ctx, Target::parse(place, &target)?, page).await,
+        } => {
+            let comments = Target::parse(place, &target)?.comments(&ctx.client);
+            let list = comments
+                .list()
+                .limit(page.limit)
+                .offset(page.offset)
+                .await?;
+            show_page(&ctx.out, &list)
+        }
         CommentAction::Post {
             place,
             target,
@@ -152,24 +168,11 @@ pub async fn run(ctx: &Ctx, args: CommentArgs) -> CliResult {
         } => {
             let target = Target::parse(place, &target)?;
             ctx.ensure_login().await?;
-            let posted = match &target {
-                Target::Project(id) => {
-                    comment_json(&ctx.client.project(*id).post_comment(&text).await?)?
-                }
-                Target::Studio(id) => {
-                    comment_json(&ctx.client.studio(*id).post_comment(&text).await?)?
-                }
-                Target::Profile(name) => profile_json(
-                    &ctx.client
-                        .profile(name.as_str())
-                        .post_comment(&text)
-                        .await?,
-                ),
-            };
+            let posted = target.comments(&ctx.client).post(&text).await?;
             done(
                 ctx,
-                &posted,
-                &format!("Posted comment #{} on {}.", posted["id"], target.describe()),
+                &serde_json::to_value(&posted)?,
+                &format!("Posted comment #{} on {}.", posted.id, target.describe()),
             )
         }
         CommentAction::Reply {
@@ -180,36 +183,16 @@ pub async fn run(ctx: &Ctx, args: CommentArgs) -> CliResult {
         } => {
             let target = Target::parse(place, &target)?;
             ctx.ensure_login().await?;
-            let id = CommentId(comment);
-            let posted = match &target {
-                Target::Project(pid) => {
-                    let handler = ctx.client.project(*pid);
-                    let parent = handler.comment(id).await?;
-                    comment_json(&handler.reply_to(&parent, &text).await?)?
-                }
-                Target::Studio(sid) => {
-                    let handler = ctx.client.studio(*sid);
-                    let parent = handler.comment(id).await?;
-                    comment_json(&handler.reply_to(&parent, &text).await?)?
-                }
-                Target::Profile(name) => {
-                    let profile = ctx.client.profile(name.as_str());
-                    let parent = profile.comment(id).await?;
-                    let commentee = match parent.author_id {
-                        Some(user) => user,
-                        None => ctx.client.user(parent.author.as_str()).info().await?.id,
-                    };
-                    let top = parent.parent_id.unwrap_or(parent.id);
-                    profile_json(&profile.reply_to_comment(top, commentee, &text).await?)
-                }
-            };
+            let comments = target.comments(&ctx.client);
+            let parent = comments.get(CommentId(comment)).await?;
+            let posted = comments.reply_to(&parent, &text).await?;
             done(
                 ctx,
-                &posted,
+                &serde_json::to_value(&posted)?,
                 &format!(
                     "Replied to #{comment} on {} (reply #{}).",
                     target.describe(),
-                    posted["id"]
+                    posted.id
                 ),
             )
         }
@@ -220,14 +203,10 @@ pub async fn run(ctx: &Ctx, args: CommentArgs) -> CliResult {
         } => {
             let target = Target::parse(place, &target)?;
             ctx.ensure_login().await?;
-            let id = CommentId(comment);
-            match &target {
-                Target::Project(pid) => ctx.client.project(*pid).delete_comment(id).await?,
-                Target::Studio(sid) => ctx.client.studio(*sid).delete_comment(id).await?,
-                Target::Profile(name) => {
-                    ctx.client.profile(name.as_str()).delete_comment(id).await?
-                }
-            }
+            target
+                .comments(&ctx.client)
+                .delete(CommentId(comment))
+                .await?;
             done(
                 ctx,
                 &json!({"deleted": comment}),
@@ -241,14 +220,10 @@ pub async fn run(ctx: &Ctx, args: CommentArgs) -> CliResult {
         } => {
             let target = Target::parse(place, &target)?;
             ctx.ensure_login().await?;
-            let id = CommentId(comment);
-            match &target {
-                Target::Project(pid) => ctx.client.project(*pid).report_comment(id).await?,
-                Target::Studio(sid) => ctx.client.studio(*sid).report_comment(id).await?,
-                Target::Profile(name) => {
-                    ctx.client.profile(name.as_str()).report_comment(id).await?
-                }
-            }
+            target
+                .comments(&ctx.client)
+                .report(CommentId(comment))
+                .await?;
             done(
                 ctx,
                 &json!({"reported": comment}),
@@ -265,100 +240,6 @@ pub fn done(ctx: &Ctx, value: &Value, message: &str) -> CliResult {
     } else {
         ctx.out.line(message)
     }
-}
-
-async fn list(ctx: &Ctx, target: Target, page: PageArgs) -> CliResult {
-    match target {
-        Target::Project(id) => {
-            let handler = ctx.client.project(id);
-            let info = handler.info().await?;
-            let handler = match &info.author.username {
-                Some(author) => ctx.client.project(id).by(author.as_str()),
-                None => handler,
-            };
-            let list = handler
-                .comments()
-                .limit(page.limit)
-                .offset(page.offset)
-                .await?;
-            show_page(&ctx.out, &list)
-        }
-        Target::Studio(id) => {
-            let list = ctx
-                .client
-                .studio(id)
-                .comments()
-                .limit(page.limit)
-                .offset(page.offset)
-                .await?;
-            show_page(&ctx.out, &list)
-        }
-        Target::Profile(name) => {
-            // The old site serves profile comments in pages of its own size: read them in
-            // order, skipping `--offset` comments and keeping `--limit` (and one more, to know
-            // whether there are more), as for projects and studios.
-            let profile = ctx.client.profile(name.as_str());
-            let offset = usize::try_from(page.offset).unwrap_or(usize::MAX);
-            let limit = usize::try_from(page.limit).unwrap_or(usize::MAX);
-            let mut comments: Vec<ProfileComment> = profile
-                .comments()
-                .skip(offset)
-                .take(limit.saturating_add(1))
-                .try_collect()
-                .await?;
-            if comments.is_empty() && offset == 0 {
-                // The list ends at the first 404: ask for page 1 again so that an unknown
-                // user is reported as not found rather than shown as an empty list.
-                comments = profile.comments_page(1).await?;
-            }
-            let more = comments.len() > limit;
-            comments.truncate(limit);
-            if ctx.out.is_json() {
-                let all: Vec<Value> = comments.iter().map(profile_json).collect();
-                return ctx.out.json(&all);
-            }
-            ctx.out.table(profile_table(&comments))?;
-            if more {
-                let next = page.offset.saturating_add(page.limit);
-                // One comment past the limit was read, so more certainly follow.
-                ctx.out.more_hint(&format!("--offset {next}"), true)?;
-            }
-            Ok(())
-        }
-    }
-}
-
-/// A project or studio comment as JSON.
-fn comment_json(comment: &Comment) -> CliResult<Value> {
-    Ok(serde_json::to_value(comment)?)
-}
-
-/// A profile comment (an old-site HTML comment) as JSON, replies included.
-pub fn profile_json(c: &ProfileComment) -> Value {
-    json!({
-        "id": c.id,
-        "author": c.author,
-        "author_id": c.author_id,
-        "content": c.content,
-        "created": c.created,
-        "parent_id": c.parent_id,
-        "replies": c.replies.iter().map(profile_json).collect::<Vec<_>>(),
-    })
-}
-
-/// Profile comments as a table (the same columns as other comments).
-pub fn profile_table(comments: &[ProfileComment]) -> Table {
-    let mut table = Table::new(&["ID", "Author", "Date", "Replies", "Comment"]).right(&[0, 3]);
-    for c in comments {
-        table.row(vec![
-            c.id.to_string(),
-            c.author.clone(),
-            date(c.created),
-            thousands(c.replies.len() as u64),
-            one_line(&c.content, 60),
-        ]);
-    }
-    table
 }
 
 #[cfg(test)]

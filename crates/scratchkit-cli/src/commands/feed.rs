@@ -41,10 +41,10 @@ pub async fn run(ctx: &Ctx, args: FeedArgs) -> CliResult {
     ctx.ensure_login().await?;
     let client = &ctx.client;
     match args.feed {
-        Feed::Happening => show_list!(ctx, client.whats_happening(), args.list),
-        Feed::Loves => show_list!(ctx, client.following_loves(), args.list),
-        Feed::Projects => show_list!(ctx, client.following_projects(), args.list),
-        Feed::Studios => show_list!(ctx, client.followed_studios_projects(), args.list),
-        Feed::Viewed => show_list!(ctx, client.recently_viewed(), args.list),
+        Feed::Happening => show_list!(ctx, client.me().whats_happening(), args.list),
+        Feed::Loves => show_list!(ctx, client.me().following_loves(), args.list),
+        Feed::Projects => show_list!(ctx, client.me().following_projects(), args.list),
+        Feed::Studios => show_list!(ctx, client.me().followed_studios_projects(), args.list),
+        Feed::Viewed => show_list!(ctx, client.me().recently_viewed(), args.list),
     }
 }

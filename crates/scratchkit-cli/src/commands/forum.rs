@@ -1,7 +1,7 @@
 //! `scratch forum`: the Scratch forums (categories, topics, posts) and replying.
 
 use clap::{Args, Subcommand};
-use scratchkit::html::forums::{ForumPost, ForumSection, TopicList};
+use scratchkit::forums::{ForumPost, ForumSection, TopicList};
 use scratchkit_model::{PostId, TopicId};
 use serde_json::{Value, json};
 

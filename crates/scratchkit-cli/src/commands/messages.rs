@@ -71,9 +71,9 @@ impl From<Filter> for MessageFilter {
 pub async fn run(ctx: &Ctx, args: MessagesArgs) -> CliResult {
     let me = ctx.ensure_login().await?;
     match args.action {
-        None => show_list!(ctx, ctx.client.messages(args.filter.into()), args.list),
+        None => show_list!(ctx, ctx.client.me().messages(args.filter.into()), args.list),
         Some(MessagesAction::Count) => {
-            let count = ctx.client.message_count().await?;
+            let count = ctx.client.me().message_count().await?;
             done(
                 ctx,
                 &json!({"username": me.username, "count": count}),
@@ -85,7 +85,7 @@ pub async fn run(ctx: &Ctx, args: MessagesArgs) -> CliResult {
             )
         }
         Some(MessagesAction::Clear) => {
-            ctx.client.clear_messages().await?;
+            ctx.client.me().clear_messages().await?;
             done(
                 ctx,
                 &json!({"cleared": true}),

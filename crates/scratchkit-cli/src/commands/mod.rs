@@ -133,7 +133,7 @@ impl Ctx {
     /// [`CliError::NotLoggedIn`] when there is no login to use (exit 4); a saved session that
     /// cannot be read or decoded; a rejected login.
     pub async fn ensure_login(&self) -> CliResult<Me> {
-        if let Some(me) = self.client.me() {
+        if let Some(me) = self.client.logged_in_as() {
             return Ok(me);
         }
         if let Some(id) = crate::commands::auth::env_secret(crate::commands::auth::SESSION_ID_ENV) {

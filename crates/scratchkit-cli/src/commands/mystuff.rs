@@ -86,7 +86,7 @@ impl From<Sort> for MyStuffSort {
 pub async fn run(ctx: &Ctx, args: MyStuffArgs) -> CliResult {
     ctx.ensure_login().await?;
     if args.studios {
-        let studios = ctx.client.my_studios(args.sort.into(), args.page).await?;
+        let studios = ctx.client.me().studios(args.sort.into(), args.page).await?;
         if ctx.out.is_json() {
             return ctx.out.json(&studios);
         }
@@ -102,7 +102,8 @@ pub async fn run(ctx: &Ctx, args: MyStuffArgs) -> CliResult {
     }
     let projects = ctx
         .client
-        .my_projects(args.filter.into(), args.sort.into(), args.page)
+        .me()
+        .projects(args.filter.into(), args.sort.into(), args.page)
         .await?;
     if ctx.out.is_json() {
         return ctx.out.json(&projects);

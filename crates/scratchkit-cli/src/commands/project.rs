@@ -248,7 +248,12 @@ pub async fn show(ctx: &Ctx, args: ProjectArgs) -> CliResult {
 
     let mut listings = Vec::new();
     if args.comments {
-        let page = handler.comments().limit(limit).offset(offset).await?;
+        let page = handler
+            .comments()
+            .list()
+            .limit(limit)
+            .offset(offset)
+            .await?;
         listings.push(Listing::new("comments", "Comments", &page)?);
     }
     if args.remixes {

@@ -48,7 +48,7 @@ pub async fn run(ctx: &Ctx, args: UserArgs) -> CliResult {
 }
 
 /// The profile for people.
-pub fn card(out: &Out, user: &User, featured: Option<Featured>) -> CliResult {
+pub fn card(out: &Out, user: &User, featured: Option<FeaturedOnProfile>) -> CliResult {
     let note = if user.scratchteam {
         "Scratch Team"
     } else {
@@ -84,9 +84,9 @@ pub fn fill_author(projects: &mut [Project], username: &str) {
 
 /// A user's featured project, for people: what [`card`] shows. It is a nicety, so a failure
 /// (the old site is flaky) is only logged.
-pub async fn featured(handler: &UserHandler) -> Option<Featured> {
+pub async fn featured(handler: &UserHandler) -> Option<FeaturedOnProfile> {
     match handler.featured_project().await {
-        Ok(f) => f.featured_project_data.map(|p| Featured {
+        Ok(f) => f.featured_project_data.map(|p| FeaturedOnProfile {
             label: f.featured_project_label_name,
             id: p.id,
             title: p.title,
@@ -100,7 +100,7 @@ pub async fn featured(handler: &UserHandler) -> Option<Featured> {
 
 /// A user's featured project.
 #[derive(Debug, Clone)]
-pub struct Featured {
+pub struct FeaturedOnProfile {
     /// The label the user chose ("Featured Project", "Why I Scratch"…).
     pub label: String,
     /// The project.

@@ -32,6 +32,7 @@ async fn unknown_project_is_not_found() {
         .client()
         .project(987_654_321_012u64)
         .comments()
+        .list()
         .await
         .unwrap_err();
     assert!(err.is_not_found(), "{err:?}");
@@ -75,10 +76,10 @@ async fn studios_of_a_project() {
 async fn the_author_lookup_happens_once() {
     let sb = TestSandbox::start_logged().await;
     let project = sb.client().project(142u64);
-    let first = project.comments().limit(5).await.unwrap();
+    let first = project.comments().list().limit(5).await.unwrap();
     assert_eq!(first.len(), 5);
     assert_eq!(project.author(), Some("mres"));
-    let second = project.comments().offset(5).limit(5).await.unwrap();
+    let second = project.comments().list().offset(5).limit(5).await.unwrap();
     assert_eq!(second.len(), 5);
     assert_ne!(first.items[0].id, second.items[0].id);
     assert_eq!(sb.requests_to("/projects/142").len(), 1, "one lookup");
@@ -93,6 +94,7 @@ async fn the_author_lookup_happens_once() {
         .project(142u64)
         .by("mres")
         .comments()
+        .list()
         .await
         .unwrap();
     assert_eq!(sb.requests_to("/projects/142").len(), before);
@@ -102,7 +104,13 @@ async fn the_author_lookup_happens_once() {
 async fn comments_replies_and_single_comments() {
     let sb = TestSandbox::start().await;
     let project = sb.client().project(142u64).by("mres");
-    let comments: Vec<_> = project.comments().stream().try_collect().await.unwrap();
+    let comments: Vec<_> = project
+        .comments()
+        .list()
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
     assert!(
         (25..=30).contains(&comments.len()),
         "the seeded world gives 142 25 to 30 threads, got {}",
@@ -118,6 +126,7 @@ async fn comments_replies_and_single_comments() {
         .find(|c| c.reply_count > 0)
         .expect("a comment with replies");
     let replies: Vec<_> = project
+        .comments()
         .replies(thread.id)
         .stream()
         .try_collect()
@@ -126,12 +135,12 @@ async fn comments_replies_and_single_comments() {
     assert_eq!(replies.len() as u64, thread.reply_count);
     assert!(replies.iter().all(|r| r.parent_id == Some(thread.id)));
 
-    let again = project.comment(thread.id).await.unwrap();
+    let again = project.comments().get(thread.id).await.unwrap();
     assert_eq!(again.content, thread.content);
     assert_eq!(again.author.id, thread.author.id);
-    let reply = project.comment(replies[0].id).await.unwrap();
+    let reply = project.comments().get(replies[0].id).await.unwrap();
     assert!(reply.is_reply());
 
-    let err = project.comment(1u64).await.unwrap_err();
+    let err = project.comments().get(1u64).await.unwrap_err();
     assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
 }

@@ -44,19 +44,30 @@ async fn managers_and_curators() {
 async fn comments_and_replies() {
     let sb = TestSandbox::start().await;
     let studio = sb.client().studio(5342u64);
-    let comments: Vec<_> = studio.comments().stream().try_collect().await.unwrap();
+    let comments: Vec<_> = studio
+        .comments()
+        .list()
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
     assert!(!comments.is_empty());
     assert!(comments.iter().all(|c| !c.is_reply()));
-    let single = studio.comment(comments[0].id).await.unwrap();
+    let single = studio.comments().get(comments[0].id).await.unwrap();
     assert_eq!(single.id, comments[0].id);
     assert_eq!(single.content, comments[0].content);
     if let Some(thread) = comments.iter().find(|c| c.reply_count > 0) {
-        let replies = studio.replies(thread.id).limit(40).await.unwrap();
+        let replies = studio
+            .comments()
+            .replies(thread.id)
+            .limit(40)
+            .await
+            .unwrap();
         assert_eq!(replies.len() as u64, thread.reply_count);
         assert!(replies.items.iter().all(|r| r.parent_id == Some(thread.id)));
     } else {
         // No thread has replies: the replies of a top-level comment are then empty.
-        let replies = studio.replies(comments[0].id).await.unwrap();
+        let replies = studio.comments().replies(comments[0].id).await.unwrap();
         assert!(replies.is_empty());
     }
 }

@@ -127,6 +127,7 @@ async fn curated_studios_message_count_and_featured_project() {
     assert!(count > 0);
     let own = sb.logged_in("mres").await;
     let listed: Vec<_> = own
+        .me()
         .messages(scratchkit::MessageFilter::All)
         .stream()
         .try_collect()

@@ -10,7 +10,7 @@ use secrecy::SecretString;
 async fn country_change_shows_on_the_profile() {
     let sb = TestSandbox::start().await;
     let client = sb.logged_in("griffpatch").await;
-    client.set_country("Japan").await.unwrap();
+    client.me().set_country("Japan").await.unwrap();
     let user = sb.new_client().user("griffpatch").info().await.unwrap();
     assert_eq!(user.profile.country.as_deref(), Some("Japan"));
 }
@@ -24,6 +24,7 @@ async fn password_change_then_login_with_the_new_one() {
     client.login("pw_changer", "first-password").await.unwrap();
 
     let wrong = client
+        .me()
         .change_password(
             &SecretString::from("not-my-password"),
             &SecretString::from("second-password"),
@@ -33,6 +34,7 @@ async fn password_change_then_login_with_the_new_one() {
     assert!(matches!(&wrong, Error::Refused { .. }), "{wrong:?}");
 
     client
+        .me()
         .change_password(
             &SecretString::from("first-password"),
             &SecretString::from("second-password"),
@@ -55,11 +57,13 @@ async fn email_change_needs_the_password() {
     let sb = TestSandbox::start().await;
     let client = sb.logged_in("Maximouse").await;
     let err = client
+        .me()
         .change_email("max@example.org", &SecretString::from("wrong-password"))
         .await
         .unwrap_err();
     assert!(matches!(&err, Error::Refused { .. }), "{err:?}");
     client
+        .me()
         .change_email("max@example.org", &SecretString::from(DEMO_PASSWORD))
         .await
         .unwrap();
@@ -70,6 +74,7 @@ async fn email_change_needs_the_password() {
     );
     // Checked before sending.
     let err = client
+        .me()
         .change_email("not an address", &SecretString::from(DEMO_PASSWORD))
         .await
         .unwrap_err();
@@ -80,8 +85,16 @@ async fn email_change_needs_the_password() {
 async fn email_subscriptions_are_accepted() {
     let sb = TestSandbox::start().await;
     let client = sb.logged_in("demo_teacher").await;
-    client.set_email_subscriptions(true, true).await.unwrap();
-    client.set_email_subscriptions(false, false).await.unwrap();
+    client
+        .me()
+        .set_email_subscriptions(true, true)
+        .await
+        .unwrap();
+    client
+        .me()
+        .set_email_subscriptions(false, false)
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -102,12 +115,14 @@ async fn password_checks() {
     let client = sb.logged_in("kakurenbo").await;
     assert!(
         client
+            .me()
             .verify_password(&SecretString::from(DEMO_PASSWORD))
             .await
             .unwrap()
     );
     assert!(
         !client
+            .me()
             .verify_password(&SecretString::from("not-it"))
             .await
             .unwrap()

@@ -17,23 +17,23 @@ async fn add_list_download_delete() {
         &script[..],
         &b"\xff\xd8\xff\xe0thumbnail"[..],
     );
-    let added = client.add_to_backpack(&item).await.unwrap();
+    let added = client.me().add_to_backpack(&item).await.unwrap();
     assert_eq!(added.name, "move 10");
     assert_eq!(added.kind, BackpackItemKind::Script);
 
-    let items: Vec<BackpackItem> = client.backpack().stream().try_collect().await.unwrap();
+    let items: Vec<BackpackItem> = client.me().backpack().stream().try_collect().await.unwrap();
     let listed = items.iter().find(|i| i.id == added.id).expect("listed");
     assert_eq!(listed.mime, "application/json");
 
-    let body = client.download_backpack_item(listed).await.unwrap();
+    let body = client.me().download_backpack_item(listed).await.unwrap();
     assert_eq!(&body[..], &script[..]);
 
     // Another user's backpack is separate.
     let other = sb.logged_in("kakurenbo").await;
-    let theirs: Vec<BackpackItem> = other.backpack().stream().try_collect().await.unwrap();
+    let theirs: Vec<BackpackItem> = other.me().backpack().stream().try_collect().await.unwrap();
     assert!(theirs.iter().all(|i| i.id != added.id));
 
-    client.delete_from_backpack(&added.id).await.unwrap();
-    let items: Vec<BackpackItem> = client.backpack().stream().try_collect().await.unwrap();
+    client.me().delete_from_backpack(&added.id).await.unwrap();
+    let items: Vec<BackpackItem> = client.me().backpack().stream().try_collect().await.unwrap();
     assert!(items.iter().all(|i| i.id != added.id));
 }

@@ -110,7 +110,7 @@ async fn teacher_creates_a_class_and_a_student_registers() {
     assert_eq!(class.students(1).await.unwrap(), ["new_student_1"]);
     assert_eq!(class.studios(1).await.unwrap().len(), 1);
 
-    let mine = teacher.my_classrooms(false, 1).await.unwrap();
+    let mine = teacher.me().classrooms(false, 1).await.unwrap();
     let created = mine
         .iter()
         .find(|c| c.title == "New class")
@@ -124,7 +124,7 @@ async fn teacher_creates_a_class_and_a_student_registers() {
     assert_eq!(details.title, "New class");
     let activity = class.activity(None, 1).await.unwrap();
     assert!(activity.iter().all(|a| a.actor.is_some()));
-    teacher.educator_alerts(1).await.unwrap();
+    teacher.me().educator_alerts(1).await.unwrap();
 }
 
 #[tokio::test]
@@ -184,6 +184,7 @@ async fn teacher_reads_the_seeded_class_its_alerts_and_activity_as_models() {
     // Listing marked them read.
     assert!(
         teacher
+            .me()
             .educator_alerts(1)
             .await
             .unwrap()
@@ -209,7 +210,7 @@ async fn teacher_reads_the_seeded_class_its_alerts_and_activity_as_models() {
         assert!(item.actor.as_ref().is_some_and(|a| a.pk.is_some()));
         assert!(item.datetime_created.is_some());
     }
-    let closed = teacher.my_classrooms(true, 1).await.unwrap();
+    let closed = teacher.me().classrooms(true, 1).await.unwrap();
     assert!(closed.iter().all(|c| c.is_closed()), "{closed:?}");
     assert!(!closed.is_empty());
 }

@@ -21,7 +21,12 @@ async fn project_comment_reply_and_delete() {
     let owner = sb.logged_in("griffpatch").await;
     let fan = sb.logged_in("kakurenbo").await;
 
-    let posted = fan.project(id).post_comment("Great game!").await.unwrap();
+    let posted = fan
+        .project(id)
+        .comments()
+        .post("Great game!")
+        .await
+        .unwrap();
     assert_eq!(posted.content, "Great game!");
     assert_eq!(posted.author.username, "kakurenbo");
     assert!(!posted.is_reply());
@@ -31,6 +36,7 @@ async fn project_comment_reply_and_delete() {
     let comments: Vec<Comment> = reader
         .project(id)
         .comments()
+        .list()
         .stream()
         .try_collect()
         .await
@@ -44,6 +50,7 @@ async fn project_comment_reply_and_delete() {
     // The owner answers; then the fan answers the answer: both land under the top comment.
     let answer = owner
         .project(id)
+        .comments()
         .reply_to(&posted, "Thanks!")
         .await
         .unwrap();
@@ -51,6 +58,7 @@ async fn project_comment_reply_and_delete() {
     assert_eq!(answer.commentee_id, Some(posted.author.id));
     let again = fan
         .project(id)
+        .comments()
         .reply_to(&answer, "You're welcome")
         .await
         .unwrap();
@@ -59,6 +67,7 @@ async fn project_comment_reply_and_delete() {
 
     let replies = reader
         .project(id)
+        .comments()
         .replies(posted.id)
         .limit(40)
         .await
@@ -68,16 +77,22 @@ async fn project_comment_reply_and_delete() {
         ids.contains(&answer.id) && ids.contains(&again.id),
         "{ids:?}"
     );
-    let top = reader.project(id).comment(posted.id).await.unwrap();
+    let top = reader.project(id).comments().get(posted.id).await.unwrap();
     assert_eq!(top.reply_count, 2);
 
-    fan.project(id).report_comment(answer.id).await.unwrap();
+    fan.project(id).comments().report(answer.id).await.unwrap();
 
     // The owner may delete any comment on their project.
-    owner.project(id).delete_comment(posted.id).await.unwrap();
+    owner
+        .project(id)
+        .comments()
+        .delete(posted.id)
+        .await
+        .unwrap();
     let comments: Vec<Comment> = reader
         .project(id)
         .comments()
+        .list()
         .stream()
         .try_collect()
         .await
@@ -94,11 +109,13 @@ async fn studio_comment_reply_and_delete() {
 
     let posted = guest
         .studio(studio_id)
-        .post_comment("Hello studio")
+        .comments()
+        .post("Hello studio")
         .await
         .unwrap();
     let reply = host
         .studio(studio_id)
+        .comments()
         .reply_to(&posted, "Welcome")
         .await
         .unwrap();
@@ -109,6 +126,7 @@ async fn studio_comment_reply_and_delete() {
     let comments: Vec<Comment> = reader
         .studio(studio_id)
         .comments()
+        .list()
         .stream()
         .try_collect()
         .await
@@ -116,6 +134,7 @@ async fn studio_comment_reply_and_delete() {
     assert!(comments.iter().any(|c| c.id == posted.id));
     let replies = reader
         .studio(studio_id)
+        .comments()
         .replies(posted.id)
         .limit(40)
         .await
@@ -124,18 +143,21 @@ async fn studio_comment_reply_and_delete() {
 
     guest
         .studio(studio_id)
-        .report_comment(reply.id)
+        .comments()
+        .report(reply.id)
         .await
         .unwrap();
     // Authors may delete their own comments.
     guest
         .studio(studio_id)
-        .delete_comment(posted.id)
+        .comments()
+        .delete(posted.id)
         .await
         .unwrap();
     let comments: Vec<Comment> = reader
         .studio(studio_id)
         .comments()
+        .list()
         .stream()
         .try_collect()
         .await
@@ -147,22 +169,28 @@ async fn studio_comment_reply_and_delete() {
 async fn profile_comment_post_and_delete() {
     let sb = no_flood().await;
     let visitor = sb.logged_in("kakurenbo").await;
-    let id = visitor
+    let posted = visitor
         .user("Maximouse")
-        .post_profile_comment("Nice profile", None, None)
+        .comments()
+        .post("Nice profile")
         .await
         .unwrap();
+    assert_eq!(posted.author.username, "kakurenbo");
+    assert_eq!(posted.content, "Nice profile");
     let owner = sb.logged_in("Maximouse").await;
-    owner
-        .user("Maximouse")
-        .report_profile_comment(id)
-        .await
-        .unwrap();
-    owner
-        .user("Maximouse")
-        .delete_profile_comment(id)
-        .await
-        .unwrap();
+    let comments = owner.user("Maximouse").comments();
+    // The new comment is read back from the profile page, as a `Comment`.
+    let listed = comments.list().limit(40).await.unwrap();
+    let found = listed.items.iter().find(|c| c.id == posted.id).unwrap();
+    assert_eq!(found.author.id, posted.author.id);
+    assert_eq!(
+        comments.get(posted.id).await.unwrap().content,
+        "Nice profile"
+    );
+    comments.report(posted.id).await.unwrap();
+    comments.delete(posted.id).await.unwrap();
+    let after = comments.list().limit(40).await.unwrap();
+    assert!(after.items.iter().all(|c| c.id != posted.id));
 }
 
 #[tokio::test]
@@ -170,7 +198,12 @@ async fn muted_account_gets_comment_rejected_with_its_mute() {
     let sb = TestSandbox::start().await;
     let id = sb.create_project("griffpatch", "Quiet please", true).await;
     let muted = sb.logged_in("demo_muted").await;
-    let err = muted.project(id).post_comment("hello?").await.unwrap_err();
+    let err = muted
+        .project(id)
+        .comments()
+        .post("hello?")
+        .await
+        .unwrap_err();
     match err {
         Error::CommentRejected {
             reason,
@@ -187,6 +220,7 @@ async fn muted_account_gets_comment_rejected_with_its_mute() {
         .client()
         .project(id)
         .comments()
+        .list()
         .stream()
         .try_collect()
         .await
@@ -200,8 +234,13 @@ async fn second_comment_in_a_row_is_flood() {
     sb.settings(json!({ "comment_flood_seconds": 600 })).await;
     let id = sb.create_project("griffpatch", "Busy", true).await;
     let client = sb.logged_in("kakurenbo").await;
-    client.project(id).post_comment("first").await.unwrap();
-    let err = client.project(id).post_comment("second").await.unwrap_err();
+    client.project(id).comments().post("first").await.unwrap();
+    let err = client
+        .project(id)
+        .comments()
+        .post("second")
+        .await
+        .unwrap_err();
     assert!(
         matches!(&err, Error::CommentRejected { reason, mute_status: None } if reason == "isFlood"),
         "{err:?}"
@@ -210,6 +249,7 @@ async fn second_comment_in_a_row_is_flood() {
         .client()
         .project(id)
         .comments()
+        .list()
         .stream()
         .try_collect()
         .await

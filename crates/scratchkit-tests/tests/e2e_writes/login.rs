@@ -14,7 +14,7 @@ async fn password_login_then_session_and_a_write() {
     let me = client.login("griffpatch", DEMO_PASSWORD).await.unwrap();
     assert_eq!(me.username, "griffpatch");
     assert_eq!(me.user_id, Some(UserId(1_882_674)));
-    assert_eq!(client.me(), Some(me));
+    assert_eq!(client.logged_in_as(), Some(me));
 
     let session = client.session().await.unwrap();
     let user = session.user.expect("logged in");
@@ -42,7 +42,7 @@ async fn wrong_password_and_unknown_user_are_login_failures() {
         .await
         .unwrap_err();
     assert!(matches!(&err, Error::LoginFailed { .. }), "{err:?}");
-    assert!(client.me().is_none());
+    assert!(client.logged_in_as().is_none());
     let err = client
         .login("nobody_by_that_name", DEMO_PASSWORD)
         .await
@@ -151,7 +151,7 @@ async fn logout_ends_the_session_on_the_server_too() {
     let err = b.project(142u64).love().await.unwrap_err();
     assert!(matches!(err, Error::SessionExpired), "{err:?}");
     // And the client remembers: the next call fails without sending.
-    let err = b.set_bio("x").await.unwrap_err();
+    let err = b.me().set_bio("x").await.unwrap_err();
     assert!(matches!(err, Error::SessionExpired), "{err:?}");
 }
 
@@ -168,22 +168,23 @@ async fn logged_out_writes_fail_before_sending() {
     login_required(project.share().await);
     login_required(project.love().await.map(drop));
     login_required(project.favorite().await.map(drop));
-    login_required(project.post_comment("hi").await.map(drop));
-    login_required(project.delete_comment(1u64).await);
+    login_required(project.comments().post("hi").await.map(drop));
+    login_required(project.comments().delete(1u64).await);
     login_required(project.trash().await);
     login_required(client.user("griffpatch").follow().await);
-    login_required(client.set_bio("x").await);
-    login_required(client.set_country("Japan").await);
+    login_required(client.me().set_bio("x").await);
+    login_required(client.me().set_country("Japan").await);
     login_required(client.create_studio().await.map(drop));
     login_required(studio.set_title("x").await);
     login_required(studio.invite_curator("griffpatch").await);
     login_required(studio.add_project(142u64).await);
-    login_required(studio.post_comment("hi").await.map(drop));
-    login_required(client.message_count().await.map(drop));
-    login_required(client.clear_messages().await);
+    login_required(studio.comments().post("hi").await.map(drop));
+    login_required(client.me().message_count().await.map(drop));
+    login_required(client.me().clear_messages().await);
     login_required(
         client
-            .my_projects(Default::default(), Default::default(), 1)
+            .me()
+            .projects(Default::default(), Default::default(), 1)
             .await
             .map(drop),
     );

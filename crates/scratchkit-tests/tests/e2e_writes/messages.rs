@@ -13,19 +13,20 @@ async fn comment_love_and_follow_become_messages_and_clear_resets() {
     sb.settings(json!({ "comment_flood_seconds": 0 })).await;
     let id = sb.create_project("Maximouse", "Message me", true).await;
     let recipient = sb.logged_in("Maximouse").await;
-    recipient.clear_messages().await.unwrap();
-    assert_eq!(recipient.message_count().await.unwrap(), 0);
+    recipient.me().clear_messages().await.unwrap();
+    assert_eq!(recipient.me().message_count().await.unwrap(), 0);
 
     let actor = sb.logged_in("PMJ_Studio").await;
     actor
         .project(id)
-        .post_comment("Hi Maximouse")
+        .comments()
+        .post("Hi Maximouse")
         .await
         .unwrap();
     actor.project(id).love().await.unwrap();
     actor.user("Maximouse").follow().await.unwrap();
 
-    assert_eq!(recipient.message_count().await.unwrap(), 3);
+    assert_eq!(recipient.me().message_count().await.unwrap(), 3);
     // The public count agrees.
     assert_eq!(
         sb.new_client()
@@ -36,6 +37,7 @@ async fn comment_love_and_follow_become_messages_and_clear_resets() {
         3
     );
     let messages: Vec<Message> = recipient
+        .me()
         .messages(MessageFilter::All)
         .limit(40)
         .await
@@ -61,6 +63,7 @@ async fn comment_love_and_follow_become_messages_and_clear_resets() {
         .unwrap();
     assert_eq!(comment.comment_fragment.as_deref(), Some("Hi Maximouse"));
     let comments_only: Vec<Message> = recipient
+        .me()
         .messages(MessageFilter::Comments)
         .stream()
         .try_collect()
@@ -73,11 +76,12 @@ async fn comment_love_and_follow_become_messages_and_clear_resets() {
     );
     assert!(!comments_only.is_empty());
 
-    recipient.clear_messages().await.unwrap();
-    assert_eq!(recipient.message_count().await.unwrap(), 0);
+    recipient.me().clear_messages().await.unwrap();
+    assert_eq!(recipient.me().message_count().await.unwrap(), 0);
     // Clearing marks read; the messages themselves stay listed.
     assert!(
         !recipient
+            .me()
             .messages(MessageFilter::All)
             .limit(40)
             .await
@@ -93,15 +97,17 @@ async fn reply_notifies_the_commentee() {
     let id = sb.create_project("griffpatch", "Thread", true).await;
     let asker = sb.logged_in("kakurenbo").await;
     let owner = sb.logged_in("griffpatch").await;
-    let question = asker.project(id).post_comment("How?").await.unwrap();
-    asker.clear_messages().await.unwrap();
+    let question = asker.project(id).comments().post("How?").await.unwrap();
+    asker.me().clear_messages().await.unwrap();
     owner
         .project(id)
+        .comments()
         .reply_to(&question, "Like this")
         .await
         .unwrap();
-    assert_eq!(asker.message_count().await.unwrap(), 1);
+    assert_eq!(asker.me().message_count().await.unwrap(), 1);
     let messages = asker
+        .me()
         .messages(MessageFilter::Comments)
         .limit(5)
         .await
@@ -121,7 +127,7 @@ async fn admin_alerts_are_listed() {
     )
     .await;
     let client = sb.logged_in("griffpatch").await;
-    let alerts = client.admin_messages().limit(10).await.unwrap();
+    let alerts = client.me().admin_messages().limit(10).await.unwrap();
     assert!(
         alerts
             .items
@@ -144,13 +150,13 @@ async fn following_feeds_show_what_followed_users_do() {
     pmj.project(loved).love().await.unwrap();
     pmj.project(shared).share().await.unwrap();
 
-    let loves = reader.following_loves().limit(40).await.unwrap();
+    let loves = reader.me().following_loves().limit(40).await.unwrap();
     assert!(loves.items.iter().any(|p| p.id.get() == loved), "{loves:?}");
-    let projects = reader.following_projects().limit(40).await.unwrap();
+    let projects = reader.me().following_projects().limit(40).await.unwrap();
     assert!(
         projects.items.iter().any(|p| p.id.get() == shared),
         "{projects:?}"
     );
-    let activity = reader.whats_happening().limit(40).await.unwrap();
+    let activity = reader.me().whats_happening().limit(40).await.unwrap();
     assert!(!activity.is_empty());
 }

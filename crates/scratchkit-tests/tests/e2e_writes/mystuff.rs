@@ -9,7 +9,8 @@ async fn listed(client: &scratchkit::Client, filter: MyStuffFilter, id: u64) -> 
     let mut page = 1;
     loop {
         let items = client
-            .my_projects(filter, MyStuffSort::LastModified, page)
+            .me()
+            .projects(filter, MyStuffSort::LastModified, page)
             .await
             .unwrap();
         if items.iter().any(|p| p.pk.get() == id) {
@@ -47,6 +48,7 @@ async fn lists_follow_share_unshare_and_trash() {
     assert!(!listed(&client, MyStuffFilter::All, id).await);
 
     let err = client
+        .me()
         .empty_trash(&SecretString::from("wrong-password"))
         .await
         .unwrap_err();
@@ -60,6 +62,7 @@ async fn lists_follow_share_unshare_and_trash() {
     );
 
     let emptied = client
+        .me()
         .empty_trash(&SecretString::from(DEMO_PASSWORD))
         .await
         .unwrap();
@@ -75,7 +78,8 @@ async fn my_studios_lists_a_created_studio() {
     let client = sb.logged_in("Maximouse").await;
     let studio = client.create_studio().await.unwrap();
     let mine = client
-        .my_studios(MyStuffSort::LastModified, 1)
+        .me()
+        .studios(MyStuffSort::LastModified, 1)
         .await
         .unwrap();
     assert!(
@@ -89,7 +93,8 @@ async fn my_studios_lists_a_created_studio() {
     // Past the last page: empty, not an error.
     assert!(
         client
-            .my_studios(MyStuffSort::LastModified, 99)
+            .me()
+            .studios(MyStuffSort::LastModified, 99)
             .await
             .unwrap()
             .is_empty()

@@ -46,14 +46,15 @@ async fn another_users_comment_cannot_be_deleted() {
     sb.settings(json!({ "comment_flood_seconds": 0 })).await;
     let id = sb.create_project("griffpatch", "Comments", true).await;
     let author = sb.logged_in("Maximouse").await;
-    let comment = author.project(id).post_comment("Mine").await.unwrap();
+    let comment = author.project(id).comments().post("Mine").await.unwrap();
 
     let intruder = sb.logged_in("kakurenbo").await;
-    forbidden(intruder.project(id).delete_comment(comment.id).await);
+    forbidden(intruder.project(id).comments().delete(comment.id).await);
     let comments: Vec<Comment> = sb
         .new_client()
         .project(id)
         .comments()
+        .list()
         .stream()
         .try_collect()
         .await
@@ -63,14 +64,16 @@ async fn another_users_comment_cannot_be_deleted() {
     let studio = sb.create_studio("griffpatch", "Studio comments").await;
     let posted = author
         .studio(studio)
-        .post_comment("Also mine")
+        .comments()
+        .post("Also mine")
         .await
         .unwrap();
-    forbidden(intruder.studio(studio).delete_comment(posted.id).await);
+    forbidden(intruder.studio(studio).comments().delete(posted.id).await);
     let comments: Vec<Comment> = sb
         .new_client()
         .studio(studio)
         .comments()
+        .list()
         .stream()
         .try_collect()
         .await

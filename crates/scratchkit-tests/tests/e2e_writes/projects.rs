@@ -125,7 +125,8 @@ async fn trash_restore_and_visibility() {
 
     project.trash().await.unwrap();
     let trashed = client
-        .my_projects(MyStuffFilter::Trashed, MyStuffSort::LastModified, 1)
+        .me()
+        .projects(MyStuffFilter::Trashed, MyStuffSort::LastModified, 1)
         .await
         .unwrap();
     assert!(trashed.iter().any(|p| p.pk.get() == id), "{trashed:?}");
@@ -133,7 +134,8 @@ async fn trash_restore_and_visibility() {
 
     project.restore().await.unwrap();
     let trashed = client
-        .my_projects(MyStuffFilter::Trashed, MyStuffSort::LastModified, 1)
+        .me()
+        .projects(MyStuffFilter::Trashed, MyStuffSort::LastModified, 1)
         .await
         .unwrap();
     assert!(trashed.iter().all(|p| p.pk.get() != id));

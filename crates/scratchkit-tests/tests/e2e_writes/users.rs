@@ -43,14 +43,19 @@ async fn follow_and_unfollow_show_in_followers() {
 async fn bio_status_and_featured_project() {
     let sb = TestSandbox::start().await;
     let client = sb.logged_in("kakurenbo").await;
-    client.set_bio("I like puzzles").await.unwrap();
-    client.set_status("Making a sandbox game").await.unwrap();
+    client.me().set_bio("I like puzzles").await.unwrap();
+    client
+        .me()
+        .set_status("Making a sandbox game")
+        .await
+        .unwrap();
     let user = sb.new_client().user("kakurenbo").info().await.unwrap();
     assert_eq!(user.profile.bio, "I like puzzles");
     assert_eq!(user.profile.status, "Making a sandbox game");
 
     let id = sb.create_project("kakurenbo", "Feature me", true).await;
     let answer = client
+        .me()
         .set_featured_project(id, FeaturedLabel::WorkInProgress)
         .await
         .unwrap();
@@ -69,5 +74,5 @@ async fn bio_status_and_featured_project() {
 async fn avatar_upload_is_accepted() {
     let sb = TestSandbox::start().await;
     let client = sb.logged_in("Maximouse").await;
-    client.set_avatar(PNG_1X1).await.unwrap();
+    client.me().set_avatar(PNG_1X1).await.unwrap();
 }

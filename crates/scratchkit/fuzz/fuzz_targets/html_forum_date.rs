@@ -5,5 +5,5 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &str| {
     let now = time::OffsetDateTime::UNIX_EPOCH;
-    let _ = scratchkit::html::forums::parse_forum_date(data, now);
+    let _ = scratchkit::forums::parse_forum_date(data, now);
 });

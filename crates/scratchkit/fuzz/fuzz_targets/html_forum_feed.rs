@@ -8,5 +8,5 @@ fn url() -> url::Url {
 }
 
 fuzz_target!(|data: &str| {
-    let _ = scratchkit::html::forums::parse_forum_feed(data, &url());
+    let _ = scratchkit::forums::parse_forum_feed(data, &url());
 });

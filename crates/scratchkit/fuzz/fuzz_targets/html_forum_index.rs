@@ -8,5 +8,5 @@ fn url() -> url::Url {
 }
 
 fuzz_target!(|data: &str| {
-    let _ = scratchkit::html::forums::parse_forum_index(data, &url());
+    let _ = scratchkit::forums::parse_forum_index(data, &url());
 });

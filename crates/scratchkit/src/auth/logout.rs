@@ -15,7 +15,7 @@ impl Client {
     /// ```no_run
     /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
     /// client.logout().await?;
-    /// assert!(client.me().is_none());
+    /// assert!(client.logged_in_as().is_none());
     /// # Ok(())
     /// # }
     /// ```

@@ -3,7 +3,7 @@
 //! * [`Client::login`]: password login (`POST scratch.mit.edu/login/`).
 //! * [`Client::login_with_session_id`]: a `scratchsessionsid` pasted from a browser, decoded
 //!   offline ([`decode_session_id`]), with `GET /session/` as the fallback.
-//! * [`Client::session`], [`Client::me`], [`Client::logout`].
+//! * [`Client::session`], [`Client::logged_in_as`], [`Client::logout`].
 //! * [`Client::save_session`] / [`Client::restore_session`]: a session file readable only by
 //!   its owner.
 //!
@@ -24,7 +24,7 @@ use crate::request::{AuthMode, RequestSpec, Response};
 
 pub use session_cookie::{SessionIdInfo, decode_session_id};
 
-/// The account a client is logged in as ([`Client::me`]), as returned by the login calls.
+/// The account a client is logged in as ([`Client::logged_in_as`]), as returned by the login calls.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Me {
@@ -112,9 +112,9 @@ impl Client {
     ///
     /// ```
     /// let client = scratchkit::Client::new();
-    /// assert!(client.me().is_none());
+    /// assert!(client.logged_in_as().is_none());
     /// ```
-    pub fn me(&self) -> Option<Me> {
+    pub fn logged_in_as(&self) -> Option<Me> {
         self.auth_state().map(|state| Me {
             username: state.username().to_owned(),
             user_id: state.user_id().map(UserId),
@@ -188,7 +188,7 @@ mod tests {
         let client = Client::new();
         let me = client.install_login("griffpatch", Some(UserId(7)), "tok", "\"sess\"", "c1");
         assert_eq!(me.username, "griffpatch");
-        assert_eq!(client.me(), Some(me));
+        assert_eq!(client.logged_in_as(), Some(me));
         let store = client.cookies().lock().unwrap();
         let values = |host: Host| -> Vec<(String, String)> {
             store
@@ -208,7 +208,7 @@ mod tests {
         assert!(values(Host::Ocular).is_empty());
         drop(store);
         client.clear_login();
-        assert!(client.me().is_none());
+        assert!(client.logged_in_as().is_none());
         assert!(values_empty(&client));
     }
 

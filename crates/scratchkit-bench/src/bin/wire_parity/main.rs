@@ -149,11 +149,13 @@ async fn arguments(a: &World, b: &World) -> Result<Args, String> {
         .ok_or("no comment with replies on project 142")?;
     // Before any marker: not compared.
     let profile = scratchkit::Client::sandbox(addr)
-        .profile(ME)
-        .comments_page(1)
+        .user(ME)
+        .comments()
+        .list()
+        .limit(2)
         .await
         .map_err(|e| format!("profile comments of {ME}: {e}"))?;
-    let [first, second, ..] = profile.as_slice() else {
+    let [first, second, ..] = profile.items.as_slice() else {
         return Err(format!("{ME} has fewer than two profile comments"));
     };
     Ok(Args {

@@ -166,19 +166,22 @@ impl Side {
             Place::Studio => {
                 self.client
                     .studio(self.args.my_studio)
-                    .post_comment(&body)
+                    .comments()
+                    .post(&body)
                     .await
             }
             Place::Project => {
                 self.client
                     .project(self.args.project)
-                    .post_comment(&body)
+                    .comments()
+                    .post(&body)
                     .await
             }
             Place::MyProject => {
                 self.client
                     .project(self.args.my_project)
-                    .post_comment(&body)
+                    .comments()
+                    .post(&body)
                     .await
             }
         }
@@ -208,9 +211,10 @@ impl Side {
             "project_info" => self.step(op, project.info()).await,
             "project_remixes" => self.step(op, project.remixes().limit(40)).await,
             "project_studios" => self.step(op, project.studios().limit(40)).await,
-            "project_comments" => self.step(op, project.comments().limit(40)).await,
+            "project_comments" => self.step(op, project.comments().list().limit(40)).await,
             "project_comment_replies" => {
                 let replies = project
+                    .comments()
                     .replies(CommentId::from(a.comment_with_replies))
                     .limit(40);
                 self.step(op, replies).await
@@ -220,7 +224,7 @@ impl Side {
             "studio_projects" => self.step(op, studio.projects().limit(40)).await,
             "studio_curators" => self.step(op, studio.curators().limit(40)).await,
             "studio_managers" => self.step(op, studio.managers().limit(40)).await,
-            "studio_comments" => self.step(op, studio.comments().limit(40)).await,
+            "studio_comments" => self.step(op, studio.comments().list().limit(40)).await,
             "studio_activity" => self.step(op, studio.activity().limit(40)).await,
             "news" => self.step(op, c.news().limit(10)).await,
             "featured" => self.step(op, c.featured()).await,
@@ -267,12 +271,15 @@ impl Side {
             "project_count" => self.step(op, c.shared_project_count()).await,
             "statistics_daily" => self.step(op, c.statistics().daily()).await,
             "cloud_logs" => self.step(op, c.cloud_logs(a.project).limit(10)).await,
-            "profile_comments_read" => self.step(op, user.profile().comments_page(1)).await,
+            "profile_comments_read" => {
+                // One comment: only `?page=1` is read, as scratchattach reads it.
+                self.step(op, user.comments().list().limit(1)).await
+            }
             "login" => {
                 let password = a.password.clone();
                 self.step(op, c.login(&a.me, password)).await
             }
-            "session_message_count" => self.step(op, c.message_count()).await,
+            "session_message_count" => self.step(op, c.me().message_count()).await,
             "love" => self.step(op, project.love()).await,
             "unlove" => self.step(op, project.unlove()).await,
             "favorite" => self.step(op, project.favorite()).await,
@@ -281,28 +288,32 @@ impl Side {
             "unfollow_user" => self.step(op, user.unfollow()).await,
             "follow_studio" => self.step(op, studio.follow()).await,
             "unfollow_studio" => self.step(op, studio.unfollow()).await,
-            "post_project_comment" => self.step(op, project.post_comment(&text("top"))).await,
+            "post_project_comment" => self.step(op, project.comments().post(&text("top"))).await,
             "reply_project_comment" => {
                 let parent = self.posted("parent", Place::Project).await?;
                 let body = text("reply");
-                self.step(op, project.reply(parent, None, &body)).await
+                self.step(op, project.comments().reply(parent, None, &body))
+                    .await
             }
             "delete_project_comment" => {
                 let doomed = self.posted("doomed", Place::MyProject).await?;
-                self.step(op, mine.delete_comment(doomed)).await
+                self.step(op, mine.comments().delete(doomed)).await
             }
             "report_project_comment" => {
                 let bad = self.posted("reported", Place::Project).await?;
-                self.step(op, project.report_comment(bad)).await
+                self.step(op, project.comments().report(bad)).await
             }
-            "post_studio_comment" => self.step(op, my_studio.post_comment(&text("studio"))).await,
+            "post_studio_comment" => {
+                self.step(op, my_studio.comments().post(&text("studio")))
+                    .await
+            }
             "delete_studio_comment" => {
                 let doomed = self.posted("doomed", Place::Studio).await?;
-                self.step(op, my_studio.delete_comment(doomed)).await
+                self.step(op, my_studio.comments().delete(doomed)).await
             }
             "report_studio_comment" => {
                 let bad = self.posted("reported", Place::Studio).await?;
-                self.step(op, my_studio.report_comment(bad)).await
+                self.step(op, my_studio.comments().report(bad)).await
             }
             "studio_add_project" => self.step(op, my_studio.add_project(a.my_project)).await,
             "studio_remove_project" => self.step(op, my_studio.remove_project(a.my_project)).await,
@@ -315,17 +326,16 @@ impl Side {
             "project_unshare" => self.step(op, mine.unshare()).await,
             "post_profile_comment" => {
                 let body = text("profile");
-                self.step(op, user.post_profile_comment(&body, None, None))
-                    .await
+                self.step(op, user.comments().post(&body)).await
             }
             "delete_profile_comment" => {
-                let me = c.user(a.me.as_str());
-                let call = me.delete_profile_comment(CommentId::from(a.profile_comment_delete));
+                let comments = c.user(a.me.as_str()).comments();
+                let call = comments.delete(CommentId::from(a.profile_comment_delete));
                 self.step(op, call).await
             }
             "report_profile_comment" => {
-                let me = c.user(a.me.as_str());
-                let call = me.report_profile_comment(CommentId::from(a.profile_comment_report));
+                let comments = c.user(a.me.as_str()).comments();
+                let call = comments.report(CommentId::from(a.profile_comment_report));
                 self.step(op, call).await
             }
             "cloud_set" | "turbowarp_cloud_set" => {

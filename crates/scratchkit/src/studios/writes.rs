@@ -5,10 +5,10 @@ use bytes::Bytes;
 use scratchkit_model::{ProjectId, StudioId, StudioMembership};
 use secrecy::{ExposeSecret, SecretString};
 
-use super::multipart;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::hosts::Host;
+use crate::multipart;
 use crate::request::{AuthMode, RequestSpec};
 use crate::studios::StudioHandler;
 use crate::validate;
@@ -108,7 +108,7 @@ impl StudioHandler {
             client.site_page(&format!("/studios/{}/", self.id())),
         );
         let response = client.send_authed(spec).await?;
-        super::check_site_answer("edit studio", &response.body)
+        crate::writes::check_site_answer("edit studio", &response.body)
     }
 
     /// Renames the studio (you manage it).
@@ -177,7 +177,7 @@ impl StudioHandler {
             client.site_page(&format!("/studios/{}/", self.id())),
         );
         let response = client.send_authed(spec).await?;
-        super::check_site_answer("set the studio thumbnail", &response.body)
+        crate::writes::check_site_answer("set the studio thumbnail", &response.body)
     }
 
     /// `PUT site /site-api/galleries/<id>/mark/<state>/`.

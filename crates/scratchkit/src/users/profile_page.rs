@@ -5,10 +5,10 @@ use scraper::Html;
 use scratchkit_model::{ClassroomId, Timestamp};
 use url::Url;
 
-use super::dom::{self, missing, sel};
-use super::profile::ProfileHandler;
+use super::UserHandler;
 use crate::error::Result;
 use crate::hosts::Host;
+use crate::html::dom::{self, missing, sel};
 use crate::request::RequestSpec;
 
 /// A user's rank as the profile page shows it (`<span class="group">`).
@@ -248,7 +248,7 @@ pub fn parse_profile_count(html: &str, url: &Url, kind: ProfileCount) -> Result<
     dom::number(&rest[..end]).ok_or_else(|| missing("count number", url))
 }
 
-impl ProfileHandler {
+impl UserHandler {
     /// The profile page: rank, class, location, join date.
     ///
     /// `GET https://scratch.mit.edu/users/<name>/`
@@ -256,7 +256,7 @@ impl ProfileHandler {
     /// # Errors
     /// [`Error::NotFound`](crate::Error::NotFound) for an unknown user,
     /// [`Error::Scrape`](crate::Error::Scrape) for an unexpected page, or a transport error.
-    pub async fn page(&self) -> Result<ProfilePage> {
+    pub async fn profile_page(&self) -> Result<ProfilePage> {
         let path = format!("/users/{}/", self.segment()?);
         let response = self.client.send(RequestSpec::get(Host::Site, path)).await?;
         parse_profile_page(&response.text(), &response.url)
@@ -285,14 +285,14 @@ impl ProfileHandler {
     /// ```no_run
     /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
     /// use scratchkit::html::ProfileCount;
-    /// let n = client.profile("griffpatch").count(ProfileCount::Followers).await?;
+    /// let n = client.user("griffpatch").count(ProfileCount::Followers).await?;
     /// println!("{n} followers");
     /// # Ok(())
     /// # }
     /// ```
     ///
     /// # Errors
-    /// As [`ProfileHandler::page`].
+    /// As [`UserHandler::profile_page`].
     pub async fn count(&self, kind: ProfileCount) -> Result<u64> {
         let path = format!("/users/{}/{}/", self.segment()?, kind.page());
         let response = self.client.send(RequestSpec::get(Host::Site, path)).await?;
@@ -302,7 +302,7 @@ impl ProfileHandler {
     /// All six counts (six requests, one after the other).
     ///
     /// # Errors
-    /// The first error of [`ProfileHandler::count`].
+    /// The first error of [`UserHandler::count`].
     pub async fn counts(&self) -> Result<ProfileCounts> {
         Ok(ProfileCounts {
             followers: self.count(ProfileCount::Followers).await?,

@@ -6,8 +6,7 @@ use url::Url;
 
 use super::{CategoryHandler, ForumHandler, PostHandler, TopicHandler};
 use crate::client::Client;
-#[allow(unused_imports)] // `Error` is named by the rustdoc links (and used by the tests).
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::hosts::Host;
 use crate::html::dom;
 use crate::request::{AuthMode, RequestSpec};
@@ -70,9 +69,9 @@ impl TopicHandler {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for an empty body, [`Error::LoginRequired`] when logged out
-    /// (nothing sent); [`Error::Forbidden`] when the topic is closed or the poster may not post;
-    /// [`Error::RateLimited`] when posting too fast; or a transport error.
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty body, [`Error::LoginRequired`](crate::Error::LoginRequired) when logged out
+    /// (nothing sent); [`Error::Forbidden`](crate::Error::Forbidden) when the topic is closed or the poster may not post;
+    /// [`Error::RateLimited`](crate::Error::RateLimited) when posting too fast; or a transport error.
     pub async fn reply(&self, body: &str) -> Result<Option<PostId>> {
         validate::not_blank("body", body)?;
         let token = csrf(&self.client)?;
@@ -95,7 +94,7 @@ impl TopicHandler {
     /// `POST https://scratch.mit.edu/discuss/subscription/topic/<id>/add/`
     ///
     /// # Errors
-    /// [`Error::LoginRequired`] when logged out; [`Error::NotFound`] for an unknown topic; or a
+    /// [`Error::LoginRequired`](crate::Error::LoginRequired) when logged out; [`Error::NotFound`](crate::Error::NotFound) for an unknown topic; or a
     /// transport error.
     pub async fn follow(&self) -> Result<()> {
         self.subscription("add").await
@@ -132,8 +131,8 @@ impl CategoryHandler {
     /// `csrfmiddlewaretoken, name, body, subscribe=on, AddPostForm`
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for an empty title or body, [`Error::LoginRequired`] when
-    /// logged out (nothing sent); [`Error::Forbidden`] when not allowed; or a transport error.
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty title or body, [`Error::LoginRequired`](crate::Error::LoginRequired) when
+    /// logged out (nothing sent); [`Error::Forbidden`](crate::Error::Forbidden) when not allowed; or a transport error.
     pub async fn new_topic(&self, title: &str, body: &str) -> Result<Option<TopicId>> {
         validate::not_blank("title", title)?;
         validate::not_blank("body", body)?;
@@ -161,8 +160,8 @@ impl PostHandler {
     /// `POST https://scratch.mit.edu/discuss/post/<id>/edit/`, form `csrfmiddlewaretoken, body`
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for an empty body, [`Error::LoginRequired`] when logged out
-    /// (nothing sent); [`Error::Forbidden`] when the post is not yours; or a transport error.
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty body, [`Error::LoginRequired`](crate::Error::LoginRequired) when logged out
+    /// (nothing sent); [`Error::Forbidden`](crate::Error::Forbidden) when the post is not yours; or a transport error.
     pub async fn edit(&self, body: &str) -> Result<()> {
         validate::not_blank("body", body)?;
         let token = csrf(&self.client)?;
@@ -184,7 +183,7 @@ impl PostHandler {
     /// `csrfmiddlewaretoken, post, reason, submit`
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for an empty reason, [`Error::LoginRequired`] when logged out
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty reason, [`Error::LoginRequired`](crate::Error::LoginRequired) when logged out
     /// (nothing sent); or a transport error.
     pub async fn report(&self, reason: &str) -> Result<()> {
         validate::not_blank("reason", reason)?;
@@ -215,7 +214,7 @@ impl ForumHandler {
     /// `csrfmiddlewaretoken, signature, update`
     ///
     /// # Errors
-    /// [`Error::LoginRequired`] when logged out (nothing sent); [`Error::Forbidden`] when not
+    /// [`Error::LoginRequired`](crate::Error::LoginRequired) when logged out (nothing sent); [`Error::Forbidden`](crate::Error::Forbidden) when not
     /// allowed; or a transport error.
     pub async fn set_signature(&self, signature: &str) -> Result<()> {
         let auth = self.client.require_auth()?;
@@ -237,6 +236,7 @@ impl ForumHandler {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
 
     #[test]
     fn multipart_bodies() {

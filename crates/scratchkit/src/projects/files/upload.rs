@@ -246,7 +246,7 @@ impl fmt::Debug for CreateProjectRequest {
 }
 
 impl CreateProjectRequest {
-    /// The new project's title (default: the server's, "Untitled" or "`<original> remix`").
+    /// The new project's title (default: the server's, "Untitled" or "`<original>` remix").
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.title = Some(title.into());
         self
@@ -391,7 +391,7 @@ impl ProjectHandler {
     }
 
     /// Creates a remix of this project from `source` (typically this project, downloaded and
-    /// changed). The title defaults to the server's ("`<original> remix`").
+    /// changed). The title defaults to the server's ("`<original>` remix").
     ///
     /// `POST https://projects.scratch.mit.edu/?is_remix=1&original_id=<id>[&title=…]`
     /// (after the assets, as [`Client::create_project`]).

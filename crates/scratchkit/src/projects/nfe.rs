@@ -3,10 +3,9 @@
 //! Only called when asked; its base URL is [`Host::Nfe`] in [`Hosts`](crate::Hosts)
 //! (`http://ADDR/ext/nfe` on a sandbox).
 
-use scratchkit_model::ProjectId;
 use serde::Deserialize;
 
-use crate::client::Client;
+use super::ProjectHandler;
 use crate::error::Result;
 use crate::hosts::Host;
 
@@ -57,15 +56,14 @@ struct Raw {
     status: String,
 }
 
-impl Client {
-    /// A project's "not for everyone" status from the nfe service (third party).
+impl ProjectHandler {
+    /// The project's "not for everyone" status from the nfe service (third party).
     ///
     /// `GET https://jeffalo.net/api/nfe/?project=<id>`
     ///
     /// ```no_run
     /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
-    /// use scratchkit::model::ProjectId;
-    /// let status = client.nfe_status(ProjectId(104)).await?;
+    /// let status = client.project(104u64).nfe_status().await?;
     /// println!("{}", status.as_str());
     /// # Ok(())
     /// # }
@@ -74,9 +72,10 @@ impl Client {
     /// # Errors
     /// [`Error::Decode`](crate::Error::Decode) for an answer without `status`, or a transport
     /// error.
-    pub async fn nfe_status(&self, project: ProjectId) -> Result<NfeStatus> {
-        let id = project.to_string();
+    pub async fn nfe_status(&self) -> Result<NfeStatus> {
+        let id = self.id().to_string();
         let raw: Raw = self
+            .client()
             .get_json(Host::Nfe, "/api/nfe/", &[("project", id.as_str())])
             .await?;
         Ok(NfeStatus::from_text(&raw.status))

@@ -43,7 +43,7 @@ fn month(abbr: &str) -> Option<Month> {
 /// Reads a forum date, resolving `Today` and `Yesterday` against `now` (UTC).
 ///
 /// ```
-/// use scratchkit::html::forums::parse_forum_date;
+/// use scratchkit::forums::parse_forum_date;
 /// use time::macros::datetime;
 ///
 /// let now = datetime!(2025-06-01 12:00 UTC);
@@ -83,7 +83,7 @@ pub fn parse_forum_date(text: &str, now: OffsetDateTime) -> Option<Timestamp> {
 /// Formats a time the way the forum shows absolute dates: `Jan 5, 2025 10:20:00` (UTC).
 ///
 /// ```
-/// use scratchkit::html::forums::format_forum_date;
+/// use scratchkit::forums::format_forum_date;
 /// use scratchkit::model::Timestamp;
 /// let t = Timestamp::from_unix_seconds(1_736_072_400).unwrap();
 /// assert_eq!(format_forum_date(t), "Jan 5, 2025 10:20:00");

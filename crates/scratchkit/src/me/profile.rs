@@ -1,16 +1,13 @@
-//! Users: follow and unfollow ([`UserHandler`]), and your own profile ([`Client`]): bio,
-//! status, featured project, avatar.
+//! Your profile ([`MeHandler`]): bio, status, featured project, avatar.
 
 use bytes::Bytes;
 use scratchkit_model::{ProjectId, SiteUserFeatured};
 
-use super::multipart;
-use crate::client::Client;
+use super::MeHandler;
 use crate::error::{Error, Result};
 use crate::hosts::Host;
+use crate::multipart;
 use crate::request::{AuthMode, RequestSpec};
-use crate::users::UserHandler;
-use crate::validate;
 
 /// The longest "About me" and "What I'm working on" texts Scratch accepts, in characters.
 pub const MAX_PROFILE_TEXT: usize = scratchkit_wire::limits::PROFILE_TEXT_MAX_CHARS;
@@ -49,52 +46,6 @@ impl FeaturedLabel {
     }
 }
 
-impl UserHandler {
-    /// `PUT site /site-api/users/followers/<name>/<action>/?usernames=<me>`.
-    async fn follow_call(&self, action: &str) -> Result<()> {
-        let client = self.client();
-        let (state, _) = client.me_for_path()?;
-        let name = validate::segment(validate::username(self.name())?);
-        let spec = RequestSpec::put(
-            Host::Site,
-            format!("/site-api/users/followers/{name}/{action}/"),
-        )
-        .query("usernames", state.username())
-        .auth(AuthMode::Cookie)
-        .header("Referer", client.site_page(&format!("/users/{name}/")));
-        client.send_authed(spec).await.map(|_| ())
-    }
-
-    /// Follows this user.
-    ///
-    /// `PUT https://scratch.mit.edu/site-api/users/followers/<username>/add/?usernames=<me>`
-    /// with the session cookie.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
-    /// client.user("griffpatch").follow().await?;
-    /// # Ok(())
-    /// # }
-    /// ```
-    ///
-    /// # Errors
-    /// [`Error::LoginRequired`] when logged out and [`Error::InvalidInput`] for a malformed
-    /// name (nothing sent); any request error.
-    pub async fn follow(&self) -> Result<()> {
-        self.follow_call("add").await
-    }
-
-    /// Stops following this user.
-    ///
-    /// `PUT https://scratch.mit.edu/site-api/users/followers/<username>/remove/?usernames=<me>`.
-    ///
-    /// # Errors
-    /// As [`UserHandler::follow`].
-    pub async fn unfollow(&self) -> Result<()> {
-        self.follow_call("remove").await
-    }
-}
-
 fn check_profile_text(what: &'static str, text: &str) -> Result<()> {
     let length = text.chars().count();
     if length > MAX_PROFILE_TEXT {
@@ -106,15 +57,15 @@ fn check_profile_text(what: &'static str, text: &str) -> Result<()> {
     Ok(())
 }
 
-impl Client {
+impl MeHandler {
     /// `PUT site /site-api/users/all/<me>/` with `fields`.
     async fn put_profile(&self, fields: serde_json::Value) -> Result<SiteUserFeatured> {
-        let (_, me) = self.me_for_path()?;
+        let (_, me) = self.client.me_for_path()?;
         let spec = RequestSpec::put(Host::Site, format!("/site-api/users/all/{me}/"))
             .auth(AuthMode::Cookie)
             .json(&fields)?
-            .header("Referer", self.site_page(&format!("/users/{me}/")));
-        self.send_authed_json(spec).await
+            .header("Referer", self.client.site_page(&format!("/users/{me}/")));
+        self.client.send_authed_json(spec).await
     }
 
     /// Sets your "About me" text (at most 200 characters).
@@ -124,7 +75,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
-    /// client.set_bio("I make platformers.").await?;
+    /// client.me().set_bio("I make platformers.").await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -133,7 +84,7 @@ impl Client {
     /// [`Error::LoginRequired`] when logged out and [`Error::InvalidInput`] for a text over
     /// 200 characters (nothing sent); any request error.
     pub async fn set_bio(&self, bio: &str) -> Result<()> {
-        self.require_auth()?;
+        self.client.require_auth()?;
         check_profile_text("bio", bio)?;
         self.put_profile(serde_json::json!({ "bio": bio }))
             .await
@@ -145,9 +96,9 @@ impl Client {
     /// `PUT https://scratch.mit.edu/site-api/users/all/<me>/` with `{"status": …}`.
     ///
     /// # Errors
-    /// As [`Client::set_bio`].
+    /// As [`MeHandler::set_bio`].
     pub async fn set_status(&self, status: &str) -> Result<()> {
-        self.require_auth()?;
+        self.client.require_auth()?;
         check_profile_text("status", status)?;
         self.put_profile(serde_json::json!({ "status": status }))
             .await
@@ -164,7 +115,7 @@ impl Client {
     /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
     /// use scratchkit::FeaturedLabel;
     ///
-    /// client.set_featured_project(104u64, FeaturedLabel::WorkInProgress).await?;
+    /// client.me().set_featured_project(104u64, FeaturedLabel::WorkInProgress).await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -194,7 +145,7 @@ impl Client {
     /// not such an image or is over 10 MB (nothing sent); [`Error::Refused`] when Scratch
     /// answers with `errors`; any request error.
     pub async fn set_avatar(&self, image: impl Into<Bytes>) -> Result<()> {
-        let (_, me) = self.me_for_path()?;
+        let (_, me) = self.client.me_for_path()?;
         let image = image.into();
         let mime = multipart::image_type(&image)?;
         let filename = format!("avatar.{}", mime.trim_start_matches("image/"));
@@ -202,9 +153,9 @@ impl Client {
         let spec = RequestSpec::post(Host::Site, format!("/site-api/users/all/{me}/"))
             .auth(AuthMode::Cookie)
             .bytes(Some(&content_type), body)
-            .header("Referer", self.site_page(&format!("/users/{me}/")));
-        let response = self.send_authed(spec).await?;
-        super::check_site_answer("set the profile picture", &response.body)
+            .header("Referer", self.client.site_page(&format!("/users/{me}/")));
+        let response = self.client.send_authed(spec).await?;
+        crate::writes::check_site_answer("set the profile picture", &response.body)
     }
 }
 

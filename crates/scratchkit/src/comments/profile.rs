@@ -4,18 +4,23 @@
 //! `GET /site-api/comments/user/<u>/?page=<n>` (404 past the last page) and the
 //! `add/`, `del/`, `rep/` and `toggle-comments/` posts.
 
-use futures_util::Stream;
+use futures_util::future::Either;
+use futures_util::{Stream, StreamExt, stream};
 use scraper::{ElementRef, Html};
-use scratchkit_model::{CommentId, MuteStatus, NewComment, Timestamp, UserId};
+use scratchkit_model::{
+    Comment, CommentAuthor, CommentId, MuteStatus, NewComment, Timestamp, UserId,
+};
 use serde::Deserialize;
 use url::Url;
 
-use super::dom::{self, missing, sel};
-use super::profile::ProfileHandler;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, redact_url};
 use crate::hosts::Host;
+use crate::html::dom::{self, missing, sel};
+use crate::list::ListRequest;
+use crate::me::MeHandler;
 use crate::page::paginate_pages;
 use crate::request::{AuthMode, RequestSpec};
+use crate::users::UserHandler;
 
 /// A profile comment (or a reply) as the old site shows it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -218,7 +223,46 @@ pub fn comment_post_refusal(body: &str) -> Option<Error> {
     })
 }
 
-impl ProfileHandler {
+impl ProfileComment {
+    /// This comment as a [`Comment`], the type of every [`CommentsHandler`] call: the author's
+    /// id comes from the reply link (`data-commentee-id`) or, failing that, the avatar URL;
+    /// `reply_count` is the number of replies on the page; `commentee_id` is not in the page.
+    ///
+    /// # Errors
+    /// [`Error::Scrape`] when the page gives no author id at all.
+    pub(crate) fn to_comment(&self, url: &str) -> Result<Comment> {
+        let author_id = self
+            .author_id
+            .or_else(|| {
+                self.author_avatar
+                    .as_deref()
+                    .and_then(dom::avatar_user_id)
+                    .map(UserId)
+            })
+            .ok_or_else(|| Error::Scrape {
+                what: "comment author id (a.reply[data-commentee-id] or img.avatar)",
+                url: url.to_owned(),
+            })?;
+        Ok(Comment {
+            id: self.id,
+            parent_id: self.parent_id,
+            commentee_id: None,
+            content: self.content.clone(),
+            datetime_created: self.created,
+            datetime_modified: self.created,
+            visibility: None,
+            author: CommentAuthor {
+                id: author_id,
+                username: self.author.clone(),
+                scratchteam: self.author_scratch_team,
+                image: self.author_avatar.clone(),
+            },
+            reply_count: self.replies.len() as u64,
+        })
+    }
+}
+
+impl UserHandler {
     fn comments_path(&self, action: &str) -> Result<String> {
         Ok(format!(
             "/site-api/comments/user/{}/{action}",
@@ -226,77 +270,72 @@ impl ProfileHandler {
         ))
     }
 
-    /// One page (1-based) of the profile's comments, newest first, each with its replies.
-    ///
-    /// `GET https://scratch.mit.edu/site-api/comments/user/<name>/?page=<page>`
-    ///
-    /// ```no_run
-    /// # async fn demo() -> scratchkit::Result<()> {
-    /// let client = scratchkit::Client::new();
-    /// for c in client.profile("mres").comments_page(1).await? {
-    ///     println!("{}: {} ({} replies)", c.author, c.content, c.replies.len());
-    /// }
-    /// # Ok(())
-    /// # }
-    /// ```
-    ///
-    /// # Errors
-    /// [`Error::InvalidInput`] for a bad name or page 0 (nothing sent), [`Error::NotFound`] past
-    /// the last page, [`Error::Scrape`] for an unexpected page, or a transport error.
-    pub async fn comments_page(&self, page: u32) -> Result<Vec<ProfileComment>> {
-        if page == 0 {
-            return Err(Error::invalid("page", "pages start at 1"));
-        }
-        let path = self.comments_path("")?;
-        fetch_comments(&self.client, path, page).await
+    /// `https://scratch.mit.edu/users/<name>/` (the `Referer` of the writes).
+    fn page_url(&self) -> Result<String> {
+        Ok(self
+            .client
+            .site_page(&format!("/users/{}/", self.segment()?)))
     }
 
-    /// Every top-level comment of the profile (with replies), page after page, until the site
-    /// answers 404 or an empty page.
-    ///
-    /// `GET https://scratch.mit.edu/site-api/comments/user/<name>/?page=1, 2, …`
-    ///
-    /// An invalid name is yielded as the stream's only item (an [`Error::InvalidInput`]).
-    pub fn comments(&self) -> impl Stream<Item = Result<ProfileComment>> + Send + 'static {
+    /// The URL of the comment pages, for error messages.
+    fn comments_url(&self, path: &str) -> String {
+        crate::error::redact_url(&self.client.hosts().url(Host::Site, path))
+    }
+
+    /// Every top-level comment with its replies, page after page. A 404 on the first page is
+    /// an error (no such user); later, it is the end of the list, as an empty page is.
+    fn profile_comment_pages(&self) -> impl Stream<Item = Result<ProfileComment>> + Send + 'static {
         let client = self.client.clone();
-        // A bad name is reported once, as the stream's only item.
-        let mut path = Some(self.comments_path(""));
-        let mut good_path = None;
-        paginate_pages(
-            move |page| {
-                let client = client.clone();
-                let path = match path.take() {
-                    Some(Ok(p)) => {
-                        good_path = Some(p.clone());
-                        Ok(p)
-                    }
-                    Some(Err(e)) => Err(e),
-                    None => good_path
-                        .clone()
-                        .ok_or_else(|| Error::invalid("username", "invalid")),
+        let path = self.comments_path("");
+        stream::once(async move {
+            let path = path?;
+            let first = fetch_comments(&client, path.clone(), 1).await?;
+            Ok((client, path, first))
+        })
+        .map(|start| match start {
+            Ok((client, path, first)) => {
+                let more = !first.is_empty();
+                let rest = paginate_pages(
+                    move |page| fetch_comments_owned(client.clone(), path.clone(), page),
+                    2,
+                    None,
+                    None,
+                );
+                let rest = if more {
+                    Either::Left(rest)
+                } else {
+                    Either::Right(stream::empty())
                 };
-                async move { fetch_comments(&client, path?, page).await }
-            },
-            1,
-            None,
-            None,
+                Either::Left(stream::iter(first.into_iter().map(Ok)).chain(rest))
+            }
+            Err(e) => Either::Right(stream::once(std::future::ready(Err(e)))),
+        })
+        .flatten()
+    }
+
+    /// The profile's comments as [`Comment`]s, for [`CommentsHandler::list`].
+    pub(crate) fn profile_comment_list(&self) -> ListRequest<Comment> {
+        let this = self.clone();
+        ListRequest::items(
+            self.client.clone(),
+            Box::new(move || {
+                let url = this.comments_url(&this.comments_path("").unwrap_or_default());
+                this.profile_comment_pages()
+                    .map(move |c| c.and_then(|c| c.to_comment(&url)))
+                    .boxed()
+            }),
         )
     }
 
     /// The comment (top-level or reply) with `id`, found by reading the pages in order.
-    ///
-    /// `GET https://scratch.mit.edu/site-api/comments/user/<name>/?page=…`
-    ///
-    /// # Errors
-    /// [`Error::NotFound`] when no page holds it; otherwise as [`ProfileHandler::comments_page`].
-    pub async fn comment(&self, id: CommentId) -> Result<ProfileComment> {
+    async fn find_profile_comment(&self, id: CommentId) -> Result<ProfileComment> {
         let path = self.comments_path("")?;
         let mut page = 1;
         loop {
             let comments = match fetch_comments(&self.client, path.clone(), page).await {
                 Ok(c) if c.is_empty() => break,
                 Ok(c) => c,
-                Err(e) if e.is_not_found() => break,
+                Err(e) if e.is_not_found() && page > 1 => break,
                 Err(e) => return Err(e),
             };
             for top in comments {
@@ -310,131 +349,109 @@ impl ProfileHandler {
             page += 1;
         }
         Err(Error::NotFound {
-            url: format!(
-                "{} (comment {id})",
-                self.client.hosts().url(Host::Site, &path)
-            ),
+            url: format!("{} (comment {id})", self.comments_url(&path)),
         })
     }
 
-    /// Posts a top-level comment on the profile and returns it as the site rendered it.
-    /// Needs a login.
-    ///
-    /// `POST https://scratch.mit.edu/site-api/comments/user/<name>/add/` with
-    /// `{"content":…,"parent_id":"","commentee_id":""}`
-    ///
-    /// ```no_run
-    /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
-    /// use scratchkit::Error;
-    ///
-    /// match client.profile("griffpatch").post_comment("Great games!").await {
-    ///     Ok(c) => println!("posted #{}", c.id),
-    ///     Err(Error::CommentRejected { reason, mute_status }) => {
-    ///         println!("refused: {reason} (muted until {:?})", mute_status.and_then(|m| m.mute_expires_at));
-    ///     }
-    ///     Err(e) => return Err(e),
-    /// }
-    /// # Ok(())
-    /// # }
-    /// ```
-    ///
-    /// # Errors
-    /// [`Error::InvalidInput`] for an empty text or a bad name, [`Error::LoginRequired`] when
-    /// logged out (nothing sent); [`Error::CommentRejected`] with reason `isFlood` (posting too
-    /// fast), `isMuted` (with the mute's expiry) or `isDisallowed` (comments turned off);
-    /// [`Error::Scrape`] if the answer is not a comment.
-    pub async fn post_comment(&self, content: &str) -> Result<ProfileComment> {
-        self.send_comment(NewComment {
-            content: content.to_owned(),
-            parent_id: None,
-            commentee_id: None,
-        })
-        .await
+    /// One profile comment as a [`Comment`], for [`CommentsHandler::get`].
+    pub(crate) async fn profile_comment(&self, id: CommentId) -> Result<Comment> {
+        let url = self.comments_url(&self.comments_path("")?);
+        self.find_profile_comment(id).await?.to_comment(&url)
     }
 
-    /// Replies to the top-level comment `parent`, notifying the user `commentee` (usually the
-    /// author of the comment answered). Needs a login.
-    ///
-    /// `POST https://scratch.mit.edu/site-api/comments/user/<name>/add/` with
-    /// `{"content":…,"parent_id":<parent>,"commentee_id":<commentee>}`
-    ///
-    /// # Errors
-    /// As [`ProfileHandler::post_comment`].
-    pub async fn reply_to_comment(
-        &self,
-        parent: CommentId,
-        commentee: UserId,
-        content: &str,
-    ) -> Result<ProfileComment> {
-        self.send_comment(NewComment {
-            content: content.to_owned(),
-            parent_id: Some(parent),
-            commentee_id: Some(commentee),
-        })
-        .await
+    /// The replies under a profile comment, for [`CommentsHandler::replies`].
+    pub(crate) fn profile_comment_replies(&self, id: CommentId) -> ListRequest<Comment> {
+        let this = self.clone();
+        ListRequest::items(
+            self.client.clone(),
+            Box::new(move || {
+                stream::once(async move {
+                    let url = this.comments_url(&this.comments_path("")?);
+                    let top = this.find_profile_comment(id).await?;
+                    top.replies
+                        .iter()
+                        .map(|r| r.to_comment(&url))
+                        .collect::<Result<Vec<_>>>()
+                })
+                .map(|replies| match replies {
+                    Ok(replies) => Either::Left(stream::iter(replies.into_iter().map(Ok))),
+                    Err(e) => Either::Right(stream::once(std::future::ready(Err(e)))),
+                })
+                .flatten()
+                .boxed()
+            }),
+        )
     }
 
-    async fn send_comment(&self, body: NewComment) -> Result<ProfileComment> {
-        crate::validate::not_blank("content", &body.content)?;
+    /// Posts a profile comment (login and text already checked by the caller) and returns it
+    /// as the site rendered it. A comment without an author id in the answer is ours: the
+    /// login's user id fills it.
+    pub(crate) async fn post_profile_comment(&self, body: NewComment) -> Result<Comment> {
+        let state = self.client.require_auth()?;
         let spec = RequestSpec::post(Host::Site, self.comments_path("add/")?)
             .auth(AuthMode::Cookie)
             .header("Referer", self.page_url()?)
             .json(&body)?;
-        let response = self.client.send(spec).await?;
+        let response = self.client.send_authed(spec).await?;
         let text = response.text();
         if let Some(refusal) = comment_post_refusal(&text) {
             return Err(refusal);
         }
-        parse_posted_comment(&text, &response.url)
+        let mut posted = parse_posted_comment(&text, &response.url)?;
+        if posted.author_id.is_none() {
+            posted.author_id = state.user_id().map(UserId);
+        }
+        let mut comment = posted.to_comment(&redact_url(&response.url))?;
+        comment.commentee_id = body.commentee_id;
+        Ok(comment)
     }
 
-    /// Deletes a comment (the profile's owner, or the comment's author). Needs a login.
-    ///
-    /// `POST https://scratch.mit.edu/site-api/comments/user/<name>/del/` with `{"id":"<id>"}`
-    ///
-    /// # Errors
-    /// [`Error::LoginRequired`] when logged out; [`Error::Forbidden`] when not allowed;
-    /// [`Error::NotFound`] for an unknown comment; or a transport error.
-    pub async fn delete_comment(&self, id: CommentId) -> Result<()> {
-        self.comment_action("del/", id).await
-    }
-
-    /// Reports a comment to the Scratch Team. Needs a login.
-    ///
-    /// `POST https://scratch.mit.edu/site-api/comments/user/<name>/rep/` with `{"id":"<id>"}`
-    ///
-    /// # Errors
-    /// As [`ProfileHandler::delete_comment`].
-    pub async fn report_comment(&self, id: CommentId) -> Result<()> {
-        self.comment_action("rep/", id).await
-    }
-
-    async fn comment_action(&self, action: &str, id: CommentId) -> Result<()> {
+    /// `POST …/<action>` with `{"id":"<id>"}`: delete (`del/`) or report (`rep/`).
+    pub(crate) async fn profile_comment_action(&self, action: &str, id: CommentId) -> Result<()> {
+        self.client.require_auth()?;
         let body = serde_json::json!({ "id": id.to_string() });
         let spec = RequestSpec::post(Host::Site, self.comments_path(action)?)
             .auth(AuthMode::Cookie)
             .header("Referer", self.page_url()?)
             .json(&body)?;
-        self.client.send(spec).await?;
+        self.client.send_authed(spec).await?;
         Ok(())
     }
+}
 
-    /// Turns commenting on the profile off when it is on, and on when it is off (only the
-    /// profile's owner may). Needs a login.
+impl MeHandler {
+    /// Turns commenting on your profile off when it is on, and on when it is off.
     ///
-    /// `POST https://scratch.mit.edu/site-api/comments/user/<name>/toggle-comments/`
+    /// `POST https://scratch.mit.edu/site-api/comments/user/<me>/toggle-comments/` with the
+    /// session cookie.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
+    /// client.me().toggle_profile_comments().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// # Errors
-    /// [`Error::LoginRequired`] when logged out; [`Error::Forbidden`] for someone else's profile;
-    /// or a transport error.
-    pub async fn toggle_comments(&self) -> Result<()> {
-        let spec = RequestSpec::post(Host::Site, self.comments_path("toggle-comments/")?)
+    /// [`Error::LoginRequired`] when logged out (nothing sent); any request error.
+    pub async fn toggle_profile_comments(&self) -> Result<()> {
+        let (state, _) = self.client.me_for_path()?;
+        let me = self.client.user(state.username());
+        let spec = RequestSpec::post(Host::Site, me.comments_path("toggle-comments/")?)
             .auth(AuthMode::Cookie)
-            .header("Referer", self.page_url()?)
+            .header("Referer", me.page_url()?)
             .bytes(None, Vec::new());
-        self.client.send(spec).await?;
+        self.client.send_authed(spec).await?;
         Ok(())
     }
+}
+
+async fn fetch_comments_owned(
+    client: crate::Client,
+    path: String,
+    page: u32,
+) -> Result<Vec<ProfileComment>> {
+    fetch_comments(&client, path, page).await
 }
 
 async fn fetch_comments(

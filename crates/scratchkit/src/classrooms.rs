@@ -16,10 +16,11 @@ use scratchkit_model::{
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
-use super::multipart;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::hosts::Host;
+use crate::me::MeHandler;
+use crate::multipart;
 use crate::request::{AuthMode, RequestSpec, Response};
 use crate::validate;
 
@@ -220,19 +221,6 @@ fn studio_ids(html: &str) -> Vec<StudioId> {
 }
 
 impl Client {
-    /// A handler for the class `id` (no request is made).
-    ///
-    /// ```
-    /// let client = scratchkit::Client::new();
-    /// assert_eq!(client.classroom(367806u64).id().get(), 367806);
-    /// ```
-    pub fn classroom(&self, id: impl Into<ClassroomId>) -> ClassroomHandler {
-        ClassroomHandler {
-            client: self.clone(),
-            id: id.into(),
-        }
-    }
-
     /// The open class whose sign-up token is `token`. No login needed.
     ///
     /// `GET https://api.scratch.mit.edu/classtoken/<token>`
@@ -288,7 +276,7 @@ impl Client {
 
     /// `GET site <path>?page=&ascsort=&descsort=` with the session cookie; a page past the end
     /// (404) is empty.
-    async fn teacher_page<T: serde::de::DeserializeOwned>(
+    pub(crate) async fn teacher_page<T: serde::de::DeserializeOwned>(
         &self,
         path: String,
         page: u32,
@@ -305,58 +293,6 @@ impl Client {
             Err(Error::NotFound { .. }) => Ok(Vec::new()),
             other => other,
         }
-    }
-
-    /// One page (from 1) of your classes, open or closed (teacher accounts), with their
-    /// `title`, `token`, `student_count`, `gallery_count`, `unread_alert_count`,
-    /// `visibility`… A page past the end is empty.
-    ///
-    /// `GET https://scratch.mit.edu/site-api/classrooms/all/?page=<n>` (or `/closed/`) with the
-    /// session cookie.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
-    /// for class in client.my_classrooms(false, 1).await? {
-    ///     println!("{} ({} students)", class.title, class.student_count);
-    /// }
-    /// # Ok(())
-    /// # }
-    /// ```
-    ///
-    /// # Errors
-    /// [`Error::LoginRequired`] when logged out and [`Error::InvalidInput`] for page 0 (nothing
-    /// sent); any request error.
-    pub async fn my_classrooms(&self, closed: bool, page: u32) -> Result<Vec<SiteClassroom>> {
-        let filter = if closed { "closed" } else { "all" };
-        self.teacher_page(format!("/site-api/classrooms/{filter}/"), page)
-            .await
-    }
-
-    /// One page (from 1) of your educator alerts, all classes together: what the Scratch Team
-    /// did to your students (`fields.admin_action`: `type`, `target_user`, `actor`,
-    /// `datetime_created`…) and when you read it (`fields.educator_datetime_read`). Listing
-    /// them marks them read.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
-    /// for alert in client.educator_alerts(1).await? {
-    ///     if let Some(action) = &alert.fields.admin_action {
-    ///         let student = action.target_user.as_ref().map(|u| u.username.as_str());
-    ///         println!("{:?} about {:?}", action.kind, student);
-    ///     }
-    /// }
-    /// # Ok(())
-    /// # }
-    /// ```
-    ///
-    /// `GET https://scratch.mit.edu/site-api/classrooms/alerts/?page=<n>` with the session
-    /// cookie.
-    ///
-    /// # Errors
-    /// As [`Client::my_classrooms`].
-    pub async fn educator_alerts(&self, page: u32) -> Result<Vec<EducatorAlert>> {
-        self.teacher_page("/site-api/classrooms/alerts/".to_owned(), page)
-            .await
     }
 
     /// Registers a new student account in a class with the class's sign-up token, as the
@@ -432,7 +368,69 @@ impl Client {
     }
 }
 
+/// The teacher's lists of the logged-in account.
+impl MeHandler {
+    /// One page (from 1) of your classes, open or closed (teacher accounts), with their
+    /// `title`, `token`, `student_count`, `gallery_count`, `unread_alert_count`,
+    /// `visibility`… A page past the end is empty.
+    ///
+    /// `GET https://scratch.mit.edu/site-api/classrooms/all/?page=<n>` (or `/closed/`) with the
+    /// session cookie.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
+    /// for class in client.me().classrooms(false, 1).await? {
+    ///     println!("{} ({} students)", class.title, class.student_count);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::LoginRequired`] when logged out and [`Error::InvalidInput`] for page 0 (nothing
+    /// sent); any request error.
+    pub async fn classrooms(&self, closed: bool, page: u32) -> Result<Vec<SiteClassroom>> {
+        let filter = if closed { "closed" } else { "all" };
+        self.client
+            .teacher_page(format!("/site-api/classrooms/{filter}/"), page)
+            .await
+    }
+
+    /// One page (from 1) of your educator alerts, all classes together: what the Scratch Team
+    /// did to your students (`fields.admin_action`: `type`, `target_user`, `actor`,
+    /// `datetime_created`…) and when you read it (`fields.educator_datetime_read`). Listing
+    /// them marks them read.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
+    /// for alert in client.me().educator_alerts(1).await? {
+    ///     if let Some(action) = &alert.fields.admin_action {
+    ///         let student = action.target_user.as_ref().map(|u| u.username.as_str());
+    ///         println!("{:?} about {:?}", action.kind, student);
+    ///     }
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// `GET https://scratch.mit.edu/site-api/classrooms/alerts/?page=<n>` with the session
+    /// cookie.
+    ///
+    /// # Errors
+    /// As [`MeHandler::classrooms`].
+    pub async fn educator_alerts(&self, page: u32) -> Result<Vec<EducatorAlert>> {
+        self.client
+            .teacher_page("/site-api/classrooms/alerts/".to_owned(), page)
+            .await
+    }
+}
+
 impl ClassroomHandler {
+    /// A handler sending with `client` (see the constructor on [`Client`]).
+    pub(crate) fn new(client: Client, id: ClassroomId) -> Self {
+        Self { client, id }
+    }
+
     /// The class's ID.
     pub fn id(&self) -> ClassroomId {
         self.id
@@ -560,7 +558,7 @@ impl ClassroomHandler {
             .json(&fields)?
             .header("Referer", self.page());
         let response = client.send_authed(spec).await?;
-        super::check_site_answer(action, &response.body)
+        crate::writes::check_site_answer(action, &response.body)
     }
 
     /// Renames the class (yours).
@@ -655,7 +653,7 @@ impl ClassroomHandler {
         .auth(AuthMode::Cookie)
         .header("Referer", self.page());
         let response = client.send_authed(spec).await?;
-        super::check_site_answer("close class", &response.body)
+        crate::writes::check_site_answer("close class", &response.body)
     }
 
     /// Sets the class's picture (yours) from PNG, JPEG or GIF bytes.
@@ -679,7 +677,7 @@ impl ClassroomHandler {
             .bytes(Some(&content_type), body)
             .header("Referer", self.page());
         let response = client.send_authed(spec).await?;
-        super::check_site_answer("set the class picture", &response.body)
+        crate::writes::check_site_answer("set the class picture", &response.body)
     }
 
     /// Creates a class studio (yours). `class_token` is the class's sign-up token: the last
@@ -723,7 +721,7 @@ impl ClassroomHandler {
             }))?
             .header("Referer", self.page());
         let response = client.send_authed(spec).await?;
-        super::check_site_answer("create class studio", &response.body)
+        crate::writes::check_site_answer("create class studio", &response.body)
     }
 
     /// The class's student sign-up link (`https://scratch.mit.edu/signup/<token>`; yours).

@@ -6,14 +6,14 @@ use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
 use scratchkit_model::{BackpackItem, BackpackItemKind};
 
-use crate::client::Client;
+use super::MeHandler;
 use crate::error::{Error, Result};
 use crate::hosts::Host;
 use crate::list::ListRequest;
 use crate::request::{AuthMode, RequestSpec};
 use crate::validate;
 
-/// Something to put in the backpack ([`Client::add_to_backpack`]).
+/// Something to put in the backpack ([`MeHandler::add_to_backpack`]).
 ///
 /// MIME types by kind: script `application/json`, sprite `application/zip`, costume
 /// `image/svg+xml` or `image/png`, sound `audio/x-wav` or `audio/mp3`.
@@ -78,14 +78,14 @@ fn check_file_name(what: &'static str, name: &str) -> Result<()> {
     Ok(())
 }
 
-impl Client {
+impl MeHandler {
     /// Your backpack, newest first.
     ///
     /// `GET https://backpack.scratch.mit.edu/<me>?offset=&limit=` with the X-Token.
     ///
     /// ```no_run
     /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
-    /// for item in client.backpack().limit(40).await?.items {
+    /// for item in client.me().backpack().limit(40).await?.items {
     ///     println!("{} {} ({})", item.kind, item.name, item.body);
     /// }
     /// # Ok(())
@@ -96,10 +96,10 @@ impl Client {
     /// When awaited or streamed: [`Error::LoginRequired`] when logged out (nothing sent), a
     /// bad limit, any request error.
     pub fn backpack(&self) -> ListRequest<BackpackItem> {
-        let spec = self.me_for_path().map(|(_, me)| {
+        let spec = self.client.me_for_path().map(|(_, me)| {
             RequestSpec::get(Host::Backpack, format!("/{me}")).auth(AuthMode::Token)
         });
-        ListRequest::ready(self.clone(), spec)
+        ListRequest::ready(self.client.clone(), spec)
     }
 
     /// Puts an item in your backpack; returns it as stored (with its id and file names).
@@ -111,7 +111,7 @@ impl Client {
     /// [`Error::LoginRequired`] when logged out and [`Error::InvalidInput`] for an empty body
     /// or name (nothing sent); any request error.
     pub async fn add_to_backpack(&self, item: &NewBackpackItem) -> Result<BackpackItem> {
-        let (_, me) = self.me_for_path()?;
+        let (_, me) = self.client.me_for_path()?;
         if item.body.is_empty() {
             return Err(Error::invalid("backpack item", "its body is empty"));
         }
@@ -125,7 +125,7 @@ impl Client {
                 "body": STANDARD.encode(&item.body),
                 "thumbnail": STANDARD.encode(&item.thumbnail),
             }))?;
-        self.send_authed_json(spec).await
+        self.client.send_authed_json(spec).await
     }
 
     /// Deletes an item from your backpack.
@@ -136,11 +136,11 @@ impl Client {
     /// [`Error::LoginRequired`] when logged out and [`Error::InvalidInput`] for a malformed id
     /// (nothing sent); any request error.
     pub async fn delete_from_backpack(&self, item_id: &str) -> Result<()> {
-        let (_, me) = self.me_for_path()?;
+        let (_, me) = self.client.me_for_path()?;
         check_file_name("backpack item id", item_id)?;
         let spec =
             RequestSpec::delete(Host::Backpack, format!("/{me}/{item_id}")).auth(AuthMode::Token);
-        self.send_authed(spec).await.map(|_| ())
+        self.client.send_authed(spec).await.map(|_| ())
     }
 
     /// Downloads the content of a backpack item (its `body` file).
@@ -152,11 +152,11 @@ impl Client {
     /// [`Error::LoginRequired`] when logged out and [`Error::InvalidInput`] for a malformed
     /// file name (nothing sent); any request error.
     pub async fn download_backpack_item(&self, item: &BackpackItem) -> Result<Bytes> {
-        self.require_auth()?;
+        self.client.require_auth()?;
         check_file_name("backpack file", &item.body)?;
         let spec =
             RequestSpec::get(Host::Backpack, format!("/{}", item.body)).auth(AuthMode::Token);
-        Ok(self.send_authed(spec).await?.body)
+        Ok(self.client.send_authed(spec).await?.body)
     }
 }
 

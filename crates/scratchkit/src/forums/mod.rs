@@ -17,6 +17,7 @@ mod categories;
 mod dates;
 mod feeds;
 mod forms;
+mod ocular;
 mod post_text;
 mod posts;
 mod topics;
@@ -36,17 +37,9 @@ use crate::page::paginate_pages;
 pub use categories::{ForumCategory, ForumSection, parse_forum_index};
 pub use dates::{format_forum_date, parse_forum_date};
 pub use feeds::{FeedEntry, ForumFeed, parse_forum_feed, topic_of_link};
+pub use ocular::{OCULAR_EMOJI, OcularHandler, OcularReaction};
 pub use posts::{ForumPost, PostList, parse_topic_page};
 pub use topics::{TopicList, TopicSummary, parse_category_page};
-
-impl Client {
-    /// The forums (`https://scratch.mit.edu/discuss/…`). Nothing is sent yet.
-    pub fn forum(&self) -> ForumHandler {
-        ForumHandler {
-            client: self.clone(),
-        }
-    }
-}
 
 /// The Scratch forums, from [`Client::forum`].
 #[derive(Debug, Clone)]
@@ -55,6 +48,11 @@ pub struct ForumHandler {
 }
 
 impl ForumHandler {
+    /// A handler sending with `client` (see the constructor on [`Client`]).
+    pub(crate) fn new(client: Client) -> Self {
+        Self { client }
+    }
+
     /// A category (`/discuss/<id>/`).
     pub fn category(&self, id: u64) -> CategoryHandler {
         CategoryHandler {

@@ -1,5 +1,13 @@
 //! [`ProjectHandler`]: a project's details, remixes, studios and comments.
 
+pub(crate) mod files;
+#[cfg(feature = "html")]
+mod nfe;
+mod writes;
+
+#[cfg(feature = "html")]
+pub use nfe::NfeStatus;
+
 use std::sync::Arc;
 
 use futures_util::FutureExt;
@@ -9,29 +17,9 @@ use tokio::sync::OnceCell;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::hosts::Host;
-use crate::list::{ListRequest, Source};
+use crate::list::{ListRequest, Offset, Source};
 use crate::request::{AuthMode, RequestSpec};
 use crate::validate;
-
-impl Client {
-    /// A handler for the project `id` (nothing is sent yet).
-    ///
-    /// ```no_run
-    /// # async fn demo() -> scratchkit::Result<()> {
-    /// let client = scratchkit::Client::new();
-    /// let project = client.project(104u64).info().await?;
-    /// println!("{} by {:?}", project.title, project.author.username);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn project(&self, id: impl Into<ProjectId>) -> ProjectHandler {
-        ProjectHandler {
-            client: self.clone(),
-            id: id.into(),
-            author: Arc::new(OnceCell::new()),
-        }
-    }
-}
 
 /// One project, from [`Client::project`].
 ///
@@ -56,12 +44,21 @@ fn author_path(author: &str, id: ProjectId, suffix: &str) -> Result<String> {
 }
 
 impl ProjectHandler {
+    /// A handler sending with `client` (see the constructor on [`Client`]).
+    pub(crate) fn new(client: Client, id: ProjectId) -> Self {
+        Self {
+            client,
+            id,
+            author: Arc::new(OnceCell::new()),
+        }
+    }
+
     /// The project's ID.
     pub fn id(&self) -> ProjectId {
         self.id
     }
 
-    /// The client this handler sends with (for the project-file calls in `project_files`).
+    /// The client this handler sends with (for the calls in `writes.rs`, `files/` and `nfe.rs`).
     pub(crate) fn client(&self) -> &Client {
         &self.client
     }
@@ -73,7 +70,7 @@ impl ProjectHandler {
     /// # async fn demo() -> scratchkit::Result<()> {
     /// let client = scratchkit::Client::new();
     /// // GET https://api.scratch.mit.edu/users/mres/projects/142/comments?offset=0&limit=20
-    /// let comments = client.project(142u64).by("mres").comments().await?;
+    /// let comments = client.project(142u64).by("mres").comments().list().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -144,19 +141,19 @@ impl ProjectHandler {
     /// A list under the author's path: ready when the author is known, else after the lookup.
     fn author_list<T>(&self, suffix: String) -> ListRequest<T> {
         let source = match self.author.get() {
-            Some(author) => Source::Ready(
+            Some(author) => Source::Offset(Offset::Ready(
                 author_path(author, self.id, &suffix).map(|p| RequestSpec::get(Host::Api, p)),
-            ),
+            )),
             None => {
                 let this = self.clone();
-                Source::Lazy(Box::new(move || {
+                Source::Offset(Offset::Lazy(Box::new(move || {
                     async move {
                         let author = this.resolve_author().await?;
                         let path = author_path(&author, this.id, &suffix)?;
                         Ok(RequestSpec::get(Host::Api, path))
                     }
                     .boxed()
-                }))
+                })))
             }
         };
         ListRequest::new(self.client.clone(), source)
@@ -183,28 +180,8 @@ impl ProjectHandler {
         self.author_list("/studios".into())
     }
 
-    /// The project's top-level comments, newest first. Needs the author: without
-    /// [`by`](ProjectHandler::by), one extra `GET /projects/<id>` is made first (once per
-    /// handler and its clones).
-    ///
-    /// `GET https://api.scratch.mit.edu/users/<author>/projects/<id>/comments?offset=&limit=`
-    ///
-    /// # Errors
-    /// When awaited or streamed: a bad limit or author name
-    /// ([`Error::InvalidInput`]), [`Error::NotFound`] for an unknown project, or any request
-    /// [`Error`] (of the lookup too).
-    ///
-    /// ```no_run
-    /// # async fn demo() -> scratchkit::Result<()> {
-    /// let client = scratchkit::Client::new();
-    /// let project = client.project(142u64);
-    /// for comment in project.comments().limit(5).await? {
-    ///     println!("{}: {} ({} replies)", comment.author.username, comment.content, comment.reply_count);
-    /// }
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn comments(&self) -> ListRequest<Comment> {
+    /// [`CommentsHandler::list`](crate::CommentsHandler::list) for this project.
+    pub(crate) fn comment_list(&self) -> ListRequest<Comment> {
         self.author_list("/comments".into())
     }
 
@@ -217,28 +194,16 @@ impl ProjectHandler {
         Ok(RequestSpec::get(Host::Api, path))
     }
 
-    /// One comment (top-level or reply). Needs the author, as
-    /// [`comments`](ProjectHandler::comments).
-    ///
-    /// `GET https://api.scratch.mit.edu/users/<author>/projects/<id>/comments/<comment>`
-    ///
-    /// # Errors
-    /// As [`comments`](ProjectHandler::comments); [`Error::NotFound`] for an unknown comment.
-    pub async fn comment(&self, id: impl Into<CommentId>) -> Result<Comment> {
+    /// [`CommentsHandler::get`](crate::CommentsHandler::get) for this project.
+    pub(crate) async fn comment_get(&self, id: impl Into<CommentId>) -> Result<Comment> {
         let comment = id.into();
         let author = self.resolve_author().await?;
         let spec = Self::comment_spec(&author, self.id, comment)?;
         self.client.send_json(spec).await
     }
 
-    /// The replies to a top-level comment, oldest first. Needs the author, as
-    /// [`comments`](ProjectHandler::comments).
-    ///
-    /// `GET https://api.scratch.mit.edu/users/<author>/projects/<id>/comments/<comment>/replies?offset=&limit=`
-    ///
-    /// # Errors
-    /// When awaited or streamed: as [`comments`](ProjectHandler::comments).
-    pub fn replies(&self, comment: impl Into<CommentId>) -> ListRequest<Comment> {
+    /// [`CommentsHandler::replies`](crate::CommentsHandler::replies) for this project.
+    pub(crate) fn comment_replies(&self, comment: impl Into<CommentId>) -> ListRequest<Comment> {
         let comment = comment.into();
         self.author_list(format!("/comments/{comment}/replies"))
     }
@@ -248,52 +213,34 @@ impl ProjectHandler {
 mod tests {
     use super::*;
     use crate::hosts::Hosts;
-    use http::Method;
-
-    fn clients() -> [(Client, &'static str); 2] {
-        [
-            (Client::new(), "https://api.scratch.mit.edu"),
-            (
-                Client::builder()
-                    .hosts(Hosts::sandbox("127.0.0.1:4000".parse().unwrap()))
-                    .build()
-                    .unwrap(),
-                "http://127.0.0.1:4000/api",
-            ),
-        ]
-    }
-
-    fn url(req: &crate::transport::Outgoing) -> String {
-        assert_eq!(req.method(), Method::GET);
-        req.url().to_string()
-    }
+    use crate::test_support::{clients, get_url};
 
     #[test]
     fn requests_with_a_known_author() {
-        for (client, api) in clients() {
+        for (client, api, _) in clients() {
             let h = client.project(142u64).by("mres");
             assert_eq!(h.id(), ProjectId(142));
             assert_eq!(h.author(), Some("mres"));
             let req = client.build_request(&h.info_spec()).unwrap();
-            assert_eq!(url(&req), format!("{api}/projects/142"));
+            assert_eq!(get_url(&req), format!("{api}/projects/142"));
             let req = h.remixes().limit(40).build().unwrap();
             assert_eq!(
-                url(&req),
+                get_url(&req),
                 format!("{api}/projects/142/remixes?offset=0&limit=40")
             );
             let base = format!("{api}/users/mres/projects/142");
             let req = h.studios().build().unwrap();
-            assert_eq!(url(&req), format!("{base}/studios?offset=0&limit=20"));
-            let req = h.comments().offset(20).build().unwrap();
-            assert_eq!(url(&req), format!("{base}/comments?offset=20&limit=20"));
-            let req = h.replies(7u64).limit(5).build().unwrap();
+            assert_eq!(get_url(&req), format!("{base}/studios?offset=0&limit=20"));
+            let req = h.comments().list().offset(20).build().unwrap();
+            assert_eq!(get_url(&req), format!("{base}/comments?offset=20&limit=20"));
+            let req = h.comments().replies(7u64).limit(5).build().unwrap();
             assert_eq!(
-                url(&req),
+                get_url(&req),
                 format!("{base}/comments/7/replies?offset=0&limit=5")
             );
             let spec = ProjectHandler::comment_spec("mres", h.id(), CommentId(99)).unwrap();
             let req = client.build_request(&spec).unwrap();
-            assert_eq!(url(&req), format!("{base}/comments/99"));
+            assert_eq!(get_url(&req), format!("{base}/comments/99"));
         }
     }
 
@@ -301,7 +248,7 @@ mod tests {
     fn bad_author_or_limit_is_invalid_input() {
         let h = Client::new().project(1u64).by("no/slash");
         assert!(matches!(
-            h.comments().build(),
+            h.comments().list().build(),
             Err(Error::InvalidInput {
                 what: "username",
                 ..
@@ -358,11 +305,11 @@ mod tests {
         let hosts = Hosts::sandbox_url(url::Url::parse(&server.uri()).unwrap());
         let client = Client::builder().hosts(hosts).build().unwrap();
         let h = client.project(142u64);
-        let page = h.comments().await.unwrap();
+        let page = h.comments().list().await.unwrap();
         assert!(page.is_empty());
         assert_eq!(h.author(), Some("mres"));
         // A clone shares the cache: no second lookup.
-        let page = h.clone().comments().limit(3).await.unwrap();
+        let page = h.clone().comments().list().limit(3).await.unwrap();
         assert_eq!(page.limit, 3);
         server.verify().await;
     }
@@ -388,7 +335,7 @@ mod tests {
         assert_eq!(h.info().await.unwrap().id, ProjectId(1));
         assert_eq!(h.author(), Some("ann"));
 
-        let err = client.project(2u64).comment(5u64).await.unwrap_err();
+        let err = client.project(2u64).comments().get(5u64).await.unwrap_err();
         assert!(
             matches!(&err, Error::Decode { path, .. } if path == "author.username"),
             "{err:?}"

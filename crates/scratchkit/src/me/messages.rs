@@ -3,13 +3,13 @@
 
 use scratchkit_model::{Activity, AdminAlert, Message, MessageCount, Project};
 
-use crate::client::Client;
+use super::MeHandler;
 use crate::error::Result;
 use crate::hosts::Host;
 use crate::list::ListRequest;
 use crate::request::{AuthMode, RequestSpec};
 
-/// Which messages [`Client::messages`] lists (the `filter` query parameter).
+/// Which messages [`MeHandler::messages`] lists (the `filter` query parameter).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum MessageFilter {
@@ -38,15 +38,15 @@ impl MessageFilter {
     }
 }
 
-impl Client {
+impl MeHandler {
     /// A list under `/users/<me><suffix>` on the api, with the X-Token; when logged out the
     /// list fails with [`Error::LoginRequired`](crate::Error::LoginRequired) when awaited,
     /// before anything is sent.
     fn my_list<T>(&self, suffix: &str) -> ListRequest<T> {
-        let spec = self.me_for_path().map(|(_, me)| {
+        let spec = self.client.me_for_path().map(|(_, me)| {
             RequestSpec::get(Host::Api, format!("/users/{me}{suffix}")).auth(AuthMode::Token)
         });
-        ListRequest::ready(self.clone(), spec)
+        ListRequest::ready(self.client.clone(), spec)
     }
 
     /// Your messages, newest first, optionally only one kind.
@@ -58,7 +58,7 @@ impl Client {
     /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
     /// use scratchkit::MessageFilter;
     ///
-    /// for message in client.messages(MessageFilter::Comments).limit(40).await?.items {
+    /// for message in client.me().messages(MessageFilter::Comments).limit(40).await?.items {
     ///     println!("{:?} by {}", message.kind, message.actor_username);
     /// }
     /// # Ok(())
@@ -69,7 +69,7 @@ impl Client {
     /// When awaited or streamed: [`Error::LoginRequired`](crate::Error::LoginRequired) when
     /// logged out (nothing sent), a bad limit, any request error.
     pub fn messages(&self, filter: MessageFilter) -> ListRequest<Message> {
-        let spec = self.me_for_path().map(|(_, me)| {
+        let spec = self.client.me_for_path().map(|(_, me)| {
             let spec =
                 RequestSpec::get(Host::Api, format!("/users/{me}/messages")).auth(AuthMode::Token);
             match filter.query() {
@@ -77,7 +77,7 @@ impl Client {
                 None => spec,
             }
         });
-        ListRequest::ready(self.clone(), spec)
+        ListRequest::ready(self.client.clone(), spec)
     }
 
     /// How many unread messages you have (fresh: sent with your X-Token).
@@ -88,10 +88,10 @@ impl Client {
     /// [`Error::LoginRequired`](crate::Error::LoginRequired) when logged out (nothing sent);
     /// any request error.
     pub async fn message_count(&self) -> Result<u64> {
-        let (_, me) = self.me_for_path()?;
+        let (_, me) = self.client.me_for_path()?;
         let spec = RequestSpec::get(Host::Api, format!("/users/{me}/messages/count"))
             .auth(AuthMode::Token);
-        let count: MessageCount = self.send_authed_json(spec).await?;
+        let count: MessageCount = self.client.send_authed_json(spec).await?;
         Ok(count.count)
     }
 
@@ -103,11 +103,11 @@ impl Client {
     /// [`Error::LoginRequired`](crate::Error::LoginRequired) when logged out (nothing sent);
     /// any request error.
     pub async fn clear_messages(&self) -> Result<()> {
-        self.require_auth()?;
+        self.client.require_auth()?;
         let spec = RequestSpec::post(Host::Site, "/site-api/messages/messages-clear/")
             .auth(AuthMode::Cookie)
-            .header("Referer", self.site_page("/messages/"));
-        self.send_authed(spec).await.map(|_| ())
+            .header("Referer", self.client.site_page("/messages/"));
+        self.client.send_authed(spec).await.map(|_| ())
     }
 
     /// Alerts from the Scratch Team. Their shape was never recorded: each [`AdminAlert`] reads
@@ -118,7 +118,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
-    /// for alert in client.admin_messages().limit(20).await?.items {
+    /// for alert in client.me().admin_messages().limit(20).await?.items {
     ///     println!("{}", alert.message.unwrap_or_default());
     /// }
     /// # Ok(())
@@ -126,7 +126,7 @@ impl Client {
     /// ```
     ///
     /// # Errors
-    /// As [`Client::messages`].
+    /// As [`MeHandler::messages`].
     pub fn admin_messages(&self) -> ListRequest<AdminAlert> {
         self.my_list("/messages/admin")
     }
@@ -136,7 +136,7 @@ impl Client {
     /// `GET https://api.scratch.mit.edu/users/<me>/following/users/activity?offset=&limit=`
     ///
     /// # Errors
-    /// As [`Client::messages`].
+    /// As [`MeHandler::messages`].
     pub fn whats_happening(&self) -> ListRequest<Activity> {
         self.my_list("/following/users/activity")
     }
@@ -146,7 +146,7 @@ impl Client {
     /// `GET https://api.scratch.mit.edu/users/<me>/following/users/loves?offset=&limit=`
     ///
     /// # Errors
-    /// As [`Client::messages`].
+    /// As [`MeHandler::messages`].
     pub fn following_loves(&self) -> ListRequest<Project> {
         self.my_list("/following/users/loves")
     }
@@ -156,7 +156,7 @@ impl Client {
     /// `GET https://api.scratch.mit.edu/users/<me>/following/users/projects?offset=&limit=`
     ///
     /// # Errors
-    /// As [`Client::messages`].
+    /// As [`MeHandler::messages`].
     pub fn following_projects(&self) -> ListRequest<Project> {
         self.my_list("/following/users/projects")
     }
@@ -166,7 +166,7 @@ impl Client {
     /// `GET https://api.scratch.mit.edu/users/<me>/following/studios/projects?offset=&limit=`
     ///
     /// # Errors
-    /// As [`Client::messages`].
+    /// As [`MeHandler::messages`].
     pub fn followed_studios_projects(&self) -> ListRequest<Project> {
         self.my_list("/following/studios/projects")
     }
@@ -176,7 +176,7 @@ impl Client {
     /// `GET https://api.scratch.mit.edu/users/<me>/projects/recentlyviewed?offset=&limit=`
     ///
     /// # Errors
-    /// As [`Client::messages`].
+    /// As [`MeHandler::messages`].
     pub fn recently_viewed(&self) -> ListRequest<Project> {
         self.my_list("/projects/recentlyviewed")
     }

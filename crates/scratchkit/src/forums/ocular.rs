@@ -37,15 +37,6 @@ struct RawUser {
     user: String,
 }
 
-impl Client {
-    /// The my-ocular service (third party). Nothing is sent yet.
-    pub fn ocular(&self) -> OcularHandler {
-        OcularHandler {
-            client: self.clone(),
-        }
-    }
-}
-
 /// my-ocular, from [`Client::ocular`].
 #[derive(Debug, Clone)]
 pub struct OcularHandler {
@@ -53,6 +44,11 @@ pub struct OcularHandler {
 }
 
 impl OcularHandler {
+    /// A handler sending with `client` (see the constructor on [`Client`]).
+    pub(crate) fn new(client: Client) -> Self {
+        Self { client }
+    }
+
     /// A user's ocular status.
     ///
     /// `GET https://my-ocular.jeffalo.net/api/user/<name>`

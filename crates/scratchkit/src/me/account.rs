@@ -8,7 +8,7 @@
 pub use scratchkit_model::PasswordCheck;
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::client::Client;
+use super::MeHandler;
 use crate::error::{Error, Result};
 use crate::hosts::Host;
 use crate::request::{AuthMode, RequestSpec, Response};
@@ -50,14 +50,14 @@ fn form_outcome(action: &'static str, response: &Response) -> Result<()> {
     }
 }
 
-fn require_password(what: &'static str, password: &SecretString) -> Result<()> {
+pub(crate) fn require_password(what: &'static str, password: &SecretString) -> Result<()> {
     if password.expose_secret().is_empty() {
         return Err(Error::invalid(what, "it is empty"));
     }
     Ok(())
 }
 
-impl Client {
+impl MeHandler {
     /// Posts the form `fields` (with `csrfmiddlewaretoken`) to `path` on the site.
     async fn post_account_form(
         &self,
@@ -65,7 +65,7 @@ impl Client {
         path: &str,
         fields: Vec<(&str, &str)>,
     ) -> Result<()> {
-        let state = self.require_auth()?;
+        let state = self.client.require_auth()?;
         let mut form = vec![("csrfmiddlewaretoken".to_owned(), state.csrf().to_owned())];
         form.extend(
             fields
@@ -75,8 +75,8 @@ impl Client {
         let spec = RequestSpec::post(Host::Site, path)
             .auth(AuthMode::Cookie)
             .form(form)
-            .header("Referer", self.site_page(path));
-        let response = self.send_authed(spec).await?;
+            .header("Referer", self.client.site_page(path));
+        let response = self.client.send_authed(spec).await?;
         form_outcome(action, &response)
     }
 
@@ -88,7 +88,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
-    /// client.set_country("Japan").await?;
+    /// client.me().set_country("Japan").await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -98,7 +98,7 @@ impl Client {
     /// country (nothing sent); [`Error::Refused`] when Scratch shows the form again; any
     /// request error.
     pub async fn set_country(&self, country: &str) -> Result<()> {
-        self.require_auth()?;
+        self.client.require_auth()?;
         let country = crate::validate::not_blank("country", country)?;
         self.post_account_form(
             "change country",
@@ -119,7 +119,7 @@ impl Client {
     ///
     /// let old = SecretString::from(std::env::var("OLD_PASSWORD").unwrap_or_default());
     /// let new = SecretString::from(std::env::var("NEW_PASSWORD").unwrap_or_default());
-    /// client.change_password(&old, &new).await?;
+    /// client.me().change_password(&old, &new).await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -133,7 +133,7 @@ impl Client {
         old_password: &SecretString,
         new_password: &SecretString,
     ) -> Result<()> {
-        self.require_auth()?;
+        self.client.require_auth()?;
         require_password("old password", old_password)?;
         require_password("new password", new_password)?;
         let new = new_password.expose_secret();
@@ -159,7 +159,7 @@ impl Client {
     /// use secrecy::SecretString;
     ///
     /// let password = SecretString::from(std::env::var("SCRATCH_PASSWORD").unwrap_or_default());
-    /// client.change_email("me@example.org", &password).await?;
+    /// client.me().change_email("me@example.org", &password).await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -169,7 +169,7 @@ impl Client {
     /// without `@` or an empty password (nothing sent); [`Error::Refused`] with Scratch's
     /// message when it refuses (wrong password, invalid address); any request error.
     pub async fn change_email(&self, email: &str, password: &SecretString) -> Result<()> {
-        self.require_auth()?;
+        self.client.require_auth()?;
         let email = email.trim();
         if !email.contains('@') || email.contains(char::is_whitespace) {
             return Err(Error::invalid("email address", "not an email address"));
@@ -194,7 +194,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
-    /// client.set_email_subscriptions(true, false).await?;
+    /// client.me().set_email_subscriptions(true, false).await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -222,30 +222,6 @@ impl Client {
         .await
     }
 
-    /// Asks Scratch whether it would accept `password` for a new account (the strength check
-    /// of the registration form). No login needed.
-    ///
-    /// `POST https://api.scratch.mit.edu/accounts/checkpassword/` with `{"password": …}`.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
-    /// use secrecy::SecretString;
-    ///
-    /// let check = client.check_password(&SecretString::from("correct horse battery")).await?;
-    /// println!("{}", if check.is_valid() { "fine" } else { "too weak" });
-    /// # Ok(())
-    /// # }
-    /// ```
-    ///
-    /// # Errors
-    /// [`Error::InvalidInput`] for an empty password (nothing sent); any request error.
-    pub async fn check_password(&self, password: &SecretString) -> Result<PasswordCheck> {
-        require_password("password", password)?;
-        let spec = RequestSpec::post(Host::Api, "/accounts/checkpassword/")
-            .json(&serde_json::json!({ "password": password.expose_secret() }))?;
-        self.send_json(spec).await
-    }
-
     /// Whether `password` is your account's password (the old site's check, used before
     /// sensitive changes).
     ///
@@ -257,7 +233,7 @@ impl Client {
     /// use secrecy::SecretString;
     ///
     /// let password = SecretString::from(std::env::var("SCRATCH_PASSWORD").unwrap_or_default());
-    /// assert!(client.verify_password(&password).await?);
+    /// assert!(client.me().verify_password(&password).await?);
     /// # Ok(())
     /// # }
     /// ```
@@ -267,7 +243,7 @@ impl Client {
     /// password (nothing sent); [`Error::Decode`] when the answer has no `success`; any
     /// request error.
     pub async fn verify_password(&self, password: &SecretString) -> Result<bool> {
-        let state = self.require_auth()?;
+        let state = self.client.require_auth()?;
         require_password("password", password)?;
         #[derive(serde::Deserialize)]
         struct Checked {
@@ -279,8 +255,8 @@ impl Client {
                 ("csrfmiddlewaretoken".to_owned(), state.csrf().to_owned()),
                 ("password".to_owned(), password.expose_secret().to_owned()),
             ])
-            .header("Referer", self.site_page("/accounts/settings/"));
-        let checked: Checked = self.send_authed_json(spec).await?;
+            .header("Referer", self.client.site_page("/accounts/settings/"));
+        let checked: Checked = self.client.send_authed_json(spec).await?;
         Ok(checked.success)
     }
 }

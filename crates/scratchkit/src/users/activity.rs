@@ -6,10 +6,10 @@ use std::time::Duration;
 use scraper::{ElementRef, Html, Node};
 use url::Url;
 
-use super::dom::{self, missing, sel};
-use super::profile::ProfileHandler;
+use super::UserHandler;
 use crate::error::{Error, Result};
 use crate::hosts::Host;
+use crate::html::dom::{self, missing, sel};
 use crate::request::RequestSpec;
 
 /// What happened in an [`ActivityEvent`] (from the verb phrase).
@@ -224,14 +224,14 @@ pub fn parse_user_activity(html: &str, url: &Url) -> Result<Vec<ActivityEvent>> 
     Ok(out)
 }
 
-impl ProfileHandler {
+impl UserHandler {
     /// The user's latest public activity (at most `max` events, 1 to 1000), newest first.
     ///
     /// `GET https://scratch.mit.edu/messages/ajax/user-activity/?user=<name>&max=<max>`
     ///
     /// ```no_run
     /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
-    /// for event in client.profile("griffpatch").activity(10).await? {
+    /// for event in client.user("griffpatch").activity(10).await? {
     ///     println!("{} {} ({})", event.actor, event.phrase, event.time_text);
     /// }
     /// # Ok(())

@@ -1,9 +1,7 @@
 //! [`StudioHandler`]: a studio's details, projects, members, comments and activity.
 
-use std::future::IntoFuture;
+mod writes;
 
-use futures_util::Stream;
-use futures_util::future::BoxFuture;
 use scratchkit_model::{
     Activity, Comment, CommentId, Studio, StudioId, StudioProject, Timestamp, User,
 };
@@ -11,28 +9,8 @@ use scratchkit_model::{
 use crate::client::Client;
 use crate::error::Result;
 use crate::hosts::Host;
-use crate::list::ListRequest;
-use crate::page::{Page, PageRequest};
+use crate::list::{ListRequest, Offset, Source};
 use crate::request::RequestSpec;
-
-impl Client {
-    /// A handler for the studio `id` (nothing is sent yet).
-    ///
-    /// ```no_run
-    /// # async fn demo() -> scratchkit::Result<()> {
-    /// let client = scratchkit::Client::new();
-    /// let studio = client.studio(5342u64).info().await?;
-    /// println!("{} ({} projects)", studio.title, studio.stats.projects);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn studio(&self, id: impl Into<StudioId>) -> StudioHandler {
-        StudioHandler {
-            client: self.clone(),
-            id: id.into(),
-        }
-    }
-}
 
 /// One studio, from [`Client::studio`]. Cheap to clone, `Send + Sync + 'static`.
 #[derive(Debug, Clone)]
@@ -42,12 +20,18 @@ pub struct StudioHandler {
 }
 
 impl StudioHandler {
+    /// A handler sending with `client` (see the constructor on [`Client`]).
+    pub(crate) fn new(client: Client, id: StudioId) -> Self {
+        Self { client, id }
+    }
+
     /// The studio's ID.
     pub fn id(&self) -> StudioId {
         self.id
     }
 
-    /// The client this handler sends with (for the write actions in `actions/`).
+    /// The client this handler sends with (for the calls in the files next to this one and in
+    /// `comments`).
     pub(crate) fn client(&self) -> &Client {
         &self.client
     }
@@ -127,34 +111,18 @@ impl StudioHandler {
         self.list("/managers")
     }
 
-    /// The studio's top-level comments, newest first.
-    ///
-    /// `GET https://api.scratch.mit.edu/studios/<id>/comments?offset=&limit=`
-    ///
-    /// # Errors
-    /// When awaited or streamed: a bad limit, or as [`info`](StudioHandler::info).
-    pub fn comments(&self) -> ListRequest<Comment> {
+    /// [`CommentsHandler::list`](crate::CommentsHandler::list) for this studio.
+    pub(crate) fn comment_list(&self) -> ListRequest<Comment> {
         self.list("/comments")
     }
 
-    /// One comment (top-level or reply).
-    ///
-    /// `GET https://api.scratch.mit.edu/studios/<id>/comments/<comment>`
-    ///
-    /// # Errors
-    /// [`Error::NotFound`](crate::Error::NotFound) for an unknown studio or comment, else any
-    /// request [`Error`](crate::Error).
-    pub async fn comment(&self, id: impl Into<CommentId>) -> Result<Comment> {
+    /// [`CommentsHandler::get`](crate::CommentsHandler::get) for this studio.
+    pub(crate) async fn comment_get(&self, id: impl Into<CommentId>) -> Result<Comment> {
         self.client.send_json(self.comment_spec(id.into())).await
     }
 
-    /// The replies to a top-level comment, oldest first.
-    ///
-    /// `GET https://api.scratch.mit.edu/studios/<id>/comments/<comment>/replies?offset=&limit=`
-    ///
-    /// # Errors
-    /// When awaited or streamed: a bad limit, or as [`comment`](StudioHandler::comment).
-    pub fn replies(&self, comment: impl Into<CommentId>) -> ListRequest<Comment> {
+    /// [`CommentsHandler::replies`](crate::CommentsHandler::replies) for this studio.
+    pub(crate) fn comment_replies(&self, comment: impl Into<CommentId>) -> ListRequest<Comment> {
         self.list(&format!("/comments/{}/replies", comment.into()))
     }
 
@@ -179,83 +147,41 @@ impl StudioHandler {
     /// # }
     /// ```
     pub fn activity(&self) -> ActivityRequest {
-        ActivityRequest {
-            client: self.client.clone(),
-            spec: self.spec("/activity"),
-            date_limit: None,
-            page: PageRequest::new(),
-        }
+        ListRequest::with_options(
+            self.client.clone(),
+            Source::Offset(Offset::Ready(Ok(self.spec("/activity")))),
+            ActivityQuery::default(),
+            ActivityQuery::apply,
+        )
     }
 }
 
-/// A studio's activity list, from [`StudioHandler::activity`]: the options of a
-/// [`ListRequest`] plus [`date_limit`](ActivityRequest::date_limit).
-#[derive(Debug)]
-#[must_use = "a list request does nothing until it is awaited or streamed"]
-pub struct ActivityRequest {
-    client: Client,
-    spec: RequestSpec,
+/// A studio's activity list, from [`StudioHandler::activity`]: a [`ListRequest`] with the
+/// option of [`ActivityQuery`], [`date_limit`](ListRequest::date_limit).
+pub type ActivityRequest = ListRequest<Activity, ActivityQuery>;
+
+/// The query parameter of a studio's activity list (`dateLimit`), set with
+/// [`date_limit`](ListRequest::date_limit) (see [`StudioHandler::activity`] for an example).
+#[derive(Debug, Clone, Default)]
+pub struct ActivityQuery {
     date_limit: Option<Timestamp>,
-    page: PageRequest,
 }
 
-impl ActivityRequest {
+impl ActivityQuery {
+    /// Adds `dateLimit` to `spec` when set.
+    fn apply(&self, spec: RequestSpec) -> Result<RequestSpec> {
+        Ok(match self.date_limit {
+            Some(before) => spec.query("dateLimit", before.to_api_string()),
+            None => spec,
+        })
+    }
+}
+
+impl ListRequest<Activity, ActivityQuery> {
     /// Only items from before this moment (`dateLimit`).
     pub fn date_limit(mut self, before: Timestamp) -> Self {
-        self.date_limit = Some(before);
+        self.options_mut().date_limit = Some(before);
         self
-    }
-
-    /// Items per page: 1 to 40 (default 20); checked when awaited.
-    pub fn limit(mut self, n: u32) -> Self {
-        self.page = self.page.limit(n);
-        self
-    }
-
-    /// Where to start in the list.
-    pub fn offset(mut self, n: u32) -> Self {
-        self.page = self.page.offset(n);
-        self
-    }
-
-    /// At most how many items [`stream`](ActivityRequest::stream) yields.
-    pub fn max(mut self, n: usize) -> Self {
-        self.page = self.page.max(n);
-        self
-    }
-
-    fn into_list(self) -> ListRequest<Activity> {
-        let mut spec = self.spec;
-        if let Some(before) = self.date_limit {
-            spec = spec.query("dateLimit", before.to_api_string());
-        }
-        let mut list = ListRequest::ready(self.client, Ok(spec))
-            .limit(self.page.get_limit())
-            .offset(self.page.get_offset());
-        if let Some(max) = self.page.get_max() {
-            list = list.max(max);
-        }
-        list
-    }
-
-    /// Every item, 40 per request, at most [`max`](ActivityRequest::max); see
-    /// [`ListRequest::stream`].
-    pub fn stream(self) -> impl Stream<Item = Result<Activity>> + Send + 'static {
-        self.into_list().stream()
-    }
-
-    #[cfg(test)]
-    pub(crate) fn build(self) -> Result<crate::transport::Outgoing> {
-        self.into_list().build()
-    }
-}
-
-impl IntoFuture for ActivityRequest {
-    type Output = Result<Page<Activity>>;
-    type IntoFuture = BoxFuture<'static, Result<Page<Activity>>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.into_list().into_future()
     }
 }
 
@@ -263,57 +189,38 @@ impl IntoFuture for ActivityRequest {
 mod tests {
     use super::*;
     use crate::Error;
-    use crate::hosts::Hosts;
-    use http::Method;
-
-    fn clients() -> [(Client, &'static str); 2] {
-        [
-            (Client::new(), "https://api.scratch.mit.edu"),
-            (
-                Client::builder()
-                    .hosts(Hosts::sandbox("127.0.0.1:4000".parse().unwrap()))
-                    .build()
-                    .unwrap(),
-                "http://127.0.0.1:4000/api",
-            ),
-        ]
-    }
-
-    fn url(req: &crate::transport::Outgoing) -> String {
-        assert_eq!(req.method(), Method::GET);
-        req.url().to_string()
-    }
+    use crate::test_support::{clients, get_url};
 
     #[test]
     fn every_request() {
-        for (client, api) in clients() {
+        for (client, api, _) in clients() {
             let h = client.studio(5342u64);
             assert_eq!(h.id(), StudioId(5342));
             let base = format!("{api}/studios/5342");
             let req = client.build_request(&h.info_spec()).unwrap();
-            assert_eq!(url(&req), base);
+            assert_eq!(get_url(&req), base);
             let req = client
                 .build_request(&h.comment_spec(CommentId(12)))
                 .unwrap();
-            assert_eq!(url(&req), format!("{base}/comments/12"));
+            assert_eq!(get_url(&req), format!("{base}/comments/12"));
             let cases = [
                 (h.projects().build(), "projects?offset=0&limit=20"),
                 (h.curators().limit(40).build(), "curators?offset=0&limit=40"),
                 (h.managers().offset(2).build(), "managers?offset=2&limit=20"),
-                (h.comments().build(), "comments?offset=0&limit=20"),
+                (h.comments().list().build(), "comments?offset=0&limit=20"),
                 (
-                    h.replies(12u64).limit(3).build(),
+                    h.comments().replies(12u64).limit(3).build(),
                     "comments/12/replies?offset=0&limit=3",
                 ),
                 (h.activity().build(), "activity?offset=0&limit=20"),
             ];
             for (req, tail) in cases {
-                assert_eq!(url(&req.unwrap()), format!("{base}/{tail}"));
+                assert_eq!(get_url(&req.unwrap()), format!("{base}/{tail}"));
             }
             let before: Timestamp = "2024-05-06T07:08:09.000Z".parse().unwrap();
             let req = h.activity().date_limit(before).limit(40).build().unwrap();
             assert_eq!(
-                url(&req),
+                get_url(&req),
                 format!("{base}/activity?dateLimit=2024-05-06T07%3A08%3A09.000Z&offset=0&limit=40")
             );
         }
@@ -326,7 +233,7 @@ mod tests {
             h.activity().limit(41).build(),
             Err(Error::InvalidInput { what: "limit", .. })
         ));
-        let r = h.activity().max(7).offset(3).into_list().page_request();
-        assert_eq!((r.get_max(), r.get_offset()), (Some(7), 3));
+        let r = h.activity().max(7).offset(3).page_request();
+        assert_eq!((r.max, r.offset), (Some(7), 3));
     }
 }

@@ -1,5 +1,22 @@
 //! [`UserHandler`]: a user's profile and lists.
 
+#[cfg(feature = "html")]
+mod activity;
+mod follow;
+#[cfg(feature = "html")]
+mod profile_page;
+
+#[cfg(feature = "html")]
+pub use activity::{
+    ActivityEvent, ActivityKind, ActivityTarget, TargetKind, parse_relative_time,
+    parse_user_activity,
+};
+#[cfg(feature = "html")]
+pub use profile_page::{
+    ProfileCount, ProfileCounts, ProfilePage, Rank, StudentClass, parse_profile_count,
+    parse_profile_page,
+};
+
 use scratchkit_model::{MessageCount, Project, SiteUserFeatured, Studio, User};
 
 use crate::client::Client;
@@ -9,53 +26,40 @@ use crate::list::ListRequest;
 use crate::request::{AuthMode, RequestSpec};
 use crate::validate;
 
-impl Client {
-    /// A handler for the user `username` (nothing is sent yet).
-    ///
-    /// The name is checked when a call is awaited: 1 to 20 letters, digits, `_` or `-`, else
-    /// [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
-    ///
-    /// ```no_run
-    /// # async fn demo() -> scratchkit::Result<()> {
-    /// let client = scratchkit::Client::new();
-    /// let mres = client.user("mres");
-    /// let user = mres.info().await?;
-    /// println!("{} joined {:?}", user.username, user.history.joined);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn user(&self, username: impl Into<String>) -> UserHandler {
-        UserHandler {
-            client: self.clone(),
-            name: username.into(),
-        }
-    }
-}
-
 /// One user's profile and lists, from [`Client::user`].
 ///
 /// Cheap to clone, `Send + Sync + 'static`: it holds a [`Client`] clone and the name.
 #[derive(Debug, Clone)]
 pub struct UserHandler {
-    client: Client,
-    name: String,
+    pub(crate) client: Client,
+    pub(crate) name: String,
 }
 
 impl UserHandler {
+    /// A handler sending with `client` (see the constructor on [`Client`]).
+    pub(crate) fn new(client: Client, name: String) -> Self {
+        Self { client, name }
+    }
+
     /// The username as given.
     pub fn name(&self) -> &str {
         &self.name
     }
 
-    /// The client this handler sends with (for the write actions in `actions/`).
+    /// The client this handler sends with (for the calls in the files next to this one and in
+    /// `comments`).
     pub(crate) fn client(&self) -> &Client {
         &self.client
     }
 
+    /// The username, checked and encoded for a path segment.
+    pub(crate) fn segment(&self) -> Result<String> {
+        Ok(validate::segment(validate::username(&self.name)?))
+    }
+
     /// `/users/<name><suffix>` on the api, the name checked.
     fn path(&self, suffix: &str) -> Result<String> {
-        let name = validate::username(&self.name)?;
-        Ok(format!("/users/{}{suffix}", validate::segment(name)))
+        Ok(format!("/users/{}{suffix}", self.segment()?))
     }
 
     fn list<T>(&self, suffix: &str) -> ListRequest<T> {
@@ -206,31 +210,7 @@ impl UserHandler {
 mod tests {
     use super::*;
     use crate::Error;
-    use crate::hosts::Hosts;
-    use http::Method;
-
-    fn clients() -> [(Client, &'static str, &'static str); 2] {
-        [
-            (
-                Client::new(),
-                "https://api.scratch.mit.edu",
-                "https://scratch.mit.edu",
-            ),
-            (
-                Client::builder()
-                    .hosts(Hosts::sandbox("127.0.0.1:4000".parse().unwrap()))
-                    .build()
-                    .unwrap(),
-                "http://127.0.0.1:4000/api",
-                "http://127.0.0.1:4000/site",
-            ),
-        ]
-    }
-
-    fn url(req: &crate::transport::Outgoing) -> &str {
-        assert_eq!(req.method(), Method::GET);
-        req.url().as_str()
-    }
+    use crate::test_support::{clients, get_url};
 
     #[test]
     fn single_calls() {
@@ -238,15 +218,15 @@ mod tests {
             let h = client.user("mres");
             assert_eq!(h.name(), "mres");
             let req = client.build_request(&h.info_spec().unwrap()).unwrap();
-            assert_eq!(url(&req), format!("{api}/users/mres"));
+            assert_eq!(get_url(&req), format!("{api}/users/mres"));
             let req = client
                 .build_request(&h.message_count_spec().unwrap())
                 .unwrap();
-            assert_eq!(url(&req), format!("{api}/users/mres/messages/count"));
+            assert_eq!(get_url(&req), format!("{api}/users/mres/messages/count"));
             let req = client
                 .build_request(&h.featured_project_spec().unwrap())
                 .unwrap();
-            assert_eq!(url(&req), format!("{site}/site-api/users/all/mres/"));
+            assert_eq!(get_url(&req), format!("{site}/site-api/users/all/mres/"));
         }
     }
 
@@ -256,16 +236,19 @@ mod tests {
             let h = client.user("Scratch_Cat-1");
             let base = format!("{api}/users/Scratch_Cat-1");
             let req = h.projects().build().unwrap();
-            assert_eq!(url(&req), format!("{base}/projects?offset=0&limit=20"));
+            assert_eq!(get_url(&req), format!("{base}/projects?offset=0&limit=20"));
             let req = h.favorites().limit(40).offset(80).build().unwrap();
-            assert_eq!(url(&req), format!("{base}/favorites?offset=80&limit=40"));
+            assert_eq!(
+                get_url(&req),
+                format!("{base}/favorites?offset=80&limit=40")
+            );
             let req = h.followers().limit(1).build().unwrap();
-            assert_eq!(url(&req), format!("{base}/followers?offset=0&limit=1"));
+            assert_eq!(get_url(&req), format!("{base}/followers?offset=0&limit=1"));
             let req = h.following().offset(3).build().unwrap();
-            assert_eq!(url(&req), format!("{base}/following?offset=3&limit=20"));
+            assert_eq!(get_url(&req), format!("{base}/following?offset=3&limit=20"));
             let req = h.curated_studios().build().unwrap();
             assert_eq!(
-                url(&req),
+                get_url(&req),
                 format!("{base}/studios/curate?offset=0&limit=20")
             );
         }

@@ -1,6 +1,6 @@
 //! New messages of the logged-in user, as a stream.
 //!
-//! [`Client::message_events`] polls the unread count (`/users/<me>/messages/count`, one small
+//! [`MeHandler::message_events`] polls the unread count (`/users/<me>/messages/count`, one small
 //! request per interval) and fetches messages (`/users/<me>/messages?offset&limit`) only when
 //! the count has changed, page by page from the newest until it reaches the newest message
 //! already seen. Messages come out oldest first, each once.
@@ -13,7 +13,8 @@ use futures_util::Stream;
 use scratchkit_model::Message;
 use scratchkit_model::ids::ActivityId;
 
-use crate::actions::MessageFilter;
+use super::MeHandler;
+use super::MessageFilter;
 use crate::client::Client;
 use crate::error::Result;
 use crate::page::MAX_LIMIT;
@@ -23,7 +24,7 @@ pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(30);
 /// Most pages of 40 fetched after one change of the count (1 200 messages).
 pub const MAX_PAGES_PER_POLL: u32 = 30;
 
-/// A stream of new messages being configured; see [`Client::message_events`].
+/// A stream of new messages being configured; see [`MeHandler::message_events`].
 #[derive(Clone)]
 pub struct MessageEvents {
     client: Client,
@@ -40,7 +41,7 @@ impl fmt::Debug for MessageEvents {
     }
 }
 
-impl Client {
+impl MeHandler {
     /// New messages of the logged-in user, as they arrive.
     ///
     /// Polls `GET https://api.scratch.mit.edu/users/<me>/messages/count` every
@@ -54,7 +55,7 @@ impl Client {
     /// use futures_util::StreamExt;
     ///
     /// # async fn demo(client: scratchkit::Client) {
-    /// let mut messages = std::pin::pin!(client.message_events().stream());
+    /// let mut messages = std::pin::pin!(client.me().message_events().stream());
     /// while let Some(message) = messages.next().await {
     ///     match message {
     ///         Ok(message) => println!("{:?} from {}", message.kind, message.actor_username),
@@ -65,7 +66,7 @@ impl Client {
     /// ```
     pub fn message_events(&self) -> MessageEvents {
         MessageEvents {
-            client: self.clone(),
+            client: self.client.clone(),
             interval: DEFAULT_POLL_INTERVAL,
             include_unread: false,
         }
@@ -128,10 +129,10 @@ impl Poller {
 
     async fn poll(&mut self) -> Result<()> {
         let client = &self.config.client;
-        let count = client.message_count().await?;
+        let count = client.me().message_count().await?;
         if !self.started {
             // The baseline: the newest message now, so that later fetches stop there.
-            let first = client.messages(MessageFilter::All).limit(1).await?;
+            let first = client.me().messages(MessageFilter::All).limit(1).await?;
             self.started = true;
             self.last_count = Some(count);
             if self.config.include_unread && count > 0 {
@@ -167,6 +168,7 @@ impl Poller {
         let mut offset = 0;
         'pages: for _ in 0..MAX_PAGES_PER_POLL {
             let page = client
+                .me()
                 .messages(MessageFilter::All)
                 .offset(offset)
                 .limit(MAX_LIMIT)
@@ -217,7 +219,7 @@ mod tests {
 
     #[test]
     fn interval_has_a_floor() {
-        let events = Client::new().message_events().interval(Duration::ZERO);
+        let events = Client::new().me().message_events().interval(Duration::ZERO);
         assert_eq!(events.interval, Duration::from_secs(1));
     }
 }

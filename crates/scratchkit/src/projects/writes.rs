@@ -4,9 +4,9 @@
 use bytes::Bytes;
 use scratchkit_model::{FavoriteStatus, LoveStatus, Project, ProjectVisibility};
 
-use super::multipart;
 use crate::error::{Error, Result};
 use crate::hosts::Host;
+use crate::multipart;
 use crate::projects::ProjectHandler;
 use crate::request::{AuthMode, RequestSpec};
 use crate::validate;
@@ -260,7 +260,7 @@ impl ProjectHandler {
             .auth(AuthMode::Cookie)
             .json(&serde_json::json!({ "visibility": visibility }))?;
         let response = client.send_authed(spec).await?;
-        super::check_site_answer("change project visibility", &response.body)
+        crate::writes::check_site_answer("change project visibility", &response.body)
     }
 
     /// Moves the project (yours) to the trash ("Delete" in My Stuff).

@@ -62,7 +62,7 @@ fn time_of(scope: ElementRef<'_>, css: &'static str) -> Option<Timestamp> {
 /// Parses an Atom feed of forum posts.
 ///
 /// ```
-/// use scratchkit::html::forums::parse_forum_feed;
+/// use scratchkit::forums::parse_forum_feed;
 /// use scratchkit::Url;
 ///
 /// let xml = r#"<?xml version="1.0" encoding="utf-8"?>

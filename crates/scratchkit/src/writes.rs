@@ -1,29 +1,10 @@
-//! The write actions (and the reads that only make sense logged in): `impl` blocks on
-//! [`Client`], [`ProjectHandler`](crate::ProjectHandler), [`StudioHandler`](crate::StudioHandler)
-//! and [`UserHandler`](crate::UserHandler), one file per resource.
+//! Helpers shared by the write calls of every resource: the logged-in name for a path, the
+//! `Referer` of a site page, and the check of the site-api answers that report failure with
+//! HTTP 200.
 //!
-//! Every call here needs a login and fails with [`Error::LoginRequired`] before sending
-//! anything when the client has none (and with [`Error::SessionExpired`] once Scratch has
-//! rejected the session).
-
-mod account;
-mod backpack;
-mod classroom;
-mod comments;
-mod messages;
-mod multipart;
-mod mystuff;
-mod project;
-mod studio;
-mod user;
-
-pub use account::PasswordCheck;
-pub use backpack::NewBackpackItem;
-pub use classroom::{ClassroomHandler, StudentRegistration};
-pub use comments::MAX_COMMENT_LENGTH;
-pub use messages::MessageFilter;
-pub use mystuff::{MyStuffFilter, MyStuffSort};
-pub use user::{FeaturedLabel, MAX_PROFILE_TEXT};
+//! Every write needs a login and fails with [`Error::LoginRequired`] before sending anything
+//! when the client has none (and with [`Error::SessionExpired`] once Scratch has rejected the
+//! session).
 
 use std::sync::Arc;
 

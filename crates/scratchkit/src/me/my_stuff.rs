@@ -4,12 +4,12 @@
 use scratchkit_model::{SiteGallery, SiteProject};
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::client::Client;
+use super::MeHandler;
 use crate::error::{Error, Result};
 use crate::hosts::Host;
 use crate::request::{AuthMode, RequestSpec};
 
-/// Which of your projects [`Client::my_projects`] lists.
+/// Which of your projects [`MeHandler::projects`] lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum MyStuffFilter {
@@ -73,7 +73,7 @@ fn check_page(page: u32) -> Result<()> {
     Ok(())
 }
 
-impl Client {
+impl MeHandler {
     /// A page (1-based, 40 items) of a site-api My Stuff list; past the end (404) it is empty.
     async fn my_stuff_page<T: serde::de::DeserializeOwned>(
         &self,
@@ -81,15 +81,15 @@ impl Client {
         sort: MyStuffSort,
         page: u32,
     ) -> Result<Vec<T>> {
-        self.require_auth()?;
+        self.client.require_auth()?;
         check_page(page)?;
         let spec = RequestSpec::get(Host::Site, path)
             .query("page", page)
             .query("ascsort", "")
             .query("descsort", sort.field())
             .auth(AuthMode::Cookie)
-            .header("Referer", self.site_page("/mystuff/"));
-        match self.send_authed_json(spec).await {
+            .header("Referer", self.client.site_page("/mystuff/"));
+        match self.client.send_authed_json(spec).await {
             Err(Error::NotFound { .. }) => Ok(Vec::new()),
             other => other,
         }
@@ -107,7 +107,7 @@ impl Client {
     ///
     /// let mut page = 1;
     /// loop {
-    ///     let projects = client.my_projects(MyStuffFilter::NotShared, MyStuffSort::Title, page).await?;
+    ///     let projects = client.me().projects(MyStuffFilter::NotShared, MyStuffSort::Title, page).await?;
     ///     if projects.is_empty() {
     ///         break;
     ///     }
@@ -123,7 +123,7 @@ impl Client {
     /// # Errors
     /// [`Error::LoginRequired`] when logged out and [`Error::InvalidInput`] for page 0
     /// (nothing sent); any request error.
-    pub async fn my_projects(
+    pub async fn projects(
         &self,
         filter: MyStuffFilter,
         sort: MyStuffSort,
@@ -143,7 +143,7 @@ impl Client {
     /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
     /// use scratchkit::MyStuffSort;
     ///
-    /// for studio in client.my_studios(MyStuffSort::Title, 1).await? {
+    /// for studio in client.me().studios(MyStuffSort::Title, 1).await? {
     ///     println!("{} {} ({} projects)", studio.pk, studio.fields.title, studio.fields.projecters_count);
     /// }
     /// # Ok(())
@@ -151,8 +151,8 @@ impl Client {
     /// ```
     ///
     /// # Errors
-    /// As [`Client::my_projects`].
-    pub async fn my_studios(&self, sort: MyStuffSort, page: u32) -> Result<Vec<SiteGallery>> {
+    /// As [`MeHandler::projects`].
+    pub async fn studios(&self, sort: MyStuffSort, page: u32) -> Result<Vec<SiteGallery>> {
         self.my_stuff_page("/site-api/galleries/all/".to_owned(), sort, page)
             .await
     }
@@ -167,7 +167,7 @@ impl Client {
     /// [`Error::LoginRequired`] when logged out and [`Error::InvalidInput`] for an empty
     /// password (nothing sent); any request error.
     pub async fn empty_trash(&self, password: &SecretString) -> Result<u64> {
-        let state = self.require_auth()?;
+        let state = self.client.require_auth()?;
         if password.expose_secret().is_empty() {
             return Err(Error::invalid("password", "it is empty"));
         }
@@ -182,8 +182,8 @@ impl Client {
                 "csrfmiddlewaretoken": state.csrf(),
                 "password": password.expose_secret(),
             }))?
-            .header("Referer", self.site_page("/mystuff/"));
-        let emptied: Emptied = self.send_authed_json(spec).await?;
+            .header("Referer", self.client.site_page("/mystuff/"));
+        let emptied: Emptied = self.client.send_authed_json(spec).await?;
         Ok(emptied.trashed)
     }
 }
