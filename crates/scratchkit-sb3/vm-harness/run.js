@@ -46,6 +46,10 @@ async function main() {
     console.log = (...parts) => process.stderr.write(parts.join(' ') + '\n');
     console.info = console.log;
     console.warn = console.log;
+    // Extensions such as translate read the browser's language (Node < 21 has no navigator).
+    if (typeof globalThis.navigator === 'undefined') {
+        globalThis.navigator = {language: 'en', userAgent: 'node'};
+    }
     const VirtualMachine = require('scratch-vm');
     const vm = new VirtualMachine();
     const bytes = fs.readFileSync(args.file);
