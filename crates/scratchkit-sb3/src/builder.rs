@@ -189,6 +189,9 @@ const BLANK_SVG: &[u8] = br#"<svg version="1.1" xmlns="http://www.w3.org/2000/sv
 pub struct ProjectBuilder {
     sb3: Sb3,
     ids: IdGen,
+    /// The stage still has only the blank backdrop of [`ProjectBuilder::new`], which the
+    /// first backdrop added replaces.
+    blank_backdrop: bool,
 }
 
 impl Default for ProjectBuilder {
@@ -198,7 +201,8 @@ impl Default for ProjectBuilder {
 }
 
 impl ProjectBuilder {
-    /// A new project: a stage with a blank backdrop, no sprites.
+    /// A new project: a stage with a blank backdrop (replaced by the first backdrop you add),
+    /// no sprites.
     pub fn new() -> ProjectBuilder {
         let project = Project {
             targets: Vec::new(),
@@ -223,13 +227,18 @@ impl ProjectBuilder {
             .unwrap_or_else(|_| unreachable!("the blank SVG has a size"));
         builder.sb3.assets.insert(file, BLANK_SVG.to_vec());
         builder.sb3.project.targets[0].costumes.push(costume);
+        builder.blank_backdrop = true;
         builder
     }
 
     /// Edits an existing project (new ids avoid every id it has).
     pub fn edit(sb3: Sb3) -> ProjectBuilder {
         let ids = IdGen::for_project(&sb3.project);
-        ProjectBuilder { sb3, ids }
+        ProjectBuilder {
+            sb3,
+            ids,
+            blank_backdrop: false,
+        }
     }
 
     /// The project so far.
@@ -520,6 +529,10 @@ impl TargetEditor<'_> {
                     source,
                 }
             })?;
+        if self.target().is_stage && std::mem::take(&mut self.builder.blank_backdrop) {
+            self.target_mut().costumes.clear();
+            self.builder.sb3.drop_unused_assets();
+        }
         self.builder.sb3.assets.insert(file, bytes.to_vec());
         self.target_mut().costumes.push(costume);
         Ok(self)
