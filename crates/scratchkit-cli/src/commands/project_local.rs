@@ -76,6 +76,15 @@ pub fn run(out: &Out, action: LocalAction) -> CliResult {
     }
 }
 
+/// A folder's name as typed, without a trailing slash (messages add one).
+fn folder_name(dir: &Path) -> String {
+    let text = dir.display().to_string();
+    match text.trim_end_matches('/') {
+        "" => text,
+        trimmed => trimmed.to_owned(),
+    }
+}
+
 fn sb3_error(path: &Path, source: scratchkit_sb3::Error) -> CliError {
     CliError::Sb3 {
         path: path.display().to_string(),
@@ -127,7 +136,7 @@ fn unpack(out: &Out, file: &Path, dir: Option<PathBuf>) -> CliResult {
     out.line(format!(
         "Unpacked {} into {}/ ({} and {}).",
         file.display(),
-        dir.display(),
+        folder_name(&dir),
         PROJECT_FILE,
         count(report.assets as u64, "asset", "assets"),
     ))?;
@@ -168,7 +177,7 @@ fn pack(out: &Out, dir: &Path, file: Option<PathBuf>) -> CliResult {
     }
     out.line(format!(
         "Packed {}/ into {} ({} bytes, {}).",
-        dir.display(),
+        folder_name(dir),
         file.display(),
         bytes.len(),
         count(sb3.assets.len() as u64, "asset", "assets")
