@@ -190,16 +190,18 @@ fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
 }
 
 /// For tests: the harness, or `None` after printing why it cannot run. Under CI
-/// (`CI=true`) a missing harness is a failure, not a skip.
+/// (`CI=true`, or `SCRATCHKIT_REQUIRE_VM=1` as `.ci/run` sets after installing the harness)
+/// a missing harness is a failure, not a skip.
 ///
 /// # Panics
 ///
-/// When `CI` is `true` and the harness is missing.
+/// When the harness is missing and one of those variables is set.
 pub fn harness_or_skip(test: &str) -> Option<Harness> {
     match Harness::locate() {
         Ok(harness) => Some(harness),
         Err(err) => {
-            let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+            let set = |name: &str| std::env::var(name).is_ok_and(|v| v == "true" || v == "1");
+            let ci = set("CI") || set("SCRATCHKIT_REQUIRE_VM");
             assert!(!ci, "{test}: the scratch-vm harness must run in CI: {err}");
             eprintln!("SKIPPED {test}: {err}");
             None
