@@ -633,8 +633,13 @@ impl Op {
         )
     }
 
-    /// `<not a>`.
-    pub fn not(a: Op) -> Op {
+    /// `<not a>` (also written `!a`).
+    ///
+    /// ```
+    /// use scratchkit_sb3::Op;
+    /// assert_eq!(!Op::mouse_down(), Op::negate(Op::mouse_down()));
+    /// ```
+    pub fn negate(a: Op) -> Op {
         Op::with("operator_not", vec![("OPERAND", a.into())])
     }
 
@@ -830,6 +835,15 @@ impl Op {
         play_note => "music_playNoteForBeats", "NOTE", "BEATS";
         /// `change pen [color|saturation|brightness|transparency] by (value)`.
         change_pen_param => "pen_changePenColorParamBy", "COLOR_PARAM", "VALUE";
+    }
+}
+
+impl std::ops::Not for Op {
+    type Output = Op;
+
+    /// `<not self>`.
+    fn not(self) -> Op {
+        Op::negate(self)
     }
 }
 

@@ -258,7 +258,7 @@ fn operators_compute_like_scratch() {
         ("lt", Op::lt(1, 0), "false"),
         ("and", Op::and(Op::gt(2, 1), Op::lt(2, 1)), "false"),
         ("or", Op::or(Op::gt(2, 1), Op::lt(2, 1)), "true"),
-        ("not", Op::not(Op::equals(1, 2)), "true"),
+        ("not", !Op::equals(1, 2), "true"),
         ("contains", Op::contains("banana", "NAN"), "true"),
     ];
     let mut b = ProjectBuilder::new();
