@@ -40,20 +40,39 @@ fn unpack_pack_validate_diff() {
     let folder = dir.path().join("game");
     assert!(said.contains("into") && said.contains("assets"), "{said}");
     let json = std::fs::read_to_string(folder.join("project.json")).unwrap();
-    assert!(json.starts_with("{\n  \"targets\": ["), "pretty: {json:.40}");
+    assert!(
+        json.starts_with("{\n  \"targets\": ["),
+        "pretty: {json:.40}"
+    );
     let again = dir.path().join("again.sb3");
-    let said = ok(&["project", "pack", &format!("{}/", path(&folder)), path(&again)]);
+    let said = ok(&[
+        "project",
+        "pack",
+        &format!("{}/", path(&folder)),
+        path(&again),
+    ]);
     assert!(!said.contains("//"), "{said}");
-    assert_eq!(std::fs::read(&game).unwrap(), std::fs::read(&again).unwrap());
+    assert_eq!(
+        std::fs::read(&game).unwrap(),
+        std::fs::read(&again).unwrap()
+    );
 
     assert!(ok(&["project", "validate", path(&game)]).contains("no problems found"));
-    assert_eq!(ok(&["project", "diff", path(&game), path(&folder)]).trim(), "No changes.");
+    assert_eq!(
+        ok(&["project", "diff", path(&game), path(&folder)]).trim(),
+        "No changes."
+    );
 
     // Edit the folder like a person with a text editor: rename a variable, move a sprite,
     // break a script.
     let mut doc: Value = serde_json::from_str(&json).unwrap();
     let stage = &mut doc["targets"][0];
-    let (var_id, _) = stage["variables"].as_object().unwrap().iter().next().unwrap();
+    let (var_id, _) = stage["variables"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .next()
+        .unwrap();
     let var_id = var_id.clone();
     stage["variables"][&var_id][0] = "renamed".into();
     let sprite = &mut doc["targets"][1];
@@ -66,16 +85,27 @@ fn unpack_pack_validate_diff() {
         .unwrap();
     let victim = victim.clone();
     blocks.remove(&victim);
-    std::fs::write(folder.join("project.json"), serde_json::to_string_pretty(&doc).unwrap())
-        .unwrap();
+    std::fs::write(
+        folder.join("project.json"),
+        serde_json::to_string_pretty(&doc).unwrap(),
+    )
+    .unwrap();
 
     let diff = ok(&["project", "diff", path(&game), path(&folder)]);
-    assert!(diff.contains("Stage: renamed \"my variable\" to \"renamed\""), "{diff}");
+    assert!(
+        diff.contains("Stage: renamed \"my variable\" to \"renamed\""),
+        "{diff}"
+    );
     assert!(diff.contains(&format!("{name}: x 0 → 123")), "{diff}");
     assert!(diff.contains(&format!("{name}: changed script")), "{diff}");
-    let json_diff: Value =
-        serde_json::from_str(&ok(&["--json", "project", "diff", path(&game), path(&folder)]))
-            .unwrap();
+    let json_diff: Value = serde_json::from_str(&ok(&[
+        "--json",
+        "project",
+        "diff",
+        path(&game),
+        path(&folder),
+    ]))
+    .unwrap();
     assert_eq!(json_diff["changes"].as_array().unwrap().len(), 3);
 
     let out = scratch(&["project", "validate", path(&folder)]);
@@ -92,7 +122,12 @@ fn unpack_pack_validate_diff() {
 
     // pack refuses an asset edited in place, with the file named.
     let assets = folder.join("assets");
-    let asset = std::fs::read_dir(&assets).unwrap().next().unwrap().unwrap().path();
+    let asset = std::fs::read_dir(&assets)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
     std::fs::write(&asset, b"edited").unwrap();
     let out = scratch(&["project", "pack", path(&folder), path(&again)]);
     assert_eq!(out.status.code(), Some(1));

@@ -6,6 +6,17 @@
 //!   [`Sb2Summary`] is read) and from other files.
 //! - [`Sb3`]: reads and writes `.sb3` archives, checking every asset's md5 against its name
 //!   ([`asset_name`]) and refusing zip bombs ([`Limits`]).
+//! - [`ProjectBuilder`]: makes projects from code: the stage and sprites, costumes and sounds
+//!   from their bytes ([`media`]), variables, lists, broadcasts, cloud variables, monitors,
+//!   and scripts written as trees of typed blocks ([`Op`], [`Script`], [`Procedure`]) for
+//!   every core category, pen, music and text to speech ([`spec`] lists the opcodes).
+//! - Editing: [`Target::scripts`], [`Project::find_variable`], [`Project::rename_variable`],
+//!   [`Sb3::replace_costume`], [`Sb3::delete_sprite`]…
+//! - [`validate()`]: what Scratch would reject or silently break, as [`Diagnostic`]s naming
+//!   the sprite and block.
+//! - [`folder`] (a project as a git-friendly folder) and [`diff`] (changes in words).
+//! - [`vm`]: runs a project in Scratch's own engine (scratch-vm, via the Node harness in
+//!   `vm-harness/`) and reads back the variables and lists its scripts computed.
 //!
 //! No network code lives here: the `scratchkit` client uses this crate to download and
 //! upload projects.

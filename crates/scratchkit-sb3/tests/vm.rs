@@ -47,10 +47,21 @@ fn loop_sums_one_to_a_hundred() {
             Op::repeat(
                 100,
                 [Op::change_var("i", 1), Op::change_var("sum", Op::var("i"))],
-            ),
+            )
+            .comment("1 + 2 + … + 100"),
         ]))
         .unwrap();
-    let Some(out) = run("loop_sums_one_to_a_hundred", &b.finish(), 300) else {
+    let sb3 = b.finish();
+    // The comment is attached both ways: block → comment id, comment → block id.
+    let adder = sb3.project.sprite("Adder").unwrap();
+    let (comment_id, comment) = adder.comments.iter().next().unwrap();
+    assert_eq!(comment.text, "1 + 2 + … + 100");
+    let block = adder.blocks[comment.block_id.as_ref().unwrap()]
+        .as_block()
+        .unwrap();
+    assert_eq!(block.opcode, "control_repeat");
+    assert_eq!(block.comment.as_ref(), Some(comment_id));
+    let Some(out) = run("loop_sums_one_to_a_hundred", &sb3, 300) else {
         return;
     };
     assert_eq!(out.global("sum"), Some(&json!(5050)));

@@ -45,7 +45,11 @@ async fn every_kind_of_served_sb3_round_trips_and_runs_in_scratch_vm() {
         let again = Sb3::from_bytes(&bytes).unwrap();
         assert_eq!(again.project, sb3.project, "project {id}");
         assert_eq!(again.assets, sb3.assets, "project {id}");
-        assert_eq!(again.to_bytes().unwrap(), bytes, "project {id}: stable bytes");
+        assert_eq!(
+            again.to_bytes().unwrap(),
+            bytes,
+            "project {id}: stable bytes"
+        );
         if id == uploaded.0 {
             assert_eq!(sb3.project, built.project, "served as uploaded");
         }
@@ -56,7 +60,11 @@ async fn every_kind_of_served_sb3_round_trips_and_runs_in_scratch_vm() {
         assert_eq!(run.targets.len(), sb3.project.targets.len(), "project {id}");
         let saved = serde_json::to_vec(run.saved.as_ref().unwrap()).unwrap();
         let reread = Project::from_json(&saved).unwrap();
-        assert_eq!(reread.block_count(), sb3.project.block_count(), "project {id}");
+        assert_eq!(
+            reread.block_count(),
+            sb3.project.block_count(),
+            "project {id}"
+        );
         assert_eq!(
             reread.asset_names(),
             sb3.project.asset_names(),
