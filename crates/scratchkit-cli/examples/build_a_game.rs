@@ -80,14 +80,10 @@ fn build() -> Result<Sb3, Box<dyn Error>> {
         .costume("apple", APPLE)?
         .sound("crunch", &tone(660.0, 120))?
         .variable("speed", 3)?;
-    apple.procedure(
-        Procedure::new("drop from top", Vec::<String>::new())
-            .warp(true)
-            .body([
-                Op::go_to_xy(Op::random(-220, 220), 170),
-                Op::change_var("speed", 0.2),
-            ]),
-    )?;
+    apple.procedure(Procedure::named("drop from top").warp(true).body([
+        Op::go_to_xy(Op::random(-220, 220), 170),
+        Op::change_var("speed", 0.2),
+    ]))?;
     apple.procedure(Procedure::new("caught at %s", ["x"]).body([
         Op::change_var("score", 1),
         Op::add_to_list("catches", Op::round(Op::argument("x"))),

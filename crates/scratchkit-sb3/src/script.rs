@@ -231,6 +231,17 @@ impl Procedure {
         }
     }
 
+    /// A custom block without arguments.
+    ///
+    /// ```
+    /// use scratchkit_sb3::{Op, Procedure};
+    /// let reset = Procedure::named("reset").body([Op::go_to_xy(0, 0)]);
+    /// assert!(reset.arg_names.is_empty());
+    /// ```
+    pub fn named(proccode: impl Into<String>) -> Procedure {
+        Procedure::new(proccode, Vec::<String>::new())
+    }
+
     /// Runs without screen refresh (or not).
     pub fn warp(mut self, warp: bool) -> Procedure {
         self.warp = warp;

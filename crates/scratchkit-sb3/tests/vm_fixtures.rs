@@ -1,12 +1,13 @@
-//! Every real Scratch 3 project file in the fixtures loads in scratch-vm, which sees the same
-//! variables and lists we read; our reader/writer saves each back unchanged, and the VM's own
-//! save of it reads back through our model unchanged too.
+//! Every real Scratch 3 project file in the fixtures (and the .sb3 files of scratch-parser's
+//! own tests, once the harness is installed) validates without errors and loads in
+//! scratch-vm, which sees the same variables and lists we read; our reader/writer saves each
+//! back unchanged, and the VM's own save of it reads back through our model unchanged too.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use scratchkit_sb3::vm::harness_or_skip;
-use scratchkit_sb3::{Project, Sb3};
+use scratchkit_sb3::{Project, Sb3, validate_project};
 use serde_json::Value;
 
 fn project_files() -> Vec<PathBuf> {
@@ -26,6 +27,15 @@ fn project_files() -> Vec<PathBuf> {
         })
         .collect();
     out.push(manifest.join("tests/data/rich_project.json"));
+    // Real .sb3 files from Scratch's own parser tests, present once the harness is installed.
+    let parser_data = manifest.join("vm-harness/node_modules/scratch-parser/test/fixtures/data");
+    if let Ok(entries) = fs::read_dir(parser_data) {
+        out.extend(
+            entries
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "sb3")),
+        );
+    }
     // The shared folder mirrors the repository's: run each distinct file once.
     let mut seen = std::collections::HashSet::new();
     out.retain(|p| seen.insert(fs::read(p).unwrap()));
@@ -63,6 +73,14 @@ fn real_projects_load_in_scratch_vm_and_save_back_unchanged() {
         } else {
             (assert_round_trip(&what, &bytes), bytes)
         };
+        let errors: Vec<_> = validate_project(&project)
+            .into_iter()
+            .filter(|d| d.is_error())
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{what}: real files validate: {errors:#?}"
+        );
         let Some(harness) = &harness else { continue };
         let run = harness
             .run(&bytes, 0, true)
