@@ -79,6 +79,14 @@ pub enum CliError {
         /// What is wrong with it.
         source: scratchkit_sb3::Error,
     },
+    /// `scratch project validate` found errors (they were printed).
+    #[error("{path}: {errors} validation error(s)")]
+    Invalid {
+        /// The file.
+        path: String,
+        /// How many errors.
+        errors: usize,
+    },
 }
 
 impl CliError {
@@ -134,7 +142,8 @@ impl CliError {
             | CliError::Json(_)
             | CliError::File { .. }
             | CliError::Demo(_)
-            | CliError::Sb3 { .. } => OTHER,
+            | CliError::Sb3 { .. }
+            | CliError::Invalid { .. } => OTHER,
         }
     }
 
@@ -214,6 +223,9 @@ impl CliError {
             }
             CliError::Sb3 { .. } => {
                 "the file should be a project saved by Scratch (File > Save to your computer)"
+            }
+            CliError::Invalid { .. } => {
+                "each finding names the sprite and block; fix them in the editor, or in the project.json of `scratch project unpack`"
             }
             CliError::Io(_)
             | CliError::Json(_)

@@ -6,6 +6,17 @@
 //!   [`Sb2Summary`] is read) and from other files.
 //! - [`Sb3`]: reads and writes `.sb3` archives, checking every asset's md5 against its name
 //!   ([`asset_name`]) and refusing zip bombs ([`Limits`]).
+//! - [`ProjectBuilder`]: makes projects from code: the stage and sprites, costumes and sounds
+//!   from their bytes ([`media`]), variables, lists, broadcasts, cloud variables, monitors,
+//!   and scripts written as trees of typed blocks ([`Op`], [`Script`], [`Procedure`]) for
+//!   every core category, pen, music and text to speech ([`spec`] lists the opcodes).
+//! - Editing: [`Target::scripts`], [`Project::find_variable`], [`Project::rename_variable`],
+//!   [`Sb3::replace_costume`], [`Sb3::delete_sprite`]…
+//! - [`validate()`]: what Scratch would reject or silently break, as [`Diagnostic`]s naming
+//!   the sprite and block.
+//! - [`folder`] (a project as a git-friendly folder) and [`diff`] (changes in words).
+//! - [`vm`]: runs a project in Scratch's own engine (scratch-vm, via the Node harness in
+//!   `vm-harness/`) and reads back the variables and lists its scripts computed.
 //!
 //! No network code lives here: the `scratchkit` client uses this crate to download and
 //! upload projects.
@@ -30,25 +41,40 @@
 mod archive;
 mod asset;
 mod block;
+mod builder;
 mod comment;
+mod compile;
+pub mod diff;
+mod edit;
 mod error;
+pub mod folder;
+pub mod media;
 mod monitor;
 mod nullable;
 mod project;
 mod project_file;
 mod sb2;
+pub mod script;
+pub mod spec;
 mod target;
+pub mod validate;
 mod variable;
+pub mod vm;
 
 pub use archive::{Limits, ReadOptions, Sb3};
 pub use asset::{AssetKind, AssetRef, Costume, Sound, asset_name, md5_hex, parse_asset_name};
 pub use block::{Block, BlockEntry, Mutation};
+pub use builder::{BuildError, ProjectBuilder, TargetEditor};
 pub use comment::Comment;
+pub use compile::IdGen;
+pub use edit::{DataRef, ScriptInfo};
 pub use error::{ArchiveError, Error, Result};
 pub use indexmap::{self, IndexMap};
 pub use monitor::Monitor;
 pub use project::{Meta, Project};
 pub use project_file::ProjectFile;
 pub use sb2::Sb2Summary;
+pub use script::{Arg, Op, Procedure, Script};
 pub use target::Target;
+pub use validate::{Diagnostic, validate, validate_project};
 pub use variable::{List, Variable};

@@ -16,6 +16,7 @@ pub mod mystuff;
 pub mod news;
 pub mod project;
 pub mod project_file;
+pub mod project_local;
 pub mod sandbox;
 pub mod search;
 pub mod site;

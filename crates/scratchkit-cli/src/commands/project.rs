@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::cli::ProjectArgs;
 use crate::commands::comment::done;
-use crate::commands::{Ctx, Listing, project_file, show_resource};
+use crate::commands::{Ctx, Listing, project_file, project_local, show_resource};
 use crate::exit::{CliError, CliResult};
 use crate::output::{Out, count, date, excerpt};
 
@@ -117,6 +117,9 @@ Examples:
         /// The project ID.
         id: u64,
     },
+    /// Offline project files: unpack, pack, validate, diff.
+    #[command(flatten)]
+    Local(project_local::LocalAction),
 }
 
 /// Runs `scratch project`: shows a project, or does an action.
@@ -133,6 +136,7 @@ pub async fn run(ctx: &Ctx, args: ProjectArgs) -> CliResult {
         ProjectAction::Download { id, output } => project_file::download(ctx, id, output).await,
         ProjectAction::Upload { file, title } => project_file::upload(ctx, &file, title).await,
         ProjectAction::Info { file } => project_file::info(&ctx.out, &file),
+        ProjectAction::Local(action) => project_local::run(&ctx.out, action),
         ProjectAction::SetTitle { id, title } => {
             ctx.ensure_login().await?;
             let p = client.project(ProjectId(id)).set_title(&title).await?;
