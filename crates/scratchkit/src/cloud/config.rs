@@ -131,8 +131,8 @@ impl CloudConfig {
             origin: None,
             user_agent: Some(CLOUD_USER_AGENT.to_owned()),
             rate_limit: match rules {
-                CloudRules::Scratch => RateLimit::cloud(),
                 CloudRules::TurboWarp { .. } => RateLimit::unlimited(),
+                _ => RateLimit::cloud(),
             },
             rules,
             reconnect: ReconnectPolicy::default(),
