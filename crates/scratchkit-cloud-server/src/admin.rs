@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use axum::Json;
 use axum::Router;
 use axum::extract::{Path, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -370,10 +370,8 @@ async fn unblock(
 
 async fn public_values(
     State(state): State<CloudState>,
-    headers: HeaderMap,
     Path((rules, project)): Path<(String, String)>,
 ) -> Response {
-    let _ = headers;
     if !state.options().operator.public_values {
         return StatusCode::NOT_FOUND.into_response();
     }
