@@ -448,7 +448,8 @@ async fn measure(
 /// happens to the real template about once in 4 500 requests and makes it wait 10 s).
 static NEXT_ID: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 
-/// One request; its latency, or `None` when no reply came within the template's timeout.
+/// One request; its latency, or `None` when no complete reply came within the template's
+/// timeout (nothing, or a reply assembled with a part missing).
 async fn round_trip(
     template: &mut TemplateClient,
     size: usize,
@@ -470,7 +471,9 @@ async fn round_trip(
         && reply.items[0].len() == size
         && reply.items[0].bytes().all(|b| b == b'x');
     if !ok {
-        return Err(format!("{host}: wrong reply to reply&{size}"));
+        // A part lost without the template noticing (it cannot see a missing last part).
+        eprintln!("{host}: wrong reply to reply&{size} (counted as lost)");
+        return Ok(None);
     }
     Ok(Some(elapsed))
 }
