@@ -20,93 +20,83 @@ async fn setup() -> (SandboxHandle, Client) {
 #[tokio::test]
 async fn profile_comments_have_replies_and_end_with_404() {
     let (sb, client) = setup().await;
-    let mres = client.profile("mres");
-    let page = mres.comments_page(1).await.unwrap();
+    let mres = client.user("mres").comments();
+    let page = mres.list().limit(40).await.unwrap();
     assert!(!page.is_empty());
     // The guaranteed thread: griffpatch's comment with two replies.
     let thread = page
+        .items
         .iter()
         .find(|c| c.id == CommentId(900_000_001))
         .expect("seeded thread on page 1");
-    assert_eq!(thread.author, "griffpatch");
-    assert_eq!(thread.author_id, Some(UserId(1_882_674)));
+    assert_eq!(thread.author.username, "griffpatch");
+    assert_eq!(thread.author.id, UserId(1_882_674));
     assert_eq!(thread.content, "Thank you for Scratch! <3 & everything");
-    assert_eq!(thread.replies.len(), 2);
-    let reply = &thread.replies[0];
-    assert_eq!(reply.author, "mres");
+    assert_eq!(thread.reply_count, 2);
+    assert!(thread.datetime_created.is_some());
+    let replies = mres.replies(thread.id).await.unwrap();
+    assert_eq!(replies.len(), 2);
+    let reply = &replies.items[0];
+    assert_eq!(reply.author.username, "mres");
     assert!(
-        reply.author_scratch_team,
+        reply.author.scratchteam,
         "mres is Scratch Team: `*` in div.name"
     );
     assert_eq!(reply.parent_id, Some(CommentId(900_000_001)));
-    assert!(thread.created.is_some());
-    // The same profile through the user handler.
-    let via_user = client
-        .user("mres")
-        .profile()
-        .comments_page(1)
-        .await
-        .unwrap();
-    assert_eq!(via_user, page);
-    // Past the end: 404, which the stream treats as the end.
-    assert!(mres.comments_page(50).await.unwrap_err().is_not_found());
-    let all: Vec<_> = mres.comments().collect().await;
+    // Past the end: the 404 of a later page ends the list.
+    let all: Vec<_> = mres.list().stream().collect().await;
     assert!(all.iter().all(Result::is_ok));
     assert!(all.len() >= page.len());
     // One comment by id, top-level or reply.
-    let one = mres.comment(CommentId(900_000_003)).await.unwrap();
-    assert_eq!(one.author, "kakurenbo");
-    assert!(mres.comment(CommentId(1)).await.unwrap_err().is_not_found());
-    // Unknown profile.
+    let one = mres.get(CommentId(900_000_003)).await.unwrap();
+    assert_eq!(one.author.username, "kakurenbo");
+    assert!(mres.get(CommentId(1)).await.unwrap_err().is_not_found());
+    // Unknown profile: the 404 of the first page is an error.
     assert!(
         client
-            .profile("nobody_here_x")
-            .comments_page(1)
+            .user("nobody_here_x")
+            .comments()
+            .list()
             .await
             .unwrap_err()
             .is_not_found()
     );
-    // Bad page number: refused before sending.
-    assert!(matches!(
-        mres.comments_page(0).await,
-        Err(Error::InvalidInput { what: "page", .. })
-    ));
     sb.shutdown().await;
 }
 
 #[tokio::test]
 async fn profile_pages_ranks_classes_and_counts() {
     let (sb, client) = setup().await;
-    let mres = client.profile("mres").page().await.unwrap();
+    let mres = client.user("mres").profile_page().await.unwrap();
     assert_eq!(mres.rank, Rank::ScratchTeam);
     assert_eq!(mres.username.as_deref(), Some("mres"));
     assert_eq!(mres.location.as_deref(), Some("United States"));
     assert!(mres.class.is_none());
     assert_eq!(
-        client.profile("demo_new").page().await.unwrap().rank,
+        client.user("demo_new").profile_page().await.unwrap().rank,
         Rank::NewScratcher
     );
     assert_eq!(
-        client.profile("griffpatch").page().await.unwrap().rank,
+        client.user("griffpatch").profile_page().await.unwrap().rank,
         Rank::Scratcher
     );
-    let student = client.profile("demo_student").page().await.unwrap();
+    let student = client.user("demo_student").profile_page().await.unwrap();
     let class = student.class.expect("a student shows their class");
     assert_eq!(class.id.get(), 367_806);
     assert!(!class.name.is_empty());
-    assert!(client.profile("mres").exists().await.unwrap());
-    assert!(!client.profile("nobody_here_x").exists().await.unwrap());
+    assert!(client.user("mres").exists().await.unwrap());
+    assert!(!client.user("nobody_here_x").exists().await.unwrap());
     assert!(
         client
-            .profile("nobody_here_x")
-            .page()
+            .user("nobody_here_x")
+            .profile_page()
             .await
             .unwrap_err()
             .is_not_found()
     );
 
     // Counts agree with the JSON API.
-    let counts = client.profile("griffpatch").counts().await.unwrap();
+    let counts = client.user("griffpatch").counts().await.unwrap();
     let api: serde_json::Value = client
         .raw()
         .get_json(
@@ -120,7 +110,7 @@ async fn profile_pages_ranks_classes_and_counts() {
     assert!(counts.followers >= first_page, "{counts:?} vs {first_page}");
     assert!(counts.shared_projects > 0, "{counts:?}");
     let one = client
-        .profile("griffpatch")
+        .user("griffpatch")
         .count(ProfileCount::SharedProjects)
         .await
         .unwrap();
@@ -131,7 +121,7 @@ async fn profile_pages_ranks_classes_and_counts() {
 #[tokio::test]
 async fn user_activity_is_typed() {
     let (sb, client) = setup().await;
-    let events = client.profile("griffpatch").activity(20).await.unwrap();
+    let events = client.user("griffpatch").activity(20).await.unwrap();
     assert!(!events.is_empty());
     assert!(events.len() <= 20);
     for e in &events {
@@ -148,7 +138,7 @@ async fn user_activity_is_typed() {
         assert!(e.targets[0].id.is_some());
     }
     assert!(matches!(
-        client.profile("griffpatch").activity(0).await,
+        client.user("griffpatch").activity(0).await,
         Err(Error::InvalidInput { what: "max", .. })
     ));
     sb.shutdown().await;
@@ -306,9 +296,13 @@ async fn third_party_services() {
     assert_eq!(reactions.len(), 8);
     assert_eq!(reactions[0].emoji, "👍");
     assert!(reactions.iter().any(|r| !r.users.is_empty()));
-    let status = client.nfe_status(ProjectId(999_999_999)).await.unwrap();
+    let status = client
+        .project(ProjectId(999_999_999))
+        .nfe_status()
+        .await
+        .unwrap();
     assert_eq!(status, NfeStatus::NotReviewed);
-    let status = client.nfe_status(ProjectId(142)).await.unwrap();
+    let status = client.project(ProjectId(142)).nfe_status().await.unwrap();
     assert!(!matches!(status, NfeStatus::Other(_)), "{status:?}");
     sb.shutdown().await;
 }

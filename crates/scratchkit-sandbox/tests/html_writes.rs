@@ -33,42 +33,39 @@ async fn profile_comment_post_reply_delete_report() {
     let sb = common::sandbox().await;
     set_flood(&sb, 0).await;
     let griff = logged_in(&sb, "griffpatch").await;
-    let on_mres = griff.profile("mres");
-    let posted = on_mres.post_comment("Hello <mres> & co").await.unwrap();
-    assert_eq!(posted.author, "griffpatch");
+    let on_mres = griff.user("mres").comments();
+    let posted = on_mres.post("Hello <mres> & co").await.unwrap();
+    assert_eq!(posted.author.username, "griffpatch");
     assert_eq!(posted.content, "Hello <mres> & co");
     assert_eq!(posted.parent_id, None);
-    let page = on_mres.comments_page(1).await.unwrap();
-    assert_eq!(page[0].id, posted.id, "newest first");
+    let page = on_mres.list().await.unwrap();
+    assert_eq!(page.items[0].id, posted.id, "newest first");
 
     let reply = on_mres
-        .reply_to_comment(CommentId(900_000_001), UserId(1_882_674), "a reply")
+        .reply(CommentId(900_000_001), Some(UserId(1_882_674)), "a reply")
         .await
         .unwrap();
     assert_eq!(reply.parent_id, Some(CommentId(900_000_001)));
-    let thread = on_mres.comment(CommentId(900_000_001)).await.unwrap();
-    assert!(thread.replies.iter().any(|r| r.id == reply.id));
+    let replies = on_mres.replies(CommentId(900_000_001)).await.unwrap();
+    assert!(replies.items.iter().any(|r| r.id == reply.id));
 
-    on_mres.report_comment(posted.id).await.unwrap();
-    on_mres.delete_comment(posted.id).await.unwrap();
-    assert!(on_mres.comment(posted.id).await.unwrap_err().is_not_found());
+    on_mres.report(posted.id).await.unwrap();
+    on_mres.delete(posted.id).await.unwrap();
+    assert!(on_mres.get(posted.id).await.unwrap_err().is_not_found());
 
     // Someone else's comment on someone else's profile: refused.
-    let err = on_mres
-        .delete_comment(CommentId(900_000_004))
-        .await
-        .unwrap_err();
+    let err = on_mres.delete(CommentId(900_000_004)).await.unwrap_err();
     assert!(matches!(err, Error::Forbidden { .. }), "{err}");
     // Logged out: refused before sending.
     let anonymous = Client::sandbox(sb.addr());
     assert!(matches!(
-        anonymous.profile("mres").post_comment("hi").await,
+        anonymous.user("mres").comments().post("hi").await,
         Err(Error::LoginRequired)
     ));
     assert!(matches!(
-        on_mres.post_comment("   ").await,
+        on_mres.post("   ").await,
         Err(Error::InvalidInput {
-            what: "content",
+            what: "comment",
             ..
         })
     ));
@@ -81,27 +78,26 @@ async fn profile_comment_refusals_are_typed() {
     set_flood(&sb, 0).await;
     // Comments turned off by the owner.
     let mres = logged_in(&sb, "mres").await;
-    mres.profile("mres").toggle_comments().await.unwrap();
+    mres.me().toggle_profile_comments().await.unwrap();
     let griff = logged_in(&sb, "griffpatch").await;
-    match griff.profile("mres").post_comment("hi").await {
+    match griff.user("mres").comments().post("hi").await {
         Err(Error::CommentRejected { reason, .. }) => assert_eq!(reason, "isDisallowed"),
         other => panic!("{other:?}"),
     }
-    // Only the owner may toggle.
-    assert!(matches!(
-        griff.profile("mres").toggle_comments().await,
-        Err(Error::Forbidden { .. })
-    ));
-    mres.profile("mres").toggle_comments().await.unwrap();
+    // The toggle acts on the logged-in account's own profile: griffpatch's.
+    griff.me().toggle_profile_comments().await.unwrap();
+    griff.me().toggle_profile_comments().await.unwrap();
+    mres.me().toggle_profile_comments().await.unwrap();
     griff
-        .profile("mres")
-        .post_comment("hi again")
+        .user("mres")
+        .comments()
+        .post("hi again")
         .await
         .unwrap();
 
     // Muted account: isMuted with the expiry.
     let muted = logged_in(&sb, "demo_muted").await;
-    match muted.profile("griffpatch").post_comment("hello").await {
+    match muted.user("griffpatch").comments().post("hello").await {
         Err(Error::CommentRejected {
             reason,
             mute_status: Some(m),
@@ -114,7 +110,7 @@ async fn profile_comment_refusals_are_typed() {
 
     // Flood control.
     set_flood(&sb, 60).await;
-    match griff.profile("kakurenbo").post_comment("too fast").await {
+    match griff.user("kakurenbo").comments().post("too fast").await {
         Err(Error::CommentRejected { reason, .. }) => assert_eq!(reason, "isFlood"),
         other => panic!("{other:?}"),
     }
