@@ -500,3 +500,57 @@ fn now_ms() -> i64 {
         .unwrap_or_default();
     i64::try_from(now.as_millis()).unwrap_or(i64::MAX)
 }
+
+/// A connection driven without a socket, for the fuzz targets (`fuzz/`): frames go in as
+/// the socket would deliver them, and what the server would send comes out. Not part of the
+/// supported API.
+#[doc(hidden)]
+pub struct DetachedConnection {
+    conn: Connection,
+    rx: mpsc::UnboundedReceiver<Outbound>,
+}
+
+impl DetachedConnection {
+    /// A new connection to `state` in `mode`, as if its upgrade request carried a session of
+    /// `session_user`.
+    pub fn new(state: &CloudState, mode: CloudMode, session_user: Option<String>) -> Self {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let conn = Connection {
+            id: state.next_client_id(),
+            bucket: Bucket::new(state, mode),
+            state: state.clone(),
+            mode,
+            session_user,
+            tx,
+            kill: Arc::new(Notify::new()),
+            joined: None,
+        };
+        Self { conn, rx }
+    }
+
+    /// Handles one text frame; `Err` is the close code the server would close with.
+    ///
+    /// # Errors
+    /// The close code, when the frame breaks the protocol.
+    pub fn frame(&mut self, text: &str) -> Result<(), u16> {
+        self.conn.frame(text)
+    }
+
+    /// The text frames queued for this client so far (consecutive lines not yet joined).
+    pub fn take_sent(&mut self) -> Vec<String> {
+        let mut sent = Vec::new();
+        while let Ok(message) = self.rx.try_recv() {
+            match message {
+                Outbound::Line(text) | Outbound::Frame(text) => sent.push(text),
+                Outbound::Ping | Outbound::Close(_) => {}
+            }
+        }
+        sent
+    }
+}
+
+impl Drop for DetachedConnection {
+    fn drop(&mut self) {
+        self.conn.leave();
+    }
+}

@@ -38,6 +38,8 @@ use axum::http::{HeaderMap, StatusCode, header::ORIGIN};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
+#[doc(hidden)]
+pub use connection::DetachedConnection;
 pub use options::{
     CloudMode, CloudOptions, InboundRate, OverLimit, ProjectValidator, ScratchRules,
     SessionValidator, TURBOWARP_ROOM_EXPIRY, TurboWarpRules,
