@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
-use scratchkit_sandbox::fuzz_hooks::{self as hooks, ProjectFields};
+use scratchkit_sandbox::fuzz_hooks::{self as hooks, Project};
 
 #[derive(Debug, Arbitrary)]
 struct Input {
@@ -29,7 +29,7 @@ fuzz_target!(|input: Input| {
         _,
     ] = input.ints;
     let [owner_username, owner_role, title, description, instructions] = input.texts;
-    let fields = ProjectFields {
+    let project = Project {
         id,
         owner_id,
         owner_username,
@@ -50,7 +50,7 @@ fuzz_target!(|input: Input| {
         root_id: input.options[2],
     };
     let (hand, serde) =
-        hooks::project_json_hand_and_serde(&fields, input.style, input.token.as_deref());
+        hooks::project_json_hand_and_serde(&project, input.style, input.token.as_deref());
     assert_eq!(
         String::from_utf8_lossy(&hand),
         String::from_utf8_lossy(&serde),

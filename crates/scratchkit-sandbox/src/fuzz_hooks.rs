@@ -5,7 +5,6 @@
 use axum::http::{HeaderMap, HeaderValue, header};
 
 use crate::render::{self, ProjectStyle};
-use crate::store::projects::Project;
 
 /// A header map with each `(name, value)` pair that is a valid header, others left out.
 fn headers(pairs: &[(header::HeaderName, &str)]) -> HeaderMap {
@@ -77,66 +76,23 @@ pub fn bbcode(source: &str) -> String {
     crate::html::bbcode::render(source)
 }
 
-/// The fields of a project row (see the store's `Project`).
-#[derive(Debug, Clone, Default)]
-#[allow(missing_docs)]
-pub struct ProjectFields {
-    pub id: i64,
-    pub owner_id: i64,
-    pub owner_username: String,
-    pub owner_role: String,
-    pub title: String,
-    pub description: String,
-    pub instructions: String,
-    pub shared: bool,
-    pub comments_allowed: bool,
-    pub created: i64,
-    pub modified: i64,
-    pub shared_at: Option<i64>,
-    pub views: i64,
-    pub loves: i64,
-    pub favorites: i64,
-    pub remixes: i64,
-    pub parent_id: Option<i64>,
-    pub root_id: Option<i64>,
-}
-
+/// A project row as the store reads it (the writer's input).
+pub use crate::store::projects::Project;
 /// One project written by the hand-written writer and by serde (`style`: 0 full, 1 own
 /// list, 2 list), in that order.
 pub fn project_json_hand_and_serde(
-    fields: &ProjectFields,
+    p: &Project,
     style: u8,
     token: Option<&str>,
 ) -> (Vec<u8>, Vec<u8>) {
-    let f = fields.clone();
-    let p = Project {
-        id: f.id,
-        owner_id: f.owner_id,
-        owner_username: f.owner_username,
-        owner_role: f.owner_role,
-        title: f.title,
-        description: f.description,
-        instructions: f.instructions,
-        shared: f.shared,
-        comments_allowed: f.comments_allowed,
-        created: f.created,
-        modified: f.modified,
-        shared_at: f.shared_at,
-        views: f.views,
-        loves: f.loves,
-        favorites: f.favorites,
-        remixes: f.remixes,
-        parent_id: f.parent_id,
-        root_id: f.root_id,
-    };
     let style = match style % 3 {
         0 => ProjectStyle::Full,
         1 => ProjectStyle::OwnList,
         _ => ProjectStyle::List,
     };
     let mut hand = Vec::new();
-    render::write_project(&mut hand, &p, style, token);
-    let serde = serde_json::to_vec(&render::project(&p, style, token.map(str::to_owned)))
+    render::write_project(&mut hand, p, style, token);
+    let serde = serde_json::to_vec(&render::project(p, style, token.map(str::to_owned)))
         .unwrap_or_default();
     (hand, serde)
 }

@@ -554,3 +554,33 @@ impl Drop for DetachedConnection {
         self.conn.leave();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cloud::CloudOptions;
+
+    #[test]
+    fn detached_connections_share_a_room_and_close_on_bad_frames() {
+        let state = CloudState::new(CloudOptions::default());
+        let mut alice = DetachedConnection::new(&state, CloudMode::Scratch, None);
+        let mut bob = DetachedConnection::new(&state, CloudMode::Scratch, None);
+        alice
+            .frame(r#"{"method":"handshake","user":"alice","project_id":"7"}"#)
+            .unwrap();
+        bob.frame(r#"{"method":"handshake","user":"bob","project_id":7}"#)
+            .unwrap();
+        alice
+            .frame("{\"method\":\"set\",\"name\":\"\u{2601} a\",\"value\":1.50}")
+            .unwrap();
+        assert_eq!(
+            bob.take_sent(),
+            vec!["{\"method\":\"set\",\"name\":\"\u{2601} a\",\"value\":1.5}".to_owned()]
+        );
+        assert!(alice.take_sent().is_empty(), "no echo to the sender");
+        assert_eq!(bob.frame("not json"), Err(CLOSE_ERROR));
+        drop(alice);
+        drop(bob);
+        assert!(state.rooms().is_empty(), "leaving empties the room");
+    }
+}
