@@ -11,7 +11,7 @@ source "$(dirname "$0")/common.sh"
 target="${1:?usage: fuzz/run-long.sh <target> [runs]}"
 runs="${2:-1000000}"
 ensure_cargo_fuzz
-nice -n 19 bash -c "$(declare -f build_all); ROOT='$ROOT'; BUILD_FLAGS=(${BUILD_FLAGS[*]}); build_all"
+(cd "$ROOT" && nice -n 19 cargo fuzz build "${BUILD_FLAGS[@]}" "$target")
 corpus="$FUZZ_DIR/corpus/$target"
 mkdir -p "$corpus" "$FUZZ_DIR/artifacts/$target"
 dict="$(dict_of "$target")"

@@ -12,7 +12,13 @@ fuzz_target!(|data: &str| {
         }
         Err(error) => {
             let message = error.to_string();
-            if data.len() > 16 {
+            // The reasons are fixed texts whose only digits are the 6 and 4 of "base64": an
+            // input with another digit is only in the message if the message repeats it (an
+            // input copied from a reason's text is not a leak; the fuzzer found that one).
+            let marked = data
+                .bytes()
+                .any(|b| b.is_ascii_digit() && b != b'4' && b != b'6');
+            if data.len() > 16 && marked {
                 assert!(!message.contains(data), "the error repeats the secret");
             }
         }
