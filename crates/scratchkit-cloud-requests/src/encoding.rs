@@ -163,7 +163,8 @@ impl Encoding {
     }
 
     /// Encodes a list: every item followed by 89 (scratchattach's list form, trailing 89
-    /// included). Unknown characters become spaces.
+    /// included). Unknown characters become spaces, and so does a line break inside an item
+    /// (89 would split it in two): both are reported in [`Encoded::replaced`].
     pub fn encode_list<I, S>(items: I) -> Encoded
     where
         I: IntoIterator<Item = S>,
@@ -171,7 +172,13 @@ impl Encoding {
     {
         let mut out = Encoded::default();
         for item in items {
-            let encoded = Self::encode(item.as_ref());
+            let item = item.as_ref();
+            let encoded = if item.contains('\n') {
+                out.replaced.extend(item.chars().filter(|&ch| ch == '\n'));
+                Self::encode(&item.replace('\n', " "))
+            } else {
+                Self::encode(item)
+            };
             out.digits.push_str(&encoded.digits);
             out.replaced.extend(encoded.replaced);
             push_code(&mut out.digits, SEPARATOR_CODE);
@@ -262,6 +269,25 @@ impl fmt::Display for Encoded {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the `cloud_encoding_diff` fuzz target: an item with a line break was split
+    /// in two by `decode_list` although `encode_list` called the encoding lossless.
+    #[test]
+    fn a_line_break_inside_a_list_item_is_reported_not_split() {
+        let encoded = Encoding::encode_list(["a\nb", "c"]);
+        assert!(!encoded.is_lossless());
+        assert_eq!(encoded.replaced, vec!['\n']);
+        assert_eq!(
+            Encoding::decode_list(&encoded.digits).unwrap(),
+            vec!["a b".to_owned(), "c".to_owned()]
+        );
+        let plain = Encoding::encode_list(["a", "", "b c"]);
+        assert!(plain.is_lossless());
+        assert_eq!(
+            Encoding::decode_list(&plain.digits).unwrap(),
+            ["a", "", "b c"]
+        );
+    }
     use proptest::prelude::*;
 
     /// The §2.4 test vectors.

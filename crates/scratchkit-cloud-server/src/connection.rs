@@ -539,3 +539,87 @@ fn now_ms() -> i64 {
         .unwrap_or_default();
     i64::try_from(now.as_millis()).unwrap_or(i64::MAX)
 }
+
+/// A connection driven without a socket, for the fuzz targets (`fuzz/`): frames go in as
+/// the socket would deliver them, and what the server would send comes out. Not part of the
+/// supported API.
+#[doc(hidden)]
+pub struct DetachedConnection {
+    conn: Connection,
+    outbox: Arc<Outbox>,
+}
+
+impl DetachedConnection {
+    /// A new connection to `state` in `mode`, as if its upgrade request carried a session of
+    /// `session_user`.
+    pub fn new(state: &CloudState, mode: CloudMode, session_user: Option<String>) -> Self {
+        let outbox = Arc::new(Outbox::default());
+        let conn = Connection {
+            id: state.next_client_id(),
+            bucket: Bucket::new(state, mode),
+            state: state.clone(),
+            mode,
+            session_user,
+            addr: None,
+            outbox: Arc::clone(&outbox),
+            kill: Arc::new(Notify::new()),
+            joined: None,
+        };
+        Self { conn, outbox }
+    }
+
+    /// Handles one text frame; `Err` is the close code the server would close with.
+    ///
+    /// # Errors
+    /// The close code, when the frame breaks the protocol.
+    pub fn frame(&mut self, text: &str) -> Result<(), u16> {
+        self.conn.frame(text)
+    }
+
+    /// The text frames queued for this client so far: the join snapshot (when one is
+    /// pending) and then the pending set lines as one frame.
+    pub fn take_sent(&mut self) -> Vec<String> {
+        let pending = self.outbox.take(String::new());
+        pending
+            .frame
+            .into_iter()
+            .chain(Some(pending.lines).filter(|lines| !lines.is_empty()))
+            .collect()
+    }
+}
+
+impl Drop for DetachedConnection {
+    fn drop(&mut self) {
+        self.conn.leave();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::CloudOptions;
+
+    #[test]
+    fn detached_connections_share_a_room_and_close_on_bad_frames() {
+        let state = CloudState::new(CloudOptions::default());
+        let mut alice = DetachedConnection::new(&state, CloudMode::Scratch, None);
+        let mut bob = DetachedConnection::new(&state, CloudMode::Scratch, None);
+        alice
+            .frame(r#"{"method":"handshake","user":"alice","project_id":"7"}"#)
+            .unwrap();
+        bob.frame(r#"{"method":"handshake","user":"bob","project_id":7}"#)
+            .unwrap();
+        alice
+            .frame("{\"method\":\"set\",\"name\":\"\u{2601} a\",\"value\":1.50}")
+            .unwrap();
+        assert_eq!(
+            bob.take_sent(),
+            vec!["{\"method\":\"set\",\"name\":\"\u{2601} a\",\"value\":1.5}".to_owned()]
+        );
+        assert!(alice.take_sent().is_empty(), "no echo to the sender");
+        assert_eq!(bob.frame("not json"), Err(CLOSE_ERROR));
+        drop(alice);
+        drop(bob);
+        assert!(state.rooms().is_empty(), "leaving empties the room");
+    }
+}

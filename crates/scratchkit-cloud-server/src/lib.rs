@@ -56,6 +56,8 @@ pub use config::{
     OverLimitSetting, Preset, ProjectList, ProjectsConfig, RootRules, RulesConfig, Secret,
     ServerConfig,
 };
+#[doc(hidden)]
+pub use connection::DetachedConnection;
 pub use error::StoreError;
 pub use filters::{FilterError, WordFilter};
 pub use gatekeeper::{Blocks, OperatorOptions};

@@ -285,7 +285,7 @@ fn csrf_failure(reason: &str) -> Response {
 }
 
 /// True when a Referer points at scratch.mit.edu, at the sandbox itself, or at loopback.
-fn same_site_referer(headers: &HeaderMap) -> bool {
+pub(crate) fn same_site_referer(headers: &HeaderMap) -> bool {
     let Some(referer) = headers
         .get(header::REFERER)
         .and_then(|v| v.to_str().ok())
@@ -313,7 +313,7 @@ fn same_site_referer(headers: &HeaderMap) -> bool {
 }
 
 /// `csrfmiddlewaretoken` from a form-encoded or JSON body.
-fn body_token(body: &[u8]) -> Option<String> {
+pub(crate) fn body_token(body: &[u8]) -> Option<String> {
     if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) {
         return map
             .get("csrfmiddlewaretoken")

@@ -43,6 +43,8 @@ mod auth;
 mod config;
 mod error;
 mod faults;
+#[doc(hidden)]
+pub mod fuzz_hooks;
 mod hosts;
 mod html;
 mod listener;

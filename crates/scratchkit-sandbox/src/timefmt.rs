@@ -92,7 +92,7 @@ pub(crate) fn iso_buf(ts: i64) -> AsciiBuf<32> {
 }
 
 /// [`iso`] through `time` and `format!` (years outside 0..=9999).
-fn iso_with_fmt(ts: i64) -> String {
+pub(crate) fn iso_with_fmt(ts: i64) -> String {
     let t = at(ts);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.000Z",

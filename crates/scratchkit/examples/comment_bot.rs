@@ -29,7 +29,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         asker
             .login(other, SecretString::from(scratchkit_sandbox::DEMO_PASSWORD))
             .await?;
-        asker.project(142).post_comment("!ping").await?;
+        asker.project(142).comments().post("!ping").await?;
         (
             common::DEMO_ACCOUNT.to_owned(),
             SecretString::from(scratchkit_sandbox::DEMO_PASSWORD),
@@ -45,18 +45,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let bot = &target.client;
     let me = bot.login(&username, password).await?;
-    let handler = bot.project(project);
+    let comments = bot.project(project).comments();
     let mut answered = 0;
-    for comment in handler.comments().limit(20).await?.items {
+    for comment in comments.list().limit(20).await?.items {
         if !comment.content.trim().eq_ignore_ascii_case("!ping") {
             continue;
         }
-        let replies = handler.replies(comment.id).limit(40).await?.items;
+        let replies = comments.replies(comment.id).limit(40).await?.items;
         if replies.iter().any(|r| r.author.username == me.username) {
             continue; // answered on an earlier run
         }
         let answer = format!("pong, @{}!", comment.author.username);
-        handler.reply_to(&comment, &answer).await?;
+        comments.reply_to(&comment, &answer).await?;
         println!(
             "answered comment #{} by {}",
             comment.id, comment.author.username

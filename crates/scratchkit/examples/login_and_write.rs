@@ -42,10 +42,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let loved = handler.love().await?;
     println!("loved \"{}\": {loved:?}", info.title);
 
-    let posted = handler
-        .post_comment("Hello from the scratchkit example!")
-        .await?;
-    let read_back = handler.comment(posted.id).await?;
+    let comments = handler.comments();
+    let posted = comments.post("Hello from the scratchkit example!").await?;
+    let read_back = comments.get(posted.id).await?;
     println!("comment #{} reads: {}", read_back.id, read_back.content);
 
     target.finish().await;

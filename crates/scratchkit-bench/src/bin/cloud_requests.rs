@@ -478,27 +478,9 @@ async fn round_trip(
     Ok(Some(elapsed))
 }
 
-/// CPU time a process has used so far, all its threads (including finished ones), from its
-/// process CPU-time clock.
+/// CPU time a process has used so far, all its threads (including finished ones).
 fn process_cpu(pid: u32) -> Option<Duration> {
-    let pid = libc::pid_t::try_from(pid).ok()?;
-    let mut clock: libc::clockid_t = 0;
-    // SAFETY: `clock` is a valid out-pointer for the duration of the call.
-    if unsafe { libc::clock_getcpuclockid(pid, &mut clock) } != 0 {
-        return None;
-    }
-    let mut time = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `time` is a valid out-pointer for the duration of the call.
-    if unsafe { libc::clock_gettime(clock, &mut time) } != 0 {
-        return None;
-    }
-    Some(Duration::new(
-        u64::try_from(time.tv_sec).ok()?,
-        u32::try_from(time.tv_nsec).ok()?,
-    ))
+    scratchkit_bench::procstats::process_cpu_clock(pid)
 }
 
 /// `--serve-host RULES URL PROJECT`: our host, alone in this process (a current-thread

@@ -3,10 +3,10 @@
 //! forms). Structures follow `reference/html.md`, built so that scratchattach, scapi and
 //! scratchclient parse them (no real recording of these pages exists).
 
-mod bbcode;
+pub(crate) mod bbcode;
 mod comments;
 mod forum;
-mod forum_forms;
+pub(crate) mod forum_forms;
 mod markup;
 mod profile;
 

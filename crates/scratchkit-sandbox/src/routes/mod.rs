@@ -11,7 +11,7 @@ mod images;
 pub(crate) mod json_reply;
 mod projects_host;
 pub(crate) mod reply;
-mod site;
+pub(crate) mod site;
 
 use axum::Router;
 use axum::http::StatusCode;

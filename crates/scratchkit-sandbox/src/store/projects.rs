@@ -8,8 +8,10 @@ use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 use super::Page;
 
 /// A project with its author's name and its remix count.
+/// Public only for the doc-hidden `fuzz_hooks` (the fuzz targets build projects).
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Project {
+pub struct Project {
     pub id: i64,
     pub owner_id: i64,
     pub owner_username: String,

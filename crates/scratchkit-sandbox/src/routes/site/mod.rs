@@ -9,7 +9,7 @@ mod mystuff;
 mod social;
 mod statistics;
 mod studio_deletion;
-mod uploads;
+pub(crate) mod uploads;
 mod users;
 
 use axum::Router;

@@ -86,7 +86,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// The boundary of a `multipart/form-data` Content-Type (quoted or not).
-fn boundary(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn boundary(headers: &HeaderMap) -> Option<String> {
     let ct = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
     let (kind, params) = ct.split_once(';')?;
     if !kind.trim().eq_ignore_ascii_case("multipart/form-data") {

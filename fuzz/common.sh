@@ -1,0 +1,38 @@
+# Shared by fuzz/run-short.sh and fuzz/run-long.sh: paths, build flags, per-target dictionaries.
+# shellcheck shell=bash
+
+FUZZ_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$FUZZ_DIR")"
+# cargo-fuzz needs nightly flags; RUSTC_BOOTSTRAP lets the stable toolchain accept them.
+export RUSTC_BOOTSTRAP=1
+# No sanitizer (the code under test is safe Rust: a memory bug would be a panic or an abort,
+# which libFuzzer catches anyway) and debug assertions on (arithmetic overflow panics).
+BUILD_FLAGS=(--sanitizer none --debug-assertions)
+TRIPLE="$(rustc -vV | sed -n 's/^host: //p')"
+BIN_DIR="$FUZZ_DIR/target/$TRIPLE/release"
+
+all_targets() {
+    sed -n 's/^name = "\([a-z0-9_]*\)"$/\1/p' "$FUZZ_DIR/Cargo.toml" | grep -v '^scratchkit-fuzz$'
+}
+
+dict_of() {
+    case "$1" in
+        html_*) echo "$FUZZ_DIR/dicts/html.dict" ;;
+        cloud_* | sandbox_cloud_server) echo "$FUZZ_DIR/dicts/cloud.dict" ;;
+        model_json | session_cookie) echo "$FUZZ_DIR/dicts/json.dict" ;;
+        sb3_*) echo "$FUZZ_DIR/dicts/sb3.dict" ;;
+        sandbox_requests) echo "$FUZZ_DIR/dicts/sandbox.dict" ;;
+        *) echo "" ;;
+    esac
+}
+
+ensure_cargo_fuzz() {
+    if ! cargo fuzz --version >/dev/null 2>&1; then
+        echo "== installing cargo-fuzz"
+        cargo install cargo-fuzz --locked
+    fi
+}
+
+build_all() {
+    (cd "$ROOT" && cargo fuzz build "${BUILD_FLAGS[@]}")
+}
