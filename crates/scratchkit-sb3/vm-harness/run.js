@@ -60,10 +60,17 @@ async function main() {
         log(JSON.stringify({ok: false, error: String(err && err.message || err)}));
         process.exit(2);
     }
-    // Step the sequencer by hand (no timers): one step is one 30 fps frame.
-    vm.runtime.currentStepTime = 1000 / 30;
+    // Step the sequencer by hand (no timers): one step is one 30 fps frame, on a virtual
+    // clock so that waits and glides take the same number of frames however fast or busy the
+    // machine is. The clock moves 1/30 s at each frame and 0.05 ms at each reading, so the
+    // sequencer's time budget within a frame (and warp mode's) still runs out.
+    const frameTime = 1000 / 30;
+    let now = 0;
+    Date.now = () => (now += 0.05);
+    vm.runtime.currentStepTime = frameTime;
     vm.greenFlag();
     for (let frame = 0; frame < args.frames; frame++) {
+        now = Math.max(now, (frame + 1) * frameTime);
         vm.runtime._step();
     }
     const out = {ok: true, frames: args.frames, targets: snapshot(vm)};
