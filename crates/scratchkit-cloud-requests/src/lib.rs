@@ -1,4 +1,4 @@
-//! Cloud Requests for [scratchkit](scratchkit): answer a Scratch project's questions through
+//! Cloud Requests for [scratchkit]: answer a Scratch project's questions through
 //! cloud variables, wire compatible with scratchattach's template sprite (`TO_HOST`,
 //! `FROM_HOST_1..9`).
 //!

@@ -38,7 +38,7 @@ struct Entry {
     anchor: Anchor,
 }
 
-/// A list of filter entries (see the [module documentation](self) for the format).
+/// A list of filter entries (see the [module documentation](crate::filters) for the format).
 ///
 /// ```
 /// use scratchkit_cloud_server::WordFilter;

@@ -30,7 +30,7 @@ mod admin;
 mod config;
 mod connection;
 mod error;
-mod filters;
+pub mod filters;
 mod gatekeeper;
 mod message;
 mod metrics;
@@ -70,7 +70,9 @@ pub use project_check::ProjectCheck;
 /// Formats a number as JavaScript does (re-exported from [`scratchkit_model::js_number`]).
 pub use scratchkit_model::js_number_to_string;
 pub use sqlite_store::{CLOUD_DB_FILE, SqliteDatabase, SqliteStore};
-pub use standalone::{CloudServer, ShutdownReport, serve_standalone, serve_standalone_with};
+pub use standalone::{
+    CLOSE_SERVICE_RESTART, CloudServer, ShutdownReport, serve_standalone, serve_standalone_with,
+};
 pub use state::{CloudState, MAX_LOG_LIMIT};
 pub use store::{CloudStore, CloudValue, LogEntry, MEMORY_LOG_ROWS, MemoryStore};
 pub use validate::CLOUD_PREFIX;
