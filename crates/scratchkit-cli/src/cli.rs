@@ -297,11 +297,13 @@ Scratch's cloud needs a Scratcher's login: SCRATCH_USERNAME and SCRATCH_PASSWORD
 sandbox, --user NAME logs in with the demo password). TurboWarp needs no login.")]
     Cloud(CloudArgs),
 
-    /// Run the cloud variable server alone on 127.0.0.1 until Ctrl-C.
+    /// Run the cloud variable server (Scratch and TurboWarp rules) until Ctrl-C or SIGTERM.
     #[command(after_help = "\
 Examples:
   scratch cloud-server                       ws://127.0.0.1:8008/cloud and /turbowarp, in memory
-  scratch cloud-server --port 0 --data ./cloud   any free port, values kept in ./cloud")]
+  scratch cloud-server --port 0 --data ./cloud   any free port, values kept in ./cloud
+  scratch cloud-server --listen 0.0.0.0:8008 --config cloud.toml   see docs/deploy-cloud-server.md
+  scratch cloud-server --config cloud.toml --print-config          the effective settings")]
     CloudServer(CloudServerArgs),
 
     /// A short tour of the toolkit against an embedded sandbox (offline, a few seconds).
