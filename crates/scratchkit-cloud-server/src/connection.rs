@@ -15,7 +15,7 @@ use crate::metrics::{DropReason, Rejection};
 use crate::options::{CloudMode, OverLimit};
 use crate::state::{Client, CloudState, Outbox, RoomKey, set_line};
 use crate::store::{CloudValue, LogEntry};
-use crate::validate::{is_numeric_value, is_valid_name, is_valid_username};
+use crate::validate::{is_numeric_value, is_valid_name, is_valid_room_id, is_valid_username};
 use scratchkit_model::js_number_to_string;
 
 /// Protocol violation, full room, too many variables (TurboWarp mode), rate (if configured).
@@ -264,7 +264,7 @@ impl Connection {
             Some(Field::Number(number)) => js_number_to_string(*number),
             _ => return Err(CLOSE_ERROR),
         };
-        if !(1..=999).contains(&project.encode_utf16().count()) {
+        if !is_valid_room_id(&project) {
             return Err(CLOSE_ERROR);
         }
         if let Some(validator) = &options.project_validator
