@@ -417,6 +417,15 @@ impl Sb3 {
         unused
     }
 
+    /// The target named `target`, or [`BuildError::UnknownTarget`].
+    fn known_target(&mut self, target: &str) -> Result<&mut Target, BuildError> {
+        self.project
+            .target_mut(target)
+            .ok_or_else(|| BuildError::UnknownTarget {
+                name: target.into(),
+            })
+    }
+
     /// Replaces the image of costume `costume` of `target` with new bytes (SVG, PNG or
     /// JPEG): new md5 name, format and a rotation centre in the middle of the new image;
     /// the name and bitmap resolution stay. The old file is dropped when nothing else uses
@@ -431,12 +440,7 @@ impl Sb3 {
         costume: &str,
         bytes: &[u8],
     ) -> Result<(), BuildError> {
-        let t = self
-            .project
-            .target_mut(target)
-            .ok_or_else(|| BuildError::UnknownTarget {
-                name: target.into(),
-            })?;
+        let t = self.known_target(target)?;
         let slot = t
             .costumes
             .iter_mut()
@@ -478,12 +482,7 @@ impl Sb3 {
         sound: &str,
         bytes: &[u8],
     ) -> Result<(), BuildError> {
-        let t = self
-            .project
-            .target_mut(target)
-            .ok_or_else(|| BuildError::UnknownTarget {
-                name: target.into(),
-            })?;
+        let t = self.known_target(target)?;
         let slot = t
             .sounds
             .iter_mut()
