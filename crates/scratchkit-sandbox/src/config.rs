@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::faults::FaultSpec;
+use crate::limits::ServerLimits;
 
 /// How a sandbox is set up; `SandboxConfig::default()` is an in-memory demo world.
 ///
@@ -28,6 +29,8 @@ pub struct SandboxConfig {
     pub log_requests: Option<PathBuf>,
     /// Seed of the generated world and of the fault dice: the same seed gives the same world.
     pub seed: u64,
+    /// Connection, request-head and body limits (see [`ServerLimits`]).
+    pub limits: ServerLimits,
 }
 
 impl Default for SandboxConfig {
@@ -38,6 +41,7 @@ impl Default for SandboxConfig {
             faults: None,
             log_requests: None,
             seed: 2007,
+            limits: ServerLimits::default(),
         }
     }
 }

@@ -3,6 +3,9 @@
 //! Each accepted stream shares a kill flag with the request's connection info. When a fault
 //! sets the flag, the stream stops accepting writes, so the response is never sent and hyper
 //! closes the connection: the client sees the connection close without any response byte.
+//!
+//! The stream also holds the connection's place in the [`ConnectionCounter`], so a
+//! connection is counted for as long as its socket lives, WebSocket upgrades included.
 
 use std::io;
 use std::net::SocketAddr;
@@ -11,10 +14,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 
-use axum::extract::connect_info::Connected;
-use axum::serve::{IncomingStream, Listener};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
+
+#[cfg(doc)]
+use crate::limits::ConnectionCounter;
+use crate::limits::ConnectionSlot;
 
 /// Connection info given to every request: the peer and the connection's kill switch.
 #[derive(Clone, Debug)]
@@ -30,56 +35,35 @@ impl ConnInfo {
     }
 }
 
-/// Listener handing out [`KillableStream`]s.
-pub(crate) struct KillableListener(pub TcpListener);
-
-impl Listener for KillableListener {
-    type Io = KillableStream;
-    type Addr = ConnInfo;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        loop {
-            match self.0.accept().await {
-                Ok((stream, peer)) => {
-                    let _ = stream.set_nodelay(true);
-                    let kill = Arc::new(AtomicBool::new(false));
-                    return (
-                        KillableStream {
-                            inner: stream,
-                            kill: kill.clone(),
-                        },
-                        ConnInfo { peer, kill },
-                    );
-                }
-                Err(e) => {
-                    tracing::debug!("accept failed: {e}");
-                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-                }
-            }
-        }
-    }
-
-    fn local_addr(&self) -> io::Result<Self::Addr> {
-        Ok(ConnInfo {
-            peer: self.0.local_addr()?,
-            kill: Arc::new(AtomicBool::new(false)),
-        })
-    }
-}
-
-impl Connected<IncomingStream<'_, KillableListener>> for ConnInfo {
-    fn connect_info(stream: IncomingStream<'_, KillableListener>) -> Self {
-        stream.remote_addr().clone()
-    }
-}
-
 /// A TCP stream that fails every write once its kill flag is set.
 pub(crate) struct KillableStream {
     inner: TcpStream,
     kill: Arc<AtomicBool>,
+    _slot: ConnectionSlot,
 }
 
 impl KillableStream {
+    /// Wraps an accepted stream; the [`ConnInfo`] goes with each of its requests.
+    pub(crate) fn new(
+        inner: TcpStream,
+        peer: SocketAddr,
+        slot: ConnectionSlot,
+    ) -> (Self, ConnInfo) {
+        let kill = Arc::new(AtomicBool::new(false));
+        let info = ConnInfo {
+            peer,
+            kill: kill.clone(),
+        };
+        (
+            Self {
+                inner,
+                kill,
+                _slot: slot,
+            },
+            info,
+        )
+    }
+
     fn killed(&self) -> bool {
         self.kill.load(Ordering::SeqCst)
     }

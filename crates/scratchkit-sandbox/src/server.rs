@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::ServiceExt as _;
+use axum::extract::DefaultBodyLimit;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -12,9 +12,9 @@ use tokio::task::JoinHandle;
 use crate::config::SandboxConfig;
 use crate::error::SandboxError;
 use crate::faults::FaultController;
-use crate::listener::{ConnInfo, KillableListener};
 use crate::reqlog::RequestLog;
 use crate::routes;
+use crate::serve::serve;
 use crate::state::AppState;
 use crate::store::Store;
 use crate::tokens::ProjectTokens;
@@ -142,24 +142,15 @@ pub async fn spawn_with(
     let local = listener
         .local_addr()
         .map_err(|source| SandboxError::Bind { addr, source })?;
-    let router = routes::router(state.clone());
+    // Routes with their own body limit (uploads) set it closer to the handler, which wins.
+    let router =
+        routes::router(state.clone()).layer(DefaultBodyLimit::max(config.limits.max_body_bytes));
     let app = tower::Layer::layer(
         &axum::middleware::from_fn_with_state(state, routes::front::front),
         router,
     );
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
-    let server = axum::serve(
-        KillableListener(listener),
-        app.into_make_service_with_connect_info::<ConnInfo>(),
-    )
-    .with_graceful_shutdown(async move {
-        let _ = stop_rx.await;
-    });
-    let task = tokio::spawn(async move {
-        if let Err(e) = server.await {
-            tracing::error!("sandbox server stopped: {e}");
-        }
-    });
+    let task = tokio::spawn(serve(listener, app, config.limits.clone(), stop_rx));
     Ok(SandboxHandle {
         addr: local,
         stop: Some(stop_tx),

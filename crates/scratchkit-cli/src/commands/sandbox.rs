@@ -38,6 +38,7 @@ pub fn config(args: &SandboxArgs) -> CliResult<SandboxConfig> {
         faults,
         log_requests: args.log_requests.clone(),
         seed: args.seed,
+        ..SandboxConfig::default()
     })
 }
 
