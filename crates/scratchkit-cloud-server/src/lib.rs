@@ -32,6 +32,7 @@ mod connection;
 mod error;
 pub mod filters;
 mod gatekeeper;
+pub mod http_serve;
 mod message;
 mod metrics;
 mod options;

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::faults::FaultSpec;
-use crate::limits::ServerLimits;
+use scratchkit_cloud_server::http_serve::ServerLimits;
 
 /// How a sandbox is set up; `SandboxConfig::default()` is an in-memory demo world.
 ///

@@ -3,9 +3,6 @@
 //! Each accepted stream shares a kill flag with the request's connection info. When a fault
 //! sets the flag, the stream stops accepting writes, so the response is never sent and hyper
 //! closes the connection: the client sees the connection close without any response byte.
-//!
-//! The stream also holds the connection's place in the [`ConnectionCounter`], so a
-//! connection is counted for as long as its socket lives, WebSocket upgrades included.
 
 use std::io;
 use std::net::SocketAddr;
@@ -16,10 +13,6 @@ use std::task::{Context, Poll};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
-
-#[cfg(doc)]
-use crate::limits::ConnectionCounter;
-use crate::limits::ConnectionSlot;
 
 /// Connection info given to every request: the peer and the connection's kill switch.
 #[derive(Clone, Debug)]
@@ -39,29 +32,17 @@ impl ConnInfo {
 pub(crate) struct KillableStream {
     inner: TcpStream,
     kill: Arc<AtomicBool>,
-    _slot: ConnectionSlot,
 }
 
 impl KillableStream {
     /// Wraps an accepted stream; the [`ConnInfo`] goes with each of its requests.
-    pub(crate) fn new(
-        inner: TcpStream,
-        peer: SocketAddr,
-        slot: ConnectionSlot,
-    ) -> (Self, ConnInfo) {
+    pub(crate) fn new(inner: TcpStream, peer: SocketAddr) -> (Self, ConnInfo) {
         let kill = Arc::new(AtomicBool::new(false));
         let info = ConnInfo {
             peer,
             kill: kill.clone(),
         };
-        (
-            Self {
-                inner,
-                kill,
-                _slot: slot,
-            },
-            info,
-        )
+        (Self { inner, kill }, info)
     }
 
     fn killed(&self) -> bool {

@@ -4,7 +4,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::extract::DefaultBodyLimit;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -12,12 +11,13 @@ use tokio::task::JoinHandle;
 use crate::config::SandboxConfig;
 use crate::error::SandboxError;
 use crate::faults::FaultController;
+use crate::listener::KillableStream;
 use crate::reqlog::RequestLog;
 use crate::routes;
-use crate::serve::serve;
 use crate::state::AppState;
 use crate::store::Store;
 use crate::tokens::ProjectTokens;
+use scratchkit_cloud_server::http_serve::{body_limit, serve};
 
 /// A running sandbox. It serves until [`SandboxHandle::shutdown`] is awaited or the handle
 /// is dropped.
@@ -143,14 +143,22 @@ pub async fn spawn_with(
         .local_addr()
         .map_err(|source| SandboxError::Bind { addr, source })?;
     // Routes with their own body limit (uploads) set it closer to the handler, which wins.
-    let router =
-        routes::router(state.clone()).layer(DefaultBodyLimit::max(config.limits.max_body_bytes));
+    let router = routes::router(state.clone()).layer(body_limit(&config.limits));
     let app = tower::Layer::layer(
         &axum::middleware::from_fn_with_state(state, routes::front::front),
         router,
     );
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(serve(listener, app, config.limits.clone(), stop_rx));
+    let stopped = async move {
+        let _ = stop_rx.await;
+    };
+    let task = tokio::spawn(serve(
+        listener,
+        app,
+        config.limits.clone(),
+        stopped,
+        KillableStream::new,
+    ));
     Ok(SandboxHandle {
         addr: local,
         stop: Some(stop_tx),

@@ -141,7 +141,7 @@ async fn the_total_limit_counts_every_address() {
         "{refused}"
     );
     assert!(
-        refused.contains("too many connections to this sandbox (limit 2)"),
+        refused.contains("too many connections to this server (limit 2)"),
         "{refused}"
     );
     // The connections already admitted are still served.

@@ -1,8 +1,8 @@
 //! The accept loop: admits connections under the [`ServerLimits`], serves each with hyper
-//! (HTTP/1 with upgrades for the cloud WebSocket, and HTTP/2), and shuts down gracefully.
+//! (HTTP/1 with upgrades for WebSockets, and HTTP/2), and shuts down gracefully.
 
 use std::convert::Infallible;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use axum::Extension;
@@ -14,25 +14,43 @@ use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::oneshot;
 use tower::util::MapRequest;
 use tower::{Layer, Service};
 
-use crate::limits::{ConnectionCounter, Refusal, ServerLimits};
-use crate::listener::KillableStream;
+use super::counted::Counted;
+use super::limits::{ConnectionCounter, Refusal, ServerLimits};
 
 /// How long a refused connection is given to take its 503 before it is closed anyway.
 const REFUSAL_WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Serves `app` on `listener` until `stop` fires (or its sender is dropped), then stops
-/// accepting and waits for the requests in flight.
-pub(crate) async fn serve<S>(
+/// Serves `app` on `listener` under `limits` until `stop` completes, then stops accepting
+/// and waits for the requests in flight (WebSockets already upgraded are not waited for).
+///
+/// `wrap` turns each admitted stream into the I/O the connection is served on and the value
+/// its requests carry as [`ConnectInfo`] (for example the peer address). The connection keeps
+/// its place in the limits for as long as that I/O lives, WebSocket upgrades included.
+///
+/// ```no_run
+/// use std::net::SocketAddr;
+/// use axum::routing::get;
+/// use scratchkit_cloud_server::http_serve::{ServerLimits, serve};
+///
+/// # async fn demo() -> std::io::Result<()> {
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+/// let app = axum::Router::new().route("/", get(|| async { "hello" }));
+/// let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+/// tokio::spawn(serve(listener, app, ServerLimits::default(), async move { let _ = stopped.await; },
+///     |stream, peer: SocketAddr| (stream, peer)));
+/// # drop(stop); Ok(()) }
+/// ```
+pub async fn serve<S, W, Io, Info>(
     listener: TcpListener,
     app: S,
     limits: ServerLimits,
-    mut stop: oneshot::Receiver<()>,
+    stop: impl Future<Output = ()>,
+    wrap: W,
 ) where
     S: Service<Request<Body>, Response = Response<Body>, Error = Infallible>
         + Clone
@@ -40,7 +58,11 @@ pub(crate) async fn serve<S>(
         + Sync
         + 'static,
     S::Future: Send + 'static,
+    W: Fn(TcpStream, SocketAddr) -> (Io, Info),
+    Io: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    Info: Clone + Send + Sync + 'static,
 {
+    tokio::pin!(stop);
     let counter = ConnectionCounter::new(&limits);
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder
@@ -75,7 +97,8 @@ pub(crate) async fn serve<S>(
                 continue;
             }
         };
-        let (stream, info) = KillableStream::new(tcp, peer, slot);
+        let (io, info) = wrap(tcp, peer);
+        let stream = Counted::new(io, slot);
         let service = MapRequest::new(
             Extension(ConnectInfo(info)).layer(app.clone()),
             |request: Request<Incoming>| request.map(Body::new),

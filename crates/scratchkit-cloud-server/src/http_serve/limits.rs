@@ -1,23 +1,18 @@
-//! Limits that protect a sandbox from clients that send too much or too slowly.
-//!
-//! Request bodies are bounded per route (2 MiB unless a route says otherwise, see
-//! [`ServerLimits::max_body_bytes`]); the settings here bound what comes before a route runs:
-//! how many connections are open, from one address and in total, how long a client may take to
-//! send its request head, and how large that head may be.
+//! The limits themselves and the count of open connections they are checked against.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// The connection and request-head limits of a sandbox server.
+/// The connection, request-head and body limits of a server.
 ///
 /// The defaults are generous enough for benchmarks that open hundreds of connections from
 /// loopback, and tight enough that one misbehaving client cannot exhaust the process.
 ///
 /// ```
 /// use std::time::Duration;
-/// use scratchkit_sandbox::ServerLimits;
+/// use scratchkit_cloud_server::http_serve::ServerLimits;
 ///
 /// let limits = ServerLimits {
 ///     max_connections_per_ip: 8,
@@ -40,8 +35,9 @@ pub struct ServerLimits {
     /// Size of a request head (request line and headers) in bytes; a larger head is answered
     /// `431 Request Header Fields Too Large`. Values below 8 192 are raised to 8 192.
     pub max_header_bytes: usize,
-    /// Size of a request body in bytes for routes that do not set their own limit (project
-    /// and asset uploads do); a larger body is answered `413 Payload Too Large`.
+    /// Size of a request body in bytes for routes that do not set their own limit; a larger
+    /// body is answered `413 Payload Too Large`. The server applies it as axum's
+    /// `DefaultBodyLimit` on its router (see [`body_limit`](super::body_limit)).
     pub max_body_bytes: usize,
 }
 
@@ -78,7 +74,7 @@ impl Refusal {
     pub(crate) fn response(self, ip: IpAddr) -> String {
         let body = match self {
             Refusal::Total(limit) => {
-                format!("too many connections to this sandbox (limit {limit}); retry shortly\n")
+                format!("too many connections to this server (limit {limit}); retry shortly\n")
             }
             Refusal::PerAddress(limit) => {
                 format!(
