@@ -22,6 +22,7 @@ dict_of() {
         model_json | session_cookie) echo "$FUZZ_DIR/dicts/json.dict" ;;
         sb3_*) echo "$FUZZ_DIR/dicts/sb3.dict" ;;
         sandbox_requests) echo "$FUZZ_DIR/dicts/sandbox.dict" ;;
+        cli_server_inputs) echo "$FUZZ_DIR/dicts/server_inputs.dict" ;;
         *) echo "" ;;
     esac
 }
