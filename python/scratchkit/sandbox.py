@@ -58,7 +58,7 @@ class Sandbox:
     ...     print(sb.url + "/api/users/bot_one")
 
     ``scale >= 1`` adds the benchmark world (user ``bench`` owns ``2000 * scale`` projects);
-    ``faults`` takes the sandbox's fault spec (``"503:count=2"``, ``"rate=0.3"``, ...);
+    ``faults`` takes the sandbox's fault spec (``"kinds=503,count=2"``, ``"rate=0.3"``, ...);
     ``data_dir`` keeps the database on disk; ``log_requests=False`` turns the request log off.
     """
 
@@ -222,7 +222,7 @@ class Sandbox:
         return self._admin("GET", "/faults")["faults"]
 
     def set_faults(self, spec: Union[None, str, Mapping[str, Any]]) -> Optional[str]:
-        """Injects faults: a spec string (``"503:count=2"``, ``"rate=0.3"``), a mapping
+        """Injects faults: a spec string (``"kinds=503,count=2"``, ``"rate=0.3"``), a mapping
         (``{"kind": "503", "count": 2}``) or None to clear. Returns the spec in force."""
         if spec is None:
             return self._admin("DELETE", "/faults")["faults"]
