@@ -181,7 +181,13 @@ class AsyncSession(_Base):
             if not future.done():
                 future.set_result(outcome)
 
-        self._native.submit(op, json.dumps(args), lambda outcome: loop.call_soon_threadsafe(deliver, outcome))
+        def from_runtime(outcome: tuple) -> None:
+            try:
+                loop.call_soon_threadsafe(deliver, outcome)
+            except RuntimeError:  # the event loop closed before the answer came
+                pass
+
+        self._native.submit(op, json.dumps(args), from_runtime)
         return convert(_settle(await future))
 
     async def login(self, username: str, password: str) -> Me:

@@ -1,13 +1,12 @@
 //! [`NativeClient`]: the scratchkit client on a runtime of its own.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use scratchkit::Client;
 use serde_json::Value;
-use tokio::runtime::Runtime;
+use tokio::runtime::{Handle, Runtime};
 
 use crate::errors::classify;
 use crate::ops::{BadArguments, Op, run};
@@ -53,7 +52,21 @@ fn parse(op: &str, args: &str) -> PyResult<Op> {
 #[pyclass(module = "scratchkit._native")]
 pub(crate) struct NativeClient {
     client: Client,
-    runtime: Arc<Runtime>,
+    /// Runs the operations.
+    handle: Handle,
+    /// Owns the runtime's threads (`None` once dropped).
+    runtime: Option<Runtime>,
+}
+
+impl Drop for NativeClient {
+    /// Dropped by Python's garbage collector with the GIL held: waiting for the runtime's
+    /// threads here could deadlock with a callback that waits for the GIL, so they are left
+    /// to end on their own.
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
 }
 
 #[pymethods]
@@ -80,9 +93,11 @@ impl NativeClient {
         let client = builder
             .build()
             .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
+        let runtime = background("scratchkit-client", 1)?;
         Ok(Self {
             client,
-            runtime: Arc::new(background("scratchkit-client", 1)?),
+            handle: runtime.handle().clone(),
+            runtime: Some(runtime),
         })
     }
 
@@ -94,7 +109,7 @@ impl NativeClient {
         // The work runs in a task, next to its connection's task (see the client crate's
         // "Which Tokio runtime").
         let outcome = py.detach(|| {
-            self.runtime.block_on(async move {
+            self.handle.block_on(async move {
                 match tokio::spawn(async move { Outcome::of(run(&client, op).await) }).await {
                     Ok(outcome) => outcome,
                     Err(e) => Outcome::Err(
@@ -113,7 +128,7 @@ impl NativeClient {
     fn submit(&self, op: &str, args: &str, callback: Py<PyAny>) -> PyResult<()> {
         let op = parse(op, args)?;
         let client = self.client.clone();
-        self.runtime.spawn(async move {
+        self.handle.spawn(async move {
             let outcome = Outcome::of(run(&client, op).await);
             Python::attach(|py| {
                 let result = outcome

@@ -94,3 +94,18 @@ impl NativeSandbox {
         format!("NativeSandbox(address='{}')", self.addr)
     }
 }
+
+impl Drop for NativeSandbox {
+    /// Garbage collected without `stop()`: the server is told to stop and the runtime's
+    /// threads end on their own (waiting for them with the GIL held could deadlock).
+    fn drop(&mut self) {
+        let taken = match self.running.get_mut() {
+            Ok(running) => running.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        };
+        if let Some((runtime, handle)) = taken {
+            drop(handle);
+            runtime.shutdown_background();
+        }
+    }
+}

@@ -2,6 +2,7 @@
 sandbox's own answers."""
 
 import asyncio
+import gc
 import json
 import urllib.request
 import zipfile
@@ -109,3 +110,19 @@ def test_async_session_runs_requests_concurrently(sb):
     projects, count = asyncio.run(main())
     assert [p.id for p in projects] == ids
     assert count == api(sb, "/users/griffpatch/messages/count")["count"]
+
+
+def test_dropping_a_session_with_requests_in_flight_does_not_hang(sb):
+    # The runtime's threads wait for the GIL to deliver answers; dropping the client (with
+    # the GIL held) must not wait for them.
+    async def main():
+        client = AsyncSession(sandbox=sb)
+        tasks = [asyncio.ensure_future(client.get_project(142)) for _ in range(20)]
+        await asyncio.sleep(0)
+        for task in tasks:
+            task.cancel()
+        return len(tasks)
+
+    assert asyncio.run(main()) == 20
+    gc.collect()
+    assert Session(sandbox=sb).get_project(142).id == 142
