@@ -10,13 +10,14 @@
 
 from . import errors
 from ._native import VERSION as __version__
+from .cloud import CloudConnection, CloudError, CloudEvent
 from .models import Comment, Me, Message, Project, Studio, User
 from .redirect import HostRefused, Redirect
 from .sandbox import DEMO_PASSWORD, ROLES, Sandbox, SandboxError, SandboxSession
 from .session import AsyncSession, Session, login
 
 __all__ = [
-    "AsyncSession", "Comment", "DEMO_PASSWORD", "HostRefused", "Me", "Message", "Project",
+    "AsyncSession", "CloudConnection", "CloudError", "CloudEvent", "Comment", "DEMO_PASSWORD", "HostRefused", "Me", "Message", "Project",
     "ROLES", "Redirect", "Sandbox", "SandboxError", "SandboxSession", "Session", "Studio",
     "User", "errors", "login",
 ]

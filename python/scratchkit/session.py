@@ -17,6 +17,7 @@ import os
 from typing import Any, Callable, Dict, List, Optional, TypeVar, Union
 
 from . import _native
+from .cloud import CloudConnection, CloudError
 from .errors import from_native
 from .models import Comment, Me, Message, Project, Studio, User
 
@@ -167,6 +168,15 @@ class Session(_Base):
 
     def download_sb3(self, project_id: int, path: Union[str, os.PathLike]) -> str:
         return self._run("download_sb3", id=int(project_id), path=os.fspath(path))
+
+    def connect_cloud(self, project_id: int) -> CloudConnection:
+        """The project's cloud variables on Scratch's rules (needs a login): raises
+        ``CloudError`` when the server refuses or cannot be reached."""
+        try:
+            native = self._native.cloud(int(project_id))
+        except RuntimeError as e:
+            raise CloudError(str(e)) from None
+        return CloudConnection(native, int(project_id))
 
 
 class AsyncSession(_Base):

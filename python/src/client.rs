@@ -5,9 +5,11 @@ use std::net::SocketAddr;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use scratchkit::Client;
+use scratchkit::model::ProjectId;
 use serde_json::Value;
 use tokio::runtime::{Handle, Runtime};
 
+use crate::cloud::{NativeCloud, cloud_error};
 use crate::errors::classify;
 use crate::ops::{BadArguments, Op, run};
 use crate::runtime::background;
@@ -140,6 +142,19 @@ impl NativeClient {
             });
         });
         Ok(())
+    }
+
+    /// Opens the cloud-variable connection of `project_id` on Scratch's rules (needs a
+    /// login). Errors: `RuntimeError` when the server refuses or cannot be reached.
+    fn cloud(&self, py: Python<'_>, project_id: u64) -> PyResult<NativeCloud> {
+        let client = self.client.clone();
+        let (sender, events) = py
+            .detach(|| {
+                self.handle
+                    .block_on(async move { client.cloud(ProjectId(project_id)).await })
+            })
+            .map_err(cloud_error)?;
+        Ok(NativeCloud::new(sender, events, self.handle.clone()))
     }
 
     /// Whether the client holds a login.

@@ -11,6 +11,7 @@
 //! The typed Python API lives in `python/scratchkit/*.py`; this crate is its engine.
 
 mod client;
+mod cloud;
 mod errors;
 mod ops;
 mod runtime;
@@ -23,6 +24,7 @@ use pyo3::prelude::*;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<sandbox::NativeSandbox>()?;
     m.add_class::<client::NativeClient>()?;
+    m.add_class::<cloud::NativeCloud>()?;
     m.add("VERSION", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

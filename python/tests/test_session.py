@@ -126,3 +126,21 @@ def test_dropping_a_session_with_requests_in_flight_does_not_hang(sb):
     assert asyncio.run(main()) == 20
     gc.collect()
     assert Session(sandbox=sb).get_project(142).id == 142
+
+
+def test_cloud_variables_and_events(sb):
+    writer = scratchkit.login("griffpatch", scratchkit.DEMO_PASSWORD, sandbox=sb)
+    reader = scratchkit.login("kakurenbo", scratchkit.DEMO_PASSWORD, sandbox=sb)
+    with reader.connect_cloud(142) as listening, writer.connect_cloud(142) as cloud:
+        assert listening.next_event(timeout=5) == scratchkit.CloudEvent("connected")
+        cloud.set_var("score", 1234)
+        cloud.flush()
+        assert cloud.get_var("score") == "1234"
+        seen = next(e for e in listening.events(timeout=5) if e.kind == "set")
+        assert seen == scratchkit.CloudEvent("set", "score", "1234")
+        assert listening.get_all_vars()["score"] == "1234"
+        with pytest.raises(ValueError):
+            cloud.set_var("score", "not a number")
+    assert sb.cloud_values(142)["score"] == "1234"
+    with pytest.raises(scratchkit.CloudError):
+        Session(sandbox=sb).connect_cloud(142)  # no login
