@@ -22,9 +22,9 @@ enum Outcome {
 }
 
 impl Outcome {
-    fn of(result: scratchkit::Result<Value>) -> Self {
+    fn of(result: scratchkit::Result<String>) -> Self {
         match result {
-            Ok(value) => Outcome::Ok(value.to_string()),
+            Ok(json) => Outcome::Ok(json),
             Err(error) => {
                 let (class, status) = classify(&error);
                 Outcome::Err(class, error.to_string(), status)

@@ -246,15 +246,16 @@ impl Op {
     }
 }
 
-fn to_json<T: Serialize>(value: &T) -> scratchkit::Result<Value> {
-    serde_json::to_value(value)
+/// `value` as JSON text (straight from the model types: no intermediate `Value`).
+fn to_json<T: Serialize + ?Sized>(value: &T) -> scratchkit::Result<String> {
+    serde_json::to_string(value)
         .map_err(|e| scratchkit::Error::Build(format!("cannot serialize a result: {e}")))
 }
 
 async fn page<T: Serialize, Q>(
     request: ListRequest<T, Q>,
     page: Paging,
-) -> scratchkit::Result<Value>
+) -> scratchkit::Result<String>
 where
     ListRequest<T, Q>: std::future::IntoFuture<Output = scratchkit::Result<scratchkit::Page<T>>>,
 {
@@ -263,7 +264,7 @@ where
 }
 
 /// Runs `op` with `client`.
-pub(crate) async fn run(client: &Client, op: Op) -> scratchkit::Result<Value> {
+pub(crate) async fn run(client: &Client, op: Op) -> scratchkit::Result<String> {
     match op {
         Op::User { username } => to_json(&client.user(username).info().await?),
         Op::UserProjects { username, page: p } => page(client.user(username).projects(), p).await,
@@ -308,11 +309,11 @@ pub(crate) async fn run(client: &Client, op: Op) -> scratchkit::Result<Value> {
         }
         Op::Login { username, password } => {
             let me = client.login(&username, password).await?;
-            Ok(json!({"username": me.username, "id": me.user_id.map(|UserId(id)| id)}))
+            to_json(&json!({"username": me.username, "id": me.user_id.map(|UserId(id)| id)}))
         }
         Op::Logout => {
             client.logout().await?;
-            Ok(Value::Null)
+            to_json(&Value::Null)
         }
         Op::PostComment {
             project,
@@ -350,11 +351,11 @@ pub(crate) async fn run(client: &Client, op: Op) -> scratchkit::Result<Value> {
         Op::SetTitle { id, title } => {
             to_json(&client.project(ProjectId(id)).set_title(&title).await?)
         }
-        Op::MessageCount => Ok(json!(client.me().message_count().await?)),
+        Op::MessageCount => to_json(&client.me().message_count().await?),
         Op::Messages { page: p } => page(client.me().messages(MessageFilter::All), p).await,
         Op::DownloadSb3 { id, path } => {
             client.project(ProjectId(id)).download_to(&path).await?;
-            Ok(json!(path))
+            to_json(&path)
         }
     }
 }
