@@ -14,6 +14,10 @@ import scratchattach as sa
 from bot import GreeterBot
 from scratchkit import DEMO_PASSWORD
 
+# scratchattach warns about credentials in code at every login: these are the sandbox's
+# public demo accounts.
+pytestmark = pytest.mark.filterwarnings("ignore::scratchattach.LoginDataWarning")
+
 
 def eventually(probe, seconds=8.0):
     """``probe()``'s first truthy answer within ``seconds``, else None."""
