@@ -46,6 +46,17 @@ def spread(ids: List[int], n: int) -> List[int]:
     return [ids[i * len(ids) // n] for i in range(n)] if n <= len(ids) else list(ids)
 
 
+def list_every_project(page_ids: Callable[[int], List[int]], into: List[int]) -> None:
+    """Appends the ids of every page (40 per request, from offset 0) to ``into``."""
+    offset = 0
+    while True:
+        ids = page_ids(offset)
+        into.extend(ids)
+        offset += len(ids)
+        if len(ids) < 40:
+            return
+
+
 def timed(work: Callable[[], object]) -> float:
     start = time.perf_counter()
     work()
@@ -60,17 +71,8 @@ def scratchkit_round(address: str, lookups: int, in_flight: int) -> Dict[str, fl
     session = Session(sandbox=address)
     session.get_user(USER)  # warm-up: connection pool
     ids: List[int] = []
-
-    def list_all() -> None:
-        offset = 0
-        while True:
-            page = session.user_projects(USER, limit=40, offset=offset)
-            ids.extend(p.id for p in page)
-            offset += len(page)
-            if len(page) < 40:
-                return
-
-    list_seconds = timed(list_all)
+    list_seconds = timed(lambda: list_every_project(
+        lambda offset: [p.id for p in session.user_projects(USER, limit=40, offset=offset)], ids))
     chosen = spread(ids, lookups)
     lookup_seconds = timed(lambda: [session.get_project(i) for i in chosen])
 
@@ -101,17 +103,8 @@ def scratchattach_round(address: str, lookups: int, in_flight: int) -> Dict[str,
     # scratchattach prints a warning on stdout for every get_user / get_project.
     with contextlib.redirect_stdout(io.StringIO()):
         user = sa.get_user(USER)  # warm-up
-
-        def list_all() -> None:
-            offset = 0
-            while True:
-                page = user.projects(limit=40, offset=offset)
-                ids.extend(int(p.id) for p in page)
-                offset += len(page)
-                if len(page) < 40:
-                    return
-
-        list_seconds = timed(list_all)
+        list_seconds = timed(lambda: list_every_project(
+            lambda offset: [int(p.id) for p in user.projects(limit=40, offset=offset)], ids))
         chosen = spread(ids, lookups)
         lookup_seconds = timed(lambda: [sa.get_project(i) for i in chosen])
         with ThreadPoolExecutor(in_flight) as pool:
