@@ -263,20 +263,35 @@ class Sandbox:
 
     def cloud_values(self, project_id: int) -> Dict[str, str]:
         """The current value of each cloud variable of the project that was ever set, by
-        name without the ``☁ `` prefix (from the cloud log: the newest ``set`` wins;
-        a deleted variable is absent)."""
+        name without the ``☁ `` prefix, worked out from the cloud log (newest first: the
+        newest ``set`` wins, a deleted variable is absent, a renamed one has its new name)."""
         values: Dict[str, str] = {}
         gone = set()
+        renamed: Dict[str, str] = {}  # an older name -> the name it has now
+
+        def bare(name: object) -> str:
+            text = str(name)
+            return text[2:] if text.startswith("☁ ") else text
+
+        def now_called(name: str) -> str:
+            for _ in range(len(renamed) + 1):
+                if name not in renamed:
+                    break
+                name = renamed[name]
+            return name
+
         offset = 0
         while True:
             page = self.cloud_log(project_id, limit=1000, offset=offset)
             for entry in page:
-                name = str(entry.get("name", ""))
-                if name.startswith("☁ "):
-                    name = name[2:]
+                verb = entry.get("verb", "")
+                name = now_called(bare(entry.get("name", "")))
+                if verb == "rename_var":
+                    # Older entries of the old name (in "value") belong to the new name.
+                    renamed[bare(entry.get("value", ""))] = name
+                    continue
                 if name in values or name in gone:
                     continue
-                verb = entry.get("verb", "")
                 if verb == "del_var":
                     gone.add(name)
                 else:

@@ -94,15 +94,26 @@ def test_cloud_values_follow_the_cloud_log(scratch_sandbox_server):
                                      origin="https://scratch.mit.edu", timeout=5)
     try:
         ws.send(json.dumps({"method": "handshake", "user": "griffpatch", "project_id": "142"}))
+        def send(method, name, **fields):
+            ws.send(json.dumps({"method": method, "user": "griffpatch", "project_id": "142",
+                                "name": name, **fields}) + "\n")
+
         for value in ("10", "20"):
-            ws.send(json.dumps({"method": "set", "user": "griffpatch", "project_id": "142",
-                                "name": "☁ level", "value": value}) + "\n")
+            send("set", "☁ level", value=value)
+        send("set", "☁ old", value="5")
+        send("rename", "☁ old", new_name="☁ new")
+        send("set", "☁ gone", value="1")
+        send("delete", "☁ gone")
     finally:
         ws.close()
     deadline = time.monotonic() + 5
     while sb.cloud_values(142).get("level") != "20" and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert sb.cloud_values(142)["level"] == "20"
+    while "new" not in sb.cloud_values(142) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    values = sb.cloud_values(142)
+    assert values["level"] == "20" and values["new"] == "5"
+    assert "old" not in values and "gone" not in values
     assert sb.cloud_log(142, limit=1)[0]["user"] == "griffpatch"
 
 
