@@ -163,7 +163,7 @@ impl Default for TurboWarpRules {
 }
 
 /// Default of [`CloudOptions::max_gather`].
-pub const DEFAULT_MAX_GATHER: Duration = Duration::from_millis(16);
+pub const DEFAULT_MAX_GATHER: Duration = Duration::from_millis(8);
 
 /// Settings of the cloud server.
 #[derive(Clone)]
