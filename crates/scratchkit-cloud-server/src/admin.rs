@@ -340,22 +340,21 @@ async fn block(
         }
     };
     tracing::info!(%kind, closed, "block added by an operator");
-    if let Err(response) = save_blocks(&state) {
-        return response;
+    if let Some(refusal) = unsaved_blocks(&state) {
+        return refusal;
     }
     Json(serde_json::json!({ "blocked": value, "closed": closed })).into_response()
 }
 
-/// Writes the blocks out (when the server keeps them in a file); a 500 that says the change
-/// holds only until a restart when that fails.
-fn save_blocks(state: &CloudState) -> Result<(), Response> {
-    state.gatekeeper().save_blocks().map_err(|failure| {
-        tracing::error!(error = %failure, "operator blocks not saved");
-        error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("the change applies until a restart, but was not saved: {failure}"),
-        )
-    })
+/// Writes the blocks out (when the server keeps them in a file); when that fails, a 500
+/// that says the change holds only until a restart.
+fn unsaved_blocks(state: &CloudState) -> Option<Response> {
+    let failure = state.gatekeeper().save_blocks().err()?;
+    tracing::error!(error = %failure, "operator blocks not saved");
+    Some(error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        format!("the change applies until a restart, but was not saved: {failure}"),
+    ))
 }
 
 async fn unblock(
@@ -375,8 +374,8 @@ async fn unblock(
         }
     };
     if removed {
-        if let Err(response) = save_blocks(&state) {
-            return response;
+        if let Some(refusal) = unsaved_blocks(&state) {
+            return refusal;
         }
         StatusCode::NO_CONTENT.into_response()
     } else {

@@ -55,10 +55,13 @@ const GATHER_PER_LINE: Duration = Duration::from_millis(2);
 /// How long to gather after a write that carried `lines` lines.
 fn gather_window(lines: usize, max: Duration) -> Duration {
     let lines = u32::try_from(lines).unwrap_or(u32::MAX);
-    GATHER_PER_LINE
-        .saturating_mul(lines)
-        .max(MIN_GATHER)
-        .min(max)
+    let window = GATHER_PER_LINE.saturating_mul(lines);
+    // Not `clamp`: `max` may be below the minimum (zero turns gathering off).
+    if window < MIN_GATHER {
+        MIN_GATHER.min(max)
+    } else {
+        window.min(max)
+    }
 }
 
 /// Why a connection's loop ended.
