@@ -259,11 +259,7 @@ async fn delete_variable(
         Ok(mode) => mode,
         Err(refusal) => return refusal.into_response(),
     };
-    let deleted = {
-        let _rooms = state.rooms();
-        state.store().delete(mode, &project, &name)
-    };
-    match deleted {
+    match state.delete_variable(mode, &project, &name) {
         Some(_) => {
             tracing::info!(rules = rules_name(mode), %project, %name, "variable deleted by an operator");
             StatusCode::NO_CONTENT.into_response()
@@ -344,7 +340,21 @@ async fn block(
         }
     };
     tracing::info!(%kind, closed, "block added by an operator");
+    if let Some(refusal) = unsaved_blocks(&state) {
+        return refusal;
+    }
     Json(serde_json::json!({ "blocked": value, "closed": closed })).into_response()
+}
+
+/// Writes the blocks out (when the server keeps them in a file); when that fails, a 500
+/// that says the change holds only until a restart.
+fn unsaved_blocks(state: &CloudState) -> Option<Response> {
+    let failure = state.gatekeeper().save_blocks().err()?;
+    tracing::error!(error = %failure, "operator blocks not saved");
+    Some(error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        format!("the change applies until a restart, but was not saved: {failure}"),
+    ))
 }
 
 async fn unblock(
@@ -355,13 +365,18 @@ async fn unblock(
         Ok(target) => target,
         Err(refusal) => return refusal.into_response(),
     };
-    let mut blocks = state.gatekeeper().blocks_mut();
-    let removed = match target {
-        Blocked::Project(project) => blocks.projects.remove(&project),
-        Blocked::Username(folded) => blocks.usernames.remove(&folded),
-        Blocked::Address(net) => blocks.addresses.remove(&net),
+    let removed = {
+        let mut blocks = state.gatekeeper().blocks_mut();
+        match target {
+            Blocked::Project(project) => blocks.projects.remove(&project),
+            Blocked::Username(folded) => blocks.usernames.remove(&folded),
+            Blocked::Address(net) => blocks.addresses.remove(&net),
+        }
     };
     if removed {
+        if let Some(refusal) = unsaved_blocks(&state) {
+            return refusal;
+        }
         StatusCode::NO_CONTENT.into_response()
     } else {
         error(StatusCode::NOT_FOUND, "not blocked")

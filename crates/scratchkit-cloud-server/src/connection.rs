@@ -42,10 +42,27 @@ pub(crate) async fn reject(mut socket: WebSocket, code: u16, explanation: &'stat
         .await;
 }
 
-/// How long a connection that just wrote gathers lines before it writes again: the first
-/// line after a quiet spell goes out at once, a busy connection writes at most once per
+/// How long a connection that just wrote gathers lines before it writes again, at least: the
+/// first line after a quiet spell goes out at once, a busy connection writes at most once per
 /// period (one frame, one system call, however many lines).
-const GATHER: Duration = Duration::from_millis(5);
+const MIN_GATHER: Duration = Duration::from_millis(5);
+
+/// How much longer a connection gathers for each line its last write carried, up to
+/// [`CloudOptions::max_gather`](crate::CloudOptions::max_gather): the more it receives, the
+/// fewer system calls per line (most of the CPU a delivery costs is the write).
+const GATHER_PER_LINE: Duration = Duration::from_millis(2);
+
+/// How long to gather after a write that carried `lines` lines.
+fn gather_window(lines: usize, max: Duration) -> Duration {
+    let lines = u32::try_from(lines).unwrap_or(u32::MAX);
+    let window = GATHER_PER_LINE.saturating_mul(lines);
+    // Not `clamp`: `max` may be below the minimum (zero turns gathering off).
+    if window < MIN_GATHER {
+        MIN_GATHER.min(max)
+    } else {
+        window.min(max)
+    }
+}
 
 /// Why a connection's loop ended.
 enum End {
@@ -87,8 +104,10 @@ pub(crate) async fn run(
     let mut ticker = interval_at(Instant::now() + ping_interval, ping_interval);
     let mut awaiting_pong = false;
     let mut buffer = String::new();
+    let max_gather = conn.state.options().max_gather;
+    let mut window = MIN_GATHER.min(max_gather);
     let mut last_write = Instant::now()
-        .checked_sub(GATHER)
+        .checked_sub(window)
         .unwrap_or_else(Instant::now);
     let mut gathering = false;
     let gather = tokio::time::sleep(Duration::ZERO);
@@ -109,24 +128,26 @@ pub(crate) async fn run(
                 Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break End::Gone,
             },
             () = outbox.ready(), if !gathering => {
-                let due = last_write + GATHER;
+                let due = last_write + window;
                 if Instant::now() < due {
                     gathering = true;
                     gather.as_mut().reset(due);
                     continue;
                 }
                 // A close frame queued from outside (a kick, a block, a shutdown) ends it.
-                if !matches!(write_pending(&mut socket, &outbox, &mut buffer).await, Ok(false)) {
+                let Ok(Written::Lines(lines)) = write_pending(&mut socket, &outbox, &mut buffer).await else {
                     break End::Gone;
-                }
+                };
+                window = gather_window(lines, max_gather);
                 last_write = Instant::now();
             }
             () = &mut gather, if gathering => {
                 gathering = false;
                 // A close frame queued from outside (a kick, a block, a shutdown) ends it.
-                if !matches!(write_pending(&mut socket, &outbox, &mut buffer).await, Ok(false)) {
+                let Ok(Written::Lines(lines)) = write_pending(&mut socket, &outbox, &mut buffer).await else {
                     break End::Gone;
-                }
+                };
+                window = gather_window(lines, max_gather);
                 last_write = Instant::now();
             }
             _ = ticker.tick() => {
@@ -157,15 +178,23 @@ pub(crate) async fn run(
     }
 }
 
+/// What [`write_pending`] wrote last.
+enum Written {
+    /// This many set lines (and the snapshot, if one was pending).
+    Lines(usize),
+    /// A close frame: nothing more may be written.
+    Close,
+}
+
 /// Writes what the outbox holds: the snapshot frame, then the gathered lines as one frame,
-/// then a close frame if one was asked for, with one flush. `Ok(true)` when it wrote a close
-/// frame.
+/// then a close frame if one was asked for, with one flush.
 async fn write_pending(
     socket: &mut WebSocket,
     outbox: &Outbox,
     buffer: &mut String,
-) -> Result<bool, axum::Error> {
+) -> Result<Written, axum::Error> {
     let pending = outbox.take(std::mem::take(buffer));
+    let count = pending.count;
     if let Some(frame) = pending.frame {
         socket.feed(Message::text(frame)).await?;
     }
@@ -187,7 +216,11 @@ async fn write_pending(
             .await?;
     }
     socket.flush().await?;
-    Ok(closed)
+    Ok(if closed {
+        Written::Close
+    } else {
+        Written::Lines(count)
+    })
 }
 
 struct Joined {
@@ -598,6 +631,17 @@ impl Drop for DetachedConnection {
 mod tests {
     use super::*;
     use crate::CloudOptions;
+
+    #[test]
+    fn the_gather_window_grows_with_the_lines_written_within_its_bounds() {
+        let max = Duration::from_millis(16);
+        assert_eq!(gather_window(0, max), MIN_GATHER);
+        assert_eq!(gather_window(1, max), MIN_GATHER);
+        assert_eq!(gather_window(5, max), Duration::from_millis(10));
+        assert_eq!(gather_window(100, max), max);
+        assert_eq!(gather_window(usize::MAX, max), max);
+        assert_eq!(gather_window(5, Duration::ZERO), Duration::ZERO);
+    }
 
     #[test]
     fn detached_connections_share_a_room_and_close_on_bad_frames() {

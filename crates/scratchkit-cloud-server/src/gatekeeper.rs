@@ -5,6 +5,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::net::IpAddr;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, RwLock};
 use std::time::Duration;
@@ -13,6 +14,7 @@ use axum::http::{HeaderMap, StatusCode, header::ORIGIN};
 use axum::response::{IntoResponse, Response};
 use ipnet::IpNet;
 
+use crate::blocks_file::{BlocksFile, BlocksFileError};
 use crate::config::Secret;
 use crate::filters::{WordFilter, fold};
 use crate::metrics::{Metrics, Rejection};
@@ -49,6 +51,10 @@ pub struct OperatorOptions {
     pub root: Option<CloudMode>,
     /// How long a graceful shutdown waits for clients to close (zero: not at all).
     pub shutdown_grace: Duration,
+    /// A JSON file that keeps the operator's [`Blocks`] across restarts (read when the
+    /// server starts, rewritten after every change); `None` keeps them in memory only.
+    /// `scratch cloud-server --data DIR` uses `DIR/`[`BLOCKS_FILE`](crate::BLOCKS_FILE).
+    pub blocks_file: Option<PathBuf>,
 }
 
 impl Default for OperatorOptions {
@@ -62,6 +68,7 @@ impl Default for OperatorOptions {
             project_check: None,
             root: Some(CloudMode::TurboWarp),
             shutdown_grace: Duration::from_secs(5),
+            blocks_file: None,
         }
     }
 }
@@ -77,12 +84,15 @@ impl fmt::Debug for OperatorOptions {
             .field("project_check", &self.project_check)
             .field("root", &self.root)
             .field("shutdown_grace", &self.shutdown_grace)
+            .field("blocks_file", &self.blocks_file)
             .finish()
     }
 }
 
-/// What an operator blocked while the server runs.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+/// What an operator blocked while the server runs (kept in
+/// [`OperatorOptions::blocks_file`] when one is set).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Blocks {
     /// Project ids.
     pub projects: BTreeSet<String>,
@@ -100,13 +110,43 @@ pub(crate) struct Gatekeeper {
     per_address: Mutex<HashMap<IpAddr, usize>>,
     checker: Option<Checker>,
     draining: AtomicBool,
+    /// Where blocks are saved, with a lock that keeps the writes in order.
+    saved_to: Mutex<Option<BlocksFile>>,
 }
 
 impl Gatekeeper {
+    /// The gatekeeper of a new server: the blocks of `options.blocks_file` (none when it
+    /// does not exist yet). A file that cannot be read is logged and left alone: the blocks
+    /// start empty, and every change is refused a save (the admin API answers 500).
     pub(crate) fn new(options: &OperatorOptions) -> Self {
+        let (blocks, saved_to) = match &options.blocks_file {
+            None => (Blocks::default(), None),
+            Some(path) => match BlocksFile::load(path) {
+                Ok(blocks) => (blocks, Some(BlocksFile::new(path.clone()))),
+                Err(error) => {
+                    tracing::error!(%error, "operator blocks not loaded; they will not be saved");
+                    let file = BlocksFile::not_loaded(path.clone(), error.to_string());
+                    (Blocks::default(), Some(file))
+                }
+            },
+        };
         Gatekeeper {
             checker: options.project_check.clone().map(Checker::new),
+            blocks: RwLock::new(blocks),
+            saved_to: Mutex::new(saved_to),
             ..Gatekeeper::default()
+        }
+    }
+
+    /// Writes the current blocks to the blocks file, if there is one.
+    pub(crate) fn save_blocks(&self) -> Result<(), BlocksFileError> {
+        let saved_to = self
+            .saved_to
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match saved_to.as_ref() {
+            Some(file) => file.save(&self.blocks()),
+            None => Ok(()),
         }
     }
 

@@ -27,6 +27,7 @@
 #![warn(missing_docs)]
 
 mod admin;
+mod blocks_file;
 mod config;
 mod connection;
 mod error;
@@ -52,6 +53,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
+pub use blocks_file::{BLOCKS_FILE, BlocksFileError};
 pub use config::{
     AdminConfig, AllWord, ConfigError, ConfigSources, ENV_PREFIX, KEYS, Key, KeyKind, Network,
     OverLimitSetting, Preset, ProjectList, ProjectsConfig, RootRules, RulesConfig, Secret,
@@ -64,8 +66,8 @@ pub use filters::{FilterError, WordFilter};
 pub use gatekeeper::{Blocks, OperatorOptions};
 pub use metrics::{DropReason, MetricsSnapshot, Rejection};
 pub use options::{
-    CloudMode, CloudOptions, InboundRate, OverLimit, ProjectValidator, ScratchRules,
-    SessionValidator, TURBOWARP_ROOM_EXPIRY, TurboWarpRules,
+    CloudMode, CloudOptions, DEFAULT_MAX_GATHER, InboundRate, OverLimit, ProjectValidator,
+    ScratchRules, SessionValidator, TURBOWARP_ROOM_EXPIRY, TurboWarpRules,
 };
 pub use project_check::ProjectCheck;
 /// Formats a number as JavaScript does (re-exported from [`scratchkit_model::js_number`]).

@@ -31,6 +31,8 @@ pub(crate) struct Outbox {
 pub(crate) struct Pending {
     /// Set lines, `\n`-separated.
     pub(crate) lines: String,
+    /// How many lines `lines` holds.
+    pub(crate) count: usize,
     /// A frame to write before the lines (the join snapshot).
     pub(crate) frame: Option<String>,
     /// Close with this code after everything else; nothing more is written.
@@ -68,6 +70,7 @@ impl Outbox {
                 pending.lines.push('\n');
             }
             pending.lines.push_str(line);
+            pending.count += 1;
         });
     }
 
@@ -87,6 +90,7 @@ impl Outbox {
         let lines = std::mem::replace(&mut pending.lines, buffer);
         Pending {
             lines,
+            count: std::mem::take(&mut pending.count),
             frame: pending.frame.take(),
             close: pending.close.take(),
         }
@@ -209,6 +213,38 @@ impl CloudState {
                 client.outbox.line(&line);
             }
         }
+    }
+
+    /// Deletes a variable from outside (the admin API); returns its last value if it
+    /// existed. Connected clients of the room receive `{"method":"delete","name":…}`: the
+    /// Scratch and TurboWarp protocols have no server-to-client delete, and their editors act
+    /// only on `set` messages (they skip this line and keep showing the last value until the
+    /// project reloads), while scratchkit's client forgets the variable. A client that joins
+    /// later no longer sees it in the join snapshot.
+    ///
+    /// ```
+    /// use scratchkit_cloud_server::{CloudMode, CloudOptions, CloudState};
+    ///
+    /// let state = CloudState::new(CloudOptions::default());
+    /// state.set_variable(CloudMode::TurboWarp, "7", "☁ score", "12");
+    /// assert!(state.delete_variable(CloudMode::TurboWarp, "7", "☁ score").is_some());
+    /// assert!(state.variables(CloudMode::TurboWarp, "7").is_empty());
+    /// ```
+    pub fn delete_variable(
+        &self,
+        mode: CloudMode,
+        project: &str,
+        name: &str,
+    ) -> Option<CloudValue> {
+        let rooms = self.rooms();
+        let old = self.inner.store.delete(mode, project, name)?;
+        if let Some(room) = rooms.get(&(mode, project.to_owned())) {
+            let line = delete_line(name);
+            for client in &room.clients {
+                client.outbox.line(&line);
+            }
+        }
+        Some(old)
     }
 
     /// How many clients are in a room.
@@ -405,6 +441,15 @@ pub(crate) fn set_line(name: &str, value: &CloudValue) -> String {
     write_json_string(name, &mut line);
     line.push_str(",\"value\":");
     value.write_json(&mut line);
+    line.push('}');
+    line
+}
+
+/// `{"method":"delete","name":…}`: what clients receive when an operator deletes a variable.
+pub(crate) fn delete_line(name: &str) -> String {
+    let mut line = String::with_capacity(32 + name.len());
+    line.push_str("{\"method\":\"delete\",\"name\":");
+    write_json_string(name, &mut line);
     line.push('}');
     line
 }

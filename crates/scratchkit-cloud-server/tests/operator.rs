@@ -13,8 +13,9 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use scratchkit_cloud_server::{
-    CloudMode, CloudOptions, CloudServer, ConfigSources, DropReason, ProjectCheck, Rejection,
-    Secret, ServerConfig, SqliteStore, WordFilter, serve_standalone, serve_standalone_with,
+    BLOCKS_FILE, CloudMode, CloudOptions, CloudServer, ConfigSources, DropReason, ProjectCheck,
+    Rejection, Secret, ServerConfig, SqliteStore, WordFilter, serve_standalone,
+    serve_standalone_with,
 };
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -228,10 +229,27 @@ async fn an_operator_reads_sets_and_deletes_variables() {
     assert_eq!(status, 400);
     let (status, _) = admin(&server, reqwest::Method::DELETE, path, Some(TOKEN), None).await;
     assert_eq!(status, 204);
+    // Both clients are told (scratchkit's client forgets the variable; Scratch's and
+    // TurboWarp's editors skip a method other than `set`).
+    for ws in [&mut alice, &mut bob] {
+        assert_eq!(
+            recv_text(ws).await.unwrap(),
+            "{\"method\":\"delete\",\"name\":\"☁ score\"}"
+        );
+    }
     let (status, _) = admin(&server, reqwest::Method::DELETE, path, Some(TOKEN), None).await;
     assert_eq!(status, 404);
     let (_, body) = get(&server, "/admin/rooms/turbowarp/7", Some(TOKEN)).await;
     assert_eq!(json(&body)["variables"], serde_json::json!({}));
+    // A client that joins now finds no snapshot to send (the room is empty): its first frame
+    // is the next set.
+    let mut carol = join(&server, "carol", "7").await;
+    until_joined(&server, 3).await;
+    send(&mut alice, &set("other", "1")).await;
+    assert_eq!(
+        recv_text(&mut carol).await.unwrap(),
+        "{\"method\":\"set\",\"name\":\"☁ other\",\"value\":1}"
+    );
 }
 
 #[tokio::test]
@@ -647,5 +665,81 @@ async fn a_graceful_shutdown_closes_with_1012_and_a_restart_keeps_every_value() 
         );
     }
     second.shutdown_gracefully().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn blocks_survive_a_restart_with_a_blocks_file() {
+    let dir = std::env::temp_dir().join(format!("cloud-blocks-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let options = || {
+        let mut options = with_admin();
+        options.operator.blocks_file = Some(dir.join(BLOCKS_FILE));
+        options
+    };
+    let first = server(options()).await;
+    let put = reqwest::Method::PUT;
+    for path in [
+        "/admin/blocks/usernames/griefer1",
+        "/admin/blocks/projects/8",
+        "/admin/blocks/addresses/10.0.0.0%2F8",
+        "/admin/blocks/projects/9",
+    ] {
+        let (status, body) = admin(&first, put.clone(), path, Some(TOKEN), None).await;
+        assert_eq!(status, 200, "{path}: {body}");
+    }
+    let (status, _) = admin(
+        &first,
+        reqwest::Method::DELETE,
+        "/admin/blocks/projects/9",
+        Some(TOKEN),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    first.shutdown_gracefully().await;
+
+    let second = server(options()).await;
+    let (_, body) = get(&second, "/admin/blocks", Some(TOKEN)).await;
+    assert_eq!(
+        json(&body),
+        serde_json::json!({
+            "projects": ["8"],
+            "usernames": ["griefer1"],
+            "addresses": ["10.0.0.0/8"]
+        })
+    );
+    let mut griefer = join(&second, "Griefer_1", "7").await;
+    assert_eq!(recv_close(&mut griefer).await, Some(4002));
+    let mut project = join(&second, "someone", "8").await;
+    assert_eq!(recv_close(&mut project).await, Some(4004));
+    second.shutdown_gracefully().await;
+
+    // A damaged file is not loaded, and not saved over either.
+    std::fs::write(dir.join(BLOCKS_FILE), "{\"projects\": 8}").unwrap();
+    let third = server(options()).await;
+    let (_, body) = get(&third, "/admin/blocks", Some(TOKEN)).await;
+    assert_eq!(json(&body)["projects"], serde_json::json!([]));
+    let (status, body) = admin(
+        &third,
+        put.clone(),
+        "/admin/blocks/projects/10",
+        Some(TOKEN),
+        None,
+    )
+    .await;
+    assert_eq!(status, 500, "{body}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join(BLOCKS_FILE)).unwrap(),
+        "{\"projects\": 8}"
+    );
+    third.shutdown_gracefully().await;
+    // The configuration refuses to start on it.
+    let config = ServerConfig {
+        data: Some(dir.clone()),
+        ..ServerConfig::default()
+    };
+    assert!(config.to_options().is_err());
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -231,10 +231,10 @@ fn load_average() -> String {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    // `serve-ours` runs on a multi-thread runtime like `scratch cloud-server`;
-    // CLOUD_BENCH_CURRENT_THREAD=1 tries a current-thread one.
+    // `serve-ours` runs on a current-thread runtime like `scratch cloud-server` (its default
+    // `threads = 1`); CLOUD_BENCH_MULTI_THREAD=1 gives it a pool of workers instead.
     let current_thread = args.first().map(String::as_str) == Some("serve-ours")
-        && std::env::var_os("CLOUD_BENCH_CURRENT_THREAD").is_some();
+        && std::env::var_os("CLOUD_BENCH_MULTI_THREAD").is_none();
     let runtime = if current_thread {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()

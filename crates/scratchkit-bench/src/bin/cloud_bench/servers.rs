@@ -286,6 +286,13 @@ fn bench_options() -> CloudOptions {
     let mut options = CloudOptions::default();
     options.scratch.max_variables = 128;
     options.scratch.rate = None;
+    // For tuning: CLOUD_BENCH_GATHER_MS overrides the server's max_gather.
+    if let Some(ms) = std::env::var("CLOUD_BENCH_GATHER_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+    {
+        options.max_gather = std::time::Duration::from_millis(ms);
+    }
     options
 }
 
