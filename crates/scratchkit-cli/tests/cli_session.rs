@@ -269,6 +269,95 @@ fn download_makes_a_valid_sb3_and_info_reads_it() {
     );
 }
 
+/// Logs `name` in on the sandbox at `addr` with the demo password (the session is saved).
+fn login(config: &Path, addr: &str, name: &str) {
+    let out = command(config)
+        .args(at(addr, &["login", name]))
+        .env("SCRATCH_PASSWORD", scratchkit_sandbox::DEMO_PASSWORD)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+}
+
+#[test]
+fn the_owner_downloads_an_unshared_upload_and_others_cannot() {
+    let sandbox = Sandbox::start();
+    let addr = sandbox.addr.as_str();
+    let owner = tempfile::tempdir().unwrap();
+    let other = tempfile::tempdir().unwrap();
+    let nobody = tempfile::tempdir().unwrap();
+
+    // A shared project to upload again, downloaded logged out.
+    let source = owner.path().join("source.sb3");
+    json(
+        owner.path(),
+        &at(
+            addr,
+            &[
+                "--json",
+                "project",
+                "download",
+                "142",
+                "-o",
+                source.to_str().unwrap(),
+            ],
+        ),
+    );
+    login(owner.path(), addr, "griffpatch");
+    let uploaded = json(
+        owner.path(),
+        &at(
+            addr,
+            &[
+                "--json",
+                "project",
+                "upload",
+                source.to_str().unwrap(),
+                "--title",
+                "Unshared copy",
+            ],
+        ),
+    );
+    let id = uploaded["id"].as_u64().expect("an id").to_string();
+
+    // The owner: info (with a token) and download, right after the upload.
+    let info = json(owner.path(), &at(addr, &["--json", "project", &id]));
+    assert_eq!(info["title"], "Unshared copy");
+    assert!(info["project_token"].is_string(), "{info}");
+    let copy = owner.path().join("copy.sb3");
+    let done = json(
+        owner.path(),
+        &at(
+            addr,
+            &[
+                "--json",
+                "project",
+                "download",
+                &id,
+                "-o",
+                copy.to_str().unwrap(),
+            ],
+        ),
+    );
+    assert_eq!(done["id"].to_string(), id);
+    let bytes = std::fs::read(&copy).unwrap();
+    scratchkit_sb3::Sb3::from_bytes(&bytes).expect("a valid .sb3");
+
+    // Someone else, and nobody: not found (exit 3), as on the live site.
+    login(other.path(), addr, "kakurenbo");
+    for config in [other.path(), nobody.path()] {
+        let target = config.join("x.sb3");
+        let target = target.to_str().unwrap();
+        let download = vec!["project", "download", id.as_str(), "-o", target];
+        for args in [vec!["project", id.as_str()], download] {
+            let out = run(config, &at(addr, &args));
+            assert_eq!(code(&out), 3, "{args:?}: {}", stderr(&out));
+        }
+        assert!(!config.join("x.sb3").exists());
+    }
+}
+
 #[test]
 fn completions_are_printed() {
     let config = tempfile::tempdir().unwrap();

@@ -167,6 +167,25 @@ impl Ctx {
     }
 }
 
+impl Ctx {
+    /// Logs in when a login is at hand (as [`Ctx::ensure_login`]) and carries on logged out
+    /// when there is none: for reads whose answer depends on who asks (an owner's unshared
+    /// project, a manager's or teacher's view), which must still work for everyone else.
+    ///
+    /// # Errors
+    /// A login that exists but fails (an unreadable session file, a rejected session); having
+    /// no login is not an error.
+    pub async fn login_if_available(&self) -> CliResult<Option<Me>> {
+        match self.ensure_login().await {
+            Ok(me) => Ok(Some(me)),
+            Err(CliError::NotLoggedIn(_)) => Ok(None),
+            // No place for saved sessions (`--sandbox`, no config directory): read logged out.
+            Err(CliError::Usage(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
 /// Runs the command line.
 ///
 /// # Errors

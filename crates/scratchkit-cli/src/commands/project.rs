@@ -242,6 +242,8 @@ pub async fn show(ctx: &Ctx, args: ProjectArgs) -> CliResult {
         ));
     };
     let id = ProjectId(id);
+    // An owner sees their unshared project (with its token) only when the lookup is signed.
+    ctx.login_if_available().await?;
     let project = ctx.client.project(id).info().await?;
     let (limit, offset) = (args.page.limit, args.page.offset);
     // The author is known now: comment paths need it, and this saves the handler a lookup.
