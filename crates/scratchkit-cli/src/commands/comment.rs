@@ -6,7 +6,7 @@ use scratchkit::{Client, CommentsHandler};
 use scratchkit_model::{CommentId, ProjectId, StudioId};
 use serde_json::{Value, json};
 
-use crate::cli::PageArgs;
+use crate::commands::args::PageArgs;
 use crate::commands::{Ctx, show_page};
 use crate::exit::{CliError, CliResult};
 

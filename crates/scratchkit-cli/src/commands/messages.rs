@@ -4,7 +4,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use scratchkit::MessageFilter;
 use serde_json::json;
 
-use crate::cli::ListArgs;
+use crate::commands::args::ListArgs;
 use crate::commands::comment::done;
 use crate::commands::{Ctx, show_list};
 use crate::exit::CliResult;

@@ -1,5 +1,6 @@
 //! The commands, and what they share: the [`Ctx`] (client + output) and list printing.
 
+pub mod args;
 pub mod auth;
 pub mod backpack;
 pub mod classroom;
@@ -360,13 +361,13 @@ where
     out.line(out.dim(&format!("  {} in all", items.len())))
 }
 
-/// Shows a list request as the [`ListArgs`](crate::cli::ListArgs) ask: one page, or every item (`--all`).
+/// Shows a list request as the [`ListArgs`](crate::commands::args::ListArgs) ask: one page, or every item (`--all`).
 ///
 /// Works with any of the client's list builders (they share `limit`, `offset`, `max`,
 /// `stream` and `IntoFuture`), hence a macro.
 macro_rules! show_list {
     ($ctx:expr, $request:expr, $list:expr) => {{
-        let list: $crate::cli::ListArgs = $list;
+        let list: $crate::commands::args::ListArgs = $list;
         let ctx: &$crate::commands::Ctx = $ctx;
         if list.all {
             let mut request = $request.offset(list.page.offset);

@@ -3,16 +3,42 @@
 
 use std::path::PathBuf;
 
+use clap::Args;
 use clap::Subcommand;
 use scratchkit::Host;
 use scratchkit_model::{Project, ProjectId};
 use serde_json::json;
 
-use crate::cli::ProjectArgs;
+use crate::commands::args::PageArgs;
 use crate::commands::comment::done;
 use crate::commands::{Ctx, Listing, project_file, project_local, show_resource};
 use crate::exit::{CliError, CliResult};
 use crate::output::{Out, count, date, excerpt};
+
+/// `scratch project`: `scratch project <ID> [--comments…]`, or `scratch project <action> …`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct ProjectArgs {
+    /// An action instead of showing a project.
+    #[command(subcommand)]
+    pub action: Option<ProjectAction>,
+
+    /// The project ID (the number in https://scratch.mit.edu/projects/<ID>).
+    #[arg(required = true)]
+    pub id: Option<u64>,
+
+    /// Also list the project's comments.
+    #[arg(long)]
+    pub comments: bool,
+
+    /// Also list the project's remixes.
+    #[arg(long)]
+    pub remixes: bool,
+
+    /// Which page of the lists.
+    #[command(flatten)]
+    pub page: PageArgs,
+}
 
 /// The `scratch project` actions (`scratch project <id>` alone shows the project).
 #[derive(Debug, Subcommand)]

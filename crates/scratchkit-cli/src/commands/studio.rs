@@ -1,16 +1,46 @@
 //! `scratch studio <id>`: a studio's details, and optionally its projects, curators and
 //! managers.
 
+use clap::Args;
 use clap::Subcommand;
 use scratchkit::{Host, StudioHandler};
 use scratchkit_model::{ProjectId, Studio, StudioId};
 use serde_json::json;
 
-use crate::cli::{ListArgs, StudioArgs};
+use crate::commands::args::{ListArgs, PageArgs};
 use crate::commands::comment::done;
 use crate::commands::{Ctx, Listing, show_list, show_resource};
 use crate::exit::{CliError, CliResult};
 use crate::output::{Out, count, date, excerpt};
+
+/// `scratch studio`: `scratch studio <ID> [--projects…]`, or `scratch studio <action> …`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct StudioArgs {
+    /// An action instead of showing a studio.
+    #[command(subcommand)]
+    pub action: Option<StudioAction>,
+
+    /// The studio ID (the number in https://scratch.mit.edu/studios/<ID>).
+    #[arg(required = true)]
+    pub id: Option<u64>,
+
+    /// Also list the studio's projects.
+    #[arg(long)]
+    pub projects: bool,
+
+    /// Also list the studio's curators.
+    #[arg(long)]
+    pub curators: bool,
+
+    /// Also list the studio's managers.
+    #[arg(long)]
+    pub managers: bool,
+
+    /// Which page of the lists.
+    #[command(flatten)]
+    pub page: PageArgs,
+}
 
 /// The `scratch studio` actions (`scratch studio <id>` alone shows the studio).
 #[derive(Debug, Subcommand)]

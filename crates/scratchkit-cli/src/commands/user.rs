@@ -1,12 +1,40 @@
 //! `scratch user <name>`: a profile, and optionally the user's lists.
 
+use clap::Args;
 use scratchkit::UserHandler;
 use scratchkit_model::{Project, ProjectId, User};
 
-use crate::cli::UserArgs;
+use crate::commands::args::PageArgs;
 use crate::commands::{Ctx, Listing, show_resource};
 use crate::exit::CliResult;
 use crate::output::{Out, date, excerpt};
+
+/// `scratch user`.
+#[derive(Debug, Args)]
+pub struct UserArgs {
+    /// The username.
+    pub username: String,
+
+    /// Also list the user's shared projects.
+    #[arg(long)]
+    pub projects: bool,
+
+    /// Also list the user's favourite projects.
+    #[arg(long)]
+    pub favorites: bool,
+
+    /// Also list the user's followers.
+    #[arg(long)]
+    pub followers: bool,
+
+    /// Also list whom the user follows.
+    #[arg(long)]
+    pub following: bool,
+
+    /// Which page of the lists.
+    #[command(flatten)]
+    pub page: PageArgs,
+}
 
 /// Shows a user's profile (and the lists asked for).
 ///
