@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 
 use clap::{Parser, Subcommand};
 
+use crate::commands::account::AccountArgs;
 use crate::commands::auth::{LoginArgs, LogoutArgs, WhoamiArgs};
 use crate::commands::backpack::BackpackArgs;
 use crate::commands::classroom::ClassroomArgs;
@@ -23,6 +24,7 @@ use crate::commands::news::NewsArgs;
 use crate::commands::project::ProjectArgs;
 use crate::commands::sandbox::SandboxArgs;
 use crate::commands::search::SearchArgs;
+use crate::commands::services::ServicesArgs;
 use crate::commands::site::{CheckUsernameArgs, StatsArgs};
 use crate::commands::studio::StudioArgs;
 use crate::commands::user::UserArgs;
@@ -102,12 +104,8 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// A user's profile (and optionally their projects).
-    #[command(after_help = "\
-Examples:
-  scratch user griffpatch
-  scratch user griffpatch --projects --limit 40
-  scratch user ScratchCat --followers --json")]
+    /// A user's profile, their lists (projects, favourites, loves, studios, followers),
+    /// counts, and whether they follow someone.
     User(UserArgs),
 
     /// A project's details (and optionally its comments), or an action on projects.
@@ -303,6 +301,22 @@ Examples:
 Scratch's cloud needs a Scratcher's login: SCRATCH_USERNAME and SCRATCH_PASSWORD (on a
 sandbox, --user NAME logs in with the demo password). TurboWarp needs no login.")]
     Cloud(CloudArgs),
+
+    /// Your account: profile text, country, the Scratcher invite, the session's secrets.
+    #[command(after_help = "\
+Examples:
+  scratch account set-bio \"I make platformers.\"
+  scratch account invite --accept
+  scratch account secrets --reveal --json      for another tool; shown only when asked")]
+    Account(AccountArgs),
+
+    /// Scratch's translate and text-to-speech services, and the cloud server's health.
+    #[command(after_help = "\
+Examples:
+  scratch services translate hello --to de
+  scratch services speak \"Hello\" --voice giant -o hello.mp3
+  scratch services cloud-status")]
+    Services(ServicesArgs),
 
     /// Run the cloud variable server (Scratch and TurboWarp rules) until Ctrl-C or SIGTERM.
     #[command(after_help = "\

@@ -448,6 +448,16 @@ fn new_commands_have_examples_in_their_help() {
         &["project", "info"],
         &["project", "love"],
         &["studio", "add-project"],
+        &["studio", "commenting"],
+        &["user"],
+        &["account"],
+        &["account", "secrets"],
+        &["account", "invite"],
+        &["services"],
+        &["services", "translate"],
+        &["services", "speak"],
+        &["services", "cloud-status"],
+        &["cloud", "values"],
     ] {
         let mut args = cmd.to_vec();
         args.push("--help");
@@ -458,4 +468,169 @@ fn new_commands_have_examples_in_their_help() {
             "{cmd:?} --help has examples"
         );
     }
+}
+
+#[test]
+fn user_lists_stream_and_follow_questions_answer() {
+    let sandbox = Sandbox::start();
+    let addr = sandbox.addr.as_str();
+    let config = tempfile::tempdir().unwrap();
+    // `--all` streams one list as JSON lines; `--max` stops it.
+    let out = run(
+        config.path(),
+        &at(
+            addr,
+            &[
+                "--json",
+                "user",
+                "griffpatch",
+                "--followers",
+                "--all",
+                "--max",
+                "45",
+            ],
+        ),
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let lines: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 45, "past the first page of 40");
+    assert!(lines.iter().all(|u| u["username"].is_string()));
+    // `--all` needs exactly one list.
+    let out = run(config.path(), &at(addr, &["user", "griffpatch", "--all"]));
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let follower = lines[44]["username"].as_str().unwrap();
+    let answer = json(
+        config.path(),
+        &at(
+            addr,
+            &["--json", "user", "griffpatch", "--followed-by", follower],
+        ),
+    );
+    assert_eq!(answer["answer"], true);
+    let out = run(
+        config.path(),
+        &at(
+            addr,
+            &["user", "griffpatch", "--followed-by", "nobody_here_x"],
+        ),
+    );
+    assert_eq!(stdout(&out).trim(), "no");
+    let page = json(
+        config.path(),
+        &at(
+            addr,
+            &["--json", "user", "griffpatch", "--loves", "--counts"],
+        ),
+    );
+    assert!(
+        page["loves"].is_array() && page["counts"]["followers"].is_u64(),
+        "{page}"
+    );
+}
+
+#[test]
+fn account_services_and_cloud_values_commands() {
+    let sandbox = Sandbox::start();
+    let addr = sandbox.addr.as_str();
+    let config = tempfile::tempdir().unwrap();
+    // Logged out: the account commands say so (exit 4); the services need no login.
+    let out = run(config.path(), &at(addr, &["account", "secrets"]));
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    let translated = json(
+        config.path(),
+        &at(
+            addr,
+            &["--json", "services", "translate", "hello", "--to", "de"],
+        ),
+    );
+    assert_eq!(translated["result"], "Hallo");
+    let out = run(
+        config.path(),
+        &at(addr, &["services", "translate", "hello", "--to", "xx"]),
+    );
+    assert_ne!(code(&out), 0);
+    let mp3 = config.path().join("hi.mp3");
+    let spoken = json(
+        config.path(),
+        &at(
+            addr,
+            &[
+                "--json",
+                "services",
+                "speak",
+                "hi there",
+                "--voice",
+                "kitten",
+                "-o",
+                mp3.to_str().unwrap(),
+            ],
+        ),
+    );
+    assert_eq!(spoken["bytes"], std::fs::metadata(&mp3).unwrap().len());
+    let out = run(
+        config.path(),
+        &at(
+            addr,
+            &[
+                "services",
+                "speak",
+                "hi",
+                "--voice",
+                "robot",
+                "-o",
+                mp3.to_str().unwrap(),
+            ],
+        ),
+    );
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let status = json(
+        config.path(),
+        &at(addr, &["--json", "services", "cloud-status"]),
+    );
+    assert_eq!(status["redis"]["ready"], true);
+    let values = json(
+        config.path(),
+        &at(addr, &["--json", "cloud", "values", "142"]),
+    );
+    assert!(
+        values["high score"].is_string() || values["high score"].is_number(),
+        "{values}"
+    );
+
+    // Logged in: secrets stay hidden unless --reveal.
+    login(config.path(), addr, "griffpatch");
+    let saved: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::fs::read_dir(config.path().join("sandboxes"))
+                .unwrap()
+                .next()
+                .unwrap()
+                .unwrap()
+                .path()
+                .join("accounts/griffpatch.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let session_id = saved["session_id"].as_str().unwrap();
+    let out = run(config.path(), &at(addr, &["account", "secrets"]));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(!stdout(&out).contains(session_id), "hidden by default");
+    let revealed = json(
+        config.path(),
+        &at(addr, &["--json", "account", "secrets", "--reveal"]),
+    );
+    assert_eq!(
+        revealed["session_id"].as_str().unwrap().trim_matches('"'),
+        session_id
+    );
+    assert!(revealed["x_token"].as_str().is_some_and(|t| !t.is_empty()));
+    let invite = json(config.path(), &at(addr, &["--json", "account", "invite"]));
+    assert!(
+        invite["invite"].is_null(),
+        "a Scratcher has no invite: {invite}"
+    );
 }

@@ -64,6 +64,17 @@ pub enum CloudAction {
         #[command(flatten)]
         target: CloudTarget,
     },
+    /// The current values as the cloud log tells them (no login, no connection).
+    #[command(
+        after_help = "Examples:\n  scratch cloud values 142\n  scratch cloud values 142 --json"
+    )]
+    Values {
+        /// The project ID.
+        project: u64,
+        /// How many log rows to read at most (newest first).
+        #[arg(long, default_value_t = 1000)]
+        depth: usize,
+    },
     /// The cloud log: who set what and when (Scratch only).
     Logs {
         #[command(flatten)]
@@ -89,6 +100,22 @@ const SNAPSHOT_QUIET: Duration = Duration::from_millis(800);
 /// Login, connection, validation, request or output failures.
 pub async fn run(ctx: &Ctx, args: CloudArgs) -> CliResult {
     match args.action {
+        CloudAction::Values { project, depth } => {
+            let values = ctx
+                .client
+                .cloud_logs(scratchkit::model::ProjectId(project))
+                .max(depth)
+                .values()
+                .await?;
+            if ctx.out.is_json() {
+                return ctx.out.json(&values);
+            }
+            let mut table = Table::new(&["variable", "value"]);
+            for (name, value) in values {
+                table.row(vec![name, value.to_string()]);
+            }
+            ctx.out.table(table)
+        }
         CloudAction::Logs {
             target,
             limit,

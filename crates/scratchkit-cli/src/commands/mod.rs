@@ -1,5 +1,6 @@
 //! The commands, and what they share: the [`Ctx`] (client + output) and list printing.
 
+pub mod account;
 pub mod args;
 pub mod auth;
 pub mod backpack;
@@ -20,6 +21,7 @@ pub mod project_file;
 pub mod project_local;
 pub mod sandbox;
 pub mod search;
+pub mod services;
 pub mod site;
 pub mod studio;
 pub mod user;
@@ -225,6 +227,8 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Forum(args) => forum::run(&ctx, args).await,
         Command::Classroom(args) => classroom::run(&ctx, args).await,
         Command::Cloud(args) => cloud::run(&ctx, args).await,
+        Command::Account(args) => account::run(&ctx, args).await,
+        Command::Services(args) => services::run(&ctx, args).await,
         Command::Sandbox(_) | Command::CloudServer(_) | Command::Demo | Command::Completions(_) => {
             Ok(())
         }

@@ -119,6 +119,17 @@ pub enum StudioAction {
         /// The curator.
         username: String,
     },
+    /// Turn commenting on a studio on or off (read first: only changes what differs).
+    #[command(
+        after_help = "Examples:\n  scratch studio commenting 5342 off\n  scratch studio commenting 5342 on"
+    )]
+    Commenting {
+        /// The studio ID.
+        id: u64,
+        /// `on` or `off`.
+        #[arg(value_parser = ["on", "off"])]
+        state: String,
+    },
     /// Stop curating a studio.
     #[command(after_help = "Examples:\n  scratch studio leave 5342")]
     Leave {
@@ -249,6 +260,17 @@ pub async fn run(ctx: &Ctx, args: StudioArgs) -> CliResult {
             (
                 json!({"id": id, "removed_curator": username}),
                 format!("Removed {username} from studio {id}."),
+            )
+        }
+        StudioAction::Commenting { id, state } => {
+            let on = state == "on";
+            let changed = studio(id).set_commenting(on).await?;
+            (
+                json!({"id": id, "comments_allowed": on, "changed": changed}),
+                format!(
+                    "Commenting on studio {id} is {state}{}.",
+                    if changed { "" } else { " (it already was)" }
+                ),
             )
         }
         StudioAction::Leave { id } => {
