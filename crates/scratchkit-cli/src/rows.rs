@@ -55,6 +55,19 @@ impl Tabular for scratchkit::html::GridProject {
     }
 }
 
+impl Tabular for scratchkit_model::AdminAlert {
+    const HEADERS: &'static [&'static str] = &["ID", "Date", "Message"];
+    const RIGHT: &'static [usize] = &[0];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.map(|id| id.to_string()).unwrap_or_default(),
+            date(self.datetime_created),
+            one_line(self.message.as_deref().unwrap_or(""), 60),
+        ]
+    }
+}
+
 impl Tabular for Studio {
     const HEADERS: &'static [&'static str] = &["ID", "Title", "Projects", "Followers", "Created"];
     const RIGHT: &'static [usize] = &[0, 2, 3];

@@ -634,3 +634,78 @@ fn account_services_and_cloud_values_commands() {
         "a Scratcher has no invite: {invite}"
     );
 }
+
+#[test]
+fn forum_site_project_and_comment_reads_reach_the_library() {
+    let sandbox = Sandbox::start();
+    let addr = sandbox.addr.as_str();
+    let config = tempfile::tempdir().unwrap();
+    let lines = |args: &[&str]| -> Vec<Value> {
+        let out = run(config.path(), &at(addr, args));
+        assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
+        stdout(&out)
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("a JSON line"))
+            .collect()
+    };
+    // Newest first: post #25 of topic 4242 first, then #24.
+    let newest = lines(&["--json", "forum", "newest", "4242", "--max", "2"]);
+    let indexes: Vec<_> = newest.iter().map(|p| p["index"].as_u64()).collect();
+    assert_eq!(indexes, [Some(25), Some(24)]);
+    // A category by name or by ID: the same page.
+    let by_name = json(
+        config.path(),
+        &at(addr, &["--json", "forum", "category", "suggestions"]),
+    );
+    let by_id = json(
+        config.path(),
+        &at(addr, &["--json", "forum", "category", "31"]),
+    );
+    assert_eq!(by_name, by_id);
+    let out = run(config.path(), &at(addr, &["forum", "category", "No such"]));
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    let feed = json(
+        config.path(),
+        &at(addr, &["--json", "forum", "feed", "4242"]),
+    );
+    assert_eq!(feed["entries"].as_array().unwrap().len(), 25);
+
+    let count = json(
+        config.path(),
+        &at(addr, &["--json", "stats", "--shared-count"]),
+    );
+    assert!(count["shared_projects"].as_u64().unwrap() > 0);
+    let studios = lines(&["--json", "project", "studios", "142", "--all"]);
+    assert!(!studios.is_empty() && studios.iter().all(|s| s["id"].is_u64()));
+
+    // Replies of the first comment that has some.
+    let comments = json(
+        config.path(),
+        &at(
+            addr,
+            &[
+                "--json", "comment", "list", "studio", "5342", "--limit", "40",
+            ],
+        ),
+    );
+    let thread = comments
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["reply_count"].as_u64() > Some(0))
+        .expect("a comment with replies");
+    let id = thread["id"].to_string();
+    let replies = json(
+        config.path(),
+        &at(
+            addr,
+            &["--json", "comment", "replies", "studio", "5342", &id],
+        ),
+    );
+    assert_eq!(
+        replies.as_array().unwrap().len() as u64,
+        thread["reply_count"].as_u64().unwrap().min(20)
+    );
+    let out = run(config.path(), &at(addr, &["messages", "admin"]));
+    assert_eq!(code(&out), 4, "needs a login: {}", stderr(&out));
+}
