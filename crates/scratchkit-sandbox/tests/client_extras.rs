@@ -285,3 +285,28 @@ async fn translate_speech_and_cloud_status() {
     assert!(redis.connected && redis.ready);
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn one_asset_is_uploaded_by_its_md5_and_read_back() {
+    let sb = common::sandbox().await;
+    let svg = b"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"2\" height=\"2\"></svg>".to_vec();
+    let err = Client::sandbox(sb.addr())
+        .upload_asset(svg.clone(), "svg")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::LoginRequired), "{err:?}");
+    let griff = logged_in(&sb, "griffpatch").await;
+    let name = griff.upload_asset(svg.clone(), ".SVG").await.unwrap();
+    assert_eq!(name, format!("{}.svg", scratchkit::sb3::md5_hex(&svg)));
+    let (status, body) =
+        common::get_text(&sb, &format!("/assets/internalapi/asset/{name}/get/")).await;
+    assert_eq!(status, 200);
+    assert_eq!(body.as_bytes(), svg.as_slice());
+    // The same bytes again: nothing new, the same name.
+    assert_eq!(griff.upload_asset(svg, "svg").await.unwrap(), name);
+    for (data, ext) in [(b"x".to_vec(), "exe"), (Vec::new(), "png")] {
+        let err = griff.upload_asset(data, ext).await.unwrap_err();
+        assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
+    }
+    sb.shutdown().await;
+}

@@ -197,6 +197,13 @@ Examples:
         #[command(flatten)]
         list: ListArgs,
     },
+    /// Upload one costume or sound file to the assets server (named by its md5, as a
+    /// project.json refers to it).
+    #[command(after_help = "Examples:\n  scratch project upload-asset cat.svg")]
+    UploadAsset {
+        /// The file (svg, png, jpg, gif, wav or mp3).
+        file: PathBuf,
+    },
     /// The "not for everyone" status of a project (jeffalo.net's nfe service).
     #[command(after_help = "Examples:\n  scratch project nfe 104")]
     Nfe {
@@ -377,6 +384,24 @@ pub async fn run(ctx: &Ctx, args: ProjectArgs) -> CliResult {
         ProjectAction::Studios { id, list } => {
             ctx.login_if_available().await?;
             show_list!(ctx, client.project(ProjectId(id)).studios(), list)
+        }
+        ProjectAction::UploadAsset { file } => {
+            ctx.ensure_login().await?;
+            let data = std::fs::read(&file).map_err(|source| CliError::File {
+                path: file.display().to_string(),
+                source,
+            })?;
+            let ext = file
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or_default()
+                .to_owned();
+            let name = client.upload_asset(data, &ext).await?;
+            done(
+                ctx,
+                &json!({"file": file, "md5ext": name}),
+                &format!("Uploaded {} as {name}.", file.display()),
+            )
         }
         ProjectAction::Nfe { id } => {
             let status = client.project(ProjectId(id)).nfe_status().await?;
