@@ -209,7 +209,7 @@ impl ServicesHandler {
     /// `GET https://synthesis-service.scratch.mit.edu/synth?locale=<locale>&gender=<male|female>&text=<text>`
     ///
     /// ```no_run
-    /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
+    /// # async fn demo(client: scratchkit::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// use scratchkit::Voice;
     /// let speech = client.services().speak("Hello!", "en-US", Voice::Giant).await?;
     /// std::fs::write("hello.mp3", &speech.audio)?;

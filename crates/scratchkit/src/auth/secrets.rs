@@ -42,8 +42,9 @@ impl Client {
     /// assert!(client.session_secrets().is_none());
     /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
     /// if let Some(secrets) = client.session_secrets() {
-    ///     // Hand it over on purpose, e.g. to a child process's environment.
-    ///     std::env::set_var("OTHER_TOOL_SESSION", secrets.session_id.expose_secret());
+    ///     // Hand it over on purpose, e.g. in a child process's environment.
+    ///     let mut tool = std::process::Command::new("other-tool");
+    ///     tool.env("OTHER_TOOL_SESSION", secrets.session_id.expose_secret());
     ///     println!("{secrets:?}"); // the secrets show as [REDACTED]
     /// }
     /// # Ok(())

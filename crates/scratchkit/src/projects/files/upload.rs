@@ -205,7 +205,7 @@ impl Client {
     /// the X-Token.
     ///
     /// ```no_run
-    /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
+    /// # async fn demo(client: scratchkit::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let name = client.upload_asset(std::fs::read("cat.svg")?, "svg").await?;
     /// println!("md5ext for project.json: {name}");
     /// # Ok(())
