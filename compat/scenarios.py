@@ -438,6 +438,22 @@ def _(sb: Sandbox):
           "loves and favorites after unlove() / unfavorite()")
 
 
+@scenario("scratchattach", "user.loves() / loves_count() (HTML loves page)")
+def _(sb: Sandbox):
+    project = own_project(sb, "griffpatch")
+    user = sa().get_user("kakurenbo")
+    before = user.loves_count()
+    sa().login("kakurenbo", DEMO_PASSWORD).connect_project(project).love()
+    equal(user.loves_count(), before + 1, "loves_count() after love()")
+    loved = user.loves(limit=40)
+    check(len(loved) > 0, "loves() is empty after love()")
+    equal(str(loved[0].id), str(project), "the newest love comes first")
+    equal(loved[0].title, sb.api(f"/projects/{project}")["title"], "title")
+    equal(loved[0].author_name, "griffpatch", "author_name")
+    # Past the last page the site's 404 ends the list instead of failing.
+    equal(len(user.loves(limit=40, offset=4000)), 0, "a page past the end")
+
+
 @scenario("scratchattach", "user.follow() / unfollow() (site-api)")
 def _(sb: Sandbox):
     session = sa().login("Maximouse", DEMO_PASSWORD)

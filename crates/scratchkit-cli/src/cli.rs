@@ -1,24 +1,33 @@
-//! The command line: clap types for `scratch` and its commands.
+//! The command line: the top-level clap types of `scratch` (global flags and the command
+//! enum). Each command's own arguments live in its module under `commands/`; the argument
+//! groups several commands share are in `commands/args.rs`.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use scratchkit_model::ExploreMode;
+use clap::{Parser, Subcommand};
 
+use crate::commands::account::AccountArgs;
 use crate::commands::auth::{LoginArgs, LogoutArgs, WhoamiArgs};
 use crate::commands::backpack::BackpackArgs;
 use crate::commands::classroom::ClassroomArgs;
+use crate::commands::cloud::CloudArgs;
+use crate::commands::cloud_server::CloudServerArgs;
 use crate::commands::comment::CommentArgs;
 use crate::commands::completions::CompletionsArgs;
+use crate::commands::explore::ExploreArgs;
 use crate::commands::feed::FeedArgs;
 use crate::commands::follow::FollowArgs;
 use crate::commands::forum::ForumArgs;
 use crate::commands::messages::MessagesArgs;
 use crate::commands::mystuff::MyStuffArgs;
-use crate::commands::project::ProjectAction;
+use crate::commands::news::NewsArgs;
+use crate::commands::project::ProjectArgs;
+use crate::commands::sandbox::SandboxArgs;
+use crate::commands::search::SearchArgs;
+use crate::commands::services::ServicesArgs;
 use crate::commands::site::{CheckUsernameArgs, StatsArgs};
-use crate::commands::studio::StudioAction;
+use crate::commands::studio::StudioArgs;
+use crate::commands::user::UserArgs;
 
 /// Shown after the top-level `--help`: examples and the exit codes.
 const TOP_AFTER_HELP: &str = "\
@@ -95,12 +104,8 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// A user's profile (and optionally their projects).
-    #[command(after_help = "\
-Examples:
-  scratch user griffpatch
-  scratch user griffpatch --projects --limit 40
-  scratch user ScratchCat --followers --json")]
+    /// A user's profile, their lists (projects, favourites, loves, studios, followers),
+    /// counts, and whether they follow someone.
     User(UserArgs),
 
     /// A project's details (and optionally its comments), or an action on projects.
@@ -297,6 +302,22 @@ Scratch's cloud needs a Scratcher's login: SCRATCH_USERNAME and SCRATCH_PASSWORD
 sandbox, --user NAME logs in with the demo password). TurboWarp needs no login.")]
     Cloud(CloudArgs),
 
+    /// Your account: profile text, country, the Scratcher invite, the session's secrets.
+    #[command(after_help = "\
+Examples:
+  scratch account set-bio \"I make platformers.\"
+  scratch account invite --accept
+  scratch account secrets --reveal --json      for another tool; shown only when asked")]
+    Account(AccountArgs),
+
+    /// Scratch's translate and text-to-speech services, and the cloud server's health.
+    #[command(after_help = "\
+Examples:
+  scratch services translate hello --to de
+  scratch services speak \"Hello\" --voice giant -o hello.mp3
+  scratch services cloud-status")]
+    Services(ServicesArgs),
+
     /// Run the cloud variable server (Scratch and TurboWarp rules) until Ctrl-C or SIGTERM.
     #[command(after_help = "\
 Examples:
@@ -314,310 +335,13 @@ Examples:
     Demo,
 }
 
-/// Which part of a list to show.
-#[derive(Debug, Clone, Copy, Args)]
-pub struct PageArgs {
-    /// How many items (1 to 40).
-    #[arg(long, short = 'n', default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=40))]
-    pub limit: u32,
-
-    /// How many items to skip.
-    #[arg(long, default_value_t = 0)]
-    pub offset: u32,
-}
-
-/// A page of a list, or every item as a stream.
-#[derive(Debug, Clone, Copy, Args)]
-pub struct ListArgs {
-    /// Page options (ignored by `--all` except `--offset`).
-    #[command(flatten)]
-    pub page: PageArgs,
-
-    /// Every item, fetched 40 at a time (with `--json`: one JSON object per line).
-    #[arg(long)]
-    pub all: bool,
-
-    /// With `--all`: stop after this many items.
-    #[arg(long, requires = "all", value_name = "N")]
-    pub max: Option<usize>,
-}
-
-/// `scratch user`.
-#[derive(Debug, Args)]
-pub struct UserArgs {
-    /// The username.
-    pub username: String,
-
-    /// Also list the user's shared projects.
-    #[arg(long)]
-    pub projects: bool,
-
-    /// Also list the user's favourite projects.
-    #[arg(long)]
-    pub favorites: bool,
-
-    /// Also list the user's followers.
-    #[arg(long)]
-    pub followers: bool,
-
-    /// Also list whom the user follows.
-    #[arg(long)]
-    pub following: bool,
-
-    /// Which page of the lists.
-    #[command(flatten)]
-    pub page: PageArgs,
-}
-
-/// `scratch project`: `scratch project <ID> [--comments…]`, or `scratch project <action> …`.
-#[derive(Debug, Args)]
-#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
-pub struct ProjectArgs {
-    /// An action instead of showing a project.
-    #[command(subcommand)]
-    pub action: Option<ProjectAction>,
-
-    /// The project ID (the number in https://scratch.mit.edu/projects/<ID>).
-    #[arg(required = true)]
-    pub id: Option<u64>,
-
-    /// Also list the project's comments.
-    #[arg(long)]
-    pub comments: bool,
-
-    /// Also list the project's remixes.
-    #[arg(long)]
-    pub remixes: bool,
-
-    /// Which page of the lists.
-    #[command(flatten)]
-    pub page: PageArgs,
-}
-
-/// `scratch studio`: `scratch studio <ID> [--projects…]`, or `scratch studio <action> …`.
-#[derive(Debug, Args)]
-#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
-pub struct StudioArgs {
-    /// An action instead of showing a studio.
-    #[command(subcommand)]
-    pub action: Option<StudioAction>,
-
-    /// The studio ID (the number in https://scratch.mit.edu/studios/<ID>).
-    #[arg(required = true)]
-    pub id: Option<u64>,
-
-    /// Also list the studio's projects.
-    #[arg(long)]
-    pub projects: bool,
-
-    /// Also list the studio's curators.
-    #[arg(long)]
-    pub curators: bool,
-
-    /// Also list the studio's managers.
-    #[arg(long)]
-    pub managers: bool,
-
-    /// Which page of the lists.
-    #[command(flatten)]
-    pub page: PageArgs,
-}
-
-/// `scratch news`.
-#[derive(Debug, Args)]
-pub struct NewsArgs {
-    /// Which items.
-    #[command(flatten)]
-    pub list: ListArgs,
-}
-
-/// The explore and search orderings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Mode {
-    /// What is popular right now.
-    Trending,
-    /// Most loved and viewed overall.
-    Popular,
-    /// Newest first.
-    Recent,
-}
-
-impl From<Mode> for ExploreMode {
-    fn from(mode: Mode) -> Self {
-        match mode {
-            Mode::Trending => ExploreMode::Trending,
-            Mode::Popular => ExploreMode::Popular,
-            Mode::Recent => ExploreMode::Recent,
-        }
-    }
-}
-
-/// `scratch explore`.
-#[derive(Debug, Args)]
-pub struct ExploreArgs {
-    /// The ordering.
-    #[arg(long, value_enum, default_value_t = Mode::Trending)]
-    pub mode: Mode,
-
-    /// Only items with this tag (`*` for all).
-    #[arg(long, value_name = "TAG")]
-    pub query: Option<String>,
-
-    /// Prefer items in this language (a code such as `en`, `de`, `ja`).
-    #[arg(long, value_name = "CODE")]
-    pub language: Option<String>,
-
-    /// Explore studios instead of projects.
-    #[arg(long)]
-    pub studios: bool,
-
-    /// Which items.
-    #[command(flatten)]
-    pub list: ListArgs,
-}
-
-/// `scratch search`.
-#[derive(Debug, Args)]
-pub struct SearchArgs {
-    /// What to search for.
-    pub query: String,
-
-    /// Search studios instead of projects.
-    #[arg(long)]
-    pub studios: bool,
-
-    /// The ordering.
-    #[arg(long, value_enum, default_value_t = Mode::Popular)]
-    pub mode: Mode,
-
-    /// Prefer items in this language (a code such as `en`, `de`, `ja`).
-    #[arg(long, value_name = "CODE")]
-    pub language: Option<String>,
-
-    /// Which items.
-    #[command(flatten)]
-    pub list: ListArgs,
-}
-
-/// `scratch sandbox`.
-#[derive(Debug, Args)]
-pub struct SandboxArgs {
-    /// The port to listen on, on 127.0.0.1 (0: any free port).
-    #[arg(long, short, default_value_t = 8007)]
-    pub port: u16,
-
-    /// Keep the world in DIR/sandbox.sqlite3 (default: in memory, gone when stopped).
-    #[arg(long, value_name = "DIR")]
-    pub data: Option<PathBuf>,
-
-    /// Generate a bigger world for benchmarks (user `bench` owns 2000×N projects).
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    pub scale: u32,
-
-    /// Inject faults, e.g. `latency=200ms,rate=0.3,kinds=429|503|dropped` or `kind=503,count=2`.
-    #[arg(long, value_name = "SPEC")]
-    pub faults: Option<String>,
-
-    /// Append one JSON line per request (method, path, headers, body; secrets redacted).
-    #[arg(long, value_name = "FILE")]
-    pub log_requests: Option<PathBuf>,
-
-    /// Seed of the generated world (the same seed gives the same world).
-    #[arg(long, default_value_t = 2007)]
-    pub seed: u64,
-}
-
-/// Which project's cloud, and how to reach it.
-#[derive(Debug, Clone, Args)]
-pub struct CloudTarget {
-    /// The project ID (the cloud room).
-    pub project: u64,
-
-    /// Use TurboWarp's cloud (no login; the username is `--user` or `player<digits>`).
-    #[arg(long)]
-    pub turbowarp: bool,
-
-    /// The username: on a sandbox, the demo account to log in as (demo password); with
-    /// `--turbowarp`, the name to use. Otherwise the usual login applies (`scratch login`,
-    /// `--account`, `SCRATCH_SESSION_ID`).
-    #[arg(long, value_name = "NAME")]
-    pub user: Option<String>,
-}
-
-/// `scratch cloud`.
-#[derive(Debug, Args)]
-pub struct CloudArgs {
-    /// What to do.
-    #[command(subcommand)]
-    pub action: CloudAction,
-}
-
-/// The `scratch cloud` actions.
-#[derive(Debug, Subcommand)]
-pub enum CloudAction {
-    /// Print the variables (or one of them).
-    Get {
-        #[command(flatten)]
-        target: CloudTarget,
-        /// Only this variable (with or without the cloud prefix).
-        name: Option<String>,
-    },
-    /// Set a variable.
-    Set {
-        #[command(flatten)]
-        target: CloudTarget,
-        /// The variable (with or without the cloud prefix).
-        name: String,
-        /// The value (numbers only: digits, an optional `-` and `.`).
-        #[arg(allow_hyphen_values = true)]
-        value: String,
-    },
-    /// Print updates as they come, until Ctrl-C.
-    Watch {
-        #[command(flatten)]
-        target: CloudTarget,
-    },
-    /// The cloud log: who set what and when (Scratch only).
-    Logs {
-        #[command(flatten)]
-        target: CloudTarget,
-        /// Rows per page (1 to 100).
-        #[arg(long, short = 'n', default_value_t = 40, value_parser = clap::value_parser!(u32).range(1..=100))]
-        limit: u32,
-        /// Rows to skip from the newest.
-        #[arg(long, default_value_t = 0)]
-        offset: u32,
-        /// Keep polling and print new rows as they come.
-        #[arg(long)]
-        follow: bool,
-    },
-}
-
-/// `scratch cloud-server`.
-#[derive(Debug, Args)]
-pub struct CloudServerArgs {
-    /// The port (0: any free port); replaces the port of `listen` (default 127.0.0.1:8008).
-    #[arg(long, short)]
-    pub port: Option<u16>,
-
-    /// A TOML configuration file (see docs/deploy-cloud-server.md).
-    #[arg(long, value_name = "FILE", env = "SCRATCH_CLOUD_CONFIG")]
-    pub config: Option<PathBuf>,
-
-    /// Print the effective configuration (flags over SCRATCH_CLOUD_* variables over the file
-    /// over the presets; the admin token redacted) and exit.
-    #[arg(long)]
-    pub print_config: bool,
-
-    /// Every setting of the configuration file, as a flag.
-    #[command(flatten)]
-    pub settings: crate::cloud_flags::SettingFlags,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::commands::project::ProjectAction;
+    use crate::commands::studio::StudioAction;
     use clap::CommandFactory;
+    use scratchkit_model::ExploreMode;
 
     #[test]
     fn the_command_line_is_consistent() {

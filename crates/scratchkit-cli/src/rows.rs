@@ -42,6 +42,32 @@ impl Tabular for Project {
     }
 }
 
+impl Tabular for scratchkit::html::GridProject {
+    const HEADERS: &'static [&'static str] = &["ID", "Title", "Author"];
+    const RIGHT: &'static [usize] = &[0];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            one_line(&self.title, 40),
+            self.author.clone(),
+        ]
+    }
+}
+
+impl Tabular for scratchkit_model::AdminAlert {
+    const HEADERS: &'static [&'static str] = &["ID", "Date", "Message"];
+    const RIGHT: &'static [usize] = &[0];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.map(|id| id.to_string()).unwrap_or_default(),
+            date(self.datetime_created),
+            one_line(self.message.as_deref().unwrap_or(""), 60),
+        ]
+    }
+}
+
 impl Tabular for Studio {
     const HEADERS: &'static [&'static str] = &["ID", "Title", "Projects", "Followers", "Created"];
     const RIGHT: &'static [usize] = &[0, 2, 3];

@@ -269,6 +269,95 @@ fn download_makes_a_valid_sb3_and_info_reads_it() {
     );
 }
 
+/// Logs `name` in on the sandbox at `addr` with the demo password (the session is saved).
+fn login(config: &Path, addr: &str, name: &str) {
+    let out = command(config)
+        .args(at(addr, &["login", name]))
+        .env("SCRATCH_PASSWORD", scratchkit_sandbox::DEMO_PASSWORD)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+}
+
+#[test]
+fn the_owner_downloads_an_unshared_upload_and_others_cannot() {
+    let sandbox = Sandbox::start();
+    let addr = sandbox.addr.as_str();
+    let owner = tempfile::tempdir().unwrap();
+    let other = tempfile::tempdir().unwrap();
+    let nobody = tempfile::tempdir().unwrap();
+
+    // A shared project to upload again, downloaded logged out.
+    let source = owner.path().join("source.sb3");
+    json(
+        owner.path(),
+        &at(
+            addr,
+            &[
+                "--json",
+                "project",
+                "download",
+                "142",
+                "-o",
+                source.to_str().unwrap(),
+            ],
+        ),
+    );
+    login(owner.path(), addr, "griffpatch");
+    let uploaded = json(
+        owner.path(),
+        &at(
+            addr,
+            &[
+                "--json",
+                "project",
+                "upload",
+                source.to_str().unwrap(),
+                "--title",
+                "Unshared copy",
+            ],
+        ),
+    );
+    let id = uploaded["id"].as_u64().expect("an id").to_string();
+
+    // The owner: info (with a token) and download, right after the upload.
+    let info = json(owner.path(), &at(addr, &["--json", "project", &id]));
+    assert_eq!(info["title"], "Unshared copy");
+    assert!(info["project_token"].is_string(), "{info}");
+    let copy = owner.path().join("copy.sb3");
+    let done = json(
+        owner.path(),
+        &at(
+            addr,
+            &[
+                "--json",
+                "project",
+                "download",
+                &id,
+                "-o",
+                copy.to_str().unwrap(),
+            ],
+        ),
+    );
+    assert_eq!(done["id"].to_string(), id);
+    let bytes = std::fs::read(&copy).unwrap();
+    scratchkit_sb3::Sb3::from_bytes(&bytes).expect("a valid .sb3");
+
+    // Someone else, and nobody: not found (exit 3), as on the live site.
+    login(other.path(), addr, "kakurenbo");
+    for config in [other.path(), nobody.path()] {
+        let target = config.join("x.sb3");
+        let target = target.to_str().unwrap();
+        let download = vec!["project", "download", id.as_str(), "-o", target];
+        for args in [vec!["project", id.as_str()], download] {
+            let out = run(config, &at(addr, &args));
+            assert_eq!(code(&out), 3, "{args:?}: {}", stderr(&out));
+        }
+        assert!(!config.join("x.sb3").exists());
+    }
+}
+
 #[test]
 fn completions_are_printed() {
     let config = tempfile::tempdir().unwrap();
@@ -359,6 +448,16 @@ fn new_commands_have_examples_in_their_help() {
         &["project", "info"],
         &["project", "love"],
         &["studio", "add-project"],
+        &["studio", "commenting"],
+        &["user"],
+        &["account"],
+        &["account", "secrets"],
+        &["account", "invite"],
+        &["services"],
+        &["services", "translate"],
+        &["services", "speak"],
+        &["services", "cloud-status"],
+        &["cloud", "values"],
     ] {
         let mut args = cmd.to_vec();
         args.push("--help");
@@ -369,4 +468,244 @@ fn new_commands_have_examples_in_their_help() {
             "{cmd:?} --help has examples"
         );
     }
+}
+
+#[test]
+fn user_lists_stream_and_follow_questions_answer() {
+    let sandbox = Sandbox::start();
+    let addr = sandbox.addr.as_str();
+    let config = tempfile::tempdir().unwrap();
+    // `--all` streams one list as JSON lines; `--max` stops it.
+    let out = run(
+        config.path(),
+        &at(
+            addr,
+            &[
+                "--json",
+                "user",
+                "griffpatch",
+                "--followers",
+                "--all",
+                "--max",
+                "45",
+            ],
+        ),
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let lines: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 45, "past the first page of 40");
+    assert!(lines.iter().all(|u| u["username"].is_string()));
+    // `--all` needs exactly one list.
+    let out = run(config.path(), &at(addr, &["user", "griffpatch", "--all"]));
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let follower = lines[44]["username"].as_str().unwrap();
+    let answer = json(
+        config.path(),
+        &at(
+            addr,
+            &["--json", "user", "griffpatch", "--followed-by", follower],
+        ),
+    );
+    assert_eq!(answer["answer"], true);
+    let out = run(
+        config.path(),
+        &at(
+            addr,
+            &["user", "griffpatch", "--followed-by", "nobody_here_x"],
+        ),
+    );
+    assert_eq!(stdout(&out).trim(), "no");
+    let page = json(
+        config.path(),
+        &at(
+            addr,
+            &["--json", "user", "griffpatch", "--loves", "--counts"],
+        ),
+    );
+    assert!(
+        page["loves"].is_array() && page["counts"]["followers"].is_u64(),
+        "{page}"
+    );
+}
+
+#[test]
+fn account_services_and_cloud_values_commands() {
+    let sandbox = Sandbox::start();
+    let addr = sandbox.addr.as_str();
+    let config = tempfile::tempdir().unwrap();
+    // Logged out: the account commands say so (exit 4); the services need no login.
+    let out = run(config.path(), &at(addr, &["account", "secrets"]));
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    let translated = json(
+        config.path(),
+        &at(
+            addr,
+            &["--json", "services", "translate", "hello", "--to", "de"],
+        ),
+    );
+    assert_eq!(translated["result"], "Hallo");
+    let out = run(
+        config.path(),
+        &at(addr, &["services", "translate", "hello", "--to", "xx"]),
+    );
+    assert_ne!(code(&out), 0);
+    let mp3 = config.path().join("hi.mp3");
+    let spoken = json(
+        config.path(),
+        &at(
+            addr,
+            &[
+                "--json",
+                "services",
+                "speak",
+                "hi there",
+                "--voice",
+                "kitten",
+                "-o",
+                mp3.to_str().unwrap(),
+            ],
+        ),
+    );
+    assert_eq!(spoken["bytes"], std::fs::metadata(&mp3).unwrap().len());
+    let out = run(
+        config.path(),
+        &at(
+            addr,
+            &[
+                "services",
+                "speak",
+                "hi",
+                "--voice",
+                "robot",
+                "-o",
+                mp3.to_str().unwrap(),
+            ],
+        ),
+    );
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let status = json(
+        config.path(),
+        &at(addr, &["--json", "services", "cloud-status"]),
+    );
+    assert_eq!(status["redis"]["ready"], true);
+    let values = json(
+        config.path(),
+        &at(addr, &["--json", "cloud", "values", "142"]),
+    );
+    assert!(
+        values["high score"].is_string() || values["high score"].is_number(),
+        "{values}"
+    );
+
+    // Logged in: secrets stay hidden unless --reveal.
+    login(config.path(), addr, "griffpatch");
+    let saved: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::fs::read_dir(config.path().join("sandboxes"))
+                .unwrap()
+                .next()
+                .unwrap()
+                .unwrap()
+                .path()
+                .join("accounts/griffpatch.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let session_id = saved["session_id"].as_str().unwrap();
+    let out = run(config.path(), &at(addr, &["account", "secrets"]));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(!stdout(&out).contains(session_id), "hidden by default");
+    let revealed = json(
+        config.path(),
+        &at(addr, &["--json", "account", "secrets", "--reveal"]),
+    );
+    assert_eq!(
+        revealed["session_id"].as_str().unwrap().trim_matches('"'),
+        session_id
+    );
+    assert!(revealed["x_token"].as_str().is_some_and(|t| !t.is_empty()));
+    let invite = json(config.path(), &at(addr, &["--json", "account", "invite"]));
+    assert!(
+        invite["invite"].is_null(),
+        "a Scratcher has no invite: {invite}"
+    );
+}
+
+#[test]
+fn forum_site_project_and_comment_reads_reach_the_library() {
+    let sandbox = Sandbox::start();
+    let addr = sandbox.addr.as_str();
+    let config = tempfile::tempdir().unwrap();
+    let lines = |args: &[&str]| -> Vec<Value> {
+        let out = run(config.path(), &at(addr, args));
+        assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
+        stdout(&out)
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("a JSON line"))
+            .collect()
+    };
+    // Newest first: post #25 of topic 4242 first, then #24.
+    let newest = lines(&["--json", "forum", "newest", "4242", "--max", "2"]);
+    let indexes: Vec<_> = newest.iter().map(|p| p["index"].as_u64()).collect();
+    assert_eq!(indexes, [Some(25), Some(24)]);
+    // A category by name or by ID: the same page.
+    let by_name = json(
+        config.path(),
+        &at(addr, &["--json", "forum", "category", "suggestions"]),
+    );
+    let by_id = json(
+        config.path(),
+        &at(addr, &["--json", "forum", "category", "31"]),
+    );
+    assert_eq!(by_name, by_id);
+    let out = run(config.path(), &at(addr, &["forum", "category", "No such"]));
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    let feed = json(
+        config.path(),
+        &at(addr, &["--json", "forum", "feed", "4242"]),
+    );
+    assert_eq!(feed["entries"].as_array().unwrap().len(), 25);
+
+    let count = json(
+        config.path(),
+        &at(addr, &["--json", "stats", "--shared-count"]),
+    );
+    assert!(count["shared_projects"].as_u64().unwrap() > 0);
+    let studios = lines(&["--json", "project", "studios", "142", "--all"]);
+    assert!(!studios.is_empty() && studios.iter().all(|s| s["id"].is_u64()));
+
+    // Replies of the first comment that has some.
+    let comments = json(
+        config.path(),
+        &at(
+            addr,
+            &[
+                "--json", "comment", "list", "studio", "5342", "--limit", "40",
+            ],
+        ),
+    );
+    let thread = comments
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["reply_count"].as_u64() > Some(0))
+        .expect("a comment with replies");
+    let id = thread["id"].to_string();
+    let replies = json(
+        config.path(),
+        &at(
+            addr,
+            &["--json", "comment", "replies", "studio", "5342", &id],
+        ),
+    );
+    assert_eq!(
+        replies.as_array().unwrap().len() as u64,
+        thread["reply_count"].as_u64().unwrap().min(20)
+    );
+    let out = run(config.path(), &at(addr, &["messages", "admin"]));
+    assert_eq!(code(&out), 4, "needs a login: {}", stderr(&out));
 }

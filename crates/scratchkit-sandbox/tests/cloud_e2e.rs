@@ -290,6 +290,67 @@ async fn log_events_report_each_new_row_once_with_its_user() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn values_from_the_logs_need_no_login_and_events_pause_and_resume() {
+    let sandbox = common::sandbox().await;
+    let griff = logged_in(&sandbox, "griffpatch").await;
+    let anonymous = Client::sandbox(sandbox.addr());
+    let (sender, _events) = griff
+        .cloud(PROJECT)
+        .reconnect(fast_reconnect())
+        .await
+        .expect("connects");
+    sender.set("score", 41).expect("valid");
+    sender.flush().await.expect("flushed");
+    sender.set("score", 42).expect("valid");
+    sender.flush().await.expect("flushed");
+
+    // The newest row of each variable wins; no login is needed.
+    let values = anonymous.cloud_logs(PROJECT).values().await.expect("logs");
+    assert_eq!(
+        values.get("score").map(ToString::to_string).as_deref(),
+        Some("42")
+    );
+    let newest_high = anonymous
+        .cloud_logs(PROJECT)
+        .limit(100)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|row| row.variable() == "high score")
+        .expect("a seeded row");
+    assert_eq!(values.get("high score"), Some(&newest_high.value));
+
+    // Events: paused, nothing comes; resumed, what arrived meanwhile comes, once.
+    // Polling every second: without the pause, the new row would come within the quiet window.
+    let events = anonymous
+        .cloud_logs(PROJECT)
+        .events()
+        .every(Duration::from_secs(1));
+    let control = events.control();
+    let mut rows = std::pin::pin!(events.stream());
+    let first = tokio::time::timeout(Duration::from_millis(300), rows.next()).await;
+    assert!(first.is_err(), "history is not reported as new: {first:?}");
+    control.pause();
+    assert!(control.is_paused());
+    sender.set("score", 43).expect("valid");
+    sender.flush().await.expect("flushed");
+    let quiet = tokio::time::timeout(Duration::from_millis(2500), rows.next()).await;
+    assert!(quiet.is_err(), "a paused stream yielded {quiet:?}");
+    control.resume();
+    let row = tokio::time::timeout(WAIT, rows.next())
+        .await
+        .expect("a row after resume")
+        .expect("the stream goes on")
+        .expect("the poll succeeds");
+    assert_eq!(
+        (row.variable(), row.value.to_string().as_str()),
+        ("score", "43")
+    );
+    sender.close();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn turbowarp_rooms_need_no_login_and_refuse_scratch_cookies() {
     let sandbox = common::sandbox().await;
     let _ = rustls::crypto::ring::default_provider().install_default();

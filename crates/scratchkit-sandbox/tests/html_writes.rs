@@ -4,6 +4,7 @@
 
 mod common;
 
+use futures_util::StreamExt;
 use scratchkit::Client;
 use scratchkit::Error;
 use scratchkit::model::{CommentId, PostId, TopicId, UserId};
@@ -214,5 +215,73 @@ async fn forum_new_topic_and_signature() {
     forum.set_signature("").await.unwrap();
     let page = forum.topic(topic).posts(1).await.unwrap();
     assert!(page.posts[0].signature_html.is_none());
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn loves_and_favorites_pages_list_what_was_loved_and_favorited() {
+    let sb = common::sandbox().await;
+    let reader = Client::sandbox(sb.addr());
+    let kaku = logged_in(&sb, "kakurenbo").await;
+    // Two shared projects of mres, loved and favorited in order.
+    let mres = reader.user("mres").projects().limit(2).await.unwrap().items;
+    assert_eq!(mres.len(), 2);
+    for p in &mres {
+        kaku.project(p.id).love().await.unwrap();
+        kaku.project(p.id).favorite().await.unwrap();
+    }
+
+    let loved: Vec<_> = reader
+        .user("kakurenbo")
+        .loved_projects()
+        .stream()
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for p in &mres {
+        let item = loved
+            .iter()
+            .find(|g| g.id == p.id)
+            .expect("a loved project");
+        assert_eq!(item.title, p.title);
+        assert_eq!(item.author, "mres");
+    }
+    // The page list and the API list agree on favorites (same order, same ids).
+    let page_ids: Vec<_> = reader
+        .user("kakurenbo")
+        .favorites_page()
+        .limit(40)
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .map(|g| g.id)
+        .collect();
+    let api_ids: Vec<_> = reader
+        .user("kakurenbo")
+        .favorites()
+        .limit(40)
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .map(|p| p.id)
+        .collect();
+    assert!(!page_ids.is_empty());
+    assert_eq!(page_ids, api_ids);
+
+    // An unknown user is an error, not an empty list.
+    let err = reader
+        .user("nobody_here_x")
+        .loved_projects()
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    // Past the last page: the "Whoops" 404 (what scratchattach stops on).
+    let (status, body) = common::get_text(&sb, "/site/projects/all/kakurenbo/loves/?page=99").await;
+    assert_eq!(status, 404);
+    assert!(body.contains("<h1>Whoops! Our server is Scratch'ing its head</h1>"));
     sb.shutdown().await;
 }

@@ -17,6 +17,8 @@ pub const SANDBOX_PREFIXES: &[(&str, &str)] = &[
     (TURBOWARP_CLOUD_HOST, TURBOWARP_WS_PREFIX),
     ("my-ocular.jeffalo.net", "/ext/ocular"),
     ("jeffalo.net", "/ext/nfe"),
+    ("translate-service.scratch.mit.edu", "/ext/translate"),
+    ("synthesis-service.scratch.mit.edu", "/ext/synthesis"),
 ];
 
 /// The sandbox path of Scratch's cloud WebSocket (`wss://clouddata.scratch.mit.edu/`).
@@ -35,7 +37,7 @@ pub const SANDBOX_ADMIN_PREFIX: &str = "/_sandbox";
 ///
 /// assert_eq!(Host::Site.name(), "scratch.mit.edu");
 /// assert_eq!(Host::Nfe.sandbox_prefix(), "/ext/nfe");
-/// assert_eq!(Host::ALL.len(), 10);
+/// assert_eq!(Host::ALL.len(), 12);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -61,11 +63,15 @@ pub enum Host {
     Ocular,
     /// `https://jeffalo.net`: the nfe third-party service ("not for everyone" checks).
     Nfe,
+    /// `https://translate-service.scratch.mit.edu`: the Translate extension's service.
+    Translate,
+    /// `https://synthesis-service.scratch.mit.edu`: the Text to Speech extension's service.
+    Synthesis,
 }
 
 impl Host {
     /// Every host.
-    pub const ALL: [Host; 10] = [
+    pub const ALL: [Host; 12] = [
         Host::Api,
         Host::Site,
         Host::Projects,
@@ -76,6 +82,8 @@ impl Host {
         Host::CloudData,
         Host::Ocular,
         Host::Nfe,
+        Host::Translate,
+        Host::Synthesis,
     ];
 
     /// How many hosts there are (the length of [`Host::ALL`]).
@@ -99,6 +107,8 @@ impl Host {
             Host::CloudData => "clouddata.scratch.mit.edu",
             Host::Ocular => "my-ocular.jeffalo.net",
             Host::Nfe => "jeffalo.net",
+            Host::Translate => "translate-service.scratch.mit.edu",
+            Host::Synthesis => "synthesis-service.scratch.mit.edu",
         }
     }
 

@@ -32,6 +32,8 @@ use scratchkit_wire::hosts::{CLOUD_WS_PREFIX, TURBOWARP_CLOUD_HOST, TURBOWARP_WS
 /// | TurboWarp cloud WebSocket | `wss://clouddata.turbowarp.org` | `ws://ADDR/turbowarp` |
 /// | [`Host::Ocular`] | `https://my-ocular.jeffalo.net` | `http://ADDR/ext/ocular` |
 /// | [`Host::Nfe`] | `https://jeffalo.net` | `http://ADDR/ext/nfe` |
+/// | [`Host::Translate`] | `https://translate-service.scratch.mit.edu` | `http://ADDR/ext/translate` |
+/// | [`Host::Synthesis`] | `https://synthesis-service.scratch.mit.edu` | `http://ADDR/ext/synthesis` |
 ///
 /// Any single base URL can be overridden with [`Hosts::with`] (or the WebSocket setters).
 ///
@@ -208,6 +210,8 @@ mod tests {
             "https://clouddata.scratch.mit.edu/x",
             "https://my-ocular.jeffalo.net/x",
             "https://jeffalo.net/x",
+            "https://translate-service.scratch.mit.edu/x",
+            "https://synthesis-service.scratch.mit.edu/x",
         ];
         for (host, want) in Host::ALL.iter().zip(expected) {
             assert_eq!(h.url(*host, "/x").as_str(), want, "{host:?}");
@@ -232,6 +236,8 @@ mod tests {
             "http://127.0.0.1:4000/clouddata/users/a",
             "http://127.0.0.1:4000/ext/ocular/users/a",
             "http://127.0.0.1:4000/ext/nfe/users/a",
+            "http://127.0.0.1:4000/ext/translate/users/a",
+            "http://127.0.0.1:4000/ext/synthesis/users/a",
         ];
         for (host, want) in Host::ALL.iter().zip(expected) {
             assert_eq!(h.url(*host, "/users/a").as_str(), want, "{host:?}");

@@ -93,6 +93,7 @@ mod rate_limit;
 mod raw;
 mod request;
 mod retry;
+mod services;
 mod site;
 mod studios;
 #[cfg(test)]
@@ -105,7 +106,7 @@ mod writes;
 /// HTTP methods, status codes and header maps used by [`RawRequest`] and [`RawResponse`]
 /// (from the `http` crate).
 pub use ::http::{HeaderMap, Method, StatusCode};
-pub use auth::{Me, SessionIdInfo, decode_session_id};
+pub use auth::{Me, SessionIdInfo, SessionSecrets, decode_session_id};
 pub use bytes::Bytes;
 pub use classrooms::{ClassroomHandler, StudentRegistration};
 pub use client::{
@@ -119,7 +120,7 @@ pub use list::{ListRequest, NoQuery};
 pub use me::message_events;
 pub use me::{
     FeaturedLabel, MAX_PROFILE_TEXT, MeHandler, MessageFilter, MyStuffFilter, MyStuffSort,
-    NewBackpackItem, PasswordCheck,
+    NewBackpackItem, PasswordCheck, ScratcherInvite,
 };
 pub use page::{DEFAULT_LIMIT, MAX_LIMIT, Page, PageRequest};
 pub use projects::ProjectHandler;
@@ -136,6 +137,11 @@ pub use retry::RetryPolicy;
 pub use scratchkit_model as model;
 /// The .sb3 and project.json types (the `scratchkit-sb3` crate).
 pub use scratchkit_sb3 as sb3;
+/// The secret types of logins and session secrets (the `secrecy` crate).
+pub use secrecy;
+pub use services::{
+    CloudStatus, Language, MAX_SERVICE_TEXT, RedisStatus, ServicesHandler, Speech, Voice,
+};
 pub use site::Statistics;
 pub use studios::{ActivityQuery, ActivityRequest, StudioHandler};
 pub use url::Url;

@@ -150,6 +150,25 @@ async fn turbowarp_preset_sends_no_cookie_and_the_user_agent() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn extra_headers_reach_the_server_and_bad_ones_are_refused() {
+    let (url, mut server) = mock_server().await;
+    let config = CloudConfig::turbowarp(99, "player", "bot/1.0 (me@example.com)")
+        .with_url(&url)
+        .with_header("X-Room-Key", "k-123")
+        .with_header("Origin", "https://example.org");
+    let (_sender, _events) = settle(CloudConnection::connect(config)).await.unwrap();
+    let conn = accept(&mut server).await;
+    assert_eq!(conn.headers["x-room-key"], "k-123");
+    assert_eq!(conn.headers["origin"], "https://example.org");
+
+    let bad = CloudConfig::turbowarp(99, "player", "bot/1.0")
+        .with_url(&url)
+        .with_header("Bad Name", "x");
+    let err = settle(CloudConnection::connect(bad)).await.unwrap_err();
+    assert!(matches!(err, CloudError::Config(_)), "{err:?}");
+}
+
+#[tokio::test(start_paused = true)]
 async fn join_snapshot_seeds_values_and_junk_lines_are_skipped() {
     let (url, mut server) = mock_server().await;
     let (sender, mut events) = settle(CloudConnection::connect(config(&url)))

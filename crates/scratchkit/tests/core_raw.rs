@@ -65,6 +65,8 @@ async fn every_host_is_reached_under_its_sandbox_prefix() {
         (Host::CloudData, "/clouddata/p"),
         (Host::Ocular, "/ext/ocular/p"),
         (Host::Nfe, "/ext/nfe/p"),
+        (Host::Translate, "/ext/translate/p"),
+        (Host::Synthesis, "/ext/synthesis/p"),
     ];
     for (_, p) in hosts {
         Mock::given(path(p))

@@ -3,7 +3,7 @@
 use clap::{Args, Subcommand};
 use serde_json::json;
 
-use crate::cli::ListArgs;
+use crate::commands::args::ListArgs;
 use crate::commands::comment::done;
 use crate::commands::{Ctx, show_list};
 use crate::exit::CliResult;

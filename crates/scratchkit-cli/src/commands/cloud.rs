@@ -4,15 +4,92 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use clap::{Args, Subcommand};
 use futures_util::StreamExt;
 use scratchkit::cloud::{CloudEvent, CloudEvents, CloudSender};
 use scratchkit::model::CloudLogEntry;
 use serde_json::json;
 
 use super::{Ctx, Site};
-use crate::cli::{CloudAction, CloudArgs, CloudTarget};
 use crate::exit::{CliError, CliResult};
 use crate::output::Table;
+
+/// Which project's cloud, and how to reach it.
+#[derive(Debug, Clone, Args)]
+pub struct CloudTarget {
+    /// The project ID (the cloud room).
+    pub project: u64,
+
+    /// Use TurboWarp's cloud (no login; the username is `--user` or `player<digits>`).
+    #[arg(long)]
+    pub turbowarp: bool,
+
+    /// The username: on a sandbox, the demo account to log in as (demo password); with
+    /// `--turbowarp`, the name to use. Otherwise the usual login applies (`scratch login`,
+    /// `--account`, `SCRATCH_SESSION_ID`).
+    #[arg(long, value_name = "NAME")]
+    pub user: Option<String>,
+}
+
+/// `scratch cloud`.
+#[derive(Debug, Args)]
+pub struct CloudArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: CloudAction,
+}
+
+/// The `scratch cloud` actions.
+#[derive(Debug, Subcommand)]
+pub enum CloudAction {
+    /// Print the variables (or one of them).
+    Get {
+        #[command(flatten)]
+        target: CloudTarget,
+        /// Only this variable (with or without the cloud prefix).
+        name: Option<String>,
+    },
+    /// Set a variable.
+    Set {
+        #[command(flatten)]
+        target: CloudTarget,
+        /// The variable (with or without the cloud prefix).
+        name: String,
+        /// The value (numbers only: digits, an optional `-` and `.`).
+        #[arg(allow_hyphen_values = true)]
+        value: String,
+    },
+    /// Print updates as they come, until Ctrl-C.
+    Watch {
+        #[command(flatten)]
+        target: CloudTarget,
+    },
+    /// The current values as the cloud log tells them (no login, no connection).
+    #[command(
+        after_help = "Examples:\n  scratch cloud values 142\n  scratch cloud values 142 --json"
+    )]
+    Values {
+        /// The project ID.
+        project: u64,
+        /// How many log rows to read at most (newest first).
+        #[arg(long, default_value_t = 1000)]
+        depth: usize,
+    },
+    /// The cloud log: who set what and when (Scratch only).
+    Logs {
+        #[command(flatten)]
+        target: CloudTarget,
+        /// Rows per page (1 to 100).
+        #[arg(long, short = 'n', default_value_t = 40, value_parser = clap::value_parser!(u32).range(1..=100))]
+        limit: u32,
+        /// Rows to skip from the newest.
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+        /// Keep polling and print new rows as they come.
+        #[arg(long)]
+        follow: bool,
+    },
+}
 
 /// How long `get` waits for the join snapshot after the last update arrived.
 const SNAPSHOT_QUIET: Duration = Duration::from_millis(800);
@@ -23,6 +100,22 @@ const SNAPSHOT_QUIET: Duration = Duration::from_millis(800);
 /// Login, connection, validation, request or output failures.
 pub async fn run(ctx: &Ctx, args: CloudArgs) -> CliResult {
     match args.action {
+        CloudAction::Values { project, depth } => {
+            let values = ctx
+                .client
+                .cloud_logs(scratchkit::model::ProjectId(project))
+                .max(depth)
+                .values()
+                .await?;
+            if ctx.out.is_json() {
+                return ctx.out.json(&values);
+            }
+            let mut table = Table::new(&["variable", "value"]);
+            for (name, value) in values {
+                table.row(vec![name, value.to_string()]);
+            }
+            ctx.out.table(table)
+        }
         CloudAction::Logs {
             target,
             limit,

@@ -3,8 +3,10 @@
 //! admin API when a token is configured), configured by flags, `SCRATCH_CLOUD_*` variables and
 //! a TOML file, in memory or persisted.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
+use clap::Args;
 use scratchkit_cloud_server::{
     CloudStore, ConfigError, ConfigSources, ENV_PREFIX, MemoryStore, RootRules, ServerConfig,
     SqliteStore, serve_standalone_with,
@@ -12,9 +14,29 @@ use scratchkit_cloud_server::{
 use serde_json::json;
 
 use super::sandbox::wait_for_stop;
-use crate::cli::CloudServerArgs;
 use crate::exit::CliResult;
 use crate::output::Out;
+
+/// `scratch cloud-server`.
+#[derive(Debug, Args)]
+pub struct CloudServerArgs {
+    /// The port (0: any free port); replaces the port of `listen` (default 127.0.0.1:8008).
+    #[arg(long, short)]
+    pub port: Option<u16>,
+
+    /// A TOML configuration file (see docs/deploy-cloud-server.md).
+    #[arg(long, value_name = "FILE", env = "SCRATCH_CLOUD_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// Print the effective configuration (flags over SCRATCH_CLOUD_* variables over the file
+    /// over the presets; the admin token redacted) and exit.
+    #[arg(long)]
+    pub print_config: bool,
+
+    /// Every setting of the configuration file, as a flag.
+    #[command(flatten)]
+    pub settings: crate::cloud_flags::SettingFlags,
+}
 
 /// The effective configuration: presets, then `--config`, then `SCRATCH_CLOUD_*`, then flags;
 /// `--port` replaces the port of `listen`.

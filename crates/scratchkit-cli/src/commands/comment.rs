@@ -6,8 +6,8 @@ use scratchkit::{Client, CommentsHandler};
 use scratchkit_model::{CommentId, ProjectId, StudioId};
 use serde_json::{Value, json};
 
-use crate::cli::PageArgs;
-use crate::commands::{Ctx, show_page};
+use crate::commands::args::ListArgs;
+use crate::commands::{Ctx, show_list};
 use crate::exit::{CliError, CliResult};
 
 /// `scratch comment`.
@@ -44,7 +44,23 @@ Examples:
         target: String,
         /// Which comments.
         #[command(flatten)]
-        page: PageArgs,
+        list: ListArgs,
+    },
+    /// The replies to a comment.
+    #[command(after_help = "\
+Examples:
+  scratch comment replies project 104 12345
+  scratch comment replies studio 5342 678 --all --json")]
+    Replies {
+        /// Where.
+        place: Place,
+        /// The project or studio ID, or the username.
+        target: String,
+        /// The top-level comment's ID.
+        comment: u64,
+        /// Which replies.
+        #[command(flatten)]
+        list: ListArgs,
     },
     /// Post a comment (needs a login).
     #[command(after_help = "\
@@ -151,15 +167,19 @@ pub async fn run(ctx: &Ctx, args: CommentArgs) -> CliResult {
         CommentAction::List {
             place,
             target,
-            page,
+            list,
         } => {
             let comments = Target::parse(place, &target)?.comments(&ctx.client);
-            let list = comments
-                .list()
-                .limit(page.limit)
-                .offset(page.offset)
-                .await?;
-            show_page(&ctx.out, &list)
+            show_list!(ctx, comments.list(), list)
+        }
+        CommentAction::Replies {
+            place,
+            target,
+            comment,
+            list,
+        } => {
+            let comments = Target::parse(place, &target)?.comments(&ctx.client);
+            show_list!(ctx, comments.replies(CommentId(comment)), list)
         }
         CommentAction::Post {
             place,

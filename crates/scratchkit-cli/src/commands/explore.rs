@@ -1,8 +1,56 @@
 //! `scratch explore`: trending, popular or recent projects or studios.
 
-use crate::cli::ExploreArgs;
+use clap::{Args, ValueEnum};
+use scratchkit_model::ExploreMode;
+
+use crate::commands::args::ListArgs;
 use crate::commands::{Ctx, show_list};
 use crate::exit::CliResult;
+
+/// The explore and search orderings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Mode {
+    /// What is popular right now.
+    Trending,
+    /// Most loved and viewed overall.
+    Popular,
+    /// Newest first.
+    Recent,
+}
+
+impl From<Mode> for ExploreMode {
+    fn from(mode: Mode) -> Self {
+        match mode {
+            Mode::Trending => ExploreMode::Trending,
+            Mode::Popular => ExploreMode::Popular,
+            Mode::Recent => ExploreMode::Recent,
+        }
+    }
+}
+
+/// `scratch explore`.
+#[derive(Debug, Args)]
+pub struct ExploreArgs {
+    /// The ordering.
+    #[arg(long, value_enum, default_value_t = Mode::Trending)]
+    pub mode: Mode,
+
+    /// Only items with this tag (`*` for all).
+    #[arg(long, value_name = "TAG")]
+    pub query: Option<String>,
+
+    /// Prefer items in this language (a code such as `en`, `de`, `ja`).
+    #[arg(long, value_name = "CODE")]
+    pub language: Option<String>,
+
+    /// Explore studios instead of projects.
+    #[arg(long)]
+    pub studios: bool,
+
+    /// Which items.
+    #[command(flatten)]
+    pub list: ListArgs,
+}
 
 /// Shows explore results.
 ///

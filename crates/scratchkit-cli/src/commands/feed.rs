@@ -2,7 +2,7 @@
 
 use clap::{Args, ValueEnum};
 
-use crate::cli::ListArgs;
+use crate::commands::args::ListArgs;
 use crate::commands::{Ctx, show_list};
 use crate::exit::CliResult;
 

@@ -1,6 +1,7 @@
 //! `scratch forum`: the Scratch forums (categories, topics, posts) and replying.
 
 use clap::{Args, Subcommand};
+use futures_util::StreamExt;
 use scratchkit::forums::{ForumPost, ForumSection, TopicList};
 use scratchkit_model::{PostId, TopicId};
 use serde_json::{Value, json};
@@ -23,11 +24,11 @@ pub struct ForumArgs {
 pub enum ForumAction {
     /// The topics of a category (one page of them).
     #[command(
-        after_help = "Examples:\n  scratch forum category 31\n  scratch forum category 31 --page 2 --json"
+        after_help = "Examples:\n  scratch forum category 31\n  scratch forum category Suggestions --page 2 --json"
     )]
     Category {
-        /// The category ID (see `scratch forum`).
-        id: u64,
+        /// The category: its ID or its name (see `scratch forum`).
+        id: String,
         /// The page (from 1).
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
         page: u32,
@@ -48,6 +49,62 @@ pub enum ForumAction {
     Post {
         /// The post ID.
         id: u64,
+    },
+    /// A topic's posts, newest first (every page, last page first).
+    #[command(after_help = "Examples:\n  scratch forum newest 4242 --max 5")]
+    Newest {
+        /// The topic ID.
+        id: u64,
+        /// Stop after this many posts.
+        #[arg(long, value_name = "N")]
+        max: Option<usize>,
+    },
+    /// The Atom feed of a topic (or, with --category, of a category).
+    #[command(
+        after_help = "Examples:\n  scratch forum feed 4242\n  scratch forum feed 31 --category --json"
+    )]
+    Feed {
+        /// The topic ID (a category ID with --category).
+        id: u64,
+        /// Read a category's feed.
+        #[arg(long)]
+        category: bool,
+    },
+    /// Start a topic in a category (needs a login).
+    #[command(
+        after_help = "Examples:\n  scratch forum new-topic 31 \"More pen blocks\" \"Please add [b]pen[/b] blocks.\""
+    )]
+    NewTopic {
+        /// The category: its ID or its name.
+        category: String,
+        /// The topic's title.
+        title: String,
+        /// The first post, in BBCode.
+        text: String,
+    },
+    /// Edit one of your posts (needs a login).
+    #[command(after_help = "Examples:\n  scratch forum edit 98765 \"Fixed: see below.\"")]
+    Edit {
+        /// The post ID.
+        id: u64,
+        /// The new text, in BBCode.
+        text: String,
+    },
+    /// Report a post to the Scratch Team (needs a login).
+    #[command(after_help = "Examples:\n  scratch forum report 98765 \"spam\"")]
+    Report {
+        /// The post ID.
+        id: u64,
+        /// Why.
+        reason: String,
+    },
+    /// Set your forum signature (needs a login).
+    #[command(
+        after_help = "Examples:\n  scratch forum signature \"[i]Making games since 2012[/i]\""
+    )]
+    Signature {
+        /// The signature, in BBCode.
+        text: String,
     },
     /// Reply to a topic (needs a login).
     #[command(after_help = "Examples:\n  scratch forum reply 4242 \"Thanks, that fixed it!\"")]
@@ -90,7 +147,7 @@ pub async fn run(ctx: &Ctx, args: ForumArgs) -> CliResult {
             Ok(())
         }
         Some(ForumAction::Category { id, page }) => {
-            let list = forum.category(id).topics(page).await?;
+            let list = category(&forum, &id).await?.topics(page).await?;
             if out.is_json() {
                 return out.json(&topics_json(&list));
             }
@@ -163,6 +220,92 @@ pub async fn run(ctx: &Ctx, args: ForumArgs) -> CliResult {
             out.title(&format!("Post {id}"), &format!("by {}", post.author))?;
             out.fields(&[("Posted", date(post.posted)), ("Source", source)])
         }
+        Some(ForumAction::Newest { id, max }) => {
+            let posts = forum.topic(TopicId(id)).posts_newest_first();
+            let mut posts = std::pin::pin!(posts.take(max.unwrap_or(usize::MAX)));
+            let mut table = Table::new(&["ID", "#", "Author", "Posted", "Text"]).right(&[0, 1]);
+            while let Some(post) = posts.next().await {
+                let post = post?;
+                if out.is_json() {
+                    out.json_line(&post_json(&post))?;
+                } else {
+                    table.row(vec![
+                        post.id.to_string(),
+                        post.index.map(|i| i.to_string()).unwrap_or_default(),
+                        post.author.clone(),
+                        post.posted_text.clone(),
+                        one_line(&post.content_text, 50),
+                    ]);
+                }
+            }
+            if out.is_json() {
+                Ok(())
+            } else {
+                out.table(table)
+            }
+        }
+        Some(ForumAction::Feed { id, category }) => {
+            let feed = if category {
+                forum.category(id).feed().await?
+            } else {
+                forum.topic(TopicId(id)).feed().await?
+            };
+            if out.is_json() {
+                return out.json(&feed);
+            }
+            out.title(&feed.title, &format!("{} entries", feed.entries.len()))?;
+            let mut table = Table::new(&["Post", "Author", "Published", "Title"]).right(&[0]);
+            for e in &feed.entries {
+                table.row(vec![
+                    e.post_id.map(|p| p.to_string()).unwrap_or_default(),
+                    e.author.clone().unwrap_or_default(),
+                    date(e.published),
+                    one_line(&e.title, 50),
+                ]);
+            }
+            out.table(table)
+        }
+        Some(ForumAction::NewTopic {
+            category: which,
+            title,
+            text,
+        }) => {
+            ctx.ensure_login().await?;
+            let handler = category(&forum, &which).await?;
+            let topic = handler.new_topic(&title, &text).await?;
+            let message = match topic {
+                Some(topic) => format!("Started topic {topic} in category {}.", handler.id()),
+                None => format!("Started a topic in category {}.", handler.id()),
+            };
+            done(
+                ctx,
+                &json!({"category_id": handler.id(), "topic_id": topic}),
+                &message,
+            )
+        }
+        Some(ForumAction::Edit { id, text }) => {
+            ctx.ensure_login().await?;
+            forum.post(PostId(id)).edit(&text).await?;
+            done(
+                ctx,
+                &json!({"post_id": id, "edited": true}),
+                &format!("Edited post {id}."),
+            )
+        }
+        Some(ForumAction::Report { id, reason }) => {
+            ctx.ensure_login().await?;
+            forum.post(PostId(id)).report(&reason).await?;
+            done(
+                ctx,
+                &json!({"post_id": id, "reported": true}),
+                &format!("Reported post {id}."),
+            )
+        }
+        Some(ForumAction::Signature { text }) => {
+            ctx.ensure_login().await?;
+            forum.set_signature(&text).await?;
+            done(ctx, &json!({"signature": text}), "Signature updated.")
+        }
         Some(ForumAction::Reply { id, text }) => {
             ctx.ensure_login().await?;
             let post = forum.topic(TopicId(id)).reply(&text).await?;
@@ -172,6 +315,17 @@ pub async fn run(ctx: &Ctx, args: ForumArgs) -> CliResult {
             };
             done(ctx, &json!({"topic_id": id, "post_id": post}), &message)
         }
+    }
+}
+
+/// A category by ID, or by name (looked up on the forum index).
+async fn category(
+    forum: &scratchkit::forums::ForumHandler,
+    which: &str,
+) -> CliResult<scratchkit::forums::CategoryHandler> {
+    match which.trim().parse::<u64>() {
+        Ok(id) => Ok(forum.category(id)),
+        Err(_) => Ok(forum.category_by_name(which).await?),
     }
 }
 
@@ -208,6 +362,7 @@ fn topics_json(list: &TopicList) -> Value {
 fn post_json(p: &ForumPost) -> Value {
     json!({
         "id": p.id,
+        "index": p.index,
         "author": p.author,
         "author_id": p.author_id,
         "posted": p.posted,

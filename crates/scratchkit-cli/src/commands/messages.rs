@@ -4,7 +4,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use scratchkit::MessageFilter;
 use serde_json::json;
 
-use crate::cli::ListArgs;
+use crate::commands::args::ListArgs;
 use crate::commands::comment::done;
 use crate::commands::{Ctx, show_list};
 use crate::exit::CliResult;
@@ -35,6 +35,15 @@ pub enum MessagesAction {
     /// Mark every message as read.
     #[command(after_help = "Examples:\n  scratch messages clear")]
     Clear,
+    /// Messages from the Scratch Team (alerts).
+    #[command(
+        after_help = "Examples:\n  scratch messages admin\n  scratch messages admin --all --json"
+    )]
+    Admin {
+        /// Which alerts.
+        #[command(flatten)]
+        list: ListArgs,
+    },
 }
 
 /// The kinds of messages.
@@ -83,6 +92,9 @@ pub async fn run(ctx: &Ctx, args: MessagesArgs) -> CliResult {
                     if count == 1 { "" } else { "s" }
                 ),
             )
+        }
+        Some(MessagesAction::Admin { list }) => {
+            show_list!(ctx, ctx.client.me().admin_messages(), list)
         }
         Some(MessagesAction::Clear) => {
             ctx.client.me().clear_messages().await?;

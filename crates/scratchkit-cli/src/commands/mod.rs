@@ -1,5 +1,7 @@
 //! The commands, and what they share: the [`Ctx`] (client + output) and list printing.
 
+pub mod account;
+pub mod args;
 pub mod auth;
 pub mod backpack;
 pub mod classroom;
@@ -19,6 +21,7 @@ pub mod project_file;
 pub mod project_local;
 pub mod sandbox;
 pub mod search;
+pub mod services;
 pub mod site;
 pub mod studio;
 pub mod user;
@@ -167,6 +170,25 @@ impl Ctx {
     }
 }
 
+impl Ctx {
+    /// Logs in when a login is at hand (as [`Ctx::ensure_login`]) and carries on logged out
+    /// when there is none: for reads whose answer depends on who asks (an owner's unshared
+    /// project, a manager's or teacher's view), which must still work for everyone else.
+    ///
+    /// # Errors
+    /// A login that exists but fails (an unreadable session file, a rejected session); having
+    /// no login is not an error.
+    pub async fn login_if_available(&self) -> CliResult<Option<Me>> {
+        match self.ensure_login().await {
+            Ok(me) => Ok(Some(me)),
+            Err(CliError::NotLoggedIn(_)) => Ok(None),
+            // No place for saved sessions (`--sandbox`, no config directory): read logged out.
+            Err(CliError::Usage(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
 /// Runs the command line.
 ///
 /// # Errors
@@ -205,6 +227,8 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Forum(args) => forum::run(&ctx, args).await,
         Command::Classroom(args) => classroom::run(&ctx, args).await,
         Command::Cloud(args) => cloud::run(&ctx, args).await,
+        Command::Account(args) => account::run(&ctx, args).await,
+        Command::Services(args) => services::run(&ctx, args).await,
         Command::Sandbox(_) | Command::CloudServer(_) | Command::Demo | Command::Completions(_) => {
             Ok(())
         }
@@ -341,13 +365,13 @@ where
     out.line(out.dim(&format!("  {} in all", items.len())))
 }
 
-/// Shows a list request as the [`ListArgs`](crate::cli::ListArgs) ask: one page, or every item (`--all`).
+/// Shows a list request as the [`ListArgs`](crate::commands::args::ListArgs) ask: one page, or every item (`--all`).
 ///
 /// Works with any of the client's list builders (they share `limit`, `offset`, `max`,
 /// `stream` and `IntoFuture`), hence a macro.
 macro_rules! show_list {
     ($ctx:expr, $request:expr, $list:expr) => {{
-        let list: $crate::cli::ListArgs = $list;
+        let list: $crate::commands::args::ListArgs = $list;
         let ctx: &$crate::commands::Ctx = $ctx;
         if list.all {
             let mut request = $request.offset(list.page.offset);

@@ -1,8 +1,18 @@
 //! `scratch news`: the news on Scratch's front page.
 
-use crate::cli::NewsArgs;
+use clap::Args;
+
+use crate::commands::args::ListArgs;
 use crate::commands::{Ctx, show_list};
 use crate::exit::CliResult;
+
+/// `scratch news`.
+#[derive(Debug, Args)]
+pub struct NewsArgs {
+    /// Which items.
+    #[command(flatten)]
+    pub list: ListArgs,
+}
 
 /// Shows the news.
 ///

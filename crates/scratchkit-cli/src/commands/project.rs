@@ -3,16 +3,42 @@
 
 use std::path::PathBuf;
 
+use clap::Args;
 use clap::Subcommand;
 use scratchkit::Host;
 use scratchkit_model::{Project, ProjectId};
 use serde_json::json;
 
-use crate::cli::ProjectArgs;
+use crate::commands::args::{ListArgs, PageArgs};
 use crate::commands::comment::done;
-use crate::commands::{Ctx, Listing, project_file, project_local, show_resource};
+use crate::commands::{Ctx, Listing, project_file, project_local, show_list, show_resource};
 use crate::exit::{CliError, CliResult};
 use crate::output::{Out, count, date, excerpt};
+
+/// `scratch project`: `scratch project <ID> [--comments…]`, or `scratch project <action> …`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct ProjectArgs {
+    /// An action instead of showing a project.
+    #[command(subcommand)]
+    pub action: Option<ProjectAction>,
+
+    /// The project ID (the number in https://scratch.mit.edu/projects/<ID>).
+    #[arg(required = true)]
+    pub id: Option<u64>,
+
+    /// Also list the project's comments.
+    #[arg(long)]
+    pub comments: bool,
+
+    /// Also list the project's remixes.
+    #[arg(long)]
+    pub remixes: bool,
+
+    /// Which page of the lists.
+    #[command(flatten)]
+    pub page: PageArgs,
+}
 
 /// The `scratch project` actions (`scratch project <id>` alone shows the project).
 #[derive(Debug, Subcommand)]
@@ -114,6 +140,73 @@ Examples:
     /// Count a view of a project.
     #[command(after_help = "Examples:\n  scratch project view 104")]
     View {
+        /// The project ID.
+        id: u64,
+    },
+    /// Turn comments on one of your projects on or off.
+    #[command(after_help = "Examples:\n  scratch project commenting 1000001 off")]
+    Commenting {
+        /// The project ID.
+        id: u64,
+        /// `on` or `off`.
+        #[arg(value_parser = ["on", "off"])]
+        state: String,
+    },
+    /// Whether you love and favourite a project (needs a login).
+    #[command(after_help = "Examples:\n  scratch project marks 104 --json")]
+    Marks {
+        /// The project ID.
+        id: u64,
+    },
+    /// The moderation state of one of your projects (censored, trashed, deleted…).
+    #[command(after_help = "Examples:\n  scratch project visibility 1000001")]
+    Visibility {
+        /// The project ID.
+        id: u64,
+    },
+    /// Move one of your projects to the trash.
+    #[command(
+        after_help = "Examples:\n  scratch project trash 1000001\n  scratch project restore 1000001"
+    )]
+    Trash {
+        /// The project ID.
+        id: u64,
+    },
+    /// Take one of your projects out of the trash.
+    #[command(after_help = "Examples:\n  scratch project restore 1000001")]
+    Restore {
+        /// The project ID.
+        id: u64,
+    },
+    /// Set the thumbnail of one of your projects from an image file (PNG, JPEG, GIF).
+    #[command(after_help = "Examples:\n  scratch project thumbnail 1000001 cover.png")]
+    Thumbnail {
+        /// The project ID.
+        id: u64,
+        /// The image file.
+        file: PathBuf,
+    },
+    /// The studios a project is in.
+    #[command(
+        after_help = "Examples:\n  scratch project studios 104\n  scratch project studios 104 --all --json"
+    )]
+    Studios {
+        /// The project ID.
+        id: u64,
+        /// Which studios.
+        #[command(flatten)]
+        list: ListArgs,
+    },
+    /// Upload one costume or sound file to the assets server (named by its md5, as a
+    /// project.json refers to it).
+    #[command(after_help = "Examples:\n  scratch project upload-asset cat.svg")]
+    UploadAsset {
+        /// The file (svg, png, jpg, gif, wav or mp3).
+        file: PathBuf,
+    },
+    /// The "not for everyone" status of a project (jeffalo.net's nfe service).
+    #[command(after_help = "Examples:\n  scratch project nfe 104")]
+    Nfe {
         /// The project ID.
         id: u64,
     },
@@ -219,6 +312,105 @@ pub async fn run(ctx: &Ctx, args: ProjectArgs) -> CliResult {
             };
             done(ctx, &serde_json::to_value(&status)?, &message)
         }
+        ProjectAction::Commenting { id, state } => {
+            ctx.ensure_login().await?;
+            let on = state == "on";
+            client
+                .project(ProjectId(id))
+                .set_comments_allowed(on)
+                .await?;
+            done(
+                ctx,
+                &json!({"id": id, "comments_allowed": on}),
+                &format!("Comments on project {id} are {state}."),
+            )
+        }
+        ProjectAction::Marks { id } => {
+            ctx.ensure_login().await?;
+            let handler = client.project(ProjectId(id));
+            let love = handler.love_status().await?;
+            let favorite = handler.favorite_status().await?;
+            done(
+                ctx,
+                &json!({"id": id, "loved": love.user_love, "favorited": favorite.user_favorite}),
+                &format!(
+                    "Project {id}: {}, {}.",
+                    if love.user_love { "loved" } else { "not loved" },
+                    if favorite.user_favorite {
+                        "a favourite"
+                    } else {
+                        "not a favourite"
+                    }
+                ),
+            )
+        }
+        ProjectAction::Visibility { id } => {
+            ctx.ensure_login().await?;
+            let v = client.project(ProjectId(id)).visibility().await?;
+            done(ctx, &serde_json::to_value(&v)?, &format!("{v:#?}"))
+        }
+        ProjectAction::Trash { id } | ProjectAction::Restore { id } => {
+            let trash = matches!(action, ProjectAction::Trash { .. });
+            ctx.ensure_login().await?;
+            let handler = client.project(ProjectId(id));
+            if trash {
+                handler.trash().await?;
+            } else {
+                handler.restore().await?;
+            }
+            done(
+                ctx,
+                &json!({"id": id, "trashed": trash}),
+                &if trash {
+                    format!("Moved project {id} to the trash.")
+                } else {
+                    format!("Restored project {id} from the trash.")
+                },
+            )
+        }
+        ProjectAction::Thumbnail { id, file } => {
+            ctx.ensure_login().await?;
+            let image = std::fs::read(&file).map_err(|source| CliError::File {
+                path: file.display().to_string(),
+                source,
+            })?;
+            client.project(ProjectId(id)).set_thumbnail(image).await?;
+            done(
+                ctx,
+                &json!({"id": id, "thumbnail": file}),
+                &format!("Set the thumbnail of project {id}."),
+            )
+        }
+        ProjectAction::Studios { id, list } => {
+            ctx.login_if_available().await?;
+            show_list!(ctx, client.project(ProjectId(id)).studios(), list)
+        }
+        ProjectAction::UploadAsset { file } => {
+            ctx.ensure_login().await?;
+            let data = std::fs::read(&file).map_err(|source| CliError::File {
+                path: file.display().to_string(),
+                source,
+            })?;
+            let ext = file
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or_default()
+                .to_owned();
+            let name = client.upload_asset(data, &ext).await?;
+            done(
+                ctx,
+                &json!({"file": file, "md5ext": name}),
+                &format!("Uploaded {} as {name}.", file.display()),
+            )
+        }
+        ProjectAction::Nfe { id } => {
+            let status = client.project(ProjectId(id)).nfe_status().await?;
+            done(
+                ctx,
+                &json!({"id": id, "status": status}),
+                &format!("Project {id}: {status:?}"),
+            )
+        }
         ProjectAction::View { id } => {
             // Views count logged out too.
             client.project(ProjectId(id)).view().await?;
@@ -242,6 +434,8 @@ pub async fn show(ctx: &Ctx, args: ProjectArgs) -> CliResult {
         ));
     };
     let id = ProjectId(id);
+    // An owner sees their unshared project (with its token) only when the lookup is signed.
+    ctx.login_if_available().await?;
     let project = ctx.client.project(id).info().await?;
     let (limit, offset) = (args.page.limit, args.page.offset);
     // The author is known now: comment paths need it, and this saves the handler a lookup.

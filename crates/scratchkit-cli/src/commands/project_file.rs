@@ -197,6 +197,8 @@ pub fn progress_bar(out: &Out, template: &str) -> ProgressBar {
 /// No such project (exit 3), a file that cannot be written (1), network failures (5).
 pub async fn download(ctx: &Ctx, id: u64, output: Option<PathBuf>) -> CliResult {
     let path = destination(id, output)?;
+    // The owner of an unshared project gets it (and its token) only with the login sent.
+    ctx.login_if_available().await?;
     let bar = progress_bar(&ctx.out, "{spinner} {msg} [{bar:30}] {pos}/{len} assets");
     bar.set_message(format!("project {id}"));
     let progress = bar.clone();

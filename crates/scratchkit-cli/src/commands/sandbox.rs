@@ -1,14 +1,43 @@
 //! `scratch sandbox`: run an offline Scratch on 127.0.0.1 until Ctrl-C.
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 
+use clap::Args;
 use scratchkit::{Host, Hosts};
 use scratchkit_sandbox::{DEMO_PASSWORD, FaultSpec, SandboxConfig, demo_accounts};
 use serde_json::json;
 
-use crate::cli::SandboxArgs;
 use crate::exit::CliResult;
 use crate::output::{Out, Table};
+
+/// `scratch sandbox`.
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// The port to listen on, on 127.0.0.1 (0: any free port).
+    #[arg(long, short, default_value_t = 8007)]
+    pub port: u16,
+
+    /// Keep the world in DIR/sandbox.sqlite3 (default: in memory, gone when stopped).
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+
+    /// Generate a bigger world for benchmarks (user `bench` owns 2000×N projects).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub scale: u32,
+
+    /// Inject faults, e.g. `latency=200ms,rate=0.3,kinds=429|503|dropped` or `kind=503,count=2`.
+    #[arg(long, value_name = "SPEC")]
+    pub faults: Option<String>,
+
+    /// Append one JSON line per request (method, path, headers, body; secrets redacted).
+    #[arg(long, value_name = "FILE")]
+    pub log_requests: Option<PathBuf>,
+
+    /// Seed of the generated world (the same seed gives the same world).
+    #[arg(long, default_value_t = 2007)]
+    pub seed: u64,
+}
 
 /// The hosts of the table in DESIGN.md, in its order: (name, live host, its sandbox prefix).
 const HOSTS: &[(&str, Host)] = &[

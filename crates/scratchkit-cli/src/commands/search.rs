@@ -1,8 +1,34 @@
 //! `scratch search <query>`: search projects or studios.
 
-use crate::cli::SearchArgs;
+use clap::Args;
+
+use crate::commands::args::ListArgs;
+use crate::commands::explore::Mode;
 use crate::commands::{Ctx, show_list};
 use crate::exit::CliResult;
+
+/// `scratch search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// What to search for.
+    pub query: String,
+
+    /// Search studios instead of projects.
+    #[arg(long)]
+    pub studios: bool,
+
+    /// The ordering.
+    #[arg(long, value_enum, default_value_t = Mode::Popular)]
+    pub mode: Mode,
+
+    /// Prefer items in this language (a code such as `en`, `de`, `ja`).
+    #[arg(long, value_name = "CODE")]
+    pub language: Option<String>,
+
+    /// Which items.
+    #[command(flatten)]
+    pub list: ListArgs,
+}
 
 /// Shows search results.
 ///

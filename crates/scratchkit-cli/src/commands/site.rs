@@ -16,8 +16,16 @@ use crate::output::{Table, date, one_line, thousands};
 pub struct StatsArgs {
     /// The monthly statistics (new projects, users, comments and active users per month, newest
     /// first) instead of today's totals; with `--json`, everything Scratch publishes.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["shared_count", "api_root"])]
     pub monthly: bool,
+
+    /// Only the number of shared projects (the front page's counter).
+    #[arg(long, conflicts_with = "api_root")]
+    pub shared_count: bool,
+
+    /// The API root document (`GET api.scratch.mit.edu/`).
+    #[arg(long)]
+    pub api_root: bool,
 }
 
 /// `scratch check-username`.
@@ -79,6 +87,20 @@ pub fn front_page_rows(featured: &Featured) -> Table {
 /// Network or server failures (exit 5).
 pub async fn stats(ctx: &Ctx, args: StatsArgs) -> CliResult {
     let statistics = ctx.client.statistics();
+    if args.shared_count {
+        let n = ctx.client.shared_project_count().await?;
+        if ctx.out.is_json() {
+            return ctx.out.json(&json!({ "shared_projects": n }));
+        }
+        return ctx.out.line(thousands(n));
+    }
+    if args.api_root {
+        let root = ctx.client.api_root().await?;
+        if ctx.out.is_json() {
+            return ctx.out.json(&root);
+        }
+        return ctx.out.line(format!("{root:#?}"));
+    }
     if args.monthly {
         let monthly = statistics.monthly().await?;
         if ctx.out.is_json() {

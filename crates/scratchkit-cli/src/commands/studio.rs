@@ -1,16 +1,46 @@
 //! `scratch studio <id>`: a studio's details, and optionally its projects, curators and
 //! managers.
 
+use clap::Args;
 use clap::Subcommand;
 use scratchkit::{Host, StudioHandler};
 use scratchkit_model::{ProjectId, Studio, StudioId};
 use serde_json::json;
 
-use crate::cli::{ListArgs, StudioArgs};
+use crate::commands::args::{ListArgs, PageArgs};
 use crate::commands::comment::done;
 use crate::commands::{Ctx, Listing, show_list, show_resource};
 use crate::exit::{CliError, CliResult};
 use crate::output::{Out, count, date, excerpt};
+
+/// `scratch studio`: `scratch studio <ID> [--projects…]`, or `scratch studio <action> …`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct StudioArgs {
+    /// An action instead of showing a studio.
+    #[command(subcommand)]
+    pub action: Option<StudioAction>,
+
+    /// The studio ID (the number in https://scratch.mit.edu/studios/<ID>).
+    #[arg(required = true)]
+    pub id: Option<u64>,
+
+    /// Also list the studio's projects.
+    #[arg(long)]
+    pub projects: bool,
+
+    /// Also list the studio's curators.
+    #[arg(long)]
+    pub curators: bool,
+
+    /// Also list the studio's managers.
+    #[arg(long)]
+    pub managers: bool,
+
+    /// Which page of the lists.
+    #[command(flatten)]
+    pub page: PageArgs,
+}
 
 /// The `scratch studio` actions (`scratch studio <id>` alone shows the studio).
 #[derive(Debug, Subcommand)]
@@ -88,6 +118,17 @@ pub enum StudioAction {
         id: u64,
         /// The curator.
         username: String,
+    },
+    /// Turn commenting on a studio on or off (read first: only changes what differs).
+    #[command(
+        after_help = "Examples:\n  scratch studio commenting 5342 off\n  scratch studio commenting 5342 on"
+    )]
+    Commenting {
+        /// The studio ID.
+        id: u64,
+        /// `on` or `off`.
+        #[arg(value_parser = ["on", "off"])]
+        state: String,
     },
     /// Stop curating a studio.
     #[command(after_help = "Examples:\n  scratch studio leave 5342")]
@@ -219,6 +260,17 @@ pub async fn run(ctx: &Ctx, args: StudioArgs) -> CliResult {
             (
                 json!({"id": id, "removed_curator": username}),
                 format!("Removed {username} from studio {id}."),
+            )
+        }
+        StudioAction::Commenting { id, state } => {
+            let on = state == "on";
+            let changed = studio(id).set_commenting(on).await?;
+            (
+                json!({"id": id, "comments_allowed": on, "changed": changed}),
+                format!(
+                    "Commenting on studio {id} is {state}{}.",
+                    if changed { "" } else { " (it already was)" }
+                ),
             )
         }
         StudioAction::Leave { id } => {

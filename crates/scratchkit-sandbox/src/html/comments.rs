@@ -17,7 +17,7 @@ use crate::routes::reply::{Params, SiteError, body_object, int_field, text_field
 use crate::state::Shared;
 use crate::store::comments::{self, Comment, NewComment, Place};
 use crate::store::users::{self, User};
-use crate::store::{Page, profile_comments};
+use crate::store::{Page, profile_comments, projects, studios};
 use crate::timefmt::now;
 
 /// Top-level comments per page.
@@ -58,6 +58,53 @@ fn profile_owner(c: &Connection, name: &str) -> Result<User, SiteError> {
     users::by_name(c, name)?.ok_or(SiteError::NotFound)
 }
 
+/// The comment fragment of page `page` of the comments at (`place`, `object_id`): each
+/// top-level comment in an `li.top-level-reply` with its replies in `ul.replies`. `None` past
+/// the last page (the site's 404).
+fn fragment(
+    c: &Connection,
+    place: Place,
+    object_id: i64,
+    page: i64,
+    t: i64,
+) -> rusqlite::Result<Option<String>> {
+    let top = comments::top_level(
+        c,
+        place,
+        object_id,
+        Page {
+            limit: COMMENTS_PER_PAGE,
+            offset: (page - 1) * COMMENTS_PER_PAGE,
+        },
+    )?;
+    if top.is_empty() && page > 1 {
+        return Ok(None);
+    }
+    let mut out = String::new();
+    for comment in &top {
+        out.push_str("<li class=\"top-level-reply\">\n");
+        out.push_str(&comment_div(comment, comment.id, "  ", t));
+        out.push_str("  <ul class=\"replies\">\n");
+        let replies = comments::replies(
+            c,
+            place,
+            object_id,
+            comment.id,
+            Page {
+                limit: 1000,
+                offset: 0,
+            },
+        )?;
+        for reply in &replies {
+            out.push_str("    <li class=\"reply\">\n");
+            out.push_str(&comment_div(reply, comment.id, "      ", t));
+            out.push_str("    </li>\n");
+        }
+        out.push_str("  </ul>\n</li>\n");
+    }
+    Ok(Some(out))
+}
+
 /// `GET /site-api/comments/user/<u>/?page=<n>`: the fragment; 404 past the last page.
 pub(crate) async fn list(
     State(s): State<Shared>,
@@ -74,43 +121,46 @@ pub(crate) async fn list(
                 Ok(u) => u,
                 Err(e) => return Ok(Err(e)),
             };
-            let top = comments::top_level(
-                c,
-                Place::User,
-                owner.id,
-                Page {
-                    limit: COMMENTS_PER_PAGE,
-                    offset: (page - 1) * COMMENTS_PER_PAGE,
-                },
-            )?;
-            if top.is_empty() && page > 1 {
-                return Ok(Err(SiteError::NotFound));
-            }
-            let mut out = String::new();
-            for comment in &top {
-                out.push_str("<li class=\"top-level-reply\">\n");
-                out.push_str(&comment_div(comment, comment.id, "  ", t));
-                out.push_str("  <ul class=\"replies\">\n");
-                let replies = comments::replies(
-                    c,
-                    Place::User,
-                    owner.id,
-                    comment.id,
-                    Page {
-                        limit: 1000,
-                        offset: 0,
-                    },
-                )?;
-                for reply in &replies {
-                    out.push_str("    <li class=\"reply\">\n");
-                    out.push_str(&comment_div(reply, comment.id, "      ", t));
-                    out.push_str("    </li>\n");
-                }
-                out.push_str("  </ul>\n</li>\n");
-            }
-            Ok(Ok(out))
+            Ok(fragment(c, Place::User, owner.id, page, t)?.ok_or(SiteError::NotFound))
         })??;
     Ok(html(body))
+}
+
+/// `GET /site-api/comments/project/<id>/?page=<n>`: the same fragment for a shared project's
+/// comments (an unshared or unknown project is the 404 page, as are pages past the end).
+pub(crate) async fn project_list(
+    State(s): State<Shared>,
+    Path(project_id): Path<String>,
+    params: Params,
+) -> Result<Response, SiteError> {
+    let page = page_number(params.get("page")).ok_or(SiteError::NotFound)?;
+    let project_id = project_id.parse::<i64>().map_err(|_| SiteError::NotFound)?;
+    let t = now();
+    let body = s.store.read(|c| {
+        Ok(match projects::by_id(c, project_id)? {
+            Some(p) if p.shared => fragment(c, Place::Project, p.id, page, t)?,
+            _ => None,
+        })
+    })?;
+    body.map(html).ok_or(SiteError::NotFound)
+}
+
+/// `GET /site-api/comments/gallery/<id>/?page=<n>`: the same fragment for a studio's comments.
+pub(crate) async fn gallery_list(
+    State(s): State<Shared>,
+    Path(studio_id): Path<String>,
+    params: Params,
+) -> Result<Response, SiteError> {
+    let page = page_number(params.get("page")).ok_or(SiteError::NotFound)?;
+    let studio_id = studio_id.parse::<i64>().map_err(|_| SiteError::NotFound)?;
+    let t = now();
+    let body = s.store.read(|c| {
+        Ok(match studios::by_id(c, studio_id)? {
+            Some(st) => fragment(c, Place::Studio, st.id, page, t)?,
+            None => None,
+        })
+    })?;
+    body.map(html).ok_or(SiteError::NotFound)
 }
 
 /// A refusal with HTTP 200, in the two shapes peers look for.

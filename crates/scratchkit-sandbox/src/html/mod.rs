@@ -1,4 +1,4 @@
-//! The old site's HTML (scratchr2) under `/site`: profile comments, the profile page and its
+//! The old site's HTML (scratchr2) under `/site`: profile, project and studio comment pages, the profile page and its
 //! count pages, the activity fragment and the forums (pages, Atom feeds, BBCode source and
 //! forms). Structures follow `reference/html.md`, built so that scratchattach, scapi and
 //! scratchclient parse them (no real recording of these pages exists).
@@ -7,6 +7,7 @@ pub(crate) mod bbcode;
 mod comments;
 mod forum;
 pub(crate) mod forum_forms;
+pub(crate) mod loves;
 mod markup;
 mod profile;
 
@@ -19,6 +20,14 @@ use crate::state::Shared;
 pub(crate) fn router() -> Router<Shared> {
     Router::new()
         .route("/site/site-api/comments/user/{user}", get(comments::list))
+        .route(
+            "/site/site-api/comments/project/{id}",
+            get(comments::project_list),
+        )
+        .route(
+            "/site/site-api/comments/gallery/{id}",
+            get(comments::gallery_list),
+        )
         .route(
             "/site/site-api/comments/user/{user}/add",
             post(comments::add),
@@ -36,6 +45,7 @@ pub(crate) fn router() -> Router<Shared> {
             post(comments::toggle),
         )
         .route("/site/users/{user}", get(profile::profile_page))
+        .route("/site/projects/all/{user}/loves", get(loves::loves_page))
         .route("/site/users/{user}/{list}", get(profile::count_page))
         .route(
             "/site/messages/ajax/user-activity",

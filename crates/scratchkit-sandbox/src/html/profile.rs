@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::markup::{avatar, escape, html, page, relative};
+use super::markup::{avatar, escape, html, page, page_number, relative};
 use crate::routes::reply::{Params, SiteError};
 use crate::state::Shared;
 use crate::store::users::{self, User};
@@ -112,22 +112,33 @@ fn count_query(list: &str) -> Option<(&'static str, &'static str)> {
 pub(crate) async fn count_page(
     State(s): State<Shared>,
     Path((name, list)): Path<(String, String)>,
+    params: Params,
 ) -> Result<Response, SiteError> {
     let (label, sql) = count_query(&list).ok_or(SiteError::NotFound)?;
-    let (u, n) = s
+    let page_no = page_number(params.get("page")).ok_or(SiteError::NotFound)?;
+    let (u, n, items) = s
         .store
         .read(|c| {
             let Some(u) = users::by_name(c, &name)? else {
                 return Ok(None);
             };
             let n: i64 = c.query_row(sql, params![u.id], |r| r.get(0))?;
-            Ok(Some((u, n)))
+            // The favorites page lists the projects too (40 a page), like the loves page.
+            let items = if list == "favorites" {
+                super::loves::favorites_items(c, u.id, page_no)?
+            } else {
+                String::new()
+            };
+            Ok(Some((u, n, items)))
         })?
         .ok_or(SiteError::NotFound)?;
+    if list == "favorites" && items.is_empty() && page_no > 1 {
+        return Err(SiteError::NotFound);
+    }
     let name = escape(&u.username);
     let body = format!(
         "<div class=\"box\">\n<div class=\"box-head\"><h2><a href=\"/users/{name}/\">{name}</a> &raquo;\n  {label} ({n})</h2></div>\n\
-<div class=\"box-content\"><ul class=\"media-grid\"></ul></div>\n</div>"
+<div class=\"box-content\"><ul class=\"media-grid\">\n{items}</ul></div>\n</div>"
     );
     Ok(html(page(&format!("{} on Scratch", u.username), "", &body)))
 }

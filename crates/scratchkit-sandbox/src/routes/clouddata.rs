@@ -1,4 +1,4 @@
-//! clouddata.scratch.mit.edu's HTTP part under `/clouddata`: `/logs`.
+//! clouddata.scratch.mit.edu's HTTP part under `/clouddata`: `/logs` and `/health`.
 
 use axum::Router;
 use axum::extract::State;
@@ -14,6 +14,7 @@ use crate::store::misc;
 pub(crate) fn router() -> Router<Shared> {
     Router::new()
         .route("/logs", get(logs))
+        .route("/health", get(health))
         .fallback(|| async { ApiError::NotFound })
 }
 
@@ -31,4 +32,16 @@ async fn logs(State(s): State<Shared>, params: Params) -> Result<Response, ApiEr
     }
     let entries = s.store.read(|c| misc::cloud_log(c, project_id, page))?;
     Ok(JsonReply::list(entries.iter().map(render::cloud_log).collect::<Vec<_>>()).into_response())
+}
+
+/// `GET /health`: the cloud server's status, in the fields scratchattach's `get_cloud_status`
+/// reads: `{"uptime": seconds, "load": [1, 5, 15 minute averages], "redis": {"connected",
+/// "ready"}}` (the sandbox has no Redis and no load figures: it reports itself ready, idle).
+async fn health(State(s): State<Shared>) -> Response {
+    axum::Json(serde_json::json!({
+        "uptime": s.started.elapsed().as_secs_f64(),
+        "load": [0.0, 0.0, 0.0],
+        "redis": {"connected": true, "ready": true},
+    }))
+    .into_response()
 }

@@ -1,4 +1,5 @@
-//! Third-party services under `/ext/<service>` (not Scratch): my-ocular
+//! Services outside Scratch's main hosts under `/ext/<service>`: Scratch's translate and
+//! speech services (in `services.rs`), and the third-party my-ocular
 //! (`https://my-ocular.jeffalo.net`) and nfe (`https://jeffalo.net/api/nfe/`).
 //!
 //! * `GET /ext/ocular/api/user/<u>`: the shape of `fixtures/real/ocular_api_user_Jeffalo.json`
@@ -33,6 +34,8 @@ pub(crate) fn router() -> Router<Shared> {
         .route("/ocular/api/user/{user}", get(ocular_user))
         .route("/ocular/api/reactions/{post}", get(ocular_reactions))
         .route("/nfe/api/nfe", get(nfe))
+        .nest("/translate", super::services::translate_router())
+        .nest("/synthesis", super::services::synthesis_router())
 }
 
 async fn ocular_user(

@@ -11,6 +11,7 @@ mod images;
 pub(crate) mod json_reply;
 mod projects_host;
 pub(crate) mod reply;
+mod services;
 pub(crate) mod site;
 
 use axum::Router;

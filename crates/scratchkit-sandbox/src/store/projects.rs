@@ -174,9 +174,31 @@ pub(crate) fn favorites_of(
     user_id: i64,
     page: Page,
 ) -> rusqlite::Result<Vec<Project>> {
+    marked_by(conn, Mark::Favorite, user_id, page)
+}
+
+/// The shared projects the user loves, most recent love first (the old site's loves page).
+pub(crate) fn loved_by(
+    conn: &Connection,
+    user_id: i64,
+    page: Page,
+) -> rusqlite::Result<Vec<Project>> {
+    marked_by(conn, Mark::Love, user_id, page)
+}
+
+/// The shared projects the user marked (loved or favorited), most recent mark first.
+fn marked_by(
+    conn: &Connection,
+    mark: Mark,
+    user_id: i64,
+    page: Page,
+) -> rusqlite::Result<Vec<Project>> {
     query(
         conn,
-        "JOIN favorites f ON f.project_id = p.id WHERE f.user_id = ?1 AND p.shared = 1 ORDER BY f.since DESC, p.id DESC",
+        &format!(
+            "JOIN {} m ON m.project_id = p.id WHERE m.user_id = ?1 AND p.shared = 1 ORDER BY m.since DESC, p.id DESC",
+            mark.table()
+        ),
         vec![Value::Integer(user_id)],
         page,
         Remixes::LeftAtZero,

@@ -472,14 +472,37 @@ pub(crate) fn set_follower(
 }
 
 /// Studios the user hosts, manages or curates ("My Stuff" galleries), newest first.
-pub(crate) fn mine(conn: &Connection, user_id: i64, page: Page) -> rusqlite::Result<Vec<Studio>> {
+pub(crate) fn mine(
+    conn: &Connection,
+    user_id: i64,
+    order: MineOrder,
+    page: Page,
+) -> rusqlite::Result<Vec<Studio>> {
+    let order = match order {
+        MineOrder::ModifiedDesc => "s.modified DESC, s.id DESC",
+        MineOrder::ModifiedAsc => "s.modified ASC, s.id ASC",
+        MineOrder::TitleAsc => "s.title COLLATE NOCASE ASC, s.id ASC",
+        MineOrder::TitleDesc => "s.title COLLATE NOCASE DESC, s.id DESC",
+    };
     query(
         conn,
-        "JOIN studio_members m ON m.studio_id = s.id WHERE m.user_id = ?1 AND m.role IN ('curator','manager') \
-         ORDER BY s.modified DESC, s.id DESC",
+        &format!(
+            "JOIN studio_members m ON m.studio_id = s.id WHERE m.user_id = ?1 AND m.role IN ('curator','manager') \
+             ORDER BY {order}"
+        ),
         vec![Value::Integer(user_id)],
         page,
     )
+}
+
+/// The orders of "My Stuff"'s studios (`?ascsort=` / `?descsort=`: `title`, else the date
+/// modified).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MineOrder {
+    ModifiedDesc,
+    ModifiedAsc,
+    TitleAsc,
+    TitleDesc,
 }
 
 /// Number of curators and managers.

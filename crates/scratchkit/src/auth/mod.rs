@@ -4,6 +4,8 @@
 //! * [`Client::login_with_session_id`]: a `scratchsessionsid` pasted from a browser, decoded
 //!   offline ([`decode_session_id`]), with `GET /session/` as the fallback.
 //! * [`Client::session`], [`Client::logged_in_as`], [`Client::logout`].
+//! * [`Client::session_secrets`]: the session id and X-Token, read on purpose (redacted in
+//!   `Debug`), for another tool.
 //! * [`Client::save_session`] / [`Client::restore_session`]: a session file readable only by
 //!   its owner.
 //!
@@ -11,6 +13,7 @@
 
 mod login;
 mod logout;
+mod secrets;
 mod session;
 mod session_cookie;
 mod session_file;
@@ -22,6 +25,7 @@ use crate::error::{Error, Result};
 use crate::hosts::Host;
 use crate::request::{AuthMode, RequestSpec, Response};
 
+pub use secrets::SessionSecrets;
 pub use session_cookie::{SessionIdInfo, decode_session_id};
 
 /// The account a client is logged in as ([`Client::logged_in_as`]), as returned by the login calls.

@@ -68,6 +68,7 @@ pub struct CloudBuilder {
     keepalive: Option<Keepalive>,
     seed_from_project: bool,
     seed_from_logs: bool,
+    headers: Vec<(String, String)>,
 }
 
 impl fmt::Debug for CloudBuilder {
@@ -93,6 +94,7 @@ impl CloudBuilder {
             keepalive: None,
             seed_from_project: scratch,
             seed_from_logs: scratch,
+            headers: Vec::new(),
         }
     }
 
@@ -111,6 +113,19 @@ impl CloudBuilder {
     /// Uses these keepalive timers.
     pub fn keepalive(mut self, keepalive: Keepalive) -> Self {
         self.keepalive = Some(keepalive);
+        self
+    }
+
+    /// Sends one more header with the WebSocket handshake (see
+    /// [`CloudConfig::with_header`]); later calls add more.
+    ///
+    /// ```
+    /// let client = scratchkit::Client::sandbox("127.0.0.1:8080".parse().unwrap());
+    /// let builder = client.turbowarp_cloud(5u64, "player1").header("X-Bot", "scoreboard");
+    /// assert!(builder.config().is_ok());
+    /// ```
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
         self
     }
 
@@ -164,6 +179,9 @@ impl CloudBuilder {
         }
         if let Some(keepalive) = self.keepalive {
             config = config.with_keepalive(keepalive);
+        }
+        for (name, value) in &self.headers {
+            config = config.with_header(name.clone(), value.clone());
         }
         Ok(config)
     }

@@ -69,6 +69,8 @@ pub struct CloudConfig {
     pub(crate) keepalive: Keepalive,
     pub(crate) connect_timeout: Duration,
     pub(crate) proxy: Proxy,
+    /// Extra handshake headers (values kept secret: they may carry credentials).
+    pub(crate) headers: Vec<(String, SecretString)>,
 }
 
 impl CloudConfig {
@@ -139,6 +141,7 @@ impl CloudConfig {
             keepalive: Keepalive::default(),
             connect_timeout: Duration::from_secs(15),
             proxy: Proxy::from_env(),
+            headers: Vec::new(),
         }
     }
 
@@ -163,6 +166,24 @@ impl CloudConfig {
     /// Sends this `User-Agent` header.
     pub fn with_user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Sends one more header with the WebSocket handshake (a custom server's token, a
+    /// different `Origin`…); it replaces a header of the same name set by this config. The
+    /// value is kept secret (`Debug` does not show it). Name and value are checked when
+    /// connecting.
+    ///
+    /// ```
+    /// use scratchkit::cloud::CloudConfig;
+    /// use scratchkit::cloud::CloudRules;
+    /// let config = CloudConfig::custom("ws://127.0.0.1:9000", 5, "bot", CloudRules::Scratch)
+    ///     .with_header("Authorization", "Bearer s3cret");
+    /// assert!(!format!("{config:?}").contains("s3cret"));
+    /// ```
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers
+            .push((name.into(), SecretString::from(value.into())));
         self
     }
 

@@ -124,6 +124,15 @@ async fn open(config: &CloudConfig) -> Result<Socket, CloudError> {
         value.set_sensitive(true);
         headers.insert(COOKIE, value);
     }
+    for (name, value) in &config.headers {
+        let name = http::HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| CloudError::Config(format!("{name:?} is not a valid header name")))?;
+        let mut value = HeaderValue::from_str(value.expose_secret()).map_err(|_| {
+            CloudError::Config(format!("the value of the {name} header is not valid"))
+        })?;
+        value.set_sensitive(true);
+        headers.insert(name, value);
+    }
     let proxies = config.proxy.rules().map_err(CloudError::Config)?;
     let connecting = async {
         match proxies.and_then(|rules| tunnel_target(&rules, request.uri())) {

@@ -1,14 +1,16 @@
 //! Cloud logs (`clouddata.scratch.mit.edu/logs`): typed pages, a stream of every row, and a
 //! polling stream of new rows.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::fmt;
 use std::future::IntoFuture;
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
-use futures_util::{FutureExt, Stream, stream};
-use scratchkit_model::{CloudLogEntry, ProjectId};
+use futures_util::{FutureExt, Stream, StreamExt, stream};
+use scratchkit_model::{CloudLogEntry, CloudValue, CloudVerb, ProjectId};
+use tokio::sync::watch;
 
 use crate::client::Client;
 use crate::error::{Error, Result};
@@ -117,6 +119,33 @@ impl CloudLogsRequest {
         )
     }
 
+    /// The current value of every variable, as the log tells it: for each variable the newest
+    /// row decides (a set or a create gives its value, a delete removes the variable). Reads
+    /// at most [`max`](Self::max) rows (default 1000, the log's usual depth) from the
+    /// [offset](Self::offset) on. Needs no login, unlike a cloud connection; variables not set
+    /// within those rows are missing from the map. Keys are names without the `☁ ` prefix.
+    ///
+    /// `GET https://clouddata.scratch.mit.edu/logs?projectid=<id>&limit=100&offset=<n>`…
+    ///
+    /// ```no_run
+    /// # async fn demo() -> scratchkit::Result<()> {
+    /// let client = scratchkit::Client::new();
+    /// for (name, value) in client.cloud_logs(1_182_391_014u64).values().await? {
+    ///     println!("{name} = {value}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// Any request error of the log reads (a log that is down is an error, not an empty map).
+    pub async fn values(self) -> Result<BTreeMap<String, CloudValue>> {
+        let max = self.max.unwrap_or(DEFAULT_VALUES_DEPTH);
+        let rows = self.max(max).stream();
+        let mut rows = std::pin::pin!(rows);
+        Ok(latest_values(collect_rows(&mut rows).await?))
+    }
+
     /// The rows added from now on, oldest first, found by polling the log every
     /// [`DEFAULT_LOG_POLL`] (see [`CloudLogEvents::every`]). The first poll only notes what is
     /// already there. Rows are matched by (timestamp, user, name, value) across overlapping
@@ -127,6 +156,7 @@ impl CloudLogsRequest {
             client: self.client,
             project: self.project,
             every: DEFAULT_LOG_POLL,
+            control: LogEventsControl::new(),
         }
     }
 }
@@ -158,6 +188,39 @@ fn check_limit(limit: u32) -> Result<u32> {
             format!("{limit} is outside 1 to {MAX_LOG_LIMIT}"),
         ))
     }
+}
+
+/// Rows [`CloudLogsRequest::values`] reads unless [`max`](CloudLogsRequest::max) says
+/// otherwise.
+pub const DEFAULT_VALUES_DEPTH: usize = 1000;
+
+/// Every row of a stream, or its first error.
+async fn collect_rows(
+    rows: &mut (impl Stream<Item = Result<CloudLogEntry>> + Unpin),
+) -> Result<Vec<CloudLogEntry>> {
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().await {
+        out.push(row?);
+    }
+    Ok(out)
+}
+
+/// The value of each variable after the rows `newest_first`: the newest row of a variable
+/// decides (set and create give a value, delete removes it; renames are ignored).
+fn latest_values(
+    newest_first: impl IntoIterator<Item = CloudLogEntry>,
+) -> BTreeMap<String, CloudValue> {
+    let mut decided = HashSet::new();
+    let mut values = BTreeMap::new();
+    for row in newest_first {
+        if row.verb == CloudVerb::Rename || !decided.insert(row.name.clone()) {
+            continue;
+        }
+        if row.verb != CloudVerb::Delete {
+            values.insert(row.variable().to_owned(), row.value);
+        }
+    }
+    values
 }
 
 /// One `GET /logs` request.
@@ -205,6 +268,67 @@ pub struct CloudLogEvents {
     client: Client,
     project: ProjectId,
     every: Duration,
+    control: LogEventsControl,
+}
+
+/// Pauses and resumes a [`CloudLogEvents`] stream from elsewhere (another task, a command
+/// handler). Cheap to clone; every clone controls the same stream.
+///
+/// While paused the stream sends no request and yields nothing; on resume it polls at once
+/// and reports the rows that arrived meanwhile, oldest first (up to 1000 rows, as between
+/// any two polls).
+///
+/// ```no_run
+/// # async fn demo() -> scratchkit::Result<()> {
+/// use futures_util::StreamExt;
+///
+/// let client = scratchkit::Client::new();
+/// let events = client.cloud_logs(1_182_391_014u64).events();
+/// let control = events.control();
+/// let mut rows = std::pin::pin!(events.stream());
+/// control.pause(); // e.g. while the bot is busy
+/// control.resume();
+/// if let Some(row) = rows.next().await {
+///     println!("{:?}", row?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct LogEventsControl {
+    paused: Arc<watch::Sender<bool>>,
+}
+
+impl LogEventsControl {
+    fn new() -> Self {
+        Self {
+            paused: Arc::new(watch::Sender::new(false)),
+        }
+    }
+
+    /// Stops polling (and yielding) until [`resume`](Self::resume).
+    pub fn pause(&self) {
+        self.paused.send_replace(true);
+    }
+
+    /// Polls again (at once), reporting what arrived during the pause.
+    pub fn resume(&self) {
+        self.paused.send_replace(false);
+    }
+
+    /// Whether the stream is paused.
+    pub fn is_paused(&self) -> bool {
+        *self.paused.borrow()
+    }
+
+    /// Returns when not paused (at once if running). Returns `true` when it waited.
+    async fn wait_running(&self) -> bool {
+        let mut rx = self.paused.subscribe();
+        let waited = *rx.borrow_and_update();
+        // The sender lives in `self`: the channel cannot close while waiting.
+        let _ = rx.wait_for(|paused| !paused).await;
+        waited
+    }
 }
 
 /// The identity of a row across polls.
@@ -269,6 +393,11 @@ impl CloudLogEvents {
         self.every
     }
 
+    /// A handle that pauses and resumes the stream made from these events.
+    pub fn control(&self) -> LogEventsControl {
+        self.control.clone()
+    }
+
     /// The new rows as a stream (oldest first); it never ends by itself. A failed poll yields
     /// its error and polling goes on at the next period.
     pub fn stream(self) -> impl Stream<Item = Result<CloudLogEntry>> + Send + 'static {
@@ -286,11 +415,15 @@ impl CloudLogEvents {
         };
         stream::unfold(state, |mut st| async move {
             loop {
+                let resumed = st.events.control.wait_running().await;
                 if let Some(row) = st.ready.pop_front() {
                     return Some((Ok(row), st));
                 }
-                if !st.first {
+                if !st.first && !resumed {
                     tokio::time::sleep(st.events.every).await;
+                    if st.events.control.is_paused() {
+                        continue;
+                    }
                 }
                 st.first = false;
                 match st.events.window(&st.seen).await {
@@ -334,6 +467,53 @@ impl CloudLogEvents {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn verb_row(verb: &str, name: &str, value: &str) -> CloudLogEntry {
+        serde_json::from_value(serde_json::json!({
+            "user": "u", "verb": verb, "name": format!("☁ {name}"), "value": value, "timestamp": 1
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_newest_row_of_each_variable_decides() {
+        let newest_first = vec![
+            verb_row("set_var", "a", "3"),
+            verb_row("del_var", "gone", "0"),
+            verb_row("rename_var", "b", "x"),
+            verb_row("set_var", "a", "2"),
+            verb_row("set_var", "gone", "9"),
+            verb_row("create_var", "b", "0"),
+        ];
+        let values = latest_values(newest_first);
+        let shown: Vec<(String, String)> = values
+            .iter()
+            .map(|(k, v)| (k.clone(), v.to_string()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("a".to_owned(), "3".to_owned()),
+                ("b".to_owned(), "0".to_owned())
+            ]
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_paused_control_holds_its_waiters_until_resumed() {
+        let control = LogEventsControl::new();
+        assert!(!control.wait_running().await, "running: no wait");
+        control.pause();
+        let waiter = tokio::spawn({
+            let control = control.clone();
+            async move { control.wait_running().await }
+        });
+        tokio::time::sleep(Duration::from_secs(3600)).await;
+        assert!(!waiter.is_finished(), "still paused an hour later");
+        control.resume();
+        assert!(waiter.await.unwrap(), "it waited, then ran");
+        assert!(!control.is_paused());
+    }
 
     fn row(ts: i64, user: &str, value: &str) -> CloudLogEntry {
         serde_json::from_value(serde_json::json!({

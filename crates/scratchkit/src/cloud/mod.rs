@@ -59,8 +59,8 @@ pub use connection::CloudConnection;
 pub use error::CloudError;
 pub use events::{CloseReason, CloudEvent, CloudEvents};
 pub use logs::{
-    CloudLogEvents, CloudLogsRequest, DEFAULT_LOG_LIMIT, DEFAULT_LOG_POLL, MAX_LOG_LIMIT,
-    MIN_LOG_POLL,
+    CloudLogEvents, CloudLogsRequest, DEFAULT_LOG_LIMIT, DEFAULT_LOG_POLL, DEFAULT_VALUES_DEPTH,
+    LogEventsControl, MAX_LOG_LIMIT, MIN_LOG_POLL,
 };
 /// Formats a number as JavaScript does (re-exported from [`scratchkit_model::js_number`]).
 pub use scratchkit_model::js_number_to_string;

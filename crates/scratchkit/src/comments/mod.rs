@@ -9,6 +9,8 @@
 
 #[cfg(feature = "html")]
 pub(crate) mod profile;
+#[cfg(feature = "html")]
+mod site_pages;
 
 use scratchkit_model::{Comment, CommentId, CommentRejection, NewComment, UserId};
 

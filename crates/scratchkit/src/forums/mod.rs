@@ -17,6 +17,7 @@ mod categories;
 mod dates;
 mod feeds;
 mod forms;
+mod lookups;
 mod ocular;
 mod post_text;
 mod posts;

@@ -19,6 +19,7 @@
 //! |---|---|---|
 //! | profile comments | [`UserHandler::comments`](crate::UserHandler::comments) | [`ProfileComment`], [`parse_profile_comments`], [`parse_posted_comment`], [`comment_post_refusal`] |
 //! | profile page | [`UserHandler::profile_page`](crate::UserHandler::profile_page), [`UserHandler::counts`](crate::UserHandler::counts) | [`ProfilePage`], [`ProfileCounts`], [`parse_profile_page`], [`parse_profile_count`] |
+//! | loved projects, favorites page | [`UserHandler::loved_projects`](crate::UserHandler::loved_projects), [`UserHandler::favorites_page`](crate::UserHandler::favorites_page) | [`GridProject`], [`parse_project_grid`] |
 //! | activity feed | [`UserHandler::activity`](crate::UserHandler::activity) | [`ActivityEvent`], [`parse_user_activity`] |
 //! | nfe status | [`ProjectHandler::nfe_status`](crate::ProjectHandler::nfe_status) | [`NfeStatus`] |
 //! | forums | [`Client::forum`](crate::Client::forum) | in [`forums`](crate::forums) |
@@ -46,3 +47,4 @@ pub use crate::users::{
     StudentClass, TargetKind, parse_profile_count, parse_profile_page, parse_relative_time,
     parse_user_activity,
 };
+pub use crate::users::{GridProject, parse_project_grid};

@@ -9,6 +9,7 @@
 //! | messages, count, clear, admin alerts, feeds, recently viewed | `messages.rs` | `GET api /users/<me>/messages[/count\|/admin]`, `GET api /users/<me>/following/…`, `GET api /users/<me>/projects/recentlyviewed`, `POST /site-api/messages/messages-clear/` |
 //! | new messages as a stream | `message_events.rs` | `GET api /users/<me>/messages/count`, `GET api /users/<me>/messages` |
 //! | My Stuff: projects, studios, trash | `my_stuff.rs` | `GET /site-api/projects/<filter>/`, `GET /site-api/galleries/all/`, `PUT /site-api/projects/trashed/empty/` |
+//! | the Scratcher invite: read, accept | `invites.rs` | `GET api /users/<me>/invites`, `GET /users/<me>/promote-to-scratcher/` |
 //! | backpack | `backpack.rs` | `GET`, `POST`, `DELETE backpack /<me>[/<item>]` |
 //! | the teacher's classes and alerts | `../classrooms.rs` | `GET /site-api/classrooms/all/`, `GET /site-api/classrooms/alerts/` |
 //! | turning profile comments on and off | `../comments/profile.rs` | `POST /site-api/comments/user/<me>/toggle-comments/` |
@@ -20,6 +21,7 @@
 
 mod account;
 mod backpack;
+mod invites;
 pub mod message_events;
 mod messages;
 mod my_stuff;
@@ -28,6 +30,7 @@ mod profile;
 pub use account::PasswordCheck;
 pub(crate) use account::require_password;
 pub use backpack::NewBackpackItem;
+pub use invites::ScratcherInvite;
 pub use messages::MessageFilter;
 pub use my_stuff::{MyStuffFilter, MyStuffSort};
 pub use profile::{FeaturedLabel, MAX_PROFILE_TEXT};

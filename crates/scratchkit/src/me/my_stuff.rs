@@ -135,7 +135,9 @@ impl MeHandler {
 
     /// One page (1-based, up to 40) of the studios you own or curate, as Scratch's site-api
     /// gallery records (`{"pk", "model", "fields": {title, owner, …}}`); an empty page past the
-    /// end.
+    /// end. Studios sort as the site offers them: [`MyStuffSort::LastModified`] (newest first)
+    /// or [`MyStuffSort::Title`] (`descsort=title`); the project-only orders (views, loves,
+    /// remixes) fall back to the date order on Scratch's side.
     ///
     /// `GET https://scratch.mit.edu/site-api/galleries/all/?page=&ascsort=&descsort=`
     ///

@@ -139,10 +139,12 @@ impl ProjectHandler {
     }
 
     /// A list under the author's path: ready when the author is known, else after the lookup.
+    /// The login goes along when there is one (the owner reads an unshared project's lists).
     fn author_list<T>(&self, suffix: String) -> ListRequest<T> {
         let source = match self.author.get() {
             Some(author) => Source::Offset(Offset::Ready(
-                author_path(author, self.id, &suffix).map(|p| RequestSpec::get(Host::Api, p)),
+                author_path(author, self.id, &suffix)
+                    .map(|p| RequestSpec::get(Host::Api, p).auth(AuthMode::TokenIfLoggedIn)),
             )),
             None => {
                 let this = self.clone();
@@ -150,7 +152,7 @@ impl ProjectHandler {
                     async move {
                         let author = this.resolve_author().await?;
                         let path = author_path(&author, this.id, &suffix)?;
-                        Ok(RequestSpec::get(Host::Api, path))
+                        Ok(RequestSpec::get(Host::Api, path).auth(AuthMode::TokenIfLoggedIn))
                     }
                     .boxed()
                 })))

@@ -238,6 +238,32 @@ impl StudioHandler {
         client.send_authed(spec).await.map(|_| ())
     }
 
+    /// Turns commenting on the studio on (`true`) or off (`false`), whatever it was: reads
+    /// the studio's `comments_allowed` first and toggles only when it differs (Scratch offers
+    /// only a toggle). Returns whether anything changed.
+    ///
+    /// `GET https://api.scratch.mit.edu/studios/<id>`, then when needed
+    /// `POST https://scratch.mit.edu/site-api/comments/gallery/<id>/toggle-comments/`
+    ///
+    /// ```no_run
+    /// # async fn demo(client: scratchkit::Client) -> scratchkit::Result<()> {
+    /// let changed = client.studio(5342u64).set_commenting(false).await?;
+    /// println!("comments now off{}", if changed { "" } else { " (they already were)" });
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`StudioHandler::info`] and [`StudioHandler::toggle_commenting`].
+    pub async fn set_commenting(&self, allowed: bool) -> Result<bool> {
+        self.client().require_auth()?;
+        if self.info().await?.comments_allowed == allowed {
+            return Ok(false);
+        }
+        self.toggle_commenting().await?;
+        Ok(true)
+    }
+
     /// `PUT site /site-api/users/<list>/<id>/<action>/?usernames=<who>`; `who` is you when
     /// `None`.
     async fn membership(&self, list: &str, action: &str, who: Option<&str>) -> Result<()> {

@@ -5,6 +5,9 @@ mod activity;
 mod follow;
 #[cfg(feature = "html")]
 mod profile_page;
+#[cfg(feature = "html")]
+mod project_grid;
+mod relations;
 
 #[cfg(feature = "html")]
 pub use activity::{
@@ -16,6 +19,8 @@ pub use profile_page::{
     ProfileCount, ProfileCounts, ProfilePage, Rank, StudentClass, parse_profile_count,
     parse_profile_page,
 };
+#[cfg(feature = "html")]
+pub use project_grid::{GridProject, parse_project_grid};
 
 use scratchkit_model::{MessageCount, Project, SiteUserFeatured, Studio, User};
 

@@ -51,6 +51,7 @@ pub(crate) fn router() -> Router<Shared> {
             "/users/{user}/following/studios/projects",
             get(messages::studio_projects),
         )
+        .route("/users/{user}/projects/{id}", get(projects::authored))
         .route(
             "/users/{user}/projects/{id}/views",
             post(project_edit::view),

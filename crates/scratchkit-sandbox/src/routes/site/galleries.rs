@@ -308,8 +308,14 @@ pub(crate) async fn mine(
 ) -> Result<Response, SiteError> {
     let me = auth.user(Cred::Cookie)?.clone();
     let (number, page) = site_page(&params)?;
+    let order = match (params.get("ascsort"), params.get("descsort")) {
+        (Some("title"), _) => studios::MineOrder::TitleAsc,
+        (_, Some("title")) => studios::MineOrder::TitleDesc,
+        (Some(f), _) if !f.is_empty() => studios::MineOrder::ModifiedAsc,
+        _ => studios::MineOrder::ModifiedDesc,
+    };
     let rows = read(&s, |c| {
-        let list = studios::mine(c, me.id, page)?;
+        let list = studios::mine(c, me.id, order, page)?;
         let mut out = Vec::new();
         for st in list {
             let owner = users::by_id(c, st.host_id)?.ok_or(SiteError::Internal)?;

@@ -192,6 +192,50 @@ async fn upload_assets(
     Ok(count)
 }
 
+/// The file extensions Scratch's editor stores assets with.
+const ASSET_EXTENSIONS: [&str; 6] = ["svg", "png", "jpg", "gif", "wav", "mp3"];
+
+impl Client {
+    /// Puts one asset (a costume or sound) on the assets host, named by its content:
+    /// `<md5>.<ext>`, the name a project.json refers to it by. An asset already there is not
+    /// sent again. Returns the name.
+    ///
+    /// `HEAD https://assets.scratch.mit.edu/internalapi/asset/<md5>.<ext>/get/`, then when
+    /// missing `POST https://assets.scratch.mit.edu/<md5>.<ext>` with the session cookie and
+    /// the X-Token.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: scratchkit::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let name = client.upload_asset(std::fs::read("cat.svg")?, "svg").await?;
+    /// println!("md5ext for project.json: {name}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::LoginRequired`] when logged out and [`Error::InvalidInput`] for an empty asset
+    /// or an extension other than svg, png, jpg, gif, wav or mp3 (nothing sent); any request
+    /// error.
+    pub async fn upload_asset(&self, data: impl Into<Bytes>, extension: &str) -> Result<String> {
+        self.require_auth()?;
+        let data = data.into();
+        let ext = extension.trim_start_matches('.').to_ascii_lowercase();
+        if !ASSET_EXTENSIONS.contains(&ext.as_str()) {
+            return Err(Error::invalid(
+                "asset extension",
+                format!("{extension:?} is not one of svg, png, jpg, gif, wav, mp3"),
+            ));
+        }
+        if data.is_empty() {
+            return Err(Error::invalid("asset", "no bytes"));
+        }
+        let name = format!("{}.{ext}", scratchkit_sb3::md5_hex(&data));
+        let assets = BTreeMap::from([(name.clone(), Some(data))]);
+        upload_assets(self, &assets, 1).await?;
+        Ok(name)
+    }
+}
+
 /// The projects host's answer to a create or a save.
 #[derive(Deserialize)]
 struct Reply {
