@@ -93,6 +93,7 @@ macro_rules! keys {
 keys! {
     "listen", "listen", Text, "address and port to listen on";
     "data", "data", Text, "directory of the database that keeps values across restarts";
+    "redis", "redis", Secret, "Redis URL shared by several instances (unset: this instance alone)";
     "root", "root", Text, "rules served on `/`: turbowarp, scratch or none";
     "clients_per_room", "clients-per-room", Integer, "clients in one room";
     "rooms", "rooms", Integer, "rooms with clients at once";
@@ -356,6 +357,9 @@ pub struct ServerConfig {
     pub listen: SocketAddr,
     /// Database directory (values survive a restart); `None` keeps them in memory.
     pub data: Option<PathBuf>,
+    /// Redis URL shared by several instances (`redis://[[user]:password@]host[:port][/db]`
+    /// or `unix:///path`); `None` runs alone. Shown as `[redacted]`: it may hold a password.
+    pub redis: Option<Secret>,
     /// Rules on `/`.
     pub root: RootRules,
     /// Clients per room.
@@ -383,6 +387,7 @@ impl Default for ServerConfig {
         ServerConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 8008)),
             data: None,
+            redis: None,
             root: RootRules::Turbowarp,
             clients_per_room: 128,
             rooms: 16_384,
@@ -711,6 +716,19 @@ impl ServerConfig {
                 ));
             }
         }
+        if let Some(url) = &self.redis {
+            let url = url.expose();
+            if !["redis://", "unix://", "redis+unix://"]
+                .iter()
+                .any(|scheme| url.starts_with(scheme))
+            {
+                // The URL is not repeated: it may hold a password.
+                return Err(invalid(
+                    "redis",
+                    "must start with redis://, unix:// or redis+unix://".to_owned(),
+                ));
+            }
+        }
         if self.clients_per_room == 0 || self.rooms == 0 {
             let key = if self.rooms == 0 {
                 "rooms"
@@ -863,6 +881,7 @@ impl ServerConfig {
             },
             shutdown_grace: Duration::from_secs(self.shutdown_grace_secs),
         };
+        options.redis = self.redis.clone();
         Ok(options)
     }
 }
@@ -1090,6 +1109,7 @@ mod tests {
                     "scratch.preset" | "turbowarp.preset" => "scratch",
                     "scratch.over_limit" | "turbowarp.over_limit" => "close",
                     "projects.check_url" => "http://127.0.0.1:1/{id}",
+                    "redis" => "redis://127.0.0.1:6379/0",
                     _ => "x",
                 },
             };

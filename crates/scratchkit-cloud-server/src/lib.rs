@@ -27,6 +27,7 @@
 #![warn(missing_docs)]
 
 mod admin;
+mod backplane;
 mod config;
 mod connection;
 mod error;
@@ -51,6 +52,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
+#[cfg(feature = "redis")]
+#[doc(hidden)]
+pub use backplane::testing as redis_testing;
+pub use backplane::{BackplaneStats, PUBLISH_LAG_BUCKETS};
 pub use config::{
     AdminConfig, AllWord, ConfigError, ConfigSources, ENV_PREFIX, KEYS, Key, KeyKind, Network,
     OverLimitSetting, Preset, ProjectList, ProjectsConfig, RootRules, RulesConfig, Secret,

@@ -186,6 +186,10 @@ pub struct CloudOptions {
     pub project_validator: Option<ProjectValidator>,
     /// Operator settings: per-address limit, trusted proxies, admin API, allowed projects.
     pub operator: OperatorOptions,
+    /// Redis URL shared by several instances of the standalone server
+    /// ([`serve_standalone_with`](crate::serve_standalone_with)); `None` runs alone. A secret:
+    /// it may hold a password.
+    pub redis: Option<crate::Secret>,
 }
 
 impl Default for CloudOptions {
@@ -201,6 +205,7 @@ impl Default for CloudOptions {
             max_message_size: 1 << 20,
             project_validator: None,
             operator: OperatorOptions::default(),
+            redis: None,
         }
     }
 }
@@ -236,6 +241,7 @@ impl fmt::Debug for CloudOptions {
             .field("max_message_size", &self.max_message_size)
             .field("project_validator", &self.project_validator.is_some())
             .field("operator", &self.operator)
+            .field("redis", &self.redis)
             .finish()
     }
 }

@@ -85,6 +85,7 @@ pub async fn run(out: Out, args: CloudServerArgs) -> CliResult {
             "metrics": format!("{http}/metrics"),
             "admin": admin.then(|| format!("{http}/admin/")),
             "data": config.data.as_ref().map(|d| d.display().to_string()),
+            "redis_instance": server.state().backplane_stats().map(|s| format!("{:016x}", s.instance)),
         }))?;
     } else {
         out.line(format!("cloud server on {}", server.addr()))?;
@@ -104,6 +105,12 @@ pub async fn run(out: Out, args: CloudServerArgs) -> CliResult {
             out.line(format!("  admin API:       {http}/admin/ (bearer token)"))?;
         } else {
             out.line(out.dim("  admin API:       off (set admin.token or admin.token_file)"))?;
+        }
+        if let Some(stats) = server.state().backplane_stats() {
+            out.line(format!(
+                "  rooms shared through Redis (instance {:016x}, {} other instances heard so far)",
+                stats.instance, stats.peers
+            ))?;
         }
         match &config.data {
             Some(dir) => out.line(format!("  values kept in {}", dir.display()))?,
