@@ -256,17 +256,18 @@ async fn room_limits_hold_across_instances() {
     };
     options.turbowarp.max_variables = 2;
     let a = instance(&redis, options.clone()).await;
-    let b = instance(&redis, options).await;
+    let b = instance(&redis, options.clone()).await;
+    let c = instance(&redis, options).await;
     let mut on_a = vec![
         join(&a.turbowarp_url(), TW_HEADERS, "alice", "5").await,
         join(&a.turbowarp_url(), TW_HEADERS, "amy", "5").await,
     ];
     let mut bob = join(&b.turbowarp_url(), TW_HEADERS, "bob", "5").await;
-    // Three clients in the room: a fourth on either instance is refused with 4000, once the
-    // instances have heard each other's counts.
+    // Three clients in the room (two on A, one on B): a fourth on the third instance is
+    // refused with 4000, once the instances have heard each other's counts.
     let deadline = Instant::now() + SAFETY;
     loop {
-        let mut extra = join(&b.turbowarp_url(), TW_HEADERS, "extra", "5").await;
+        let mut extra = join(&c.turbowarp_url(), TW_HEADERS, "extra", "5").await;
         // Refused: closed at once; admitted (counts not heard yet): still open after 1 s.
         let close = tokio::time::timeout(
             Duration::from_secs(1),
@@ -447,7 +448,7 @@ async fn an_instance_that_dies_loses_nothing_its_clients_set() {
     let mut expected = HashMap::new();
     for i in 0..200 {
         let name = format!("v{}", i % 10);
-        sender.set(&name, &i.to_string()).unwrap();
+        sender.set(&name, i.to_string()).unwrap();
         expected.insert(format!("☁ {name}"), i.to_string());
         if i == 120 {
             // Killed mid-traffic: sockets dropped, nothing queued is published.

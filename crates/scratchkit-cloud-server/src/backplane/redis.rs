@@ -738,9 +738,12 @@ async fn publish(link: &Link, session: &mut Session, batch: &[Op]) -> RedisResul
     Ok(())
 }
 
+/// Clients per room: (mode code, room, count), sorted.
+type RoomCounts = Vec<(u8, String, usize)>;
+
 /// This instance's clients per room.
-fn local_presence(state: &CloudState) -> Vec<(u8, String, usize)> {
-    let mut rooms: Vec<(u8, String, usize)> = state
+fn local_presence(state: &CloudState) -> RoomCounts {
+    let mut rooms: RoomCounts = state
         .rooms()
         .iter()
         .filter(|(_, room)| !room.clients.is_empty())
@@ -761,7 +764,7 @@ async fn relay(
     let mut retry: Vec<Op> = Vec::new();
     let mut ticker = tokio::time::interval(PRESENCE_TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut last_presence: Option<(Vec<(u8, String, usize)>, Instant)> = None;
+    let mut last_presence: Option<(RoomCounts, Instant)> = None;
     let mut backoff = Duration::from_millis(50);
     let mut down_since: Option<Instant> = None;
     loop {
