@@ -174,6 +174,15 @@ async fn an_instance_killed_mid_traffic_loses_no_value() {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     }
+    // The killed instance's two clients moved: the survivors saw six handshakes.
+    let mut handshakes = 0;
+    for instance in &instances[1..] {
+        handshakes += metric(instance.addr, "scratch_cloud_handshakes_total").await;
+    }
+    assert!(
+        handshakes >= CLIENTS as u64,
+        "{handshakes} handshakes on the survivors"
+    );
     // A player joining a surviving instance gets every last value in its join snapshot.
     for instance in &instances[1..] {
         let config = CloudConfig::turbowarp(PROJECT, "latecomer", "scratchkit-tests/1.0 (redis)")
@@ -195,4 +204,25 @@ async fn an_instance_killed_mid_traffic_loses_no_value() {
         sender.close();
     }
     drop(instances);
+}
+
+/// A counter of `GET /metrics` (plain HTTP/1.0 on loopback).
+async fn metric(addr: SocketAddr, name: &str) -> u64 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = TcpStream::connect(addr)
+        .await
+        .expect("the instance answers");
+    stream
+        .write_all(b"GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n")
+        .await
+        .expect("the request is sent");
+    let mut response = String::new();
+    stream
+        .read_to_string(&mut response)
+        .await
+        .expect("a response");
+    response
+        .lines()
+        .find_map(|line| line.strip_prefix(name)?.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{name} in {response}"))
 }

@@ -1095,6 +1095,22 @@ mod tests {
     }
 
     #[test]
+    fn the_redis_url_never_shows() {
+        let config = load("", &[], &[("redis", "redis://:hunter2@10.0.0.5:6379/0")]).unwrap();
+        assert_eq!(
+            config.redis.as_ref().map(Secret::expose),
+            Some("redis://:hunter2@10.0.0.5:6379/0")
+        );
+        assert!(!config.to_toml().contains("hunter2"));
+        assert!(!format!("{config:?}").contains("hunter2"));
+        let options = config.to_options().unwrap();
+        assert!(!format!("{options:?}").contains("hunter2"));
+        let error = load("", &[], &[("redis", "http://:hunter2@x/")]).unwrap_err();
+        assert!(error.to_string().contains("redis://"), "{error}");
+        assert!(!error.to_string().contains("hunter2"), "{error}");
+    }
+
+    #[test]
     fn every_key_is_a_real_setting() {
         // Each key alone, with a value of its kind, is accepted by the configuration.
         for key in KEYS {

@@ -13,6 +13,10 @@ use crate::state::{CloudState, Room, RoomKey};
 #[cfg(feature = "redis")]
 mod events;
 #[cfg(feature = "redis")]
+mod link;
+#[cfg(feature = "redis")]
+mod ops;
+#[cfg(feature = "redis")]
 mod presence;
 #[cfg(feature = "redis")]
 pub(crate) mod redis;
@@ -113,7 +117,7 @@ pub(crate) fn room_full_across_instances(
 /// A connected backplane waiting for its state (see [`connect`] and [`start`]).
 pub(crate) struct Pending {
     #[cfg(feature = "redis")]
-    link: Arc<redis::Link>,
+    link: Arc<link::Link>,
 }
 
 /// Connects to Redis when the options ask for it and wraps `store` so that changes are

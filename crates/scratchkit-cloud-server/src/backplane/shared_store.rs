@@ -9,7 +9,8 @@
 use std::sync::Arc;
 
 use super::events::encode_value;
-use super::redis::{Link, OpKind};
+use super::link::Link;
+use super::ops::OpKind;
 use crate::options::CloudMode;
 use crate::store::{CloudStore, CloudValue, LogEntry};
 

@@ -4,7 +4,7 @@
 //! a free loopback port, without persistence, and stops it when dropped. When the binary is
 //! missing it returns `None` after printing why the caller is skipped, unless
 //! [`REQUIRE_REDIS_ENV`] is set (as `.ci/run` does), in which case it panics so that the
-//! test fails instead.
+//! test fails instead. `REDIS_SERVER` names another binary.
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
