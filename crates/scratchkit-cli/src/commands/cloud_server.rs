@@ -13,7 +13,7 @@ use serde_json::json;
 
 use super::sandbox::wait_for_stop;
 use crate::cli::CloudServerArgs;
-use crate::exit::CliResult;
+use crate::exit::{CliError, CliResult};
 use crate::output::Out;
 
 /// The effective configuration: presets, then `--config`, then `SCRATCH_CLOUD_*`, then flags;
@@ -67,7 +67,9 @@ pub async fn run(out: Out, args: CloudServerArgs) -> CliResult {
         Some(dir) => Arc::new(SqliteStore::open(dir)?),
         None => Arc::new(MemoryStore::new()),
     };
-    let server = serve_standalone_with(config.listen, options, store).await?;
+    let server = serve_standalone_with(config.listen, options, store)
+        .await
+        .map_err(CliError::CloudServe)?;
     let root = match config.root {
         RootRules::Turbowarp => Some("TurboWarp"),
         RootRules::Scratch => Some("Scratch"),
