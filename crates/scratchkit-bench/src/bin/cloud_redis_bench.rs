@@ -82,10 +82,12 @@ impl Drop for Instance {
 
 /// `cloud-redis-bench serve [REDIS_URL]`: one instance until stdin closes.
 async fn serve(redis: Option<String>) -> ExitCode {
-    let mut options = CloudOptions::default();
-    options.max_clients_per_room = 1_000;
+    let mut options = CloudOptions {
+        max_clients_per_room: 1_000,
+        redis: redis.map(Secret::new),
+        ..CloudOptions::default()
+    };
     options.turbowarp.require_user_agent = false;
-    options.redis = redis.map(Secret::new);
     let server = match serve_standalone("127.0.0.1:0".parse().expect("an address"), options).await {
         Ok(server) => server,
         Err(error) => {
