@@ -42,6 +42,9 @@ pub enum CliError {
     /// The cloud server's configuration is wrong.
     #[error("bad cloud server configuration: {0}")]
     CloudConfig(#[from] scratchkit_cloud_server::ConfigError),
+    /// `scratch cloud-server` could not start (its address, or Redis with `--redis`).
+    #[error("the cloud server could not start: {0}")]
+    CloudServe(std::io::Error),
     /// A `--faults` spec could not be read.
     #[error("bad --faults spec: {0}")]
     Faults(#[from] scratchkit_sandbox::FaultSpecError),
@@ -138,6 +141,7 @@ impl CliError {
             CliError::NotLoggedIn(_) => AUTH,
             CliError::Sandbox(_)
             | CliError::CloudStore(_)
+            | CliError::CloudServe(_)
             | CliError::Io(_)
             | CliError::Json(_)
             | CliError::File { .. }
@@ -201,6 +205,9 @@ impl CliError {
             }
             CliError::CloudStore(_) => {
                 "check that the --data directory exists or can be created, and is writable"
+            }
+            CliError::CloudServe(_) => {
+                "is the address in use (try --port 0), or Redis (--redis) down or elsewhere? see docs/deploy-cloud-server.md"
             }
             CliError::CloudConfig(_) => {
                 "see `scratch cloud-server --help` and docs/deploy-cloud-server.md for the settings"

@@ -98,7 +98,8 @@ async fn metrics(State(state): State<CloudState>) -> Response {
         persistence_pending,
         persistence_lag_seconds: lag.as_secs_f64(),
     };
-    let text = render(&state.gatekeeper().metrics.snapshot(), gauges);
+    let mut text = render(&state.gatekeeper().metrics.snapshot(), gauges);
+    crate::backplane::render_metrics(state.backplane_stats().as_ref(), &mut text);
     (
         [(
             header::CONTENT_TYPE,

@@ -94,6 +94,7 @@ macro_rules! keys {
 keys! {
     "listen", "listen", Text, "address and port to listen on";
     "data", "data", Text, "directory of the database that keeps values across restarts";
+    "redis", "redis", Secret, "Redis URL shared by several instances (unset: this instance alone)";
     "root", "root", Text, "rules served on `/`: turbowarp, scratch or none";
     "clients_per_room", "clients-per-room", Integer, "clients in one room";
     "rooms", "rooms", Integer, "rooms with clients at once";
@@ -359,6 +360,9 @@ pub struct ServerConfig {
     pub listen: SocketAddr,
     /// Database directory (values survive a restart); `None` keeps them in memory.
     pub data: Option<PathBuf>,
+    /// Redis URL shared by several instances (`redis://[[user]:password@]host[:port][/db]`
+    /// or `unix:///path`); `None` runs alone. Shown as `[redacted]`: it may hold a password.
+    pub redis: Option<Secret>,
     /// Rules on `/`.
     pub root: RootRules,
     /// Clients per room.
@@ -394,6 +398,7 @@ impl Default for ServerConfig {
         ServerConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 8008)),
             data: None,
+            redis: None,
             root: RootRules::Turbowarp,
             clients_per_room: 128,
             rooms: 16_384,
@@ -725,6 +730,19 @@ impl ServerConfig {
                 ));
             }
         }
+        if let Some(url) = &self.redis {
+            let url = url.expose();
+            if !["redis://", "unix://", "redis+unix://"]
+                .iter()
+                .any(|scheme| url.starts_with(scheme))
+            {
+                // The URL is not repeated: it may hold a password.
+                return Err(invalid(
+                    "redis",
+                    "must start with redis://, unix:// or redis+unix://".to_owned(),
+                ));
+            }
+        }
         if self.clients_per_room == 0 || self.rooms == 0 {
             let key = if self.rooms == 0 {
                 "rooms"
@@ -886,6 +904,7 @@ impl ServerConfig {
                 message: error.to_string(),
             })?;
         }
+        options.redis = self.redis.clone();
         Ok(options)
     }
 }
@@ -1099,6 +1118,22 @@ mod tests {
     }
 
     #[test]
+    fn the_redis_url_never_shows() {
+        let config = load("", &[], &[("redis", "redis://:hunter2@10.0.0.5:6379/0")]).unwrap();
+        assert_eq!(
+            config.redis.as_ref().map(Secret::expose),
+            Some("redis://:hunter2@10.0.0.5:6379/0")
+        );
+        assert!(!config.to_toml().contains("hunter2"));
+        assert!(!format!("{config:?}").contains("hunter2"));
+        let options = config.to_options().unwrap();
+        assert!(!format!("{options:?}").contains("hunter2"));
+        let error = load("", &[], &[("redis", "http://:hunter2@x/")]).unwrap_err();
+        assert!(error.to_string().contains("redis://"), "{error}");
+        assert!(!error.to_string().contains("hunter2"), "{error}");
+    }
+
+    #[test]
     fn every_key_is_a_real_setting() {
         // Each key alone, with a value of its kind, is accepted by the configuration.
         for key in KEYS {
@@ -1113,6 +1148,7 @@ mod tests {
                     "scratch.preset" | "turbowarp.preset" => "scratch",
                     "scratch.over_limit" | "turbowarp.over_limit" => "close",
                     "projects.check_url" => "http://127.0.0.1:1/{id}",
+                    "redis" => "redis://127.0.0.1:6379/0",
                     _ => "x",
                 },
             };

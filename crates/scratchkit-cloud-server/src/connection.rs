@@ -322,6 +322,10 @@ impl Connection {
             metrics.reject(Rejection::RoomsFull);
             return Err(CLOSE_OVERLOADED);
         }
+        if crate::backplane::room_full_across_instances(&self.state, &rooms, &key) {
+            metrics.reject(Rejection::RoomFull);
+            return Err(CLOSE_ERROR);
+        }
         let room = rooms.entry(key.clone()).or_default();
         if room.clients.len() >= options.max_clients_per_room {
             metrics.reject(Rejection::RoomFull);

@@ -28,6 +28,7 @@
 
 mod admin;
 mod blocks_file;
+mod backplane;
 mod config;
 mod connection;
 mod error;
@@ -54,6 +55,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 pub use blocks_file::{BLOCKS_FILE, BlocksFileError};
+#[cfg(feature = "redis")]
+#[doc(hidden)]
+pub use backplane::testing as redis_testing;
+pub use backplane::{BackplaneStats, PUBLISH_LAG_BUCKETS};
 pub use config::{
     AdminConfig, AllWord, ConfigError, ConfigSources, ENV_PREFIX, KEYS, Key, KeyKind, Network,
     OverLimitSetting, Preset, ProjectList, ProjectsConfig, RootRules, RulesConfig, Secret,

@@ -195,6 +195,10 @@ pub struct CloudOptions {
     /// connection that receives hundreds of lines a second writes them in fewer, larger
     /// frames (TurboWarp's server writes every 16.7 ms).
     pub max_gather: Duration,
+    /// Redis URL shared by several instances of the standalone server
+    /// ([`serve_standalone_with`](crate::serve_standalone_with)); `None` runs alone. A secret:
+    /// it may hold a password.
+    pub redis: Option<crate::Secret>,
 }
 
 impl Default for CloudOptions {
@@ -211,6 +215,7 @@ impl Default for CloudOptions {
             project_validator: None,
             operator: OperatorOptions::default(),
             max_gather: DEFAULT_MAX_GATHER,
+            redis: None,
         }
     }
 }
@@ -246,6 +251,7 @@ impl fmt::Debug for CloudOptions {
             .field("max_message_size", &self.max_message_size)
             .field("project_validator", &self.project_validator.is_some())
             .field("operator", &self.operator)
+            .field("redis", &self.redis)
             .finish()
     }
 }

@@ -186,7 +186,9 @@ pub async fn serve_standalone_with(
 ) -> io::Result<CloudServer> {
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
+    let (store, backplane) = crate::backplane::connect(&options, store).await?;
     let state = CloudState::with_store(options, store);
+    crate::backplane::start(&state, backplane);
     let app = crate::router(state.clone())
         .merge(
             axum::Router::new()

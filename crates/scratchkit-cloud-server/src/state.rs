@@ -129,6 +129,8 @@ pub(crate) struct Inner {
     next_client: AtomicU64,
     shut_down: AtomicBool,
     gatekeeper: Gatekeeper,
+    /// The other instances sharing the rooms (none when alone).
+    backplane: std::sync::OnceLock<Arc<dyn crate::backplane::Backplane>>,
 }
 
 /// The cloud server's state: cheap to clone, shared by every connection.
@@ -169,6 +171,7 @@ impl CloudState {
                 expiring: Mutex::new(HashMap::new()),
                 next_client: AtomicU64::new(1),
                 shut_down: AtomicBool::new(false),
+                backplane: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -325,6 +328,33 @@ impl CloudState {
             .rooms
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The other instances sharing the rooms ([`crate::backplane::Alone`] when none).
+    pub(crate) fn backplane(&self) -> &dyn crate::backplane::Backplane {
+        match self.inner.backplane.get() {
+            Some(backplane) => &**backplane,
+            None => &crate::backplane::Alone,
+        }
+    }
+
+    /// Attaches the backplane (once; later calls are ignored).
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    pub(crate) fn set_backplane(&self, backplane: Arc<dyn crate::backplane::Backplane>) {
+        let _ = self.inner.backplane.set(backplane);
+    }
+
+    /// The counters of sharing rooms through Redis (`--redis`); `None` when this instance
+    /// runs alone.
+    ///
+    /// ```
+    /// use scratchkit_cloud_server::{CloudOptions, CloudState};
+    ///
+    /// let state = CloudState::new(CloudOptions::default());
+    /// assert_eq!(state.backplane_stats(), None);
+    /// ```
+    pub fn backplane_stats(&self) -> Option<crate::backplane::BackplaneStats> {
+        self.backplane().stats()
     }
 
     /// The operator side: metrics, blocks, per-address counts.

@@ -14,7 +14,7 @@ use scratchkit_cloud_server::{
 use serde_json::json;
 
 use super::sandbox::wait_for_stop;
-use crate::exit::CliResult;
+use crate::exit::{CliError, CliResult};
 use crate::output::Out;
 
 /// `scratch cloud-server`.
@@ -93,7 +93,8 @@ pub async fn run(out: Out, args: CloudServerArgs) -> CliResult {
     let listen = config.listen;
     let server = runtime
         .run(async move { serve_standalone_with(listen, options, store).await })
-        .await??;
+        .await?
+        .map_err(CliError::CloudServe)?;
     let root = match config.root {
         RootRules::Turbowarp => Some("TurboWarp"),
         RootRules::Scratch => Some("Scratch"),
@@ -111,6 +112,7 @@ pub async fn run(out: Out, args: CloudServerArgs) -> CliResult {
             "metrics": format!("{http}/metrics"),
             "admin": admin.then(|| format!("{http}/admin/")),
             "data": config.data.as_ref().map(|d| d.display().to_string()),
+            "redis_instance": server.state().backplane_stats().map(|s| format!("{:016x}", s.instance)),
         }))?;
     } else {
         out.line(format!("cloud server on {}", server.addr()))?;
@@ -130,6 +132,12 @@ pub async fn run(out: Out, args: CloudServerArgs) -> CliResult {
             out.line(format!("  admin API:       {http}/admin/ (bearer token)"))?;
         } else {
             out.line(out.dim("  admin API:       off (set admin.token or admin.token_file)"))?;
+        }
+        if let Some(stats) = server.state().backplane_stats() {
+            out.line(format!(
+                "  rooms shared through Redis (instance {:016x}, {} other instances heard so far)",
+                stats.instance, stats.peers
+            ))?;
         }
         match &config.data {
             Some(dir) => out.line(format!("  values and blocks kept in {}", dir.display()))?,
