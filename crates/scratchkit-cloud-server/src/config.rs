@@ -99,6 +99,8 @@ keys! {
     "clients_per_room", "clients-per-room", Integer, "clients in one room";
     "rooms", "rooms", Integer, "rooms with clients at once";
     "connections_per_ip", "connections-per-ip", Integer, "open connections from one address (0: no limit)";
+    "max_connections", "max-connections", Integer, "open TCP connections in all, WebSockets included (over it: HTTP 503)";
+    "header_timeout_secs", "header-timeout-secs", Integer, "time a client has to send its HTTP request head (slower ones are dropped)";
     "trusted_proxies", "trusted-proxies", List, "proxies (addresses or CIDRs) whose X-Forwarded-For is believed";
     "shutdown_grace_secs", "shutdown-grace-secs", Integer, "how long a graceful shutdown waits for clients to close";
     "max_gather_ms", "max-gather-ms", Integer, "longest a busy connection gathers lines between two writes (0: writes at once)";
@@ -371,6 +373,11 @@ pub struct ServerConfig {
     pub rooms: usize,
     /// Open connections from one address; 0 for no limit.
     pub connections_per_ip: usize,
+    /// Open TCP connections in all ([`ServerLimits::max_connections`](crate::http_serve::ServerLimits)).
+    pub max_connections: usize,
+    /// Seconds a client has to send its HTTP request head
+    /// ([`ServerLimits::header_read_timeout`](crate::http_serve::ServerLimits)).
+    pub header_timeout_secs: u64,
     /// Reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<Network>,
     /// Seconds a graceful shutdown waits for clients to close.
@@ -403,6 +410,8 @@ impl Default for ServerConfig {
             clients_per_room: 128,
             rooms: 16_384,
             connections_per_ip: 0,
+            max_connections: 65_536,
+            header_timeout_secs: 30,
             trusted_proxies: Vec::new(),
             shutdown_grace_secs: 5,
             threads: 1,
@@ -848,6 +857,11 @@ impl ServerConfig {
             max_clients_per_room: self.clients_per_room,
             max_rooms: self.rooms,
             max_gather: Duration::from_millis(self.max_gather_ms),
+            http: crate::http_serve::ServerLimits {
+                max_connections: self.max_connections,
+                header_read_timeout: Duration::from_secs(self.header_timeout_secs),
+                ..CloudOptions::default().http
+            },
             ..CloudOptions::default()
         };
         let scratch = &self.scratch;

@@ -27,8 +27,8 @@
 #![warn(missing_docs)]
 
 mod admin;
-mod blocks_file;
 mod backplane;
+mod blocks_file;
 mod config;
 mod connection;
 mod error;
@@ -54,11 +54,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-pub use blocks_file::{BLOCKS_FILE, BlocksFileError};
 #[cfg(feature = "redis")]
 #[doc(hidden)]
 pub use backplane::testing as redis_testing;
 pub use backplane::{BackplaneStats, PUBLISH_LAG_BUCKETS};
+pub use blocks_file::{BLOCKS_FILE, BlocksFileError};
 pub use config::{
     AdminConfig, AllWord, ConfigError, ConfigSources, ENV_PREFIX, KEYS, Key, KeyKind, Network,
     OverLimitSetting, Preset, ProjectList, ProjectsConfig, RootRules, RulesConfig, Secret,

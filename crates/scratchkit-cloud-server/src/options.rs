@@ -199,6 +199,11 @@ pub struct CloudOptions {
     /// ([`serve_standalone_with`](crate::serve_standalone_with)); `None` runs alone. A secret:
     /// it may hold a password.
     pub redis: Option<crate::Secret>,
+    /// Limits on TCP connections and HTTP requests of the standalone server
+    /// ([`serve_standalone_with`](crate::serve_standalone_with)); the per-address WebSocket
+    /// limit is the gatekeeper's (`connections_per_ip`), so the per-address limit here is
+    /// off by default. A server mounted in another app (the sandbox) uses that app's limits.
+    pub http: crate::http_serve::ServerLimits,
 }
 
 impl Default for CloudOptions {
@@ -216,6 +221,11 @@ impl Default for CloudOptions {
             operator: OperatorOptions::default(),
             max_gather: DEFAULT_MAX_GATHER,
             redis: None,
+            http: crate::http_serve::ServerLimits {
+                max_connections: 65_536,
+                max_connections_per_ip: usize::MAX,
+                ..crate::http_serve::ServerLimits::default()
+            },
         }
     }
 }
@@ -252,6 +262,7 @@ impl fmt::Debug for CloudOptions {
             .field("project_validator", &self.project_validator.is_some())
             .field("operator", &self.operator)
             .field("redis", &self.redis)
+            .field("http", &self.http)
             .finish()
     }
 }

@@ -9,7 +9,6 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::serve::ListenerExt;
 
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -199,22 +198,20 @@ pub async fn serve_standalone_with(
         )
         .merge(crate::admin::routes(state.clone()));
     let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
-    // Small frames must leave at once: without TCP_NODELAY, Nagle's algorithm holds a frame
-    // back while an earlier one waits for its (delayed) acknowledgement.
-    let listener = listener.tap_io(|stream| {
-        if let Err(error) = stream.set_nodelay(true) {
-            tracing::debug!(%error, "TCP_NODELAY could not be set");
-        }
-    });
-    let task = tokio::spawn(async move {
-        let app = app.into_make_service_with_connect_info::<SocketAddr>();
-        let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-            let _ = shutdown_rx.await;
-        });
-        if let Err(error) = server.await {
-            tracing::warn!(%error, "cloud server stopped");
-        }
-    });
+    let limits = state.options().http.clone();
+    let app = app.layer(crate::http_serve::body_limit(&limits));
+    let stopped = async move {
+        let _ = shutdown_rx.await;
+    };
+    // The accept loop sets TCP_NODELAY: small frames must leave at once (without it, Nagle's
+    // algorithm holds a frame back while an earlier one waits for its delayed acknowledgement).
+    let task = tokio::spawn(crate::http_serve::serve(
+        listener,
+        app,
+        limits,
+        stopped,
+        |stream, peer: SocketAddr| (stream, peer),
+    ));
     Ok(CloudServer {
         addr,
         state,
