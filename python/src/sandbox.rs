@@ -46,6 +46,7 @@ impl NativeSandbox {
             faults,
             log_requests,
             seed,
+            ..SandboxConfig::default()
         };
         let runtime = background("scratchkit-sandbox", 2)?;
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
