@@ -57,6 +57,34 @@ impl Drop for ServerProcess {
     }
 }
 
+/// Sends one raw HTTP request (`METHOD PATH`, optional JSON body) to the server with
+/// `connection: close` and returns the whole response, head and body; gives up after 5 s.
+pub async fn http(
+    addr: SocketAddr,
+    method_path: &str,
+    json: Option<&str>,
+) -> Result<String, String> {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let body = json.unwrap_or("");
+    let request = format!(
+        "{method_path} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n\
+         content-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let exchange = async {
+        let mut tcp = tokio::net::TcpStream::connect(addr).await?;
+        tcp.write_all(request.as_bytes()).await?;
+        let mut response = String::new();
+        tcp.read_to_string(&mut response).await?;
+        Ok::<_, std::io::Error>(response)
+    };
+    match tokio::time::timeout(std::time::Duration::from_secs(5), exchange).await {
+        Ok(Ok(response)) => Ok(response),
+        Ok(Err(e)) => Err(format!("{method_path}: {e}")),
+        Err(_) => Err(format!("{method_path}: no answer in 5 s")),
+    }
+}
+
 /// `HOST:PORT` of the first `SCHEME://HOST:PORT` in a line (ended by `/`, a space or the end).
 fn addr_in(line: &str, scheme: &str) -> Option<SocketAddr> {
     let prefix = format!("{scheme}://");

@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt as _, StreamExt as _};
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::io::AsyncWriteExt as _;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
@@ -505,27 +505,16 @@ async fn idlers(url: String, addr: SocketAddr, stop: Arc<AtomicBool>, counters: 
         while Instant::now() < until && !stop.load(Ordering::Relaxed) {
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
-        // Dropped without a close frame or FIN handshake of ours beyond the socket close.
+        // Closed without a WebSocket close frame: only the sockets go away.
         drop(held_ws);
-        for mut tcp in held_tcp {
-            let mut byte = [0u8; 1];
-            let _ = tokio::time::timeout(Duration::from_millis(1), tcp.read(&mut byte)).await;
-        }
+        drop(held_tcp);
     }
 }
 
 /// One value of the server's Prometheus text (`/metrics`), read with a bare HTTP/1.0 GET.
 async fn metric(addr: SocketAddr, name: &str) -> Option<u64> {
-    let mut tcp = TcpStream::connect(addr).await.ok()?;
-    tcp.write_all(b"GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
-        .await
-        .ok()?;
-    let mut body = String::new();
-    tokio::time::timeout(Duration::from_secs(5), tcp.read_to_string(&mut body))
-        .await
-        .ok()?
-        .ok()?;
-    body.lines()
+    let text = crate::child::http(addr, "GET /metrics", None).await.ok()?;
+    text.lines()
         .find_map(|line| {
             line.strip_prefix(name)?
                 .strip_prefix(' ')?

@@ -234,21 +234,7 @@ fn start_sandbox(
 }
 
 async fn admin_post(addr: SocketAddr, path: &str, body: &str) -> Result<(), String> {
-    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-    let mut tcp = tokio::net::TcpStream::connect(addr)
-        .await
-        .map_err(|e| e.to_string())?;
-    let request = format!(
-        "POST {path} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    tcp.write_all(request.as_bytes())
-        .await
-        .map_err(|e| e.to_string())?;
-    let mut response = String::new();
-    tcp.read_to_string(&mut response)
-        .await
-        .map_err(|e| e.to_string())?;
+    let response = crate::child::http(addr, &format!("POST {path}"), Some(body)).await?;
     if response.starts_with("HTTP/1.1 200") {
         Ok(())
     } else {
