@@ -303,6 +303,8 @@ async fn values_from_the_logs_need_no_login_and_events_pause_and_resume() {
     sender.flush().await.expect("flushed");
     sender.set("score", 42).expect("valid");
     sender.flush().await.expect("flushed");
+    // The server writes its log behind (every 50 ms): wait until the row is there.
+    wait_for_log(&anonymous, "42").await;
 
     // The newest row of each variable wins; no login is needed.
     let values = anonymous.cloud_logs(PROJECT).values().await.expect("logs");
