@@ -97,6 +97,9 @@ async fn metrics(State(state): State<CloudState>) -> Response {
         rooms_turbowarp,
         persistence_pending,
         persistence_lag_seconds: lag.as_secs_f64(),
+        runtime_tasks: tokio::runtime::Handle::try_current()
+            .ok()
+            .map(|runtime| runtime.metrics().num_alive_tasks()),
     };
     let mut text = render(&state.gatekeeper().metrics.snapshot(), gauges);
     crate::backplane::render_metrics(state.backplane_stats().as_ref(), &mut text);

@@ -9,6 +9,7 @@ use futures_util::SinkExt;
 use tokio::sync::Notify;
 use tokio::time::{Instant, interval_at};
 
+use crate::backplane::Seat;
 use crate::gatekeeper;
 use crate::message::{Field, Incoming};
 use crate::metrics::{DropReason, Rejection};
@@ -100,6 +101,7 @@ pub(crate) async fn run(
         outbox: Arc::clone(&outbox),
         kill: Arc::clone(&kill),
         joined: None,
+        seat: None,
     };
     let mut ticker = interval_at(Instant::now() + ping_interval, ping_interval);
     let mut awaiting_pong = false;
@@ -118,6 +120,7 @@ pub(crate) async fn run(
                 Some(Ok(Message::Text(text))) => {
                     if conn.joined.is_none() {
                         gatekeeper::prepare_handshake(&conn.state, text.as_str()).await;
+                        conn.reserve_seat(text.as_str()).await;
                     }
                     if let Err(code) = conn.frame(text.as_str()) {
                         break End::Close(code);
@@ -238,6 +241,8 @@ struct Connection {
     kill: Arc<Notify>,
     joined: Option<Joined>,
     bucket: Option<Bucket>,
+    /// The place reserved across instances for the room a handshake asks for.
+    seat: Option<(RoomKey, Seat)>,
 }
 
 impl Connection {
@@ -322,7 +327,12 @@ impl Connection {
             metrics.reject(Rejection::RoomsFull);
             return Err(CLOSE_OVERLOADED);
         }
-        if crate::backplane::room_full_across_instances(&self.state, &rooms, &key) {
+        let seat = self
+            .seat
+            .as_ref()
+            .filter(|(reserved, _)| *reserved == key)
+            .map(|(_, seat)| *seat);
+        if crate::backplane::room_full_across_instances(&self.state, &rooms, &key, seat) {
             metrics.reject(Rejection::RoomFull);
             return Err(CLOSE_ERROR);
         }
@@ -516,7 +526,34 @@ impl Connection {
         Ok(())
     }
 
+    /// Reserves a place across instances for the room a handshake frame asks for (nothing
+    /// when rooms are not shared, or the frame is no handshake).
+    async fn reserve_seat(&mut self, frame: &str) {
+        self.release_seat();
+        let Some(project) = gatekeeper::handshake_project(frame) else {
+            return;
+        };
+        if !is_valid_room_id(&project) {
+            return;
+        }
+        let key: RoomKey = (self.mode, project);
+        let max = self.state.options().max_clients_per_room;
+        let Some(reserving) = self.state.backplane().reserve_seat(&key, self.id, max) else {
+            return;
+        };
+        let seat = reserving.await;
+        self.seat = Some((key, seat));
+    }
+
+    /// Gives back a reserved place.
+    fn release_seat(&mut self) {
+        if let Some((key, Seat::Reserved)) = self.seat.take() {
+            self.state.backplane().release_seat(&key, self.id);
+        }
+    }
+
     fn leave(&mut self) {
+        self.release_seat();
         let Some(joined) = self.joined.take() else {
             return;
         };
@@ -601,6 +638,7 @@ impl DetachedConnection {
             outbox: Arc::clone(&outbox),
             kill: Arc::new(Notify::new()),
             joined: None,
+            seat: None,
         };
         Self { conn, outbox }
     }

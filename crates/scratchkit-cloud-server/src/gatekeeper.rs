@@ -360,24 +360,30 @@ pub(crate) async fn prepare_handshake(state: &CloudState, frame: &str) {
     let Some(checker) = &state.gatekeeper().checker else {
         return;
     };
+    let Some(project) = handshake_project(frame) else {
+        return;
+    };
+    let _ = checker.ask(&project).await;
+}
+
+/// The project a frame's first line asks to join, when that line is a handshake.
+pub(crate) fn handshake_project(frame: &str) -> Option<String> {
     let line = frame
         .split('\n')
         .find(|line| !line.trim().is_empty())
         .unwrap_or("");
     let Ok(serde_json::Value::Object(object)) = serde_json::from_str::<serde_json::Value>(line)
     else {
-        return;
+        return None;
     };
     if object.get("method").and_then(serde_json::Value::as_str) != Some("handshake") {
-        return;
+        return None;
     }
-    let project = match object.get("project_id") {
-        Some(serde_json::Value::String(project)) => project.clone(),
-        Some(serde_json::Value::Number(number)) => match number.as_f64() {
-            Some(n) => scratchkit_model::js_number_to_string(n),
-            None => return,
-        },
-        _ => return,
-    };
-    let _ = checker.ask(&project).await;
+    match object.get("project_id") {
+        Some(serde_json::Value::String(project)) => Some(project.clone()),
+        Some(serde_json::Value::Number(number)) => {
+            number.as_f64().map(scratchkit_model::js_number_to_string)
+        }
+        _ => None,
+    }
 }

@@ -297,6 +297,8 @@ pub(crate) struct Gauges {
     pub(crate) rooms_turbowarp: usize,
     pub(crate) persistence_pending: u64,
     pub(crate) persistence_lag_seconds: f64,
+    /// Tasks alive on the Tokio runtime that serves the scrape (`None` outside a runtime).
+    pub(crate) runtime_tasks: Option<usize>,
 }
 
 fn family(out: &mut String, name: &str, kind: &str, help: &str) {
@@ -365,6 +367,14 @@ pub(crate) fn render(snapshot: &MetricsSnapshot, gauges: Gauges) -> String {
         "Age of the oldest change not yet written to the database.",
         format!("{}", gauges.persistence_lag_seconds),
     );
+    if let Some(tasks) = gauges.runtime_tasks {
+        single(
+            "scratch_cloud_runtime_tasks",
+            "gauge",
+            "Tasks alive on the server's Tokio runtime (connections, writers, timers).",
+            tasks.to_string(),
+        );
+    }
     family(
         &mut out,
         "scratch_cloud_rooms",
@@ -439,6 +449,7 @@ mod tests {
             &snapshot,
             Gauges {
                 rooms_turbowarp: 2,
+                runtime_tasks: Some(7),
                 ..Gauges::default()
             },
         );
@@ -451,6 +462,7 @@ mod tests {
             "scratch_cloud_closes_total{code=\"4002\"} 1",
             "scratch_cloud_closes_total{code=\"other\"} 1",
             "scratch_cloud_rooms{rules=\"turbowarp\"} 2",
+            "scratch_cloud_runtime_tasks 7",
         ] {
             assert!(text.lines().any(|l| l == line), "missing {line} in\n{text}");
         }

@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 use futures_util::{SinkExt, StreamExt};
 use scratchkit_cloud_server::redis_testing::RedisProcess;
 use scratchkit_cloud_server::{
-    CloudMode, CloudOptions, CloudServer, Secret, serve_standalone, serve_standalone_with,
+    CloudMode, CloudOptions, CloudServer, Rejection, Secret, serve_standalone,
+    serve_standalone_with,
 };
 use serde_json::Value;
 use tokio::net::TcpStream;
@@ -245,6 +246,65 @@ async fn three_instances_share_a_room_in_one_order() {
     }
 }
 
+/// Successful joins on these instances.
+fn joined(instances: &[&CloudServer]) -> u64 {
+    instances
+        .iter()
+        .map(|i| i.state().metrics().handshakes)
+        .sum()
+}
+
+/// Joins refused because the room was full, on these instances.
+fn refused_full(instances: &[&CloudServer]) -> u64 {
+    instances
+        .iter()
+        .map(|i| i.state().metrics().rejections_for(Rejection::RoomFull))
+        .sum()
+}
+
+/// Seats of TurboWarp room `room` in Redis (lapsed ones included until a join drops them).
+fn seats_in_redis(redis: &RedisProcess, room: &str) -> usize {
+    let client = redis::Client::open(redis.url()).expect("a Redis URL");
+    let mut connection = client.get_connection().expect("Redis answers");
+    redis::cmd("ZCARD")
+        .arg(format!("scratchkit:cloud:seats:t:{room}"))
+        .query(&mut connection)
+        .expect("ZCARD")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn racing_joins_on_three_instances_admit_exactly_the_limit() {
+    let Some(redis) = RedisProcess::start("racing_joins_admit_exactly_the_limit") else {
+        return;
+    };
+    let options = CloudOptions {
+        max_clients_per_room: 4,
+        ..CloudOptions::default()
+    };
+    let instances = [
+        instance(&redis, options.clone()).await,
+        instance(&redis, options.clone()).await,
+        instance(&redis, options).await,
+    ];
+    let all: Vec<&CloudServer> = instances.iter().collect();
+    // Twelve clients join at once, four on each instance: before any presence event could
+    // tell the instances about each other, each alone would admit all four of its own.
+    let joins = (0..12).map(|n| {
+        let url = instances[n % 3].turbowarp_url();
+        async move { join(&url, TW_HEADERS, &format!("player{n}"), "77").await }
+    });
+    let clients = futures_util::future::join_all(joins).await;
+    wait_until("every join answered", || {
+        joined(&all) + refused_full(&all) == 12
+    })
+    .await;
+    assert_eq!(joined(&all), 4, "exactly the limit is admitted");
+    assert_eq!(refused_full(&all), 8);
+    assert_eq!(seats_in_redis(&redis, "77"), 4);
+    drop(clients);
+    wait_until("the seats given back", || seats_in_redis(&redis, "77") == 0).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn room_limits_hold_across_instances() {
     let Some(redis) = RedisProcess::start("room_limits_hold_across_instances") else {
@@ -263,45 +323,23 @@ async fn room_limits_hold_across_instances() {
         join(&a.turbowarp_url(), TW_HEADERS, "amy", "5").await,
     ];
     let mut bob = join(&b.turbowarp_url(), TW_HEADERS, "bob", "5").await;
+    wait_until("three joins", || joined(&[&a, &b, &c]) == 3).await;
     // Three clients in the room (two on A, one on B): a fourth on the third instance is
-    // refused with 4000, once the instances have heard each other's counts.
-    let deadline = Instant::now() + SAFETY;
-    loop {
-        let mut extra = join(&c.turbowarp_url(), TW_HEADERS, "extra", "5").await;
-        // Refused: closed at once; admitted (counts not heard yet): still open after 1 s.
-        let close = tokio::time::timeout(
-            Duration::from_secs(1),
-            read_until(&mut extra, &mut Vec::new(), |_| false),
-        )
-        .await;
-        if close == Ok(Some(4000)) {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the room limit never held");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    // One leaves instance A: a client fits on B again.
+    // refused with 4000 at once (the seats are counted in Redis, not heard of later).
+    let mut extra = join(&c.turbowarp_url(), TW_HEADERS, "extra", "5").await;
+    let close = read_until(&mut extra, &mut Vec::new(), |_| false).await;
+    assert_eq!(close, Some(4000), "the fourth client is refused");
+    // One leaves instance A: a client fits on B again, at the first try (once A has given
+    // the seat back, which it does as the client leaves).
     let mut amy = on_a.pop().unwrap();
     amy.close(None).await.unwrap();
-    let deadline = Instant::now() + SAFETY;
-    let mut carol = loop {
-        let mut carol = join(&b.turbowarp_url(), TW_HEADERS, "carol", "5").await;
-        send(&mut carol, &set("probe", 1)).await;
-        // A refused client is closed; an admitted one stays open (its set is relayed).
-        let mut got = Vec::new();
-        let alice = &mut on_a[0];
-        let relayed = tokio::time::timeout(Duration::from_secs(2), async {
-            read_until(alice, &mut got, |seen| {
-                seen.iter().any(|(n, _)| n == "☁ probe")
-            })
-            .await
-        })
-        .await;
-        if relayed.is_ok() {
-            break carol;
-        }
-        assert!(Instant::now() < deadline, "a freed place was never reused");
-    };
+    wait_until("amy's seat given back", || seats_in_redis(&redis, "5") == 2).await;
+    let mut carol = join(&b.turbowarp_url(), TW_HEADERS, "carol", "5").await;
+    send(&mut carol, &set("probe", 1)).await;
+    read_until(&mut on_a[0], &mut Vec::new(), |seen| {
+        seen.iter().any(|(n, _)| n == "☁ probe")
+    })
+    .await;
     // Two variables per room: `probe` (from carol) and one more from A; a third, new on B,
     // closes bob (TurboWarp rules) even though B's own clients created only one.
     send(&mut on_a[0], &set("second", 2)).await;

@@ -31,6 +31,11 @@ pub(crate) fn log_key(room: &str) -> String {
     format!("{PREFIX}:log:{room}")
 }
 
+/// The seats of a room's clients across instances: a sorted set (see `seats.rs`).
+pub(crate) fn seats_key(mode: u8, room: &str) -> String {
+    format!("{PREFIX}:seats:{}:{room}", mode_letter(mode))
+}
+
 /// A member of [`rooms_key`].
 pub(crate) fn room_member(mode: u8, room: &str) -> String {
     format!("{}:{room}", mode_letter(mode))

@@ -13,6 +13,7 @@ use super::events::{self, Body, Event};
 use super::ops::{Op, OpKind};
 use super::presence::Presence;
 use super::redis::Session;
+use super::seats::{self, SeatLink};
 use super::{BackplaneStats, PUBLISH_LAG_BUCKETS};
 use crate::options::CloudMode;
 use crate::state::{CloudState, Inner, RoomKey, set_line};
@@ -60,6 +61,8 @@ pub(crate) struct Link {
     pub(super) pending: Mutex<PendingChanges>,
     pub(super) known_rooms: Mutex<HashSet<(u8, String)>>,
     pub(super) presence: Mutex<Presence>,
+    /// What joins reserve their seats with, while Redis is up.
+    pub(super) seats: Mutex<Option<SeatLink>>,
     pub(super) connected: AtomicBool,
     pub(super) crashed: AtomicBool,
     pub(super) counters: Counters,
@@ -313,5 +316,18 @@ impl super::Backplane for Link {
 
     fn stats(&self) -> Option<BackplaneStats> {
         Some(Link::stats(self))
+    }
+
+    fn reserve_seat(
+        &self,
+        key: &RoomKey,
+        client: u64,
+        max: usize,
+    ) -> Option<futures_util::future::BoxFuture<'static, super::Seat>> {
+        Some(seats::reserve(self, key, client, max))
+    }
+
+    fn release_seat(&self, key: &RoomKey, client: u64) {
+        seats::release(self, key, client);
     }
 }

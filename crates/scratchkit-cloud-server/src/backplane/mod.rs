@@ -21,10 +21,23 @@ mod presence;
 #[cfg(feature = "redis")]
 pub(crate) mod redis;
 #[cfg(feature = "redis")]
+mod seats;
+#[cfg(feature = "redis")]
 mod shared_store;
 #[cfg(feature = "redis")]
 #[doc(hidden)]
 pub mod testing;
+
+/// What a joining client got when its place was reserved across instances.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Seat {
+    /// A place is held for the client (given back when it leaves).
+    Reserved,
+    /// The room has its limit of clients across instances.
+    Full,
+    /// Redis could not answer: the presence counts decide.
+    Unavailable,
+}
 
 /// What the connection and operator code ask about the other instances.
 pub(crate) trait Backplane: Send + Sync + 'static {
@@ -32,6 +45,18 @@ pub(crate) trait Backplane: Send + Sync + 'static {
     fn remote_clients(&self, key: &RoomKey) -> usize;
     /// Counters, when rooms are shared.
     fn stats(&self) -> Option<BackplaneStats>;
+    /// Reserves a place in `key` for `client`, at most `max` across instances; `None` when
+    /// rooms are not shared (the local count is the whole count).
+    fn reserve_seat(
+        &self,
+        _key: &RoomKey,
+        _client: u64,
+        _max: usize,
+    ) -> Option<futures_util::future::BoxFuture<'static, Seat>> {
+        None
+    }
+    /// Gives back the place [`reserve_seat`](Self::reserve_seat) took.
+    fn release_seat(&self, _key: &RoomKey, _client: u64) {}
 }
 
 /// The single-instance case: no other instance, nothing to count.
@@ -100,12 +125,19 @@ pub struct BackplaneStats {
 pub const PUBLISH_LAG_BUCKETS: [f64; 9] = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 1.0, 5.0];
 
 /// Whether `key` is full counting the clients of every instance (called at handshake with the
-/// room lock held; the local count is `rooms`' own).
+/// room lock held; the local count is `rooms`' own). A seat reserved in Redis settles it;
+/// without one (Redis unreachable) the other instances' presence counts decide.
 pub(crate) fn room_full_across_instances(
     state: &CloudState,
     rooms: &std::collections::HashMap<RoomKey, Room>,
     key: &RoomKey,
+    seat: Option<Seat>,
 ) -> bool {
+    match seat {
+        Some(Seat::Reserved) => return false,
+        Some(Seat::Full) => return true,
+        Some(Seat::Unavailable) | None => {}
+    }
     let remote = state.backplane().remote_clients(key);
     if remote == 0 {
         return false;

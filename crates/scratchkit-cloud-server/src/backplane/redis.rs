@@ -32,6 +32,7 @@ use super::events::{self, Body, Event};
 use super::link::{Counters, Link, bump, lock};
 use super::ops::{Op, SCRIPT};
 use super::presence::Presence;
+use super::seats::{self, SeatLink};
 use super::shared_store::SharedStore;
 use crate::state::{CloudState, RoomKey, set_line};
 use crate::store::{CloudStore, LogEntry};
@@ -52,6 +53,8 @@ pub(super) struct Session {
     cmd: MultiplexedConnection,
     messages: PubSubStream,
     sha: String,
+    reserve_sha: String,
+    renew_sha: String,
 }
 
 impl Session {
@@ -69,16 +72,27 @@ impl Session {
         })
         .await
         .map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "subscribing timed out"))??;
-        let sha: String = redis::cmd("SCRIPT")
-            .arg("LOAD")
-            .arg(SCRIPT)
-            .query_async(&mut cmd)
-            .await?;
+        let mut load = redis::pipe();
+        for script in [SCRIPT, seats::RESERVE, seats::RENEW] {
+            load.cmd("SCRIPT").arg("LOAD").arg(script);
+        }
+        let (sha, reserve_sha, renew_sha): (String, String, String) =
+            load.query_async(&mut cmd).await?;
         Ok(Session {
             cmd,
             messages: pubsub.into_on_message(),
             sha,
+            reserve_sha,
+            renew_sha,
         })
+    }
+
+    /// What joins reserve their seats with through this session.
+    fn seat_link(&self) -> SeatLink {
+        SeatLink {
+            cmd: self.cmd.clone(),
+            reserve_sha: self.reserve_sha.clone(),
+        }
     }
 }
 
@@ -131,6 +145,7 @@ pub(crate) async fn connect(
         pending: Mutex::new(HashMap::new()),
         known_rooms: Mutex::new(HashSet::new()),
         presence: Mutex::new(Presence::default()),
+        seats: Mutex::new(Some(session.seat_link())),
         connected: AtomicBool::new(true),
         crashed: AtomicBool::new(false),
         counters: Counters::default(),
@@ -303,6 +318,41 @@ fn local_presence(state: &CloudState) -> RoomCounts {
     rooms
 }
 
+/// This instance's clients per room, for their seats: (mode code, room, client ids).
+fn local_seats(state: &CloudState) -> Vec<(u8, String, Vec<u64>)> {
+    state
+        .rooms()
+        .iter()
+        .filter(|(_, room)| !room.clients.is_empty())
+        .map(|((mode, room), r)| {
+            let clients = r.clients.iter().map(|client| client.id).collect();
+            (events::mode_code(*mode), room.clone(), clients)
+        })
+        .collect()
+}
+
+/// Renews this instance's seats (re-creates them after a reconnect: a restarted Redis has
+/// lost them).
+async fn renew_seats(link: &Link, session: &mut Session, recreate: bool) -> RedisResult<()> {
+    let Some(state) = link.state() else {
+        return Ok(());
+    };
+    let rooms = local_seats(&state);
+    drop(state);
+    if rooms.is_empty() {
+        return Ok(());
+    }
+    let mut pipe = redis::pipe();
+    seats::renew(
+        &mut pipe,
+        &session.renew_sha,
+        link.instance,
+        &rooms,
+        recreate,
+    );
+    pipe.query_async::<()>(&mut session.cmd).await
+}
+
 /// The relay task: publishes the queue, applies the channel, publishes presence, and
 /// reconnects. Ends when the state is gone, the instance crashed, or it was shut down and
 /// everything queued was published.
@@ -339,6 +389,11 @@ async fn relay(
                 tracing::warn!(address = %link.address, %error, "resynchronising with Redis failed");
                 continue;
             }
+            if let Err(error) = renew_seats(&link, &mut fresh, true).await {
+                tracing::warn!(address = %link.address, %error, "re-creating the seats in Redis failed");
+                continue;
+            }
+            *lock(&link.seats) = Some(fresh.seat_link());
             let outage = u64::try_from(since.elapsed().as_micros()).unwrap_or(u64::MAX);
             bump(&link.counters.outage_micros, outage);
             bump(&link.counters.reconnects, 1);
@@ -356,6 +411,7 @@ async fn relay(
             if publish(&link, live, &batch).await.is_err() {
                 retry = batch;
                 session = None;
+                *lock(&link.seats) = None;
             }
             continue;
         }
@@ -373,6 +429,7 @@ async fn relay(
                     tracing::warn!(address = %link.address, %error, "Redis connection lost");
                     retry = batch;
                     session = None;
+                    *lock(&link.seats) = None;
                 }
             }
             message = live.messages.next() => match message {
@@ -388,6 +445,7 @@ async fn relay(
                 None => {
                     tracing::warn!(address = %link.address, "Redis subscription lost");
                     session = None;
+                    *lock(&link.seats) = None;
                 }
             },
             _ = ticker.tick() => {
@@ -406,11 +464,16 @@ async fn relay(
                         .arg(payload)
                         .query_async(&mut live.cmd)
                         .await;
-                    match sent {
-                        Ok(_) => last_presence = Some((rooms, Instant::now())),
+                    let renewed = match sent {
+                        Ok(_) => renew_seats(&link, live, false).await,
+                        Err(error) => Err(error),
+                    };
+                    match renewed {
+                        Ok(()) => last_presence = Some((rooms, Instant::now())),
                         Err(error) => {
                             tracing::warn!(address = %link.address, %error, "Redis connection lost");
                             session = None;
+                            *lock(&link.seats) = None;
                         }
                     }
                 }

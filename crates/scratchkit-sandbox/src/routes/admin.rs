@@ -369,6 +369,10 @@ async fn info(State(s): State<Shared>) -> Result<Response, AdminError> {
         "demo_password": DEMO_PASSWORD,
         "demo_accounts": accounts,
         "faults": s.faults.current().map(|f| f.to_string()),
+        // Tasks alive on the sandbox's Tokio runtime (what the soak watches for leaks).
+        "runtime_tasks": tokio::runtime::Handle::try_current()
+            .ok()
+            .map(|runtime| runtime.metrics().num_alive_tasks()),
     }))
     .into_response())
 }

@@ -142,8 +142,13 @@ pub async fn run(options: &SoakOptions) -> Result<Outcome, String> {
         counters.clone(),
     )));
 
-    let samples_taken = samples::sample_for(options, server.child.id(), started, || {
-        metric(addr, "scratch_cloud_connections")
+    let samples_taken = samples::sample_for(options, server.child.id(), started, || async {
+        let text = crate::child::http(addr, "GET /metrics", None).await.ok();
+        let text = text.as_deref().unwrap_or("");
+        samples::Reported {
+            gauge: metric_in(text, "scratch_cloud_connections"),
+            tasks: metric_in(text, "scratch_cloud_runtime_tasks"),
+        }
     })
     .await?;
 
@@ -514,6 +519,11 @@ async fn idlers(url: String, addr: SocketAddr, stop: Arc<AtomicBool>, counters: 
 /// One value of the server's Prometheus text (`/metrics`), read with a bare HTTP/1.0 GET.
 async fn metric(addr: SocketAddr, name: &str) -> Option<u64> {
     let text = crate::child::http(addr, "GET /metrics", None).await.ok()?;
+    metric_in(&text, name)
+}
+
+/// One unlabelled value of a Prometheus text.
+fn metric_in(text: &str, name: &str) -> Option<u64> {
     text.lines()
         .find_map(|line| {
             line.strip_prefix(name)?

@@ -19,6 +19,17 @@ pub struct Sample {
     /// The server's own gauge (open WebSocket connections for the cloud server, requests
     /// in flight are not exposed by the sandbox: `None` there).
     pub gauge: Option<u64>,
+    /// Tasks alive on the server's Tokio runtime, as the server reports them.
+    pub tasks: Option<u64>,
+}
+
+/// What the server reports about itself at a sample.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Reported {
+    /// See [`Sample::gauge`].
+    pub gauge: Option<u64>,
+    /// See [`Sample::tasks`].
+    pub tasks: Option<u64>,
 }
 
 /// Reads `/proc/PID/status` and `/proc/PID/fd`; `None` when the process is gone.
@@ -35,20 +46,21 @@ pub fn read_process(pid: u32, at: Duration) -> Option<Sample> {
         fds: u64::try_from(fds).ok()?,
         threads: field("Threads:")?,
         gauge: None,
+        tasks: None,
     })
 }
 
 /// Samples process `pid` every `options.sample_every` until `options.seconds` have passed
-/// since `started`, with `gauge` read from the server at each sample.
+/// since `started`, with `report` read from the server at each sample.
 pub async fn sample_for<F, Fut>(
     options: &SoakOptions,
     pid: u32,
     started: Instant,
-    mut gauge: F,
+    mut report: F,
 ) -> Result<Vec<Sample>, String>
 where
     F: FnMut() -> Fut,
-    Fut: Future<Output = Option<u64>>,
+    Fut: Future<Output = Reported>,
 {
     let total = Duration::from_secs_f64(options.seconds);
     let mut samples = Vec::new();
@@ -57,11 +69,13 @@ where
         tokio::time::sleep(options.sample_every.min(left)).await;
         let mut sample = read_process(pid, started.elapsed())
             .ok_or_else(|| format!("the server process {pid} is gone"))?;
-        sample.gauge = gauge().await;
+        let reported = report().await;
+        sample.gauge = reported.gauge;
+        sample.tasks = reported.tasks;
         if options.verbose {
             println!(
-                "  {:>6.0}s rss {:>6} KiB fds {:>5} threads {:>3} gauge {:?}",
-                sample.at_s, sample.rss_kib, sample.fds, sample.threads, sample.gauge
+                "  {:>6.0}s rss {:>6} KiB fds {:>5} threads {:>3} tasks {:?} gauge {:?}",
+                sample.at_s, sample.rss_kib, sample.fds, sample.threads, sample.tasks, sample.gauge
             );
         }
         samples.push(sample);
@@ -91,21 +105,23 @@ pub struct Averages {
     pub threads: f64,
     /// Mean of the server's gauge, when it has one.
     pub gauge: Option<f64>,
+    /// Mean of the runtime's alive tasks, when the server reported them.
+    pub tasks: Option<f64>,
 }
 
 fn averages(window: &[Sample]) -> Averages {
     let n = window.len().max(1) as f64;
     let mean = |f: fn(&Sample) -> u64| window.iter().map(|s| f(s) as f64).sum::<f64>() / n;
-    let gauges: Vec<f64> = window
-        .iter()
-        .filter_map(|s| s.gauge)
-        .map(|g| g as f64)
-        .collect();
+    let mean_of = |f: fn(&Sample) -> Option<u64>| {
+        let values: Vec<f64> = window.iter().filter_map(f).map(|v| v as f64).collect();
+        (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+    };
     Averages {
         rss_kib: mean(|s| s.rss_kib),
         fds: mean(|s| s.fds),
         threads: mean(|s| s.threads),
-        gauge: (!gauges.is_empty()).then(|| gauges.iter().sum::<f64>() / gauges.len() as f64),
+        gauge: mean_of(|s| s.gauge),
+        tasks: mean_of(|s| s.tasks),
     }
 }
 
@@ -138,7 +154,8 @@ pub fn curve(samples: &[Sample], warm_up_s: f64) -> Option<Curve> {
 }
 
 /// What "flat" allows between the window after warm-up and the last window: memory may grow
-/// by a fifth plus 4 MiB (allocator noise), descriptors and the gauge by a tenth plus 16.
+/// by a fifth plus 4 MiB (allocator noise), descriptors, runtime tasks and the gauge by a tenth
+/// plus 16.
 pub fn growth_problems(curve: &Curve) -> Vec<String> {
     let mut problems = Vec::new();
     let (warm, end) = (curve.warm, curve.end);
@@ -159,11 +176,17 @@ pub fn growth_problems(curve: &Curve) -> Vec<String> {
     {
         problems.push(format!("open connections grew from {w:.0} to {e:.0}"));
     }
+    if let (Some(w), Some(e)) = (warm.tasks, end.tasks)
+        && e > w * 1.1 + 16.0
+    {
+        problems.push(format!("runtime tasks grew from {w:.0} to {e:.0}"));
+    }
     problems
 }
 
 /// The table of the three points; the gauge column only when `gauge_name` is not empty.
 pub fn print_curve(curve: &Curve, gauge_name: &str) {
+    let tasks = |t: Option<f64>| t.map_or_else(|| "-".to_owned(), |t| format!("{t:.0}"));
     let gauge = |g: Option<f64>| match (gauge_name.is_empty(), g) {
         (true, _) => String::new(),
         (false, Some(g)) => format!(" {g:.0} |"),
@@ -175,22 +198,24 @@ pub fn print_curve(curve: &Curve, gauge_name: &str) {
         (format!(" {gauge_name} |"), "---:|")
     };
     println!(
-        "| point | RSS (MiB) | open fds | threads |{gauge_head}\n|---|---:|---:|---:|{gauge_rule}"
+        "| point | RSS (MiB) | open fds | threads | runtime tasks |{gauge_head}\n|---|---:|---:|---:|---:|{gauge_rule}"
     );
     let s = curve.start;
     println!(
-        "| start | {:.1} | {} | {} |{}",
+        "| start | {:.1} | {} | {} | {} |{}",
         s.rss_kib as f64 / 1024.0,
         s.fds,
         s.threads,
+        tasks(s.tasks.map(|t| t as f64)),
         gauge(s.gauge.map(|g| g as f64))
     );
     for (label, a) in [("after warm-up", curve.warm), ("end", curve.end)] {
         println!(
-            "| {label} | {:.1} | {:.0} | {:.0} |{}",
+            "| {label} | {:.1} | {:.0} | {:.0} | {} |{}",
             a.rss_kib / 1024.0,
             a.fds,
             a.threads,
+            tasks(a.tasks),
             gauge(a.gauge)
         );
     }
@@ -208,6 +233,7 @@ mod tests {
                 fds: 20,
                 threads: 3,
                 gauge: Some(50),
+                tasks: Some(120),
             })
             .collect()
     }
@@ -220,6 +246,20 @@ mod tests {
         let problems = growth_problems(&leaking);
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].starts_with("RSS grew"));
+    }
+
+    #[test]
+    fn growing_runtime_tasks_are_named() {
+        let mut leaking = samples(|_| 20_000);
+        for (i, sample) in leaking.iter_mut().enumerate() {
+            sample.tasks = Some(100 + 10 * i as u64);
+        }
+        let problems = growth_problems(&curve(&leaking, 5.0).expect("curve"));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with("runtime tasks grew"),
+            "{problems:?}"
+        );
     }
 
     #[test]

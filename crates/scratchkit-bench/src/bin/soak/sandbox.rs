@@ -99,7 +99,10 @@ pub async fn run(options: &SoakOptions) -> Result<Outcome, String> {
     tasks.push(tokio::spawn(uploader(addr, stop.clone(), counters.clone())));
 
     let samples_taken = samples::sample_for(options, server.child.id(), Instant::now(), || async {
-        None
+        samples::Reported {
+            gauge: None,
+            tasks: runtime_tasks(addr).await,
+        }
     })
     .await?;
     stop.store(true, Ordering::Relaxed);
@@ -412,4 +415,14 @@ fn integrity_check(path: &Path) -> Result<String, String> {
         })
         .map_err(|e| format!("integrity check failed to run: {e}"))?;
     Ok(rows.join("; "))
+}
+
+/// The sandbox's alive runtime tasks, from `GET /_sandbox/info`.
+async fn runtime_tasks(addr: SocketAddr) -> Option<u64> {
+    let response = crate::child::http(addr, "GET /_sandbox/info", None)
+        .await
+        .ok()?;
+    let body = response.split_once("\r\n\r\n")?.1;
+    let info: serde_json::Value = serde_json::from_str(body).ok()?;
+    info.get("runtime_tasks")?.as_u64()
 }
