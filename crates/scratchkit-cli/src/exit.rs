@@ -133,7 +133,7 @@ impl CliError {
                 match e {
                     C::Invalid(_) | C::Config(_) => USAGE,
                     C::LoginRequired | C::Refused { .. } => AUTH,
-                    C::Connect(_) => NETWORK,
+                    C::Connect { .. } => NETWORK,
                     _ => OTHER,
                 }
             }

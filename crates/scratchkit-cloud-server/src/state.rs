@@ -123,9 +123,10 @@ pub(crate) struct Inner {
     pub(crate) options: CloudOptions,
     pub(crate) store: Arc<dyn CloudStore>,
     pub(crate) rooms: Mutex<HashMap<RoomKey, Room>>,
-    /// Empty rooms waiting to expire → the token of their pending expiry (locked after
-    /// `rooms`, never before).
-    expiring: Mutex<HashMap<RoomKey, u64>>,
+    /// Rooms with an expiry task → when that task clears the room (`None`: called off, a
+    /// client joined). One task per room however often it empties (locked after `rooms`,
+    /// never before).
+    expiring: Mutex<HashMap<RoomKey, Option<tokio::time::Instant>>>,
     next_client: AtomicU64,
     shut_down: AtomicBool,
     gatekeeper: Gatekeeper,
@@ -424,7 +425,7 @@ impl CloudState {
         self.inner.next_client.fetch_add(1, Ordering::Relaxed)
     }
 
-    fn expiring(&self) -> MutexGuard<'_, HashMap<RoomKey, u64>> {
+    fn expiring(&self) -> MutexGuard<'_, HashMap<RoomKey, Option<tokio::time::Instant>>> {
         self.inner
             .expiring
             .lock()
@@ -434,7 +435,9 @@ impl CloudState {
     /// A client joins `key`: a pending expiry of that room is called off. Call with the
     /// `rooms` lock held.
     pub(crate) fn cancel_expiry(&self, key: &RoomKey) {
-        self.expiring().remove(key);
+        if let Some(deadline) = self.expiring().get_mut(key) {
+            *deadline = None;
+        }
     }
 
     /// The last client left `key` (already removed from `rooms`): its variables are forgotten
@@ -443,22 +446,45 @@ impl CloudState {
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return;
         };
-        let token = self.next_client_id();
-        self.expiring().insert(key.clone(), token);
+        let deadline = tokio::time::Instant::now() + after;
+        {
+            let mut expiring = self.expiring();
+            if let Some(pending) = expiring.get_mut(&key) {
+                // The room's task is still alive (it sleeps until its older deadline): it
+                // takes the new one when it wakes.
+                *pending = Some(deadline);
+                return;
+            }
+            expiring.insert(key.clone(), Some(deadline));
+        }
         let inner: Weak<Inner> = Arc::downgrade(&self.inner);
         runtime.spawn(async move {
-            tokio::time::sleep(after).await;
-            let Some(inner) = inner.upgrade() else {
-                return;
-            };
-            let state = CloudState { inner };
-            let rooms = state.rooms();
-            let mut expiring = state.expiring();
-            if expiring.get(&key) == Some(&token) && !rooms.contains_key(&key) {
-                expiring.remove(&key);
-                drop(expiring);
-                state.inner.store.clear_room(key.0, &key.1);
-                tracing::debug!(room = %key.1, "empty cloud room expired");
+            let mut wake = deadline;
+            loop {
+                tokio::time::sleep_until(wake).await;
+                let Some(inner) = inner.upgrade() else {
+                    return;
+                };
+                let state = CloudState { inner };
+                let rooms = state.rooms();
+                let mut expiring = state.expiring();
+                match expiring.get(&key).copied() {
+                    // Emptied again since this task started: wait for the newer deadline.
+                    Some(Some(later)) if later > tokio::time::Instant::now() => wake = later,
+                    Some(Some(_)) if !rooms.contains_key(&key) => {
+                        expiring.remove(&key);
+                        drop(expiring);
+                        state.inner.store.clear_room(key.0, &key.1);
+                        tracing::debug!(room = %key.1, "empty cloud room expired");
+                        return;
+                    }
+                    // Called off (a client joined), or the state was reset.
+                    Some(_) => {
+                        expiring.remove(&key);
+                        return;
+                    }
+                    None => return,
+                }
             }
         });
     }
@@ -482,4 +508,67 @@ pub(crate) fn delete_line(name: &str) -> String {
     write_json_string(name, &mut line);
     line.push('}');
     line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn alive_tasks() -> usize {
+        tokio::runtime::Handle::current()
+            .metrics()
+            .num_alive_tasks()
+    }
+
+    async fn let_tasks_run() {
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_room_that_empties_often_keeps_one_expiry_task_and_the_newest_deadline() {
+        let state = CloudState::new(CloudOptions::default());
+        let key: RoomKey = (CloudMode::TurboWarp, "flip".to_owned());
+        state
+            .inner
+            .store
+            .set(key.0, &key.1, "☁ a", CloudValue::Number(1.0));
+        let before = alive_tasks();
+        // Emptied and joined a hundred times: one task, not a hundred sleeping ones.
+        for _ in 0..100 {
+            state.schedule_expiry(key.clone(), Duration::from_secs(60));
+            state.cancel_expiry(&key);
+        }
+        assert_eq!(alive_tasks(), before + 1);
+        // Emptied for good 30 s later: the room expires 60 s after that, not before.
+        tokio::time::advance(Duration::from_secs(30)).await;
+        state.schedule_expiry(key.clone(), Duration::from_secs(60));
+        assert_eq!(alive_tasks(), before + 1);
+        tokio::time::advance(Duration::from_secs(45)).await;
+        let_tasks_run().await;
+        assert_eq!(state.inner.store.count(key.0, &key.1), 1, "not yet expired");
+        tokio::time::advance(Duration::from_secs(16)).await;
+        let_tasks_run().await;
+        assert_eq!(state.inner.store.count(key.0, &key.1), 0, "expired");
+        assert_eq!(alive_tasks(), before, "the task ended");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_expiry_called_off_ends_its_task_and_keeps_the_values() {
+        let state = CloudState::new(CloudOptions::default());
+        let key: RoomKey = (CloudMode::TurboWarp, "kept".to_owned());
+        state
+            .inner
+            .store
+            .set(key.0, &key.1, "☁ a", CloudValue::Number(1.0));
+        let before = alive_tasks();
+        state.schedule_expiry(key.clone(), Duration::from_secs(60));
+        state.cancel_expiry(&key);
+        tokio::time::advance(Duration::from_secs(61)).await;
+        let_tasks_run().await;
+        assert_eq!(state.inner.store.count(key.0, &key.1), 1);
+        assert_eq!(alive_tasks(), before);
+    }
 }

@@ -156,6 +156,7 @@ fn missing(response: &Response, path: &str, message: &str) -> Error {
         path: path.into(),
         message: message.into(),
         snippet: crate::error::snippet(&response.body),
+        source: None,
     }
 }
 

@@ -115,6 +115,9 @@ pub enum Error {
         message: String,
         /// The start of the response body.
         snippet: String,
+        /// The decoder's own error (serde_json's, gzip's), when one caused this.
+        #[source]
+        source: Option<BoxError>,
     },
     /// The request took longer than the client's timeout.
     #[error("request to {url} timed out")]

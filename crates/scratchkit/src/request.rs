@@ -226,17 +226,20 @@ pub(crate) fn decode_json<T: DeserializeOwned>(body: &[u8], url: &str) -> Result
 #[cold]
 #[inline(never)]
 fn decode_json_tracked<T: DeserializeOwned>(body: &[u8], url: &str) -> Result<T> {
-    let decode_error = |path: String, message: String| Error::Decode {
-        url: url.to_owned(),
-        path,
-        message,
-        snippet: snippet(body),
-    };
+    let decode_error =
+        |path: String, message: String, source: Option<serde_json::Error>| Error::Decode {
+            url: url.to_owned(),
+            path,
+            message,
+            snippet: snippet(body),
+            source: source.map(|e| Box::new(e) as crate::error::BoxError),
+        };
     let trimmed = body.trim_ascii_start();
     if trimmed.is_empty() {
         return Err(decode_error(
             ".".into(),
             "empty body where JSON was expected".into(),
+            None,
         ));
     }
     let looks_like_html = trimmed.starts_with(b"<");
@@ -249,10 +252,12 @@ fn decode_json_tracked<T: DeserializeOwned>(body: &[u8], url: &str) -> Result<T>
         } else {
             inner.to_string()
         };
-        decode_error(path, message)
+        decode_error(path, message, Some(inner))
     })?;
-    de.end()
-        .map_err(|e| decode_error(".".into(), format!("trailing data after the JSON: {e}")))?;
+    de.end().map_err(|e| {
+        let message = format!("trailing data after the JSON: {e}");
+        decode_error(".".into(), message, Some(e))
+    })?;
     Ok(value)
 }
 
@@ -397,11 +402,12 @@ fn transport_error(failure: transport::Unanswered, url: String) -> Error {
     match failure {
         transport::Unanswered::Timeout => Error::Timeout { url },
         transport::Unanswered::Build(message) => Error::Build(message),
-        transport::Unanswered::Body(message) => Error::Decode {
+        transport::Unanswered::Body(message, source) => Error::Decode {
             url,
             path: ".".into(),
             message,
             snippet: String::new(),
+            source: Some(source),
         },
         transport::Unanswered::Connection(source) => Error::Connection {
             url,
@@ -783,7 +789,9 @@ mod tests {
                 message,
                 snippet,
                 url,
+                source,
             } => {
+                assert!(source.is_some(), "serde_json's error is kept as the source");
                 assert_eq!(path, "history.joined");
                 assert!(message.contains("invalid type"), "{message}");
                 assert!(snippet.contains("\"joined\":5"));

@@ -113,8 +113,9 @@ pub(crate) enum Unanswered {
     ///
     /// [`Error::Connection`]: crate::Error::Connection
     Connection(crate::error::BoxError),
-    /// The body could not be read as what its headers say (bad gzip).
-    Body(String),
+    /// The body could not be read as what its headers say (bad gzip): what failed, and the
+    /// decoder's error.
+    Body(String, crate::error::BoxError),
     /// The request itself could not be made (an URL the HTTP stack refuses).
     Build(String),
 }
@@ -330,7 +331,7 @@ fn decode_body(headers: &mut HeaderMap, body: Bytes) -> Result<Bytes, Unanswered
     let mut decoded = Vec::with_capacity(body.len() * 4);
     flate2::read::MultiGzDecoder::new(&body[..])
         .read_to_end(&mut decoded)
-        .map_err(|e| Unanswered::Body(format!("error decoding a gzip body: {e}")))?;
+        .map_err(|e| Unanswered::Body(format!("error decoding a gzip body: {e}"), Box::new(e)))?;
     headers.remove(header::CONTENT_ENCODING);
     headers.remove(header::CONTENT_LENGTH);
     Ok(Bytes::from(decoded))
@@ -399,7 +400,7 @@ mod tests {
         broken.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
         assert!(matches!(
             decode_body(&mut broken, Bytes::from_static(b"not gzip")),
-            Err(Unanswered::Body(_))
+            Err(Unanswered::Body(..))
         ));
     }
 

@@ -579,3 +579,41 @@ async fn dropping_every_handle_closes_the_socket() {
         "{end:?}"
     );
 }
+
+#[tokio::test]
+async fn a_refused_connection_keeps_the_network_error_as_its_source() {
+    // A port that was just free: nothing listens there.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("ws://{}/", listener.local_addr().unwrap());
+    drop(listener);
+    let error = CloudConnection::connect(config(&url))
+        .await
+        .map(|_| ())
+        .expect_err("nothing listens");
+    let CloudError::Connect { message, .. } = &error else {
+        panic!("{error:?}");
+    };
+    let source = std::error::Error::source(&error).expect("the WebSocket error is the source");
+    assert_eq!(
+        message,
+        &source.to_string(),
+        "the message is the source's text"
+    );
+    // The chain goes down to the operating system's refusal.
+    let mut cause: &dyn std::error::Error = source;
+    while let Some(deeper) = cause.source() {
+        cause = deeper;
+    }
+    let io = cause
+        .downcast_ref::<std::io::Error>()
+        .or_else(|| {
+            source
+                .downcast_ref::<tokio_tungstenite::tungstenite::Error>()
+                .and_then(|e| match e {
+                    tokio_tungstenite::tungstenite::Error::Io(io) => Some(io),
+                    _ => None,
+                })
+        })
+        .expect("an I/O error at the bottom of the chain");
+    assert_eq!(io.kind(), std::io::ErrorKind::ConnectionRefused);
+}

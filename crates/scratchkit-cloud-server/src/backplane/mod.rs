@@ -30,6 +30,7 @@ pub mod testing;
 
 /// What a joining client got when its place was reserved across instances.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(feature = "redis"), allow(dead_code))]
 pub(crate) enum Seat {
     /// A place is held for the client (given back when it leaves).
     Reserved,

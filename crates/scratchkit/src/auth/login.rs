@@ -181,6 +181,7 @@ fn parse_login_body(response: &Response) -> Result<LoginResult> {
         path: ".".into(),
         message: format!("not a login result: {e}"),
         snippet: crate::error::snippet(&response.body),
+        source: Some(Box::new(e)),
     })
 }
 

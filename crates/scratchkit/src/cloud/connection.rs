@@ -154,13 +154,18 @@ async fn open(config: &CloudConfig) -> Result<Socket, CloudError> {
     };
     let (mut socket, _response) =
         match tokio::time::timeout(config.connect_timeout, connecting).await {
-            Err(_) => return Err(CloudError::Connect("timed out".into())),
+            Err(_) => {
+                return Err(CloudError::Connect {
+                    message: "timed out".into(),
+                    source: None,
+                });
+            }
             Ok(Err(tungstenite::Error::Http(response))) => {
                 return Err(CloudError::Refused {
                     status: response.status(),
                 });
             }
-            Ok(Err(error)) => return Err(CloudError::Connect(error.to_string())),
+            Ok(Err(error)) => return Err(connect_error(error)),
             Ok(Ok(connected)) => connected,
         };
     let handshake = ClientMessage::Handshake {
@@ -171,8 +176,16 @@ async fn open(config: &CloudConfig) -> Result<Socket, CloudError> {
     socket
         .send(Message::text(frame))
         .await
-        .map_err(|error| CloudError::Connect(error.to_string()))?;
+        .map_err(connect_error)?;
     Ok(socket)
+}
+
+/// A [`CloudError::Connect`] that keeps the WebSocket stack's error as its source.
+fn connect_error(error: tungstenite::Error) -> CloudError {
+    CloudError::Connect {
+        message: error.to_string(),
+        source: Some(std::sync::Arc::new(error)),
+    }
 }
 
 /// The proxy for a WebSocket URL and the `CONNECT` target (`host:port`, the port always

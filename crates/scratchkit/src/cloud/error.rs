@@ -14,8 +14,17 @@ pub enum CloudError {
     #[error("invalid cloud configuration: {0}")]
     Config(String),
     /// The server could not be reached, or the WebSocket handshake failed.
-    #[error("could not connect to the cloud server: {0}")]
-    Connect(String),
+    ///
+    /// [`source`](std::error::Error::source) gives the WebSocket stack's own error, when there
+    /// was one (none for a timeout).
+    #[error("could not connect to the cloud server: {message}")]
+    Connect {
+        /// What failed, in one line.
+        message: String,
+        /// The WebSocket stack's error.
+        #[source]
+        source: Option<std::sync::Arc<dyn std::error::Error + Send + Sync + 'static>>,
+    },
     /// The server answered the WebSocket upgrade with an HTTP error status.
     #[error("the cloud server refused the connection with HTTP status {}", status.as_u16())]
     Refused {

@@ -81,6 +81,7 @@ fn comment_or_rejection(response: &Response) -> Result<Comment> {
                 path: ".".into(),
                 message: format!("not a comment rejection: {e}"),
                 snippet: crate::error::snippet(&response.body),
+                source: Some(Box::new(e)),
             })?;
         let mute_status = rejection
             .status

@@ -132,6 +132,7 @@ impl ProjectHandler {
                     message: "the project's author has no username; give it with `.by(author)`"
                         .into(),
                     snippet: String::new(),
+                    source: None,
                 })
             })
             .await?;

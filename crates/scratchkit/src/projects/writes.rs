@@ -223,6 +223,7 @@ impl ProjectHandler {
                 path: "author.username".into(),
                 message: "the project's author has no username; give it with `.by(author)`".into(),
                 snippet: String::new(),
+                source: None,
             })?,
         };
         let author = validate::segment(validate::username(&author)?);

@@ -348,6 +348,7 @@ impl IntoFuture for CreateProjectRequest {
                 path: "content-name".into(),
                 message: "the answer has no new project id".into(),
                 snippet: crate::error::snippet(&response.body),
+                source: None,
             })?;
             let title = reply
                 .content_title
