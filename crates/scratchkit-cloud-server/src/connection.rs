@@ -15,7 +15,7 @@ use crate::message::{Field, Incoming};
 use crate::metrics::{DropReason, Rejection};
 use crate::options::{CloudMode, OverLimit};
 use crate::state::{Client, CloudState, Outbox, RoomKey, set_line};
-use crate::store::{CloudValue, LogEntry};
+use crate::store::{LogEntry, StoredValue};
 use crate::validate::{is_numeric_value, is_valid_name, is_valid_room_id, is_valid_username};
 use scratchkit_model::js_number_to_string;
 
@@ -409,8 +409,10 @@ impl Connection {
             return Ok(());
         }
         let value = match &object.value {
-            Some(Field::Number(number)) => CloudValue::Number(*number),
-            Some(Field::Text(text)) if is_numeric_value(text) => CloudValue::Text(text.to_string()),
+            Some(Field::Number(number)) => StoredValue::Number(*number),
+            Some(Field::Text(text)) if is_numeric_value(text) => {
+                StoredValue::Text(text.to_string())
+            }
             _ => {
                 tracing::info!("cloud set with a non-numeric value dropped");
                 metrics.drop(DropReason::BadValue);

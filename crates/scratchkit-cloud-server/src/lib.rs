@@ -82,7 +82,7 @@ pub use standalone::{
     CLOSE_SERVICE_RESTART, CloudServer, ShutdownReport, serve_standalone, serve_standalone_with,
 };
 pub use state::{CloudState, MAX_LOG_LIMIT};
-pub use store::{CloudStore, CloudValue, LogEntry, MEMORY_LOG_ROWS, MemoryStore};
+pub use store::{CloudStore, LogEntry, MEMORY_LOG_ROWS, MemoryStore, StoredValue};
 pub use validate::CLOUD_PREFIX;
 
 use proxy::Peer;

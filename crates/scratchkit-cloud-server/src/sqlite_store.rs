@@ -11,7 +11,7 @@ use rusqlite::{Connection, params};
 use crate::error::StoreError;
 use crate::options::CloudMode;
 use crate::sqlite_writer::{Change, Db, WRITE_INTERVAL, WriteBehind};
-use crate::store::{CloudStore, CloudValue, LogEntry, set_in};
+use crate::store::{CloudStore, LogEntry, StoredValue, set_in};
 
 /// The cloud tables. `cloud_log` has the sandbox schema's definition, so a standalone file and
 /// the sandbox's database hold logs in the same shape.
@@ -67,7 +67,7 @@ pub trait SqliteDatabase: Send + Sync + 'static {
     ) -> rusqlite::Result<()>;
 }
 
-type RoomVars = Vec<(String, CloudValue)>;
+type RoomVars = Vec<(String, StoredValue)>;
 
 /// A [`CloudStore`] backed by SQLite. Rooms are cached in memory (loaded on first use), so
 /// joins, limit checks and sets cost no query; changes are written behind, by a background
@@ -81,16 +81,16 @@ type RoomVars = Vec<(String, CloudValue)>;
 /// `/clouddata/logs` serves.
 ///
 /// ```
-/// use scratchkit_cloud_server::{CloudMode, CloudStore, CloudValue, SqliteStore};
+/// use scratchkit_cloud_server::{CloudMode, CloudStore, StoredValue, SqliteStore};
 ///
 /// let dir = std::env::temp_dir().join(format!("sqlite-store-doc-{}", std::process::id()));
 /// {
 ///     let store = SqliteStore::open(&dir).unwrap();
-///     store.set(CloudMode::TurboWarp, "7", "☁ score", CloudValue::Number(12.5));
+///     store.set(CloudMode::TurboWarp, "7", "☁ score", StoredValue::Number(12.5));
 /// }
 /// let store = SqliteStore::open(&dir).unwrap();
 /// let vars = store.variables(CloudMode::TurboWarp, "7");
-/// assert_eq!(vars, vec![("☁ score".to_owned(), CloudValue::Number(12.5))]);
+/// assert_eq!(vars, vec![("☁ score".to_owned(), StoredValue::Number(12.5))]);
 /// # drop(store); let _ = std::fs::remove_dir_all(&dir);
 /// ```
 pub struct SqliteStore {
@@ -232,8 +232,8 @@ fn load_room(conn: &Connection, mode: CloudMode, project: &str) -> rusqlite::Res
         let text: String = r.get(1)?;
         let is_number: bool = r.get(2)?;
         let value = match text.parse::<f64>() {
-            Ok(number) if is_number && number.is_finite() => CloudValue::Number(number),
-            _ => CloudValue::Text(text),
+            Ok(number) if is_number && number.is_finite() => StoredValue::Number(number),
+            _ => StoredValue::Text(text),
         };
         Ok((name, value))
     })?;
@@ -264,10 +264,10 @@ fn read_log(
 }
 
 /// `(stored text, is_number)` of a value.
-fn columns(value: &CloudValue) -> (String, bool) {
+fn columns(value: &StoredValue) -> (String, bool) {
     (
         value.to_plain_string(),
-        matches!(value, CloudValue::Number(_)),
+        matches!(value, StoredValue::Number(_)),
     )
 }
 
@@ -276,7 +276,7 @@ impl CloudStore for SqliteStore {
         self.writer.backlog()
     }
 
-    fn variables(&self, mode: CloudMode, project: &str) -> Vec<(String, CloudValue)> {
+    fn variables(&self, mode: CloudMode, project: &str) -> Vec<(String, StoredValue)> {
         self.with_room(mode, project, |vars| vars.clone())
     }
 
@@ -288,7 +288,7 @@ impl CloudStore for SqliteStore {
         self.with_room(mode, project, |vars| vars.len())
     }
 
-    fn set(&self, mode: CloudMode, project: &str, name: &str, value: CloudValue) {
+    fn set(&self, mode: CloudMode, project: &str, name: &str, value: StoredValue) {
         self.set_within(mode, project, name, value, usize::MAX);
     }
 
@@ -297,7 +297,7 @@ impl CloudStore for SqliteStore {
         mode: CloudMode,
         project: &str,
         name: &str,
-        value: CloudValue,
+        value: StoredValue,
         max_variables: usize,
     ) -> bool {
         let (text, is_number) = columns(&value);
@@ -316,7 +316,7 @@ impl CloudStore for SqliteStore {
         stored
     }
 
-    fn delete(&self, mode: CloudMode, project: &str, name: &str) -> Option<CloudValue> {
+    fn delete(&self, mode: CloudMode, project: &str, name: &str) -> Option<StoredValue> {
         let old = self.with_room(mode, project, |vars| {
             let index = vars.iter().position(|(n, _)| n == name)?;
             Some(vars.remove(index).1)
@@ -431,11 +431,16 @@ mod tests {
                 CloudMode::Scratch,
                 "5",
                 "☁ b",
-                CloudValue::Text("007".into()),
+                StoredValue::Text("007".into()),
             );
-            store.set(CloudMode::Scratch, "5", "☁ a", CloudValue::Number(1e21));
-            store.set(CloudMode::Scratch, "5", "☁ b", CloudValue::Text("8".into()));
-            store.set(CloudMode::TurboWarp, "5", "☁ c", CloudValue::Number(3.0));
+            store.set(CloudMode::Scratch, "5", "☁ a", StoredValue::Number(1e21));
+            store.set(
+                CloudMode::Scratch,
+                "5",
+                "☁ b",
+                StoredValue::Text("8".into()),
+            );
+            store.set(CloudMode::TurboWarp, "5", "☁ c", StoredValue::Number(3.0));
             assert!(store.rename(CloudMode::Scratch, "5", "☁ a", "☁ z"));
             assert!(!store.rename(CloudMode::Scratch, "5", "☁ z", "☁ b"));
             store.append_log("5", entry("kaj", "1", 10));
@@ -446,15 +451,15 @@ mod tests {
         assert_eq!(
             store.variables(CloudMode::Scratch, "5"),
             vec![
-                ("☁ b".to_owned(), CloudValue::Text("8".into())),
-                ("☁ z".to_owned(), CloudValue::Number(1e21)),
+                ("☁ b".to_owned(), StoredValue::Text("8".into())),
+                ("☁ z".to_owned(), StoredValue::Number(1e21)),
             ]
         );
         assert_eq!(store.count(CloudMode::TurboWarp, "5"), 1);
         assert!(store.contains(CloudMode::TurboWarp, "5", "☁ c"));
         assert_eq!(
             store.delete(CloudMode::Scratch, "5", "☁ b"),
-            Some(CloudValue::Text("8".into()))
+            Some(StoredValue::Text("8".into()))
         );
         assert_eq!(store.delete(CloudMode::Scratch, "5", "☁ b"), None);
         let logs = store.logs("5", 10, 0);
@@ -472,10 +477,10 @@ mod tests {
     fn in_memory_store_works_without_files() {
         let store = SqliteStore::in_memory().unwrap();
         assert!(store.variables(CloudMode::Scratch, "1").is_empty());
-        store.set(CloudMode::Scratch, "1", "☁ x", CloudValue::Number(-0.5));
+        store.set(CloudMode::Scratch, "1", "☁ x", StoredValue::Number(-0.5));
         assert_eq!(
             store.variables(CloudMode::Scratch, "1"),
-            vec![("☁ x".to_owned(), CloudValue::Number(-0.5))]
+            vec![("☁ x".to_owned(), StoredValue::Number(-0.5))]
         );
     }
 
@@ -496,23 +501,38 @@ mod tests {
                 Db::Own(Mutex::new(conn)),
                 std::time::Duration::from_secs(3600),
             );
-            store.set(CloudMode::TurboWarp, "1", "☁ kept", CloudValue::Number(1.0));
+            store.set(
+                CloudMode::TurboWarp,
+                "1",
+                "☁ kept",
+                StoredValue::Number(1.0),
+            );
             store.flush();
-            store.set(CloudMode::TurboWarp, "1", "☁ lost", CloudValue::Number(2.0));
-            store.set(CloudMode::TurboWarp, "1", "☁ kept", CloudValue::Number(3.0));
+            store.set(
+                CloudMode::TurboWarp,
+                "1",
+                "☁ lost",
+                StoredValue::Number(2.0),
+            );
+            store.set(
+                CloudMode::TurboWarp,
+                "1",
+                "☁ kept",
+                StoredValue::Number(3.0),
+            );
             store.crash();
             // Nothing is written after a crash, not even on drop.
             store.set(
                 CloudMode::TurboWarp,
                 "1",
                 "☁ after",
-                CloudValue::Number(4.0),
+                StoredValue::Number(4.0),
             );
         }
         let store = SqliteStore::open(&dir).unwrap();
         assert_eq!(
             store.variables(CloudMode::TurboWarp, "1"),
-            vec![("☁ kept".to_owned(), CloudValue::Number(1.0))]
+            vec![("☁ kept".to_owned(), StoredValue::Number(1.0))]
         );
         drop(store);
         let _ = std::fs::remove_dir_all(&dir);
@@ -525,14 +545,14 @@ mod tests {
             let store = SqliteStore::open(&dir).unwrap();
             let (s, room) = (CloudMode::Scratch, "9");
             for i in 0..100 {
-                store.set(s, room, "☁ a", CloudValue::Number(f64::from(i)));
+                store.set(s, room, "☁ a", StoredValue::Number(f64::from(i)));
             }
-            store.set(s, room, "☁ b", CloudValue::Text("1".into()));
+            store.set(s, room, "☁ b", StoredValue::Text("1".into()));
             assert!(store.rename(s, room, "☁ a", "☁ c"));
-            store.set(s, room, "☁ a", CloudValue::Text("5".into()));
+            store.set(s, room, "☁ a", StoredValue::Text("5".into()));
             assert!(store.delete(s, room, "☁ b").is_some());
-            store.set(s, room, "☁ b", CloudValue::Text("6".into()));
-            store.set(s, room, "☁ c", CloudValue::Number(7.0));
+            store.set(s, room, "☁ b", StoredValue::Text("6".into()));
+            store.set(s, room, "☁ c", StoredValue::Number(7.0));
             store.append_log(room, entry("kaj", "7", 1));
         }
         let store = SqliteStore::open(&dir).unwrap();
@@ -541,9 +561,9 @@ mod tests {
         assert_eq!(
             vars,
             vec![
-                ("☁ a".to_owned(), CloudValue::Text("5".into())),
-                ("☁ b".to_owned(), CloudValue::Text("6".into())),
-                ("☁ c".to_owned(), CloudValue::Number(7.0)),
+                ("☁ a".to_owned(), StoredValue::Text("5".into())),
+                ("☁ b".to_owned(), StoredValue::Text("6".into())),
+                ("☁ c".to_owned(), StoredValue::Number(7.0)),
             ]
         );
         assert_eq!(store.logs("9", 10, 0), vec![entry("kaj", "7", 1)]);
@@ -554,11 +574,11 @@ mod tests {
     #[test]
     fn a_cleared_room_stays_cleared_when_it_is_loaded_again() {
         let store = SqliteStore::in_memory().unwrap();
-        store.set(CloudMode::TurboWarp, "r", "☁ x", CloudValue::Number(1.0));
+        store.set(CloudMode::TurboWarp, "r", "☁ x", StoredValue::Number(1.0));
         store.flush();
         store.clear_room(CloudMode::TurboWarp, "r");
         assert!(store.variables(CloudMode::TurboWarp, "r").is_empty());
-        store.set(CloudMode::TurboWarp, "r", "☁ y", CloudValue::Number(2.0));
+        store.set(CloudMode::TurboWarp, "r", "☁ y", StoredValue::Number(2.0));
         store.clear();
         assert!(store.variables(CloudMode::TurboWarp, "r").is_empty());
     }

@@ -10,7 +10,7 @@ use tokio::sync::Notify;
 use crate::gatekeeper::Gatekeeper;
 use crate::metrics::MetricsSnapshot;
 use crate::options::{CloudMode, CloudOptions};
-use crate::store::{CloudStore, CloudValue, LogEntry, MemoryStore, write_json_string};
+use crate::store::{CloudStore, LogEntry, MemoryStore, StoredValue, write_json_string};
 
 /// Most rows [`CloudState::logs`] returns at once.
 pub const MAX_LOG_LIMIT: usize = 100;
@@ -209,7 +209,7 @@ impl CloudState {
     /// clients of the room receive it.
     pub fn set_variable(&self, mode: CloudMode, project: &str, name: &str, value: &str) {
         let rooms = self.rooms();
-        let value = CloudValue::Text(value.to_owned());
+        let value = StoredValue::Text(value.to_owned());
         let line = set_line(name, &value);
         self.inner.store.set(mode, project, name, value);
         if let Some(room) = rooms.get(&(mode, project.to_owned())) {
@@ -239,7 +239,7 @@ impl CloudState {
         mode: CloudMode,
         project: &str,
         name: &str,
-    ) -> Option<CloudValue> {
+    ) -> Option<StoredValue> {
         let rooms = self.rooms();
         let old = self.inner.store.delete(mode, project, name)?;
         if let Some(room) = rooms.get(&(mode, project.to_owned())) {
@@ -491,7 +491,7 @@ impl CloudState {
 }
 
 /// `{"method":"set","name":…,"value":…}` with the value in its stored JSON type.
-pub(crate) fn set_line(name: &str, value: &CloudValue) -> String {
+pub(crate) fn set_line(name: &str, value: &StoredValue) -> String {
     let mut line = String::with_capacity(40 + name.len());
     line.push_str("{\"method\":\"set\",\"name\":");
     write_json_string(name, &mut line);
@@ -534,7 +534,7 @@ mod tests {
         state
             .inner
             .store
-            .set(key.0, &key.1, "☁ a", CloudValue::Number(1.0));
+            .set(key.0, &key.1, "☁ a", StoredValue::Number(1.0));
         let before = alive_tasks();
         // Emptied and joined a hundred times: one task, not a hundred sleeping ones.
         for _ in 0..100 {
@@ -562,7 +562,7 @@ mod tests {
         state
             .inner
             .store
-            .set(key.0, &key.1, "☁ a", CloudValue::Number(1.0));
+            .set(key.0, &key.1, "☁ a", StoredValue::Number(1.0));
         let before = alive_tasks();
         state.schedule_expiry(key.clone(), Duration::from_secs(60));
         state.cancel_expiry(&key);

@@ -10,27 +10,27 @@ use scratchkit_model::js_number_to_string;
 
 /// A stored cloud value: the JSON type the writer used is kept.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CloudValue {
+pub enum StoredValue {
     /// A JSON number (re-serialised the JavaScript way).
     Number(f64),
     /// A numeric string, relayed unchanged.
     Text(String),
 }
 
-impl CloudValue {
+impl StoredValue {
     /// The value as JSON text, as it goes on the wire (`12`, `"12"`).
     pub fn to_json(&self) -> String {
         match self {
-            CloudValue::Number(n) => js_number_to_string(*n),
-            CloudValue::Text(s) => serde_json::Value::String(s.clone()).to_string(),
+            StoredValue::Number(n) => js_number_to_string(*n),
+            StoredValue::Text(s) => serde_json::Value::String(s.clone()).to_string(),
         }
     }
 
     /// The value as a plain string (numbers in JavaScript formatting), as logs record it.
     pub fn to_plain_string(&self) -> String {
         match self {
-            CloudValue::Number(n) => js_number_to_string(*n),
-            CloudValue::Text(s) => s.clone(),
+            StoredValue::Number(n) => js_number_to_string(*n),
+            StoredValue::Text(s) => s.clone(),
         }
     }
 
@@ -38,16 +38,16 @@ impl CloudValue {
     pub fn js_len(&self) -> usize {
         match self {
             // A number's JavaScript form is ASCII.
-            CloudValue::Number(n) => js_number_to_string(*n).len(),
-            CloudValue::Text(s) => s.encode_utf16().count(),
+            StoredValue::Number(n) => js_number_to_string(*n).len(),
+            StoredValue::Text(s) => s.encode_utf16().count(),
         }
     }
 
-    /// Appends the value as JSON text (see [`CloudValue::to_json`]) to `out`.
+    /// Appends the value as JSON text (see [`StoredValue::to_json`]) to `out`.
     pub(crate) fn write_json(&self, out: &mut String) {
         match self {
-            CloudValue::Number(n) => out.push_str(&js_number_to_string(*n)),
-            CloudValue::Text(s) => write_json_string(s, out),
+            StoredValue::Number(n) => out.push_str(&js_number_to_string(*n)),
+            StoredValue::Text(s) => write_json_string(s, out),
         }
     }
 }
@@ -85,15 +85,15 @@ pub struct LogEntry {
 /// trait.
 pub trait CloudStore: Send + Sync + 'static {
     /// The variables of a room, in creation order.
-    fn variables(&self, mode: CloudMode, project: &str) -> Vec<(String, CloudValue)>;
+    fn variables(&self, mode: CloudMode, project: &str) -> Vec<(String, StoredValue)>;
     /// Whether a room has this variable.
     fn contains(&self, mode: CloudMode, project: &str, name: &str) -> bool;
     /// How many variables a room has.
     fn count(&self, mode: CloudMode, project: &str) -> usize;
     /// Stores a value, creating the variable at the end if it is new.
-    fn set(&self, mode: CloudMode, project: &str, name: &str, value: CloudValue);
+    fn set(&self, mode: CloudMode, project: &str, name: &str, value: StoredValue);
     /// Deletes a variable; returns its last value if it existed.
-    fn delete(&self, mode: CloudMode, project: &str, name: &str) -> Option<CloudValue>;
+    fn delete(&self, mode: CloudMode, project: &str, name: &str) -> Option<StoredValue>;
     /// Renames a variable in place; false if it does not exist or `new_name` is taken.
     fn rename(&self, mode: CloudMode, project: &str, name: &str, new_name: &str) -> bool;
     /// Appends a row to a project's log.
@@ -119,7 +119,7 @@ pub trait CloudStore: Send + Sync + 'static {
         mode: CloudMode,
         project: &str,
         name: &str,
-        value: CloudValue,
+        value: StoredValue,
         max_variables: usize,
     ) -> bool {
         if !self.contains(mode, project, name) && self.count(mode, project) >= max_variables {
@@ -144,7 +144,7 @@ pub trait CloudStore: Send + Sync + 'static {
     }
 }
 
-type RoomVars = Vec<(String, CloudValue)>;
+type RoomVars = Vec<(String, StoredValue)>;
 
 /// Most log rows [`MemoryStore`] keeps per project (the oldest go first): a long-running
 /// server in memory must not grow without bound. A persistent store keeps every row.
@@ -154,11 +154,11 @@ pub const MEMORY_LOG_ROWS: usize = 10_000;
 /// [`MEMORY_LOG_ROWS`] log rows of each project.
 ///
 /// ```
-/// use scratchkit_cloud_server::{CloudMode, CloudStore, CloudValue, MemoryStore};
+/// use scratchkit_cloud_server::{CloudMode, CloudStore, StoredValue, MemoryStore};
 ///
 /// let store = MemoryStore::new();
-/// assert!(store.set_within(CloudMode::TurboWarp, "7", "☁ a", CloudValue::Number(1.0), 1));
-/// assert!(!store.set_within(CloudMode::TurboWarp, "7", "☁ b", CloudValue::Number(2.0), 1));
+/// assert!(store.set_within(CloudMode::TurboWarp, "7", "☁ a", StoredValue::Number(1.0), 1));
+/// assert!(!store.set_within(CloudMode::TurboWarp, "7", "☁ b", StoredValue::Number(2.0), 1));
 /// assert_eq!(store.count(CloudMode::TurboWarp, "7"), 1);
 /// ```
 #[derive(Debug, Default)]
@@ -180,7 +180,7 @@ pub(crate) fn mode_index(mode: CloudMode) -> usize {
 pub(crate) fn set_in(
     vars: &mut RoomVars,
     name: &str,
-    value: CloudValue,
+    value: StoredValue,
     max_variables: usize,
 ) -> bool {
     if let Some((_, stored)) = vars.iter_mut().find(|(n, _)| n == name) {
@@ -213,7 +213,7 @@ impl MemoryStore {
 }
 
 impl CloudStore for MemoryStore {
-    fn variables(&self, mode: CloudMode, project: &str) -> Vec<(String, CloudValue)> {
+    fn variables(&self, mode: CloudMode, project: &str) -> Vec<(String, StoredValue)> {
         self.rooms()[mode_index(mode)]
             .get(project)
             .cloned()
@@ -232,7 +232,7 @@ impl CloudStore for MemoryStore {
             .map_or(0, Vec::len)
     }
 
-    fn set(&self, mode: CloudMode, project: &str, name: &str, value: CloudValue) {
+    fn set(&self, mode: CloudMode, project: &str, name: &str, value: StoredValue) {
         self.set_within(mode, project, name, value, usize::MAX);
     }
 
@@ -241,7 +241,7 @@ impl CloudStore for MemoryStore {
         mode: CloudMode,
         project: &str,
         name: &str,
-        value: CloudValue,
+        value: StoredValue,
         max_variables: usize,
     ) -> bool {
         let mut rooms = self.rooms();
@@ -256,7 +256,7 @@ impl CloudStore for MemoryStore {
         }
     }
 
-    fn delete(&self, mode: CloudMode, project: &str, name: &str) -> Option<CloudValue> {
+    fn delete(&self, mode: CloudMode, project: &str, name: &str) -> Option<StoredValue> {
         let mut rooms = self.rooms();
         let vars = rooms[mode_index(mode)].get_mut(project)?;
         let index = vars.iter().position(|(n, _)| n == name)?;

@@ -7,7 +7,7 @@ use std::io::{Cursor, Read, Seek, Write};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
-use crate::{Error, Project, ProjectFile, Result, asset_name, md5_hex, parse_asset_name};
+use crate::{Error, ProjectDocument, ProjectFile, Result, asset_name, md5_hex, parse_asset_name};
 
 /// Size limits applied while reading an archive, against zip bombs.
 ///
@@ -62,9 +62,9 @@ impl Default for ReadOptions {
 /// `__MACOSX/…` and such) are ignored. Asset names are stored with a lowercase md5.
 ///
 /// ```
-/// use scratchkit_sb3::{Project, Sb3};
+/// use scratchkit_sb3::{ProjectDocument, Sb3};
 ///
-/// let project = Project::from_json(br#"{"targets":[{"isStage":true,"name":"Stage",
+/// let project = ProjectDocument::from_json(br#"{"targets":[{"isStage":true,"name":"Stage",
 ///     "costumes":[{"assetId":"a2f8fcf5ffd3c4a8b42c3c1ab1ea4b8b","name":"backdrop1",
 ///     "md5ext":"a2f8fcf5ffd3c4a8b42c3c1ab1ea4b8b.svg","dataFormat":"svg"}]}],"meta":{}}"#)?;
 /// let mut sb3 = Sb3::new(project);
@@ -82,7 +82,7 @@ impl Default for ReadOptions {
 #[derive(Clone, PartialEq)]
 pub struct Sb3 {
     /// The project (`project.json`).
-    pub project: Project,
+    pub project: ProjectDocument,
     /// Asset files by name (`<md5>.<ext>`).
     pub assets: BTreeMap<String, Vec<u8>>,
 }
@@ -106,7 +106,7 @@ impl fmt::Debug for Sb3 {
 
 impl Sb3 {
     /// A project with no assets yet.
-    pub fn new(project: Project) -> Sb3 {
+    pub fn new(project: ProjectDocument) -> Sb3 {
         Sb3 {
             project,
             assets: BTreeMap::new(),
@@ -120,7 +120,7 @@ impl Sb3 {
     ///
     /// [`Error::Archive`] / [`Error::Io`] for a damaged zip, [`Error::TooManyEntries`],
     /// [`Error::EntryTooLarge`], [`Error::ArchiveTooLarge`] past the [`Limits`],
-    /// [`Error::MissingProjectJson`], the errors of [`Project::from_json`] (including
+    /// [`Error::MissingProjectJson`], the errors of [`ProjectDocument::from_json`] (including
     /// [`Error::Scratch2Unsupported`] for an .sb2), [`Error::AssetHashMismatch`] and
     /// [`Error::MissingAssets`].
     pub fn read<R: Read + Seek>(reader: R) -> Result<Sb3> {

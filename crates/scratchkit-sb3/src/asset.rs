@@ -112,7 +112,7 @@ pub enum AssetKind {
     Sound,
 }
 
-/// One reference from a project to an asset file (see [`Project::assets`](crate::Project::assets)).
+/// One reference from a project to an asset file (see [`ProjectDocument::assets`](crate::ProjectDocument::assets)).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct AssetRef {
     /// Name of the asset file, `<md5>.<ext>`: its name in an .sb3 archive and on

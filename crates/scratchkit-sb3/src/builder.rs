@@ -5,7 +5,7 @@ use serde_json::{Number, Value, json};
 
 use crate::compile::{Compiled, Compiler, IdGen, broadcast_id, broadcast_names};
 use crate::media::{self, MediaError};
-use crate::{List, Meta, Monitor, Procedure, Project, Sb3, Script, Target, Variable};
+use crate::{List, Meta, Monitor, Procedure, ProjectDocument, Sb3, Script, Target, Variable};
 
 /// What can go wrong while building or editing a project.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -204,7 +204,7 @@ impl ProjectBuilder {
     /// A new project: a stage with a blank backdrop (replaced by the first backdrop you add),
     /// no sprites.
     pub fn new() -> ProjectBuilder {
-        let project = Project {
+        let project = ProjectDocument {
             targets: Vec::new(),
             monitors: Vec::new(),
             extensions: Vec::new(),

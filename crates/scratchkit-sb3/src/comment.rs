@@ -6,7 +6,7 @@ use serde_json::{Number, Value};
 
 /// A comment on the workspace, free or attached to a block.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Comment {
+pub struct WorkspaceComment {
     /// Id of the block it is attached to; `None` (`null`) for a free comment.
     #[serde(rename = "blockId", default)]
     pub block_id: Option<String>,

@@ -10,7 +10,7 @@ use crate::builder::BuildError;
 use crate::media::number;
 use crate::script::{ArgKind, FieldValue, Procedure, proccode_args};
 use crate::spec::{self, InputKind, Shape};
-use crate::{Arg, Block, BlockEntry, Comment, Mutation, Op, Project, Target};
+use crate::{Arg, Block, BlockEntry, Mutation, Op, ProjectDocument, Target, WorkspaceComment};
 
 /// Makes ids that are unused anywhere in a project (blocks, variables, lists, broadcasts,
 /// comments), 20 characters like the editor's, from a fixed seed: the same building code
@@ -23,7 +23,7 @@ pub struct IdGen {
 
 impl IdGen {
     /// An id maker that avoids every id already in `project`.
-    pub fn for_project(project: &Project) -> IdGen {
+    pub fn for_project(project: &ProjectDocument) -> IdGen {
         let mut used = HashSet::new();
         for t in &project.targets {
             used.extend(t.blocks.keys().cloned());
@@ -60,7 +60,7 @@ impl IdGen {
 /// and broadcasts it needs.
 pub(crate) struct Compiled {
     pub blocks: IndexMap<String, BlockEntry>,
-    pub comments: IndexMap<String, Comment>,
+    pub comments: IndexMap<String, WorkspaceComment>,
     pub extensions: BTreeSet<String>,
     pub top: String,
 }
@@ -71,7 +71,7 @@ pub(crate) struct Compiler<'a> {
     pub ids: &'a mut IdGen,
     pub origin: (f64, f64),
     out: IndexMap<String, BlockEntry>,
-    comments: IndexMap<String, Comment>,
+    comments: IndexMap<String, WorkspaceComment>,
     extensions: BTreeSet<String>,
     comment_row: f64,
     /// The custom block being defined (so that its body may call it): proccode and the
@@ -314,7 +314,7 @@ impl<'a> Compiler<'a> {
         }
         if let Some(text) = &op.comment {
             let comment_id = self.ids.next_id();
-            let comment = Comment {
+            let comment = WorkspaceComment {
                 block_id: Some(id.clone()),
                 x: Some(Some(number(self.origin.0 + 400.0))),
                 y: Some(Some(number(self.comment_row))),

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::media;
-use crate::{BlockEntry, BuildError, Project, Sb3, Target};
+use crate::{BlockEntry, BuildError, ProjectDocument, Sb3, Target};
 
 /// One script of a target: its top block and every block in it (shadows included).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,7 +103,7 @@ impl Target {
     }
 }
 
-/// Where a variable or list lives, as found by [`Project::find_variable`].
+/// Where a variable or list lives, as found by [`ProjectDocument::find_variable`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DataRef {
     /// Name of the target that owns it (the stage's name for globals).
@@ -129,7 +129,7 @@ fn menu_default(opcode: &str) -> Option<&'static str> {
     })
 }
 
-impl Project {
+impl ProjectDocument {
     /// The stage or the sprite called `name`.
     pub fn target(&self, name: &str) -> Option<&Target> {
         self.targets.iter().find(|t| t.name == name)
@@ -396,7 +396,7 @@ fn rename_primitive(items: &mut [Value], id: &str, new: &str) -> usize {
 }
 
 impl Sb3 {
-    /// Deletes a sprite like [`Project::delete_sprite`] and drops the asset files nothing
+    /// Deletes a sprite like [`ProjectDocument::delete_sprite`] and drops the asset files nothing
     /// uses any more.
     ///
     /// # Errors

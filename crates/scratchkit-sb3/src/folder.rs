@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::{Error, Project, Result, Sb3, md5_hex, parse_asset_name};
+use crate::{Error, ProjectDocument, Result, Sb3, md5_hex, parse_asset_name};
 
 /// Name of the project file inside a project folder.
 pub const PROJECT_FILE: &str = "project.json";
@@ -79,13 +79,13 @@ fn write_if_changed(path: &Path, data: &[u8]) -> Result<()> {
 /// # Errors
 ///
 /// [`Error::Io`] when `project.json` cannot be read, [`Error::Json`] (and the other
-/// [`Project::from_json`] errors) when it is not a Scratch 3 project,
+/// [`ProjectDocument::from_json`] errors) when it is not a Scratch 3 project,
 /// [`Error::InvalidAssetName`] for a file in `assets/` not named `<md5>.<ext>`,
 /// [`Error::AssetHashMismatch`] for an asset edited in place (its name must be its md5),
 /// [`Error::MissingAssets`] when project.json names files that are not there.
 pub fn pack(dir: &Path) -> Result<Sb3> {
     let json = fs::read(dir.join(PROJECT_FILE))?;
-    let project = Project::from_json(&json)?;
+    let project = ProjectDocument::from_json(&json)?;
     let mut sb3 = Sb3::new(project);
     let assets_dir = dir.join(ASSET_DIR);
     if assets_dir.is_dir() {

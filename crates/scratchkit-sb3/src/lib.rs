@@ -1,6 +1,6 @@
 //! Scratch 3 project files for scratchkit.
 //!
-//! - [`Project`]: a typed model of `project.json` that round-trips real files: unknown keys
+//! - [`ProjectDocument`]: a typed model of `project.json` that round-trips real files: unknown keys
 //!   are kept in `extra` maps, numbers keep their form, id-keyed maps keep their order.
 //! - [`ProjectFile::parse`]: tells Scratch 3 project JSON from Scratch 2 (of which only a
 //!   [`Sb2Summary`] is read) and from other files.
@@ -10,7 +10,7 @@
 //!   from their bytes ([`media`]), variables, lists, broadcasts, cloud variables, monitors,
 //!   and scripts written as trees of typed blocks ([`Op`], [`Script`], [`Procedure`]) for
 //!   every core category, pen, music and text to speech ([`spec`] lists the opcodes).
-//! - Editing: [`Target::scripts`], [`Project::find_variable`], [`Project::rename_variable`],
+//! - Editing: [`Target::scripts`], [`ProjectDocument::find_variable`], [`ProjectDocument::rename_variable`],
 //!   [`Sb3::replace_costume`], [`Sb3::delete_sprite`]…
 //! - [`validate()`]: what Scratch would reject or silently break, as [`Diagnostic`]s naming
 //!   the sprite and block.
@@ -25,7 +25,7 @@
 //! use scratchkit_sb3::{ProjectFile, Sb3};
 //!
 //! # fn main() -> Result<(), scratchkit_sb3::Error> {
-//! # let bytes = Sb3::new(scratchkit_sb3::Project::from_json(br#"{"targets":[{"isStage":true,"name":"Stage"}],"meta":{}}"#)?).to_bytes()?;
+//! # let bytes = Sb3::new(scratchkit_sb3::ProjectDocument::from_json(br#"{"targets":[{"isStage":true,"name":"Stage"}],"meta":{}}"#)?).to_bytes()?;
 //! let sb3 = Sb3::from_bytes(&bytes)?;
 //! for target in &sb3.project.targets {
 //!     println!("{}: {} blocks", target.name, target.block_count());
@@ -65,13 +65,13 @@ pub use archive::{Limits, ReadOptions, Sb3};
 pub use asset::{AssetKind, AssetRef, Costume, Sound, asset_name, md5_hex, parse_asset_name};
 pub use block::{Block, BlockEntry, Mutation};
 pub use builder::{BuildError, ProjectBuilder, TargetEditor};
-pub use comment::Comment;
+pub use comment::WorkspaceComment;
 pub use compile::IdGen;
 pub use edit::{DataRef, ScriptInfo};
 pub use error::{ArchiveError, Error, Result};
 pub use indexmap::{self, IndexMap};
 pub use monitor::Monitor;
-pub use project::{Meta, Project};
+pub use project::{Meta, ProjectDocument};
 pub use project_file::ProjectFile;
 pub use sb2::Sb2Summary;
 pub use script::{Arg, Op, Procedure, Script};

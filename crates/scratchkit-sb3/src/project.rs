@@ -15,22 +15,22 @@ use crate::{AssetKind, AssetRef, Error, Monitor, ProjectFile, Result, Target};
 /// their order. Decode → encode → decode gives the same JSON value.
 ///
 /// ```
-/// use scratchkit_sb3::Project;
+/// use scratchkit_sb3::ProjectDocument;
 ///
 /// let json = br#"{"targets":[{"isStage":true,"name":"Stage","variables":{},"lists":{},
 ///   "broadcasts":{},"blocks":{},"comments":{},"currentCostume":0,"costumes":[],"sounds":[],
 ///   "volume":100,"layerOrder":0,"tempo":60,"videoTransparency":50,"videoState":"on",
 ///   "textToSpeechLanguage":null}],"monitors":[],"extensions":[],
 ///   "meta":{"semver":"3.0.0","vm":"1.2.54","agent":""}}"#;
-/// let project = Project::from_json(json)?;
+/// let project = ProjectDocument::from_json(json)?;
 /// assert_eq!(project.stage().map(|s| s.name.as_str()), Some("Stage"));
 /// assert_eq!(project.sprites().count(), 0);
-/// let again = Project::from_json(&project.to_json()?)?;
+/// let again = ProjectDocument::from_json(&project.to_json()?)?;
 /// assert_eq!(again, project);
 /// # Ok::<(), scratchkit_sb3::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Project {
+pub struct ProjectDocument {
     /// The stage (first, in files written by the editor) and the sprites.
     pub targets: Vec<Target>,
     /// Monitors shown on the stage.
@@ -64,7 +64,7 @@ pub struct Meta {
     pub extra: IndexMap<String, Value>,
 }
 
-impl Project {
+impl ProjectDocument {
     /// Decodes `project.json` bytes.
     ///
     /// # Errors
@@ -73,7 +73,7 @@ impl Project {
     /// a summary of one), [`Error::IsArchive`] for .sb3/.sb2 zip bytes, [`Error::Json`] when
     /// the JSON is invalid or not shaped like project.json, [`Error::UnknownFormat`] and
     /// [`Error::Scratch1Unsupported`] for other files.
-    pub fn from_json(bytes: &[u8]) -> Result<Project> {
+    pub fn from_json(bytes: &[u8]) -> Result<ProjectDocument> {
         ProjectFile::parse(bytes)?.into_sb3()
     }
 
@@ -116,10 +116,10 @@ impl Project {
     }
 
     /// Every reference to an asset, costumes then sounds of each target in order. The same
-    /// file may appear several times; see [`asset_names`](Project::asset_names) for the set.
+    /// file may appear several times; see [`asset_names`](ProjectDocument::asset_names) for the set.
     ///
     /// ```
-    /// # let project = scratchkit_sb3::Project::from_json(br#"{"targets":[{"isStage":true,"name":"Stage",
+    /// # let project = scratchkit_sb3::ProjectDocument::from_json(br#"{"targets":[{"isStage":true,"name":"Stage",
     /// #   "costumes":[{"assetId":"cd21514d0531fdffb22204e0ec5ed84a","name":"backdrop1",
     /// #   "md5ext":"cd21514d0531fdffb22204e0ec5ed84a.svg","dataFormat":"svg"}]}],"meta":{}}"#)?;
     /// for asset in project.assets() {

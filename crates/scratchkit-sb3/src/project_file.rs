@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::{Error, Project, Result, Sb2Summary};
+use crate::{Error, ProjectDocument, Result, Sb2Summary};
 
 /// A project JSON document of either generation, as served by
 /// `projects.scratch.mit.edu/<id>` (which still serves Scratch 2 JSON for never-resaved
@@ -10,7 +10,7 @@ use crate::{Error, Project, Result, Sb2Summary};
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProjectFile {
     /// A Scratch 3 project (the root has `targets`).
-    Sb3(Project),
+    Sb3(ProjectDocument),
     /// A Scratch 2 project (the root has `objName`): only a summary.
     Sb2(Sb2Summary),
 }
@@ -46,7 +46,7 @@ impl ProjectFile {
         // Decode straight into the model (keeping map order); only when that fails, look at
         // the document again to tell a Scratch 2 project or a non-project from a bad one.
         let mut de = serde_json::Deserializer::from_slice(bytes);
-        let err = match serde_path_to_error::deserialize::<_, Project>(&mut de) {
+        let err = match serde_path_to_error::deserialize::<_, ProjectDocument>(&mut de) {
             Ok(project) => match de.end() {
                 Ok(()) => return Ok(ProjectFile::Sb3(project)),
                 Err(source) => {
@@ -79,7 +79,7 @@ impl ProjectFile {
     /// # Errors
     ///
     /// [`Error::Scratch2Unsupported`] for a Scratch 2 project.
-    pub fn into_sb3(self) -> Result<Project> {
+    pub fn into_sb3(self) -> Result<ProjectDocument> {
         match self {
             ProjectFile::Sb3(project) => Ok(project),
             ProjectFile::Sb2(_) => Err(Error::Scratch2Unsupported),

@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Number, Value};
 
-use crate::{BlockEntry, Comment, Costume, List, Sound, Variable};
+use crate::{BlockEntry, Costume, List, Sound, Variable, WorkspaceComment};
 
 /// The stage or a sprite.
 ///
@@ -31,7 +31,7 @@ pub struct Target {
     pub blocks: IndexMap<String, BlockEntry>,
     /// Comments by id.
     #[serde(default)]
-    pub comments: IndexMap<String, Comment>,
+    pub comments: IndexMap<String, WorkspaceComment>,
     /// Index of the current costume in `costumes`.
     #[serde(
         rename = "currentCostume",
@@ -127,7 +127,7 @@ impl Target {
     /// ```
     /// let json = r#"{"targets":[{"isStage":true,"name":"Stage",
     ///     "variables":{"a":["☁ score",0,true],"b":["local",1]}}],"meta":{"semver":"3.0.0"}}"#;
-    /// let project = scratchkit_sb3::Project::from_json(json.as_bytes())?;
+    /// let project = scratchkit_sb3::ProjectDocument::from_json(json.as_bytes())?;
     /// let stage = project.stage().unwrap();
     /// let names: Vec<&str> = stage.cloud_variables().map(|(_, v)| v.name.as_str()).collect();
     /// assert_eq!(names, ["☁ score"]);

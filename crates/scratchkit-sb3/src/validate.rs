@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::compile::find_prototype;
 use crate::spec::{self, InputKind, Shape};
-use crate::{Block, BlockEntry, Project, Sb3, Target};
+use crate::{Block, BlockEntry, ProjectDocument, Sb3, Target};
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -158,7 +158,7 @@ pub fn validate(sb3: &Sb3) -> Vec<Diagnostic> {
 
 /// Checks project.json alone (assets are not looked at, except that costume and sound
 /// records must agree with themselves). See [`Check`] for the list of checks.
-pub fn validate_project(project: &Project) -> Vec<Diagnostic> {
+pub fn validate_project(project: &ProjectDocument) -> Vec<Diagnostic> {
     let mut v = Validator {
         project,
         out: Vec::new(),
@@ -175,7 +175,7 @@ pub fn validate_project(project: &Project) -> Vec<Diagnostic> {
 }
 
 struct Validator<'a> {
-    project: &'a Project,
+    project: &'a ProjectDocument,
     out: Vec<Diagnostic>,
     stage: Option<&'a Target>,
     sprite_names: HashSet<&'a str>,

@@ -2,7 +2,7 @@
 
 use std::io::{Cursor, Write};
 
-use scratchkit_sb3::{Error, Limits, Project, ReadOptions, Sb3, asset_name, md5_hex};
+use scratchkit_sb3::{Error, Limits, ProjectDocument, ReadOptions, Sb3, asset_name, md5_hex};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
@@ -16,7 +16,7 @@ fn fixture(name: &str) -> Vec<u8> {
 
 /// The real minimal project with its assets replaced by small generated files.
 fn sample() -> Sb3 {
-    let project = Project::from_json(&fixture("projects_json_sb3_minimal.json")).unwrap();
+    let project = ProjectDocument::from_json(&fixture("projects_json_sb3_minimal.json")).unwrap();
     let mut sb3 = Sb3::new(project);
     let mut costumes = Vec::new();
     let mut sounds = Vec::new();
@@ -87,7 +87,7 @@ fn write_then_read_round_trips() {
     assert_eq!(names, expected);
     let mut json = Vec::new();
     std::io::copy(&mut archive.by_name("project.json").unwrap(), &mut json).unwrap();
-    assert_eq!(Project::from_json(&json).unwrap(), sb3.project);
+    assert_eq!(ProjectDocument::from_json(&json).unwrap(), sb3.project);
     // Debug shows sizes, not bytes.
     let debug = format!("{sb3:?}");
     assert!(debug.contains(&format!("{}\": {}", names[0], sb3.assets[&names[0]].len())));
@@ -124,9 +124,12 @@ fn uppercase_and_nested_names_are_accepted() {
     let json = br#"{"targets":[{"isStage":true,"name":"Stage","costumes":[{"assetId":"d41d8cd98f00b204e9800998ecf8427e","name":"b","md5ext":"d41d8cd98f00b204e9800998ecf8427e.svg","dataFormat":"svg"}]}],"meta":{}}"#;
     let bytes = zip_of(&[
         ("__MACOSX/project.json", b"garbage"),
-        ("My Project/project.json", json),
-        ("My Project/D41D8CD98F00B204E9800998ECF8427E.svg", b""),
-        ("My Project/readme.txt", b"ignored"),
+        ("My ProjectDocument/project.json", json),
+        (
+            "My ProjectDocument/D41D8CD98F00B204E9800998ECF8427E.svg",
+            b"",
+        ),
+        ("My ProjectDocument/readme.txt", b"ignored"),
         ("other.txt", b"ignored"),
     ]);
     let sb3 = Sb3::from_bytes(&bytes).unwrap();

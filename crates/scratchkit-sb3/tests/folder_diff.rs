@@ -6,7 +6,7 @@ use std::path::Path;
 use scratchkit_sb3::diff::{Change, diff};
 use scratchkit_sb3::folder::{pack, unpack};
 use scratchkit_sb3::media::silent_wav;
-use scratchkit_sb3::{Error, Op, Procedure, Project, ProjectBuilder, Sb3, Script};
+use scratchkit_sb3::{Error, Op, Procedure, ProjectBuilder, ProjectDocument, Sb3, Script};
 
 const DOT: &[u8] = br#"<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20"/>"#;
 
@@ -41,7 +41,7 @@ fn unpack_then_pack_is_exact_for_real_projects() {
         .collect();
     files.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/rich_project.json"));
     for path in files {
-        let project = Project::from_json(&fs::read(&path).unwrap()).unwrap();
+        let project = ProjectDocument::from_json(&fs::read(&path).unwrap()).unwrap();
         // Real fixtures come without assets: pack needs them, so give each a stand-in.
         let mut sb3 = Sb3::new(project);
         let names: Vec<String> = sb3.project.asset_names().into_iter().collect();

@@ -1,7 +1,9 @@
 //! Property tests: asset names, and parsers that never panic.
 
 use proptest::prelude::*;
-use scratchkit_sb3::{Project, ProjectFile, Sb3, Variable, asset_name, md5_hex, parse_asset_name};
+use scratchkit_sb3::{
+    ProjectDocument, ProjectFile, Sb3, Variable, asset_name, md5_hex, parse_asset_name,
+};
 use serde_json::{Number, Value};
 
 fn minimal() -> Vec<u8> {
@@ -57,14 +59,14 @@ proptest! {
         }
         if let Ok(ProjectFile::Sb3(project)) = ProjectFile::parse(&bytes) {
             // Whatever decodes must encode and decode again to the same thing.
-            let again = Project::from_json(&project.to_json().unwrap()).unwrap();
+            let again = ProjectDocument::from_json(&project.to_json().unwrap()).unwrap();
             prop_assert_eq!(again, project);
         }
     }
 
     #[test]
     fn read_never_panics_on_damaged_archive(flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8)) {
-        let project = Project::from_json(br#"{"targets":[{"isStage":true,"name":"Stage"}],"meta":{}}"#).unwrap();
+        let project = ProjectDocument::from_json(br#"{"targets":[{"isStage":true,"name":"Stage"}],"meta":{}}"#).unwrap();
         let mut sb3 = Sb3::new(project);
         sb3.add_asset(b"<svg/>".to_vec(), "svg");
         let mut bytes = sb3.to_bytes().unwrap();
@@ -77,13 +79,13 @@ proptest! {
 
     #[test]
     fn variables_round_trip(vars in proptest::collection::vec(("[a-zA-Z0-9 ]{0,12}", scalar(), proptest::option::of(any::<bool>())), 0..10)) {
-        let mut project = Project::from_json(&minimal()).unwrap();
+        let mut project = ProjectDocument::from_json(&minimal()).unwrap();
         let stage = project.stage_mut().unwrap();
         for (i, (name, value, cloud)) in vars.iter().enumerate() {
             stage.variables.insert(format!("id{i}"), Variable { name: name.clone(), value: value.clone(), cloud: *cloud });
         }
         let json = project.to_json().unwrap();
-        let back = Project::from_json(&json).unwrap();
+        let back = ProjectDocument::from_json(&json).unwrap();
         prop_assert_eq!(&back, &project);
         let cloud = back.stage().unwrap().cloud_variables().count();
         prop_assert_eq!(cloud, vars.iter().filter(|v| v.2 == Some(true)).count());

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::PathBuf;
 
-use scratchkit_sb3::{BlockEntry, Error, Project, ProjectFile};
+use scratchkit_sb3::{BlockEntry, Error, ProjectDocument, ProjectFile};
 use serde_json::Value;
 
 fn fixtures() -> PathBuf {
@@ -33,13 +33,13 @@ fn read(name: &str) -> Vec<u8> {
 }
 
 /// decode → encode → decode, compared with the original as JSON values.
-fn assert_round_trip(name: &str, bytes: &[u8]) -> Project {
+fn assert_round_trip(name: &str, bytes: &[u8]) -> ProjectDocument {
     let original: Value = serde_json::from_slice(bytes).unwrap();
-    let project = Project::from_json(bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let project = ProjectDocument::from_json(bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
     let encoded = project.to_json().unwrap();
     let reencoded: Value = serde_json::from_slice(&encoded).unwrap();
     assert_eq!(reencoded, original, "{name}: encode changed the JSON");
-    let again = Project::from_json(&encoded).unwrap();
+    let again = ProjectDocument::from_json(&encoded).unwrap();
     assert_eq!(again, project, "{name}: second decode differs");
     // Byte-for-byte stability of our own output.
     assert_eq!(
@@ -124,7 +124,7 @@ fn hand_written_rich_project_round_trips() {
 #[test]
 fn control_chars_file_keeps_its_backspaces() {
     let bytes = read("projects_json_sb3_control_chars_217845144.json");
-    let project = Project::from_json(&bytes).unwrap();
+    let project = ProjectDocument::from_json(&bytes).unwrap();
     let stage = project.stage().unwrap();
     let (id, var) = stage.variables.iter().next().unwrap();
     assert!(id.contains('\u{8}'));
@@ -144,7 +144,7 @@ fn control_chars_file_keeps_its_backspaces() {
 
 #[test]
 fn minimal_file_facts() {
-    let project = Project::from_json(&read("projects_json_sb3_minimal.json")).unwrap();
+    let project = ProjectDocument::from_json(&read("projects_json_sb3_minimal.json")).unwrap();
     assert_eq!(project.targets.len(), 2);
     assert_eq!(project.sprites().count(), 1);
     assert_eq!(project.sprites().next().unwrap().name, "project1-sprite");
@@ -159,7 +159,7 @@ fn minimal_file_facts() {
 
 #[test]
 fn monitors_file_facts() {
-    let project = Project::from_json(&read("projects_json_sb3_monitors.json")).unwrap();
+    let project = ProjectDocument::from_json(&read("projects_json_sb3_monitors.json")).unwrap();
     assert_eq!(project.monitors.len(), 2);
     let m = &project.monitors[1];
     assert_eq!(m.opcode, "translate_getViewerLanguage");
@@ -177,7 +177,10 @@ fn real_sb2_files_are_detected_and_summarised() {
         let file = ProjectFile::parse(bytes).unwrap();
         assert!(file.is_sb2(), "{name}");
         assert!(
-            matches!(Project::from_json(bytes), Err(Error::Scratch2Unsupported)),
+            matches!(
+                ProjectDocument::from_json(bytes),
+                Err(Error::Scratch2Unsupported)
+            ),
             "{name}"
         );
         assert!(matches!(file.into_sb3(), Err(Error::Scratch2Unsupported)));

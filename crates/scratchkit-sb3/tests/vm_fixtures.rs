@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use scratchkit_sb3::vm::harness_or_skip;
-use scratchkit_sb3::{Project, Sb3, validate_project};
+use scratchkit_sb3::{ProjectDocument, Sb3, validate_project};
 use serde_json::Value;
 
 fn project_files() -> Vec<PathBuf> {
@@ -43,14 +43,17 @@ fn project_files() -> Vec<PathBuf> {
 }
 
 /// decode → encode gives the same JSON value, and encoding is stable.
-fn assert_round_trip(what: &str, bytes: &[u8]) -> Project {
-    let project = Project::from_json(bytes).unwrap_or_else(|e| panic!("{what}: {e}"));
+fn assert_round_trip(what: &str, bytes: &[u8]) -> ProjectDocument {
+    let project = ProjectDocument::from_json(bytes).unwrap_or_else(|e| panic!("{what}: {e}"));
     let encoded = project.to_json().unwrap();
     let original: Value = serde_json::from_slice(bytes).unwrap();
     let again: Value = serde_json::from_slice(&encoded).unwrap();
     assert_eq!(again, original, "{what}: our writer changed it");
     assert_eq!(
-        Project::from_json(&encoded).unwrap().to_json().unwrap(),
+        ProjectDocument::from_json(&encoded)
+            .unwrap()
+            .to_json()
+            .unwrap(),
         encoded
     );
     project

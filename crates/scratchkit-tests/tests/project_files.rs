@@ -1,10 +1,10 @@
-//! Project files end to end: download as a complete .sb3, create, save, remix, and the
+//! ProjectDocument files end to end: download as a complete .sb3, create, save, remix, and the
 //! projects and assets hosts' checks (token, md5, size limits), client against sandbox.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use scratchkit::sb3::{self, Project, Sb3};
+use scratchkit::sb3::{self, ProjectDocument, Sb3};
 use scratchkit::{AuthMode, Client, Error, Host, Method, Progress, RawRequest, StatusCode};
 use scratchkit_sandbox::DEMO_PASSWORD;
 use scratchkit_tests::TestSandbox;
@@ -283,7 +283,7 @@ async fn an_unshared_project_needs_its_token() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    Project::from_json(&response.bytes().await.unwrap()).unwrap();
+    ProjectDocument::from_json(&response.bytes().await.unwrap()).unwrap();
     sandbox.shutdown().await;
 }
 

@@ -5,7 +5,7 @@
 //! or the harness's node_modules are missing, a failure under `CI=true`).
 
 use scratchkit::sb3::vm::harness_or_skip;
-use scratchkit::sb3::{Op, Project, ProjectBuilder, Sb3, Script};
+use scratchkit::sb3::{Op, ProjectBuilder, ProjectDocument, Sb3, Script};
 use scratchkit_sandbox::SandboxConfig;
 use scratchkit_tests::TestSandbox;
 use serde_json::json;
@@ -59,7 +59,7 @@ async fn every_kind_of_served_sb3_round_trips_and_runs_in_scratch_vm() {
             .unwrap_or_else(|e| panic!("project {id}: {e}"));
         assert_eq!(run.targets.len(), sb3.project.targets.len(), "project {id}");
         let saved = serde_json::to_vec(run.saved.as_ref().unwrap()).unwrap();
-        let reread = Project::from_json(&saved).unwrap();
+        let reread = ProjectDocument::from_json(&saved).unwrap();
         assert_eq!(
             reread.block_count(),
             sb3.project.block_count(),

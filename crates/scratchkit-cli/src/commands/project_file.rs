@@ -348,7 +348,7 @@ mod tests {
                        "m":{"opcode":"motion_movesteps","next":null,"parent":"k",
                             "inputs":{},"fields":{},"shadow":false,"topLevel":false}}}],
             "monitors":[],"extensions":["pen"],"meta":{"semver":"3.0.0","vm":"0.2.0"}}"#;
-        let project = scratchkit::sb3::Project::from_json(json.as_bytes()).unwrap();
+        let project = scratchkit::sb3::ProjectDocument::from_json(json.as_bytes()).unwrap();
         let sb3 = Sb3::new(project);
         let s = Sb3Summary::of(&sb3, "cat.sb3", 123);
         assert_eq!(s.targets.len(), 2);

@@ -9,7 +9,7 @@ use clap::Subcommand;
 use scratchkit_sb3::diff::diff;
 use scratchkit_sb3::folder::{self, PROJECT_FILE};
 use scratchkit_sb3::validate::Severity;
-use scratchkit_sb3::{Project, ReadOptions, Sb3, validate, validate_project};
+use scratchkit_sb3::{ProjectDocument, ReadOptions, Sb3, validate, validate_project};
 use serde::Serialize;
 use serde_json::json;
 
@@ -110,7 +110,7 @@ fn load(path: &Path) -> CliResult<(Sb3, bool)> {
             .map_err(|e| sb3_error(path, e))?;
         Ok((sb3, true))
     } else {
-        let project = Project::from_json(&bytes).map_err(|e| sb3_error(path, e))?;
+        let project = ProjectDocument::from_json(&bytes).map_err(|e| sb3_error(path, e))?;
         Ok((Sb3::new(project), false))
     }
 }

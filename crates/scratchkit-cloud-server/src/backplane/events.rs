@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::options::CloudMode;
-use crate::store::{CloudValue, LogEntry};
+use crate::store::{LogEntry, StoredValue};
 
 /// Prefix of every key and of the channel.
 pub(crate) const PREFIX: &str = "scratchkit:cloud";
@@ -71,18 +71,18 @@ pub(crate) fn mode_from_code(code: u8) -> CloudMode {
 }
 
 /// A value as its JSON text.
-pub(crate) fn encode_value(value: &CloudValue) -> String {
+pub(crate) fn encode_value(value: &StoredValue) -> String {
     value.to_json()
 }
 
 /// The inverse of [`encode_value`]; `None` for text that is neither.
-pub(crate) fn decode_value(text: &str) -> Option<CloudValue> {
+pub(crate) fn decode_value(text: &str) -> Option<StoredValue> {
     if text.starts_with('"') {
         serde_json::from_str::<String>(text)
             .ok()
-            .map(CloudValue::Text)
+            .map(StoredValue::Text)
     } else {
-        text.parse::<f64>().ok().map(CloudValue::Number)
+        text.parse::<f64>().ok().map(StoredValue::Number)
     }
 }
 
@@ -150,16 +150,16 @@ mod tests {
                 m: 1,
                 r: "42".into(),
                 n: "☁ a\"b".into(),
-                v: encode_value(&CloudValue::Text("007".into())),
+                v: encode_value(&StoredValue::Text("007".into())),
             },
         };
         let text = serde_json::to_string(&event).unwrap();
         assert_eq!(serde_json::from_str::<Event>(&text).unwrap(), event);
         for value in [
-            CloudValue::Number(1.5),
-            CloudValue::Number(-0.25),
-            CloudValue::Text("12".into()),
-            CloudValue::Text("1e3".into()),
+            StoredValue::Number(1.5),
+            StoredValue::Number(-0.25),
+            StoredValue::Text("12".into()),
+            StoredValue::Text("1e3".into()),
         ] {
             assert_eq!(decode_value(&encode_value(&value)), Some(value));
         }

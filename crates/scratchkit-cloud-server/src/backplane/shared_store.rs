@@ -12,7 +12,7 @@ use super::events::encode_value;
 use super::link::Link;
 use super::ops::OpKind;
 use crate::options::CloudMode;
-use crate::store::{CloudStore, CloudValue, LogEntry};
+use crate::store::{CloudStore, LogEntry, StoredValue};
 
 /// A [`CloudStore`] that also publishes its changes through a [`Link`].
 pub(crate) struct SharedStore {
@@ -26,7 +26,7 @@ impl SharedStore {
 }
 
 impl CloudStore for SharedStore {
-    fn variables(&self, mode: CloudMode, project: &str) -> Vec<(String, CloudValue)> {
+    fn variables(&self, mode: CloudMode, project: &str) -> Vec<(String, StoredValue)> {
         self.local().variables(mode, project)
     }
 
@@ -38,7 +38,7 @@ impl CloudStore for SharedStore {
         self.local().count(mode, project)
     }
 
-    fn set(&self, mode: CloudMode, project: &str, name: &str, value: CloudValue) {
+    fn set(&self, mode: CloudMode, project: &str, name: &str, value: StoredValue) {
         self.set_within(mode, project, name, value, usize::MAX);
     }
 
@@ -47,7 +47,7 @@ impl CloudStore for SharedStore {
         mode: CloudMode,
         project: &str,
         name: &str,
-        value: CloudValue,
+        value: StoredValue,
         max_variables: usize,
     ) -> bool {
         let encoded = encode_value(&value);
@@ -69,7 +69,7 @@ impl CloudStore for SharedStore {
         true
     }
 
-    fn delete(&self, mode: CloudMode, project: &str, name: &str) -> Option<CloudValue> {
+    fn delete(&self, mode: CloudMode, project: &str, name: &str) -> Option<StoredValue> {
         let old = self.local().delete(mode, project, name)?;
         self.link.enqueue(
             mode,

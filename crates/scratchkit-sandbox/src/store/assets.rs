@@ -149,7 +149,8 @@ mod tests {
     #[test]
     fn generated_assets_are_served() {
         let store = Store::open(None, 1, 0).unwrap();
-        let project = scratchkit_sb3::Project::from_json(&generated::project_json(142)).unwrap();
+        let project =
+            scratchkit_sb3::ProjectDocument::from_json(&generated::project_json(142)).unwrap();
         for name in project.asset_names() {
             let bytes = store.read(|c| get(c, &name)).unwrap().unwrap();
             assert_eq!(md5_hex(&bytes), name[..32]);

@@ -4,8 +4,8 @@
 //! has a small valid Scratch 3 `project.json` generated from its id, with real assets: tiny
 //! SVG costumes and short 8-bit WAV sounds, content-addressed like the live assets host.
 //!
-//! * Project 142 has a stage and four sprites.
-//! * Project [`BENCH_ASSETS_PROJECT`] (the `bench` user's first project, present with
+//! * ProjectDocument 142 has a stage and four sprites.
+//! * ProjectDocument [`BENCH_ASSETS_PROJECT`] (the `bench` user's first project, present with
 //!   `scale >= 1`) uses exactly [`BENCH_ASSET_COUNT`] distinct assets, for download benchmarks.
 //! * Every other project has a stage and one sprite with two costumes and a sound.
 //!
@@ -242,10 +242,10 @@ pub(crate) fn project_json(id: i64) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use scratchkit_sb3::Project;
+    use scratchkit_sb3::ProjectDocument;
 
-    fn parse(id: i64) -> Project {
-        Project::from_json(&project_json(id)).unwrap()
+    fn parse(id: i64) -> ProjectDocument {
+        ProjectDocument::from_json(&project_json(id)).unwrap()
     }
 
     #[test]

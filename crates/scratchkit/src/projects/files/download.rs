@@ -10,7 +10,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use futures_util::StreamExt as _;
 use futures_util::stream;
-use scratchkit_sb3::{Project, ProjectFile, ReadOptions, Sb3, md5_hex, parse_asset_name};
+use scratchkit_sb3::{ProjectDocument, ProjectFile, ReadOptions, Sb3, md5_hex, parse_asset_name};
 
 use super::writer::Sb3FileWriter;
 use super::{DEFAULT_CONCURRENCY, asset_path, clamp_concurrency};
@@ -94,7 +94,7 @@ pub struct Downloaded {
     /// The file written.
     pub path: PathBuf,
     /// The project (its project.json, as written into the file).
-    pub project: Project,
+    pub project: ProjectDocument,
     /// How many asset files the archive holds.
     pub assets: usize,
     /// Size of the file in bytes.
@@ -252,7 +252,7 @@ impl ProjectHandler {
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn project_json(&self) -> Result<Project> {
+    pub async fn project_json(&self) -> Result<ProjectDocument> {
         let (sb3, _, _) = fetch_body(self).await?;
         Ok(sb3.project)
     }
@@ -420,8 +420,10 @@ mod tests {
     #[test]
     fn zip_bodies_keep_their_assets() {
         let mut sb3 = Sb3::new(
-            Project::from_json(br#"{"targets":[{"isStage":true,"name":"Stage"}],"meta":{}}"#)
-                .unwrap(),
+            ProjectDocument::from_json(
+                br#"{"targets":[{"isStage":true,"name":"Stage"}],"meta":{}}"#,
+            )
+            .unwrap(),
         );
         let name = sb3.add_asset(b"<svg/>".to_vec(), "svg");
         let decoded = decode_body(&sb3.to_bytes().unwrap()).unwrap();
@@ -431,7 +433,7 @@ mod tests {
     #[test]
     fn invalid_asset_names_in_project_json_are_refused() {
         let sb3 = Sb3::new(
-            Project::from_json(
+            ProjectDocument::from_json(
                 br#"{"targets":[{"isStage":true,"name":"Stage","costumes":[{"assetId":"x","name":"c","dataFormat":"svg","md5ext":"../../etc/passwd"}]}],"meta":{}}"#,
             )
             .unwrap(),

@@ -15,7 +15,7 @@ use futures_util::StreamExt as _;
 use futures_util::stream;
 use http::Method;
 use scratchkit_model::ProjectId;
-use scratchkit_sb3::{Project, Sb3, parse_asset_name};
+use scratchkit_sb3::{ProjectDocument, Sb3, parse_asset_name};
 use serde::Deserialize;
 
 use super::{DEFAULT_CONCURRENCY, asset_path, clamp_concurrency};
@@ -39,13 +39,13 @@ pub const MAX_ASSET_BYTES: usize = 10 * 1024 * 1024;
 #[non_exhaustive]
 pub enum ProjectSource {
     /// project.json only.
-    Json(Project),
+    Json(ProjectDocument),
     /// project.json and asset files.
     Sb3(Sb3),
 }
 
-impl From<Project> for ProjectSource {
-    fn from(project: Project) -> Self {
+impl From<ProjectDocument> for ProjectSource {
+    fn from(project: ProjectDocument) -> Self {
         ProjectSource::Json(project)
     }
 }
@@ -466,12 +466,12 @@ impl ProjectHandler {
 mod tests {
     use super::*;
 
-    fn project_with(name: &str) -> Project {
+    fn project_with(name: &str) -> ProjectDocument {
         let json = format!(
             r#"{{"targets":[{{"isStage":true,"name":"Stage","costumes":[{{"assetId":"{}","name":"c","dataFormat":"svg","md5ext":"{name}"}}]}}],"meta":{{}}}}"#,
             &name[..name.find('.').unwrap_or(0)]
         );
-        Project::from_json(json.as_bytes()).unwrap()
+        ProjectDocument::from_json(json.as_bytes()).unwrap()
     }
 
     #[test]
