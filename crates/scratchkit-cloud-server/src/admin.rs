@@ -150,17 +150,26 @@ struct RoomSummary {
 }
 
 async fn list_rooms(State(state): State<CloudState>) -> Response {
+    let stored = state.store().stored_rooms().unwrap_or_default();
     let mut rooms: Vec<RoomSummary> = {
         let rooms = state.rooms();
-        rooms
-            .iter()
-            .map(|((mode, project), room)| RoomSummary {
-                rules: rules_name(*mode),
-                project: project.clone(),
-                clients: room.clients.len(),
+        let with_clients = rooms.iter().map(|((mode, project), room)| RoomSummary {
+            rules: rules_name(*mode),
+            project: project.clone(),
+            clients: room.clients.len(),
+            variables: 0,
+        });
+        // Rooms whose values are kept while nobody is in them.
+        let empty = stored
+            .into_iter()
+            .filter(|key| !rooms.contains_key(key))
+            .map(|(mode, project)| RoomSummary {
+                rules: rules_name(mode),
+                project,
+                clients: 0,
                 variables: 0,
-            })
-            .collect()
+            });
+        with_clients.chain(empty).collect()
     };
     for room in &mut rooms {
         let mode = if room.rules == "scratch" {

@@ -272,6 +272,52 @@ fn columns(value: &StoredValue) -> (String, bool) {
 }
 
 impl CloudStore for SqliteStore {
+    fn stored_rooms(&self) -> Option<Vec<(CloudMode, String)>> {
+        // What is queued lands first, so the database and the cache agree.
+        self.writer.flush();
+        let on_disk = self
+            .run(|c| {
+                let mut stmt = c.prepare_cached("SELECT DISTINCT mode, project FROM cloud_vars")?;
+                let rows = stmt.query_map([], |r| {
+                    let mode: String = r.get(0)?;
+                    let project: String = r.get(1)?;
+                    Ok((mode, project))
+                })?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .map_err(|error| tracing::warn!(%error, "cloud rooms could not be listed"))
+            .ok()?;
+        let mut rooms: std::collections::BTreeSet<(u8, String)> = on_disk
+            .into_iter()
+            .filter_map(|(mode, project)| match mode.as_str() {
+                "scratch" => Some((0, project)),
+                "turbowarp" => Some((1, project)),
+                _ => None,
+            })
+            .collect();
+        for ((mode, project), vars) in self.cache().iter() {
+            let code = crate::store::mode_index(*mode) as u8;
+            if vars.is_empty() {
+                rooms.remove(&(code, project.clone()));
+            } else {
+                rooms.insert((code, project.clone()));
+            }
+        }
+        Some(
+            rooms
+                .into_iter()
+                .map(|(code, project)| {
+                    let mode = if code == 0 {
+                        CloudMode::Scratch
+                    } else {
+                        CloudMode::TurboWarp
+                    };
+                    (mode, project)
+                })
+                .collect(),
+        )
+    }
+
     fn persistence_backlog(&self) -> (u64, std::time::Duration) {
         self.writer.backlog()
     }
@@ -471,6 +517,38 @@ mod tests {
         assert_eq!(reopened.count(CloudMode::Scratch, "5"), 1);
         drop(reopened);
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn stored_rooms_lists_rooms_with_values_on_disk_and_in_memory() {
+        let dir = fresh_dir("rooms");
+        {
+            let store = SqliteStore::open(&dir).unwrap();
+            store.set(CloudMode::Scratch, "1", "☁ a", StoredValue::Number(1.0));
+            store.set(CloudMode::TurboWarp, "2", "☁ b", StoredValue::Number(2.0));
+            store.set(CloudMode::TurboWarp, "3", "☁ c", StoredValue::Number(3.0));
+            store.delete(CloudMode::TurboWarp, "3", "☁ c");
+            store.flush();
+        }
+        let store = SqliteStore::open(&dir).unwrap();
+        // Not loaded into memory yet: read from disk.
+        assert_eq!(
+            store.stored_rooms(),
+            Some(vec![
+                (CloudMode::Scratch, "1".to_owned()),
+                (CloudMode::TurboWarp, "2".to_owned())
+            ])
+        );
+        // A change still queued counts too, and an emptied room goes.
+        store.set(CloudMode::TurboWarp, "9", "☁ d", StoredValue::Number(4.0));
+        store.delete(CloudMode::Scratch, "1", "☁ a");
+        assert_eq!(
+            store.stored_rooms(),
+            Some(vec![
+                (CloudMode::TurboWarp, "2".to_owned()),
+                (CloudMode::TurboWarp, "9".to_owned())
+            ])
+        );
     }
 
     #[test]

@@ -110,6 +110,12 @@ pub trait CloudStore: Send + Sync + 'static {
     /// Forgets every variable and log row of every room (a sandbox reset). The default does
     /// nothing: a store that cannot list its rooms keeps them.
     fn clear(&self) {}
+    /// Every room that has at least one variable, with or without clients (what the admin
+    /// API's room list shows besides the rooms with clients). The default, for a store that
+    /// cannot list its rooms, is `None`.
+    fn stored_rooms(&self) -> Option<Vec<(CloudMode, String)>> {
+        None
+    }
     /// Stores a value unless the variable is new and the room already has `max_variables`;
     /// returns whether it was stored. The server calls this for every set; the default asks
     /// [`CloudStore::contains`], [`CloudStore::count`] and [`CloudStore::set`], a store can
@@ -213,6 +219,22 @@ impl MemoryStore {
 }
 
 impl CloudStore for MemoryStore {
+    fn stored_rooms(&self) -> Option<Vec<(CloudMode, String)>> {
+        let rooms = self.rooms();
+        let modes = [CloudMode::Scratch, CloudMode::TurboWarp];
+        Some(
+            modes
+                .into_iter()
+                .flat_map(|mode| {
+                    rooms[mode_index(mode)]
+                        .iter()
+                        .filter(|(_, vars)| !vars.is_empty())
+                        .map(move |(project, _)| (mode, project.clone()))
+                })
+                .collect(),
+        )
+    }
+
     fn variables(&self, mode: CloudMode, project: &str) -> Vec<(String, StoredValue)> {
         self.rooms()[mode_index(mode)]
             .get(project)

@@ -253,6 +253,35 @@ async fn an_operator_reads_sets_and_deletes_variables() {
 }
 
 #[tokio::test]
+async fn the_room_list_shows_rooms_whose_values_outlive_their_clients() {
+    let server = server(with_admin()).await;
+    let mut alice = join(&server, "alice", "8").await;
+    until_joined(&server, 1).await;
+    send(&mut alice, &set("kept", "5")).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while server
+        .state()
+        .variables(CloudMode::TurboWarp, "8")
+        .is_empty()
+    {
+        assert!(std::time::Instant::now() < deadline, "the set never landed");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    alice.close(None).await.unwrap();
+    while server.state().client_count(CloudMode::TurboWarp, "8") > 0 {
+        assert!(std::time::Instant::now() < deadline, "alice never left");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // Empty, but a TurboWarp room keeps its values for an hour: the operator sees it.
+    let (status, body) = get(&server, "/admin/rooms", Some(TOKEN)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        json(&body)["rooms"],
+        serde_json::json!([{ "rules": "turbowarp", "project": "8", "clients": 0, "variables": 1 }])
+    );
+}
+
+#[tokio::test]
 async fn a_kicked_client_is_closed_with_4000() {
     let server = server(with_admin()).await;
     let mut alice = join(&server, "alice", "7").await;

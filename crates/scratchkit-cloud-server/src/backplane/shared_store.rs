@@ -30,6 +30,11 @@ impl CloudStore for SharedStore {
         self.local().variables(mode, project)
     }
 
+    fn stored_rooms(&self) -> Option<Vec<(CloudMode, String)>> {
+        // Every instance holds every room's values (loaded from Redis and kept in step).
+        self.local().stored_rooms()
+    }
+
     fn contains(&self, mode: CloudMode, project: &str, name: &str) -> bool {
         self.local().contains(mode, project, name)
     }
