@@ -11,52 +11,36 @@ use crate::store::studios::{Activity, Studio, StudioProject};
 use crate::store::users::User;
 use crate::timefmt::{IsoTime, iso};
 
-/// `/users/<u>` and every user list.
-#[derive(Serialize)]
-pub(crate) struct UserJson {
-    id: i64,
-    username: String,
-    scratchteam: bool,
-    history: Joined,
-    profile: ProfileJson,
-}
-
-#[derive(Serialize)]
-struct Joined {
-    joined: IsoTime,
+/// `/users/<u>` and every user list, as the client's own model type: the sandbox serves what
+/// `scratchkit-model` writes, so the two cannot drift apart.
+pub(crate) fn user(u: &User) -> scratchkit_model::User {
+    use scratchkit_model::{Profile, ProfileId, Timestamp, UserHistory, UserId};
+    scratchkit_model::User {
+        id: UserId(u64::try_from(u.id).unwrap_or_default()),
+        username: u.username.clone(),
+        scratchteam: u.scratchteam(),
+        history: UserHistory {
+            joined: Timestamp::from_unix_seconds(u.joined),
+            login: None,
+        },
+        profile: Profile {
+            id: u
+                .profile_id
+                .and_then(|id| u64::try_from(id).ok())
+                .map(ProfileId),
+            images: Some(UserImages(u.id).to_images()),
+            avatar: None,
+            status: u.status.clone(),
+            bio: u.bio.clone(),
+            country: u.country.clone(),
+        },
+    }
 }
 
 /// The `history` of a project's author: always 1900, as live.
 #[derive(Serialize)]
 struct AuthorJoined {
     joined: &'static str,
-}
-
-#[derive(Serialize)]
-struct ProfileJson {
-    id: Option<i64>,
-    images: UserImages,
-    status: String,
-    bio: String,
-    country: Option<String>,
-}
-
-pub(crate) fn user(u: &User) -> UserJson {
-    UserJson {
-        id: u.id,
-        username: u.username.clone(),
-        scratchteam: u.scratchteam(),
-        history: Joined {
-            joined: IsoTime(u.joined),
-        },
-        profile: ProfileJson {
-            id: u.profile_id,
-            images: UserImages(u.id),
-            status: u.status.clone(),
-            bio: u.bio.clone(),
-            country: u.country.clone(),
-        },
-    }
 }
 
 /// The reduced author of a project: joined is always 1900 and the profile id null, as live.
@@ -349,7 +333,7 @@ pub(crate) struct ClassroomJson {
     /// Always present (`null` while open): scratchattach indexes it.
     date_end: Option<String>,
     images: Map<String, Value>,
-    educator: UserJson,
+    educator: scratchkit_model::User,
 }
 
 pub(crate) fn classroom(c: &Classroom, educator: &User) -> ClassroomJson {

@@ -37,6 +37,22 @@ pub(super) const USER_IMAGE_SIZES: [&str; 5] = ["32x32", "50x50", "55x55", "60x6
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct UserImages(pub i64);
 
+impl UserImages {
+    /// The same URLs as the client's model type.
+    pub(crate) fn to_images(self) -> scratchkit_model::Images {
+        let mut images = scratchkit_model::Images::new();
+        let mut url = image_base(USER_PREFIX, self.0);
+        let base = url.len();
+        for size in USER_IMAGE_SIZES {
+            url.truncate(base);
+            url.push_str(size);
+            url.push_str(".png?v=");
+            images.insert(size, &url);
+        }
+        images
+    }
+}
+
 impl Serialize for UserImages {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(USER_IMAGE_SIZES.len()))?;
