@@ -106,6 +106,32 @@ pub enum ForumAction {
         /// The signature, in BBCode.
         text: String,
     },
+    /// Whether a post or a topic is gone: its page answers 404 (a deleted one and one that
+    /// never existed look the same from outside). Prints "yes" or "no"; exit 0 either way.
+    #[command(after_help = "\
+Examples:
+  scratch forum deleted post 98765
+  scratch forum deleted topic 4242 --json          {\"kind\", \"id\", \"deleted\"}")]
+    Deleted {
+        /// `post` or `topic`.
+        #[arg(value_enum)]
+        kind: ForumThing,
+        /// Its ID.
+        id: u64,
+    },
+    /// The emoji reactions to a post (my-ocular, jeffalo.net: a third-party service).
+    #[command(after_help = "Examples:\n  scratch forum reactions 98765 --json")]
+    Reactions {
+        /// The post ID.
+        id: u64,
+    },
+    /// A user's my-ocular status (the status line shown under forum posts by the ocular
+    /// browser extension; jeffalo.net, a third-party service).
+    #[command(after_help = "Examples:\n  scratch forum ocular griffpatch")]
+    Ocular {
+        /// The username.
+        username: String,
+    },
     /// Reply to a topic (needs a login).
     #[command(after_help = "Examples:\n  scratch forum reply 4242 \"Thanks, that fixed it!\"")]
     Reply {
@@ -114,6 +140,15 @@ pub enum ForumAction {
         /// The post, in BBCode.
         text: String,
     },
+}
+
+/// A post or a topic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ForumThing {
+    /// A post (`/discuss/post/<id>/`).
+    Post,
+    /// A topic (`/discuss/topic/<id>/`).
+    Topic,
 }
 
 /// Shows the forums, or replies to a topic.
@@ -207,6 +242,43 @@ pub async fn run(ctx: &Ctx, args: ForumArgs) -> CliResult {
                 out.line(excerpt(&post.content_text, 8, 100))?;
             }
             Ok(())
+        }
+        Some(ForumAction::Deleted { kind, id }) => {
+            let (deleted, name) = match kind {
+                ForumThing::Post => (forum.post(PostId(id)).is_deleted().await?, "post"),
+                ForumThing::Topic => (forum.topic(TopicId(id)).is_deleted().await?, "topic"),
+            };
+            done(
+                ctx,
+                &json!({"kind": name, "id": id, "deleted": deleted}),
+                if deleted { "yes" } else { "no" },
+            )
+        }
+        Some(ForumAction::Reactions { id }) => {
+            let reactions = ctx.client.ocular().reactions(PostId(id)).await?;
+            if out.is_json() {
+                return out.json(&reactions);
+            }
+            let mut table = Table::new(&["Emoji", "Count", "Who"]).right(&[1]);
+            for r in &reactions {
+                table.row(vec![
+                    r.emoji.clone(),
+                    r.users.len().to_string(),
+                    one_line(&r.users.join(", "), 60),
+                ]);
+            }
+            out.table(table)
+        }
+        Some(ForumAction::Ocular { username }) => {
+            let status = ctx.client.ocular().user(&username).await?;
+            if out.is_json() {
+                return out.json(&status);
+            }
+            out.title(&status.name, "my-ocular")?;
+            out.fields(&[
+                ("Status", status.status.clone()),
+                ("Colour", status.color.clone().unwrap_or_default()),
+            ])
         }
         Some(ForumAction::Post { id }) => {
             let handler = forum.post(PostId(id));

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod backpack;
 pub mod classroom;
 pub mod cloud;
+pub mod cloud_requests;
 pub mod cloud_server;
 pub mod comment;
 pub mod completions;
@@ -22,6 +23,7 @@ pub mod project_local;
 pub mod sandbox;
 pub mod search;
 pub mod services;
+pub mod session;
 pub mod site;
 pub mod studio;
 pub mod user;
@@ -200,6 +202,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::CloudServer(args) => return cloud_server::run(out, args).await,
         Command::Demo => return crate::demo::run(out, cli.user_agent.as_deref()).await,
         Command::Completions(args) => return completions::run(&args),
+        Command::Session(args) => return session::run(&out, args),
         _ => {}
     }
     let ctx = Ctx::from_cli(&cli, out).await?;
@@ -227,11 +230,14 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Forum(args) => forum::run(&ctx, args).await,
         Command::Classroom(args) => classroom::run(&ctx, args).await,
         Command::Cloud(args) => cloud::run(&ctx, args).await,
+        Command::CloudRequests(args) => cloud_requests::run(&ctx, args).await,
         Command::Account(args) => account::run(&ctx, args).await,
         Command::Services(args) => services::run(&ctx, args).await,
-        Command::Sandbox(_) | Command::CloudServer(_) | Command::Demo | Command::Completions(_) => {
-            Ok(())
-        }
+        Command::Sandbox(_)
+        | Command::CloudServer(_)
+        | Command::Demo
+        | Command::Completions(_)
+        | Command::Session(_) => Ok(()),
     }
 }
 

@@ -66,6 +66,33 @@ Examples:
         #[arg(long)]
         title: Option<String>,
     },
+    /// Save an .sb3 file over one of your projects (a new version: the assets it needs, then
+    /// its project.json). Title, notes and sharing stay as they are.
+    #[command(after_help = "\
+Examples:
+  scratch project save 1000001 game.sb3
+  scratch project download 1000001 -o game.sb3 && scratch project save 1000001 game.sb3")]
+    Save {
+        /// The project ID (yours).
+        id: u64,
+        /// The .sb3 file.
+        file: PathBuf,
+    },
+    /// Create a remix of a project from an .sb3 file (typically the project, downloaded and
+    /// changed). The new project is yours and unshared.
+    #[command(after_help = "\
+Examples:
+  scratch project download 104 -o mine.sb3
+  scratch project remix 104 mine.sb3 --title \"My remix\"")]
+    Remix {
+        /// The project remixed.
+        id: u64,
+        /// The .sb3 file of the remix.
+        file: PathBuf,
+        /// The remix's title (default: Scratch's, \"<original> remix\").
+        #[arg(long)]
+        title: Option<String>,
+    },
     /// What is inside an .sb3 file: sprites, blocks, assets, cloud variables (offline).
     #[command(after_help = "\
 Examples:
@@ -228,6 +255,10 @@ pub async fn run(ctx: &Ctx, args: ProjectArgs) -> CliResult {
     match action {
         ProjectAction::Download { id, output } => project_file::download(ctx, id, output).await,
         ProjectAction::Upload { file, title } => project_file::upload(ctx, &file, title).await,
+        ProjectAction::Save { id, file } => project_file::save(ctx, id, &file).await,
+        ProjectAction::Remix { id, file, title } => {
+            project_file::remix(ctx, id, &file, title).await
+        }
         ProjectAction::Info { file } => project_file::info(&ctx.out, &file),
         ProjectAction::Local(action) => project_local::run(&ctx.out, action),
         ProjectAction::SetTitle { id, title } => {

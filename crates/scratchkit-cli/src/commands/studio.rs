@@ -130,6 +130,28 @@ pub enum StudioAction {
         #[arg(value_parser = ["on", "off"])]
         state: String,
     },
+    /// Make another manager the host of a studio you host (Scratch asks for your password:
+    /// SCRATCH_PASSWORD, or a prompt without echo).
+    #[command(after_help = "\
+Examples:
+  scratch studio transfer 5342 kakurenbo
+  SCRATCH_PASSWORD=… scratch studio transfer 5342 kakurenbo --json")]
+    Transfer {
+        /// The studio ID.
+        id: u64,
+        /// The new host (a manager of the studio).
+        username: String,
+    },
+    /// Delete a studio you host. Needs --yes: the studio, its comments and its curators' list
+    /// go away for everyone.
+    #[command(after_help = "Examples:\n  scratch studio delete 5342 --yes")]
+    Delete {
+        /// The studio ID.
+        id: u64,
+        /// Really delete it.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Stop curating a studio.
     #[command(after_help = "Examples:\n  scratch studio leave 5342")]
     Leave {
@@ -188,6 +210,11 @@ pub async fn run(ctx: &Ctx, args: StudioArgs) -> CliResult {
     };
     if let StudioAction::Activity { id, list } = action {
         return show_list!(ctx, ctx.client.studio(StudioId(id)).activity(), list);
+    }
+    if let StudioAction::Delete { id, yes: false } = action {
+        return Err(CliError::Usage(format!(
+            "deleting studio {id} cannot be undone here: add --yes to really delete it"
+        )));
     }
     ctx.ensure_login().await?;
     let studio = |id: u64| ctx.client.studio(StudioId(id));
@@ -329,6 +356,21 @@ pub async fn run(ctx: &Ctx, args: StudioArgs) -> CliResult {
             (
                 serde_json::to_value(role)?,
                 format!("Studio {id}: {roles}."),
+            )
+        }
+        StudioAction::Transfer { id, username } => {
+            let password = crate::commands::account::current_password()?;
+            studio(id).transfer_host(&username, &password).await?;
+            (
+                json!({"id": id, "host": username}),
+                format!("{username} is now the host of studio {id}."),
+            )
+        }
+        StudioAction::Delete { id, .. } => {
+            studio(id).delete().await?;
+            (
+                json!({"id": id, "deleted": true}),
+                format!("Deleted studio {id}."),
             )
         }
         StudioAction::Activity { .. } => return Ok(()),

@@ -9,6 +9,7 @@ use crate::commands::args::PageArgs;
 use crate::commands::{Ctx, Listing, show_resource, show_stream};
 use crate::exit::{CliError, CliResult};
 use crate::output::{Out, date, excerpt};
+use crate::rows::table_of;
 
 /// `scratch user`.
 #[derive(Debug, Args)]
@@ -19,6 +20,7 @@ Examples:
   scratch user griffpatch --projects --all --json     every shared project, one JSON line each
   scratch user griffpatch --loves                     loved projects (the old site's page)
   scratch user griffpatch --curated --counts
+  scratch user griffpatch --activity --limit 10      what they did lately
   scratch user griffpatch --follows mres              exit 0 and \"yes\", or \"no\"")]
 pub struct UserArgs {
     /// The username.
@@ -47,6 +49,11 @@ pub struct UserArgs {
     /// Also list whom the user follows.
     #[arg(long)]
     pub following: bool,
+
+    /// Also list the user's recent activity (the old site's feed: shares, loves, follows…),
+    /// at most `--limit` events.
+    #[arg(long)]
+    pub activity: bool,
 
     /// Also show the profile's counts (followers, following, favourites, studios, projects).
     #[arg(long)]
@@ -135,6 +142,16 @@ pub async fn run(ctx: &Ctx, args: UserArgs) -> CliResult {
     if args.following {
         let page = handler.following().limit(limit).offset(offset).await?;
         listings.push(Listing::new("following", "Following", &page)?);
+    }
+    if args.activity {
+        let events = handler.activity(limit).await?;
+        listings.push(Listing {
+            key: "activity",
+            title: "Activity",
+            json: serde_json::to_value(&events)?,
+            table: table_of(&events),
+            more: None,
+        });
     }
     let counts = if args.counts {
         Some(handler.counts().await?)
