@@ -69,6 +69,9 @@ pub enum CliError {
     /// `scratch cloud-requests storage`: the databases file cannot be read or written.
     #[error("cloud storage: {0}")]
     Storage(#[from] scratchkit_cloud_requests::StorageError),
+    /// Something looked up on the client side (a backpack item by ID) is not there.
+    #[error("{0}")]
+    Missing(String),
     /// `scratch account verify-password`: the password is not the account's.
     #[error("that is not {0}'s password")]
     WrongPassword(String),
@@ -151,6 +154,7 @@ impl CliError {
             | CliError::CloudConfig(_)
             | CliError::Encoding(_) => USAGE,
             CliError::NotLoggedIn(_) | CliError::WrongPassword(_) => AUTH,
+            CliError::Missing(_) => NOT_FOUND,
             CliError::Sandbox(_)
             | CliError::CloudStore(_)
             | CliError::Storage(_)
@@ -250,6 +254,7 @@ impl CliError {
             CliError::Io(_)
             | CliError::Json(_)
             | CliError::WrongPassword(_)
+            | CliError::Missing(_)
             | CliError::Encoding(_)
             | CliError::Storage(_)
             | CliError::Usage(_)

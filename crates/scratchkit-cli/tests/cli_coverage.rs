@@ -750,6 +750,19 @@ fn forum_flags_backpack_and_my_stuff_pages() {
     );
     let items = lines(dir, &at(addr, &["--json", "backpack", "--all"]));
     assert!(items.iter().any(|i| i["id"] == added["id"]), "{items:?}");
+    let back = dir.join("back.svg");
+    let item = added["id"].as_str().unwrap();
+    let out = run(
+        dir,
+        &at(
+            addr,
+            &["backpack", "download", item, "-o", back.to_str().unwrap()],
+        ),
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(std::fs::read(&back).unwrap(), std::fs::read(&svg).unwrap());
+    let out = run(dir, &at(addr, &["backpack", "download", "no-such-item"]));
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
     let txt = dir.join("notes.txt");
     std::fs::write(&txt, "hello").unwrap();
     let out = run(dir, &at(addr, &["backpack", "add", txt.to_str().unwrap()]));
@@ -766,4 +779,109 @@ fn forum_flags_backpack_and_my_stuff_pages() {
     assert!(studios.iter().all(|s| s["pk"].is_u64()), "{studios:?}");
     let feed = lines(dir, &at(addr, &["--json", "feed", "viewed", "--all"]));
     assert!(feed.iter().all(|p| p["id"].is_u64()), "{feed:?}");
+}
+
+#[test]
+fn trash_passwords_ranks_and_whole_forum_lists() {
+    let sandbox = Sandbox::start();
+    let addr = sandbox.addr.as_str();
+    let config = tempfile::tempdir().unwrap();
+    let dir = config.path();
+    let with_password = |args: &[&str], password: &str| {
+        command(dir)
+            .args(at(addr, args))
+            .env("SCRATCH_PASSWORD", password)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+
+    // The profile page's rank and class.
+    let student = json(
+        dir,
+        &at(addr, &["--json", "user", "demo_student", "--rank"]),
+    );
+    assert_eq!(student["profile_page"]["class"]["id"], 367806, "{student}");
+    let new = json(dir, &at(addr, &["--json", "user", "demo_new", "--rank"]));
+    assert_eq!(new["profile_page"]["rank"], "NewScratcher", "{new}");
+    let out = run(dir, &at(addr, &["user", "demo_new", "--rank"]));
+    assert!(
+        stdout(&out).contains("Rank      New Scratcher"),
+        "{}",
+        stdout(&out)
+    );
+
+    // A password for a new account: refused (exit 2) or accepted (exit 0).
+    let out = with_password(&["check-password"], "abc");
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let out = with_password(&["--json", "check-password"], "a-fine-long-password-77");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let verdict: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(verdict["valid"], true);
+
+    // Whole forum lists as JSON lines.
+    let posts = lines(
+        dir,
+        &at(addr, &["--json", "forum", "topic", "4242", "--all"]),
+    );
+    let feed = json(dir, &at(addr, &["--json", "forum", "feed", "4242"]));
+    assert_eq!(posts.len(), feed["entries"].as_array().unwrap().len());
+    let topics = lines(
+        dir,
+        &at(
+            addr,
+            &["--json", "forum", "category", "31", "--all", "--max", "2"],
+        ),
+    );
+    assert_eq!(topics.len(), 2);
+
+    // The trash: a project goes in, and emptying it (with --yes and the password) deletes it.
+    login(dir, addr, "griffpatch");
+    let sb3 = dir.join("p.sb3");
+    let out = run(
+        dir,
+        &at(
+            addr,
+            &["project", "download", "142", "-o", sb3.to_str().unwrap()],
+        ),
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let created = json(
+        dir,
+        &at(
+            addr,
+            &["--json", "project", "upload", sb3.to_str().unwrap()],
+        ),
+    );
+    let id = created["id"].to_string();
+    let out = run(dir, &at(addr, &["project", "trash", &id]));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let trashed = |dir: &Path| -> Vec<String> {
+        json(
+            dir,
+            &at(addr, &["--json", "mystuff", "--filter", "trashed"]),
+        )
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["pk"].to_string())
+        .collect()
+    };
+    assert!(trashed(dir).contains(&id));
+    let out = run(dir, &at(addr, &["project", "empty-trash"]));
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let out = with_password(&["project", "empty-trash", "--yes"], "wrong-password");
+    assert_ne!(code(&out), 0, "{}", stdout(&out));
+    assert!(
+        trashed(dir).contains(&id),
+        "a wrong password deletes nothing"
+    );
+    let out = with_password(
+        &["--json", "project", "empty-trash", "--yes"],
+        scratchkit_sandbox::DEMO_PASSWORD,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let emptied: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(emptied["deleted"].as_u64() >= Some(1), "{emptied}");
+    assert!(trashed(dir).is_empty());
 }

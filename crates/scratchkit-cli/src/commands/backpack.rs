@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
+use futures_util::StreamExt;
 use scratchkit::NewBackpackItem;
 use scratchkit_model::BackpackItemKind;
 use serde_json::json;
@@ -45,6 +46,19 @@ Examples:
         #[arg(long, value_name = "FILE")]
         thumbnail: Option<PathBuf>,
     },
+    /// Save an item of your backpack to a file (its content: the costume, sound, sprite or
+    /// script JSON).
+    #[command(after_help = "\
+Examples:
+  scratch backpack download 6b1d2a3c-…                 writes the item's file name here
+  scratch backpack download 6b1d2a3c-… -o cat.svg")]
+    Download {
+        /// The item's ID (the first column of `scratch backpack`).
+        id: String,
+        /// Where to write it (default: the item's file name, in the current directory).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Remove an item from your backpack.
     #[command(after_help = "Examples:\n  scratch backpack delete 6b1d2a3c-…")]
     Delete {
@@ -78,6 +92,31 @@ pub async fn run(ctx: &Ctx, args: BackpackArgs) -> CliResult {
                     stored.name,
                     stored.id
                 ),
+            )
+        }
+        Some(BackpackAction::Download { id, output }) => {
+            let items = ctx.client.me().backpack().stream();
+            let mut items = std::pin::pin!(items);
+            let mut found = None;
+            while let Some(item) = items.next().await {
+                let item = item?;
+                if item.id == id {
+                    found = Some(item);
+                    break;
+                }
+            }
+            let Some(item) = found else {
+                return Err(CliError::Missing(format!(
+                    "no item {id} in your backpack (see `scratch backpack`)"
+                )));
+            };
+            let data = ctx.client.me().download_backpack_item(&item).await?;
+            let path = output.unwrap_or_else(|| PathBuf::from(&item.body));
+            std::fs::write(&path, &data).map_err(|e| CliError::file(&path, e))?;
+            done(
+                ctx,
+                &json!({"id": id, "file": path, "bytes": data.len()}),
+                &format!("Wrote {} ({} bytes).", path.display(), data.len()),
             )
         }
         Some(BackpackAction::Delete { id }) => {

@@ -227,6 +227,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Stats(args) => site::stats(&ctx, args).await,
         Command::Health => site::health(&ctx).await,
         Command::CheckUsername(args) => site::check_username(&ctx, args).await,
+        Command::CheckPassword => site::check_password(&ctx).await,
         Command::Forum(args) => forum::run(&ctx, args).await,
         Command::Classroom(args) => classroom::run(&ctx, args).await,
         Command::Cloud(args) => cloud::run(&ctx, args).await,

@@ -199,6 +199,14 @@ Examples:
         /// The project ID.
         id: u64,
     },
+    /// Delete every project in your trash for good (Scratch asks for your password:
+    /// SCRATCH_PASSWORD, or a prompt without echo). Needs --yes.
+    #[command(after_help = "Examples:\n  scratch project empty-trash --yes")]
+    EmptyTrash {
+        /// Really delete them.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Take one of your projects out of the trash.
     #[command(after_help = "Examples:\n  scratch project restore 1000001")]
     Restore {
@@ -397,6 +405,24 @@ pub async fn run(ctx: &Ctx, args: ProjectArgs) -> CliResult {
                 } else {
                     format!("Restored project {id} from the trash.")
                 },
+            )
+        }
+        ProjectAction::EmptyTrash { yes } => {
+            if !yes {
+                return Err(CliError::Usage(
+                    "emptying the trash deletes its projects for good: add --yes".into(),
+                ));
+            }
+            ctx.ensure_login().await?;
+            let password = crate::commands::account::current_password()?;
+            let deleted = client.me().empty_trash(&password).await?;
+            done(
+                ctx,
+                &json!({"deleted": deleted}),
+                &format!(
+                    "Deleted {deleted} project{} from your trash for good.",
+                    if deleted == 1 { "" } else { "s" }
+                ),
             )
         }
         ProjectAction::Thumbnail { id, file } => {

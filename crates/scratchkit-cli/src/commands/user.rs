@@ -21,6 +21,7 @@ Examples:
   scratch user griffpatch --loves                     loved projects (the old site's page)
   scratch user griffpatch --curated --counts
   scratch user griffpatch --activity --limit 10      what they did lately
+  scratch user griffpatch --rank --json              rank and class from the profile page
   scratch user griffpatch --follows mres              exit 0 and \"yes\", or \"no\"")]
 pub struct UserArgs {
     /// The username.
@@ -54,6 +55,11 @@ pub struct UserArgs {
     /// at most `--limit` events.
     #[arg(long)]
     pub activity: bool,
+
+    /// Also show what the profile page tells: rank (New Scratcher, Scratcher, Scratch Team),
+    /// the class of a student account, the location.
+    #[arg(long)]
+    pub rank: bool,
 
     /// Also show the profile's counts (followers, following, favourites, studios, projects).
     #[arg(long)]
@@ -153,6 +159,11 @@ pub async fn run(ctx: &Ctx, args: UserArgs) -> CliResult {
             more: None,
         });
     }
+    let page = if args.rank {
+        Some(handler.profile_page().await?)
+    } else {
+        None
+    };
     let counts = if args.counts {
         Some(handler.counts().await?)
     } else {
@@ -165,10 +176,15 @@ pub async fn run(ctx: &Ctx, args: UserArgs) -> CliResult {
         featured(&handler).await
     };
 
-    if let (Some(c), true) = (counts, ctx.out.is_json()) {
+    if ctx.out.is_json() && (counts.is_some() || page.is_some()) {
         let mut doc = serde_json::Map::new();
         doc.insert("user".into(), serde_json::to_value(&user)?);
-        doc.insert("counts".into(), counts_json(&c));
+        if let Some(c) = &counts {
+            doc.insert("counts".into(), counts_json(c));
+        }
+        if let Some(p) = &page {
+            doc.insert("profile_page".into(), serde_json::to_value(p)?);
+        }
         for listing in listings {
             doc.insert(listing.key.to_owned(), listing.json);
         }
@@ -176,6 +192,19 @@ pub async fn run(ctx: &Ctx, args: UserArgs) -> CliResult {
     }
     show_resource(&ctx.out, "user", &user, listings, |out| {
         card(out, &user, featured)?;
+        if let Some(p) = &page {
+            out.fields(&[
+                ("Rank", rank_text(&p.rank)),
+                (
+                    "Class",
+                    p.class
+                        .as_ref()
+                        .map(|c| format!("{} ({})", c.name, c.id))
+                        .unwrap_or_default(),
+                ),
+                ("Location", p.location.clone().unwrap_or_default()),
+            ])?;
+        }
         if let Some(c) = counts {
             out.fields(&[
                 ("Followers", c.followers.to_string()),
@@ -337,4 +366,16 @@ pub struct FeaturedOnProfile {
     pub id: ProjectId,
     /// Its title.
     pub title: String,
+}
+
+/// A rank as the profile page words it.
+fn rank_text(rank: &scratchkit::html::Rank) -> String {
+    use scratchkit::html::Rank;
+    match rank {
+        Rank::NewScratcher => "New Scratcher".to_owned(),
+        Rank::Scratcher => "Scratcher".to_owned(),
+        Rank::ScratchTeam => "Scratch Team".to_owned(),
+        Rank::Other(text) => text.clone(),
+        other => format!("{other:?}"),
+    }
 }
