@@ -251,11 +251,15 @@ Examples:
   scratch forum reply 4242 \"Thanks!\"")]
     Forum(ForumArgs),
 
-    /// A class (Scratch for educators) and optionally its students.
+    /// A class (Scratch for educators) with its students and studios, or a teacher's action
+    /// (create, edit, close, sign-up link, alerts, activity) or a student's sign-up.
     #[command(after_help = "\
 Examples:
   scratch classroom 367806
-  scratch classroom 367806 --students --json")]
+  scratch classroom 367806 --students --json
+  scratch classroom mine
+  scratch classroom activity 367806 --student demo_student
+  scratch classroom register 367806 sandboxclass367806 new_student")]
     Classroom(ClassroomArgs),
 
     /// Print a shell completion script.

@@ -885,3 +885,112 @@ fn trash_passwords_ranks_and_whole_forum_lists() {
     assert!(emptied["deleted"].as_u64() >= Some(1), "{emptied}");
     assert!(trashed(dir).is_empty());
 }
+
+#[test]
+fn classroom_teacher_and_student_commands() {
+    let sandbox = Sandbox::start();
+    let addr = sandbox.addr.as_str();
+    let config = tempfile::tempdir().unwrap();
+    let dir = config.path();
+
+    // No login needed: the class of a token, and a student's sign-up.
+    let class = json(
+        dir,
+        &at(
+            addr,
+            &["--json", "classroom", "by-token", "sandboxclass367806"],
+        ),
+    );
+    assert_eq!(class["id"], 367806, "{class}");
+    let out = command(dir)
+        .args(at(
+            addr,
+            &[
+                "--json",
+                "classroom",
+                "register",
+                "367806",
+                "sandboxclass367806",
+                "new_kid_1",
+            ],
+        ))
+        .env("SCRATCH_NEW_PASSWORD", "a-good-password-9")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let students = json(
+        dir,
+        &at(addr, &["--json", "classroom", "367806", "--students"]),
+    );
+    assert!(
+        students["students"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s == "new_kid_1"),
+        "{students}"
+    );
+
+    // A teacher's actions need the teacher's login.
+    let out = run(dir, &at(addr, &["classroom", "mine"]));
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    login(dir, addr, "demo_teacher");
+    let created = json(
+        dir,
+        &at(
+            addr,
+            &[
+                "--json",
+                "classroom",
+                "create",
+                "Games club",
+                "--description",
+                "Clones",
+            ],
+        ),
+    );
+    let id = created["id"].to_string();
+    let out = run(
+        dir,
+        &at(addr, &["classroom", "set-title", &id, "Games club 2"]),
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let mine = json(dir, &at(addr, &["--json", "classroom", "mine"]));
+    let titles: Vec<&str> = mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["title"].as_str().unwrap())
+        .collect();
+    assert!(titles.contains(&"Games club 2"), "{titles:?}");
+    let out = run(dir, &at(addr, &["classroom", "close", &id]));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let closed = json(dir, &at(addr, &["--json", "classroom", "mine", "--closed"]));
+    assert!(
+        closed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == created["id"]),
+        "{closed}"
+    );
+    let out = run(dir, &at(addr, &["classroom", "reopen", &id]));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let link = json(dir, &at(addr, &["--json", "classroom", "link", "367806"]));
+    assert!(
+        link["link"]
+            .as_str()
+            .unwrap()
+            .ends_with("sandboxclass367806"),
+        "{link}"
+    );
+    for args in [
+        &["--json", "classroom", "alerts"][..],
+        &["--json", "classroom", "alerts", "--class", "367806"],
+        &["--json", "classroom", "activity", "367806"],
+    ] {
+        let value = json(dir, &at(addr, args));
+        assert!(value.is_array(), "{args:?}: {value}");
+    }
+}
