@@ -327,7 +327,7 @@ sandbox, --user NAME logs in with the demo password). TurboWarp needs no login."
         after_help = "\
 Examples:
   scratch cloud-requests encode hello
-  scratch cloud-requests decode 3015222225
+  scratch cloud-requests decode 3529434349
   scratch cloud-requests storage 1182391014 --db scores --data storage.json"
     )]
     CloudRequests(CloudRequestsArgs),

@@ -26,7 +26,7 @@ pub enum CloudRequestsAction {
     /// stderr), or an error with --strict.
     #[command(after_help = "\
 Examples:
-  scratch cloud-requests encode hello                     3015222225
+  scratch cloud-requests encode hello                     3529434349
   scratch cloud-requests encode --list alice bob --json   {\"digits\": …, \"replaced\": []}")]
     Encode {
         /// The text (with --list: each item).
@@ -42,8 +42,8 @@ Examples:
     /// Decode the digits of a cloud variable back into text.
     #[command(after_help = "\
 Examples:
-  scratch cloud-requests decode 3015222225                hello
-  scratch cloud-requests decode 1516891718 --list --json  [\"ab\", \"cd\"]")]
+  scratch cloud-requests decode 3529434349                hello
+  scratch cloud-requests decode 212389252789 --list --json  [\"ab\", \"cd\"]")]
     Decode {
         /// The digits.
         digits: String,
