@@ -388,6 +388,34 @@ mod tests {
         Cli::command().debug_assert();
     }
 
+    /// Every command and subcommand, with its path (`scratch project save`).
+    fn all_commands(cmd: &clap::Command, path: String, into: &mut Vec<(String, clap::Command)>) {
+        for sub in cmd.get_subcommands() {
+            if sub.get_name() == "help" {
+                continue;
+            }
+            let path = format!("{path} {}", sub.get_name());
+            all_commands(sub, path.clone(), into);
+            into.push((path, sub.clone()));
+        }
+    }
+
+    #[test]
+    fn every_command_has_examples_in_its_help() {
+        let mut commands = Vec::new();
+        all_commands(&Cli::command(), "scratch".into(), &mut commands);
+        assert!(commands.len() > 100, "{} commands", commands.len());
+        let missing: Vec<&str> = commands
+            .iter()
+            .filter(|(_, cmd)| {
+                !cmd.get_after_help()
+                    .is_some_and(|h| h.to_string().contains("Examples:"))
+            })
+            .map(|(path, _)| path.as_str())
+            .collect();
+        assert!(missing.is_empty(), "no examples: {missing:#?}");
+    }
+
     #[test]
     fn global_flags_work_after_the_command() {
         let cli =

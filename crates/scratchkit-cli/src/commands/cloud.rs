@@ -121,6 +121,10 @@ Examples:
         depth: usize,
     },
     /// The cloud log: who set what and when (Scratch only).
+    #[command(after_help = "\
+Examples:
+  scratch cloud logs 1182391014 --limit 10
+  scratch cloud logs 1182391014 --follow --json      new rows as JSON lines, until Ctrl-C")]
     Logs {
         #[command(flatten)]
         target: CloudTarget,
