@@ -994,3 +994,53 @@ fn classroom_teacher_and_student_commands() {
         assert!(value.is_array(), "{args:?}: {value}");
     }
 }
+
+#[test]
+fn studio_and_project_lists_stream_with_all() {
+    let sandbox = Sandbox::start();
+    let addr = sandbox.addr.as_str();
+    let config = tempfile::tempdir().unwrap();
+    let dir = config.path();
+    for (resource, flag, key) in [
+        (&["studio", "5342"][..], "--projects", "projects"),
+        (&["studio", "5342"], "--curators", "curators"),
+        (&["project", "142"], "--comments", "comments"),
+        (&["project", "142"], "--remixes", "remixes"),
+    ] {
+        let mut page_args = vec!["--json"];
+        page_args.extend_from_slice(resource);
+        page_args.extend([flag, "--limit", "40"]);
+        let page = json(dir, &at(addr, &page_args));
+        let page = page[key].as_array().unwrap().clone();
+        assert!(!page.is_empty() || key == "remixes", "{resource:?} {flag}");
+        let mut all_args = vec!["--json"];
+        all_args.extend_from_slice(resource);
+        all_args.extend([flag, "--all"]);
+        let all = lines(dir, &at(addr, &all_args));
+        assert!(all.len() >= page.len(), "{resource:?} {flag}");
+        assert_eq!(&all[..page.len()], page.as_slice(), "{resource:?} {flag}");
+    }
+    let capped = lines(
+        dir,
+        &at(
+            addr,
+            &[
+                "--json",
+                "project",
+                "142",
+                "--comments",
+                "--all",
+                "--max",
+                "2",
+            ],
+        ),
+    );
+    assert_eq!(capped.len(), 2);
+    let out = run(dir, &at(addr, &["studio", "5342", "--all"]));
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("exactly one of --projects"),
+        "{}",
+        stderr(&out)
+    );
+}

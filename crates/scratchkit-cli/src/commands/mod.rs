@@ -372,6 +372,30 @@ where
     out.line(out.dim(&format!("  {} in all", items.len())))
 }
 
+/// The one list flag that `--all` streams, out of `(given, flag)` pairs.
+///
+/// # Errors
+/// None or more than one given: a usage error naming the flags.
+pub fn one_list<'a>(flags: &[(bool, &'a str)]) -> CliResult<&'a str> {
+    let given: Vec<&str> = flags
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, f)| *f)
+        .collect();
+    match given.as_slice() {
+        [one] => Ok(one),
+        _ => Err(CliError::Usage(format!(
+            "--all streams one list: give exactly one of {} (got {})",
+            flags.iter().map(|(_, f)| *f).collect::<Vec<_>>().join(", "),
+            if given.is_empty() {
+                "none".to_owned()
+            } else {
+                given.join(" ")
+            }
+        ))),
+    }
+}
+
 /// Shows a list request as the [`ListArgs`](crate::commands::args::ListArgs) ask: one page, or every item (`--all`).
 ///
 /// Works with any of the client's list builders (they share `limit`, `offset`, `max`,

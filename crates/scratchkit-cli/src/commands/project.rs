@@ -11,7 +11,9 @@ use serde_json::json;
 
 use crate::commands::args::{ListArgs, PageArgs};
 use crate::commands::comment::done;
-use crate::commands::{Ctx, Listing, project_file, project_local, show_list, show_resource};
+use crate::commands::{
+    Ctx, Listing, one_list, project_file, project_local, show_list, show_resource,
+};
 use crate::exit::{CliError, CliResult};
 use crate::output::{Out, count, date, excerpt};
 
@@ -38,6 +40,15 @@ pub struct ProjectArgs {
     /// Which page of the lists.
     #[command(flatten)]
     pub page: PageArgs,
+
+    /// Every item of the one list asked for, fetched 40 at a time (with `--json`: one JSON
+    /// object per line).
+    #[arg(long)]
+    pub all: bool,
+
+    /// With `--all`: stop after this many items.
+    #[arg(long, requires = "all", value_name = "N")]
+    pub max: Option<usize>,
 }
 
 /// The `scratch project` actions (`scratch project <id>` alone shows the project).
@@ -493,6 +504,18 @@ pub async fn show(ctx: &Ctx, args: ProjectArgs) -> CliResult {
     let id = ProjectId(id);
     // An owner sees their unshared project (with its token) only when the lookup is signed.
     ctx.login_if_available().await?;
+    if args.all {
+        let handler = ctx.client.project(id);
+        let list = ListArgs {
+            page: args.page,
+            all: true,
+            max: args.max,
+        };
+        return match one_list(&[(args.comments, "--comments"), (args.remixes, "--remixes")])? {
+            "--comments" => show_list!(ctx, handler.comments().list(), list),
+            _ => show_list!(ctx, handler.remixes(), list),
+        };
+    }
     let project = ctx.client.project(id).info().await?;
     let (limit, offset) = (args.page.limit, args.page.offset);
     // The author is known now: comment paths need it, and this saves the handler a lookup.

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::commands::args::{ListArgs, PageArgs};
 use crate::commands::comment::done;
-use crate::commands::{Ctx, Listing, show_list, show_resource};
+use crate::commands::{Ctx, Listing, one_list, show_list, show_resource};
 use crate::exit::{CliError, CliResult};
 use crate::output::{Out, count, date, excerpt};
 
@@ -40,6 +40,15 @@ pub struct StudioArgs {
     /// Which page of the lists.
     #[command(flatten)]
     pub page: PageArgs,
+
+    /// Every item of the one list asked for, fetched 40 at a time (with `--json`: one JSON
+    /// object per line).
+    #[arg(long)]
+    pub all: bool,
+
+    /// With `--all`: stop after this many items.
+    #[arg(long, requires = "all", value_name = "N")]
+    pub max: Option<usize>,
 }
 
 /// The `scratch studio` actions (`scratch studio <id>` alone shows the studio).
@@ -389,6 +398,22 @@ pub async fn show(ctx: &Ctx, args: StudioArgs) -> CliResult {
         ));
     };
     let handler = ctx.client.studio(StudioId(id));
+    if args.all {
+        let list = ListArgs {
+            page: args.page,
+            all: true,
+            max: args.max,
+        };
+        return match one_list(&[
+            (args.projects, "--projects"),
+            (args.curators, "--curators"),
+            (args.managers, "--managers"),
+        ])? {
+            "--projects" => show_list!(ctx, handler.projects(), list),
+            "--curators" => show_list!(ctx, handler.curators(), list),
+            _ => show_list!(ctx, handler.managers(), list),
+        };
+    }
     let studio = handler.info().await?;
     let (limit, offset) = (args.page.limit, args.page.offset);
 

@@ -6,8 +6,8 @@ use scratchkit::UserHandler;
 use scratchkit_model::{Project, ProjectId, User};
 
 use crate::commands::args::PageArgs;
-use crate::commands::{Ctx, Listing, show_resource, show_stream};
-use crate::exit::{CliError, CliResult};
+use crate::commands::{Ctx, Listing, one_list, show_resource, show_stream};
+use crate::exit::CliResult;
 use crate::output::{Out, date, excerpt};
 use crate::rows::table_of;
 
@@ -87,8 +87,8 @@ pub struct UserArgs {
     pub max: Option<usize>,
 }
 
-/// Which of the lists a `scratch user` asks for.
-fn lists_asked(args: &UserArgs) -> Vec<&'static str> {
+/// The lists a `scratch user` can ask for, with whether each was asked.
+fn list_flags(args: &UserArgs) -> [(bool, &'static str); 6] {
     [
         (args.projects, "--projects"),
         (args.favorites, "--favorites"),
@@ -97,9 +97,6 @@ fn lists_asked(args: &UserArgs) -> Vec<&'static str> {
         (args.followers, "--followers"),
         (args.following, "--following"),
     ]
-    .into_iter()
-    .filter_map(|(on, flag)| on.then_some(flag))
-    .collect()
 }
 
 /// Shows a user's profile (and the lists asked for), streams one list (`--all`), or answers a
@@ -261,18 +258,7 @@ async fn answer_follow(ctx: &Ctx, handler: &UserHandler, question: (bool, &str))
 
 /// `--all`: streams the one list asked for.
 async fn stream_one(ctx: &Ctx, handler: &UserHandler, args: &UserArgs) -> CliResult {
-    let asked = lists_asked(args);
-    if asked.len() != 1 {
-        return Err(CliError::Usage(format!(
-            "--all streams one list: give exactly one of --projects, --favorites, --loves, \
-             --curated, --followers, --following (got {})",
-            if asked.is_empty() {
-                "none".to_owned()
-            } else {
-                asked.join(" ")
-            }
-        )));
-    }
+    let asked = one_list(&list_flags(args))?;
     let (offset, max) = (args.page.offset, args.max);
     macro_rules! stream {
         ($request:expr) => {{
@@ -283,7 +269,7 @@ async fn stream_one(ctx: &Ctx, handler: &UserHandler, args: &UserArgs) -> CliRes
             show_stream(&ctx.out, request.stream(), max).await
         }};
     }
-    match asked[0] {
+    match asked {
         "--projects" => {
             let name = handler.name().to_owned();
             let mut request = handler.projects().offset(offset);
