@@ -124,7 +124,8 @@ Examples:
     #[command(after_help = "\
 Examples:
   scratch cloud logs 1182391014 --limit 10
-  scratch cloud logs 1182391014 --follow --json      new rows as JSON lines, until Ctrl-C")]
+  scratch cloud logs 1182391014 --follow --json      new rows as JSON lines, until Ctrl-C
+  scratch cloud logs 1182391014 --all --max 500 --json")]
     Logs {
         #[command(flatten)]
         target: CloudTarget,
@@ -135,8 +136,15 @@ Examples:
         #[arg(long, default_value_t = 0)]
         offset: u32,
         /// Keep polling and print new rows as they come.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "all")]
         follow: bool,
+        /// Every row of the log, newest first, 100 at a time (with `--json`: one JSON object
+        /// per line).
+        #[arg(long)]
+        all: bool,
+        /// With `--all`: stop after this many rows.
+        #[arg(long, requires = "all", value_name = "N")]
+        max: Option<usize>,
     },
 }
 
@@ -167,9 +175,37 @@ pub async fn run(ctx: &Ctx, args: CloudArgs) -> CliResult {
         }
         CloudAction::Logs {
             target,
+            offset,
+            all: true,
+            max,
+            ..
+        } => {
+            let mut request = ctx.client.cloud_logs(target.project).offset(offset);
+            if let Some(max) = max {
+                request = request.max(max);
+            }
+            let rows = request.stream();
+            let mut rows = std::pin::pin!(rows);
+            let mut table = log_table();
+            while let Some(row) = rows.next().await {
+                let row = row?;
+                if ctx.out.is_json() {
+                    ctx.out.json_line(&row)?;
+                } else {
+                    table.row(log_row(&row));
+                }
+            }
+            if ctx.out.is_json() {
+                return Ok(());
+            }
+            ctx.out.table(table)
+        }
+        CloudAction::Logs {
+            target,
             limit,
             offset,
             follow,
+            ..
         } => logs(ctx, target.project, limit, offset, follow).await,
         CloudAction::Get {
             target,
@@ -364,15 +400,9 @@ async fn logs(ctx: &Ctx, project: u64, limit: u32, offset: u32, follow: bool) ->
     if ctx.out.is_json() {
         return ctx.out.json(&page.items);
     }
-    let mut table = Table::new(&["time", "user", "action", "variable", "value"]);
+    let mut table = log_table();
     for row in &page.items {
-        table.row(vec![
-            row.timestamp.to_string(),
-            row.user.clone(),
-            row.verb.to_string(),
-            row.variable().to_owned(),
-            row.value.to_string(),
-        ]);
+        table.row(log_row(row));
     }
     ctx.out.table(table)?;
     if !page.is_last() {
@@ -380,6 +410,21 @@ async fn logs(ctx: &Ctx, project: u64, limit: u32, offset: u32, follow: bool) ->
             .more_hint(&format!("--offset {}", page.next_offset()), false)?;
     }
     Ok(())
+}
+
+/// The table of cloud log rows (rows from [`log_row`]).
+fn log_table() -> Table {
+    Table::new(&["time", "user", "action", "variable", "value"])
+}
+
+fn log_row(row: &CloudLogEntry) -> Vec<String> {
+    vec![
+        row.timestamp.to_string(),
+        row.user.clone(),
+        row.verb.to_string(),
+        row.variable().to_owned(),
+        row.value.to_string(),
+    ]
 }
 
 fn print_row(ctx: &Ctx, row: &CloudLogEntry) -> CliResult {
