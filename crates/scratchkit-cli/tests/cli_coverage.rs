@@ -261,10 +261,7 @@ fn profile_commands_reach_the_sandbox() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let activity = json(
         k.path(),
-        &at(
-            addr,
-            &["--json", "user", "kakurenbo", "--activity", "--limit", "5"],
-        ),
+        &at(addr, &["--json", "user", "kakurenbo", "--activity", "5"]),
     );
     let events = activity["activity"].as_array().expect("an activity list");
     assert!(events.len() <= 5, "{activity}");

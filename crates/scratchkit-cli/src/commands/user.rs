@@ -20,7 +20,7 @@ Examples:
   scratch user griffpatch --projects --all --json     every shared project, one JSON line each
   scratch user griffpatch --loves                     loved projects (the old site's page)
   scratch user griffpatch --curated --counts
-  scratch user griffpatch --activity --limit 10      what they did lately
+  scratch user griffpatch --activity 10             what they did lately
   scratch user griffpatch --rank --json              rank and class from the profile page
   scratch user griffpatch --follows mres              exit 0 and \"yes\", or \"no\"")]
 pub struct UserArgs {
@@ -52,9 +52,10 @@ pub struct UserArgs {
     pub following: bool,
 
     /// Also list the user's recent activity (the old site's feed: shares, loves, follows…),
-    /// at most `--limit` events.
-    #[arg(long)]
-    pub activity: bool,
+    /// at most N events (default 20, up to 1000).
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "20",
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub activity: Option<u32>,
 
     /// Also show what the profile page tells: rank (New Scratcher, Scratcher, Scratch Team),
     /// the class of a student account, the location.
@@ -146,8 +147,8 @@ pub async fn run(ctx: &Ctx, args: UserArgs) -> CliResult {
         let page = handler.following().limit(limit).offset(offset).await?;
         listings.push(Listing::new("following", "Following", &page)?);
     }
-    if args.activity {
-        let events = handler.activity(limit).await?;
+    if let Some(max) = args.activity {
+        let events = handler.activity(max).await?;
         listings.push(Listing {
             key: "activity",
             title: "Activity",
