@@ -11,6 +11,7 @@ use crate::commands::auth::{LoginArgs, LogoutArgs, WhoamiArgs};
 use crate::commands::backpack::BackpackArgs;
 use crate::commands::classroom::ClassroomArgs;
 use crate::commands::cloud::CloudArgs;
+use crate::commands::cloud_requests::CloudRequestsArgs;
 use crate::commands::cloud_server::CloudServerArgs;
 use crate::commands::comment::CommentArgs;
 use crate::commands::completions::CompletionsArgs;
@@ -25,6 +26,7 @@ use crate::commands::project::ProjectArgs;
 use crate::commands::sandbox::SandboxArgs;
 use crate::commands::search::SearchArgs;
 use crate::commands::services::ServicesArgs;
+use crate::commands::session::SessionArgs;
 use crate::commands::site::{CheckUsernameArgs, StatsArgs};
 use crate::commands::studio::StudioArgs;
 use crate::commands::user::UserArgs;
@@ -182,7 +184,8 @@ Examples:
   scratch messages
   scratch messages --filter comments --limit 10
   scratch messages count
-  scratch messages clear")]
+  scratch messages clear
+  scratch messages --follow --json         new messages as JSON lines, until Ctrl-C")]
     Messages(MessagesArgs),
 
     /// What the people and studios you follow are doing.
@@ -200,7 +203,8 @@ Examples:
 Examples:
   scratch mystuff
   scratch mystuff --filter unshared --sort title
-  scratch mystuff --studios"
+  scratch mystuff --studios
+  scratch mystuff --all --json             every project, one JSON line each"
     )]
     MyStuff(MyStuffArgs),
 
@@ -208,6 +212,7 @@ Examples:
     #[command(after_help = "\
 Examples:
   scratch backpack
+  scratch backpack add cat.svg
   scratch backpack delete <ID>")]
     Backpack(BackpackArgs),
 
@@ -227,6 +232,15 @@ Examples:
     #[command(after_help = "Examples:\n  scratch check-username my_new_name")]
     CheckUsername(CheckUsernameArgs),
 
+    /// Whether Scratch would accept a password for a new account (the password comes from
+    /// SCRATCH_PASSWORD or a prompt without echo, never from the command line). Exit 0 when
+    /// it would, 2 when not.
+    #[command(after_help = "\
+Examples:
+  scratch check-password
+  SCRATCH_PASSWORD=… scratch check-password --json")]
+    CheckPassword,
+
     /// The forums: categories, topics, posts; reply to a topic.
     #[command(after_help = "\
 Examples:
@@ -237,11 +251,15 @@ Examples:
   scratch forum reply 4242 \"Thanks!\"")]
     Forum(ForumArgs),
 
-    /// A class (Scratch for educators) and optionally its students.
+    /// A class (Scratch for educators) with its students and studios, or a teacher's action
+    /// (create, edit, close, sign-up link, alerts, activity) or a student's sign-up.
     #[command(after_help = "\
 Examples:
   scratch classroom 367806
-  scratch classroom 367806 --students --json")]
+  scratch classroom 367806 --students --json
+  scratch classroom mine
+  scratch classroom activity 367806 --student demo_student
+  scratch classroom register 367806 sandboxclass367806 new_student")]
     Classroom(ClassroomArgs),
 
     /// Print a shell completion script.
@@ -302,13 +320,35 @@ Scratch's cloud needs a Scratcher's login: SCRATCH_USERNAME and SCRATCH_PASSWORD
 sandbox, --user NAME logs in with the demo password). TurboWarp needs no login.")]
     Cloud(CloudArgs),
 
-    /// Your account: profile text, country, the Scratcher invite, the session's secrets.
+    /// Cloud Requests (scratchattach's protocol): encode and decode its digits, or run a
+    /// host that serves Cloud Storage.
+    #[command(
+        name = "cloud-requests",
+        after_help = "\
+Examples:
+  scratch cloud-requests encode hello
+  scratch cloud-requests decode 3529434349
+  scratch cloud-requests storage 1182391014 --db scores --data storage.json"
+    )]
+    CloudRequests(CloudRequestsArgs),
+
+    /// Your account: profile text, featured project, avatar, profile comments, country, email,
+    /// password, email subscriptions, the Scratcher invite, the session's secrets.
     #[command(after_help = "\
 Examples:
   scratch account set-bio \"I make platformers.\"
+  scratch account set-featured 1000001 --label work-in-progress
+  scratch account toggle-comments
   scratch account invite --accept
   scratch account secrets --reveal --json      for another tool; shown only when asked")]
     Account(AccountArgs),
+
+    /// What a session id holds (account, user id, login time), decoded offline.
+    #[command(after_help = "\
+Examples:
+  scratch session decode                 asks for the session id without echo
+  SCRATCH_SESSION_ID=… scratch session decode --json")]
+    Session(SessionArgs),
 
     /// Scratch's translate and text-to-speech services, and the cloud server's health.
     #[command(after_help = "\
@@ -346,6 +386,34 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// Every command and subcommand, with its path (`scratch project save`).
+    fn all_commands(cmd: &clap::Command, path: String, into: &mut Vec<(String, clap::Command)>) {
+        for sub in cmd.get_subcommands() {
+            if sub.get_name() == "help" {
+                continue;
+            }
+            let path = format!("{path} {}", sub.get_name());
+            all_commands(sub, path.clone(), into);
+            into.push((path, sub.clone()));
+        }
+    }
+
+    #[test]
+    fn every_command_has_examples_in_its_help() {
+        let mut commands = Vec::new();
+        all_commands(&Cli::command(), "scratch".into(), &mut commands);
+        assert!(commands.len() > 100, "{} commands", commands.len());
+        let missing: Vec<&str> = commands
+            .iter()
+            .filter(|(_, cmd)| {
+                !cmd.get_after_help()
+                    .is_some_and(|h| h.to_string().contains("Examples:"))
+            })
+            .map(|(path, _)| path.as_str())
+            .collect();
+        assert!(missing.is_empty(), "no examples: {missing:#?}");
     }
 
     #[test]

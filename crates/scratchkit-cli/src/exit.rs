@@ -63,6 +63,18 @@ pub enum CliError {
     /// The command needs a login and there is none.
     #[error("not logged in: {0}")]
     NotLoggedIn(String),
+    /// `scratch cloud-requests encode|decode`: text or digits the Encoding cannot take.
+    #[error("{0}")]
+    Encoding(#[from] scratchkit_cloud_requests::EncodingError),
+    /// `scratch cloud-requests storage`: the databases file cannot be read or written.
+    #[error("cloud storage: {0}")]
+    Storage(#[from] scratchkit_cloud_requests::StorageError),
+    /// Something looked up on the client side (a backpack item by ID) is not there.
+    #[error("{0}")]
+    Missing(String),
+    /// `scratch account verify-password`: the password is not the account's.
+    #[error("that is not {0}'s password")]
+    WrongPassword(String),
     /// A local file (an .sb3, the config directory) could not be read or written.
     #[error("{path}: {source}")]
     File {
@@ -137,10 +149,15 @@ impl CliError {
                     _ => OTHER,
                 }
             }
-            CliError::Faults(_) | CliError::Usage(_) | CliError::CloudConfig(_) => USAGE,
-            CliError::NotLoggedIn(_) => AUTH,
+            CliError::Faults(_)
+            | CliError::Usage(_)
+            | CliError::CloudConfig(_)
+            | CliError::Encoding(_) => USAGE,
+            CliError::NotLoggedIn(_) | CliError::WrongPassword(_) => AUTH,
+            CliError::Missing(_) => NOT_FOUND,
             CliError::Sandbox(_)
             | CliError::CloudStore(_)
+            | CliError::Storage(_)
             | CliError::CloudServe(_)
             | CliError::Io(_)
             | CliError::Json(_)
@@ -236,6 +253,10 @@ impl CliError {
             }
             CliError::Io(_)
             | CliError::Json(_)
+            | CliError::WrongPassword(_)
+            | CliError::Missing(_)
+            | CliError::Encoding(_)
+            | CliError::Storage(_)
             | CliError::Usage(_)
             | CliError::File { .. }
             | CliError::Demo(_) => {

@@ -236,6 +236,21 @@ impl Tabular for Activity {
     }
 }
 
+impl Tabular for scratchkit::html::ActivityEvent {
+    const HEADERS: &'static [&'static str] = &["Who", "Did", "What", "When"];
+    const RIGHT: &'static [usize] = &[];
+
+    fn cells(&self) -> Vec<String> {
+        let targets: Vec<&str> = self.targets.iter().map(|t| t.name.as_str()).collect();
+        vec![
+            self.actor.clone(),
+            one_line(&self.phrase, 30),
+            one_line(&targets.join(", "), 40),
+            self.time_text.clone(),
+        ]
+    }
+}
+
 impl Tabular for BackpackItem {
     const HEADERS: &'static [&'static str] = &["ID", "Kind", "Name", "File"];
     const RIGHT: &'static [usize] = &[];

@@ -2,59 +2,22 @@
 //! get, the log names the setter, saved sessions log cloud commands in, and refusals exit with
 //! the documented codes (2 for an invalid value, 4 for a login problem).
 
-use std::io::{BufRead, BufReader};
+mod support;
+
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
+use support::{Sandbox, code, stderr};
 
 const PROJECT: &str = "142";
 
-/// The environment variables of the CLI that must not leak in from the outside.
-const SCRATCH_ENV: &[&str] = &[
-    "SCRATCH_SANDBOX",
-    "SCRATCH_SESSION_ID",
-    "SCRATCH_ACCOUNT",
-    "SCRATCH_PASSWORD",
-    "SCRATCH_USERNAME",
-    "SCRATCH_CONFIG_DIR",
-];
-
-/// A `scratch sandbox` process on an ephemeral port, killed when dropped.
-struct Sandbox {
-    child: Child,
-    addr: String,
-}
-
+/// Commands run against this test file's sandbox.
 impl Sandbox {
-    fn start() -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_scratch"))
-            .args(["sandbox", "--port", "0", "--json"])
-            .env("NO_COLOR", "1")
-            .env_remove("SCRATCH_SANDBOX")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the sandbox starts");
-        let mut first = String::new();
-        BufReader::new(child.stdout.take().expect("piped stdout"))
-            .read_line(&mut first)
-            .expect("the sandbox prints its address");
-        let info: Value = serde_json::from_str(&first).expect("a JSON line");
-        let addr = info["address"].as_str().expect("an address").to_owned();
-        assert!(addr.starts_with("127.0.0.1:"), "{addr}");
-        Self { child, addr }
-    }
-
     /// `scratch --sandbox-at ADDR ARGS…` with a clean environment and sessions under `config`.
     fn command(&self, config: &Path, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_scratch"));
-        for var in SCRATCH_ENV {
-            cmd.env_remove(var);
-        }
-        cmd.env("NO_COLOR", "1")
-            .env("SCRATCH_CONFIG_DIR", config)
-            .args(["--sandbox-at", &self.addr])
+        let mut cmd = support::command(config);
+        cmd.args(["--sandbox-at", &self.addr])
             .args(args)
             .stdin(Stdio::null());
         cmd
@@ -73,21 +36,6 @@ impl Sandbox {
         serde_json::from_slice(&out.stdout)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
     }
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().expect("exited normally")
 }
 
 /// A log row's value as text (the log may carry a string or a number).

@@ -1,99 +1,13 @@
 //! Sessions across processes, writes, project files and completions: the `scratch` binary
 //! against a `scratch sandbox` process on 127.0.0.1, with its config directory in a temp dir.
 
-use std::io::{BufRead, BufReader};
+mod support;
+
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Stdio;
 
 use serde_json::Value;
-
-/// The environment variables of the CLI that must not leak in from the outside.
-const SCRATCH_ENV: &[&str] = &[
-    "SCRATCH_SANDBOX",
-    "SCRATCH_SESSION_ID",
-    "SCRATCH_ACCOUNT",
-    "SCRATCH_PASSWORD",
-    "SCRATCH_CONFIG_DIR",
-];
-
-/// `scratch` with a clean environment, colour off, sessions under `config`.
-fn command(config: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_scratch"));
-    for var in SCRATCH_ENV {
-        cmd.env_remove(var);
-    }
-    cmd.env("NO_COLOR", "1").env("SCRATCH_CONFIG_DIR", config);
-    cmd
-}
-
-fn run(config: &Path, args: &[&str]) -> Output {
-    command(config)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("the scratch binary runs")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().expect("exited normally")
-}
-
-/// Runs a command that must succeed and print one JSON document.
-fn json(config: &Path, args: &[&str]) -> Value {
-    let out = run(config, args);
-    assert_eq!(code(&out), 0, "scratch {args:?}: {}", stderr(&out));
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(&out)))
-}
-
-/// A `scratch sandbox` process on an ephemeral port, killed when dropped.
-struct Sandbox {
-    child: Child,
-    addr: String,
-}
-
-impl Sandbox {
-    fn start() -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_scratch"))
-            .args(["sandbox", "--port", "0", "--json"])
-            .env("NO_COLOR", "1")
-            .env_remove("SCRATCH_SANDBOX")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the sandbox starts");
-        let mut first = String::new();
-        BufReader::new(child.stdout.take().expect("piped stdout"))
-            .read_line(&mut first)
-            .expect("the sandbox prints its address");
-        let info: Value = serde_json::from_str(&first).expect("a JSON line");
-        let addr = info["address"].as_str().expect("an address").to_owned();
-        assert!(addr.starts_with("127.0.0.1:"), "{addr}");
-        Self { child, addr }
-    }
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// `--sandbox-at ADDR` followed by `args`.
-fn at<'a>(addr: &'a str, args: &[&'a str]) -> Vec<&'a str> {
-    let mut all = vec!["--sandbox-at", addr];
-    all.extend_from_slice(args);
-    all
-}
+use support::*;
 
 #[test]
 fn login_whoami_write_logout_across_processes() {
@@ -267,17 +181,6 @@ fn download_makes_a_valid_sb3_and_info_reads_it() {
         "{}",
         stderr(&out)
     );
-}
-
-/// Logs `name` in on the sandbox at `addr` with the demo password (the session is saved).
-fn login(config: &Path, addr: &str, name: &str) {
-    let out = command(config)
-        .args(at(addr, &["login", name]))
-        .env("SCRATCH_PASSWORD", scratchkit_sandbox::DEMO_PASSWORD)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
 }
 
 #[test]

@@ -55,7 +55,10 @@ pub fn env_secret(name: &str) -> Option<SecretString> {
 }
 
 /// A secret from `env`, else asked for without echo on a terminal.
-fn secret(env: &str, prompt: &str, what: &str) -> CliResult<SecretString> {
+///
+/// # Errors
+/// Neither the variable nor a terminal (a usage error), an empty answer, a terminal failure.
+pub(crate) fn secret(env: &str, prompt: &str, what: &str) -> CliResult<SecretString> {
     if let Some(value) = env_secret(env) {
         return Ok(value);
     }

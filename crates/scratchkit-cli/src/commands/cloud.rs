@@ -31,6 +31,32 @@ pub struct CloudTarget {
     pub user: Option<String>,
 }
 
+/// Extra headers for the WebSocket handshake (`--header NAME:VALUE`, repeatable).
+#[derive(Debug, Clone, Default, Args)]
+pub struct HeaderArgs {
+    /// Send one more header with the WebSocket handshake, as `NAME:VALUE` (repeatable): for
+    /// servers that want a key or a bot's name.
+    #[arg(long = "header", value_name = "NAME:VALUE", value_parser = parse_header)]
+    pub headers: Vec<(String, String)>,
+}
+
+/// `NAME:VALUE` → (`NAME`, `VALUE`), both trimmed; the name must be a header token.
+fn parse_header(text: &str) -> Result<(String, String), String> {
+    let Some((name, value)) = text.split_once(':') else {
+        return Err(format!("{text:?} is not NAME:VALUE"));
+    };
+    let name = name.trim();
+    let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    if name.is_empty() || !name.chars().all(token) {
+        return Err(format!("{name:?} is not a header name"));
+    }
+    let value = value.trim();
+    if value.chars().any(|c| c.is_control()) {
+        return Err(format!("the value of {name} has control characters"));
+    }
+    Ok((name.to_owned(), value.to_owned()))
+}
+
 /// `scratch cloud`.
 #[derive(Debug, Args)]
 pub struct CloudArgs {
@@ -43,16 +69,29 @@ pub struct CloudArgs {
 #[derive(Debug, Subcommand)]
 pub enum CloudAction {
     /// Print the variables (or one of them).
+    #[command(after_help = "\
+Examples:
+  scratch --sandbox cloud get 142
+  scratch cloud get 1182391014 --turbowarp score
+  scratch cloud get 5 --turbowarp --header \"X-Bot: scoreboard\"")]
     Get {
         #[command(flatten)]
         target: CloudTarget,
+        #[command(flatten)]
+        headers: HeaderArgs,
         /// Only this variable (with or without the cloud prefix).
         name: Option<String>,
     },
     /// Set a variable.
+    #[command(after_help = "\
+Examples:
+  scratch --sandbox cloud set 142 score 100
+  scratch cloud set 5 --turbowarp score 7 --header X-Bot:scoreboard")]
     Set {
         #[command(flatten)]
         target: CloudTarget,
+        #[command(flatten)]
+        headers: HeaderArgs,
         /// The variable (with or without the cloud prefix).
         name: String,
         /// The value (numbers only: digits, an optional `-` and `.`).
@@ -60,9 +99,15 @@ pub enum CloudAction {
         value: String,
     },
     /// Print updates as they come, until Ctrl-C.
+    #[command(after_help = "\
+Examples:
+  scratch cloud watch 1182391014 --turbowarp --json
+  scratch cloud watch 142 --header \"X-Key: abc\"")]
     Watch {
         #[command(flatten)]
         target: CloudTarget,
+        #[command(flatten)]
+        headers: HeaderArgs,
     },
     /// The current values as the cloud log tells them (no login, no connection).
     #[command(
@@ -76,6 +121,11 @@ pub enum CloudAction {
         depth: usize,
     },
     /// The cloud log: who set what and when (Scratch only).
+    #[command(after_help = "\
+Examples:
+  scratch cloud logs 1182391014 --limit 10
+  scratch cloud logs 1182391014 --follow --json      new rows as JSON lines, until Ctrl-C
+  scratch cloud logs 1182391014 --all --max 500 --json")]
     Logs {
         #[command(flatten)]
         target: CloudTarget,
@@ -86,8 +136,15 @@ pub enum CloudAction {
         #[arg(long, default_value_t = 0)]
         offset: u32,
         /// Keep polling and print new rows as they come.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "all")]
         follow: bool,
+        /// Every row of the log, newest first, 100 at a time (with `--json`: one JSON object
+        /// per line).
+        #[arg(long)]
+        all: bool,
+        /// With `--all`: stop after this many rows.
+        #[arg(long, requires = "all", value_name = "N")]
+        max: Option<usize>,
     },
 }
 
@@ -118,12 +175,44 @@ pub async fn run(ctx: &Ctx, args: CloudArgs) -> CliResult {
         }
         CloudAction::Logs {
             target,
+            offset,
+            all: true,
+            max,
+            ..
+        } => {
+            let mut request = ctx.client.cloud_logs(target.project).offset(offset);
+            if let Some(max) = max {
+                request = request.max(max);
+            }
+            let rows = request.stream();
+            let mut rows = std::pin::pin!(rows);
+            let mut table = log_table();
+            while let Some(row) = rows.next().await {
+                let row = row?;
+                if ctx.out.is_json() {
+                    ctx.out.json_line(&row)?;
+                } else {
+                    table.row(log_row(&row));
+                }
+            }
+            if ctx.out.is_json() {
+                return Ok(());
+            }
+            ctx.out.table(table)
+        }
+        CloudAction::Logs {
+            target,
             limit,
             offset,
             follow,
+            ..
         } => logs(ctx, target.project, limit, offset, follow).await,
-        CloudAction::Get { target, name } => {
-            let (sender, mut events) = connect(ctx, &target).await?;
+        CloudAction::Get {
+            target,
+            headers,
+            name,
+        } => {
+            let (sender, mut events) = connect(ctx, &target, &headers).await?;
             wait_for_snapshot(&mut events).await;
             let values: BTreeMap<String, String> = sender.values().into_iter().collect();
             sender.close();
@@ -151,10 +240,11 @@ pub async fn run(ctx: &Ctx, args: CloudArgs) -> CliResult {
         }
         CloudAction::Set {
             target,
+            headers,
             name,
             value,
         } => {
-            let (sender, _events) = connect(ctx, &target).await?;
+            let (sender, _events) = connect(ctx, &target, &headers).await?;
             sender.set(&name, &value)?;
             sender.flush().await?;
             sender.close();
@@ -164,8 +254,8 @@ pub async fn run(ctx: &Ctx, args: CloudArgs) -> CliResult {
                 ctx.out.line(format!("{name} = {value}"))
             }
         }
-        CloudAction::Watch { target } => {
-            let (_sender, mut events) = connect(ctx, &target).await?;
+        CloudAction::Watch { target, headers } => {
+            let (_sender, mut events) = connect(ctx, &target, &headers).await?;
             while let Some(event) = events.next().await {
                 print_event(ctx, &event)?;
             }
@@ -174,20 +264,33 @@ pub async fn run(ctx: &Ctx, args: CloudArgs) -> CliResult {
     }
 }
 
-/// Opens the connection the flags ask for, logging in first for Scratch's rules.
-async fn connect(ctx: &Ctx, target: &CloudTarget) -> CliResult<(CloudSender, CloudEvents)> {
+/// Opens the connection the flags ask for (with the extra headers), logging in first for
+/// Scratch's rules.
+pub(crate) async fn connect(
+    ctx: &Ctx,
+    target: &CloudTarget,
+    headers: &HeaderArgs,
+) -> CliResult<(CloudSender, CloudEvents)> {
     let client = &ctx.client;
     if target.turbowarp {
         let username = target
             .user
             .clone()
             .unwrap_or_else(|| format!("player{}", std::process::id() % 1_000_000));
-        return Ok(client.turbowarp_cloud(target.project, username).await?);
+        let mut builder = client.turbowarp_cloud(target.project, username);
+        for (name, value) in &headers.headers {
+            builder = builder.header(name, value);
+        }
+        return Ok(builder.await?);
     }
     if !client.is_logged_in() {
         log_in(ctx, target).await?;
     }
-    Ok(client.cloud(target.project).await?)
+    let mut builder = client.cloud(target.project);
+    for (name, value) in &headers.headers {
+        builder = builder.header(name, value);
+    }
+    Ok(builder.await?)
 }
 
 /// Logs in for Scratch's rules. On a sandbox, `--user NAME` logs in as that demo account
@@ -297,15 +400,9 @@ async fn logs(ctx: &Ctx, project: u64, limit: u32, offset: u32, follow: bool) ->
     if ctx.out.is_json() {
         return ctx.out.json(&page.items);
     }
-    let mut table = Table::new(&["time", "user", "action", "variable", "value"]);
+    let mut table = log_table();
     for row in &page.items {
-        table.row(vec![
-            row.timestamp.to_string(),
-            row.user.clone(),
-            row.verb.to_string(),
-            row.variable().to_owned(),
-            row.value.to_string(),
-        ]);
+        table.row(log_row(row));
     }
     ctx.out.table(table)?;
     if !page.is_last() {
@@ -313,6 +410,21 @@ async fn logs(ctx: &Ctx, project: u64, limit: u32, offset: u32, follow: bool) ->
             .more_hint(&format!("--offset {}", page.next_offset()), false)?;
     }
     Ok(())
+}
+
+/// The table of cloud log rows (rows from [`log_row`]).
+fn log_table() -> Table {
+    Table::new(&["time", "user", "action", "variable", "value"])
+}
+
+fn log_row(row: &CloudLogEntry) -> Vec<String> {
+    vec![
+        row.timestamp.to_string(),
+        row.user.clone(),
+        row.verb.to_string(),
+        row.variable().to_owned(),
+        row.value.to_string(),
+    ]
 }
 
 fn print_row(ctx: &Ctx, row: &CloudLogEntry) -> CliResult {

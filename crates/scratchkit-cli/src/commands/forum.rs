@@ -2,14 +2,14 @@
 
 use clap::{Args, Subcommand};
 use futures_util::StreamExt;
-use scratchkit::forums::{ForumPost, ForumSection, TopicList};
+use scratchkit::forums::{ForumPost, ForumSection, TopicList, TopicSummary};
 use scratchkit_model::{PostId, TopicId};
 use serde_json::{Value, json};
 
 use crate::commands::Ctx;
 use crate::commands::comment::done;
 use crate::exit::CliResult;
-use crate::output::{Table, date, excerpt, one_line, thousands};
+use crate::output::{Out, Table, date, excerpt, one_line, thousands};
 
 /// `scratch forum`.
 #[derive(Debug, Args)]
@@ -24,7 +24,7 @@ pub struct ForumArgs {
 pub enum ForumAction {
     /// The topics of a category (one page of them).
     #[command(
-        after_help = "Examples:\n  scratch forum category 31\n  scratch forum category Suggestions --page 2 --json"
+        after_help = "Examples:\n  scratch forum category 31\n  scratch forum category Suggestions --page 2 --json\n  scratch forum category 31 --all --max 100 --json"
     )]
     Category {
         /// The category: its ID or its name (see `scratch forum`).
@@ -32,10 +32,16 @@ pub enum ForumAction {
         /// The page (from 1).
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
         page: u32,
+        /// Every topic, page after page (with `--json`: one JSON object per line).
+        #[arg(long, conflicts_with = "page")]
+        all: bool,
+        /// With `--all`: stop after this many topics.
+        #[arg(long, requires = "all", value_name = "N")]
+        max: Option<usize>,
     },
     /// The posts of a topic (one page of them).
     #[command(
-        after_help = "Examples:\n  scratch forum topic 4242\n  scratch forum topic 4242 --page 3"
+        after_help = "Examples:\n  scratch forum topic 4242\n  scratch forum topic 4242 --page 3\n  scratch forum topic 4242 --all --json"
     )]
     Topic {
         /// The topic ID.
@@ -43,6 +49,13 @@ pub enum ForumAction {
         /// The page (from 1).
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
         page: u32,
+        /// Every post, oldest first, page after page (with `--json`: one JSON object per
+        /// line).
+        #[arg(long, conflicts_with = "page")]
+        all: bool,
+        /// With `--all`: stop after this many posts.
+        #[arg(long, requires = "all", value_name = "N")]
+        max: Option<usize>,
     },
     /// One post, with its BBCode source.
     #[command(after_help = "Examples:\n  scratch forum post 98765")]
@@ -106,6 +119,32 @@ pub enum ForumAction {
         /// The signature, in BBCode.
         text: String,
     },
+    /// Whether a post or a topic is gone: its page answers 404 (a deleted one and one that
+    /// never existed look the same from outside). Prints "yes" or "no"; exit 0 either way.
+    #[command(after_help = "\
+Examples:
+  scratch forum deleted post 98765
+  scratch forum deleted topic 4242 --json          {\"kind\", \"id\", \"deleted\"}")]
+    Deleted {
+        /// `post` or `topic`.
+        #[arg(value_enum)]
+        kind: ForumThing,
+        /// Its ID.
+        id: u64,
+    },
+    /// The emoji reactions to a post (my-ocular, jeffalo.net: a third-party service).
+    #[command(after_help = "Examples:\n  scratch forum reactions 98765 --json")]
+    Reactions {
+        /// The post ID.
+        id: u64,
+    },
+    /// A user's my-ocular status (the status line shown under forum posts by the ocular
+    /// browser extension; jeffalo.net, a third-party service).
+    #[command(after_help = "Examples:\n  scratch forum ocular griffpatch")]
+    Ocular {
+        /// The username.
+        username: String,
+    },
     /// Reply to a topic (needs a login).
     #[command(after_help = "Examples:\n  scratch forum reply 4242 \"Thanks, that fixed it!\"")]
     Reply {
@@ -114,6 +153,15 @@ pub enum ForumAction {
         /// The post, in BBCode.
         text: String,
     },
+}
+
+/// A post or a topic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ForumThing {
+    /// A post (`/discuss/post/<id>/`).
+    Post,
+    /// A topic (`/discuss/topic/<id>/`).
+    Topic,
 }
 
 /// Shows the forums, or replies to a topic.
@@ -146,7 +194,26 @@ pub async fn run(ctx: &Ctx, args: ForumArgs) -> CliResult {
             }
             Ok(())
         }
-        Some(ForumAction::Category { id, page }) => {
+        Some(ForumAction::Category {
+            id, all: true, max, ..
+        }) => {
+            let topics = category(&forum, &id).await?.all_topics();
+            let mut topics = std::pin::pin!(topics.take(max.unwrap_or(usize::MAX)));
+            let mut table = topic_table();
+            while let Some(topic) = topics.next().await {
+                let topic = topic?;
+                if out.is_json() {
+                    out.json_line(&topic_json(&topic))?;
+                } else {
+                    table.row(topic_row(&topic));
+                }
+            }
+            if out.is_json() {
+                return Ok(());
+            }
+            out.table(table)
+        }
+        Some(ForumAction::Category { id, page, .. }) => {
             let list = category(&forum, &id).await?.topics(page).await?;
             if out.is_json() {
                 return out.json(&topics_json(&list));
@@ -156,27 +223,28 @@ pub async fn run(ctx: &Ctx, args: ForumArgs) -> CliResult {
                 .clone()
                 .unwrap_or_else(|| format!("Category {id}"));
             out.title(&name, &format!("page {} of {}", list.page, list.page_count))?;
-            let mut table =
-                Table::new(&["ID", "Topic", "Author", "Replies", "Views"]).right(&[0, 3, 4]);
+            let mut table = topic_table();
             for t in &list.topics {
-                let mut title = one_line(&t.title, 50);
-                if t.sticky {
-                    title.insert_str(0, "📌 ");
-                }
-                if t.closed {
-                    title.push_str(" (closed)");
-                }
-                table.row(vec![
-                    t.id.to_string(),
-                    title,
-                    t.author.clone().unwrap_or_default(),
-                    t.replies.map(thousands).unwrap_or_default(),
-                    t.views.map(thousands).unwrap_or_default(),
-                ]);
+                table.row(topic_row(t));
             }
             out.table(table)
         }
-        Some(ForumAction::Topic { id, page }) => {
+        Some(ForumAction::Topic {
+            id, all: true, max, ..
+        }) => {
+            let posts = forum.topic(TopicId(id)).all_posts();
+            let mut posts = std::pin::pin!(posts.take(max.unwrap_or(usize::MAX)));
+            while let Some(post) = posts.next().await {
+                let post = post?;
+                if out.is_json() {
+                    out.json_line(&post_json(&post))?;
+                } else {
+                    print_post(out, &post)?;
+                }
+            }
+            Ok(())
+        }
+        Some(ForumAction::Topic { id, page, .. }) => {
             let list = forum.topic(TopicId(id)).posts(page).await?;
             if out.is_json() {
                 return out.json(&json!({
@@ -196,17 +264,44 @@ pub async fn run(ctx: &Ctx, args: ForumArgs) -> CliResult {
                 &title,
                 &format!("page {} of {}", list.page, list.page_count),
             )?;
-            for post in &list.posts {
-                out.line("")?;
-                out.line(format!(
-                    "{} {}  {}",
-                    out.bold(&post.author),
-                    out.dim(&format!("#{}", post.id)),
-                    out.dim(&post.posted_text)
-                ))?;
-                out.line(excerpt(&post.content_text, 8, 100))?;
+            list.posts.iter().try_for_each(|post| print_post(out, post))
+        }
+        Some(ForumAction::Deleted { kind, id }) => {
+            let (deleted, name) = match kind {
+                ForumThing::Post => (forum.post(PostId(id)).is_deleted().await?, "post"),
+                ForumThing::Topic => (forum.topic(TopicId(id)).is_deleted().await?, "topic"),
+            };
+            done(
+                ctx,
+                &json!({"kind": name, "id": id, "deleted": deleted}),
+                if deleted { "yes" } else { "no" },
+            )
+        }
+        Some(ForumAction::Reactions { id }) => {
+            let reactions = ctx.client.ocular().reactions(PostId(id)).await?;
+            if out.is_json() {
+                return out.json(&reactions);
             }
-            Ok(())
+            let mut table = Table::new(&["Emoji", "Count", "Who"]).right(&[1]);
+            for r in &reactions {
+                table.row(vec![
+                    r.emoji.clone(),
+                    r.users.len().to_string(),
+                    one_line(&r.users.join(", "), 60),
+                ]);
+            }
+            out.table(table)
+        }
+        Some(ForumAction::Ocular { username }) => {
+            let status = ctx.client.ocular().user(&username).await?;
+            if out.is_json() {
+                return out.json(&status);
+            }
+            out.title(&status.name, "my-ocular")?;
+            out.fields(&[
+                ("Status", status.status.clone()),
+                ("Colour", status.color.clone().unwrap_or_default()),
+            ])
         }
         Some(ForumAction::Post { id }) => {
             let handler = forum.post(PostId(id));
@@ -347,16 +442,54 @@ fn topics_json(list: &TopicList) -> Value {
         "category_name": list.category_name,
         "page": list.page,
         "page_count": list.page_count,
-        "topics": list.topics.iter().map(|t| json!({
-            "id": t.id,
-            "title": t.title,
-            "author": t.author,
-            "sticky": t.sticky,
-            "closed": t.closed,
-            "replies": t.replies,
-            "views": t.views,
-        })).collect::<Vec<_>>(),
+        "topics": list.topics.iter().map(topic_json).collect::<Vec<_>>(),
     })
+}
+
+fn topic_json(t: &TopicSummary) -> Value {
+    json!({
+        "id": t.id,
+        "title": t.title,
+        "author": t.author,
+        "sticky": t.sticky,
+        "closed": t.closed,
+        "replies": t.replies,
+        "views": t.views,
+    })
+}
+
+/// The table of a category's topics (rows from [`topic_row`]).
+fn topic_table() -> Table {
+    Table::new(&["ID", "Topic", "Author", "Replies", "Views"]).right(&[0, 3, 4])
+}
+
+fn topic_row(t: &TopicSummary) -> Vec<String> {
+    let mut title = one_line(&t.title, 50);
+    if t.sticky {
+        title.insert_str(0, "📌 ");
+    }
+    if t.closed {
+        title.push_str(" (closed)");
+    }
+    vec![
+        t.id.to_string(),
+        title,
+        t.author.clone().unwrap_or_default(),
+        t.replies.map(thousands).unwrap_or_default(),
+        t.views.map(thousands).unwrap_or_default(),
+    ]
+}
+
+/// A post for people: author, ID, date, then the text (at most 8 lines).
+fn print_post(out: &Out, post: &ForumPost) -> CliResult {
+    out.line("")?;
+    out.line(format!(
+        "{} {}  {}",
+        out.bold(&post.author),
+        out.dim(&format!("#{}", post.id)),
+        out.dim(&post.posted_text)
+    ))?;
+    out.line(excerpt(&post.content_text, 8, 100))
 }
 
 fn post_json(p: &ForumPost) -> Value {

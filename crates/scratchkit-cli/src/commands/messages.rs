@@ -8,6 +8,7 @@ use crate::commands::args::ListArgs;
 use crate::commands::comment::done;
 use crate::commands::{Ctx, show_list};
 use crate::exit::CliResult;
+use crate::rows::Tabular;
 
 /// `scratch messages`.
 #[derive(Debug, Args)]
@@ -24,6 +25,20 @@ pub struct MessagesArgs {
     /// Which messages.
     #[command(flatten)]
     pub list: ListArgs,
+
+    /// Keep running and print each new message as it arrives (Ctrl-C stops; with `--json`:
+    /// one JSON object per line). Polls the unread count, reads the list only when it grows.
+    #[arg(long, conflicts_with_all = ["all", "filter"])]
+    pub follow: bool,
+
+    /// With `--follow`: seconds between two polls (at least 1).
+    #[arg(long, requires = "follow", default_value_t = 30, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub interval: u64,
+
+    /// With `--follow`: first print the messages that are unread now.
+    #[arg(long, requires = "follow")]
+    pub unread: bool,
 }
 
 /// The `scratch messages` actions.
@@ -79,6 +94,9 @@ impl From<Filter> for MessageFilter {
 /// No login (exit 4), network or server failures (5).
 pub async fn run(ctx: &Ctx, args: MessagesArgs) -> CliResult {
     let me = ctx.ensure_login().await?;
+    if args.follow {
+        return follow(ctx, &args).await;
+    }
     match args.action {
         None => show_list!(ctx, ctx.client.me().messages(args.filter.into()), args.list),
         Some(MessagesAction::Count) => {
@@ -105,4 +123,46 @@ pub async fn run(ctx: &Ctx, args: MessagesArgs) -> CliResult {
             )
         }
     }
+}
+
+/// `scratch messages --follow`: new messages as they arrive, until Ctrl-C. A failed poll is
+/// reported on stderr and polling goes on; a login that is refused ends the command.
+///
+/// # Errors
+/// The session is refused (exit 4), output failures.
+async fn follow(ctx: &Ctx, args: &MessagesArgs) -> CliResult {
+    use futures_util::StreamExt;
+
+    let events = ctx
+        .client
+        .me()
+        .message_events()
+        .interval(std::time::Duration::from_secs(args.interval))
+        .include_unread(args.unread)
+        .stream();
+    let mut events = std::pin::pin!(events);
+    while let Some(event) = events.next().await {
+        let message = match event {
+            Ok(message) => message,
+            Err(e @ (scratchkit::Error::SessionExpired | scratchkit::Error::LoginRequired)) => {
+                return Err(e.into());
+            }
+            Err(error) => {
+                tracing::warn!(%error, "polling the messages failed; trying again");
+                continue;
+            }
+        };
+        if ctx.out.is_json() {
+            ctx.out.json_line(&message)?;
+        } else {
+            let cells = message.cells();
+            ctx.out.line(format!(
+                "{}  {}  {}",
+                ctx.out.dim(&cells[0]),
+                ctx.out.bold(&cells[1]),
+                cells[2]
+            ))?;
+        }
+    }
+    Ok(())
 }

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod backpack;
 pub mod classroom;
 pub mod cloud;
+pub mod cloud_requests;
 pub mod cloud_server;
 pub mod comment;
 pub mod completions;
@@ -22,6 +23,7 @@ pub mod project_local;
 pub mod sandbox;
 pub mod search;
 pub mod services;
+pub mod session;
 pub mod site;
 pub mod studio;
 pub mod user;
@@ -200,6 +202,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::CloudServer(args) => return cloud_server::run(out, args).await,
         Command::Demo => return crate::demo::run(out, cli.user_agent.as_deref()).await,
         Command::Completions(args) => return completions::run(&args),
+        Command::Session(args) => return session::run(&out, args),
         _ => {}
     }
     let ctx = Ctx::from_cli(&cli, out).await?;
@@ -224,14 +227,18 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Stats(args) => site::stats(&ctx, args).await,
         Command::Health => site::health(&ctx).await,
         Command::CheckUsername(args) => site::check_username(&ctx, args).await,
+        Command::CheckPassword => site::check_password(&ctx).await,
         Command::Forum(args) => forum::run(&ctx, args).await,
         Command::Classroom(args) => classroom::run(&ctx, args).await,
         Command::Cloud(args) => cloud::run(&ctx, args).await,
+        Command::CloudRequests(args) => cloud_requests::run(&ctx, args).await,
         Command::Account(args) => account::run(&ctx, args).await,
         Command::Services(args) => services::run(&ctx, args).await,
-        Command::Sandbox(_) | Command::CloudServer(_) | Command::Demo | Command::Completions(_) => {
-            Ok(())
-        }
+        Command::Sandbox(_)
+        | Command::CloudServer(_)
+        | Command::Demo
+        | Command::Completions(_)
+        | Command::Session(_) => Ok(()),
     }
 }
 
@@ -363,6 +370,30 @@ where
     spinner.finish_and_clear();
     out.table(table_of(&items))?;
     out.line(out.dim(&format!("  {} in all", items.len())))
+}
+
+/// The one list flag that `--all` streams, out of `(given, flag)` pairs.
+///
+/// # Errors
+/// None or more than one given: a usage error naming the flags.
+pub fn one_list<'a>(flags: &[(bool, &'a str)]) -> CliResult<&'a str> {
+    let given: Vec<&str> = flags
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, f)| *f)
+        .collect();
+    match given.as_slice() {
+        [one] => Ok(one),
+        _ => Err(CliError::Usage(format!(
+            "--all streams one list: give exactly one of {} (got {})",
+            flags.iter().map(|(_, f)| *f).collect::<Vec<_>>().join(", "),
+            if given.is_empty() {
+                "none".to_owned()
+            } else {
+                given.join(" ")
+            }
+        ))),
+    }
 }
 
 /// Shows a list request as the [`ListArgs`](crate::commands::args::ListArgs) ask: one page, or every item (`--all`).

@@ -26,6 +26,11 @@ pub struct MyStuffArgs {
     /// Your studios instead of your projects.
     #[arg(long)]
     pub studios: bool,
+
+    /// Every page from `--page` on, 40 items at a time (with `--json`: one JSON object per
+    /// line, printed as each page arrives).
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// Which of your projects.
@@ -79,17 +84,48 @@ impl From<Sort> for MyStuffSort {
     }
 }
 
-/// Shows a page of My Stuff.
+/// Items in one page of My Stuff (a shorter page is the last).
+const PAGE_SIZE: usize = 40;
+
+/// Shows a page of My Stuff, or every page (`--all`).
 ///
 /// # Errors
 /// No login (exit 4), network or server failures (5).
 pub async fn run(ctx: &Ctx, args: MyStuffArgs) -> CliResult {
     ctx.ensure_login().await?;
-    if args.studios {
-        let studios = ctx.client.me().studios(args.sort.into(), args.page).await?;
-        if ctx.out.is_json() {
-            return ctx.out.json(&studios);
+    let me = ctx.client.me();
+    let mut page = args.page;
+    let (mut projects, mut studios) = (Vec::new(), Vec::new());
+    loop {
+        let got = if args.studios {
+            let items = me.studios(args.sort.into(), page).await?;
+            let got = items.len();
+            emit(ctx, args.all, &items, &mut studios)?;
+            got
+        } else {
+            let items = me
+                .projects(args.filter.into(), args.sort.into(), page)
+                .await?;
+            let got = items.len();
+            emit(ctx, args.all, &items, &mut projects)?;
+            got
+        };
+        if !args.all || got < PAGE_SIZE {
+            break;
         }
+        page += 1;
+    }
+    if ctx.out.is_json() {
+        if !args.all {
+            return if args.studios {
+                ctx.out.json(&studios)
+            } else {
+                ctx.out.json(&projects)
+            };
+        }
+        return Ok(());
+    }
+    let shown = if args.studios {
         let mut table = Table::new(&["ID", "Title", "Modified"]).right(&[0]);
         for s in &studios {
             table.row(vec![
@@ -98,20 +134,32 @@ pub async fn run(ctx: &Ctx, args: MyStuffArgs) -> CliResult {
                 date(s.fields.datetime_modified),
             ]);
         }
-        return ctx.out.table(table);
-    }
-    let projects = ctx
-        .client
-        .me()
-        .projects(args.filter.into(), args.sort.into(), args.page)
-        .await?;
-    if ctx.out.is_json() {
-        return ctx.out.json(&projects);
-    }
-    ctx.out.table(table_of(&projects))?;
-    if projects.len() >= 40 {
+        ctx.out.table(table)?;
+        studios.len()
+    } else {
+        ctx.out.table(table_of(&projects))?;
+        projects.len()
+    };
+    if args.all {
+        ctx.out.line(ctx.out.dim(&format!("  {shown} in all")))
+    } else if shown >= PAGE_SIZE {
         ctx.out
-            .more_hint(&format!("--page {}", args.page + 1), false)?;
+            .more_hint(&format!("--page {}", args.page + 1), false)
+    } else {
+        Ok(())
     }
+}
+
+/// One page's items: printed at once as JSON lines (`--all --json`), else kept for the end.
+fn emit<T: Clone + serde::Serialize>(
+    ctx: &Ctx,
+    all: bool,
+    items: &[T],
+    kept: &mut Vec<T>,
+) -> CliResult {
+    if all && ctx.out.is_json() {
+        return items.iter().try_for_each(|item| ctx.out.json_line(item));
+    }
+    kept.extend_from_slice(items);
     Ok(())
 }

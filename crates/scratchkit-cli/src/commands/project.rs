@@ -11,7 +11,9 @@ use serde_json::json;
 
 use crate::commands::args::{ListArgs, PageArgs};
 use crate::commands::comment::done;
-use crate::commands::{Ctx, Listing, project_file, project_local, show_list, show_resource};
+use crate::commands::{
+    Ctx, Listing, one_list, project_file, project_local, show_list, show_resource,
+};
 use crate::exit::{CliError, CliResult};
 use crate::output::{Out, count, date, excerpt};
 
@@ -38,6 +40,15 @@ pub struct ProjectArgs {
     /// Which page of the lists.
     #[command(flatten)]
     pub page: PageArgs,
+
+    /// Every item of the one list asked for, fetched 40 at a time (with `--json`: one JSON
+    /// object per line).
+    #[arg(long)]
+    pub all: bool,
+
+    /// With `--all`: stop after this many items.
+    #[arg(long, requires = "all", value_name = "N")]
+    pub max: Option<usize>,
 }
 
 /// The `scratch project` actions (`scratch project <id>` alone shows the project).
@@ -63,6 +74,33 @@ Examples:
         /// The .sb3 file.
         file: PathBuf,
         /// The new project's title (default: the file's name).
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// Save an .sb3 file over one of your projects (a new version: the assets it needs, then
+    /// its project.json). Title, notes and sharing stay as they are.
+    #[command(after_help = "\
+Examples:
+  scratch project save 1000001 game.sb3
+  scratch project download 1000001 -o game.sb3 && scratch project save 1000001 game.sb3")]
+    Save {
+        /// The project ID (yours).
+        id: u64,
+        /// The .sb3 file.
+        file: PathBuf,
+    },
+    /// Create a remix of a project from an .sb3 file (typically the project, downloaded and
+    /// changed). The new project is yours and unshared.
+    #[command(after_help = "\
+Examples:
+  scratch project download 104 -o mine.sb3
+  scratch project remix 104 mine.sb3 --title \"My remix\"")]
+    Remix {
+        /// The project remixed.
+        id: u64,
+        /// The .sb3 file of the remix.
+        file: PathBuf,
+        /// The remix's title (default: Scratch's, \"<original> remix\").
         #[arg(long)]
         title: Option<String>,
     },
@@ -172,6 +210,14 @@ Examples:
         /// The project ID.
         id: u64,
     },
+    /// Delete every project in your trash for good (Scratch asks for your password:
+    /// SCRATCH_PASSWORD, or a prompt without echo). Needs --yes.
+    #[command(after_help = "Examples:\n  scratch project empty-trash --yes")]
+    EmptyTrash {
+        /// Really delete them.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Take one of your projects out of the trash.
     #[command(after_help = "Examples:\n  scratch project restore 1000001")]
     Restore {
@@ -228,6 +274,10 @@ pub async fn run(ctx: &Ctx, args: ProjectArgs) -> CliResult {
     match action {
         ProjectAction::Download { id, output } => project_file::download(ctx, id, output).await,
         ProjectAction::Upload { file, title } => project_file::upload(ctx, &file, title).await,
+        ProjectAction::Save { id, file } => project_file::save(ctx, id, &file).await,
+        ProjectAction::Remix { id, file, title } => {
+            project_file::remix(ctx, id, &file, title).await
+        }
         ProjectAction::Info { file } => project_file::info(&ctx.out, &file),
         ProjectAction::Local(action) => project_local::run(&ctx.out, action),
         ProjectAction::SetTitle { id, title } => {
@@ -368,6 +418,24 @@ pub async fn run(ctx: &Ctx, args: ProjectArgs) -> CliResult {
                 },
             )
         }
+        ProjectAction::EmptyTrash { yes } => {
+            if !yes {
+                return Err(CliError::Usage(
+                    "emptying the trash deletes its projects for good: add --yes".into(),
+                ));
+            }
+            ctx.ensure_login().await?;
+            let password = crate::commands::account::current_password()?;
+            let deleted = client.me().empty_trash(&password).await?;
+            done(
+                ctx,
+                &json!({"deleted": deleted}),
+                &format!(
+                    "Deleted {deleted} project{} from your trash for good.",
+                    if deleted == 1 { "" } else { "s" }
+                ),
+            )
+        }
         ProjectAction::Thumbnail { id, file } => {
             ctx.ensure_login().await?;
             let image = std::fs::read(&file).map_err(|source| CliError::File {
@@ -436,6 +504,18 @@ pub async fn show(ctx: &Ctx, args: ProjectArgs) -> CliResult {
     let id = ProjectId(id);
     // An owner sees their unshared project (with its token) only when the lookup is signed.
     ctx.login_if_available().await?;
+    if args.all {
+        let handler = ctx.client.project(id);
+        let list = ListArgs {
+            page: args.page,
+            all: true,
+            max: args.max,
+        };
+        return match one_list(&[(args.comments, "--comments"), (args.remixes, "--remixes")])? {
+            "--comments" => show_list!(ctx, handler.comments().list(), list),
+            _ => show_list!(ctx, handler.remixes(), list),
+        };
+    }
     let project = ctx.client.project(id).info().await?;
     let (limit, offset) = (args.page.limit, args.page.offset);
     // The author is known now: comment paths need it, and this saves the handler a lookup.

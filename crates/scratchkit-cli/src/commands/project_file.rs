@@ -272,7 +272,34 @@ pub async fn upload(ctx: &Ctx, file: &Path, title: Option<String>) -> CliResult 
     spinner.set_message(format!("uploading {}", file.display()));
     let created = ctx.client.create_project(sb3).title(title).await;
     spinner.finish_and_clear();
-    let created = created?;
+    show_created(ctx, &created?, None)
+}
+
+/// `scratch project remix`: a new (unshared) project from an .sb3 file, as a remix of `id`.
+///
+/// # Errors
+/// No login (exit 4), a file that is not an .sb3 (1), an original that is not visible (3), a
+/// refused upload, network failures (5).
+pub async fn remix(ctx: &Ctx, id: u64, file: &Path, title: Option<String>) -> CliResult {
+    let (_, sb3) = Sb3Summary::read(file)?;
+    ctx.ensure_login().await?;
+    let mut request = ctx.client.project(ProjectId(id)).remix(sb3);
+    if let Some(title) = title {
+        request = request.title(title);
+    }
+    let spinner = progress_bar(&ctx.out, "{spinner} {msg}");
+    spinner.set_message(format!("uploading {} as a remix of {id}", file.display()));
+    let created = request.await;
+    spinner.finish_and_clear();
+    show_created(ctx, &created?, Some(id))
+}
+
+/// What `upload` and `remix` print: the new project, its link, and how to share it.
+fn show_created(
+    ctx: &Ctx,
+    created: &scratchkit::CreatedProject,
+    remix_of: Option<u64>,
+) -> CliResult {
     let link = ctx
         .client
         .hosts()
@@ -280,15 +307,23 @@ pub async fn upload(ctx: &Ctx, file: &Path, title: Option<String>) -> CliResult 
         .to_string();
     let out = &ctx.out;
     if out.is_json() {
-        return out.json(&json!({
+        let mut doc = json!({
             "id": created.id,
             "title": created.title,
             "assets_uploaded": created.assets_uploaded,
             "link": link,
-        }));
+        });
+        if let Some(parent) = remix_of {
+            doc["remix_of"] = parent.into();
+        }
+        return out.json(&doc);
     }
+    let what = match remix_of {
+        Some(parent) => format!("a remix of {parent}, "),
+        None => String::new(),
+    };
     out.line(format!(
-        "Created project {} \"{}\" ({} assets uploaded, not shared yet).",
+        "Created project {} \"{}\" ({what}{} assets uploaded, not shared yet).",
         out.bold(&created.id.to_string()),
         created.title,
         created.assets_uploaded
@@ -298,6 +333,31 @@ pub async fn upload(ctx: &Ctx, file: &Path, title: Option<String>) -> CliResult 
         "  Share it with: scratch project share {}",
         created.id
     )))
+}
+
+/// `scratch project save`: a new version of one of your projects from an .sb3 file.
+///
+/// # Errors
+/// No login (exit 4), a file that is not an .sb3 (1), not your project (4), no such project
+/// (3), network failures (5).
+pub async fn save(ctx: &Ctx, id: u64, file: &Path) -> CliResult {
+    let (summary, sb3) = Sb3Summary::read(file)?;
+    ctx.ensure_login().await?;
+    let spinner = progress_bar(&ctx.out, "{spinner} {msg}");
+    spinner.set_message(format!("saving {} over project {id}", file.display()));
+    let saved = ctx.client.project(ProjectId(id)).save(sb3).await;
+    spinner.finish_and_clear();
+    saved?;
+    super::comment::done(
+        ctx,
+        &json!({"id": id, "file": file, "blocks": summary.blocks, "assets": summary.assets}),
+        &format!(
+            "Saved {} over project {id} ({} blocks, {} assets).",
+            file.display(),
+            summary.blocks,
+            summary.assets
+        ),
+    )
 }
 
 /// `scratch project info FILE`: what is inside an .sb3.

@@ -8,7 +8,7 @@ use scratchkit_model::{ChartSeries, Featured, FeaturedProject, StatisticsMonthly
 use serde_json::json;
 
 use crate::commands::Ctx;
-use crate::exit::CliResult;
+use crate::exit::{CliError, CliResult};
 use crate::output::{Table, date, one_line, thousands};
 
 /// `scratch stats`.
@@ -222,6 +222,35 @@ pub async fn health(ctx: &Ctx) -> CliResult {
         ),
         ("Load", load),
     ])
+}
+
+/// Says whether Scratch would accept a password for a new account (SCRATCH_PASSWORD, or a
+/// prompt without echo). Exit 0 when it would, 2 when not.
+///
+/// # Errors
+/// No password to check (exit 2), a password Scratch refuses (2), network failures (5).
+pub async fn check_password(ctx: &Ctx) -> CliResult {
+    let password = crate::commands::auth::secret(
+        crate::commands::auth::PASSWORD_ENV,
+        "Password to check: ",
+        "password",
+    )?;
+    let check = ctx.client.check_password(&password).await?;
+    let valid = check.is_valid();
+    if ctx.out.is_json() {
+        ctx.out
+            .json(&json!({"status": check.msg, "valid": valid}))?;
+    } else if valid {
+        ctx.out.line("Scratch would accept that password.")?;
+    }
+    if valid {
+        Ok(())
+    } else {
+        Err(CliError::Usage(format!(
+            "Scratch would refuse that password ({})",
+            check.msg
+        )))
+    }
 }
 
 /// Says whether a username is free.

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::commands::args::{ListArgs, PageArgs};
 use crate::commands::comment::done;
-use crate::commands::{Ctx, Listing, show_list, show_resource};
+use crate::commands::{Ctx, Listing, one_list, show_list, show_resource};
 use crate::exit::{CliError, CliResult};
 use crate::output::{Out, count, date, excerpt};
 
@@ -40,6 +40,15 @@ pub struct StudioArgs {
     /// Which page of the lists.
     #[command(flatten)]
     pub page: PageArgs,
+
+    /// Every item of the one list asked for, fetched 40 at a time (with `--json`: one JSON
+    /// object per line).
+    #[arg(long)]
+    pub all: bool,
+
+    /// With `--all`: stop after this many items.
+    #[arg(long, requires = "all", value_name = "N")]
+    pub max: Option<usize>,
 }
 
 /// The `scratch studio` actions (`scratch studio <id>` alone shows the studio).
@@ -130,6 +139,28 @@ pub enum StudioAction {
         #[arg(value_parser = ["on", "off"])]
         state: String,
     },
+    /// Make another manager the host of a studio you host (Scratch asks for your password:
+    /// SCRATCH_PASSWORD, or a prompt without echo).
+    #[command(after_help = "\
+Examples:
+  scratch studio transfer 5342 kakurenbo
+  SCRATCH_PASSWORD=… scratch studio transfer 5342 kakurenbo --json")]
+    Transfer {
+        /// The studio ID.
+        id: u64,
+        /// The new host (a manager of the studio).
+        username: String,
+    },
+    /// Delete a studio you host. Needs --yes: the studio, its comments and its curators' list
+    /// go away for everyone.
+    #[command(after_help = "Examples:\n  scratch studio delete 5342 --yes")]
+    Delete {
+        /// The studio ID.
+        id: u64,
+        /// Really delete it.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Stop curating a studio.
     #[command(after_help = "Examples:\n  scratch studio leave 5342")]
     Leave {
@@ -188,6 +219,11 @@ pub async fn run(ctx: &Ctx, args: StudioArgs) -> CliResult {
     };
     if let StudioAction::Activity { id, list } = action {
         return show_list!(ctx, ctx.client.studio(StudioId(id)).activity(), list);
+    }
+    if let StudioAction::Delete { id, yes: false } = action {
+        return Err(CliError::Usage(format!(
+            "deleting studio {id} cannot be undone here: add --yes to really delete it"
+        )));
     }
     ctx.ensure_login().await?;
     let studio = |id: u64| ctx.client.studio(StudioId(id));
@@ -331,6 +367,21 @@ pub async fn run(ctx: &Ctx, args: StudioArgs) -> CliResult {
                 format!("Studio {id}: {roles}."),
             )
         }
+        StudioAction::Transfer { id, username } => {
+            let password = crate::commands::account::current_password()?;
+            studio(id).transfer_host(&username, &password).await?;
+            (
+                json!({"id": id, "host": username}),
+                format!("{username} is now the host of studio {id}."),
+            )
+        }
+        StudioAction::Delete { id, .. } => {
+            studio(id).delete().await?;
+            (
+                json!({"id": id, "deleted": true}),
+                format!("Deleted studio {id}."),
+            )
+        }
         StudioAction::Activity { .. } => return Ok(()),
     };
     done(ctx, &value, &message)
@@ -347,6 +398,22 @@ pub async fn show(ctx: &Ctx, args: StudioArgs) -> CliResult {
         ));
     };
     let handler = ctx.client.studio(StudioId(id));
+    if args.all {
+        let list = ListArgs {
+            page: args.page,
+            all: true,
+            max: args.max,
+        };
+        return match one_list(&[
+            (args.projects, "--projects"),
+            (args.curators, "--curators"),
+            (args.managers, "--managers"),
+        ])? {
+            "--projects" => show_list!(ctx, handler.projects(), list),
+            "--curators" => show_list!(ctx, handler.curators(), list),
+            _ => show_list!(ctx, handler.managers(), list),
+        };
+    }
     let studio = handler.info().await?;
     let (limit, offset) = (args.page.limit, args.page.offset);
 

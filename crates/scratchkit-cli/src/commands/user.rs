@@ -6,9 +6,10 @@ use scratchkit::UserHandler;
 use scratchkit_model::{Project, ProjectId, User};
 
 use crate::commands::args::PageArgs;
-use crate::commands::{Ctx, Listing, show_resource, show_stream};
-use crate::exit::{CliError, CliResult};
+use crate::commands::{Ctx, Listing, one_list, show_resource, show_stream};
+use crate::exit::CliResult;
 use crate::output::{Out, date, excerpt};
+use crate::rows::table_of;
 
 /// `scratch user`.
 #[derive(Debug, Args)]
@@ -19,6 +20,8 @@ Examples:
   scratch user griffpatch --projects --all --json     every shared project, one JSON line each
   scratch user griffpatch --loves                     loved projects (the old site's page)
   scratch user griffpatch --curated --counts
+  scratch user griffpatch --activity 10             what they did lately
+  scratch user griffpatch --rank --json              rank and class from the profile page
   scratch user griffpatch --follows mres              exit 0 and \"yes\", or \"no\"")]
 pub struct UserArgs {
     /// The username.
@@ -48,6 +51,17 @@ pub struct UserArgs {
     #[arg(long)]
     pub following: bool,
 
+    /// Also list the user's recent activity (the old site's feed: shares, loves, follows…),
+    /// at most N events (default 20, up to 1000).
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "20",
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub activity: Option<u32>,
+
+    /// Also show what the profile page tells: rank (New Scratcher, Scratcher, Scratch Team),
+    /// the class of a student account, the location.
+    #[arg(long)]
+    pub rank: bool,
+
     /// Also show the profile's counts (followers, following, favourites, studios, projects).
     #[arg(long)]
     pub counts: bool,
@@ -74,8 +88,8 @@ pub struct UserArgs {
     pub max: Option<usize>,
 }
 
-/// Which of the lists a `scratch user` asks for.
-fn lists_asked(args: &UserArgs) -> Vec<&'static str> {
+/// The lists a `scratch user` can ask for, with whether each was asked.
+fn list_flags(args: &UserArgs) -> [(bool, &'static str); 6] {
     [
         (args.projects, "--projects"),
         (args.favorites, "--favorites"),
@@ -84,9 +98,6 @@ fn lists_asked(args: &UserArgs) -> Vec<&'static str> {
         (args.followers, "--followers"),
         (args.following, "--following"),
     ]
-    .into_iter()
-    .filter_map(|(on, flag)| on.then_some(flag))
-    .collect()
 }
 
 /// Shows a user's profile (and the lists asked for), streams one list (`--all`), or answers a
@@ -136,6 +147,21 @@ pub async fn run(ctx: &Ctx, args: UserArgs) -> CliResult {
         let page = handler.following().limit(limit).offset(offset).await?;
         listings.push(Listing::new("following", "Following", &page)?);
     }
+    if let Some(max) = args.activity {
+        let events = handler.activity(max).await?;
+        listings.push(Listing {
+            key: "activity",
+            title: "Activity",
+            json: serde_json::to_value(&events)?,
+            table: table_of(&events),
+            more: None,
+        });
+    }
+    let page = if args.rank {
+        Some(handler.profile_page().await?)
+    } else {
+        None
+    };
     let counts = if args.counts {
         Some(handler.counts().await?)
     } else {
@@ -148,10 +174,15 @@ pub async fn run(ctx: &Ctx, args: UserArgs) -> CliResult {
         featured(&handler).await
     };
 
-    if let (Some(c), true) = (counts, ctx.out.is_json()) {
+    if ctx.out.is_json() && (counts.is_some() || page.is_some()) {
         let mut doc = serde_json::Map::new();
         doc.insert("user".into(), serde_json::to_value(&user)?);
-        doc.insert("counts".into(), counts_json(&c));
+        if let Some(c) = &counts {
+            doc.insert("counts".into(), counts_json(c));
+        }
+        if let Some(p) = &page {
+            doc.insert("profile_page".into(), serde_json::to_value(p)?);
+        }
         for listing in listings {
             doc.insert(listing.key.to_owned(), listing.json);
         }
@@ -159,6 +190,19 @@ pub async fn run(ctx: &Ctx, args: UserArgs) -> CliResult {
     }
     show_resource(&ctx.out, "user", &user, listings, |out| {
         card(out, &user, featured)?;
+        if let Some(p) = &page {
+            out.fields(&[
+                ("Rank", rank_text(&p.rank)),
+                (
+                    "Class",
+                    p.class
+                        .as_ref()
+                        .map(|c| format!("{} ({})", c.name, c.id))
+                        .unwrap_or_default(),
+                ),
+                ("Location", p.location.clone().unwrap_or_default()),
+            ])?;
+        }
         if let Some(c) = counts {
             out.fields(&[
                 ("Followers", c.followers.to_string()),
@@ -215,18 +259,7 @@ async fn answer_follow(ctx: &Ctx, handler: &UserHandler, question: (bool, &str))
 
 /// `--all`: streams the one list asked for.
 async fn stream_one(ctx: &Ctx, handler: &UserHandler, args: &UserArgs) -> CliResult {
-    let asked = lists_asked(args);
-    if asked.len() != 1 {
-        return Err(CliError::Usage(format!(
-            "--all streams one list: give exactly one of --projects, --favorites, --loves, \
-             --curated, --followers, --following (got {})",
-            if asked.is_empty() {
-                "none".to_owned()
-            } else {
-                asked.join(" ")
-            }
-        )));
-    }
+    let asked = one_list(&list_flags(args))?;
     let (offset, max) = (args.page.offset, args.max);
     macro_rules! stream {
         ($request:expr) => {{
@@ -237,7 +270,7 @@ async fn stream_one(ctx: &Ctx, handler: &UserHandler, args: &UserArgs) -> CliRes
             show_stream(&ctx.out, request.stream(), max).await
         }};
     }
-    match asked[0] {
+    match asked {
         "--projects" => {
             let name = handler.name().to_owned();
             let mut request = handler.projects().offset(offset);
@@ -320,4 +353,16 @@ pub struct FeaturedOnProfile {
     pub id: ProjectId,
     /// Its title.
     pub title: String,
+}
+
+/// A rank as the profile page words it.
+fn rank_text(rank: &scratchkit::html::Rank) -> String {
+    use scratchkit::html::Rank;
+    match rank {
+        Rank::NewScratcher => "New Scratcher".to_owned(),
+        Rank::Scratcher => "Scratcher".to_owned(),
+        Rank::ScratchTeam => "Scratch Team".to_owned(),
+        Rank::Other(text) => text.clone(),
+        other => format!("{other:?}"),
+    }
 }
