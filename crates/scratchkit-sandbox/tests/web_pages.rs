@@ -14,6 +14,7 @@ const STUDIO: u64 = 5342;
 
 /// GET with a session cookie (or none): status, `Location`, body.
 async fn get_as(sb: &SandboxHandle, who: &Caller, path: &str) -> (u16, Option<String>, String) {
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let mut request = reqwest::Client::builder()
         .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
@@ -229,10 +230,7 @@ async fn the_forms_routes_keep_the_api_rules() {
     assert!(page.contains(&format!("data-url=\"{url}\"")));
 
     // No CSRF pair: 403, nothing stored.
-    let refused = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .unwrap()
+    let refused = client()
         .post(format!("{}{url}", sb.base_url()))
         .header(
             "Cookie",

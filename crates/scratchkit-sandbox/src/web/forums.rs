@@ -74,7 +74,7 @@ pub(crate) async fn category(
         rows.push_str(&format!(
             "<tr><td>{sticky}<a href=\"/web/discuss/topic/{id}\">{title}</a> <span class=\"muted small\">by {author}</span></td>\
 <td>{posts}</td><td>{views}</td><td>{last}</td></tr>",
-            sticky = if topic.sticky { "📌 " } else { "" },
+            sticky = if topic.sticky { "<strong>Sticky:</strong> " } else { "" },
             id = topic.id,
             title = esc(&topic.title),
             author = esc(&topic.author),

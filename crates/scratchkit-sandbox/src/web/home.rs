@@ -37,7 +37,7 @@ fn studio_links(list: &[studios::Studio]) -> String {
 pub(crate) async fn home(State(s): State<Shared>, auth: Auth) -> WebResult {
     let viewer = Viewer::of(&auth);
     let body = s.store.read(|c| {
-        let loved = projects::top(c, "p.loves DESC, p.id DESC", 8)?;
+        let loved = projects::top(c, "p.loves DESC, p.id DESC", 12)?;
         let recent = projects::discover(
             c,
             &Discover {
@@ -47,7 +47,7 @@ pub(crate) async fn home(State(s): State<Shared>, auth: Auth) -> WebResult {
                 text: false,
             },
             Page {
-                limit: 8,
+                limit: 12,
                 offset: 0,
             },
         )?;

@@ -85,7 +85,7 @@ pub(crate) async fn page_of(State(s): State<Shared>, auth: Auth) -> WebResult {
     }
     list.push_str("</ul>");
     let body = format!(
-        "<h1>Messages</h1><p><button type=\"button\" id=\"messages-clear\" data-url=\"/site/site-api/messages/messages-clear\">Mark all as read</button> \
+        "<h1>Messages</h1><p><button type=\"button\" class=\"act\" id=\"messages-clear\" data-method=\"POST\" data-url=\"/site/site-api/messages/messages-clear\">Mark all as read</button> \
 <span class=\"muted\">{unread} unread</span></p>{list}",
         unread = viewer.unread,
     );

@@ -35,7 +35,7 @@ pub(crate) async fn page_of(State(s): State<Shared>, auth: Auth) -> WebResult {
         };
         rows.push_str(&format!(
             "<tr><td><a href=\"/web/projects/{id}\">{title}</a></td><td>{state}</td><td>{age}</td>\
-<td>♥ {loves} · ★ {favs}</td><td><button type=\"button\" class=\"share\" data-url=\"/api/proxy/projects/{id}/{verb}\">{label}</button></td></tr>",
+<td>♥ {loves} · ★ {favs}</td><td><button type=\"button\" class=\"act\" data-method=\"PUT\" data-url=\"/api/proxy/projects/{id}/{verb}\">{label}</button></td></tr>",
             id = p.id,
             title = esc(&p.title),
             state = if p.shared { "shared" } else { "not shared" },

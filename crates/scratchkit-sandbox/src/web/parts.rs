@@ -18,9 +18,9 @@ pub(crate) fn project_grid(projects: &[Project], empty: &str) -> String {
     for p in projects {
         out.push_str(&format!(
             "<li class=\"card\"><a class=\"thumb\" href=\"/web/projects/{id}\" aria-hidden=\"true\">{initial}</a>\
-<a class=\"title\" href=\"/web/projects/{id}\">{title}</a>\
+<a class=\"title\" href=\"/web/projects/{id}\" title=\"{title}\">{title}</a>\
 <a class=\"by\" href=\"/web/users/{ou}\">{owner}</a>\
-<span class=\"stats\">♥ {loves} · ★ {favs} · 👁 {views}</span></li>",
+<span class=\"stats\">♥ {loves} · ★ {favs} · {views} views</span></li>",
             id = p.id,
             initial = esc(&p.title.chars().next().unwrap_or('?').to_string()),
             title = esc(&p.title),

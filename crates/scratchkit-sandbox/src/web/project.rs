@@ -91,7 +91,7 @@ pub(crate) async fn show(State(s): State<Shared>, auth: Auth, Path(id): Path<Str
                 "<div class=\"project\" data-project-id=\"{id}\"><h1 id=\"project-title\">{title}</h1>\
 <p class=\"muted\">by <a href=\"/web/users/{ou}\">{owner}</a> · project {id}</p>{unshared}{remix}\
 <div class=\"stage\" aria-hidden=\"true\">{initial}</div>\
-<div class=\"actions\">{buttons}<span class=\"stat\">👁 <span id=\"views\">{views}</span> views</span>\
+<div class=\"actions\">{buttons}<span class=\"stat\"><span id=\"views\">{views}</span> views</span>\
 <span class=\"stat\">↻ {remixes} remixes</span><a class=\"button\" href=\"/web/projects/{id}/cloud\">Cloud monitor</a>\
 <a class=\"muted small\" href=\"/api/projects/{id}\">JSON</a></div>\
 <section class=\"notes\"><h2>Instructions</h2><div id=\"instructions\">{instructions}</div>\

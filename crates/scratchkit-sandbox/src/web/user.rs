@@ -71,9 +71,23 @@ pub(crate) async fn profile(
             _ => "Scratcher",
         };
         let country = u.country.clone().unwrap_or_default();
+        let follow = match &viewer {
+            Some(v) if v.id != u.id => {
+                let on = users::is_following(c, v.id, u.id)?;
+                format!(
+                    "<button type=\"button\" class=\"act\" id=\"follow\" data-method=\"PUT\" \
+data-url=\"/site/site-api/users/followers/{target}/{verb}?usernames={me}\">{label}</button>",
+                    target = url_part(&u.username),
+                    verb = if on { "remove" } else { "add" },
+                    me = url_part(&v.username),
+                    label = if on { "Unfollow" } else { "Follow" },
+                )
+            }
+            _ => String::new(),
+        };
         let body = format!(
             "<div class=\"profile\" data-username=\"{uname}\"><h1 id=\"profile-name\">{uname}</h1>\
-<p class=\"muted\">{role} · {country}{banned}</p>\
+<p class=\"muted\">{role} · {country}{banned} {follow}</p>\
 <div class=\"two\"><section><h2>About me</h2><div id=\"bio\">{bio}</div></section>\
 <section><h2>What I'm working on</h2><div id=\"status\">{status}</div></section></div>\
 <section><h2>Shared projects</h2>{shared}</section>\

@@ -124,10 +124,13 @@ function wireMarks() {
 }
 
 function wireButtons() {
-  const clear = document.getElementById("messages-clear");
-  if (clear) clear.addEventListener("click", async () => { await call("POST", clear.dataset.url); location.reload(); });
-  for (const b of document.querySelectorAll("button.share")) {
-    b.addEventListener("click", async () => { await call("PUT", b.dataset.url); location.reload(); });
+  // Follow, mark messages read, share, unshare: one call, then the page again.
+  for (const b of document.querySelectorAll("button.act")) {
+    b.addEventListener("click", async () => {
+      const r = await call(b.dataset.method, b.dataset.url);
+      if (r.ok) location.reload();
+      else b.title = `Refused (HTTP ${r.status})`;
+    });
   }
   const reply = document.getElementById("forum-reply");
   if (reply) reply.addEventListener("submit", async (ev) => {
@@ -205,7 +208,9 @@ function wirePanel() {
   const faults = document.getElementById("faults-form");
   if (!faults) return;
   const now = document.getElementById("faults-now");
-  const showFaults = (a) => { now.textContent = a.faults === null ? "off" : JSON.stringify(a.faults); };
+  const showFaults = (a) => {
+    now.textContent = a.faults === null ? "off" : typeof a.faults === "string" ? a.faults : JSON.stringify(a.faults);
+  };
   faults.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     showError(faults, "");
