@@ -353,6 +353,47 @@ async fn panel_fault(b: &mut Browser, sb: &SandboxHandle, base: &str, shots: &st
     assert_eq!(faults["faults"], Value::Null);
 }
 
+async fn forum_reply(b: &mut Browser, sb: &SandboxHandle, base: &str) {
+    // "Help with Scripts" takes posts from everyone.
+    b.goto(&format!("{base}/web/discuss/7")).await;
+    let href = b
+        .eval("document.querySelector('a[href^=\"/web/discuss/topic/\"]').getAttribute('href')")
+        .await;
+    let topic: u64 = href
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    b.goto(&format!("{base}/web/discuss/topic/{topic}")).await;
+    let text = "A reply typed in a browser [b]bbcode[/b]";
+    b.mark_page().await;
+    b.eval(&format!(
+        "const f = document.getElementById('forum-reply'); f.body.value = {}; f.requestSubmit(); true",
+        js(text)
+    ))
+    .await;
+    b.wait_for_new_page().await;
+    b.wait_for(
+        &format!(
+            "[...document.querySelectorAll('.post')].some(p => p.querySelector('header a').textContent === {} && p.querySelector('.content').textContent === {})",
+            js(PERSON),
+            js(text)
+        ),
+        WAIT,
+    )
+    .await;
+    // The old-site page that forum scrapers read has it too.
+    let (status, page) = common::get_text(sb, &format!("/site/discuss/topic/{topic}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("A reply typed in a browser"),
+        "scrapers see the post"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_person_in_chromium_and_a_bot_share_the_sandbox() {
     let Some(chromium) = chromium_or_skip("a_person_in_chromium_and_a_bot_share_the_sandbox")
@@ -372,6 +413,7 @@ async fn a_person_in_chromium_and_a_bot_share_the_sandbox() {
     love_and_favourite(&mut b, &sb, &base, &shots).await;
     cloud_monitor(&mut b, &sb, &base, &shots).await;
     panel_fault(&mut b, &sb, &base, &shots).await;
+    forum_reply(&mut b, &sb, &base).await;
 
     b.goto(&format!("{base}/web/users/{BOT}")).await;
     b.screenshot(&shots.join("profile.png")).await;

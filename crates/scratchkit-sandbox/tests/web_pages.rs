@@ -369,3 +369,41 @@ async fn the_panel_log_records_requests_as_sent() {
             .all(|r| r["path"] != "/requests")
     );
 }
+
+/// The forum reply form follows the reply route's rule: staff-only forums take posts from the
+/// Scratch Team only, so only they get a form there.
+#[tokio::test]
+async fn forum_reply_forms_follow_the_posting_rules() {
+    let sb = sandbox().await;
+    let person = Caller::login(&sb, "kakurenbo").await;
+    let staff = Caller::login(&sb, "mres").await;
+    // Announcements (5) is staff-only; Help with Scripts (7) is open.
+    for (category, person_may) in [(5, false), (7, true)] {
+        let (_, _, topics) = get_as(&sb, &person, &format!("/web/discuss/{category}")).await;
+        let topic = first_id_after(&topics, "href=\"/web/discuss/topic/");
+        let path = format!("/web/discuss/topic/{topic}");
+        let (_, _, as_person) = get_as(&sb, &person, &path).await;
+        assert_eq!(
+            as_person.contains("id=\"forum-reply\""),
+            person_may,
+            "{path} as a Scratcher"
+        );
+        let (_, _, as_staff) = get_as(&sb, &staff, &path).await;
+        assert!(as_staff.contains("id=\"forum-reply\""), "{path} as staff");
+        // The route agrees with the page.
+        let posted = person
+            .send_raw(
+                "POST",
+                &format!("/site/discuss/topic/{topic}"),
+                "application/x-www-form-urlencoded",
+                b"body=checking+the+rule".to_vec(),
+            )
+            .await;
+        assert_eq!(
+            posted.status == 403,
+            !person_may,
+            "{path}: route answered {}",
+            posted.status
+        );
+    }
+}

@@ -103,11 +103,14 @@ pub(crate) async fn topic(
     let viewer = Viewer::of(&auth);
     let id: i64 = id.parse().map_err(|_| WebError::NotFound("topic"))?;
     let t = now();
-    let (topic, posts) = s.store.write(|c| {
+    let (topic, staff_only, posts) = s.store.write(|c| {
         forums::ensure(c)?;
-        let topic = forums::topic(c, id)?;
+        let Some(topic) = forums::topic(c, id)? else {
+            return Ok((None, false, Vec::new()));
+        };
+        let staff_only = forums::category(c, topic.category_id)?.is_some_and(|cat| cat.staff_only);
         let posts = forums::posts(c, id, 100, 0)?;
-        Ok((topic, posts))
+        Ok((Some(topic), staff_only, posts))
     })?;
     let topic = topic.ok_or(WebError::NotFound("topic"))?;
     let mut list = String::new();
@@ -123,12 +126,15 @@ pub(crate) async fn topic(
             body = esc_lines(&p.body),
         ));
     }
-    let reply = match (&viewer, topic.closed) {
-        (_, true) => "<p class=\"empty\">This topic is closed.</p>".to_owned(),
-        (None, false) => {
-            "<p class=\"empty\"><a href=\"/web/login\">Log in</a> to reply.</p>".to_owned()
+    // The same rule as the reply route: closed topics and staff-only forums take posts
+    // from the Scratch Team only.
+    let locked = topic.closed || staff_only;
+    let reply = match &viewer {
+        None => "<p class=\"empty\"><a href=\"/web/login\">Log in</a> to reply.</p>".to_owned(),
+        Some(v) if locked && !v.staff => {
+            "<p class=\"empty\">Only the Scratch Team posts here.</p>".to_owned()
         }
-        (Some(_), false) => format!(
+        Some(_) => format!(
             "<form id=\"forum-reply\" data-url=\"/site/discuss/topic/{id}\"><textarea name=\"body\" rows=\"5\" aria-label=\"Reply\" required></textarea>\
 <div class=\"row\"><button type=\"submit\">Post reply</button><span class=\"form-error\" role=\"alert\"></span></div></form>"
         ),

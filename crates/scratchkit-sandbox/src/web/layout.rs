@@ -12,6 +12,8 @@ pub(crate) struct Viewer {
     pub id: i64,
     pub username: String,
     pub unread: i64,
+    /// A Scratch Team member (may post in closed topics and staff-only forums).
+    pub staff: bool,
 }
 
 impl Viewer {
@@ -21,6 +23,7 @@ impl Viewer {
             id: login.user.id,
             username: login.user.username.clone(),
             unread: login.user.message_count,
+            staff: login.user.scratchteam(),
         })
     }
 }

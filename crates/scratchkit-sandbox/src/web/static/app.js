@@ -136,6 +136,7 @@ function wireButtons() {
   if (reply) reply.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const r = await call("POST", reply.dataset.url, new URLSearchParams({ body: reply.body.value }));
+    if (r.status === 429) return showError(reply, "Slow down: wait before posting again (flood control).");
     if (!r.ok) return showError(reply, `Refused (HTTP ${r.status}).`);
     location.reload();
   });
