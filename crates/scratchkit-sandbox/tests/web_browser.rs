@@ -418,6 +418,15 @@ async fn a_person_in_chromium_and_a_bot_share_the_sandbox() {
     b.goto(&format!("{base}/web/users/{BOT}")).await;
     b.screenshot(&shots.join("profile.png")).await;
     b.goto(&format!("{base}/web/studios/5342")).await;
+    b.mark_page().await;
+    b.eval("document.getElementById('follow-studio').click(); true")
+        .await;
+    b.wait_for_new_page().await;
+    assert_eq!(
+        b.eval("document.getElementById('follow-studio').textContent")
+            .await,
+        "Unfollow"
+    );
     b.screenshot(&shots.join("studio.png")).await;
 
     // Log out through the header button: the session is gone for the API too.
@@ -429,6 +438,28 @@ async fn a_person_in_chromium_and_a_bot_share_the_sandbox() {
         b.eval("document.getElementById('login-link') !== null")
             .await,
         true
+    );
+    // Reset from the panel (its confirm() answered yes): the person's comment is gone.
+    b.goto(&format!("{base}/_sandbox")).await;
+    b.eval("window.confirm = () => true; document.getElementById('reset').click(); true")
+        .await;
+    b.wait_for(
+        "document.getElementById('reset-done').textContent === 'done'",
+        WAIT,
+    )
+    .await;
+    let comments = common::get_json(
+        &sb,
+        &format!("/api/users/{BOT}/projects/{PROJECT}/comments"),
+    )
+    .await;
+    assert!(
+        comments
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["author"]["username"] != PERSON),
+        "the reset forgot the browser's comment"
     );
     assert!(
         b.exceptions.is_empty(),

@@ -63,6 +63,19 @@ pub(crate) async fn page_of(
             }
             project_list.push_str("</ul>");
         }
+        let follow = match &viewer {
+            Some(v) => {
+                let on = studios::is_follower(c, id, v.id)?;
+                format!(
+                    " <button type=\"button\" class=\"act\" id=\"follow-studio\" data-method=\"PUT\" \
+data-url=\"/site/site-api/users/bookmarkers/{id}/{verb}?usernames={me}\">{label}</button>",
+                    verb = if on { "remove" } else { "add" },
+                    me = url_part(&v.username),
+                    label = if on { "Unfollow" } else { "Follow" },
+                )
+            }
+            None => String::new(),
+        };
         let mut acts = String::from("<ul class=\"activity\">");
         for a in &activity {
             acts.push_str(&format!(
@@ -79,7 +92,7 @@ pub(crate) async fn page_of(
         acts.push_str("</ul>");
         let body = format!(
             "<div class=\"studio\"><h1 id=\"studio-title\">{title}</h1>\
-<p class=\"muted\">{followers} followers · {n} projects · {open}</p><div class=\"notes\">{desc}</div>\
+<p class=\"muted\">{followers} followers · {n} projects · {open}{follow}</p><div class=\"notes\">{desc}</div>\
 <section><h2>Projects</h2>{project_list}</section>\
 <div class=\"two\"><section><h2>Managers</h2>{managers}</section><section><h2>Curators</h2>{curators}</section></div>\
 <section><h2>Activity</h2>{acts}</section>{comments}</div>",
