@@ -407,3 +407,71 @@ async fn forum_reply_forms_follow_the_posting_rules() {
         );
     }
 }
+
+/// The cloud monitor's socket: a snapshot on connect, another when a client sets a value,
+/// naming the setter from the cloud log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cloud_monitor_socket_sends_changes() {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+
+    let sb = sandbox().await;
+    let wait = std::time::Duration::from_secs(20);
+    let url = format!("ws://{}/web/projects/142/cloud/live", sb.addr());
+    let (mut socket, _) = tokio_tungstenite::connect_async(url.as_str())
+        .await
+        .expect("live socket");
+    let mut next = async || -> Value {
+        loop {
+            let frame = tokio::time::timeout(wait, socket.next())
+                .await
+                .expect("a snapshot in time")
+                .expect("open")
+                .expect("frame");
+            if let Message::Text(text) = frame {
+                return serde_json::from_str(&text).expect("JSON snapshot");
+            }
+        }
+    };
+    let first = next().await;
+    assert!(first["variables"].is_array() && first["log"].is_array());
+
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let griff = scratchkit::Client::sandbox(sb.addr());
+    griff
+        .login("griffpatch", scratchkit_sandbox::DEMO_PASSWORD)
+        .await
+        .expect("login");
+    let (sender, _events) = griff.cloud(142u64).await.expect("cloud");
+    sender.set("score", "4242").expect("valid");
+    sender.flush().await.expect("sent");
+    loop {
+        let snap = next().await;
+        let has_value = snap["variables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|pair| pair[0] == "☁ score" && pair[1] == "4242");
+        let logged = snap["log"]
+            .as_array()
+            .unwrap()
+            .first()
+            .is_some_and(|row| row["user"] == "griffpatch" && row["value"] == "4242");
+        if has_value && logged {
+            break;
+        }
+    }
+    // Not a project id: the upgrade is refused with 404; a plain GET is not a WebSocket (400).
+    match tokio_tungstenite::connect_async(
+        format!("ws://{}/web/projects/abc/cloud/live", sb.addr()).as_str(),
+    )
+    .await
+    {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), 404);
+        }
+        other => panic!("expected a refused upgrade, got {other:?}"),
+    }
+    let (status, _) = get_text(&sb, "/web/projects/142/cloud/live").await;
+    assert_eq!(status, 400);
+}
