@@ -2,7 +2,8 @@
 //! address in a browser): server-rendered pages under `/web/…` (the home page at `/`) and the
 //! sandbox panel at `/_sandbox`.
 //!
-//! The pages only *read* the store. Everything a person does on them (log in, comment, love,
+//! The pages only *read* the world (the profile and forum pages may create their lazily made
+//! tables, as the old-site pages do). Everything a person does on them (log in, comment, love,
 //! favourite, mark messages read, share, change faults or settings) is a `fetch` from
 //! `static/app.js` to the very API route a bot calls, with the same session cookie, CSRF
 //! double-submit token, permissions and flood control. So what a person does, a bot sees, and
