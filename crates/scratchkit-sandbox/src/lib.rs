@@ -58,6 +58,7 @@ mod state;
 mod store;
 mod timefmt;
 mod tokens;
+mod web;
 
 pub use accounts::{DEMO_PASSWORD, DemoAccount, Role, UnknownRole, demo_accounts};
 pub use config::SandboxConfig;

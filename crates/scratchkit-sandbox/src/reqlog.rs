@@ -74,7 +74,8 @@ fn redact_value(value: &mut Value) {
     }
 }
 
-fn query_object(query: &str) -> Value {
+/// A query string as a JSON object, secret values redacted.
+pub(crate) fn query_object(query: &str) -> Value {
     let mut map = Map::new();
     for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
         let v = if is_secret_field(&k) {

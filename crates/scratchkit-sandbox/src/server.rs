@@ -135,6 +135,7 @@ pub async fn spawn_with(
         settings: Default::default(),
         login_failures: Default::default(),
         cloud: Default::default(),
+        recent: Default::default(),
     });
     let listener = TcpListener::bind(addr)
         .await
@@ -145,8 +146,13 @@ pub async fn spawn_with(
     // Routes with their own body limit (uploads) set it closer to the handler, which wins.
     let router = routes::router(state.clone()).layer(body_limit(&config.limits));
     let app = tower::Layer::layer(
-        &axum::middleware::from_fn_with_state(state, routes::front::front),
+        &axum::middleware::from_fn_with_state(state.clone(), routes::front::front),
         router,
+    );
+    // Outermost: the panel's request log sees every request as sent, faulted ones too.
+    let app = tower::Layer::layer(
+        &axum::middleware::from_fn_with_state(state, crate::web::recent::record),
+        app,
     );
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let stopped = async move {

@@ -26,6 +26,8 @@ pub(crate) struct AppState {
     /// The cloud server mounted on `/cloud` and `/turbowarp` (set when the router is built),
     /// so that `/_sandbox/reset` can forget cloud values too.
     pub cloud: OnceLock<crate::cloud::CloudState>,
+    /// The last requests served, for the panel's live request log.
+    pub recent: crate::web::recent::Recent,
 }
 
 impl AppState {

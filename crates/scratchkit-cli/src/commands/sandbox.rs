@@ -113,6 +113,7 @@ fn describe(addr: SocketAddr, hosts: &Hosts, args: &SandboxArgs) -> serde_json::
         "base_url": format!("http://{addr}"),
         "hosts": table,
         "admin": format!("http://{addr}/_sandbox/"),
+        "website": format!("http://{addr}/"),
         "accounts": accounts,
         "password": DEMO_PASSWORD,
         "data": args.data.as_ref().map(|d| d.join("sandbox.sqlite3")),
@@ -141,7 +142,11 @@ fn print_banner(out: Out, addr: SocketAddr, hosts: &Hosts, args: &SandboxArgs) -
                 .map(|p| p.display().to_string())
                 .unwrap_or_default(),
         ),
-        ("Admin", format!("http://{addr}/_sandbox/")),
+        ("Website", format!("http://{addr}/ (open it in a browser)")),
+        (
+            "Panel",
+            format!("http://{addr}/_sandbox/ (accounts, faults, request log)"),
+        ),
     ])?;
 
     out.heading("Hosts")?;

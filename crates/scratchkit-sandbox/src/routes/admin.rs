@@ -12,6 +12,8 @@
 //! | GET, POST | `/settings` | any subset of `{comment_flood_seconds, comment_max_chars, csrf: "strict"\|"lenient", login_max_failures, studios_per_window, projects_per_window, creation_window_seconds}` | the settings |
 //! | POST | `/alerts` | `{username, message}` | 201 `{id}`: an admin alert for `/users/<u>/messages/admin` |
 //! | GET, POST, DELETE | `/faults` | a fault spec as JSON (`{"kind":"503","count":2}`, `{"spec":"rate=0.3"}`, `{}` clears) | `{"faults": spec or null}` |
+//! | GET | `/` (also `/_sandbox/`) | – | the panel: an HTML page for people (accounts, faults, settings, reset, live request log) |
+//! | GET | `/requests?after=&host=&path=&limit=` | – | `{last, requests: [{seq, at_ms, method, host, path, query, status, millis}]}`: the last requests served (the panel's log) |
 
 use axum::Json;
 use axum::Router;
@@ -39,6 +41,9 @@ use crate::timefmt::now;
 
 pub(crate) fn router() -> Router<Shared> {
     Router::new()
+        .route("/", get(crate::web::panel::page))
+        .route("/requests", get(crate::web::panel::requests))
+        .route("/static/{file}", get(crate::web::assets::file))
         .route("/users", post(create_user))
         .route("/projects", post(create_project))
         .route("/studios", post(create_studio))

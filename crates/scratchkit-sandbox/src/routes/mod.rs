@@ -34,6 +34,7 @@ pub(crate) fn router(state: Shared) -> Router {
         .nest("/uploads", images::router())
         .merge(crate::cloud::sandbox_router(&state))
         .merge(crate::html::router())
+        .merge(crate::web::router())
         .fallback(|| async {
             (
                 StatusCode::NOT_FOUND,

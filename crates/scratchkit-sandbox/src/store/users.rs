@@ -218,6 +218,19 @@ pub(crate) fn update_profile(conn: &Connection, id: i64, e: &ProfileEdit) -> rus
     Ok(())
 }
 
+/// Whether `follower` follows `followee`.
+pub(crate) fn is_following(
+    conn: &Connection,
+    follower: i64,
+    followee: i64,
+) -> rusqlite::Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM follows WHERE follower_id = ?1 AND followee_id = ?2")?
+        .query_row(params![follower, followee], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 /// Follows or unfollows; true when the state changed.
 pub(crate) fn set_following(
     conn: &Connection,
