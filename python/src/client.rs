@@ -1,10 +1,12 @@
 //! [`NativeClient`]: the scratchkit client on a runtime of its own.
 
+use std::future::IntoFuture;
 use std::net::SocketAddr;
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use scratchkit::Client;
+use scratchkit::cloud::CloudBuilder;
 use scratchkit::model::ProjectId;
 use serde_json::Value;
 use tokio::runtime::{Handle, Runtime};
@@ -68,6 +70,16 @@ impl Drop for NativeClient {
         if let Some(runtime) = self.runtime.take() {
             runtime.shutdown_background();
         }
+    }
+}
+
+impl NativeClient {
+    /// Connects `builder` on the client's runtime, without the GIL.
+    fn open_cloud(&self, py: Python<'_>, builder: CloudBuilder) -> PyResult<NativeCloud> {
+        let (sender, events) = py
+            .detach(|| self.handle.block_on(builder.into_future()))
+            .map_err(cloud_error)?;
+        Ok(NativeCloud::new(sender, events, self.handle.clone()))
     }
 }
 
@@ -147,14 +159,22 @@ impl NativeClient {
     /// Opens the cloud-variable connection of `project_id` on Scratch's rules (needs a
     /// login). Errors: `RuntimeError` when the server refuses or cannot be reached.
     fn cloud(&self, py: Python<'_>, project_id: u64) -> PyResult<NativeCloud> {
-        let client = self.client.clone();
-        let (sender, events) = py
-            .detach(|| {
-                self.handle
-                    .block_on(async move { client.cloud(ProjectId(project_id)).await })
-            })
-            .map_err(cloud_error)?;
-        Ok(NativeCloud::new(sender, events, self.handle.clone()))
+        self.open_cloud(py, self.client.cloud(ProjectId(project_id)))
+    }
+
+    /// Opens TurboWarp's cloud-variable connection of `project_id` as `username` (no login;
+    /// the client's User-Agent is sent). Errors: `RuntimeError` when the server refuses or
+    /// cannot be reached.
+    fn turbowarp_cloud(
+        &self,
+        py: Python<'_>,
+        project_id: u64,
+        username: String,
+    ) -> PyResult<NativeCloud> {
+        self.open_cloud(
+            py,
+            self.client.turbowarp_cloud(ProjectId(project_id), username),
+        )
     }
 
     /// Whether the client holds a login.

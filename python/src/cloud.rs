@@ -44,7 +44,8 @@ fn event_tuple(event: CloudEvent) -> EventTuple {
 #[pyclass(module = "scratchkit._native")]
 pub(crate) struct NativeCloud {
     sender: CloudSender,
-    events: Mutex<CloudEvents>,
+    /// `None` once handed to a Cloud Requests host or a template client.
+    events: Mutex<Option<CloudEvents>>,
     handle: Handle,
 }
 
@@ -52,10 +53,30 @@ impl NativeCloud {
     pub(crate) fn new(sender: CloudSender, events: CloudEvents, handle: Handle) -> Self {
         Self {
             sender,
-            events: Mutex::new(events),
+            events: Mutex::new(Some(events)),
             handle,
         }
     }
+
+    /// The sender, the events (taken: this connection reports no more events itself) and
+    /// the runtime, for a Cloud Requests host or a template client.
+    ///
+    /// Errors: `RuntimeError` when the events were already taken.
+    pub(crate) fn take(&self) -> PyResult<(CloudSender, CloudEvents, Handle)> {
+        let events = self
+            .events
+            .lock()
+            .map_err(|_| PyRuntimeError::new_err("cloud events: a reader panicked"))?
+            .take()
+            .ok_or_else(taken)?;
+        Ok((self.sender.clone(), events, self.handle.clone()))
+    }
+}
+
+fn taken() -> PyErr {
+    PyRuntimeError::new_err(
+        "cloud: this connection's events belong to a Cloud Requests host or template client",
+    )
 }
 
 #[pymethods]
@@ -104,10 +125,11 @@ impl NativeCloud {
         };
         let next = py.detach(|| {
             // Locked without the GIL: a second reader waits here, not in Python.
-            let mut events = self
+            let mut guard = self
                 .events
                 .lock()
                 .map_err(|_| PyRuntimeError::new_err("cloud events: a reader panicked"))?;
+            let events = guard.as_mut().ok_or_else(taken)?;
             Ok::<_, PyErr>(self.handle.block_on(async {
                 match wait {
                     Some(wait) => tokio::time::timeout(wait, events.recv()).await.ok(),
