@@ -36,6 +36,7 @@ import inspect
 import os
 import queue
 import threading
+import traceback
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
@@ -289,10 +290,14 @@ class CloudRequests:
     def _pump_events(self) -> None:
         while not self._ended.is_set():
             event = self._next(0.25)
-            if event is not None:
+            if event is None:
+                continue
+            try:
                 for result in self._deliver(event):
                     if inspect.isawaitable(result):
                         asyncio.run(result)
+            except Exception:  # an event handler's bug must not stop the host
+                traceback.print_exc()
 
     def start(self, *, thread: bool = True) -> "CloudRequests":
         """Starts serving. ``thread=True`` (scratchattach's default): returns at once, the
@@ -308,7 +313,8 @@ class CloudRequests:
         return self
 
     def run(self) -> None:
-        """Serves until ``stop()`` (from a handler or another thread) or Ctrl-C."""
+        """Serves until ``stop()`` (from a handler, an event handler or another thread) or
+        Ctrl-C."""
         self._start_native()
         try:
             self._pump_events()
@@ -323,10 +329,14 @@ class CloudRequests:
         try:
             while not self._ended.is_set():
                 event = await asyncio.to_thread(self._next, 0.25)
-                if event is not None:
+                if event is None:
+                    continue
+                try:
                     for result in self._deliver(event):
                         if inspect.isawaitable(result):
                             await result
+                except Exception:  # an event handler's bug must not stop the host
+                    traceback.print_exc()
         except asyncio.CancelledError:
             await self.stop_async()
             raise
@@ -356,7 +366,11 @@ class CloudRequests:
 
     def stop(self) -> None:
         """Stops serving: running handlers finish and their replies are sent, then the
-        cloud connection closes. Idempotent. From a coroutine, use ``stop_async()``."""
+        cloud connection closes. Idempotent. From a coroutine, use ``stop_async()``; from a
+        request handler, the host stops once the handler has returned."""
+        if _CURRENT.get() is not None:  # waiting here would wait for this very handler
+            threading.Thread(target=self.stop, name="scratchkit-requests-stop").start()
+            return
         if self._native is not None:
             self._native.stop()
         pump = self._pump

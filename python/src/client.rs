@@ -2,6 +2,7 @@
 
 use std::future::IntoFuture;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -9,12 +10,12 @@ use scratchkit::Client;
 use scratchkit::cloud::CloudBuilder;
 use scratchkit::model::ProjectId;
 use serde_json::Value;
-use tokio::runtime::{Handle, Runtime};
+use tokio::runtime::Handle;
 
 use crate::cloud::{NativeCloud, cloud_error};
 use crate::errors::classify;
 use crate::ops::{BadArguments, Op, run};
-use crate::runtime::background;
+use crate::runtime::{Owned, SharedRuntime, background};
 
 /// What an operation ends with, as Python receives it: `(None, json)` on success,
 /// `(class_name, message, status)` on failure.
@@ -58,19 +59,8 @@ pub(crate) struct NativeClient {
     client: Client,
     /// Runs the operations.
     handle: Handle,
-    /// Owns the runtime's threads (`None` once dropped).
-    runtime: Option<Runtime>,
-}
-
-impl Drop for NativeClient {
-    /// Dropped by Python's garbage collector with the GIL held: waiting for the runtime's
-    /// threads here could deadlock with a callback that waits for the GIL, so they are left
-    /// to end on their own.
-    fn drop(&mut self) {
-        if let Some(runtime) = self.runtime.take() {
-            runtime.shutdown_background();
-        }
-    }
+    /// Keeps the runtime's threads (shared with the cloud connections opened here).
+    runtime: SharedRuntime,
 }
 
 impl NativeClient {
@@ -79,7 +69,7 @@ impl NativeClient {
         let (sender, events) = py
             .detach(|| self.handle.block_on(builder.into_future()))
             .map_err(cloud_error)?;
-        Ok(NativeCloud::new(sender, events, self.handle.clone()))
+        Ok(NativeCloud::new(sender, events, Arc::clone(&self.runtime)))
     }
 }
 
@@ -107,11 +97,11 @@ impl NativeClient {
         let client = builder
             .build()
             .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
-        let runtime = background("scratchkit-client", 1)?;
+        let runtime = Owned::share(background("scratchkit-client", 1)?);
         Ok(Self {
             client,
-            handle: runtime.handle().clone(),
-            runtime: Some(runtime),
+            handle: runtime.handle(),
+            runtime,
         })
     }
 

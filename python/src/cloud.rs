@@ -1,13 +1,15 @@
 //! [`NativeCloud`]: a cloud-variable connection of the scratchkit client.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use scratchkit::cloud::{CloudError, CloudEvent, CloudEvents, CloudSender};
 use tokio::runtime::Handle;
+
+use crate::runtime::SharedRuntime;
 
 /// One event as Python receives it: `(kind, name or detail, value or new name)`.
 pub(crate) type EventTuple = (&'static str, Option<String>, Option<String>);
@@ -47,14 +49,17 @@ pub(crate) struct NativeCloud {
     /// `None` once handed to a Cloud Requests host or a template client.
     events: Mutex<Option<CloudEvents>>,
     handle: Handle,
+    /// Keeps the client's runtime alive as long as the connection.
+    runtime: SharedRuntime,
 }
 
 impl NativeCloud {
-    pub(crate) fn new(sender: CloudSender, events: CloudEvents, handle: Handle) -> Self {
+    pub(crate) fn new(sender: CloudSender, events: CloudEvents, runtime: SharedRuntime) -> Self {
         Self {
             sender,
             events: Mutex::new(Some(events)),
-            handle,
+            handle: runtime.handle(),
+            runtime,
         }
     }
 
@@ -62,14 +67,14 @@ impl NativeCloud {
     /// the runtime, for a Cloud Requests host or a template client.
     ///
     /// Errors: `RuntimeError` when the events were already taken.
-    pub(crate) fn take(&self) -> PyResult<(CloudSender, CloudEvents, Handle)> {
+    pub(crate) fn take(&self) -> PyResult<(CloudSender, CloudEvents, SharedRuntime)> {
         let events = self
             .events
             .lock()
             .map_err(|_| PyRuntimeError::new_err("cloud events: a reader panicked"))?
             .take()
             .ok_or_else(taken)?;
-        Ok((self.sender.clone(), events, self.handle.clone()))
+        Ok((self.sender.clone(), events, Arc::clone(&self.runtime)))
     }
 }
 

@@ -19,6 +19,7 @@ use scratchkit_cloud_requests::{
 use tokio::runtime::Handle;
 
 use crate::cloud::NativeCloud;
+use crate::runtime::SharedRuntime;
 
 /// A host event as Python receives it: `(kind, request or push id, name, detail)`.
 type RequestEventTuple = (&'static str, Option<String>, Option<String>, Option<String>);
@@ -115,6 +116,8 @@ pub(crate) struct NativeRequests {
     events: Mutex<RequestEvents>,
     storage: Option<CloudStorage>,
     handle: Handle,
+    /// Keeps the client's runtime alive as long as the host.
+    _runtime: SharedRuntime,
 }
 
 #[pymethods]
@@ -150,7 +153,8 @@ impl NativeRequests {
                     .map_err(|e| PyOSError::new_err(format!("cloud storage: {e}")))?,
             ),
         };
-        let (sender, events, handle) = cloud.take()?;
+        let (sender, events, runtime) = cloud.take()?;
+        let handle = runtime.handle();
         let mut requests = CloudRequests::new(sender, events)
             .max_concurrency(max_concurrency)
             .reply_to_unknown(reply_to_unknown);
@@ -185,6 +189,7 @@ impl NativeRequests {
             events: Mutex::new(events),
             storage,
             handle,
+            _runtime: runtime,
         })
     }
 
@@ -296,6 +301,8 @@ fn template_error(error: TemplateError) -> PyErr {
 pub(crate) struct NativeTemplate {
     client: Mutex<TemplateClient>,
     handle: Handle,
+    /// Keeps the client's runtime alive as long as the template client.
+    _runtime: SharedRuntime,
 }
 
 #[pymethods]
@@ -308,14 +315,15 @@ impl NativeTemplate {
     #[pyo3(signature = (cloud, *, timeout = None))]
     fn new(cloud: &NativeCloud, timeout: Option<f64>) -> PyResult<Self> {
         let wait = wait_for(timeout)?;
-        let (sender, events, handle) = cloud.take()?;
+        let (sender, events, runtime) = cloud.take()?;
         let mut client = TemplateClient::new(sender, events);
         if let Some(wait) = wait {
             client = client.with_timeout(wait);
         }
         Ok(Self {
             client: Mutex::new(client),
-            handle,
+            handle: runtime.handle(),
+            _runtime: runtime,
         })
     }
 

@@ -188,11 +188,11 @@ def test_turbowarp_cloud(sb):
     reader = scratchkit.Session(sandbox=sb, user_agent=agent).connect_tw_cloud(PROJECT, username="tw_reader")
     with writer, reader:
         assert reader.next_event(timeout=5) == scratchkit.CloudEvent("connected")
-        # TurboWarp's rules: any text, far longer than Scratch's 256 digits.
-        writer.set_var("level", "x" * 1000)
+        # TurboWarp's rules: far longer values than Scratch's 256 digits.
+        writer.set_var("level", "7" * 1000)
         writer.flush()
         seen = next(e for e in reader.events(timeout=5) if e.kind == "set")
-        assert seen == scratchkit.CloudEvent("set", "level", "x" * 1000)
+        assert seen == scratchkit.CloudEvent("set", "level", "7" * 1000)
 
 
 def test_a_host_on_turbowarp(sb):
@@ -212,3 +212,22 @@ def test_a_host_on_turbowarp(sb):
         assert connection.next_event(timeout=5) == scratchkit.CloudEvent("connected")
         assert TemplateClient(connection).request("shout", "hello").items == ["HELLO"]
     assert done.is_set()
+
+
+def test_a_handler_can_stop_the_host(sb):
+    host = host_connection(sb).requests(snapshot_window=0.3)
+
+    @host.request
+    def quit():
+        host.stop()  # returns at once: the host stops after this reply
+        return "bye"
+
+    host.start()
+    assert host.wait_until_ready(10)
+    assert player(sb).request("quit").items == ["bye"]
+    kinds = []
+    while not kinds or kinds[-1] != "closed":
+        event = host.next_event(timeout=10)
+        assert event is not None, f"the host did not stop; saw {kinds}"
+        kinds.append(event.kind)
+    assert "replied" in kinds
