@@ -20,8 +20,9 @@ template works unchanged. Handlers are ordinary Python functions (or coroutine f
 A handler receives the request's arguments as strings and returns a ``str``, an ``int``
 (0 or more: sent as a number), a ``float``, a list (each item sent as text) or None (sent
 as ``-``, as scratchattach does). Inside a handler, ``host.get_requester()`` and
-``host.get_timestamp()`` tell who sent the request and when. A handler that raises is answered with an error reply, as is
-an unknown request name; the project never waits 10 s for nothing.
+``host.get_timestamp()`` tell who sent the request and when. A handler that raises is
+answered with an error reply (its exception goes to the ``handler_error`` event, not to the
+project), as is an unknown request name; the project never waits 10 s for nothing.
 
 ``host.use_storage(["scores"], file="storage.json")`` adds the template's Cloud Storage
 requests (``ping``, ``get``, ``set``, ``keys``, ``database_names``). ``TemplateClient`` plays
