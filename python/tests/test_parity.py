@@ -31,6 +31,20 @@ def test_async_methods_return_coroutines_and_blocking_ones_results(scratch_sandb
     assert asyncio.run(call).id == 142
     assert Session(sandbox=scratch_sandbox_server).get_project(142).id == 142
 
+    async def cloud_and_comments():
+        await client.login("griffpatch", scratchkit.DEMO_PASSWORD)
+        connection = await client.connect_cloud(142)  # opened off the event loop
+        with connection:
+            first = connection.next_event(timeout=5)
+        comments = await client.profile_comments("mres", limit=3)
+        return first, comments
+
+    first, comments = asyncio.run(cloud_and_comments())
+    assert first == scratchkit.CloudEvent("connected")
+    assert len(comments) == 3  # the seeded world has comments on mres's profile
+    assert [c.id for c in comments] == \
+        [c.id for c in Session(sandbox=scratch_sandbox_server).profile_comments("mres", limit=3)]
+
 
 def stub_methods(tree, cls, kind):
     node = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == cls)
