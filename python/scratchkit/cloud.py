@@ -82,7 +82,8 @@ class CloudConnection:
 
     def requests(self, used_cloud_vars: Sequence[Union[int, str]] = tuple("123456789"), *,
                  max_concurrency: int = 16, snapshot_window: Optional[float] = None,
-                 memory_file: Optional[str] = None, reply_to_unknown: bool = True) -> "CloudRequests":
+                 memory_file: Optional[str] = None, reply_to_unknown: bool = True,
+                 requester_lookup: bool = True) -> "CloudRequests":
         """A Cloud Requests host on this connection (scratchattach's ``cloud.requests()``):
         register requests with ``@host.request``, then ``host.start()``. The host takes the
         connection's events (``next_event`` stops working here). See
@@ -91,7 +92,7 @@ class CloudConnection:
 
         return CloudRequests(self, used_cloud_vars=used_cloud_vars, max_concurrency=max_concurrency,
                              snapshot_window=snapshot_window, memory_file=memory_file,
-                             reply_to_unknown=reply_to_unknown)
+                             reply_to_unknown=reply_to_unknown, requester_lookup=requester_lookup)
 
     def disconnect(self) -> None:
         self._native.close()

@@ -54,7 +54,8 @@ class RequestInfo:
 
     name: str
     args: List[str]
-    #: Who sent it, when the host could tell (Scratch's cloud log); None otherwise.
+    #: Who sent it, from Scratch's cloud log (the row with this exact ``TO_HOST`` value);
+    #: None on TurboWarp, with ``requester_lookup=False``, or when no row matches.
     requester: Optional[str]
     request_id: str
     #: When the host received it, in milliseconds since 1970 (scratchattach's unit).
@@ -136,19 +137,21 @@ class CloudRequests:
     the room's first values after joining (a request made while no host ran is never run;
     default 2). ``memory_file``: remember answered requests across restarts.
     ``reply_to_unknown``: answer unknown request names with an error (default True).
+    ``requester_lookup``: find who sent each request in Scratch's cloud log, for
+    ``get_requester()`` (default True; a log read per request; TurboWarp keeps no log).
     """
 
     def __init__(self, connection: CloudConnection, *,
                  used_cloud_vars: Sequence[Union[int, str]] = tuple("123456789"),
                  max_concurrency: int = 16, snapshot_window: Optional[float] = None,
                  memory_file: Optional[Union[str, os.PathLike]] = None,
-                 reply_to_unknown: bool = True) -> None:
+                 reply_to_unknown: bool = True, requester_lookup: bool = True) -> None:
         self.connection = connection
         self._options: Dict[str, Any] = dict(
             from_host_vars=[int(n) for n in used_cloud_vars], max_concurrency=max_concurrency,
             snapshot_window=snapshot_window,
             memory_file=None if memory_file is None else os.fspath(memory_file),
-            reply_to_unknown=reply_to_unknown)
+            reply_to_unknown=reply_to_unknown, requester_lookup=requester_lookup)
         self._requests: Dict[str, Callable[..., Any]] = {}
         self._handlers: Dict[str, Callable[..., Any]] = {}
         self._storage: Optional[CloudStorage] = None

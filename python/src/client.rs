@@ -65,11 +65,23 @@ pub(crate) struct NativeClient {
 
 impl NativeClient {
     /// Connects `builder` on the client's runtime, without the GIL.
-    fn open_cloud(&self, py: Python<'_>, builder: CloudBuilder) -> PyResult<NativeCloud> {
+    /// `logs`: the project whose cloud log is Scratch's (None on TurboWarp).
+    fn open_cloud(
+        &self,
+        py: Python<'_>,
+        builder: CloudBuilder,
+        logs: Option<ProjectId>,
+    ) -> PyResult<NativeCloud> {
         let (sender, events) = py
             .detach(|| self.handle.block_on(builder.into_future()))
             .map_err(cloud_error)?;
-        Ok(NativeCloud::new(sender, events, Arc::clone(&self.runtime)))
+        let logs = logs.map(|project| (self.client.clone(), project));
+        Ok(NativeCloud::new(
+            sender,
+            events,
+            Arc::clone(&self.runtime),
+            logs,
+        ))
     }
 }
 
@@ -149,7 +161,8 @@ impl NativeClient {
     /// Opens the cloud-variable connection of `project_id` on Scratch's rules (needs a
     /// login). Errors: `RuntimeError` when the server refuses or cannot be reached.
     fn cloud(&self, py: Python<'_>, project_id: u64) -> PyResult<NativeCloud> {
-        self.open_cloud(py, self.client.cloud(ProjectId(project_id)))
+        let project = ProjectId(project_id);
+        self.open_cloud(py, self.client.cloud(project), Some(project))
     }
 
     /// Opens TurboWarp's cloud-variable connection of `project_id` as `username` (no login;
@@ -164,6 +177,7 @@ impl NativeClient {
         self.open_cloud(
             py,
             self.client.turbowarp_cloud(ProjectId(project_id), username),
+            None,
         )
     }
 

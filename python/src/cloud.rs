@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
+use scratchkit::Client;
 use scratchkit::cloud::{CloudError, CloudEvent, CloudEvents, CloudSender};
+use scratchkit::model::ProjectId;
 use tokio::runtime::Handle;
 
 use crate::runtime::SharedRuntime;
@@ -51,16 +53,30 @@ pub(crate) struct NativeCloud {
     handle: Handle,
     /// Keeps the client's runtime alive as long as the connection.
     runtime: SharedRuntime,
+    /// For a Scratch connection: the client and project whose cloud log names who set what.
+    logs: Option<(Client, ProjectId)>,
 }
 
 impl NativeCloud {
-    pub(crate) fn new(sender: CloudSender, events: CloudEvents, runtime: SharedRuntime) -> Self {
+    pub(crate) fn new(
+        sender: CloudSender,
+        events: CloudEvents,
+        runtime: SharedRuntime,
+        logs: Option<(Client, ProjectId)>,
+    ) -> Self {
         Self {
             sender,
             events: Mutex::new(Some(events)),
             handle: runtime.handle(),
             runtime,
+            logs,
         }
+    }
+
+    /// The client and project of a Scratch connection (None on TurboWarp, which keeps no
+    /// cloud log).
+    pub(crate) fn logs(&self) -> Option<(Client, ProjectId)> {
+        self.logs.clone()
     }
 
     /// The sender, the events (taken: this connection reports no more events itself) and

@@ -13,8 +13,8 @@ use std::time::{Duration, UNIX_EPOCH};
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyTimeoutError, PyValueError};
 use pyo3::prelude::*;
 use scratchkit_cloud_requests::{
-    CloudRequests, CloudStorage, HandlerError, RequestContext, RequestEvent, RequestEvents,
-    RequestsHandle, Response, TemplateClient, TemplateError, TemplateReply,
+    CloudLogsLookup, CloudRequests, CloudStorage, HandlerError, RequestContext, RequestEvent,
+    RequestEvents, RequestsHandle, Response, TemplateClient, TemplateError, TemplateReply,
 };
 use tokio::runtime::Handle;
 
@@ -124,14 +124,15 @@ pub(crate) struct NativeRequests {
 impl NativeRequests {
     /// Starts a host over `cloud` (whose events it takes). `dispatch` is called for every
     /// request named in `names` (see [`call_python`]); `storage` = `(file or None,
-    /// databases)` adds the template's Cloud Storage requests.
+    /// databases)` adds the template's Cloud Storage requests; `requester_lookup` finds who
+    /// sent each request in Scratch's cloud log (not on TurboWarp, which keeps none).
     ///
     /// Errors: `RuntimeError` when the connection's events are already taken, `OSError` or
     /// `ValueError` when the storage file cannot be read.
     #[new]
     #[pyo3(signature = (cloud, dispatch, names, *, storage = None, from_host_vars = None,
         max_concurrency = 16, snapshot_window = None, memory_file = None,
-        reply_to_unknown = true))]
+        reply_to_unknown = true, requester_lookup = true))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         cloud: &NativeCloud,
@@ -143,6 +144,7 @@ impl NativeRequests {
         snapshot_window: Option<f64>,
         memory_file: Option<PathBuf>,
         reply_to_unknown: bool,
+        requester_lookup: bool,
     ) -> PyResult<Self> {
         let window = wait_for(snapshot_window)?;
         let storage = match storage {
@@ -169,6 +171,9 @@ impl NativeRequests {
         }
         if let Some(storage) = &storage {
             requests = storage.install(requests);
+        }
+        if requester_lookup && let Some((client, project)) = cloud.logs() {
+            requests = requests.requester_lookup(CloudLogsLookup::new(client, project));
         }
         let dispatch = Arc::new(dispatch);
         for name in names {

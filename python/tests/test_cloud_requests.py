@@ -46,7 +46,7 @@ def test_python_handlers_answer_the_template(sb, tmp_path):
     @host.request
     def whoami():
         info = host.get_request()
-        return [info.name, info.request_id, str(host.get_timestamp() > 0)]
+        return [info.name, info.request_id, str(host.get_timestamp() > 0), host.get_requester()]
 
     @host.request
     def fails():
@@ -71,8 +71,9 @@ def test_python_handlers_answer_the_template(sb, tmp_path):
         assert template.request("ping").items == ["pong"]
         added = template.request("add", 40, 2)
         assert added.items == ["42"]
-        name, request_id, stamped = template.request("whoami").items
+        name, request_id, stamped, requester = template.request("whoami").items
         assert (name, stamped) == ("whoami", "True") and len(request_id) == 6
+        assert requester == "kakurenbo"  # from the cloud log's row of that TO_HOST value
         # The project learns that it failed, not why (the reason stays in the host's events).
         failed = template.request("fails").items
         assert failed[0] == "Error in request fails" and "no such thing" not in " ".join(failed)
@@ -135,7 +136,7 @@ def test_events_report_errors_and_the_end(sb):
 
 
 def test_coroutine_handlers_run_on_the_hosts_event_loop(sb):
-    host = host_connection(sb).requests(snapshot_window=0.3)
+    host = host_connection(sb).requests(snapshot_window=0.3, requester_lookup=False)
     loops = []
 
     @host.request
@@ -155,7 +156,7 @@ def test_coroutine_handlers_run_on_the_hosts_event_loop(sb):
         return asyncio.get_running_loop(), reply
 
     loop, reply = asyncio.run(main())
-    # No requester lookup is configured, so the requester is None (never guessed).
+    # Without the cloud-log lookup, the requester is None (never guessed).
     assert reply.items == ["hi, True"]
     assert loops == [loop]
 
@@ -206,13 +207,14 @@ def test_a_host_on_turbowarp(sb):
     @host.request
     def shout(text):
         done.set()
-        return text.upper()
+        return f"{text.upper()} from {host.get_requester()}"
 
     with host:
         assert host.wait_until_ready(10)
         connection = scratchkit.Session(sandbox=sb, user_agent=agent).connect_tw_cloud(PROJECT, username="p")
         assert connection.next_event(timeout=5) == scratchkit.CloudEvent("connected")
-        assert TemplateClient(connection).request("shout", "hello").items == ["HELLO"]
+        # TurboWarp keeps no cloud log: who sent a request is unknown.
+        assert TemplateClient(connection).request("shout", "hello").items == ["HELLO from None"]
     assert done.is_set()
 
 
