@@ -2,17 +2,21 @@
 
 The connection reconnects by itself, re-sends the latest value of each variable set while it
 was down, and paces its sets by Scratch's rules. scratchattach's names: ``set_var``,
-``get_var``, ``get_all_vars``, ``disconnect``; events come from ``events()`` (a blocking
-iterator) or ``next_event()``.
+``get_var``, ``get_all_vars``, ``disconnect``, ``requests()`` (a Cloud Requests host);
+events come from ``events()`` (a blocking iterator) or ``next_event()``. TurboWarp's cloud
+is ``Session.connect_tw_cloud``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Iterator, Optional, Union
+from typing import TYPE_CHECKING, Dict, Iterator, Optional, Sequence, Union
 
 from . import _native
 from .errors import ScratchkitError
+
+if TYPE_CHECKING:
+    from .cloud_requests import CloudRequests
 
 
 class CloudError(ScratchkitError):
@@ -62,7 +66,10 @@ class CloudConnection:
     def next_event(self, timeout: Optional[float] = None) -> Optional[CloudEvent]:
         """The next event, or None after ``timeout`` seconds; ``CloudEvent("end")`` once
         the connection has ended for good."""
-        event = self._native.next_event(timeout)
+        try:
+            event = self._native.next_event(timeout)
+        except RuntimeError as e:  # the events belong to a Cloud Requests host
+            raise CloudError(str(e)) from None
         return None if event is None else CloudEvent(*event)
 
     def events(self, timeout: Optional[float] = None) -> Iterator[CloudEvent]:
@@ -72,6 +79,20 @@ class CloudConnection:
             if event is None or event.kind == "end":
                 return
             yield event
+
+    def requests(self, used_cloud_vars: Sequence[Union[int, str]] = tuple("123456789"), *,
+                 max_concurrency: int = 16, snapshot_window: Optional[float] = None,
+                 memory_file: Optional[str] = None, reply_to_unknown: bool = True,
+                 requester_lookup: bool = True) -> "CloudRequests":
+        """A Cloud Requests host on this connection (scratchattach's ``cloud.requests()``):
+        register requests with ``@host.request``, then ``host.start()``. The host takes the
+        connection's events (``next_event`` stops working here). See
+        ``scratchkit.cloud_requests.CloudRequests`` for the options."""
+        from .cloud_requests import CloudRequests
+
+        return CloudRequests(self, used_cloud_vars=used_cloud_vars, max_concurrency=max_concurrency,
+                             snapshot_window=snapshot_window, memory_file=memory_file,
+                             reply_to_unknown=reply_to_unknown, requester_lookup=requester_lookup)
 
     def disconnect(self) -> None:
         self._native.close()

@@ -151,3 +151,94 @@ class Me:
 
     username: str
     id: Optional[int]
+
+
+@dataclass(frozen=True)
+class BackpackItem:
+    """An item of the logged-in account's backpack (``type``: ``script``, ``costume``,
+    ``sound``, ``sprite``)."""
+
+    id: str
+    type: str
+    name: str
+    mime: str
+    body: str
+    thumbnail: str
+    data: Dict[str, Any] = field(repr=False, compare=False)
+
+    @classmethod
+    def from_json(cls, d: Dict[str, Any]) -> "BackpackItem":
+        return cls(id=str(d.get("id", "")), type=str(d.get("type", "")), name=str(d.get("name", "")),
+                   mime=str(d.get("mime", "")), body=str(d.get("body", "")),
+                   thumbnail=str(d.get("thumbnail", "")), data=d)
+
+
+@dataclass(frozen=True)
+class Classroom:
+    """A class (``api.scratch.mit.edu/classrooms/<id>``)."""
+
+    id: int
+    title: str
+    description: str
+    status: str
+    educator_name: Optional[str]
+    data: Dict[str, Any] = field(repr=False, compare=False)
+
+    @classmethod
+    def from_json(cls, d: Dict[str, Any]) -> "Classroom":
+        return cls(id=int(d.get("id", 0)), title=str(d.get("title", "")),
+                   description=str(d.get("description") or ""), status=str(d.get("status") or ""),
+                   educator_name=_dig(d, "educator", "username"), data=d)
+
+
+@dataclass(frozen=True)
+class ForumTopic:
+    """A topic as its category's page lists it."""
+
+    id: int
+    title: str
+    author: Optional[str]
+    sticky: bool
+    closed: bool
+    reply_count: Optional[int]
+    view_count: Optional[int]
+    data: Dict[str, Any] = field(repr=False, compare=False)
+
+    @classmethod
+    def from_json(cls, d: Dict[str, Any]) -> "ForumTopic":
+        return cls(id=int(d.get("id", 0)), title=str(d.get("title", "")), author=d.get("author"),
+                   sticky=bool(d.get("sticky")), closed=bool(d.get("closed")),
+                   reply_count=d.get("replies"), view_count=d.get("views"), data=d)
+
+
+@dataclass(frozen=True)
+class ForumPost:
+    """A forum post (``content``: its plain text, ``content_html``: as rendered)."""
+
+    id: int
+    index: Optional[int]
+    author_name: str
+    posted: Optional[str]
+    content: str
+    content_html: str
+    data: Dict[str, Any] = field(repr=False, compare=False)
+
+    @classmethod
+    def from_json(cls, d: Dict[str, Any]) -> "ForumPost":
+        return cls(id=int(d.get("id", 0)), index=d.get("index"), author_name=str(d.get("author", "")),
+                   posted=d.get("posted") or d.get("posted_text"), content=str(d.get("content_text", "")),
+                   content_html=str(d.get("content_html", "")), data=d)
+
+
+@dataclass(frozen=True)
+class CreatedProject:
+    """A project made by ``Session.create_project``."""
+
+    id: int
+    title: str
+    assets_uploaded: int
+
+    @classmethod
+    def from_json(cls, d: Dict[str, Any]) -> "CreatedProject":
+        return cls(id=int(d["id"]), title=str(d.get("title", "")),
+                   assets_uploaded=int(d.get("assets_uploaded", 0)))

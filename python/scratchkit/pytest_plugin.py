@@ -1,8 +1,8 @@
 """The pytest plugin (entry point ``pytest11``): the ``scratch_sandbox`` fixture.
 
 ``scratch_sandbox`` is a running ``Sandbox`` with the traffic of requests, websocket-client,
-aiohttp and scratchclient redirected to it (``scratchkit.redirect``); any other host is
-refused, so a test cannot reach the internet through those libraries. One sandbox serves the
+aiohttp, scratchclient, urllib and httpx redirected to it (``scratchkit.redirect``); any
+other host is refused, so a test cannot reach the internet through those libraries. One sandbox serves the
 whole test session; each test starts from the seeded world (``reset()``), the default
 settings, no faults and an empty request log.
 

@@ -14,6 +14,10 @@ websocket-client             ``websocket.WebSocket.connect`` (also ``create_conn
 aiohttp                      ``aiohttp.ClientSession._request`` and ``_ws_connect``
 scratchclient's WebSocket    ``scratchclient.Websocket.Websocket.connect`` and
                              ``AsyncWebsocket.connect``
+urllib                       ``urllib.request.OpenerDirector.open`` (``urlopen`` and every
+                             opener)
+httpx                        ``httpx.HTTPTransport.handle_request`` and
+                             ``AsyncHTTPTransport.handle_async_request``
 ===========================  =============================================================
 
 URLs are mapped with the sandbox's hosts table: ``https://api.scratch.mit.edu/X`` is
@@ -22,7 +26,9 @@ served at ``http://ADDR/api/X``, ``scratch.mit.edu`` at ``/site``, ``projects.``
 ``wss://clouddata.turbowarp.org`` ``ws://ADDR/turbowarp``. For requests, the response is
 handed back with its live URL, so that cookies and redirects behave as on the real site.
 Loopback URLs pass through unchanged; anything else raises ``HostRefused`` (for requests, a
-``requests.exceptions.ConnectionError`` that wraps it).
+``requests.exceptions.ConnectionError`` that wraps it; for urllib, a ``URLError`` whose
+``reason`` is it; for httpx, an ``httpx.ConnectError`` caused by it). urllib and httpx hand
+back responses with their live URL too.
 """
 
 from __future__ import annotations
@@ -141,6 +147,8 @@ class Redirect:
             self._patch_websocket_client()
             self._patch_aiohttp()
             self._patch_scratchclient()
+            self._patch_urllib()
+            self._patch_httpx()
             Redirect._active = self
         return self
 
@@ -254,3 +262,71 @@ class Redirect:
             cls = getattr(module, name, None)
             if cls is not None:
                 self._replace(cls, "connect", make)
+
+    def _patch_urllib(self) -> None:
+        import urllib.error
+        import urllib.request
+
+        redirect = self
+
+        def make(original: Any) -> Any:
+            def open(opener: Any, fullurl: Any, data: Any = None, *args: Any, **kwargs: Any) -> Any:
+                request = fullurl if isinstance(fullurl, urllib.request.Request) \
+                    else urllib.request.Request(fullurl, data)
+                live = request.full_url
+                method = request.get_method()
+                try:
+                    target = redirect.http_url(live)
+                except HostRefused as refused:
+                    redirect._log(method, live, None)
+                    raise urllib.error.URLError(refused) from refused
+                if target == live:  # loopback
+                    return original(opener, fullurl, data, *args, **kwargs)
+                redirect._log(method, live, target)
+                outgoing = urllib.request.Request(
+                    target, data=request.data if data is None else data,
+                    headers=dict(request.header_items()), method=method)
+                response = original(opener, outgoing, None, *args, **kwargs)
+                response.url = redirect.live_url(response.url)
+                return response
+            return open
+
+        self._replace(urllib.request.OpenerDirector, "open", make)
+
+    def _httpx_outgoing(self, httpx: Any, request: Any) -> Any:
+        """The request to send instead of ``request`` (itself for loopback); raises
+        ``httpx.ConnectError`` for a refused host."""
+        live = str(request.url)
+        try:
+            target = self.http_url(live)
+        except HostRefused as refused:
+            self._log(request.method, live, None)
+            raise httpx.ConnectError(str(refused), request=request) from refused
+        if target == live:
+            return request
+        self._log(request.method, live, target)
+        headers = [(k, v) for k, v in request.headers.raw if k.lower() != b"host"]
+        headers.insert(0, (b"Host", self.address.encode()))
+        return httpx.Request(request.method, target, headers=headers, stream=request.stream,
+                             extensions=request.extensions)
+
+    def _patch_httpx(self) -> None:
+        try:
+            import httpx
+        except ImportError:
+            return
+        redirect = self
+
+        def make_sync(original: Any) -> Any:
+            def handle_request(transport: Any, request: Any) -> Any:
+                return original(transport, redirect._httpx_outgoing(httpx, request))
+            return handle_request
+
+        def make_async(original: Any) -> Any:
+            async def handle_async_request(transport: Any, request: Any) -> Any:
+                return await original(transport, redirect._httpx_outgoing(httpx, request))
+            return handle_async_request
+
+        # The client sets each response's ``request`` (so its URL) to the live request.
+        self._replace(httpx.HTTPTransport, "handle_request", make_sync)
+        self._replace(httpx.AsyncHTTPTransport, "handle_async_request", make_async)

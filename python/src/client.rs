@@ -1,18 +1,21 @@
 //! [`NativeClient`]: the scratchkit client on a runtime of its own.
 
+use std::future::IntoFuture;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use scratchkit::Client;
+use scratchkit::cloud::CloudBuilder;
 use scratchkit::model::ProjectId;
 use serde_json::Value;
-use tokio::runtime::{Handle, Runtime};
+use tokio::runtime::Handle;
 
 use crate::cloud::{NativeCloud, cloud_error};
 use crate::errors::classify;
 use crate::ops::{BadArguments, Op, run};
-use crate::runtime::background;
+use crate::runtime::{Owned, SharedRuntime, background};
 
 /// What an operation ends with, as Python receives it: `(None, json)` on success,
 /// `(class_name, message, status)` on failure.
@@ -56,18 +59,29 @@ pub(crate) struct NativeClient {
     client: Client,
     /// Runs the operations.
     handle: Handle,
-    /// Owns the runtime's threads (`None` once dropped).
-    runtime: Option<Runtime>,
+    /// Keeps the runtime's threads (shared with the cloud connections opened here).
+    runtime: SharedRuntime,
 }
 
-impl Drop for NativeClient {
-    /// Dropped by Python's garbage collector with the GIL held: waiting for the runtime's
-    /// threads here could deadlock with a callback that waits for the GIL, so they are left
-    /// to end on their own.
-    fn drop(&mut self) {
-        if let Some(runtime) = self.runtime.take() {
-            runtime.shutdown_background();
-        }
+impl NativeClient {
+    /// Connects `builder` on the client's runtime, without the GIL.
+    /// `logs`: the project whose cloud log is Scratch's (None on TurboWarp).
+    fn open_cloud(
+        &self,
+        py: Python<'_>,
+        builder: CloudBuilder,
+        logs: Option<ProjectId>,
+    ) -> PyResult<NativeCloud> {
+        let (sender, events) = py
+            .detach(|| self.handle.block_on(builder.into_future()))
+            .map_err(cloud_error)?;
+        let logs = logs.map(|project| (self.client.clone(), project));
+        Ok(NativeCloud::new(
+            sender,
+            events,
+            Arc::clone(&self.runtime),
+            logs,
+        ))
     }
 }
 
@@ -95,11 +109,11 @@ impl NativeClient {
         let client = builder
             .build()
             .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
-        let runtime = background("scratchkit-client", 1)?;
+        let runtime = Owned::share(background("scratchkit-client", 1)?);
         Ok(Self {
             client,
-            handle: runtime.handle().clone(),
-            runtime: Some(runtime),
+            handle: runtime.handle(),
+            runtime,
         })
     }
 
@@ -147,14 +161,24 @@ impl NativeClient {
     /// Opens the cloud-variable connection of `project_id` on Scratch's rules (needs a
     /// login). Errors: `RuntimeError` when the server refuses or cannot be reached.
     fn cloud(&self, py: Python<'_>, project_id: u64) -> PyResult<NativeCloud> {
-        let client = self.client.clone();
-        let (sender, events) = py
-            .detach(|| {
-                self.handle
-                    .block_on(async move { client.cloud(ProjectId(project_id)).await })
-            })
-            .map_err(cloud_error)?;
-        Ok(NativeCloud::new(sender, events, self.handle.clone()))
+        let project = ProjectId(project_id);
+        self.open_cloud(py, self.client.cloud(project), Some(project))
+    }
+
+    /// Opens TurboWarp's cloud-variable connection of `project_id` as `username` (no login;
+    /// the client's User-Agent is sent). Errors: `RuntimeError` when the server refuses or
+    /// cannot be reached.
+    fn turbowarp_cloud(
+        &self,
+        py: Python<'_>,
+        project_id: u64,
+        username: String,
+    ) -> PyResult<NativeCloud> {
+        self.open_cloud(
+            py,
+            self.client.turbowarp_cloud(ProjectId(project_id), username),
+            None,
+        )
     }
 
     /// Whether the client holds a login.

@@ -1,13 +1,17 @@
 //! [`NativeCloud`]: a cloud-variable connection of the scratchkit client.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
+use scratchkit::Client;
 use scratchkit::cloud::{CloudError, CloudEvent, CloudEvents, CloudSender};
+use scratchkit::model::ProjectId;
 use tokio::runtime::Handle;
+
+use crate::runtime::SharedRuntime;
 
 /// One event as Python receives it: `(kind, name or detail, value or new name)`.
 pub(crate) type EventTuple = (&'static str, Option<String>, Option<String>);
@@ -44,18 +48,56 @@ fn event_tuple(event: CloudEvent) -> EventTuple {
 #[pyclass(module = "scratchkit._native")]
 pub(crate) struct NativeCloud {
     sender: CloudSender,
-    events: Mutex<CloudEvents>,
+    /// `None` once handed to a Cloud Requests host or a template client.
+    events: Mutex<Option<CloudEvents>>,
     handle: Handle,
+    /// Keeps the client's runtime alive as long as the connection.
+    runtime: SharedRuntime,
+    /// For a Scratch connection: the client and project whose cloud log names who set what.
+    logs: Option<(Client, ProjectId)>,
 }
 
 impl NativeCloud {
-    pub(crate) fn new(sender: CloudSender, events: CloudEvents, handle: Handle) -> Self {
+    pub(crate) fn new(
+        sender: CloudSender,
+        events: CloudEvents,
+        runtime: SharedRuntime,
+        logs: Option<(Client, ProjectId)>,
+    ) -> Self {
         Self {
             sender,
-            events: Mutex::new(events),
-            handle,
+            events: Mutex::new(Some(events)),
+            handle: runtime.handle(),
+            runtime,
+            logs,
         }
     }
+
+    /// The client and project of a Scratch connection (None on TurboWarp, which keeps no
+    /// cloud log).
+    pub(crate) fn logs(&self) -> Option<(Client, ProjectId)> {
+        self.logs.clone()
+    }
+
+    /// The sender, the events (taken: this connection reports no more events itself) and
+    /// the runtime, for a Cloud Requests host or a template client.
+    ///
+    /// Errors: `RuntimeError` when the events were already taken.
+    pub(crate) fn take(&self) -> PyResult<(CloudSender, CloudEvents, SharedRuntime)> {
+        let events = self
+            .events
+            .lock()
+            .map_err(|_| PyRuntimeError::new_err("cloud events: a reader panicked"))?
+            .take()
+            .ok_or_else(taken)?;
+        Ok((self.sender.clone(), events, Arc::clone(&self.runtime)))
+    }
+}
+
+fn taken() -> PyErr {
+    PyRuntimeError::new_err(
+        "cloud: this connection's events belong to a Cloud Requests host or template client",
+    )
 }
 
 #[pymethods]
@@ -104,10 +146,11 @@ impl NativeCloud {
         };
         let next = py.detach(|| {
             // Locked without the GIL: a second reader waits here, not in Python.
-            let mut events = self
+            let mut guard = self
                 .events
                 .lock()
                 .map_err(|_| PyRuntimeError::new_err("cloud events: a reader panicked"))?;
+            let events = guard.as_mut().ok_or_else(taken)?;
             Ok::<_, PyErr>(self.handle.block_on(async {
                 match wait {
                     Some(wait) => tokio::time::timeout(wait, events.recv()).await.ok(),

@@ -5,8 +5,12 @@
 //! serialized with their own serde names (Scratch's field names), which the Python layer
 //! wraps in its typed classes.
 
-use scratchkit::model::{CommentId, ExploreMode, ProjectId, StudioId, UserId};
-use scratchkit::{Client, ListRequest, MessageFilter};
+use scratchkit::model::{
+    BackpackItemKind, ClassroomId, CommentId, ExploreMode, PostId, ProjectId, StudioId, TopicId,
+    UserId,
+};
+use scratchkit::sb3::Sb3;
+use scratchkit::{Client, CommentsHandler, ListRequest, MessageFilter, NewBackpackItem};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -31,9 +35,30 @@ pub(crate) enum Op {
     Project {
         id: u64,
     },
-    ProjectComments {
-        id: u64,
+    Comments {
+        place: Place,
         page: Paging,
+    },
+    CommentReplies {
+        place: Place,
+        comment: u64,
+        page: Paging,
+    },
+    UserFollowing {
+        username: String,
+        page: Paging,
+    },
+    IsFollowing {
+        username: String,
+        other: String,
+    },
+    FollowUser {
+        username: String,
+        on: bool,
+    },
+    FollowStudio {
+        id: u64,
+        on: bool,
     },
     ProjectRemixes {
         id: u64,
@@ -68,7 +93,7 @@ pub(crate) enum Op {
     },
     Logout,
     PostComment {
-        project: u64,
+        place: Place,
         content: String,
         parent: Option<u64>,
         commentee: Option<u64>,
@@ -93,6 +118,82 @@ pub(crate) enum Op {
         id: u64,
         path: String,
     },
+    CreateProject {
+        path: String,
+        title: Option<String>,
+    },
+    SaveProject {
+        id: u64,
+        path: String,
+    },
+    Backpack {
+        page: Paging,
+    },
+    DeleteBackpackItem {
+        item: String,
+    },
+    AddBackpackItem {
+        kind: String,
+        mime: String,
+        name: String,
+        body: Vec<u8>,
+        thumbnail: Vec<u8>,
+    },
+    Classroom {
+        id: u64,
+    },
+    ClassroomStudents {
+        id: u64,
+        page: u32,
+    },
+    ForumTopics {
+        category: u64,
+        page: u32,
+    },
+    ForumPosts {
+        topic: u64,
+        page: u32,
+    },
+    ForumPostSource {
+        post: u64,
+    },
+    ForumReply {
+        topic: u64,
+        content: String,
+    },
+}
+
+/// Where comments live: a project, a studio or a profile.
+#[derive(Debug)]
+pub(crate) enum Place {
+    Project(u64),
+    Studio(u64),
+    Profile(String),
+}
+
+impl Place {
+    /// From the arguments `place` (`project`, `studio`, `profile`) and `target` (an id, or
+    /// a username for a profile).
+    fn parse(args: &Value) -> Result<Place, BadArguments> {
+        Ok(match text_or(args, "place", "project")?.as_str() {
+            "project" => Place::Project(id(args, "target")?),
+            "studio" => Place::Studio(id(args, "target")?),
+            "profile" => Place::Profile(text(args, "target")?),
+            other => {
+                return Err(BadArguments(format!(
+                    "`place` must be project, studio or profile, not {other:?}"
+                )));
+            }
+        })
+    }
+
+    fn comments(self, client: &Client) -> CommentsHandler {
+        match self {
+            Place::Project(id) => client.project(ProjectId(id)).comments(),
+            Place::Studio(id) => client.studio(StudioId(id)).comments(),
+            Place::Profile(name) => client.user(name).comments(),
+        }
+    }
 }
 
 /// `limit` and `offset` of a list call.
@@ -144,6 +245,43 @@ fn flag(args: &Value, name: &str) -> Result<bool, BadArguments> {
     }
 }
 
+fn optional_text(args: &Value, name: &str) -> Result<Option<String>, BadArguments> {
+    match args.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(_) => text(args, name).map(Some),
+    }
+}
+
+/// Bytes sent from Python as hexadecimal text.
+fn hex_bytes(args: &Value, name: &str) -> Result<Vec<u8>, BadArguments> {
+    let digits = text(args, name)?;
+    let bad = || BadArguments(format!("`{name}` must be bytes as hexadecimal text"));
+    if digits.len() % 2 != 0 {
+        return Err(bad());
+    }
+    (0..digits.len())
+        .step_by(2)
+        .map(|i| {
+            digits
+                .get(i..i + 2)
+                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
+                .ok_or_else(bad)
+        })
+        .collect()
+}
+
+/// The 1-based `page` of an HTML list (default 1).
+fn page_number(args: &Value) -> Result<u32, BadArguments> {
+    match args.get("page") {
+        None | Some(Value::Null) => Ok(1),
+        Some(v) => v
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| BadArguments("`page` must be an integer from 1".into())),
+    }
+}
+
 fn paging(args: &Value) -> Result<Paging, BadArguments> {
     let number = |name: &str, default: u32| -> Result<u32, BadArguments> {
         match args.get(name) {
@@ -179,9 +317,30 @@ impl Op {
             "project" => Op::Project {
                 id: id(args, "id")?,
             },
-            "project_comments" => Op::ProjectComments {
-                id: id(args, "id")?,
+            "comments" => Op::Comments {
+                place: Place::parse(args)?,
                 page: paging(args)?,
+            },
+            "comment_replies" => Op::CommentReplies {
+                place: Place::parse(args)?,
+                comment: id(args, "comment_id")?,
+                page: paging(args)?,
+            },
+            "user_following" => Op::UserFollowing {
+                username: text(args, "username")?,
+                page: paging(args)?,
+            },
+            "is_following" => Op::IsFollowing {
+                username: text(args, "username")?,
+                other: text(args, "other")?,
+            },
+            "follow_user" => Op::FollowUser {
+                username: text(args, "username")?,
+                on: flag(args, "on")?,
+            },
+            "follow_studio" => Op::FollowStudio {
+                id: id(args, "id")?,
+                on: flag(args, "on")?,
             },
             "project_remixes" => Op::ProjectRemixes {
                 id: id(args, "id")?,
@@ -216,7 +375,7 @@ impl Op {
             },
             "logout" => Op::Logout,
             "post_comment" => Op::PostComment {
-                project: id(args, "project_id")?,
+                place: Place::parse(args)?,
                 content: text(args, "content")?,
                 parent: optional_id(args, "parent_id")?,
                 commentee: optional_id(args, "commentee_id")?,
@@ -240,6 +399,49 @@ impl Op {
             "download_sb3" => Op::DownloadSb3 {
                 id: id(args, "id")?,
                 path: text(args, "path")?,
+            },
+            "create_project" => Op::CreateProject {
+                path: text(args, "path")?,
+                title: optional_text(args, "title")?,
+            },
+            "save_project" => Op::SaveProject {
+                id: id(args, "id")?,
+                path: text(args, "path")?,
+            },
+            "backpack" => Op::Backpack {
+                page: paging(args)?,
+            },
+            "delete_backpack_item" => Op::DeleteBackpackItem {
+                item: text(args, "item_id")?,
+            },
+            "add_backpack_item" => Op::AddBackpackItem {
+                kind: text(args, "kind")?,
+                mime: text(args, "mime")?,
+                name: text(args, "name")?,
+                body: hex_bytes(args, "body")?,
+                thumbnail: hex_bytes(args, "thumbnail")?,
+            },
+            "classroom" => Op::Classroom {
+                id: id(args, "id")?,
+            },
+            "classroom_students" => Op::ClassroomStudents {
+                id: id(args, "id")?,
+                page: page_number(args)?,
+            },
+            "forum_topics" => Op::ForumTopics {
+                category: id(args, "category_id")?,
+                page: page_number(args)?,
+            },
+            "forum_posts" => Op::ForumPosts {
+                topic: id(args, "topic_id")?,
+                page: page_number(args)?,
+            },
+            "forum_post_source" => Op::ForumPostSource {
+                post: id(args, "post_id")?,
+            },
+            "forum_reply" => Op::ForumReply {
+                topic: id(args, "topic_id")?,
+                content: text(args, "content")?,
             },
             other => return Err(BadArguments(format!("unknown operation `{other}`"))),
         })
@@ -270,8 +472,33 @@ pub(crate) async fn run(client: &Client, op: Op) -> scratchkit::Result<String> {
         Op::UserProjects { username, page: p } => page(client.user(username).projects(), p).await,
         Op::UserFollowers { username, page: p } => page(client.user(username).followers(), p).await,
         Op::Project { id } => to_json(&client.project(ProjectId(id)).info().await?),
-        Op::ProjectComments { id, page: p } => {
-            page(client.project(ProjectId(id)).comments().list(), p).await
+        Op::Comments { place, page: p } => page(place.comments(client).list(), p).await,
+        Op::CommentReplies {
+            place,
+            comment,
+            page: p,
+        } => page(place.comments(client).replies(CommentId(comment)), p).await,
+        Op::UserFollowing { username, page: p } => page(client.user(username).following(), p).await,
+        Op::IsFollowing { username, other } => {
+            to_json(&client.user(username).is_following(&other).await?)
+        }
+        Op::FollowUser { username, on } => {
+            let user = client.user(username);
+            if on {
+                user.follow().await?;
+            } else {
+                user.unfollow().await?;
+            }
+            to_json(&on)
+        }
+        Op::FollowStudio { id, on } => {
+            let studio = client.studio(StudioId(id));
+            if on {
+                studio.follow().await?;
+            } else {
+                studio.unfollow().await?;
+            }
+            to_json(&on)
         }
         Op::ProjectRemixes { id, page: p } => {
             page(client.project(ProjectId(id)).remixes(), p).await
@@ -316,12 +543,12 @@ pub(crate) async fn run(client: &Client, op: Op) -> scratchkit::Result<String> {
             to_json(&Value::Null)
         }
         Op::PostComment {
-            project,
+            place,
             content,
             parent,
             commentee,
         } => {
-            let comments = client.project(ProjectId(project)).comments();
+            let comments = place.comments(client);
             let comment = match parent {
                 Some(parent) => {
                     comments
@@ -357,5 +584,66 @@ pub(crate) async fn run(client: &Client, op: Op) -> scratchkit::Result<String> {
             client.project(ProjectId(id)).download_to(&path).await?;
             to_json(&path)
         }
+        Op::CreateProject { path, title } => {
+            let request = client.create_project(read_sb3(&path).await?);
+            let created = match title {
+                Some(title) => request.title(title).await?,
+                None => request.await?,
+            };
+            to_json(&json!({
+                "id": created.id.0,
+                "title": created.title,
+                "assets_uploaded": created.assets_uploaded,
+            }))
+        }
+        Op::SaveProject { id, path } => {
+            client
+                .project(ProjectId(id))
+                .save(read_sb3(&path).await?)
+                .await?;
+            to_json(&id)
+        }
+        Op::Backpack { page: p } => page(client.me().backpack(), p).await,
+        Op::DeleteBackpackItem { item } => {
+            client.me().delete_from_backpack(&item).await?;
+            to_json(&item)
+        }
+        Op::AddBackpackItem {
+            kind,
+            mime,
+            name,
+            body,
+            thumbnail,
+        } => {
+            let item =
+                NewBackpackItem::new(BackpackItemKind::from(kind), mime, name, body, thumbnail);
+            to_json(&client.me().add_to_backpack(&item).await?)
+        }
+        Op::Classroom { id } => to_json(&client.classroom(ClassroomId(id)).info().await?),
+        Op::ClassroomStudents { id, page } => {
+            to_json(&client.classroom(ClassroomId(id)).students(page).await?)
+        }
+        Op::ForumTopics { category, page } => {
+            to_json(&client.forum().category(category).topics(page).await?)
+        }
+        Op::ForumPosts { topic, page } => {
+            to_json(&client.forum().topic(TopicId(topic)).posts(page).await?)
+        }
+        Op::ForumPostSource { post } => to_json(&client.forum().post(PostId(post)).source().await?),
+        Op::ForumReply { topic, content } => {
+            let post = client.forum().topic(TopicId(topic)).reply(&content).await?;
+            to_json(&post.map(|PostId(id)| id))
+        }
     }
+}
+
+/// The .sb3 file at `path`.
+async fn read_sb3(path: &str) -> scratchkit::Result<Sb3> {
+    let bytes = tokio::fs::read(path)
+        .await
+        .map_err(|source| scratchkit::Error::File {
+            path: path.to_owned(),
+            source,
+        })?;
+    Ok(Sb3::from_bytes(&bytes)?)
 }

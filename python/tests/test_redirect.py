@@ -120,6 +120,81 @@ def test_aiohttp_refuses_other_hosts(scratch_sandbox):
         asyncio.run(main())
 
 
+# -- urllib -------------------------------------------------------------------------------
+
+def test_urllib_reaches_the_sandbox_with_cookies(scratch_sandbox):
+    import http.cookiejar
+    import urllib.request
+
+    with urllib.request.urlopen("https://api.scratch.mit.edu/users/mres", timeout=10) as response:
+        user = json.loads(response.read())
+        assert response.geturl() == "https://api.scratch.mit.edu/users/mres"
+    assert user["id"] == 167
+    assert scratch_sandbox.requests(path="/users/mres")[-1]["host"] == "api.scratch.mit.edu"
+
+    # A login through an opener with a cookie jar, as urllib bots do it.
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.open("https://scratch.mit.edu/csrf_token/", timeout=10).read()
+    csrf = next(c.value for c in jar if c.name == "scratchcsrftoken")
+    login = urllib.request.Request(
+        "https://scratch.mit.edu/login/", method="POST",
+        data=json.dumps({"username": "griffpatch", "password": DEMO_PASSWORD}).encode(),
+        headers={"X-CSRFToken": csrf, "X-Requested-With": "XMLHttpRequest",
+                 "Referer": "https://scratch.mit.edu", "Content-Type": "application/json"})
+    with opener.open(login, timeout=10) as response:
+        assert response.status == 200
+    assert any(c.name == "scratchsessionsid" for c in jar)
+    assert ("POST", "https://scratch.mit.edu/login/",
+            f"http://{scratch_sandbox.address}/site/login/") in scratch_sandbox.redirect.exchanges
+
+
+def test_urllib_refuses_other_hosts(scratch_sandbox):
+    import urllib.error
+    import urllib.request
+
+    with pytest.raises(urllib.error.URLError) as refused:
+        urllib.request.urlopen("https://example.com/", timeout=2)
+    assert isinstance(refused.value.reason, HostRefused)
+    assert scratch_sandbox.redirect.exchanges[-1] == ("GET", "https://example.com/", None)
+
+
+# -- httpx --------------------------------------------------------------------------------
+
+def test_httpx_reaches_the_sandbox_blocking_and_async(scratch_sandbox):
+    import httpx
+
+    with httpx.Client() as http:
+        response = http.get("https://api.scratch.mit.edu/projects/142")
+        assert response.status_code == 200 and response.json()["title"] == "PlayWithYourFace"
+        assert str(response.url) == "https://api.scratch.mit.edu/projects/142"
+        http.get("https://scratch.mit.edu/csrf_token/")
+        assert http.cookies.get("scratchcsrftoken")
+
+    async def main():
+        async with httpx.AsyncClient() as http:
+            return (await http.get("https://api.scratch.mit.edu/users/griffpatch")).json()
+
+    assert asyncio.run(main())["username"] == "griffpatch"
+    hosts = [e["host"] for e in scratch_sandbox.requests()]
+    assert hosts.count("api.scratch.mit.edu") == 2 and "scratch.mit.edu" in hosts
+
+
+def test_httpx_refuses_other_hosts(scratch_sandbox):
+    import httpx
+
+    with pytest.raises(httpx.ConnectError) as refused:
+        httpx.get("https://example.com/")
+    assert isinstance(refused.value.__cause__, HostRefused)
+
+    async def main():
+        async with httpx.AsyncClient() as http:
+            await http.get("https://pypi.org/simple/")
+
+    with pytest.raises(httpx.ConnectError):
+        asyncio.run(main())
+
+
 # -- scratchclient ------------------------------------------------------------------------
 
 def test_scratchclient_login_and_its_own_websocket(scratch_sandbox):
