@@ -163,44 +163,25 @@ pub(crate) fn project(p: &Project, style: ProjectStyle, token: Option<String>) -
     }
 }
 
-#[derive(Serialize)]
-struct CommentAuthor {
-    id: i64,
-    username: String,
-    scratchteam: bool,
-    image: ImageUrl,
-}
-
-/// A project or studio comment.
-#[derive(Serialize)]
-pub(crate) struct CommentJson {
-    id: i64,
-    parent_id: Option<i64>,
-    commentee_id: Option<i64>,
-    content: String,
-    datetime_created: IsoTime,
-    datetime_modified: IsoTime,
-    visibility: String,
-    author: CommentAuthor,
-    reply_count: i64,
-}
-
-pub(crate) fn comment(c: &Comment) -> CommentJson {
-    CommentJson {
-        id: c.id,
-        parent_id: c.parent_id,
-        commentee_id: c.commentee_id,
+/// A comment (project or studio, with its author), as the client's own model type.
+pub(crate) fn comment(c: &Comment) -> scratchkit_model::Comment {
+    use scratchkit_model::{CommentAuthor, CommentId, Timestamp, UserId, Visibility};
+    let id = |n: i64| u64::try_from(n).unwrap_or_default();
+    scratchkit_model::Comment {
+        id: CommentId(id(c.id)),
+        parent_id: c.parent_id.map(|p| CommentId(id(p))),
+        commentee_id: c.commentee_id.map(|u| UserId(id(u))),
         content: c.content.clone(),
-        datetime_created: IsoTime(c.created),
-        datetime_modified: IsoTime(c.modified),
-        visibility: c.visibility.clone(),
+        datetime_created: Timestamp::from_unix_seconds(c.created),
+        datetime_modified: Timestamp::from_unix_seconds(c.modified),
+        visibility: Some(Visibility::from(c.visibility.as_str())),
         author: CommentAuthor {
-            id: c.author_id,
+            id: UserId(id(c.author_id)),
             username: c.author_username.clone(),
             scratchteam: c.author_role == "scratch_team",
-            image: ImageUrl::user_60(c.author_id),
+            image: Some(ImageUrl::user_60(c.author_id).to_url()),
         },
-        reply_count: c.reply_count,
+        reply_count: u64::try_from(c.reply_count).unwrap_or_default(),
     }
 }
 

@@ -140,12 +140,19 @@ impl ImageUrl {
     }
 }
 
-impl Serialize for ImageUrl {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ImageUrl {
+    /// The URL as text.
+    pub(crate) fn to_url(self) -> String {
         let mut url = image_base(self.kind_prefix, self.id);
         url.push_str(self.size);
         url.push_str(".png");
-        serializer.serialize_str(url.as_str())
+        url
+    }
+}
+
+impl Serialize for ImageUrl {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_url())
     }
 }
 
