@@ -504,3 +504,58 @@ async fn studio_creation_is_rate_limited_and_trash_restores() {
     sorted.sort();
     assert_eq!(titles, sorted);
 }
+
+#[tokio::test]
+async fn profile_comments_and_replies_send_messages() {
+    let sb = sandbox().await;
+    settings(&sb, json!({"comment_flood_seconds": 0})).await;
+    let owner = Caller::login(&sb, "Maximouse").await;
+    let fan = Caller::login(&sb, "PMJ_Studio").await;
+    for caller in [&owner, &fan] {
+        caller
+            .post("/site/site-api/messages/messages-clear/", json!({}))
+            .await;
+    }
+    let posted = fan
+        .post(
+            "/site/site-api/comments/user/Maximouse/add/",
+            json!({"content": "hello from your fan", "parent_id": "", "commentee_id": ""}),
+        )
+        .await;
+    assert_eq!(posted.status, 200, "{:?}", posted.body);
+    let messages = owner
+        .get("/api/users/Maximouse/messages?filter=comments")
+        .await
+        .body;
+    let m = &messages[0];
+    assert_eq!(m["type"], "addcomment");
+    assert_eq!(m["actor_username"], "PMJ_Studio");
+    assert_eq!(m["comment_type"], 1, "1: a profile comment");
+    assert_eq!(m["comment_obj_title"], "Maximouse");
+    assert_eq!(m["comment_fragment"], "hello from your fan");
+    let comment_id = m["comment_id"].as_i64().expect("the comment's id");
+
+    // The owner replies: the fan is told; the owner is not told of their own reply.
+    let fan_id = fan.get("/api/users/PMJ_Studio").await.body["id"]
+        .as_i64()
+        .unwrap();
+    let reply = owner
+        .post(
+            "/site/site-api/comments/user/Maximouse/add/",
+            json!({"content": "thanks!", "parent_id": comment_id, "commentee_id": fan_id}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{:?}", reply.body);
+    let told = fan
+        .get("/api/users/PMJ_Studio/messages?filter=comments")
+        .await
+        .body;
+    assert_eq!(told.as_array().unwrap().len(), 1, "{told:?}");
+    assert_eq!(told[0]["commentee_username"], "PMJ_Studio");
+    assert_eq!(told[0]["comment_fragment"], "thanks!");
+    assert_eq!(
+        owner.get("/api/users/Maximouse/messages/count").await.body["count"],
+        1,
+        "only the fan's comment"
+    );
+}

@@ -229,6 +229,24 @@ pub(crate) async fn add(
                 created: t,
             },
         )?;
+        let commentee_name = match commentee {
+            Some(uid) => users::by_id(c, uid)?.map(|u| u.username),
+            None => None,
+        };
+        crate::store::messages::comment_added(
+            c,
+            &crate::store::messages::CommentNotice {
+                place: Place::User,
+                comment_id: id,
+                object_id: owner.id,
+                object_title: &owner.username,
+                author_id: user.id,
+                commentee: commentee.zip(commentee_name.as_deref()),
+                owners: &[owner.id],
+                content: &content,
+                now: t,
+            },
+        )?;
         let created = comments::by_id(c, Place::User, owner.id, id)?.ok_or(SiteError::Internal)?;
         Ok(html(comment_div(&created, parent.unwrap_or(id), "", t)))
     })

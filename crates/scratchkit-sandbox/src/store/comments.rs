@@ -9,7 +9,6 @@ use super::Page;
 pub(crate) enum Place {
     Project,
     Studio,
-    #[allow(dead_code)] // profile comments are served as HTML by a later issue
     User,
 }
 

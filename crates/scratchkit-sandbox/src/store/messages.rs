@@ -177,3 +177,64 @@ pub(crate) fn feed(
     let rows = stmt.query_map(params![me, date_limit, page.limit, page.offset], from_row)?;
     rows.collect()
 }
+
+/// A comment just posted, as the `addcomment` messages describe it.
+pub(crate) struct CommentNotice<'a> {
+    /// Where: project, studio or profile (`comment_type` 0, 2 and 1).
+    pub(crate) place: super::comments::Place,
+    /// The new comment.
+    pub(crate) comment_id: i64,
+    /// The project, studio or profile owner's user id.
+    pub(crate) object_id: i64,
+    /// Its title (the username for a profile).
+    pub(crate) object_title: &'a str,
+    /// Who wrote it.
+    pub(crate) author_id: i64,
+    /// The user answered, for a reply.
+    pub(crate) commentee: Option<(i64, &'a str)>,
+    /// Who owns the place (project owners, the studio host, the profile's user).
+    pub(crate) owners: &'a [i64],
+    /// The text (the message carries its first 40 characters).
+    pub(crate) content: &'a str,
+    /// When.
+    pub(crate) now: i64,
+}
+
+/// Sends the `addcomment` messages of a new comment: to the user answered, or else to the
+/// place's first owner; a reply on a project or a profile also tells its owners.
+pub(crate) fn comment_added(conn: &Connection, notice: &CommentNotice<'_>) -> rusqlite::Result<()> {
+    use super::comments::Place;
+    let fragment: String = notice.content.chars().take(40).collect();
+    let extra = serde_json::json!({
+        "comment_type": match notice.place {
+            Place::Project => 0,
+            Place::User => 1,
+            Place::Studio => 2,
+        },
+        "comment_fragment": fragment,
+        "comment_id": notice.comment_id,
+        "comment_obj_id": notice.object_id,
+        "comment_obj_title": notice.object_title,
+        "commentee_username": notice.commentee.map(|(_, name)| name),
+    });
+    let mut recipients: Vec<i64> = match notice.commentee {
+        Some((id, _)) => vec![id],
+        None => notice.owners.iter().take(1).copied().collect(),
+    };
+    if notice.place != Place::Studio && notice.commentee.is_some() {
+        recipients.extend(notice.owners.iter().copied());
+    }
+    recipients.sort_unstable();
+    recipients.dedup();
+    for recipient in recipients {
+        send(
+            conn,
+            recipient,
+            "addcomment",
+            notice.author_id,
+            notice.now,
+            &extra,
+        )?;
+    }
+    Ok(())
+}

@@ -126,27 +126,20 @@ async fn create(
                 created: t,
             },
         )?;
-        let fragment: String = content.chars().take(40).collect();
-        let extra = json!({
-            "comment_type": if place == Place::Project { 0 } else { 2 },
-            "comment_fragment": fragment,
-            "comment_id": new_id,
-            "comment_obj_id": object_id,
-            "comment_obj_title": target.title,
-            "commentee_username": commentee.as_ref().map(|u| u.username.clone()),
-        });
-        let mut recipients = match &commentee {
-            Some(u) => vec![u.id],
-            None => target.owner_ids.iter().take(1).copied().collect(),
-        };
-        if place == Place::Project && commentee.is_some() {
-            recipients.extend(target.owner_ids.iter().copied());
-        }
-        recipients.sort_unstable();
-        recipients.dedup();
-        for recipient in recipients {
-            messages::send(c, recipient, "addcomment", user.id, t, &extra)?;
-        }
+        messages::comment_added(
+            c,
+            &messages::CommentNotice {
+                place,
+                comment_id: new_id,
+                object_id,
+                object_title: &target.title,
+                author_id: user.id,
+                commentee: commentee.as_ref().map(|u| (u.id, u.username.as_str())),
+                owners: &target.owner_ids,
+                content: &content,
+                now: t,
+            },
+        )?;
         let created = comments::by_id(c, place, object_id, new_id)?.ok_or(ApiError::Internal)?;
         Ok(Json(render::comment(&created)).into_response())
     })
