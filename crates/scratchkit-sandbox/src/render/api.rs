@@ -185,82 +185,46 @@ pub(crate) fn comment(c: &Comment) -> scratchkit_model::Comment {
     }
 }
 
-#[derive(Serialize)]
-struct StudioHistory {
-    created: IsoTime,
-    modified: IsoTime,
-}
-
-#[derive(Serialize)]
-struct StudioStats {
-    comments: i64,
-    followers: i64,
-    managers: i64,
-    projects: i64,
-}
-
-/// `/studios/<id>` and studio lists.
-#[derive(Serialize)]
-pub(crate) struct StudioJson {
-    id: i64,
-    title: String,
-    host: i64,
-    description: String,
-    visibility: &'static str,
-    public: bool,
-    open_to_all: bool,
-    comments_allowed: bool,
-    image: ImageUrl,
-    history: StudioHistory,
-    stats: StudioStats,
-}
-
-pub(crate) fn studio(s: &Studio) -> StudioJson {
-    StudioJson {
-        id: s.id,
+/// `/studios/<id>` and studio lists, as the client's own model type.
+pub(crate) fn studio(s: &Studio) -> scratchkit_model::Studio {
+    use scratchkit_model::{StudioHistory, StudioId, StudioStats, Timestamp, UserId, Visibility};
+    let count = |n: i64| u64::try_from(n).unwrap_or_default();
+    scratchkit_model::Studio {
+        id: StudioId(count(s.id)),
         title: s.title.clone(),
-        host: s.host_id,
+        host: Some(UserId(count(s.host_id))),
         description: s.description.clone(),
-        visibility: "visible",
+        visibility: Some(Visibility::Visible),
         public: true,
         open_to_all: s.open_to_all,
         comments_allowed: s.comments_allowed,
-        image: ImageUrl::studio(s.id),
+        image: Some(ImageUrl::studio(s.id).to_url()),
         history: StudioHistory {
-            created: IsoTime(s.created),
-            modified: IsoTime(s.modified),
+            created: Timestamp::from_unix_seconds(s.created),
+            modified: Timestamp::from_unix_seconds(s.modified),
         },
         // The live API caps comments and projects at 100 (the site shows "100+").
         stats: StudioStats {
-            comments: s.comments.min(100),
-            followers: s.followers,
-            managers: s.managers,
-            projects: s.projects.min(100),
+            comments: count(s.comments.min(100)),
+            followers: count(s.followers),
+            managers: count(s.managers),
+            projects: count(s.projects.min(100)),
         },
     }
 }
 
-/// An item of `/studios/<id>/projects`.
-#[derive(Serialize)]
-pub(crate) struct StudioProjectJson {
-    id: i64,
-    title: String,
-    image: ImageUrl,
-    creator_id: i64,
-    username: String,
-    avatar: UserImages,
-    actor_id: i64,
-}
-
-pub(crate) fn studio_project(sp: &StudioProject) -> StudioProjectJson {
-    StudioProjectJson {
-        id: sp.project_id,
+/// An item of `/studios/<id>/projects`, as the client's own model type.
+pub(crate) fn studio_project(sp: &StudioProject) -> scratchkit_model::StudioProject {
+    use scratchkit_model::{ProjectId, UserId};
+    let id = |n: i64| u64::try_from(n).unwrap_or_default();
+    scratchkit_model::StudioProject {
+        id: ProjectId(id(sp.project_id)),
         title: sp.title.clone(),
-        image: ImageUrl::project(sp.project_id),
-        creator_id: sp.creator_id,
+        image: Some(ImageUrl::project(sp.project_id).to_url()),
+        creator_id: Some(UserId(id(sp.creator_id))),
         username: sp.username.clone(),
-        avatar: UserImages(sp.creator_id),
-        actor_id: sp.actor_id,
+        avatar: UserImages(sp.creator_id).to_images(),
+        actor_id: Some(UserId(id(sp.actor_id))),
     }
 }
 
@@ -281,21 +245,11 @@ pub(crate) fn activity(a: &Activity) -> Value {
     Value::Object(map)
 }
 
-/// A news item.
-#[derive(Serialize)]
-pub(crate) struct NewsJson {
-    id: i64,
-    stamp: String,
-    headline: String,
-    url: String,
-    image: String,
-    copy: String,
-}
-
-pub(crate) fn news(n: &News) -> NewsJson {
-    NewsJson {
-        id: n.id,
-        stamp: iso(n.stamp),
+/// A news item, as the client's own model type.
+pub(crate) fn news(n: &News) -> scratchkit_model::News {
+    scratchkit_model::News {
+        id: scratchkit_model::NewsId(u64::try_from(n.id).unwrap_or_default()),
+        stamp: scratchkit_model::Timestamp::from_unix_seconds(n.stamp),
         headline: n.headline.clone(),
         url: n.url.clone(),
         image: n.image.clone(),
@@ -342,24 +296,16 @@ pub(crate) fn classroom(c: &Classroom, educator: &User) -> ClassroomJson {
     }
 }
 
-/// One clouddata `/logs` entry (values are strings, as recorded).
-#[derive(Serialize)]
-pub(crate) struct CloudLogJson {
-    user: String,
-    verb: String,
-    name: String,
-    value: String,
-    timestamp: i64,
-}
-
-pub(crate) fn cloud_log(e: &CloudLogEntry) -> CloudLogJson {
-    CloudLogJson {
+/// One clouddata `/logs` entry (values are strings, as recorded), as the client's own model
+/// type. A row whose time cannot be a timestamp is left out.
+pub(crate) fn cloud_log(e: &CloudLogEntry) -> Option<scratchkit_model::CloudLogEntry> {
+    Some(scratchkit_model::CloudLogEntry {
         user: e.user.clone(),
-        verb: e.verb.clone(),
+        verb: scratchkit_model::CloudVerb::from(e.verb.as_str()),
         name: e.name.clone(),
-        value: e.value.clone(),
-        timestamp: e.timestamp_ms,
-    }
+        value: scratchkit_model::CloudValue::Text(e.value.clone()),
+        timestamp: scratchkit_model::Timestamp::from_unix_millis(e.timestamp_ms)?,
+    })
 }
 
 /// A message (`/users/<me>/messages`) or a feed item: base keys plus the per-type keys.

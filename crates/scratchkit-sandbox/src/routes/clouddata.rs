@@ -31,7 +31,13 @@ async fn logs(State(s): State<Shared>, params: Params) -> Result<Response, ApiEr
         cloud.store().flush();
     }
     let entries = s.store.read(|c| misc::cloud_log(c, project_id, page))?;
-    Ok(JsonReply::list(entries.iter().map(render::cloud_log).collect::<Vec<_>>()).into_response())
+    Ok(JsonReply::list(
+        entries
+            .iter()
+            .filter_map(render::cloud_log)
+            .collect::<Vec<_>>(),
+    )
+    .into_response())
 }
 
 /// `GET /health`: the cloud server's status, in the fields scratchattach's `get_cloud_status`
