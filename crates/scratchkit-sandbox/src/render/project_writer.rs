@@ -251,6 +251,34 @@ mod tests {
     }
 
     #[test]
+    fn every_seeded_project_is_what_the_model_writes_back() {
+        // The hand-written writer against the client's own type: decoding its bytes into
+        // `scratchkit_model::Project` and writing that back gives the same JSON, so the
+        // writer carries nothing the model does not know and loses nothing it does.
+        let store = Store::open(None, 7, 0).unwrap();
+        let projects = store
+            .read(|c| crate::store::projects::top(c, "p.id DESC", 200))
+            .unwrap();
+        assert!(projects.len() > 100, "{} projects", projects.len());
+        for p in &projects {
+            for style in STYLES {
+                let written: serde_json::Value =
+                    serde_json::from_slice(&hand_bytes(p, style, Some("1795329422_abc"))).unwrap();
+                let model: scratchkit_model::Project = serde_json::from_value(written.clone())
+                    .unwrap_or_else(|e| {
+                        panic!("project {} {style:?} is not a model Project: {e}", p.id)
+                    });
+                assert_eq!(
+                    serde_json::to_value(&model).unwrap(),
+                    written,
+                    "project {} {style:?}",
+                    p.id
+                );
+            }
+        }
+    }
+
+    #[test]
     fn odd_text_and_values_are_written_as_serde_writes_them() {
         let store = Store::open(None, 7, 0).unwrap();
         let base = store
