@@ -123,21 +123,16 @@ impl IntoResponse for ApiError {
 }
 
 fn mode(rules: &str) -> Result<CloudMode, ApiError> {
-    match rules {
-        "scratch" => Ok(CloudMode::Scratch),
-        "turbowarp" => Ok(CloudMode::TurboWarp),
-        _ => Err(ApiError(
+    CloudMode::from_name(rules).ok_or_else(|| {
+        ApiError(
             StatusCode::NOT_FOUND,
             "rules are `scratch` or `turbowarp`".to_owned(),
-        )),
-    }
+        )
+    })
 }
 
 fn rules_name(mode: CloudMode) -> &'static str {
-    match mode {
-        CloudMode::Scratch => "scratch",
-        CloudMode::TurboWarp => "turbowarp",
-    }
+    mode.name()
 }
 
 /// A room in the list.
@@ -172,12 +167,9 @@ async fn list_rooms(State(state): State<CloudState>) -> Response {
         with_clients.chain(empty).collect()
     };
     for room in &mut rooms {
-        let mode = if room.rules == "scratch" {
-            CloudMode::Scratch
-        } else {
-            CloudMode::TurboWarp
-        };
-        room.variables = state.store().count(mode, &room.project);
+        if let Some(mode) = CloudMode::from_name(room.rules) {
+            room.variables = state.store().count(mode, &room.project);
+        }
     }
     rooms.sort_by(|a, b| (a.rules, &a.project).cmp(&(b.rules, &b.project)));
     Json(serde_json::json!({ "rooms": rooms })).into_response()

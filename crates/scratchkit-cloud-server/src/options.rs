@@ -18,6 +18,25 @@ pub enum CloudMode {
     TurboWarp,
 }
 
+impl CloudMode {
+    /// The rules' name in the database, the admin API's paths and its answers.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            CloudMode::Scratch => "scratch",
+            CloudMode::TurboWarp => "turbowarp",
+        }
+    }
+
+    /// The inverse of [`name`](Self::name).
+    pub(crate) fn from_name(name: &str) -> Option<CloudMode> {
+        match name {
+            "scratch" => Some(CloudMode::Scratch),
+            "turbowarp" => Some(CloudMode::TurboWarp),
+            _ => None,
+        }
+    }
+}
+
 /// Decides whether an upgrade request carries a valid session: returns the session's
 /// username, or `None` to refuse the connection (HTTP 401).
 pub type SessionValidator = Arc<dyn Fn(&http::HeaderMap) -> Option<String> + Send + Sync>;

@@ -217,10 +217,7 @@ impl SqliteStore {
 }
 
 pub(crate) fn mode_name(mode: CloudMode) -> &'static str {
-    match mode {
-        CloudMode::Scratch => "scratch",
-        CloudMode::TurboWarp => "turbowarp",
-    }
+    mode.name()
 }
 
 fn load_room(conn: &Connection, mode: CloudMode, project: &str) -> rusqlite::Result<RoomVars> {
@@ -287,35 +284,20 @@ impl CloudStore for SqliteStore {
             })
             .map_err(|error| tracing::warn!(%error, "cloud rooms could not be listed"))
             .ok()?;
-        let mut rooms: std::collections::BTreeSet<(u8, String)> = on_disk
+        let mut rooms: std::collections::HashSet<(CloudMode, String)> = on_disk
             .into_iter()
-            .filter_map(|(mode, project)| match mode.as_str() {
-                "scratch" => Some((0, project)),
-                "turbowarp" => Some((1, project)),
-                _ => None,
-            })
+            .filter_map(|(mode, project)| Some((CloudMode::from_name(&mode)?, project)))
             .collect();
-        for ((mode, project), vars) in self.cache().iter() {
-            let code = crate::store::mode_index(*mode) as u8;
+        for (key, vars) in self.cache().iter() {
             if vars.is_empty() {
-                rooms.remove(&(code, project.clone()));
+                rooms.remove(key);
             } else {
-                rooms.insert((code, project.clone()));
+                rooms.insert(key.clone());
             }
         }
-        Some(
-            rooms
-                .into_iter()
-                .map(|(code, project)| {
-                    let mode = if code == 0 {
-                        CloudMode::Scratch
-                    } else {
-                        CloudMode::TurboWarp
-                    };
-                    (mode, project)
-                })
-                .collect(),
-        )
+        let mut rooms: Vec<(CloudMode, String)> = rooms.into_iter().collect();
+        rooms.sort_by(|a, b| (a.0.name(), &a.1).cmp(&(b.0.name(), &b.1)));
+        Some(rooms)
     }
 
     fn persistence_backlog(&self) -> (u64, std::time::Duration) {

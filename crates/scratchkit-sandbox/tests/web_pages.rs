@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::session::Caller;
+use common::session::{Caller, no_redirect_client};
 use common::{client, get_text, sandbox};
 use scratchkit_sandbox::SandboxHandle;
 use serde_json::{Value, json};
@@ -14,13 +14,7 @@ const STUDIO: u64 = 5342;
 
 /// GET with a session cookie (or none): status, `Location`, body.
 async fn get_as(sb: &SandboxHandle, who: &Caller, path: &str) -> (u16, Option<String>, String) {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let mut request = reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-        .get(format!("{}{path}", sb.base_url()));
+    let mut request = no_redirect_client().get(format!("{}{path}", sb.base_url()));
     if let Some(id) = &who.session_id {
         request = request.header("Cookie", format!("scratchsessionsid=\"{id}\""));
     }

@@ -38,17 +38,26 @@ pub(super) const USER_IMAGE_SIZES: [&str; 5] = ["32x32", "50x50", "55x55", "60x6
 pub(crate) struct UserImages(pub i64);
 
 impl UserImages {
-    /// The same URLs as the client's model type.
-    pub(crate) fn to_images(self) -> scratchkit_model::Images {
-        let mut images = scratchkit_model::Images::new();
+    /// Calls `f` with each size and its URL, in key order.
+    fn try_each<E>(self, mut f: impl FnMut(&'static str, &str) -> Result<(), E>) -> Result<(), E> {
         let mut url = image_base(USER_PREFIX, self.0);
         let base = url.len();
         for size in USER_IMAGE_SIZES {
             url.truncate(base);
             url.push_str(size);
             url.push_str(".png?v=");
-            images.insert(size, &url);
+            f(size, &url)?;
         }
+        Ok(())
+    }
+
+    /// The same URLs as the client's model type.
+    pub(crate) fn to_images(self) -> scratchkit_model::Images {
+        let mut images = scratchkit_model::Images::new();
+        let _ = self.try_each(|size, url| {
+            images.insert(size, url);
+            Ok::<(), std::convert::Infallible>(())
+        });
         images
     }
 }
@@ -56,14 +65,7 @@ impl UserImages {
 impl Serialize for UserImages {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(USER_IMAGE_SIZES.len()))?;
-        let mut url = image_base(USER_PREFIX, self.0);
-        let base = url.len();
-        for size in USER_IMAGE_SIZES {
-            url.truncate(base);
-            url.push_str(size);
-            url.push_str(".png?v=");
-            map.serialize_entry(size, url.as_str())?;
-        }
+        self.try_each(|size, url| map.serialize_entry(size, url))?;
         map.end()
     }
 }

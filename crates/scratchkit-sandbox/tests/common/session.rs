@@ -5,7 +5,7 @@ use scratchkit_sandbox::SandboxHandle;
 use serde_json::{Value, json};
 
 /// A client that does not follow redirects (form posts answer 302).
-fn client() -> reqwest::Client {
+pub fn no_redirect_client() -> reqwest::Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .no_proxy()
@@ -43,7 +43,7 @@ impl Caller {
 
     /// A session minted by the admin API (no password).
     pub async fn login(sb: &SandboxHandle, username: &str) -> Self {
-        let response = client()
+        let response = no_redirect_client()
             .post(format!("{}/_sandbox/sessions", sb.base_url()))
             .body(json!({ "username": username }).to_string())
             .send()
@@ -70,7 +70,7 @@ impl Caller {
         if let Some(id) = &self.session_id {
             cookie.push_str(&format!("; scratchsessionsid=\"{id}\""));
         }
-        let mut request = client()
+        let mut request = no_redirect_client()
             .request(method, format!("{}{path}", self.base))
             .header("Cookie", cookie)
             .header("X-CSRFToken", "a")
@@ -105,7 +105,7 @@ impl Caller {
         if let Some(id) = &self.session_id {
             cookie.push_str(&format!("; scratchsessionsid=\"{id}\""));
         }
-        let mut request = client()
+        let mut request = no_redirect_client()
             .request(method, format!("{}{path}", self.base))
             .header("Cookie", cookie)
             .header("X-CSRFToken", "a")
