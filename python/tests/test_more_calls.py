@@ -2,28 +2,13 @@
 the backpack, classes and the forums; each checked against the sandbox's own answers."""
 
 import json
-import urllib.request
 import zipfile
 
 import pytest
 
 import scratchkit
+from sandbox_api import api
 from scratchkit import Session, errors
-
-NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-def api(sb, path):
-    with NO_PROXY.open(sb.url + "/api" + path, timeout=10) as response:
-        return json.loads(response.read())
-
-
-@pytest.fixture
-def sb(scratch_sandbox_server):
-    scratch_sandbox_server.reset()
-    scratch_sandbox_server.settings(comment_flood_seconds=0)
-    return scratch_sandbox_server
-
 
 def test_studio_and_profile_comments(sb):
     s = scratchkit.login("kakurenbo", scratchkit.DEMO_PASSWORD, sandbox=sb)
