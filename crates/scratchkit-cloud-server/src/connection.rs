@@ -77,107 +77,113 @@ enum End {
 
 /// Runs one connection until it ends: reads and handles the client's messages, and writes
 /// what its outbox gathers (set lines of the room, the join snapshot), all on one task.
-pub(crate) async fn run(
+///
+/// Not an `async fn`: an `async fn` keeps a second copy of each argument in its future (the
+/// socket alone is 368 bytes), and this future lives as long as the connection, so every
+/// byte counts once per client. The block below uses the captured arguments in place.
+pub(crate) fn run(
     mut socket: WebSocket,
     state: CloudState,
     mode: CloudMode,
     session_user: Option<String>,
     addr: Option<IpAddr>,
-) {
-    // A zero period would make the ticker spin; an absurd one would overflow.
-    let ping_interval = state.options().ping_interval.clamp(
-        Duration::from_millis(10),
-        Duration::from_secs(365 * 24 * 60 * 60),
-    );
-    let kill = Arc::new(Notify::new());
-    let outbox = Arc::new(Outbox::default());
-    let mut conn = Connection {
-        id: state.next_client_id(),
-        bucket: Bucket::new(&state, mode),
-        state,
-        mode,
-        session_user,
-        addr,
-        outbox: Arc::clone(&outbox),
-        kill: Arc::clone(&kill),
-        joined: None,
-        seat: None,
-    };
-    let mut ticker = interval_at(Instant::now() + ping_interval, ping_interval);
-    let mut awaiting_pong = false;
-    let mut buffer = String::new();
-    let max_gather = conn.state.options().max_gather;
-    let mut window = MIN_GATHER.min(max_gather);
-    let mut last_write = Instant::now()
-        .checked_sub(window)
-        .unwrap_or_else(Instant::now);
-    let mut gathering = false;
-    let gather = tokio::time::sleep(Duration::ZERO);
-    tokio::pin!(gather);
-    let end = loop {
-        tokio::select! {
-            message = socket.recv() => match message {
-                Some(Ok(Message::Text(text))) => {
-                    if conn.joined.is_none() {
-                        gatekeeper::prepare_handshake(&conn.state, text.as_str()).await;
-                        conn.reserve_seat(text.as_str()).await;
+) -> impl Future<Output = ()> + Send {
+    async move {
+        // A zero period would make the ticker spin; an absurd one would overflow.
+        let ping_interval = state.options().ping_interval.clamp(
+            Duration::from_millis(10),
+            Duration::from_secs(365 * 24 * 60 * 60),
+        );
+        let kill = Arc::new(Notify::new());
+        let outbox = Arc::new(Outbox::default());
+        let mut conn = Connection {
+            id: state.next_client_id(),
+            bucket: Bucket::new(&state, mode),
+            state,
+            mode,
+            session_user,
+            addr,
+            outbox: Arc::clone(&outbox),
+            kill: Arc::clone(&kill),
+            joined: None,
+            seat: None,
+        };
+        let mut ticker = interval_at(Instant::now() + ping_interval, ping_interval);
+        let mut awaiting_pong = false;
+        let mut buffer = String::new();
+        let max_gather = conn.state.options().max_gather;
+        let mut window = MIN_GATHER.min(max_gather);
+        let mut last_write = Instant::now()
+            .checked_sub(window)
+            .unwrap_or_else(Instant::now);
+        let mut gathering = false;
+        let gather = tokio::time::sleep(Duration::ZERO);
+        tokio::pin!(gather);
+        let end = loop {
+            tokio::select! {
+                message = socket.recv() => match message {
+                    Some(Ok(Message::Text(text))) => {
+                        if conn.joined.is_none() {
+                            gatekeeper::prepare_handshake(&conn.state, text.as_str()).await;
+                            conn.reserve_seat(text.as_str()).await;
+                        }
+                        if let Err(code) = conn.frame(text.as_str()) {
+                            break End::Close(code);
+                        }
                     }
-                    if let Err(code) = conn.frame(text.as_str()) {
-                        break End::Close(code);
+                    Some(Ok(Message::Pong(_))) => awaiting_pong = false,
+                    Some(Ok(Message::Binary(_) | Message::Ping(_))) => {}
+                    Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break End::Gone,
+                },
+                () = outbox.ready(), if !gathering => {
+                    let due = last_write + window;
+                    if Instant::now() < due {
+                        gathering = true;
+                        gather.as_mut().reset(due);
+                        continue;
+                    }
+                    // A close frame queued from outside (a kick, a block, a shutdown) ends it.
+                    let Ok(Written::Lines(lines)) = write_pending(&mut socket, &outbox, &mut buffer).await else {
+                        break End::Gone;
+                    };
+                    window = gather_window(lines, max_gather);
+                    last_write = Instant::now();
+                }
+                () = &mut gather, if gathering => {
+                    gathering = false;
+                    // A close frame queued from outside (a kick, a block, a shutdown) ends it.
+                    let Ok(Written::Lines(lines)) = write_pending(&mut socket, &outbox, &mut buffer).await else {
+                        break End::Gone;
+                    };
+                    window = gather_window(lines, max_gather);
+                    last_write = Instant::now();
+                }
+                _ = ticker.tick() => {
+                    if awaiting_pong || conn.joined.is_none() {
+                        tracing::debug!("dropping a dead or silent cloud client");
+                        break End::Dropped;
+                    }
+                    awaiting_pong = true;
+                    if socket.send(Message::Ping(Default::default())).await.is_err() {
+                        break End::Gone;
                     }
                 }
-                Some(Ok(Message::Pong(_))) => awaiting_pong = false,
-                Some(Ok(Message::Binary(_) | Message::Ping(_))) => {}
-                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break End::Gone,
-            },
-            () = outbox.ready(), if !gathering => {
-                let due = last_write + window;
-                if Instant::now() < due {
-                    gathering = true;
-                    gather.as_mut().reset(due);
-                    continue;
-                }
-                // A close frame queued from outside (a kick, a block, a shutdown) ends it.
-                let Ok(Written::Lines(lines)) = write_pending(&mut socket, &outbox, &mut buffer).await else {
-                    break End::Gone;
-                };
-                window = gather_window(lines, max_gather);
-                last_write = Instant::now();
+                _ = kill.notified() => break End::Dropped,
             }
-            () = &mut gather, if gathering => {
-                gathering = false;
-                // A close frame queued from outside (a kick, a block, a shutdown) ends it.
-                let Ok(Written::Lines(lines)) = write_pending(&mut socket, &outbox, &mut buffer).await else {
-                    break End::Gone;
-                };
-                window = gather_window(lines, max_gather);
-                last_write = Instant::now();
-            }
-            _ = ticker.tick() => {
-                if awaiting_pong || conn.joined.is_none() {
-                    tracing::debug!("dropping a dead or silent cloud client");
-                    break End::Dropped;
-                }
-                awaiting_pong = true;
-                if socket.send(Message::Ping(Default::default())).await.is_err() {
-                    break End::Gone;
-                }
-            }
-            _ = kill.notified() => break End::Dropped,
+        };
+        conn.leave();
+        if let End::Close(code) = end {
+            conn.state.gatekeeper().metrics.close(code);
         }
-    };
-    conn.leave();
-    if let End::Close(code) = end {
-        conn.state.gatekeeper().metrics.close(code);
-    }
-    drop(conn);
-    if let End::Close(code) = end {
-        outbox.close(code);
-        let _ = tokio::time::timeout(
-            Duration::from_secs(5),
-            write_pending(&mut socket, &outbox, &mut buffer),
-        )
-        .await;
+        drop(conn);
+        if let End::Close(code) = end {
+            outbox.close(code);
+            let _ = tokio::time::timeout(
+                Duration::from_secs(5),
+                write_pending(&mut socket, &outbox, &mut buffer),
+            )
+            .await;
+        }
     }
 }
 
