@@ -81,6 +81,10 @@ enum End {
 /// Not an `async fn`: an `async fn` keeps a second copy of each argument in its future (the
 /// socket alone is 368 bytes), and this future lives as long as the connection, so every
 /// byte counts once per client. The block below uses the captured arguments in place.
+#[expect(
+    clippy::manual_async_fn,
+    reason = "an async fn would copy its arguments into the long-lived future"
+)]
 pub(crate) fn run(
     mut socket: WebSocket,
     state: CloudState,
