@@ -13,6 +13,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod load_socket;
 pub mod process;
 pub mod procstats;
 pub mod report;

@@ -783,12 +783,15 @@ impl Host {
                 timestamp,
                 request_id: request.id.clone(),
             };
-            // Its own task, so that a panic becomes an error reply.
-            let outcome = match tokio::spawn(handler(ctx)).await {
+            // A panic becomes an error reply. Caught here rather than in a task of its own:
+            // one task per request, not two.
+            let outcome = match std::panic::AssertUnwindSafe(handler(ctx))
+                .catch_unwind()
+                .await
+            {
                 Ok(Ok(response)) => Ok(response),
                 Ok(Err(error)) => Err(error.to_string()),
-                Err(join) if join.is_panic() => Err("the handler panicked".to_owned()),
-                Err(_) => Err("the handler was cancelled".to_owned()),
+                Err(_) => Err("the handler panicked".to_owned()),
             };
             Finished {
                 id: request.id,

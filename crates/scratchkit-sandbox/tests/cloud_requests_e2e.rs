@@ -47,6 +47,12 @@ async fn setup(
         .handler("fail", |_ctx: RequestContext| async {
             Err::<Response, _>("the database is down".into())
         })
+        .handler("panic", |ctx: RequestContext| async move {
+            if ctx.name == "panic" {
+                panic!("a handler that panics (expected in this test)");
+            }
+            Ok("unreachable")
+        })
         .handler("count", move |_ctx: RequestContext| {
             let count = Arc::clone(&count);
             async move { Ok(count.fetch_add(1, Ordering::SeqCst) as u64 + 1) }
@@ -185,6 +191,18 @@ async fn unknown_request_and_handler_error(mode: CloudMode) {
     .await;
     assert!(
         matches!(&error, RequestEvent::HandlerError { name, error, .. } if name == "fail" && error == "the database is down"),
+        "{error:?}"
+    );
+    // A panicking handler is an error reply too, and the host goes on serving.
+    let reply = settle(template.request("panic", &[])).await.unwrap();
+    assert_eq!(reply.items[0], "Error in request panic");
+    let error = wait_event(
+        &mut events,
+        |e| matches!(e, RequestEvent::HandlerError { name, .. } if name == "panic"),
+    )
+    .await;
+    assert!(
+        matches!(&error, RequestEvent::HandlerError { error, .. } if error == "the handler panicked"),
         "{error:?}"
     );
     // A missing argument is a handler error too.

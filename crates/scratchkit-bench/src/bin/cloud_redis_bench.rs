@@ -162,9 +162,13 @@ async fn client(
         "User-Agent",
         HeaderValue::from_static("scratchkit-bench/0.1 (redis; local only)"),
     );
-    let (ws, _) = tokio_tungstenite::connect_async_with_config(request, None, true)
-        .await
-        .map_err(|e| e.to_string())?;
+    let (ws, _) = tokio_tungstenite::connect_async_with_config(
+        request,
+        Some(scratchkit_bench::load_socket::config()),
+        true,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     let (mut write, mut read) = ws.split();
     write
         .send(Message::text(format!(

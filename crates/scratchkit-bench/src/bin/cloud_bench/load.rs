@@ -100,9 +100,10 @@ async fn connect(url: &str, server: Server) -> Result<Ws, String> {
     for (name, value) in server.headers() {
         headers.insert(*name, HeaderValue::from_static(value));
     }
-    let (ws, _) = connect_async_with_config(request, None, true)
-        .await
-        .map_err(|e| format!("cannot connect to {url}: {e}"))?;
+    let (ws, _) =
+        connect_async_with_config(request, Some(scratchkit_bench::load_socket::config()), true)
+            .await
+            .map_err(|e| format!("cannot connect to {url}: {e}"))?;
     Ok(ws)
 }
 

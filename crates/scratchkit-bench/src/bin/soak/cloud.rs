@@ -27,7 +27,7 @@ use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use crate::child::ServerProcess;
 use crate::samples;
@@ -243,9 +243,13 @@ async fn connect(url: &str) -> Result<Ws, String> {
         "User-Agent",
         HeaderValue::from_static("scratchkit-soak/0.1 (local only)"),
     );
-    let (ws, _) = connect_async(request)
-        .await
-        .map_err(|e| format!("cannot connect to {url}: {e}"))?;
+    let (ws, _) = tokio_tungstenite::connect_async_with_config(
+        request,
+        Some(scratchkit_bench::load_socket::config()),
+        true,
+    )
+    .await
+    .map_err(|e| format!("cannot connect to {url}: {e}"))?;
     Ok(ws)
 }
 
