@@ -1,22 +1,21 @@
 //! api.scratch.mit.edu shapes.
 
 use serde::Serialize;
-use serde_json::{Map, Value};
 
-use super::{ImageUrl, ProjectImages, UserImages};
+use super::{ImageUrl, ProjectImages, UserImages, unsigned};
 use crate::store::comments::Comment;
 use crate::store::misc::{Classroom, CloudLogEntry, News};
 use crate::store::projects::Project;
-use crate::store::studios::{Activity, Studio, StudioProject};
+use crate::store::studios::{Studio, StudioProject};
 use crate::store::users::User;
-use crate::timefmt::{IsoTime, iso};
+use crate::timefmt::IsoTime;
 
 /// `/users/<u>` and every user list, as the client's own model type: the sandbox serves what
 /// `scratchkit-model` writes, so the two cannot drift apart.
 pub(crate) fn user(u: &User) -> scratchkit_model::User {
     use scratchkit_model::{Profile, ProfileId, Timestamp, UserHistory, UserId};
     scratchkit_model::User {
-        id: UserId(u64::try_from(u.id).unwrap_or_default()),
+        id: UserId(unsigned(u.id)),
         username: u.username.clone(),
         scratchteam: u.scratchteam(),
         history: UserHistory {
@@ -166,33 +165,31 @@ pub(crate) fn project(p: &Project, style: ProjectStyle, token: Option<String>) -
 /// A comment (project or studio, with its author), as the client's own model type.
 pub(crate) fn comment(c: &Comment) -> scratchkit_model::Comment {
     use scratchkit_model::{CommentAuthor, CommentId, Timestamp, UserId, Visibility};
-    let id = |n: i64| u64::try_from(n).unwrap_or_default();
     scratchkit_model::Comment {
-        id: CommentId(id(c.id)),
-        parent_id: c.parent_id.map(|p| CommentId(id(p))),
-        commentee_id: c.commentee_id.map(|u| UserId(id(u))),
+        id: CommentId(unsigned(c.id)),
+        parent_id: c.parent_id.map(|p| CommentId(unsigned(p))),
+        commentee_id: c.commentee_id.map(|u| UserId(unsigned(u))),
         content: c.content.clone(),
         datetime_created: Timestamp::from_unix_seconds(c.created),
         datetime_modified: Timestamp::from_unix_seconds(c.modified),
         visibility: Some(Visibility::from(c.visibility.as_str())),
         author: CommentAuthor {
-            id: UserId(id(c.author_id)),
+            id: UserId(unsigned(c.author_id)),
             username: c.author_username.clone(),
             scratchteam: c.author_role == "scratch_team",
             image: Some(ImageUrl::user_60(c.author_id).to_url()),
         },
-        reply_count: u64::try_from(c.reply_count).unwrap_or_default(),
+        reply_count: unsigned(c.reply_count),
     }
 }
 
 /// `/studios/<id>` and studio lists, as the client's own model type.
 pub(crate) fn studio(s: &Studio) -> scratchkit_model::Studio {
     use scratchkit_model::{StudioHistory, StudioId, StudioStats, Timestamp, UserId, Visibility};
-    let count = |n: i64| u64::try_from(n).unwrap_or_default();
     scratchkit_model::Studio {
-        id: StudioId(count(s.id)),
+        id: StudioId(unsigned(s.id)),
         title: s.title.clone(),
-        host: Some(UserId(count(s.host_id))),
+        host: Some(UserId(unsigned(s.host_id))),
         description: s.description.clone(),
         visibility: Some(Visibility::Visible),
         public: true,
@@ -205,10 +202,10 @@ pub(crate) fn studio(s: &Studio) -> scratchkit_model::Studio {
         },
         // The live API caps comments and projects at 100 (the site shows "100+").
         stats: StudioStats {
-            comments: count(s.comments.min(100)),
-            followers: count(s.followers),
-            managers: count(s.managers),
-            projects: count(s.projects.min(100)),
+            comments: unsigned(s.comments.min(100)),
+            followers: unsigned(s.followers),
+            managers: unsigned(s.managers),
+            projects: unsigned(s.projects.min(100)),
         },
     }
 }
@@ -216,39 +213,21 @@ pub(crate) fn studio(s: &Studio) -> scratchkit_model::Studio {
 /// An item of `/studios/<id>/projects`, as the client's own model type.
 pub(crate) fn studio_project(sp: &StudioProject) -> scratchkit_model::StudioProject {
     use scratchkit_model::{ProjectId, UserId};
-    let id = |n: i64| u64::try_from(n).unwrap_or_default();
     scratchkit_model::StudioProject {
-        id: ProjectId(id(sp.project_id)),
+        id: ProjectId(unsigned(sp.project_id)),
         title: sp.title.clone(),
         image: Some(ImageUrl::project(sp.project_id).to_url()),
-        creator_id: Some(UserId(id(sp.creator_id))),
+        creator_id: Some(UserId(unsigned(sp.creator_id))),
         username: sp.username.clone(),
         avatar: UserImages(sp.creator_id).to_images(),
-        actor_id: Some(UserId(id(sp.actor_id))),
+        actor_id: Some(UserId(unsigned(sp.actor_id))),
     }
-}
-
-/// A studio activity item: base keys plus the per-type keys kept in `extra`.
-pub(crate) fn activity(a: &Activity) -> Value {
-    let mut map = Map::new();
-    map.insert("id".into(), Value::String(format!("{}-{}", a.kind, a.id)));
-    map.insert("type".into(), Value::String(a.kind.clone()));
-    map.insert("actor_id".into(), Value::from(a.actor_id));
-    map.insert(
-        "actor_username".into(),
-        Value::String(a.actor_username.clone()),
-    );
-    map.insert("datetime_created".into(), Value::String(iso(a.created)));
-    if let Ok(Value::Object(extra)) = serde_json::from_str::<Value>(&a.extra) {
-        map.extend(extra);
-    }
-    Value::Object(map)
 }
 
 /// A news item, as the client's own model type.
 pub(crate) fn news(n: &News) -> scratchkit_model::News {
     scratchkit_model::News {
-        id: scratchkit_model::NewsId(u64::try_from(n.id).unwrap_or_default()),
+        id: scratchkit_model::NewsId(unsigned(n.id)),
         stamp: scratchkit_model::Timestamp::from_unix_seconds(n.stamp),
         headline: n.headline.clone(),
         url: n.url.clone(),
@@ -257,42 +236,29 @@ pub(crate) fn news(n: &News) -> scratchkit_model::News {
     }
 }
 
-/// `/classrooms/<id>`.
-#[derive(Serialize)]
-pub(crate) struct ClassroomJson {
-    id: i64,
-    title: String,
-    description: String,
-    status: String,
-    date_start: String,
-    /// Always present (`null` while open): scratchattach indexes it.
-    date_end: Option<String>,
-    images: Map<String, Value>,
-    educator: scratchkit_model::User,
-}
-
-pub(crate) fn classroom(c: &Classroom, educator: &User) -> ClassroomJson {
-    let images = ["500x375", "250x150", "200x150"]
-        .into_iter()
-        .map(|size| {
-            (
-                size.to_owned(),
-                Value::String(format!(
-                    "https://cdn2.scratch.mit.edu/get_image/classroom/{}_{size}.png",
-                    c.id
-                )),
-            )
-        })
-        .collect();
-    ClassroomJson {
-        id: c.id,
+/// `/classrooms/<id>` and `/classtoken/<token>`, as the client's own model type (an open
+/// class writes `"date_end": null`, which scratchattach indexes).
+pub(crate) fn classroom(c: &Classroom, educator: &User) -> scratchkit_model::Classroom {
+    use scratchkit_model::{ClassroomId, Images, Timestamp};
+    let mut images = Images::new();
+    for size in ["200x150", "250x150", "500x375"] {
+        images.insert(
+            size,
+            &format!(
+                "https://cdn2.scratch.mit.edu/get_image/classroom/{}_{size}.png",
+                c.id
+            ),
+        );
+    }
+    scratchkit_model::Classroom {
+        id: ClassroomId(unsigned(c.id)),
         title: c.title.clone(),
         description: c.description.clone(),
         status: c.status.clone(),
-        date_start: iso(c.date_start),
-        date_end: c.date_end.map(iso),
+        date_start: Timestamp::from_unix_seconds(c.date_start),
+        date_end: c.date_end.and_then(Timestamp::from_unix_seconds),
         images,
-        educator: user(educator),
+        educator: Some(user(educator)),
     }
 }
 
@@ -306,21 +272,4 @@ pub(crate) fn cloud_log(e: &CloudLogEntry) -> Option<scratchkit_model::CloudLogE
         value: scratchkit_model::CloudValue::Text(e.value.clone()),
         timestamp: scratchkit_model::Timestamp::from_unix_millis(e.timestamp_ms)?,
     })
-}
-
-/// A message (`/users/<me>/messages`) or a feed item: base keys plus the per-type keys.
-pub(crate) fn message(m: &crate::store::messages::Item) -> Value {
-    let mut map = Map::new();
-    map.insert("id".into(), Value::from(m.id));
-    map.insert("datetime_created".into(), Value::String(iso(m.created)));
-    map.insert(
-        "actor_username".into(),
-        Value::String(m.actor_username.clone()),
-    );
-    map.insert("actor_id".into(), Value::from(m.actor_id));
-    map.insert("type".into(), Value::String(m.kind.clone()));
-    if let Ok(Value::Object(extra)) = serde_json::from_str::<Value>(&m.extra) {
-        map.extend(extra);
-    }
-    Value::Object(map)
 }

@@ -4,6 +4,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 use super::Page;
+use super::messages::{Item, item_from_row, per_type_keys};
 use super::projects::{Discover, Mode, discover_filter};
 use super::users::{self, User};
 
@@ -195,24 +196,13 @@ pub(crate) fn curators(
     )
 }
 
-/// One studio activity item; `extra` holds the per-type keys as a JSON object.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Activity {
-    pub id: i64,
-    pub kind: String,
-    pub actor_id: i64,
-    pub actor_username: String,
-    pub created: i64,
-    pub extra: String,
-}
-
 /// Studio activity, newest first, strictly older than `date_limit` when given.
 pub(crate) fn activity(
     conn: &Connection,
     studio_id: i64,
     date_limit: Option<i64>,
     page: Page,
-) -> rusqlite::Result<Vec<Activity>> {
+) -> rusqlite::Result<Vec<Item>> {
     let mut stmt = conn.prepare_cached(
         "SELECT a.id, a.type, a.actor_id, u.username, a.created, a.extra
          FROM studio_activity a JOIN users u ON u.id = a.actor_id
@@ -221,38 +211,28 @@ pub(crate) fn activity(
     )?;
     let rows = stmt.query_map(
         params![studio_id, date_limit, page.limit, page.offset],
-        |r| {
-            Ok(Activity {
-                id: r.get(0)?,
-                kind: r.get(1)?,
-                actor_id: r.get(2)?,
-                actor_username: r.get(3)?,
-                created: r.get(4)?,
-                extra: r.get(5)?,
-            })
-        },
+        item_from_row,
     )?;
     rows.collect()
 }
 
-/// Records a studio activity item.
+/// Records a studio activity item (`item`: its type and per-type keys).
 pub(crate) fn add_activity(
     conn: &Connection,
     studio_id: i64,
-    kind: &str,
     actor_id: i64,
     created: i64,
-    extra: &serde_json::Value,
+    item: &scratchkit_model::Activity,
 ) -> rusqlite::Result<()> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO studio_activity (studio_id, type, actor_id, created, extra) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     stmt.execute(params![
         studio_id,
-        kind,
+        item.kind.as_str(),
         actor_id,
         created,
-        extra.to_string()
+        per_type_keys(item)
     ])?;
     Ok(())
 }

@@ -7,9 +7,11 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::Method;
 use axum::response::{IntoResponse, Response};
+use scratchkit_model::{Activity, ActivityType, Message, MessageType, ProjectId};
 use serde_json::json;
 
 use crate::auth::{Auth, Cred};
+use crate::render;
 use crate::routes::reply::{ApiError, id, tx};
 use crate::state::Shared;
 use crate::store::messages;
@@ -38,15 +40,37 @@ async fn mark(
         };
         let changed = projects::set_mark(c, mark, user.id, p.id, on, now())?;
         if changed && on {
-            let (kind, extra) = match mark {
-                Mark::Love => ("loveproject", json!({"project_id": p.id, "title": p.title})),
+            let project_id = Some(ProjectId(render::unsigned(p.id)));
+            let title = Some(p.title.clone());
+            // Loves carry `title`, favorites `project_title`.
+            let (message, item) = match mark {
+                Mark::Love => (
+                    Message {
+                        project_id,
+                        title: title.clone(),
+                        ..messages::new_message(MessageType::LoveProject)
+                    },
+                    Activity {
+                        project_id,
+                        title,
+                        ..messages::new_activity(ActivityType::LoveProject)
+                    },
+                ),
                 Mark::Favorite => (
-                    "favoriteproject",
-                    json!({"project_id": p.id, "project_title": p.title}),
+                    Message {
+                        project_id,
+                        project_title: title.clone(),
+                        ..messages::new_message(MessageType::FavoriteProject)
+                    },
+                    Activity {
+                        project_id,
+                        project_title: title,
+                        ..messages::new_activity(ActivityType::FavoriteProject)
+                    },
                 ),
             };
-            messages::send(c, p.owner_id, kind, user.id, now(), &extra)?;
-            messages::record_activity(c, user.id, kind, now(), &extra)?;
+            messages::send(c, p.owner_id, user.id, now(), &message)?;
+            messages::record_activity(c, user.id, now(), &item)?;
         }
         Ok((on, changed))
     })?;

@@ -70,7 +70,7 @@ pub(crate) async fn activity(
     let items = read(&s, |c| {
         Ok::<_, ApiError>(messages::feed(c, user.id, limit, page)?)
     })?;
-    Ok(JsonReply::list(items.iter().map(render::message).collect::<Vec<_>>()).into_response())
+    Ok(JsonReply::list(items.iter().map(render::feed_item).collect::<Vec<_>>()).into_response())
 }
 
 async fn project_feed(

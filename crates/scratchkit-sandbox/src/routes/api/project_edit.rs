@@ -6,6 +6,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
+use scratchkit_model::{Activity, ActivityType, ProjectId};
 use serde_json::{Value, json};
 
 use crate::auth::{Auth, Cred};
@@ -88,8 +89,12 @@ async fn set_shared(
         }
         projects::set_shared(c, p.id, shared, now())?;
         if shared && !p.shared {
-            let extra = json!({"project_id": p.id, "title": p.title});
-            messages::record_activity(c, user.id, "shareproject", now(), &extra)?;
+            let item = Activity {
+                project_id: Some(ProjectId(render::unsigned(p.id))),
+                title: Some(p.title.clone()),
+                ..messages::new_activity(ActivityType::ShareProject)
+            };
+            messages::record_activity(c, user.id, now(), &item)?;
         }
         projects::by_id(c, p.id)?.ok_or(ApiError::NotFound)
     })?;

@@ -1,12 +1,15 @@
 //! `/`, `/health`, `/news`, `/projects/count/all`, `/proxy/featured`.
 
+use std::collections::BTreeMap;
+
 use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use scratchkit_model::{Featured, FeaturedProject, StudioId};
 use serde_json::{Value, json};
 
-use crate::render::{self, RowExtras};
+use crate::render;
 use crate::routes::json_reply::JsonReply;
 use crate::routes::reply::{ApiError, Params};
 use crate::state::Shared;
@@ -63,71 +66,57 @@ pub(crate) async fn project_count(State(s): State<Shared>) -> Result<Response, A
 /// Seven rows computed from the world; served as `application/xml` like the live site.
 pub(crate) async fn featured(State(s): State<Shared>) -> Result<Response, ApiError> {
     let body = s.store.read(|c| {
-        let plain = |order: &str| -> rusqlite::Result<Vec<render::FeaturedProjectRow>> {
+        let plain = |order: &str| -> rusqlite::Result<Vec<FeaturedProject>> {
             Ok(projects::top(c, order, 20)?
                 .iter()
-                .map(|p| render::featured_project(p, RowExtras::default()))
+                .map(render::featured_project)
                 .collect())
         };
-        let remixed: Vec<_> = projects::top(
+        let remixed = projects::top(
             c,
             "(SELECT COUNT(*) FROM projects r WHERE r.parent_id = p.id) DESC, p.id DESC",
             20,
         )?
         .iter()
-        .map(|p| {
-            render::featured_project(
-                p,
-                RowExtras {
-                    remixers: true,
-                    ..RowExtras::default()
-                },
-            )
+        .map(|p| FeaturedProject {
+            remixers_count: Some(render::unsigned(p.remixes)),
+            ..render::featured_project(p)
         })
         .collect();
-        let curated: Vec<_> = projects::top(c, "p.favorites DESC, p.id DESC", 20)?
+        let curated = projects::top(c, "p.favorites DESC, p.id DESC", 20)?
             .iter()
-            .map(|p| {
-                render::featured_project(
-                    p,
-                    RowExtras {
-                        curator: Some("ScratchCat".to_owned()),
-                        ..RowExtras::default()
-                    },
-                )
+            .map(|p| FeaturedProject {
+                curator_name: Some("ScratchCat".to_owned()),
+                ..render::featured_project(p)
             })
             .collect();
         let sds_title = studios::by_id(c, 5342)?.map_or_else(String::new, |s| s.title);
-        let design_studio: Vec<_> = projects::in_studio(c, 5342, 20)?
+        let design_studio = projects::in_studio(c, 5342, 20)?
             .iter()
-            .map(|p| {
-                render::featured_project(
-                    p,
-                    RowExtras {
-                        remixers: true,
-                        gallery: Some((5342, sds_title.clone())),
-                        curator: None,
-                    },
-                )
+            .map(|p| FeaturedProject {
+                remixers_count: Some(render::unsigned(p.remixes)),
+                gallery_id: Some(StudioId(5342)),
+                gallery_title: Some(sds_title.clone()),
+                ..render::featured_project(p)
             })
             .collect();
-        let featured_studios: Vec<_> = studios::top(c, 20)?
-            .iter()
-            .map(render::featured_studio)
-            .collect();
-        Ok(json!({
-            "community_newest_projects": plain("p.shared_at DESC, p.id DESC")?,
-            "community_most_remixed_projects": remixed,
-            "scratch_design_studio": design_studio,
-            "curator_top_projects": curated,
-            "community_featured_studios": featured_studios,
-            "community_most_loved_projects": plain("p.loves DESC, p.id DESC")?,
-            "community_featured_projects": plain("p.views DESC, p.id DESC")?,
-        }))
+        Ok(Featured {
+            community_featured_projects: plain("p.views DESC, p.id DESC")?,
+            community_featured_studios: studios::top(c, 20)?
+                .iter()
+                .map(render::featured_studio)
+                .collect(),
+            community_most_loved_projects: plain("p.loves DESC, p.id DESC")?,
+            community_most_remixed_projects: remixed,
+            community_newest_projects: plain("p.shared_at DESC, p.id DESC")?,
+            curator_top_projects: curated,
+            scratch_design_studio: design_studio,
+            extra: BTreeMap::new(),
+        })
     })?;
     Ok((
         [(header::CONTENT_TYPE, "application/xml")],
-        body.to_string(),
+        serde_json::to_string(&body).unwrap_or_default(),
     )
         .into_response())
 }

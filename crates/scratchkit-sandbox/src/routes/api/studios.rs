@@ -105,7 +105,7 @@ pub(crate) async fn activity(
         studio_id,
         params,
         move |c, sid, page| studios::activity(c, sid, date_limit, page),
-        render::activity,
+        render::studio_activity,
     )
     .await
 }
