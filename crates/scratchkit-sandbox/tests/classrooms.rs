@@ -57,6 +57,10 @@ async fn api_reads_by_id_and_by_token() {
         "date_end present and null while open: {:?}",
         by_id.body
     );
+    // The answer is the client's model type, written back unchanged.
+    let class: scratchkit_model::Classroom = serde_json::from_value(by_id.body.clone()).unwrap();
+    assert_eq!(class.date_end, None);
+    assert_eq!(serde_json::to_value(&class).unwrap(), by_id.body);
     let by_token = anon.get("/api/classtoken/sandboxclass367806").await;
     assert_eq!(by_token.status, 200);
     assert_eq!(by_token.body, by_id.body);
