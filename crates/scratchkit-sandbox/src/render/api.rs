@@ -3,16 +3,16 @@
 use serde::Serialize;
 
 use super::{ImageUrl, ProjectImages, UserImages, unsigned};
-use crate::store::comments::Comment;
-use crate::store::misc::{Classroom, CloudLogEntry, News};
-use crate::store::projects::Project;
-use crate::store::studios::{Studio, StudioProject};
-use crate::store::users::User;
+use crate::store::comments::CommentRow;
+use crate::store::misc::{ClassroomRow, CloudLogRow, NewsRow};
+use crate::store::projects::ProjectRow;
+use crate::store::studios::{StudioProjectRow, StudioRow};
+use crate::store::users::UserRow;
 use crate::timefmt::IsoTime;
 
 /// `/users/<u>` and every user list, as the client's own model type: the sandbox serves what
 /// `scratchkit-model` writes, so the two cannot drift apart.
-pub(crate) fn user(u: &User) -> scratchkit_model::User {
+pub(crate) fn user(u: &UserRow) -> scratchkit_model::User {
     use scratchkit_model::{Profile, ProfileId, Timestamp, UserHistory, UserId};
     scratchkit_model::User {
         id: UserId(unsigned(u.id)),
@@ -50,24 +50,24 @@ struct AuthorJson<'a> {
     username: Option<&'a str>,
     scratchteam: bool,
     history: AuthorJoined,
-    profile: AuthorProfile,
+    profile: AuthorProfileJson,
 }
 
 #[derive(Serialize)]
-struct AuthorProfile {
+struct AuthorProfileJson {
     id: Option<i64>,
     images: UserImages,
 }
 
 #[derive(Serialize)]
-struct ProjectHistory {
+struct ProjectHistoryJson {
     created: IsoTime,
     modified: IsoTime,
     shared: Option<IsoTime>,
 }
 
 #[derive(Serialize)]
-struct ProjectStats {
+struct ProjectStatsJson {
     views: i64,
     loves: i64,
     favorites: i64,
@@ -75,7 +75,7 @@ struct ProjectStats {
 }
 
 #[derive(Serialize)]
-struct Remix {
+struct RemixJson {
     parent: Option<i64>,
     root: Option<i64>,
 }
@@ -94,9 +94,9 @@ pub(crate) struct ProjectJson<'a> {
     author: AuthorJson<'a>,
     image: ImageUrl,
     images: ProjectImages,
-    history: ProjectHistory,
-    stats: ProjectStats,
-    remix: Remix,
+    history: ProjectHistoryJson,
+    stats: ProjectStatsJson,
+    remix: RemixJson,
     #[serde(skip_serializing_if = "Option::is_none")]
     project_token: Option<String>,
 }
@@ -112,7 +112,11 @@ pub(crate) enum ProjectStyle {
     List,
 }
 
-pub(crate) fn project(p: &Project, style: ProjectStyle, token: Option<String>) -> ProjectJson<'_> {
+pub(crate) fn project(
+    p: &ProjectRow,
+    style: ProjectStyle,
+    token: Option<String>,
+) -> ProjectJson<'_> {
     ProjectJson {
         id: p.id,
         title: &p.title,
@@ -129,7 +133,7 @@ pub(crate) fn project(p: &Project, style: ProjectStyle, token: Option<String>) -
             history: AuthorJoined {
                 joined: "1900-01-01T00:00:00.000Z",
             },
-            profile: AuthorProfile {
+            profile: AuthorProfileJson {
                 id: None,
                 images: UserImages(p.owner_id),
             },
@@ -139,12 +143,12 @@ pub(crate) fn project(p: &Project, style: ProjectStyle, token: Option<String>) -
             id: p.id,
             version: p.modified,
         },
-        history: ProjectHistory {
+        history: ProjectHistoryJson {
             created: IsoTime(p.created),
             modified: IsoTime(p.modified),
             shared: p.shared_at.map(IsoTime),
         },
-        stats: ProjectStats {
+        stats: ProjectStatsJson {
             views: p.views,
             loves: p.loves,
             favorites: p.favorites,
@@ -154,7 +158,7 @@ pub(crate) fn project(p: &Project, style: ProjectStyle, token: Option<String>) -
                 0
             },
         },
-        remix: Remix {
+        remix: RemixJson {
             parent: p.parent_id,
             root: p.root_id,
         },
@@ -163,7 +167,7 @@ pub(crate) fn project(p: &Project, style: ProjectStyle, token: Option<String>) -
 }
 
 /// A comment (project or studio, with its author), as the client's own model type.
-pub(crate) fn comment(c: &Comment) -> scratchkit_model::Comment {
+pub(crate) fn comment(c: &CommentRow) -> scratchkit_model::Comment {
     use scratchkit_model::{CommentAuthor, CommentId, Timestamp, UserId, Visibility};
     scratchkit_model::Comment {
         id: CommentId(unsigned(c.id)),
@@ -184,7 +188,7 @@ pub(crate) fn comment(c: &Comment) -> scratchkit_model::Comment {
 }
 
 /// `/studios/<id>` and studio lists, as the client's own model type.
-pub(crate) fn studio(s: &Studio) -> scratchkit_model::Studio {
+pub(crate) fn studio(s: &StudioRow) -> scratchkit_model::Studio {
     use scratchkit_model::{StudioHistory, StudioId, StudioStats, Timestamp, UserId, Visibility};
     scratchkit_model::Studio {
         id: StudioId(unsigned(s.id)),
@@ -211,7 +215,7 @@ pub(crate) fn studio(s: &Studio) -> scratchkit_model::Studio {
 }
 
 /// An item of `/studios/<id>/projects`, as the client's own model type.
-pub(crate) fn studio_project(sp: &StudioProject) -> scratchkit_model::StudioProject {
+pub(crate) fn studio_project(sp: &StudioProjectRow) -> scratchkit_model::StudioProject {
     use scratchkit_model::{ProjectId, UserId};
     scratchkit_model::StudioProject {
         id: ProjectId(unsigned(sp.project_id)),
@@ -225,7 +229,7 @@ pub(crate) fn studio_project(sp: &StudioProject) -> scratchkit_model::StudioProj
 }
 
 /// A news item, as the client's own model type.
-pub(crate) fn news(n: &News) -> scratchkit_model::News {
+pub(crate) fn news(n: &NewsRow) -> scratchkit_model::News {
     scratchkit_model::News {
         id: scratchkit_model::NewsId(unsigned(n.id)),
         stamp: scratchkit_model::Timestamp::from_unix_seconds(n.stamp),
@@ -238,7 +242,7 @@ pub(crate) fn news(n: &News) -> scratchkit_model::News {
 
 /// `/classrooms/<id>` and `/classtoken/<token>`, as the client's own model type (an open
 /// class writes `"date_end": null`, which scratchattach indexes).
-pub(crate) fn classroom(c: &Classroom, educator: &User) -> scratchkit_model::Classroom {
+pub(crate) fn classroom(c: &ClassroomRow, educator: &UserRow) -> scratchkit_model::Classroom {
     use scratchkit_model::{ClassroomId, Images, Timestamp};
     let mut images = Images::new();
     for size in ["200x150", "250x150", "500x375"] {
@@ -264,7 +268,7 @@ pub(crate) fn classroom(c: &Classroom, educator: &User) -> scratchkit_model::Cla
 
 /// One clouddata `/logs` entry (values are strings, as recorded), as the client's own model
 /// type. A row whose time cannot be a timestamp is left out.
-pub(crate) fn cloud_log(e: &CloudLogEntry) -> Option<scratchkit_model::CloudLogEntry> {
+pub(crate) fn cloud_log(e: &CloudLogRow) -> Option<scratchkit_model::CloudLogEntry> {
     Some(scratchkit_model::CloudLogEntry {
         user: e.user.clone(),
         verb: scratchkit_model::CloudVerb::from(e.verb.as_str()),

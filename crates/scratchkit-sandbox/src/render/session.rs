@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::store::users::User;
+use crate::store::users::UserRow;
 use crate::timefmt::naive;
 
 /// Flags of the logged-out session (exactly the four keys of the recording).
@@ -18,7 +18,7 @@ pub(crate) fn logged_out() -> Value {
 }
 
 /// `{}` when not muted at `now`, otherwise the mute object of auth.md §4.2 (epoch seconds).
-pub(crate) fn mute_status(u: &User, now: i64) -> Value {
+pub(crate) fn mute_status(u: &UserRow, now: i64) -> Value {
     match u.muted_until {
         Some(until) if until > now => json!({
             "offenses": [{
@@ -35,7 +35,7 @@ pub(crate) fn mute_status(u: &User, now: i64) -> Value {
 }
 
 /// The logged-in session (keys of `session_logged_in_student_REDACTED.json`).
-pub(crate) fn logged_in(u: &User, token: &str, email: &str, now: i64) -> Value {
+pub(crate) fn logged_in(u: &UserRow, token: &str, email: &str, now: i64) -> Value {
     let mut user = json!({
         "id": u.id,
         "banned": u.banned,

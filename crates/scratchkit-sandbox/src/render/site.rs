@@ -7,12 +7,12 @@ use scratchkit_model::{
 };
 
 use super::unsigned;
-use crate::store::projects::Project;
-use crate::store::studios::Studio;
-use crate::store::users::User;
+use crate::store::projects::ProjectRow;
+use crate::store::studios::StudioRow;
+use crate::store::users::UserRow;
 
 /// The old site marks Scratch Team names with a `*`.
-fn site_username(u: &User) -> String {
+fn site_username(u: &UserRow) -> String {
     if u.scratchteam() {
         format!("{}*", u.username)
     } else {
@@ -33,7 +33,7 @@ pub(crate) fn label_name(label: Option<i64>) -> &'static str {
 }
 
 /// `/site-api/users/all/<u>/`, as the client's own model type.
-pub(crate) fn site_user(u: &User, featured: Option<&Project>) -> SiteUserFeatured {
+pub(crate) fn site_user(u: &UserRow, featured: Option<&ProjectRow>) -> SiteUserFeatured {
     SiteUserFeatured {
         id: u.profile_id.map(|id| ProfileId(unsigned(id))),
         user: SiteUserRef {
@@ -60,7 +60,7 @@ fn project_thumbnail(id: i64) -> String {
 
 /// A project row of `/proxy/featured`, as the client's own model type; callers add the keys
 /// of their row kind (`remixers_count`, `gallery_id`, `curator_name`…).
-pub(crate) fn featured_project(p: &Project) -> FeaturedProject {
+pub(crate) fn featured_project(p: &ProjectRow) -> FeaturedProject {
     FeaturedProject {
         id: ProjectId(unsigned(p.id)),
         title: p.title.clone(),
@@ -76,7 +76,7 @@ pub(crate) fn featured_project(p: &Project) -> FeaturedProject {
 }
 
 /// A studio row of `/proxy/featured`, as the client's own model type.
-pub(crate) fn featured_studio(s: &Studio) -> FeaturedStudio {
+pub(crate) fn featured_studio(s: &StudioRow) -> FeaturedStudio {
     FeaturedStudio {
         id: StudioId(unsigned(s.id)),
         title: s.title.clone(),
@@ -91,7 +91,7 @@ fn avatar_thumbnail(id: i64) -> String {
 
 /// The old site's user reference `{username, pk, thumbnail_url, admin}` of a project's
 /// creator.
-pub(crate) fn site_creator(u: &User) -> SiteCreator {
+pub(crate) fn site_creator(u: &UserRow) -> SiteCreator {
     SiteCreator {
         username: u.username.clone(),
         pk: UserId(unsigned(u.id)),
@@ -102,7 +102,7 @@ pub(crate) fn site_creator(u: &User) -> SiteCreator {
 
 /// The same reference where the model reads it leniently (a studio's owner, a class's
 /// educator).
-pub(crate) fn site_user_ref(u: &User) -> SiteUser {
+pub(crate) fn site_user_ref(u: &UserRow) -> SiteUser {
     let creator = site_creator(u);
     SiteUser {
         username: creator.username,
@@ -116,8 +116,8 @@ pub(crate) fn site_user_ref(u: &User) -> SiteUser {
 /// A project of "My Stuff" and `/site-api/projects/shared/<u>/`, in Django's serializer
 /// shape, as the client's own model type.
 pub(crate) fn site_project(
-    p: &Project,
-    owner: &User,
+    p: &ProjectRow,
+    owner: &UserRow,
     trashed: bool,
     commenters: i64,
 ) -> SiteProject {
@@ -153,7 +153,7 @@ pub(crate) fn site_project(
 
 /// A studio of `/site-api/galleries/all/`, in Django's serializer shape, as the client's own
 /// model type.
-pub(crate) fn site_gallery(st: &Studio, owner: &User, curators: i64) -> SiteGallery {
+pub(crate) fn site_gallery(st: &StudioRow, owner: &UserRow, curators: i64) -> SiteGallery {
     SiteGallery {
         pk: StudioId(unsigned(st.id)),
         model: Some("galleries.gallery".to_owned()),

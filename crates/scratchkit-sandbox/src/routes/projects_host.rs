@@ -22,8 +22,8 @@ use super::reply::{Params, json_error};
 use crate::auth::{Cred, Login, authenticate};
 use crate::state::{AppState, Shared};
 use crate::store::project_files::{self, MAX_PROJECT_JSON_BYTES};
-use crate::store::projects::{self, NewProject, Project};
-use crate::store::sessions::Session;
+use crate::store::projects::{self, NewProject, ProjectRow};
+use crate::store::sessions::SessionRow;
 use crate::store::{account, assets};
 use crate::timefmt::now;
 
@@ -204,7 +204,7 @@ fn ok_json(value: serde_json::Value) -> Response {
 }
 
 /// Whether `viewer` may see `project` (shared, or their own).
-fn visible_to(project: &Project, viewer: &Session) -> bool {
+fn visible_to(project: &ProjectRow, viewer: &SessionRow) -> bool {
     project.shared || project.owner_id == viewer.user_id
 }
 

@@ -13,9 +13,9 @@ use rand::{Rng, SeedableRng};
 use rusqlite::{Connection, Transaction, params};
 use scratchkit_model::{Activity, ActivityType, ProjectId};
 
-use super::comments::{self, NewComment, Place};
+use super::comments::{self, NewCommentRow, Place};
 use super::messages;
-use super::misc::{CloudLogEntry, add_cloud_log};
+use super::misc::{CloudLogRow, add_cloud_log};
 use super::projects::{self, NewProject};
 use super::studios::{self, NewStudio};
 use super::users::{self, NewUser};
@@ -301,7 +301,7 @@ impl World<'_> {
         self.next_comment += 1;
         comments::insert(
             self.tx,
-            &NewComment {
+            &NewCommentRow {
                 id: Some(id),
                 place,
                 object_id,
@@ -751,7 +751,7 @@ fn project_comments(w: &mut World<'_>) -> rusqlite::Result<()> {
     let asker = w.pick_user();
     comments::insert(
         w.tx,
-        &NewComment {
+        &NewCommentRow {
             id: Some(447_647_641),
             place: Place::Project,
             object_id: 1_182_391_014,
@@ -764,7 +764,7 @@ fn project_comments(w: &mut World<'_>) -> rusqlite::Result<()> {
     )?;
     comments::insert(
         w.tx,
-        &NewComment {
+        &NewCommentRow {
             id: Some(447_648_029),
             place: Place::Project,
             object_id: 1_182_391_014,
@@ -855,7 +855,7 @@ fn site_content(w: &mut World<'_>) -> rusqlite::Result<()> {
             add_cloud_log(
                 w.tx,
                 project,
-                &CloudLogEntry {
+                &CloudLogRow {
                     user,
                     verb: if n < 2 { "create_var" } else { "set_var" }.to_owned(),
                     name: name.to_owned(),

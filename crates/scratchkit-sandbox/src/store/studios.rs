@@ -6,11 +6,11 @@ use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 use super::Page;
 use super::messages::{Item, item_from_row, per_type_keys};
 use super::projects::{Discover, Mode, discover_filter};
-use super::users::{self, User};
+use super::users::{self, UserRow};
 
 /// A studio with its counts.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Studio {
+pub(crate) struct StudioRow {
     pub id: i64,
     pub host_id: i64,
     pub title: String,
@@ -32,8 +32,8 @@ const SELECT: &str = "SELECT s.id, s.host_id, s.title, s.description, s.open_to_
      (SELECT COUNT(*) FROM studio_projects sp WHERE sp.studio_id = s.id) \
      FROM studios s";
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<Studio> {
-    Ok(Studio {
+fn from_row(r: &Row<'_>) -> rusqlite::Result<StudioRow> {
+    Ok(StudioRow {
         id: r.get(0)?,
         host_id: r.get(1)?,
         title: r.get(2)?,
@@ -54,7 +54,7 @@ fn query(
     tail: &str,
     mut args: Vec<Value>,
     page: Page,
-) -> rusqlite::Result<Vec<Studio>> {
+) -> rusqlite::Result<Vec<StudioRow>> {
     args.push(Value::Integer(page.limit));
     args.push(Value::Integer(page.offset));
     let n = args.len();
@@ -65,7 +65,7 @@ fn query(
 }
 
 /// A studio by id.
-pub(crate) fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<Studio>> {
+pub(crate) fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<StudioRow>> {
     conn.prepare_cached(&format!("{SELECT} WHERE s.id = ?1"))?
         .query_row([id], from_row)
         .optional()
@@ -76,7 +76,7 @@ pub(crate) fn curated_by(
     conn: &Connection,
     user_id: i64,
     page: Page,
-) -> rusqlite::Result<Vec<Studio>> {
+) -> rusqlite::Result<Vec<StudioRow>> {
     query(
         conn,
         "JOIN studio_members m ON m.studio_id = s.id WHERE m.user_id = ?1 AND m.role IN ('curator','manager') \
@@ -91,7 +91,7 @@ pub(crate) fn containing(
     conn: &Connection,
     project_id: i64,
     page: Page,
-) -> rusqlite::Result<Vec<Studio>> {
+) -> rusqlite::Result<Vec<StudioRow>> {
     query(
         conn,
         "JOIN studio_projects sp ON sp.studio_id = s.id WHERE sp.project_id = ?1 ORDER BY sp.added DESC, s.id DESC",
@@ -101,7 +101,7 @@ pub(crate) fn containing(
 }
 
 /// Studios by follower count (featured studios).
-pub(crate) fn top(conn: &Connection, limit: i64) -> rusqlite::Result<Vec<Studio>> {
+pub(crate) fn top(conn: &Connection, limit: i64) -> rusqlite::Result<Vec<StudioRow>> {
     query(
         conn,
         "ORDER BY s.followers DESC, s.id DESC",
@@ -115,7 +115,7 @@ pub(crate) fn discover(
     conn: &Connection,
     d: &Discover,
     page: Page,
-) -> rusqlite::Result<Vec<Studio>> {
+) -> rusqlite::Result<Vec<StudioRow>> {
     let mut args = Vec::new();
     let filter = discover_filter(d, "s", &["title", "description"], &mut args);
     let order = match d.mode {
@@ -135,7 +135,7 @@ pub(crate) fn discover(
 
 /// An item of `/studios/<id>/projects`.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct StudioProject {
+pub(crate) struct StudioProjectRow {
     pub project_id: i64,
     pub title: String,
     pub creator_id: i64,
@@ -148,14 +148,14 @@ pub(crate) fn projects(
     conn: &Connection,
     studio_id: i64,
     page: Page,
-) -> rusqlite::Result<Vec<StudioProject>> {
+) -> rusqlite::Result<Vec<StudioProjectRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT p.id, p.title, p.owner_id, u.username, sp.actor_id
          FROM studio_projects sp JOIN projects p ON p.id = sp.project_id JOIN users u ON u.id = p.owner_id
          WHERE sp.studio_id = ?1 AND p.shared = 1 ORDER BY sp.added DESC, p.id DESC LIMIT ?2 OFFSET ?3",
     )?;
     let rows = stmt.query_map(params![studio_id, page.limit, page.offset], |r| {
-        Ok(StudioProject {
+        Ok(StudioProjectRow {
             project_id: r.get(0)?,
             title: r.get(1)?,
             creator_id: r.get(2)?,
@@ -171,7 +171,7 @@ pub(crate) fn managers(
     conn: &Connection,
     studio_id: i64,
     page: Page,
-) -> rusqlite::Result<Vec<User>> {
+) -> rusqlite::Result<Vec<UserRow>> {
     users::list(
         conn,
         "FROM studio_members m JOIN users u ON u.id = m.user_id JOIN studios s ON s.id = m.studio_id \
@@ -186,7 +186,7 @@ pub(crate) fn curators(
     conn: &Connection,
     studio_id: i64,
     page: Page,
-) -> rusqlite::Result<Vec<User>> {
+) -> rusqlite::Result<Vec<UserRow>> {
     users::list(
         conn,
         "FROM studio_members m JOIN users u ON u.id = m.user_id \
@@ -457,7 +457,7 @@ pub(crate) fn mine(
     user_id: i64,
     order: MineOrder,
     page: Page,
-) -> rusqlite::Result<Vec<Studio>> {
+) -> rusqlite::Result<Vec<StudioRow>> {
     let order = match order {
         MineOrder::ModifiedDesc => "s.modified DESC, s.id DESC",
         MineOrder::ModifiedAsc => "s.modified ASC, s.id ASC",

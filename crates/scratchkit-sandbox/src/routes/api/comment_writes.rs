@@ -17,8 +17,8 @@ use crate::auth::{Auth, Cred};
 use crate::render;
 use crate::routes::reply::{ApiError, body_object, id, int_field, text_field, tx};
 use crate::state::Shared;
-use crate::store::comments::{self, NewComment, Place};
-use crate::store::users::{self, User};
+use crate::store::comments::{self, NewCommentRow, Place};
+use crate::store::users::{self, UserRow};
 use crate::store::{account, messages, projects, studios};
 use crate::timefmt::now;
 
@@ -109,13 +109,13 @@ async fn create(
             }
             None => None,
         };
-        let commentee: Option<User> = match commentee_id {
+        let commentee: Option<UserRow> = match commentee_id {
             Some(uid) => Some(users::by_id(c, uid)?.ok_or(ApiError::BadRequest)?),
             None => None,
         };
         let new_id = comments::insert(
             c,
-            &NewComment {
+            &NewCommentRow {
                 id: None,
                 place,
                 object_id,

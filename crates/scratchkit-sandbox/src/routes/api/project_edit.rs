@@ -13,8 +13,8 @@ use crate::auth::{Auth, Cred};
 use crate::render::{self, ProjectStyle};
 use crate::routes::reply::{ApiError, body_object, bool_field, id, read, text_field, tx};
 use crate::state::Shared;
-use crate::store::projects::{self, Project, ProjectEdit};
-use crate::store::users::User;
+use crate::store::projects::{self, ProjectEdit, ProjectRow};
+use crate::store::users::UserRow;
 use crate::store::{account, messages};
 use crate::timefmt::now;
 
@@ -27,8 +27,8 @@ const MAX_TEXT: usize = 5000;
 pub(crate) fn owned(
     c: &rusqlite::Connection,
     project_id: i64,
-    user: &User,
-) -> Result<Project, ApiError> {
+    user: &UserRow,
+) -> Result<ProjectRow, ApiError> {
     let p = projects::by_id(c, project_id)?.ok_or(ApiError::NotFound)?;
     if p.owner_id == user.id {
         Ok(p)
@@ -37,7 +37,7 @@ pub(crate) fn owned(
     }
 }
 
-fn full(p: &Project) -> Response {
+fn full(p: &ProjectRow) -> Response {
     Json(render::project(p, ProjectStyle::Full, None)).into_response()
 }
 

@@ -15,8 +15,8 @@ use crate::auth::{Auth, Cred};
 use crate::render;
 use crate::routes::reply::{ApiError, body_object, id, read, text_field, tx};
 use crate::state::Shared;
-use crate::store::projects::Project;
-use crate::store::studios::{self, StudioProject};
+use crate::store::projects::ProjectRow;
+use crate::store::studios::{self, StudioProjectRow};
 use crate::store::{messages, projects, users};
 use crate::timefmt::now;
 
@@ -66,7 +66,7 @@ pub(crate) async fn project(
             let item = project_item(&p, ActivityType::RemoveProjectStudio);
             studios::add_activity(c, st.id, user.id, t, &item)?;
         }
-        Ok(StudioProject {
+        Ok(StudioProjectRow {
             project_id: p.id,
             title: p.title,
             creator_id: p.owner_id,
@@ -78,7 +78,7 @@ pub(crate) async fn project(
 }
 
 /// A studio activity item about project `p` (added or removed).
-fn project_item(p: &Project, kind: ActivityType) -> Activity {
+fn project_item(p: &ProjectRow, kind: ActivityType) -> Activity {
     Activity {
         project_id: Some(ProjectId(render::unsigned(p.id))),
         project_title: Some(p.title.clone()),

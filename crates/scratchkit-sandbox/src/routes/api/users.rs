@@ -10,11 +10,11 @@ use crate::render::{self, ProjectStyle};
 use crate::routes::json_reply::{JsonReply, RawJson};
 use crate::routes::reply::{ApiError, Params};
 use crate::state::Shared;
-use crate::store::users::{self, User};
+use crate::store::users::{self, UserRow};
 use crate::store::{Page, projects, studios};
 
 /// The user, or the api's 404.
-pub(crate) fn find(c: &Connection, username: &str) -> Result<User, ApiError> {
+pub(crate) fn find(c: &Connection, username: &str) -> Result<UserRow, ApiError> {
     users::by_name(c, username)?.ok_or(ApiError::NotFound)
 }
 

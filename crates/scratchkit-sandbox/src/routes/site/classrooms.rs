@@ -36,7 +36,7 @@ use crate::state::Shared;
 use crate::store::classrooms::{self, Class, ClassEdit};
 use crate::store::projects;
 use crate::store::studios::{self, NewStudio};
-use crate::store::users::{self, NewUser, User};
+use crate::store::users::{self, NewUser, UserRow};
 use crate::timefmt::{naive, now};
 
 /// Longest class title.
@@ -45,7 +45,7 @@ const MAX_TITLE: usize = 100;
 const MAX_TEXT: usize = 5000;
 
 /// The class when `me` teaches it: 404 when missing, 403 for anyone else.
-pub(crate) fn taught(c: &Connection, class_id: i64, me: &User) -> Result<Class, SiteError> {
+pub(crate) fn taught(c: &Connection, class_id: i64, me: &UserRow) -> Result<Class, SiteError> {
     let class = classrooms::by_id(c, class_id)?.ok_or(SiteError::NotFound)?;
     if class.educator_id == me.id {
         Ok(class)
@@ -60,7 +60,7 @@ fn class_id(segment: &str) -> Result<i64, SiteError> {
 }
 
 /// The old site's user reference (`{username, pk, thumbnail_url, admin}`).
-pub(crate) fn old_user(u: &User) -> Value {
+pub(crate) fn old_user(u: &UserRow) -> Value {
     json!({
         "username": u.username,
         "pk": u.id,
@@ -408,7 +408,7 @@ fn activity_item(
 ) -> rusqlite::Result<Option<(i64, Map<String, Value>)>> {
     let mut out = Map::new();
     let get = |k: &str| extra.get(k).cloned().unwrap_or(Value::Null);
-    let owner_of = |project: &Value| -> rusqlite::Result<Option<User>> {
+    let owner_of = |project: &Value| -> rusqlite::Result<Option<UserRow>> {
         match project.as_i64() {
             Some(id) => match projects::by_id(c, id)? {
                 Some(p) => users::by_id(c, p.owner_id),

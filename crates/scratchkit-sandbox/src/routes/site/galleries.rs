@@ -17,8 +17,8 @@ use crate::auth::{Auth, Cred};
 use crate::render;
 use crate::routes::reply::{Params, SiteError, body_object, id, read, text_field, tx};
 use crate::state::Shared;
-use crate::store::studios::{self, NewStudio, Studio, StudioEdit};
-use crate::store::users::{self, User};
+use crate::store::studios::{self, NewStudio, StudioEdit, StudioRow};
+use crate::store::users::{self, UserRow};
 use crate::store::{Page, account, messages};
 use crate::timefmt::now;
 
@@ -26,7 +26,7 @@ use crate::timefmt::now;
 pub(crate) const SITE_PAGE: i64 = 40;
 
 /// The studio when `user` manages it: 404 when missing, 403 otherwise.
-fn managed(c: &Connection, studio_id: i64, user: &User) -> Result<Studio, SiteError> {
+fn managed(c: &Connection, studio_id: i64, user: &UserRow) -> Result<StudioRow, SiteError> {
     let st = studios::by_id(c, studio_id)?.ok_or(SiteError::NotFound)?;
     if studios::role_of(c, st.id, user.id)?.as_deref() == Some("manager") || user.scratchteam() {
         Ok(st)

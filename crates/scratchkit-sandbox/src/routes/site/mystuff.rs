@@ -17,8 +17,8 @@ use crate::auth::{Auth, Cred};
 use crate::render;
 use crate::routes::reply::{Params, SiteError, body_object, bool_field, id, read, text_field, tx};
 use crate::state::Shared;
-use crate::store::projects::{self, MineFilter, Project, ProjectEdit};
-use crate::store::users::{self, User};
+use crate::store::projects::{self, MineFilter, ProjectEdit, ProjectRow};
+use crate::store::users::{self, UserRow};
 use crate::timefmt::now;
 
 fn filter_of(name: &str) -> Option<MineFilter> {
@@ -59,8 +59,8 @@ fn order_of(params: &Params) -> &'static str {
 /// Projects in the Django serializer shape of `siteapi_projects_shared_item.json`.
 fn items(
     c: &rusqlite::Connection,
-    list: &[Project],
-    owner: &User,
+    list: &[ProjectRow],
+    owner: &UserRow,
 ) -> rusqlite::Result<Vec<SiteProject>> {
     let mut out = Vec::with_capacity(list.len());
     for p in list {

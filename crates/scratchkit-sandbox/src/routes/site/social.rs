@@ -14,7 +14,7 @@ use crate::auth::{Auth, Cred};
 use crate::render;
 use crate::routes::reply::{Params, SiteError, body_object, id, int_field, text_field, tx};
 use crate::state::Shared;
-use crate::store::users::{self, ProfileEdit, User};
+use crate::store::users::{self, ProfileEdit, UserRow};
 use crate::store::{messages, projects, studios};
 use crate::timefmt::now;
 
@@ -22,7 +22,7 @@ use crate::timefmt::now;
 const MAX_PROFILE_TEXT: usize = scratchkit_wire::limits::PROFILE_TEXT_MAX_CHARS;
 
 /// The caller, who must be the one named in `?usernames=`.
-fn me_in_usernames<'a>(auth: &'a Auth, params: &Params) -> Result<&'a User, SiteError> {
+fn me_in_usernames<'a>(auth: &'a Auth, params: &Params) -> Result<&'a UserRow, SiteError> {
     let user = auth.user(Cred::Cookie)?;
     let named = params.get("usernames").unwrap_or_default();
     if named
