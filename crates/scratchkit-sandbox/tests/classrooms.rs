@@ -414,6 +414,14 @@ async fn class_studios_and_class_pages() {
     );
 }
 
+/// Each item of `items` decodes into the client's model type `T` and writes back unchanged.
+fn round_trips<T: serde::de::DeserializeOwned + serde::Serialize>(items: &serde_json::Value) {
+    for item in items.as_array().expect("a list") {
+        let decoded: T = serde_json::from_value(item.clone()).expect("decodes");
+        assert_eq!(&serde_json::to_value(&decoded).unwrap(), item);
+    }
+}
+
 #[tokio::test]
 async fn student_activity_and_educator_alerts() {
     let sb = sandbox().await;
@@ -454,6 +462,7 @@ async fn student_activity_and_educator_alerts() {
     assert_eq!(all.status, 200);
     let items = all.body.as_array().expect("list");
     assert_eq!(items.len(), 2, "{items:?}");
+    round_trips::<scratchkit_model::ClassroomActivity>(&all.body);
     let follow_item = &items[0];
     assert_eq!(follow_item["type"], 0);
     assert_eq!(follow_item["followed_username"], "followme");
@@ -488,9 +497,12 @@ async fn student_activity_and_educator_alerts() {
     );
 
     let detail = format!("/site/site-api/classrooms/all/{CLASS}/");
-    assert_eq!(teacher.get(&detail).await.body["unread_alert_count"], 2);
+    let class = teacher.get(&detail).await.body;
+    assert_eq!(class["unread_alert_count"], 2);
+    round_trips::<scratchkit_model::SiteClassroom>(&json!([class]));
     let alerts = teacher.get("/site/site-api/classrooms/alerts/").await;
     assert_eq!(alerts.status, 200);
+    round_trips::<scratchkit_model::EducatorAlert>(&alerts.body);
     let list = alerts.body.as_array().expect("list");
     assert_eq!(list.len(), 2);
     let fields = &list[0]["fields"];

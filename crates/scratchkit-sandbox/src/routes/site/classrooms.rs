@@ -24,11 +24,16 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use rusqlite::Connection;
+use scratchkit_model::{
+    AdminAction, AlertCode, AlertId, ClassroomId, ClassroomVisibility, EducatorAlert,
+    EducatorAlertFields, SiteClassroom, SiteUser, Timestamp,
+};
 use serde_json::{Map, Value, json};
 
 use super::galleries::site_page;
 use crate::accounts::{hash_password, is_bad_username, is_valid_username};
 use crate::auth::{Auth, Cred};
+use crate::render;
 use crate::routes::reply::{
     Params, SiteError, body_object, bool_field, int_field, read, text_field, tx,
 };
@@ -59,18 +64,14 @@ fn class_id(segment: &str) -> Result<i64, SiteError> {
     Ok(crate::routes::reply::id(segment)?)
 }
 
-/// The old site's user reference (`{username, pk, thumbnail_url, admin}`).
+/// The old site's user reference (`{username, pk, thumbnail_url, admin}`), as JSON for the
+/// classroom activity items (still built as maps, see [`activity_item`]).
 pub(crate) fn old_user(u: &UserRow) -> Value {
-    json!({
-        "username": u.username,
-        "pk": u.id,
-        "thumbnail_url": format!("//uploads.scratch.mit.edu/users/avatars/{}.png", u.id),
-        "admin": u.scratchteam(),
-    })
+    serde_json::to_value(render::site_user_ref(u)).unwrap_or_default()
 }
 
 /// The site-api class object (the union of the list and detail shapes of §3.9).
-fn site_class(c: &Connection, k: &Class) -> Result<Value, SiteError> {
+fn site_class(c: &Connection, k: &Class) -> Result<SiteClassroom, SiteError> {
     let educator = users::by_id(c, k.educator_id)?.ok_or(SiteError::Internal)?;
     let commenters: i64 = c.query_row(
         "SELECT COUNT(DISTINCT cm.author_id) FROM comments cm JOIN users u ON u.id = cm.author_id
@@ -78,22 +79,36 @@ fn site_class(c: &Connection, k: &Class) -> Result<Value, SiteError> {
         [k.id],
         |r| r.get(0),
     )?;
-    Ok(json!({
-        "id": k.id,
-        "title": k.title,
-        "description": k.description,
-        "status": k.status,
-        "visibility": if k.closed { "closed" } else { "visible" },
-        "datetime_created": naive(k.date_start),
-        "gallery_count": classrooms::studio_count(c, k.id)?,
-        "student_count": classrooms::student_count(c, k.id)?,
-        "commenters_count": commenters,
-        "unread_alert_count": classrooms::unread_alerts(c, k.id)?,
-        "thumbnail_url": format!("//cdn2.scratch.mit.edu/get_image/classroom/{}_250x150.png", k.id),
-        "token": k.token,
-        "educator": {"username": educator.username, "pk": educator.id},
-        "educator_profile": old_user(&educator),
-    }))
+    let profile = render::site_user_ref(&educator);
+    Ok(SiteClassroom {
+        id: Some(ClassroomId(render::unsigned(k.id))),
+        title: k.title.clone(),
+        description: Some(k.description.clone()),
+        status: Some(k.status.clone()),
+        visibility: Some(if k.closed {
+            ClassroomVisibility::Closed
+        } else {
+            ClassroomVisibility::Visible
+        }),
+        datetime_created: Timestamp::from_unix_seconds(k.date_start),
+        gallery_count: render::unsigned(classrooms::studio_count(c, k.id)?),
+        student_count: render::unsigned(classrooms::student_count(c, k.id)?),
+        commenters_count: Some(render::unsigned(commenters)),
+        unread_alert_count: render::unsigned(classrooms::unread_alerts(c, k.id)?),
+        thumbnail_url: format!(
+            "//cdn2.scratch.mit.edu/get_image/classroom/{}_250x150.png",
+            k.id
+        ),
+        token: Some(k.token.clone()),
+        // The class's `educator` is the short reference: name and id only.
+        educator: Some(SiteUser {
+            username: profile.username.clone(),
+            pk: profile.pk,
+            ..SiteUser::default()
+        }),
+        educator_profile: Some(profile),
+        extra: Map::new(),
+    })
 }
 
 /// A new class token: 20 random letters and digits.
@@ -540,27 +555,7 @@ async fn alerts_of(
         }
         let list = classrooms::alerts(c, me.id, class, oldest, page)?;
         let ids: Vec<i64> = list.iter().map(|a| a.id).collect();
-        let items: Vec<Value> = list
-            .iter()
-            .map(|a| {
-                let extra = serde_json::from_str::<Value>(&a.extra).unwrap_or(Value::Null);
-                json!({
-                    "model": "educators.educatoralert",
-                    "pk": a.id,
-                    "fields": {
-                        "educator_datetime_read": a.read_at.map(naive),
-                        "admin_action": {
-                            "type": a.kind,
-                            "datetime_created": naive(a.created),
-                            "target_user": old_user(&a.target),
-                            "actor": old_user(&a.actor),
-                            "object_id": a.object_id,
-                            "extra_data": extra,
-                        },
-                    },
-                })
-            })
-            .collect();
+        let items: Vec<EducatorAlert> = list.iter().map(educator_alert).collect();
         classrooms::mark_alerts_read(c, &ids, t)?;
         Ok(items)
     })?;
@@ -568,6 +563,28 @@ async fn alerts_of(
         return Err(SiteError::NotFound);
     }
     Ok(Json(items).into_response())
+}
+
+/// An educator alert in Django's serializer shape, as the client's own model type.
+fn educator_alert(a: &classrooms::Alert) -> EducatorAlert {
+    EducatorAlert {
+        model: Some("educators.educatoralert".to_owned()),
+        pk: Some(AlertId(render::unsigned(a.id))),
+        fields: EducatorAlertFields {
+            educator_datetime_read: a.read_at.and_then(Timestamp::from_unix_seconds),
+            admin_action: Some(AdminAction {
+                kind: Some(AlertCode::Text(a.kind.clone())),
+                datetime_created: Timestamp::from_unix_seconds(a.created),
+                target_user: Some(render::site_user_ref(&a.target)),
+                actor: Some(render::site_user_ref(&a.actor)),
+                object_id: Some(Value::from(a.object_id)),
+                extra_data: Some(serde_json::from_str(&a.extra).unwrap_or(Value::Null)),
+                extra: Map::new(),
+            }),
+            extra: Map::new(),
+        },
+        extra: Map::new(),
+    }
 }
 
 /// `GET /site-api/classrooms/alerts/`: alerts of all the caller's classes.
