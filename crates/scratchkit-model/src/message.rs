@@ -148,7 +148,7 @@ pub struct Message {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "present"
+        deserialize_with = "crate::nullable::deserialize"
     )]
     pub commentee_username: Option<Option<String>>,
     /// The project concerned.
@@ -204,10 +204,4 @@ impl Message {
     pub fn commentee(&self) -> Option<&str> {
         self.commentee_username.as_ref()?.as_deref()
     }
-}
-
-/// Reads a key that was sent, `null` included: `null` becomes `Some(None)`; an absent key
-/// stays `None` through `#[serde(default)]`.
-fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<String>>, D::Error> {
-    Option::<String>::deserialize(deserializer).map(Some)
 }

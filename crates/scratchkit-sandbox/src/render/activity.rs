@@ -11,17 +11,23 @@ use serde_json::Value;
 
 use crate::store::messages::{Item, new_activity, new_message};
 
-/// The per-type keys of `row` decoded as `T` (its `id` is a placeholder the caller replaces).
-/// `extra` that does not fit `T` (the sandbox's typed writers cannot produce it) gives
-/// `blank`: the item keeps its base keys.
-fn per_type<T: DeserializeOwned>(row: &Item, blank: impl FnOnce() -> T) -> T {
-    let mut keys = match serde_json::from_str(&row.extra) {
+/// The per-type keys `extra` of an item of type `kind`, decoded as `T` (its `id` is a
+/// placeholder the caller replaces). `extra` that does not fit `T` (the sandbox's typed
+/// writers cannot produce it) gives `blank`: the item keeps its base keys.
+fn per_type<T: DeserializeOwned>(kind: &str, extra: &str, blank: impl FnOnce() -> T) -> T {
+    let mut keys = match serde_json::from_str(extra) {
         Ok(Value::Object(keys)) => keys,
         _ => serde_json::Map::new(),
     };
     keys.insert("id".into(), Value::from(0));
-    keys.insert("type".into(), Value::String(row.kind.clone()));
+    keys.insert("type".into(), Value::String(kind.to_owned()));
     serde_json::from_value(Value::Object(keys)).unwrap_or_else(|_| blank())
+}
+
+/// A recorded user activity (type and per-type keys only), for the views built from it
+/// (the classroom activity).
+pub(crate) fn recorded_activity(kind: &str, extra: &str) -> Activity {
+    per_type(kind, extra, || new_activity(kind.into()))
 }
 
 fn actor(row: &Item) -> Option<UserId> {
@@ -34,7 +40,9 @@ fn number(id: i64) -> ActivityId {
 
 /// A message of `/users/<me>/messages`.
 pub(crate) fn message(row: &Item) -> Message {
-    let mut message = per_type(row, || new_message(row.kind.as_str().into()));
+    let mut message = per_type(&row.kind, &row.extra, || {
+        new_message(row.kind.as_str().into())
+    });
     message.id = number(row.id);
     message.actor_id = actor(row);
     message.actor_username.clone_from(&row.actor_username);
@@ -43,7 +51,7 @@ pub(crate) fn message(row: &Item) -> Message {
 }
 
 fn activity(row: &Item, id: ActivityId) -> Activity {
-    let mut item = per_type(row, || new_activity(row.kind.as_str().into()));
+    let mut item = recorded_activity(&row.kind, &row.extra);
     item.id = id;
     item.actor_id = actor(row);
     item.actor_username.clone_from(&row.actor_username);

@@ -7,7 +7,7 @@ mod project_writer;
 mod session;
 mod site;
 
-pub(crate) use activity::{feed_item, message, studio_activity};
+pub(crate) use activity::{feed_item, message, recorded_activity, studio_activity};
 pub(crate) use api::*;
 pub(crate) use image_urls::{ImageUrl, ProjectImages, UserImages};
 pub(crate) use project_writer::{PROJECT_CAPACITY, project_list, write_project};
