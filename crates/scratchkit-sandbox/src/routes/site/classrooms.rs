@@ -629,7 +629,7 @@ mod tests {
         let store = crate::store::Store::open(None, 1, 0).unwrap();
         store
             .read(|c| {
-                let actor = users::by_id(c, 3)?.unwrap();
+                let actor = users::by_name(c, "mres")?.expect("a demo user");
                 let did = |kind: &str, extra: Value| StudentActivity {
                     kind: kind.to_owned(),
                     actor: actor.clone(),
