@@ -186,7 +186,7 @@ pub(crate) async fn add(
         profile_comments::ensure(c)?;
         let owner = profile_owner(c, &name)?;
         let mute = render::mute_status(&user, t);
-        if mute.as_object().is_some_and(|m| !m.is_empty()) {
+        if mute.is_muted() {
             let data = serde_json::json!({"mute_status": mute, "error": "isMuted"});
             return Ok(refusal(format!(
                 "<script id=\"error-data\" type=\"application/json\">{data}</script>\n"

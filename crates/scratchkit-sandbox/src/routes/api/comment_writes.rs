@@ -11,7 +11,8 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use rusqlite::Connection;
-use serde_json::{Value, json};
+use scratchkit_model::MuteStatus;
+use serde_json::json;
 
 use crate::auth::{Auth, Cred};
 use crate::render;
@@ -60,7 +61,7 @@ fn target(c: &Connection, place: Place, object_id: i64) -> Result<Target, ApiErr
     }
 }
 
-fn rejected(reason: &str, mute_status: Value) -> Response {
+fn rejected(reason: &str, mute_status: MuteStatus) -> Response {
     Json(json!({"rejected": reason, "status": {"mute_status": mute_status}})).into_response()
 }
 
@@ -82,23 +83,23 @@ async fn create(
     tx(&s, |c| {
         let target = target(c, place, object_id)?;
         let mute = render::mute_status(&user, t);
-        if mute.as_object().is_some_and(|m| !m.is_empty()) {
+        if mute.is_muted() {
             return Ok(rejected("isMuted", mute));
         }
         if !target.comments_allowed {
-            return Ok(rejected("isDisallowed", json!({})));
+            return Ok(rejected("isDisallowed", MuteStatus::default()));
         }
         if content.trim().is_empty() {
-            return Ok(rejected("isEmpty", json!({})));
+            return Ok(rejected("isEmpty", MuteStatus::default()));
         }
         if content.chars().count() > rules.comment_max_chars {
-            return Ok(rejected("isTooLong", json!({})));
+            return Ok(rejected("isTooLong", MuteStatus::default()));
         }
         if rules.comment_flood_seconds > 0
             && comments::last_by(c, user.id)?
                 .is_some_and(|last| t - last < rules.comment_flood_seconds)
         {
-            return Ok(rejected("isFlood", json!({})));
+            return Ok(rejected("isFlood", MuteStatus::default()));
         }
         // Threads are flat: a reply to a reply hangs off the top-level comment.
         let parent = match parent_id {

@@ -18,11 +18,11 @@ use crate::state::Shared;
 use crate::store::{account, sessions, users};
 use crate::timefmt::now;
 
-fn json_response(status: StatusCode, body: &Value) -> Response {
+fn json_response(status: StatusCode, body: &impl serde::Serialize) -> Response {
     (
         status,
         [(header::CONTENT_TYPE, "application/json")],
-        body.to_string(),
+        serde_json::to_string(body).unwrap_or_default(),
     )
         .into_response()
 }
