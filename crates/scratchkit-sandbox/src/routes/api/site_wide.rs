@@ -6,8 +6,10 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use scratchkit_model::{Featured, FeaturedProject, StudioId};
-use serde_json::{Value, json};
+use scratchkit_model::{
+    ApiRoot, ConnectionHealth, DatabasePools, Featured, FeaturedProject, Health, HealthSql,
+    PoolStats, ProjectCount, StudioId, Timestamp,
+};
 
 use crate::render;
 use crate::routes::json_reply::JsonReply;
@@ -17,33 +19,58 @@ use crate::store::{projects, studios};
 use crate::timefmt::now_millis;
 
 pub(crate) async fn root() -> Response {
-    Json(json!({"api": "api.scratch.mit.edu", "help": "help@scratch.mit.edu", "website": "scratch.mit.edu"}))
-        .into_response()
+    Json(ApiRoot {
+        api: "api.scratch.mit.edu".to_owned(),
+        help: "help@scratch.mit.edu".to_owned(),
+        website: "scratch.mit.edu".to_owned(),
+    })
+    .into_response()
 }
 
-fn pool(max: i64, used: i64, free: i64) -> Value {
-    json!({
-        "ssl": true, "destroyed": false, "min": 0, "max": max,
-        "numUsed": used, "numFree": free, "pendingAcquires": 0, "pendingCreates": 0
-    })
+/// A database's primary and replica pools: one idle connection each, at most `max`.
+fn pools(max: u64) -> DatabasePools {
+    let pool = PoolStats {
+        ssl: true,
+        destroyed: false,
+        min: 0,
+        max,
+        num_used: 0,
+        num_free: 1,
+        pending_acquires: 0,
+        pending_creates: 0,
+    };
+    DatabasePools {
+        primary: Some(pool),
+        replica: Some(pool),
+    }
 }
 
 pub(crate) async fn health(State(s): State<Shared>) -> Response {
-    let uptime = s.started.elapsed().as_secs_f64();
-    let pools = |max| json!({"primary": pool(max, 0, 1), "replica": pool(max, 0, 1)});
-    Json(json!({
-        "version": concat!("scratchkit-sandbox-", env!("CARGO_PKG_VERSION")),
-        "uptime": uptime,
-        "load": [0.01, 0.02, 0.05],
-        "sql": {
-            "main": pools(40),
-            "project_comments": pools(4),
-            "gallery_comments": pools(4),
-            "userprofile_comments": pools(4),
-        },
-        "timestamp": now_millis(),
-        "cache": {"connected": true, "ready": true},
-    }))
+    let databases = [
+        ("main", 40),
+        ("project_comments", 4),
+        ("gallery_comments", 4),
+        ("userprofile_comments", 4),
+    ]
+    .into_iter()
+    .map(|(name, max)| (name.to_owned(), pools(max)))
+    .collect();
+    Json(Health {
+        version: Some(concat!("scratchkit-sandbox-", env!("CARGO_PKG_VERSION")).to_owned()),
+        uptime: Some(s.started.elapsed().as_secs_f64()),
+        load: vec![0.01, 0.02, 0.05],
+        sql: Some(HealthSql {
+            started: None,
+            min: None,
+            max: None,
+            databases,
+        }),
+        timestamp: Timestamp::from_unix_millis(now_millis()),
+        cache: Some(ConnectionHealth {
+            connected: true,
+            ready: true,
+        }),
+    })
     .into_response()
 }
 
@@ -60,7 +87,10 @@ pub(crate) async fn project_count(State(s): State<Shared>) -> Result<Response, A
             r.get::<_, i64>(0)
         })
     })?;
-    Ok(Json(json!({ "count": count })).into_response())
+    Ok(Json(ProjectCount {
+        count: render::unsigned(count),
+    })
+    .into_response())
 }
 
 /// Seven rows computed from the world; served as `application/xml` like the live site.

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use rusqlite::Connection;
-use serde_json::json;
+use scratchkit_model::MessageCount;
 
 use crate::render::{self, ProjectStyle};
 use crate::routes::json_reply::{JsonReply, RawJson};
@@ -93,5 +93,8 @@ pub(crate) async fn message_count(
     Path(name): Path<String>,
 ) -> Result<Response, ApiError> {
     let u = s.store.read(|c| Ok(find(c, &name)))??;
-    Ok(Json(json!({ "count": u.message_count })).into_response())
+    Ok(Json(MessageCount {
+        count: render::unsigned(u.message_count),
+    })
+    .into_response())
 }
