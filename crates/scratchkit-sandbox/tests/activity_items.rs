@@ -6,12 +6,13 @@
 
 mod common;
 
+use common::admin;
 use std::collections::{BTreeMap, BTreeSet};
 
 use common::sandbox;
 use common::session::Caller;
 use scratchkit_model::{Activity, Message};
-use scratchkit_sandbox::{DEMO_PASSWORD, SandboxHandle};
+use scratchkit_sandbox::DEMO_PASSWORD;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -61,17 +62,6 @@ fn check<T: DeserializeOwned + Serialize>(
         seen.insert(kind);
     }
     seen
-}
-
-async fn admin(sb: &SandboxHandle, path: &str, body: Value) -> Value {
-    let response = common::client()
-        .post(format!("{}/_sandbox{path}", sb.base_url()))
-        .body(body.to_string())
-        .send()
-        .await
-        .expect("sent");
-    assert!(response.status().is_success(), "{path}");
-    response.json().await.expect("json")
 }
 
 async fn ok(reply: common::session::Reply, what: &str) -> Value {
@@ -145,20 +135,7 @@ async fn every_kind_the_sandbox_writes_is_the_model_type_with_its_keys() {
 
     // A studio: invited, accepted, promoted; a project in and out; title changed; host handed
     // over; the old host removed by the new one.
-    let created = ok(
-        host.post("/site/studios/create/", json!({})).await,
-        "create",
-    )
-    .await;
-    let studio: i64 = created["redirect"]
-        .as_str()
-        .unwrap()
-        .trim_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let studio = host.create_studio().await;
     ok(
         fan.put(
             &format!("/site/site-api/users/bookmarkers/{studio}/add/?usernames=kakurenbo"),

@@ -3,24 +3,13 @@
 
 mod common;
 
+use common::admin;
 use common::sandbox;
 use common::session::{Caller, Reply};
-use scratchkit_sandbox::SandboxHandle;
-use serde_json::{Value, json};
+use serde_json::json;
 
 const CLASS: i64 = 367_806;
 const CLOSED_CLASS: i64 = 367_807;
-
-async fn admin(sb: &SandboxHandle, path: &str, body: Value) -> Value {
-    let response = common::client()
-        .post(format!("{}/_sandbox{path}", sb.base_url()))
-        .body(body.to_string())
-        .send()
-        .await
-        .expect("sent");
-    assert!(response.status().is_success(), "{path}");
-    response.json().await.expect("json")
-}
 
 /// The seeded class's token, read as its teacher.
 async fn token_of(teacher: &Caller, class: i64) -> String {
