@@ -7,8 +7,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::Method;
 use axum::response::{IntoResponse, Response};
-use scratchkit_model::{Activity, ActivityType, Message, MessageType, ProjectId};
-use serde_json::json;
+use scratchkit_model::{
+    Activity, ActivityType, FavoriteStatus, LoveStatus, Message, MessageType, ProjectId,
+};
 
 use crate::auth::{Auth, Cred};
 use crate::render;
@@ -74,14 +75,21 @@ async fn mark(
         }
         Ok((on, changed))
     })?;
-    let key = match mark {
-        Mark::Love => "userLove",
-        Mark::Favorite => "userFavorite",
-    };
-    Ok(
-        Json(json!({"projectId": project_id.to_string(), key: state, "statusChanged": changed}))
-            .into_response(),
-    )
+    let project_id = ProjectId(render::unsigned(project_id));
+    Ok(match mark {
+        Mark::Love => Json(LoveStatus {
+            project_id,
+            user_love: state,
+            status_changed: changed,
+        })
+        .into_response(),
+        Mark::Favorite => Json(FavoriteStatus {
+            project_id,
+            user_favorite: state,
+            status_changed: changed,
+        })
+        .into_response(),
+    })
 }
 
 pub(crate) async fn love(

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use scratchkit_model::{Activity, ActivityType, ProjectId};
+use scratchkit_model::{Activity, ActivityType, ProjectId, ProjectVisibility, UserId};
 use serde_json::{Value, json};
 
 use crate::auth::{Auth, Cred};
@@ -153,16 +153,16 @@ pub(crate) async fn visibility(
         let trashed = projects::is_trashed(c, p.id)?;
         Ok::<_, ApiError>((p, trashed))
     })?;
-    Ok(Json(json!({
-        "projectId": p.id,
-        "creatorId": p.owner_id,
-        "deleted": trashed,
-        "censored": false,
-        "censoredByAdmin": false,
-        "censoredByCommunity": false,
-        "reshareable": true,
-        "message": "",
-    }))
+    Ok(Json(ProjectVisibility {
+        project_id: ProjectId(render::unsigned(p.id)),
+        creator_id: Some(UserId(render::unsigned(p.owner_id))),
+        deleted: trashed,
+        censored: false,
+        censored_by_admin: false,
+        censored_by_community: false,
+        reshareable: true,
+        message: String::new(),
+    })
     .into_response())
 }
 
