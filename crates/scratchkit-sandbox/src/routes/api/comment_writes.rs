@@ -11,7 +11,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use rusqlite::Connection;
-use scratchkit_model::MuteStatus;
+use scratchkit_model::{CommentRejection, MuteStatus, RejectionStatus};
 use serde_json::json;
 
 use crate::auth::{Auth, Cred};
@@ -62,7 +62,11 @@ fn target(c: &Connection, place: Place, object_id: i64) -> Result<Target, ApiErr
 }
 
 fn rejected(reason: &str, mute_status: MuteStatus) -> Response {
-    Json(json!({"rejected": reason, "status": {"mute_status": mute_status}})).into_response()
+    Json(CommentRejection {
+        rejected: reason.to_owned(),
+        status: Some(RejectionStatus { mute_status }),
+    })
+    .into_response()
 }
 
 async fn create(

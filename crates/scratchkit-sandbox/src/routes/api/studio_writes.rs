@@ -7,8 +7,9 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::Method;
 use axum::response::{IntoResponse, Response};
-use scratchkit_model::{Activity, ActivityType, Message, MessageType, ProjectId, StudioId};
-use serde_json::json;
+use scratchkit_model::{
+    Activity, ActivityType, Message, MessageType, ProjectId, StudioId, StudioMembership,
+};
 
 use crate::accounts::verify_password;
 use crate::auth::{Auth, Cred};
@@ -102,12 +103,12 @@ pub(crate) async fn my_role(
         ))
     })?;
     let role = role.as_deref();
-    Ok(Json(json!({
-        "manager": role == Some("manager"),
-        "curator": role == Some("curator"),
-        "invited": role == Some("invited"),
-        "following": following,
-    }))
+    Ok(Json(StudioMembership {
+        manager: role == Some("manager"),
+        curator: role == Some("curator"),
+        invited: role == Some("invited"),
+        following,
+    })
     .into_response())
 }
 
