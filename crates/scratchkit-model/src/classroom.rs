@@ -18,6 +18,8 @@ use crate::user::User;
 /// ).unwrap();
 /// assert_eq!(c.id, ClassroomId(1));
 /// assert!(c.educator.is_none());
+/// // An open class writes `"date_end": null`, as the live site sends it.
+/// assert!(serde_json::to_string(&c).unwrap().contains(r#""date_end":null"#));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Classroom {
@@ -35,8 +37,9 @@ pub struct Classroom {
     /// When the class started.
     #[serde(default)]
     pub date_start: Option<Timestamp>,
-    /// When the class ended, if it did.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// When the class ended, if it did. Written as `null` while the class is open: the live
+    /// site always sends the key, and some clients index it.
+    #[serde(default)]
     pub date_end: Option<Timestamp>,
     /// Class thumbnail URLs by size.
     #[serde(default)]

@@ -365,7 +365,7 @@ impl<'de> Deserialize<'de> for ClassroomActivityType {
 /// let item: ClassroomActivity = serde_json::from_str(json).unwrap();
 /// assert_eq!(item.kind, ClassroomActivityType::LoveProject);
 /// assert_eq!(item.project, Some(ProjectId(142)));
-/// assert_eq!(item.recipient.unwrap().username, "mres");
+/// assert_eq!(item.recipient_user().unwrap().username, "mres");
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClassroomActivity {
@@ -400,9 +400,15 @@ pub struct ClassroomActivity {
     /// The studio's title (types 7, 20–22).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gallery_title: Option<String>,
-    /// The user on the receiving end (a project's author, a promoted user…), or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recipient: Option<SiteUser>,
+    /// The user on the receiving end (a project's author, a promoted user…). `None` when
+    /// the key was not sent, `Some(None)` when it was sent as `null` (written back as
+    /// `null`). [`ClassroomActivity::recipient_user`] reads it flat.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub recipient: Option<Option<SiteUser>>,
     /// The receiving user's name (types 20–22).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipient_username: Option<String>,
@@ -434,10 +440,33 @@ pub struct ClassroomActivity {
     /// The title of what was commented on (types 26–27).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment_obj_title: Option<String>,
-    /// The name of the user replied to (types 26–27).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub commentee_username: Option<String>,
+    /// The name of the user replied to (types 26–27): `None` when the key was not sent,
+    /// `Some(None)` when it was sent as `null` (not a reply; written back as `null`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub commentee_username: Option<Option<String>>,
     /// Any other key, kept as sent.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl ClassroomActivity {
+    /// The user on the receiving end, if there is one (whether the key was absent or `null`
+    /// does not matter here).
+    ///
+    /// ```
+    /// use scratchkit_model::ClassroomActivity;
+    /// let item: ClassroomActivity =
+    ///     serde_json::from_str(r#"{"type":20,"recipient":null,"recipient_username":"kid"}"#)
+    ///         .unwrap();
+    /// assert!(item.recipient_user().is_none());
+    /// assert_eq!(item.recipient, Some(None));
+    /// ```
+    #[must_use]
+    pub fn recipient_user(&self) -> Option<&SiteUser> {
+        self.recipient.as_ref()?.as_ref()
+    }
 }

@@ -48,6 +48,7 @@
 
 mod int_code;
 mod lenient;
+mod nullable;
 
 pub mod activity;
 pub mod backpack;

@@ -105,6 +105,9 @@ impl<'de> Deserialize<'de> for CommentTarget {
 /// let m: Message = serde_json::from_str(json).unwrap();
 /// assert_eq!(m.kind, MessageType::AddComment);
 /// assert_eq!(m.comment_type, Some(CommentTarget::Profile));
+/// assert_eq!(m.commentee(), None);
+/// // The `null` is written back: the key is there, as it was sent.
+/// assert!(serde_json::to_string(&m).unwrap().contains(r#""commentee_username":null"#));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Message {
@@ -138,9 +141,16 @@ pub struct Message {
     /// `addcomment`: the title (or username) of what was commented on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment_obj_title: Option<String>,
-    /// `addcomment`: the user replied to, if the comment is a reply.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub commentee_username: Option<String>,
+    /// `addcomment`: the user replied to. `None` when the key was not sent,
+    /// `Some(None)` when it was sent as `null` (an `addcomment` that is not a reply), so that
+    /// a message encodes back with the keys it came with. [`Message::commentee`] reads it
+    /// flat.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::nullable::deserialize"
+    )]
+    pub commentee_username: Option<Option<String>>,
     /// The project concerned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<ProjectId>,
@@ -177,4 +187,21 @@ pub struct Message {
     /// Every other key, as sent.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl Message {
+    /// `addcomment`: the user replied to, if the comment is a reply (whether the key was
+    /// absent or `null` does not matter here).
+    ///
+    /// ```
+    /// use scratchkit_model::Message;
+    /// let m: Message = serde_json::from_str(
+    ///     r#"{"id":1,"type":"addcomment","commentee_username":"kid"}"#,
+    /// ).unwrap();
+    /// assert_eq!(m.commentee(), Some("kid"));
+    /// ```
+    #[must_use]
+    pub fn commentee(&self) -> Option<&str> {
+        self.commentee_username.as_ref()?.as_deref()
+    }
 }

@@ -84,6 +84,19 @@ fn messages() {
     assert_eq!(m.comment_type, Some(CommentTarget::Studio));
     assert_eq!(m.comment_id, Some(CommentId(4)));
     assert_eq!(serde_json::to_value(&m).unwrap(), comment);
+    assert_eq!(m.commentee(), Some("b"));
+
+    // Not a reply: the live site sends `"commentee_username": null`, and it is written back.
+    let not_reply = json!({
+        "id": 6, "datetime_created": "2017-10-31T20:28:56.000Z", "comment_type": 1,
+        "comment_fragment": "hi", "type": "addcomment", "actor_id": 3, "actor_username": "a",
+        "comment_id": 7, "comment_obj_id": 8, "comment_obj_title": "me",
+        "commentee_username": null
+    });
+    let m: Message = serde_json::from_value(not_reply.clone()).unwrap();
+    assert_eq!(m.commentee_username, Some(None));
+    assert_eq!(m.commentee(), None);
+    assert_eq!(serde_json::to_value(&m).unwrap(), not_reply);
 
     let odd = json!({"id": 2, "type": "newkind", "actor_username": "a", "comment_type": 9,
         "datetime_created": "2017-10-31T20:28:56.000Z", "whatever": {"k": "v"}});

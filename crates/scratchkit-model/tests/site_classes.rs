@@ -226,16 +226,15 @@ fn classroom_activity_items_from_the_sandbox() {
     assert_eq!(decoded[0].extra["followed_user"], 3);
     assert_eq!(decoded[1].gallery, Some(StudioId(5342)));
     assert_eq!(decoded[2].project, Some(ProjectId(142)));
-    assert_eq!(decoded[2].recipient.as_ref().unwrap().username, "mres");
+    assert_eq!(decoded[2].recipient_user().unwrap().username, "mres");
     assert_eq!(decoded[3].project_creator.as_deref(), Some("mres"));
     assert_eq!(decoded[4].is_reshare, Some(false));
-    assert_eq!(decoded[5].recipient, None);
+    assert_eq!(decoded[5].recipient, Some(None));
+    assert!(decoded[5].recipient_user().is_none());
     assert_eq!(decoded[5].recipient_username.as_deref(), Some("kid2"));
 
-    // Encoding writes the same keys back (a `null` recipient is left out).
-    let mut expected = items.clone();
-    expected[5].as_object_mut().unwrap().remove("recipient");
-    assert_eq!(serde_json::to_value(&decoded).unwrap(), expected);
+    // Encoding writes the same keys back, the `null` recipient included.
+    assert_eq!(serde_json::to_value(&decoded).unwrap(), items);
 }
 
 #[test]
@@ -261,7 +260,7 @@ fn classroom_activity_in_the_documented_shapes() {
     assert_eq!(comment.comment_type, Some(CommentTarget::Project));
     assert_eq!(comment.comment_id, Some(CommentId(12345)));
     assert_eq!(comment.comment_obj_id, Some(142));
-    assert_eq!(comment.commentee_username, None);
+    assert_eq!(comment.commentee_username, Some(None));
     assert_eq!(comment.actor.unwrap().pk, None);
 
     let profile: ClassroomActivity = decode(&json!({

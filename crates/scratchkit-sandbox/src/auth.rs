@@ -20,8 +20,8 @@ use crate::routes::reply::ApiError;
 use crate::settings::CsrfMode;
 use crate::signing;
 use crate::state::{AppState, Shared};
-use crate::store::sessions::{self, Session};
-use crate::store::users::{self, User};
+use crate::store::sessions::{self, SessionRow};
+use crate::store::users::{self, UserRow};
 
 /// Name of the session cookie.
 pub(crate) const SESSION_COOKIE: &str = "scratchsessionsid";
@@ -34,8 +34,8 @@ const CSRF_BODY_LIMIT: usize = 16 * 1024 * 1024;
 /// A logged-in caller.
 #[derive(Debug, Clone)]
 pub(crate) struct Login {
-    pub session: Session,
-    pub user: User,
+    pub session: SessionRow,
+    pub user: UserRow,
 }
 
 /// What a request proved, by credential.
@@ -61,7 +61,7 @@ pub(crate) enum Cred {
 impl Auth {
     /// The caller for a write: 401 when not logged in (with that credential), 403 when the
     /// account is banned.
-    pub(crate) fn user(&self, cred: Cred) -> Result<&User, ApiError> {
+    pub(crate) fn user(&self, cred: Cred) -> Result<&UserRow, ApiError> {
         let login = self.via(cred).ok_or(ApiError::Unauthorized)?;
         if login.user.banned {
             return Err(ApiError::Forbidden);
@@ -70,7 +70,7 @@ impl Auth {
     }
 
     /// [`Auth::user`], and 403 unless the caller is `username` (paths like `/users/<me>/…`).
-    pub(crate) fn user_named(&self, cred: Cred, username: &str) -> Result<&User, ApiError> {
+    pub(crate) fn user_named(&self, cred: Cred, username: &str) -> Result<&UserRow, ApiError> {
         let user = self.user(cred)?;
         if user.username.eq_ignore_ascii_case(username) {
             Ok(user)
@@ -112,7 +112,7 @@ pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v)
 }
 
-fn login_of(state: &AppState, session: Option<Session>) -> Option<Login> {
+fn login_of(state: &AppState, session: Option<SessionRow>) -> Option<Login> {
     let session = session?;
     let user = state
         .store
@@ -123,7 +123,7 @@ fn login_of(state: &AppState, session: Option<Session>) -> Option<Login> {
 }
 
 /// The live session named by a cookie value (quoted or not), if this sandbox signed it.
-pub(crate) fn session_of_cookie(state: &AppState, value: &str) -> Option<Session> {
+pub(crate) fn session_of_cookie(state: &AppState, value: &str) -> Option<SessionRow> {
     let value = signing::unquote(value);
     signing::decode(&state.secret, value).filter(|d| d.signed_here)?;
     state
@@ -133,7 +133,7 @@ pub(crate) fn session_of_cookie(state: &AppState, value: &str) -> Option<Session
         .flatten()
 }
 
-fn session_of_token(state: &AppState, token: &str) -> Option<Session> {
+fn session_of_token(state: &AppState, token: &str) -> Option<SessionRow> {
     if token.is_empty() {
         return None;
     }
@@ -220,10 +220,10 @@ fn new_token() -> String {
 /// Creates a session for `user`: the cookie value (unquoted) and its X-Token.
 pub(crate) fn open_session(
     state: &AppState,
-    user: &User,
+    user: &UserRow,
     login_ip: &str,
     now: i64,
-) -> rusqlite::Result<Session> {
+) -> rusqlite::Result<SessionRow> {
     let token = new_token();
     let hash_bytes: [u8; 20] = rand::random();
     let user_hash: String = hash_bytes.iter().map(|b| format!("{b:02x}")).collect();
@@ -245,7 +245,7 @@ pub(crate) fn open_session(
         payload.insert(k.to_owned(), Value::String(v.to_owned()));
     }
     let key = signing::mint(&state.secret, &payload, u64::try_from(now).unwrap_or(0));
-    let session = Session {
+    let session = SessionRow {
         key,
         user_id: user.id,
         token,

@@ -3,21 +3,11 @@
 
 mod common;
 
+use common::admin;
 use common::sandbox;
 use common::session::{Caller, Reply};
 use scratchkit_sandbox::SandboxHandle;
-use serde_json::{Value, json};
-
-async fn admin(sb: &SandboxHandle, path: &str, body: Value) -> Value {
-    let response = common::client()
-        .post(format!("{}/_sandbox{path}", sb.base_url()))
-        .body(body.to_string())
-        .send()
-        .await
-        .expect("sent");
-    assert!(response.status().is_success(), "{path}");
-    response.json().await.expect("json")
-}
+use serde_json::json;
 
 async fn project(sb: &SandboxHandle, owner: &str, title: &str) -> i64 {
     admin(

@@ -3,24 +3,13 @@
 
 mod common;
 
+use common::admin;
 use common::sandbox;
 use common::session::{Caller, Reply};
-use scratchkit_sandbox::SandboxHandle;
-use serde_json::{Value, json};
+use serde_json::json;
 
 const CLASS: i64 = 367_806;
 const CLOSED_CLASS: i64 = 367_807;
-
-async fn admin(sb: &SandboxHandle, path: &str, body: Value) -> Value {
-    let response = common::client()
-        .post(format!("{}/_sandbox{path}", sb.base_url()))
-        .body(body.to_string())
-        .send()
-        .await
-        .expect("sent");
-    assert!(response.status().is_success(), "{path}");
-    response.json().await.expect("json")
-}
 
 /// The seeded class's token, read as its teacher.
 async fn token_of(teacher: &Caller, class: i64) -> String {
@@ -57,6 +46,10 @@ async fn api_reads_by_id_and_by_token() {
         "date_end present and null while open: {:?}",
         by_id.body
     );
+    // The answer is the client's model type, written back unchanged.
+    let class: scratchkit_model::Classroom = serde_json::from_value(by_id.body.clone()).unwrap();
+    assert_eq!(class.date_end, None);
+    assert_eq!(serde_json::to_value(&class).unwrap(), by_id.body);
     let by_token = anon.get("/api/classtoken/sandboxclass367806").await;
     assert_eq!(by_token.status, 200);
     assert_eq!(by_token.body, by_id.body);
@@ -410,6 +403,14 @@ async fn class_studios_and_class_pages() {
     );
 }
 
+/// Each item of `items` decodes into the client's model type `T` and writes back unchanged.
+fn round_trips<T: serde::de::DeserializeOwned + serde::Serialize>(items: &serde_json::Value) {
+    for item in items.as_array().expect("a list") {
+        let decoded: T = serde_json::from_value(item.clone()).expect("decodes");
+        assert_eq!(&serde_json::to_value(&decoded).unwrap(), item);
+    }
+}
+
 #[tokio::test]
 async fn student_activity_and_educator_alerts() {
     let sb = sandbox().await;
@@ -450,6 +451,7 @@ async fn student_activity_and_educator_alerts() {
     assert_eq!(all.status, 200);
     let items = all.body.as_array().expect("list");
     assert_eq!(items.len(), 2, "{items:?}");
+    round_trips::<scratchkit_model::ClassroomActivity>(&all.body);
     let follow_item = &items[0];
     assert_eq!(follow_item["type"], 0);
     assert_eq!(follow_item["followed_username"], "followme");
@@ -484,9 +486,12 @@ async fn student_activity_and_educator_alerts() {
     );
 
     let detail = format!("/site/site-api/classrooms/all/{CLASS}/");
-    assert_eq!(teacher.get(&detail).await.body["unread_alert_count"], 2);
+    let class = teacher.get(&detail).await.body;
+    assert_eq!(class["unread_alert_count"], 2);
+    round_trips::<scratchkit_model::SiteClassroom>(&json!([class]));
     let alerts = teacher.get("/site/site-api/classrooms/alerts/").await;
     assert_eq!(alerts.status, 200);
+    round_trips::<scratchkit_model::EducatorAlert>(&alerts.body);
     let list = alerts.body.as_array().expect("list");
     assert_eq!(list.len(), 2);
     let fields = &list[0]["fields"];

@@ -5,11 +5,12 @@
 
 mod common;
 
+use common::admin;
 use futures_util::{StreamExt, TryStreamExt};
 use scratchkit::model::{ProjectId, StudioId, TopicId, UserId};
 use scratchkit::{Client, Error, MyStuffSort, Voice};
 use scratchkit_sandbox::{DEMO_PASSWORD, SandboxHandle};
-use serde_json::{Value, json};
+use serde_json::json;
 
 async fn logged_in(sb: &SandboxHandle, username: &str) -> Client {
     let client = Client::sandbox(sb.addr());
@@ -18,17 +19,6 @@ async fn logged_in(sb: &SandboxHandle, username: &str) -> Client {
         .await
         .unwrap_or_else(|e| panic!("login {username}: {e}"));
     client
-}
-
-async fn admin(sb: &SandboxHandle, path: &str, body: Value) -> Value {
-    let response = common::client()
-        .post(format!("{}/_sandbox{path}", sb.base_url()))
-        .body(body.to_string())
-        .send()
-        .await
-        .expect("sent");
-    assert!(response.status().is_success(), "{path}");
-    response.json().await.expect("json")
 }
 
 #[tokio::test]

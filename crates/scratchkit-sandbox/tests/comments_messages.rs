@@ -298,16 +298,7 @@ async fn messages_are_generated_filtered_and_cleared() {
 async fn studio_roles_flow() {
     let sb = sandbox().await;
     let host = Caller::login(&sb, "griffpatch").await;
-    let created = host.post("/site/studios/create/", json!({})).await;
-    assert_eq!(created.body["success"], true);
-    let redirect = created.body["redirect"].as_str().unwrap();
-    let id: i64 = redirect
-        .trim_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let id = host.create_studio().await;
     let base = format!("/site/site-api/users/curators-in/{id}");
     let curator = Caller::login(&sb, "kakurenbo").await;
     let role = |c: &Caller| {

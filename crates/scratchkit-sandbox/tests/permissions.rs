@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::admin;
 use common::sandbox;
 use common::session::{Caller, Reply};
 use scratchkit_sandbox::{DEMO_PASSWORD, SandboxHandle};
@@ -44,17 +45,6 @@ fn multipart_png(marker: &[u8]) -> (String, Vec<u8>) {
     body.extend_from_slice(&png(marker));
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
-async fn admin(sb: &SandboxHandle, path: &str, body: Value) -> Value {
-    let response = common::client()
-        .post(format!("{}/_sandbox{path}", sb.base_url()))
-        .body(body.to_string())
-        .send()
-        .await
-        .expect("sent");
-    assert!(response.status().is_success(), "{path}");
-    response.json().await.expect("json")
 }
 
 async fn project(sb: &SandboxHandle, owner: &str, title: &str, shared: bool) -> i64 {

@@ -15,8 +15,8 @@ use crate::auth::{Auth, Cred};
 use crate::render;
 use crate::routes::reply::{Params, SiteError, body_object, int_field, text_field, tx};
 use crate::state::Shared;
-use crate::store::comments::{self, Comment, NewComment, Place};
-use crate::store::users::{self, User};
+use crate::store::comments::{self, CommentRow, NewCommentRow, Place};
+use crate::store::users::{self, UserRow};
 use crate::store::{Page, profile_comments, projects, studios};
 use crate::timefmt::now;
 
@@ -24,7 +24,7 @@ use crate::timefmt::now;
 pub(crate) const COMMENTS_PER_PAGE: i64 = 20;
 
 /// One comment's `div.comment` block (as the add response and inside the list items).
-fn comment_div(c: &Comment, thread: i64, indent: &str, now: i64) -> String {
+fn comment_div(c: &CommentRow, thread: i64, indent: &str, now: i64) -> String {
     let name = escape(&c.author_username);
     let star = if c.author_role == "scratch_team" {
         "*"
@@ -54,7 +54,7 @@ fn comment_div(c: &Comment, thread: i64, indent: &str, now: i64) -> String {
     )
 }
 
-fn profile_owner(c: &Connection, name: &str) -> Result<User, SiteError> {
+fn profile_owner(c: &Connection, name: &str) -> Result<UserRow, SiteError> {
     users::by_name(c, name)?.ok_or(SiteError::NotFound)
 }
 
@@ -186,7 +186,7 @@ pub(crate) async fn add(
         profile_comments::ensure(c)?;
         let owner = profile_owner(c, &name)?;
         let mute = render::mute_status(&user, t);
-        if mute.as_object().is_some_and(|m| !m.is_empty()) {
+        if mute.is_muted() {
             let data = serde_json::json!({"mute_status": mute, "error": "isMuted"});
             return Ok(refusal(format!(
                 "<script id=\"error-data\" type=\"application/json\">{data}</script>\n"
@@ -218,7 +218,7 @@ pub(crate) async fn add(
         };
         let id = comments::insert(
             c,
-            &NewComment {
+            &NewCommentRow {
                 id: None,
                 place: Place::User,
                 object_id: owner.id,

@@ -17,7 +17,7 @@ use crate::auth::{Auth, Cred};
 use crate::routes::reply::{Params, SiteError, body_object, id, site_redirect, text_field, tx};
 use crate::state::Shared;
 use crate::store::forums;
-use crate::store::users::User;
+use crate::store::users::UserRow;
 use crate::timefmt::now;
 
 /// The form fields of a `multipart/form-data`, urlencoded or JSON body.
@@ -87,7 +87,7 @@ fn numeric(segment: &str) -> Result<i64, SiteError> {
 
 /// Whether `user` posted within the flood window (the Scratch Team is exempt); creates the
 /// forum tables first when needed.
-fn flooding(s: &Shared, user: &User, t: i64) -> Result<bool, SiteError> {
+fn flooding(s: &Shared, user: &UserRow, t: i64) -> Result<bool, SiteError> {
     let window = s.settings().comment_flood_seconds;
     if window <= 0 || user.scratchteam() {
         return Ok(false);

@@ -14,14 +14,14 @@ use super::markup::{escape, html, page, page_number};
 use crate::routes::reply::{Params, SiteError};
 use crate::state::Shared;
 use crate::store::Page;
-use crate::store::projects::{self, Project};
+use crate::store::projects::{self, ProjectRow};
 use crate::store::users;
 
 /// Projects on one page of a grid.
 pub(crate) const PER_PAGE: i64 = 40;
 
 /// One `<li class="project thumb item">`.
-pub(crate) fn project_item(p: &Project) -> String {
+pub(crate) fn project_item(p: &ProjectRow) -> String {
     let title = escape(&p.title);
     let owner = escape(&p.owner_username);
     format!(
@@ -110,7 +110,7 @@ mod tests {
 
     #[test]
     fn an_item_holds_three_links_in_order() {
-        let p = Project {
+        let p = ProjectRow {
             id: 7,
             owner_id: 1,
             owner_username: "alice".into(),

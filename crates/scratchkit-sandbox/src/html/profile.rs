@@ -8,10 +8,10 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::markup::{avatar, escape, html, page, page_number, relative};
 use crate::routes::reply::{Params, SiteError};
 use crate::state::Shared;
-use crate::store::users::{self, User};
+use crate::store::users::{self, UserRow};
 use crate::timefmt::now;
 
-fn rank(u: &User) -> &'static str {
+fn rank(u: &UserRow) -> &'static str {
     match u.role.as_str() {
         "new_scratcher" => "New Scratcher",
         "scratch_team" => "Scratch Team",
@@ -151,7 +151,7 @@ struct Event {
     between: &'static str,
 }
 
-fn events(c: &Connection, u: &User, max: i64) -> rusqlite::Result<Vec<Event>> {
+fn events(c: &Connection, u: &UserRow, max: i64) -> rusqlite::Result<Vec<Event>> {
     let mut out = Vec::new();
     let mut one = |sql: &str, phrase: &'static str, kind: &'static str| -> rusqlite::Result<()> {
         let mut stmt = c.prepare(sql)?;

@@ -1,22 +1,21 @@
 //! api.scratch.mit.edu shapes.
 
 use serde::Serialize;
-use serde_json::{Map, Value};
 
-use super::{ImageUrl, ProjectImages, UserImages};
-use crate::store::comments::Comment;
-use crate::store::misc::{Classroom, CloudLogEntry, News};
-use crate::store::projects::Project;
-use crate::store::studios::{Activity, Studio, StudioProject};
-use crate::store::users::User;
-use crate::timefmt::{IsoTime, iso};
+use super::{ImageUrl, ProjectImages, UserImages, unsigned};
+use crate::store::comments::CommentRow;
+use crate::store::misc::{ClassroomRow, CloudLogRow, NewsRow};
+use crate::store::projects::ProjectRow;
+use crate::store::studios::{StudioProjectRow, StudioRow};
+use crate::store::users::UserRow;
+use crate::timefmt::IsoTime;
 
 /// `/users/<u>` and every user list, as the client's own model type: the sandbox serves what
 /// `scratchkit-model` writes, so the two cannot drift apart.
-pub(crate) fn user(u: &User) -> scratchkit_model::User {
+pub(crate) fn user(u: &UserRow) -> scratchkit_model::User {
     use scratchkit_model::{Profile, ProfileId, Timestamp, UserHistory, UserId};
     scratchkit_model::User {
-        id: UserId(u64::try_from(u.id).unwrap_or_default()),
+        id: UserId(unsigned(u.id)),
         username: u.username.clone(),
         scratchteam: u.scratchteam(),
         history: UserHistory {
@@ -51,24 +50,24 @@ struct AuthorJson<'a> {
     username: Option<&'a str>,
     scratchteam: bool,
     history: AuthorJoined,
-    profile: AuthorProfile,
+    profile: AuthorProfileJson,
 }
 
 #[derive(Serialize)]
-struct AuthorProfile {
+struct AuthorProfileJson {
     id: Option<i64>,
     images: UserImages,
 }
 
 #[derive(Serialize)]
-struct ProjectHistory {
+struct ProjectHistoryJson {
     created: IsoTime,
     modified: IsoTime,
     shared: Option<IsoTime>,
 }
 
 #[derive(Serialize)]
-struct ProjectStats {
+struct ProjectStatsJson {
     views: i64,
     loves: i64,
     favorites: i64,
@@ -76,7 +75,7 @@ struct ProjectStats {
 }
 
 #[derive(Serialize)]
-struct Remix {
+struct RemixJson {
     parent: Option<i64>,
     root: Option<i64>,
 }
@@ -95,9 +94,9 @@ pub(crate) struct ProjectJson<'a> {
     author: AuthorJson<'a>,
     image: ImageUrl,
     images: ProjectImages,
-    history: ProjectHistory,
-    stats: ProjectStats,
-    remix: Remix,
+    history: ProjectHistoryJson,
+    stats: ProjectStatsJson,
+    remix: RemixJson,
     #[serde(skip_serializing_if = "Option::is_none")]
     project_token: Option<String>,
 }
@@ -113,7 +112,11 @@ pub(crate) enum ProjectStyle {
     List,
 }
 
-pub(crate) fn project(p: &Project, style: ProjectStyle, token: Option<String>) -> ProjectJson<'_> {
+pub(crate) fn project(
+    p: &ProjectRow,
+    style: ProjectStyle,
+    token: Option<String>,
+) -> ProjectJson<'_> {
     ProjectJson {
         id: p.id,
         title: &p.title,
@@ -130,7 +133,7 @@ pub(crate) fn project(p: &Project, style: ProjectStyle, token: Option<String>) -
             history: AuthorJoined {
                 joined: "1900-01-01T00:00:00.000Z",
             },
-            profile: AuthorProfile {
+            profile: AuthorProfileJson {
                 id: None,
                 images: UserImages(p.owner_id),
             },
@@ -140,12 +143,12 @@ pub(crate) fn project(p: &Project, style: ProjectStyle, token: Option<String>) -
             id: p.id,
             version: p.modified,
         },
-        history: ProjectHistory {
+        history: ProjectHistoryJson {
             created: IsoTime(p.created),
             modified: IsoTime(p.modified),
             shared: p.shared_at.map(IsoTime),
         },
-        stats: ProjectStats {
+        stats: ProjectStatsJson {
             views: p.views,
             loves: p.loves,
             favorites: p.favorites,
@@ -155,7 +158,7 @@ pub(crate) fn project(p: &Project, style: ProjectStyle, token: Option<String>) -
                 0
             },
         },
-        remix: Remix {
+        remix: RemixJson {
             parent: p.parent_id,
             root: p.root_id,
         },
@@ -164,35 +167,33 @@ pub(crate) fn project(p: &Project, style: ProjectStyle, token: Option<String>) -
 }
 
 /// A comment (project or studio, with its author), as the client's own model type.
-pub(crate) fn comment(c: &Comment) -> scratchkit_model::Comment {
+pub(crate) fn comment(c: &CommentRow) -> scratchkit_model::Comment {
     use scratchkit_model::{CommentAuthor, CommentId, Timestamp, UserId, Visibility};
-    let id = |n: i64| u64::try_from(n).unwrap_or_default();
     scratchkit_model::Comment {
-        id: CommentId(id(c.id)),
-        parent_id: c.parent_id.map(|p| CommentId(id(p))),
-        commentee_id: c.commentee_id.map(|u| UserId(id(u))),
+        id: CommentId(unsigned(c.id)),
+        parent_id: c.parent_id.map(|p| CommentId(unsigned(p))),
+        commentee_id: c.commentee_id.map(|u| UserId(unsigned(u))),
         content: c.content.clone(),
         datetime_created: Timestamp::from_unix_seconds(c.created),
         datetime_modified: Timestamp::from_unix_seconds(c.modified),
         visibility: Some(Visibility::from(c.visibility.as_str())),
         author: CommentAuthor {
-            id: UserId(id(c.author_id)),
+            id: UserId(unsigned(c.author_id)),
             username: c.author_username.clone(),
             scratchteam: c.author_role == "scratch_team",
             image: Some(ImageUrl::user_60(c.author_id).to_url()),
         },
-        reply_count: u64::try_from(c.reply_count).unwrap_or_default(),
+        reply_count: unsigned(c.reply_count),
     }
 }
 
 /// `/studios/<id>` and studio lists, as the client's own model type.
-pub(crate) fn studio(s: &Studio) -> scratchkit_model::Studio {
+pub(crate) fn studio(s: &StudioRow) -> scratchkit_model::Studio {
     use scratchkit_model::{StudioHistory, StudioId, StudioStats, Timestamp, UserId, Visibility};
-    let count = |n: i64| u64::try_from(n).unwrap_or_default();
     scratchkit_model::Studio {
-        id: StudioId(count(s.id)),
+        id: StudioId(unsigned(s.id)),
         title: s.title.clone(),
-        host: Some(UserId(count(s.host_id))),
+        host: Some(UserId(unsigned(s.host_id))),
         description: s.description.clone(),
         visibility: Some(Visibility::Visible),
         public: true,
@@ -205,50 +206,32 @@ pub(crate) fn studio(s: &Studio) -> scratchkit_model::Studio {
         },
         // The live API caps comments and projects at 100 (the site shows "100+").
         stats: StudioStats {
-            comments: count(s.comments.min(100)),
-            followers: count(s.followers),
-            managers: count(s.managers),
-            projects: count(s.projects.min(100)),
+            comments: unsigned(s.comments.min(100)),
+            followers: unsigned(s.followers),
+            managers: unsigned(s.managers),
+            projects: unsigned(s.projects.min(100)),
         },
     }
 }
 
 /// An item of `/studios/<id>/projects`, as the client's own model type.
-pub(crate) fn studio_project(sp: &StudioProject) -> scratchkit_model::StudioProject {
+pub(crate) fn studio_project(sp: &StudioProjectRow) -> scratchkit_model::StudioProject {
     use scratchkit_model::{ProjectId, UserId};
-    let id = |n: i64| u64::try_from(n).unwrap_or_default();
     scratchkit_model::StudioProject {
-        id: ProjectId(id(sp.project_id)),
+        id: ProjectId(unsigned(sp.project_id)),
         title: sp.title.clone(),
         image: Some(ImageUrl::project(sp.project_id).to_url()),
-        creator_id: Some(UserId(id(sp.creator_id))),
+        creator_id: Some(UserId(unsigned(sp.creator_id))),
         username: sp.username.clone(),
         avatar: UserImages(sp.creator_id).to_images(),
-        actor_id: Some(UserId(id(sp.actor_id))),
+        actor_id: Some(UserId(unsigned(sp.actor_id))),
     }
-}
-
-/// A studio activity item: base keys plus the per-type keys kept in `extra`.
-pub(crate) fn activity(a: &Activity) -> Value {
-    let mut map = Map::new();
-    map.insert("id".into(), Value::String(format!("{}-{}", a.kind, a.id)));
-    map.insert("type".into(), Value::String(a.kind.clone()));
-    map.insert("actor_id".into(), Value::from(a.actor_id));
-    map.insert(
-        "actor_username".into(),
-        Value::String(a.actor_username.clone()),
-    );
-    map.insert("datetime_created".into(), Value::String(iso(a.created)));
-    if let Ok(Value::Object(extra)) = serde_json::from_str::<Value>(&a.extra) {
-        map.extend(extra);
-    }
-    Value::Object(map)
 }
 
 /// A news item, as the client's own model type.
-pub(crate) fn news(n: &News) -> scratchkit_model::News {
+pub(crate) fn news(n: &NewsRow) -> scratchkit_model::News {
     scratchkit_model::News {
-        id: scratchkit_model::NewsId(u64::try_from(n.id).unwrap_or_default()),
+        id: scratchkit_model::NewsId(unsigned(n.id)),
         stamp: scratchkit_model::Timestamp::from_unix_seconds(n.stamp),
         headline: n.headline.clone(),
         url: n.url.clone(),
@@ -257,48 +240,35 @@ pub(crate) fn news(n: &News) -> scratchkit_model::News {
     }
 }
 
-/// `/classrooms/<id>`.
-#[derive(Serialize)]
-pub(crate) struct ClassroomJson {
-    id: i64,
-    title: String,
-    description: String,
-    status: String,
-    date_start: String,
-    /// Always present (`null` while open): scratchattach indexes it.
-    date_end: Option<String>,
-    images: Map<String, Value>,
-    educator: scratchkit_model::User,
-}
-
-pub(crate) fn classroom(c: &Classroom, educator: &User) -> ClassroomJson {
-    let images = ["500x375", "250x150", "200x150"]
-        .into_iter()
-        .map(|size| {
-            (
-                size.to_owned(),
-                Value::String(format!(
-                    "https://cdn2.scratch.mit.edu/get_image/classroom/{}_{size}.png",
-                    c.id
-                )),
-            )
-        })
-        .collect();
-    ClassroomJson {
-        id: c.id,
+/// `/classrooms/<id>` and `/classtoken/<token>`, as the client's own model type (an open
+/// class writes `"date_end": null`, which scratchattach indexes).
+pub(crate) fn classroom(c: &ClassroomRow, educator: &UserRow) -> scratchkit_model::Classroom {
+    use scratchkit_model::{ClassroomId, Images, Timestamp};
+    let mut images = Images::new();
+    for size in ["200x150", "250x150", "500x375"] {
+        images.insert(
+            size,
+            &format!(
+                "https://cdn2.scratch.mit.edu/get_image/classroom/{}_{size}.png",
+                c.id
+            ),
+        );
+    }
+    scratchkit_model::Classroom {
+        id: ClassroomId(unsigned(c.id)),
         title: c.title.clone(),
         description: c.description.clone(),
         status: c.status.clone(),
-        date_start: iso(c.date_start),
-        date_end: c.date_end.map(iso),
+        date_start: Timestamp::from_unix_seconds(c.date_start),
+        date_end: c.date_end.and_then(Timestamp::from_unix_seconds),
         images,
-        educator: user(educator),
+        educator: Some(user(educator)),
     }
 }
 
 /// One clouddata `/logs` entry (values are strings, as recorded), as the client's own model
 /// type. A row whose time cannot be a timestamp is left out.
-pub(crate) fn cloud_log(e: &CloudLogEntry) -> Option<scratchkit_model::CloudLogEntry> {
+pub(crate) fn cloud_log(e: &CloudLogRow) -> Option<scratchkit_model::CloudLogEntry> {
     Some(scratchkit_model::CloudLogEntry {
         user: e.user.clone(),
         verb: scratchkit_model::CloudVerb::from(e.verb.as_str()),
@@ -306,21 +276,4 @@ pub(crate) fn cloud_log(e: &CloudLogEntry) -> Option<scratchkit_model::CloudLogE
         value: scratchkit_model::CloudValue::Text(e.value.clone()),
         timestamp: scratchkit_model::Timestamp::from_unix_millis(e.timestamp_ms)?,
     })
-}
-
-/// A message (`/users/<me>/messages`) or a feed item: base keys plus the per-type keys.
-pub(crate) fn message(m: &crate::store::messages::Item) -> Value {
-    let mut map = Map::new();
-    map.insert("id".into(), Value::from(m.id));
-    map.insert("datetime_created".into(), Value::String(iso(m.created)));
-    map.insert(
-        "actor_username".into(),
-        Value::String(m.actor_username.clone()),
-    );
-    map.insert("actor_id".into(), Value::from(m.actor_id));
-    map.insert("type".into(), Value::String(m.kind.clone()));
-    if let Ok(Value::Object(extra)) = serde_json::from_str::<Value>(&m.extra) {
-        map.extend(extra);
-    }
-    Value::Object(map)
 }

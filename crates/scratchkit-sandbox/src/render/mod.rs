@@ -1,11 +1,13 @@
 //! Scratch's response shapes, built from store rows. Field order follows the live API.
 
+mod activity;
 mod api;
 mod image_urls;
 mod project_writer;
 mod session;
 mod site;
 
+pub(crate) use activity::{feed_item, message, recorded_activity, studio_activity};
 pub(crate) use api::*;
 pub(crate) use image_urls::{ImageUrl, ProjectImages, UserImages};
 pub(crate) use project_writer::{PROJECT_CAPACITY, project_list, write_project};
@@ -13,6 +15,11 @@ pub(crate) use session::{
     logged_in as session_logged_in, logged_out as session_logged_out, mute_status,
 };
 pub(crate) use site::*;
+
+/// A store id (an SQLite integer, never negative) as the unsigned number of the model's ids.
+pub(crate) fn unsigned(id: i64) -> u64 {
+    u64::try_from(id).unwrap_or_default()
+}
 
 #[cfg(test)]
 mod tests {

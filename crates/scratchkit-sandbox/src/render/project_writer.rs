@@ -12,7 +12,7 @@
 //! [`ProjectJson`]: super::ProjectJson
 
 use crate::asciibuf::AsciiBuf;
-use crate::store::projects::Project;
+use crate::store::projects::ProjectRow;
 use crate::timefmt::iso_buf;
 
 use super::ProjectStyle;
@@ -90,7 +90,7 @@ fn push_images(out: &mut Vec<u8>, prefix: &str, id: i64, sizes: &[&str], version
 /// Appends `render::project(p, style, token)` as JSON.
 pub(crate) fn write_project(
     out: &mut Vec<u8>,
-    p: &Project,
+    p: &ProjectRow,
     style: ProjectStyle,
     token: Option<&str>,
 ) {
@@ -174,7 +174,7 @@ pub(crate) fn write_project(
 }
 
 /// A JSON array of `projects`, each as [`write_project`] writes it (no token).
-pub(crate) fn project_list(projects: &[Project], style: ProjectStyle) -> Vec<u8> {
+pub(crate) fn project_list(projects: &[ProjectRow], style: ProjectStyle) -> Vec<u8> {
     let mut out = Vec::with_capacity(projects.len() * PROJECT_CAPACITY + 2);
     out.push(b'[');
     for (i, p) in projects.iter().enumerate() {
@@ -193,11 +193,11 @@ mod tests {
     use crate::render;
     use crate::store::{Page, Store};
 
-    fn serde_bytes(p: &Project, style: ProjectStyle, token: Option<&str>) -> Vec<u8> {
+    fn serde_bytes(p: &ProjectRow, style: ProjectStyle, token: Option<&str>) -> Vec<u8> {
         serde_json::to_vec(&render::project(p, style, token.map(str::to_owned))).unwrap()
     }
 
-    fn hand_bytes(p: &Project, style: ProjectStyle, token: Option<&str>) -> Vec<u8> {
+    fn hand_bytes(p: &ProjectRow, style: ProjectStyle, token: Option<&str>) -> Vec<u8> {
         let mut out = Vec::new();
         write_project(&mut out, p, style, token);
         out

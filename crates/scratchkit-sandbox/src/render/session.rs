@@ -1,78 +1,89 @@
-//! `GET /session/` in both shapes, and a muted user's `mute_status`.
+//! `GET /session/` in both shapes, and a muted user's `mute_status`, as the client's own model
+//! types ([`Session`] and [`MuteStatus`]).
 
-use serde_json::{Value, json};
+use scratchkit_model::{
+    ClassroomId, MuteOffense, MuteStatus, Permissions, Session, SessionFlags, SessionUser,
+    Timestamp, UserId, XToken,
+};
 
-use crate::store::users::User;
-use crate::timefmt::naive;
+use super::unsigned;
+use crate::store::users::UserRow;
 
-/// Flags of the logged-out session (exactly the four keys of the recording).
-pub(crate) fn logged_out() -> Value {
-    json!({
-        "flags": {
-            "project_comments_enabled": true,
-            "gallery_comments_enabled": true,
-            "userprofile_comments_enabled": true,
-            "everything_is_totally_normal": false,
-        }
-    })
+/// The flags every session carries (the four keys of the logged-out recording).
+fn comment_flags() -> SessionFlags {
+    SessionFlags {
+        project_comments_enabled: Some(true),
+        gallery_comments_enabled: Some(true),
+        userprofile_comments_enabled: Some(true),
+        everything_is_totally_normal: Some(false),
+        ..SessionFlags::default()
+    }
 }
 
-/// `{}` when not muted at `now`, otherwise the mute object of auth.md §4.2 (epoch seconds).
-pub(crate) fn mute_status(u: &User, now: i64) -> Value {
+/// The logged-out session: flags only (exactly the four keys of the recording).
+pub(crate) fn logged_out() -> Session {
+    Session {
+        user: None,
+        permissions: None,
+        flags: comment_flags(),
+    }
+}
+
+/// Empty (`{}`) when not muted at `now`, otherwise the mute object of auth.md §4.2 (epoch
+/// seconds).
+pub(crate) fn mute_status(u: &UserRow, now: i64) -> MuteStatus {
     match u.muted_until {
-        Some(until) if until > now => json!({
-            "offenses": [{
-                "expiresAt": until,
-                "messageType": "general",
-                "createdAt": (until - 3600).min(now),
+        Some(until) if until > now => MuteStatus {
+            offenses: vec![MuteOffense {
+                expires_at: Timestamp::from_unix_seconds(until),
+                message_type: Some("general".to_owned()),
+                created_at: Timestamp::from_unix_seconds((until - 3600).min(now)),
             }],
-            "showWarning": true,
-            "muteExpiresAt": until,
-            "currentMessageType": "general",
-        }),
-        _ => json!({}),
+            show_warning: Some(true),
+            mute_expires_at: Timestamp::from_unix_seconds(until),
+            current_message_type: Some("general".to_owned()),
+        },
+        _ => MuteStatus::default(),
     }
 }
 
 /// The logged-in session (keys of `session_logged_in_student_REDACTED.json`).
-pub(crate) fn logged_in(u: &User, token: &str, email: &str, now: i64) -> Value {
-    let mut user = json!({
-        "id": u.id,
-        "banned": u.banned,
-        "username": u.username,
-        "token": token,
-        "thumbnailUrl": format!("//cdn2.scratch.mit.edu/get_image/user/{}_32x32.png", u.id),
-        "dateJoined": naive(u.joined),
-        "email": email,
-    });
-    if let (Some(class), Value::Object(map)) = (u.classroom_id, &mut user) {
-        map.insert("classroomId".into(), Value::from(class));
-    }
+pub(crate) fn logged_in(u: &UserRow, token: &str, email: &str, now: i64) -> Session {
     let role = u.role.as_str();
-    json!({
-        "user": user,
-        "permissions": {
-            "admin": role == "scratch_team",
-            "scratcher": role != "new_scratcher",
-            "new_scratcher": role == "new_scratcher",
-            "invited_scratcher": false,
-            "social": !u.banned,
-            "educator": role == "teacher",
-            "educator_invitee": false,
-            "student": role == "student",
-            "mute_status": mute_status(u, now),
+    Session {
+        user: Some(SessionUser {
+            id: UserId(unsigned(u.id)),
+            username: u.username.clone(),
+            banned: u.banned,
+            token: XToken::new(token),
+            thumbnail_url: format!("//cdn2.scratch.mit.edu/get_image/user/{}_32x32.png", u.id),
+            date_joined: Timestamp::from_unix_seconds(u.joined),
+            email: Some(email.to_owned()),
+            classroom_id: u.classroom_id.map(|class| ClassroomId(unsigned(class))),
+            should_vpn: None,
+            birth_year: None,
+            birth_month: None,
+            gender: None,
+        }),
+        permissions: Some(Permissions {
+            admin: role == "scratch_team",
+            scratcher: role != "new_scratcher",
+            new_scratcher: role == "new_scratcher",
+            invited_scratcher: false,
+            social: !u.banned,
+            educator: role == "teacher",
+            educator_invitee: false,
+            student: role == "student",
+            mute_status: mute_status(u, now),
+        }),
+        flags: SessionFlags {
+            must_reset_password: Some(false),
+            must_complete_registration: Some(false),
+            has_outstanding_email_confirmation: Some(false),
+            show_welcome: Some(now - u.joined < 14 * 86_400),
+            confirm_email_banner: Some(false),
+            unsupported_browser_banner: Some(false),
+            ..comment_flags()
         },
-        "flags": {
-            "must_reset_password": false,
-            "must_complete_registration": false,
-            "has_outstanding_email_confirmation": false,
-            "show_welcome": now - u.joined < 14 * 86_400,
-            "confirm_email_banner": false,
-            "unsupported_browser_banner": false,
-            "project_comments_enabled": true,
-            "gallery_comments_enabled": true,
-            "userprofile_comments_enabled": true,
-            "everything_is_totally_normal": false,
-        }
-    })
+    }
 }

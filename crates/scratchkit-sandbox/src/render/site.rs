@@ -1,14 +1,18 @@
 //! Old-site (scratch.mit.edu, scratchr2) shapes, and `/proxy/featured` which uses them too.
 
-use serde::Serialize;
+use scratchkit_model::{
+    FeaturedItemKind, FeaturedProject, FeaturedProjectData, FeaturedStudio, ProfileId, ProjectId,
+    SiteCreator, SiteGallery, SiteGalleryFields, SiteProject, SiteProjectFields, SiteUser,
+    SiteUserFeatured, SiteUserRef, StudioId, Timestamp, UserId, Visibility,
+};
 
-use crate::store::projects::Project;
-use crate::store::studios::Studio;
-use crate::store::users::User;
-use crate::timefmt::naive;
+use super::unsigned;
+use crate::store::projects::ProjectRow;
+use crate::store::studios::StudioRow;
+use crate::store::users::UserRow;
 
 /// The old site marks Scratch Team names with a `*`.
-fn site_username(u: &User) -> String {
+fn site_username(u: &UserRow) -> String {
     if u.scratchteam() {
         format!("{}*", u.username)
     } else {
@@ -28,115 +32,146 @@ pub(crate) fn label_name(label: Option<i64>) -> &'static str {
     }
 }
 
-#[derive(Serialize)]
-pub(crate) struct FeaturedData {
-    creator: String,
-    thumbnail_url: String,
-    id: i64,
-    datetime_modified: String,
-    title: String,
-}
-
-#[derive(Serialize)]
-struct SiteUserRef {
-    username: String,
-    pk: i64,
-}
-
-/// `/site-api/users/all/<u>/`.
-#[derive(Serialize)]
-pub(crate) struct SiteUserJson {
-    featured_project_label_name: &'static str,
-    featured_project_data: Option<FeaturedData>,
-    featured_project: Option<i64>,
-    thumbnail_url: String,
-    user: SiteUserRef,
-    featured_project_label_id: Option<i64>,
-    id: Option<i64>,
-}
-
-pub(crate) fn site_user(u: &User, featured: Option<&Project>) -> SiteUserJson {
-    SiteUserJson {
-        featured_project_label_name: label_name(u.featured_label),
-        featured_project_data: featured.map(|p| FeaturedData {
-            creator: p.owner_username.clone(),
-            thumbnail_url: format!("//uploads.scratch.mit.edu/projects/thumbnails/{}.png", p.id),
-            id: p.id,
-            datetime_modified: naive(p.modified),
-            title: p.title.clone(),
-        }),
-        featured_project: featured.map(|p| p.id),
-        thumbnail_url: format!("//uploads.scratch.mit.edu/users/avatars/{}.png", u.id),
+/// `/site-api/users/all/<u>/`, as the client's own model type.
+pub(crate) fn site_user(u: &UserRow, featured: Option<&ProjectRow>) -> SiteUserFeatured {
+    SiteUserFeatured {
+        id: u.profile_id.map(|id| ProfileId(unsigned(id))),
         user: SiteUserRef {
             username: site_username(u),
-            pk: u.id,
+            pk: UserId(unsigned(u.id)),
         },
-        featured_project_label_id: u.featured_label,
-        id: u.profile_id,
+        thumbnail_url: avatar_thumbnail(u.id),
+        featured_project: featured.map(|p| ProjectId(unsigned(p.id))),
+        featured_project_label_id: u.featured_label.and_then(|l| u32::try_from(l).ok()),
+        featured_project_label_name: label_name(u.featured_label).to_owned(),
+        featured_project_data: featured.map(|p| FeaturedProjectData {
+            id: ProjectId(unsigned(p.id)),
+            title: p.title.clone(),
+            creator: p.owner_username.clone(),
+            thumbnail_url: project_thumbnail(p.id),
+            datetime_modified: Timestamp::from_unix_seconds(p.modified),
+        }),
     }
 }
 
-/// A project row of `/proxy/featured`; the optional keys depend on the row kind.
-#[derive(Serialize)]
-pub(crate) struct FeaturedProjectRow {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    gallery_id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    gallery_title: Option<String>,
-    thumbnail_url: String,
-    title: String,
-    creator: String,
-    #[serde(rename = "type")]
-    kind: &'static str,
-    id: i64,
-    love_count: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    remixers_count: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    curator_name: Option<String>,
+fn project_thumbnail(id: i64) -> String {
+    format!("//uploads.scratch.mit.edu/projects/thumbnails/{id}.png")
 }
 
-/// Extra keys of a featured project row.
-#[derive(Default)]
-pub(crate) struct RowExtras {
-    pub remixers: bool,
-    pub gallery: Option<(i64, String)>,
-    pub curator: Option<String>,
-}
-
-pub(crate) fn featured_project(p: &Project, extras: RowExtras) -> FeaturedProjectRow {
-    FeaturedProjectRow {
-        gallery_id: extras.gallery.as_ref().map(|g| g.0),
-        gallery_title: extras.gallery.map(|g| g.1),
-        thumbnail_url: format!("//uploads.scratch.mit.edu/projects/thumbnails/{}.png", p.id),
+/// A project row of `/proxy/featured`, as the client's own model type; callers add the keys
+/// of their row kind (`remixers_count`, `gallery_id`, `curator_name`…).
+pub(crate) fn featured_project(p: &ProjectRow) -> FeaturedProject {
+    FeaturedProject {
+        id: ProjectId(unsigned(p.id)),
         title: p.title.clone(),
         creator: p.owner_username.clone(),
-        kind: "project",
-        id: p.id,
-        love_count: p.loves,
-        remixers_count: extras.remixers.then_some(p.remixes),
-        curator_name: extras.curator,
+        love_count: unsigned(p.loves),
+        thumbnail_url: project_thumbnail(p.id),
+        kind: Some(FeaturedItemKind::Project),
+        remixers_count: None,
+        gallery_id: None,
+        gallery_title: None,
+        curator_name: None,
     }
 }
 
-/// A studio row of `/proxy/featured`.
-#[derive(Serialize)]
-pub(crate) struct FeaturedStudioRow {
-    thumbnail_url: String,
-    title: String,
-    #[serde(rename = "type")]
-    kind: &'static str,
-    id: i64,
-}
-
-pub(crate) fn featured_studio(s: &Studio) -> FeaturedStudioRow {
-    FeaturedStudioRow {
-        thumbnail_url: format!(
-            "//uploads.scratch.mit.edu/galleries/thumbnails/{}.png",
-            s.id
-        ),
+/// A studio row of `/proxy/featured`, as the client's own model type.
+pub(crate) fn featured_studio(s: &StudioRow) -> FeaturedStudio {
+    FeaturedStudio {
+        id: StudioId(unsigned(s.id)),
         title: s.title.clone(),
-        kind: "gallery",
-        id: s.id,
+        thumbnail_url: studio_thumbnail(s.id),
+        kind: Some(FeaturedItemKind::Gallery),
     }
+}
+
+fn avatar_thumbnail(id: i64) -> String {
+    format!("//uploads.scratch.mit.edu/users/avatars/{id}.png")
+}
+
+/// The old site's user reference `{username, pk, thumbnail_url, admin}` of a project's
+/// creator.
+pub(crate) fn site_creator(u: &UserRow) -> SiteCreator {
+    SiteCreator {
+        username: u.username.clone(),
+        pk: UserId(unsigned(u.id)),
+        thumbnail_url: avatar_thumbnail(u.id),
+        admin: u.scratchteam(),
+    }
+}
+
+/// The same reference where the model reads it leniently (a studio's owner, a class's
+/// educator).
+pub(crate) fn site_user_ref(u: &UserRow) -> SiteUser {
+    let creator = site_creator(u);
+    SiteUser {
+        username: creator.username,
+        pk: Some(creator.pk),
+        thumbnail_url: Some(creator.thumbnail_url),
+        admin: Some(creator.admin),
+        extra: serde_json::Map::new(),
+    }
+}
+
+/// A project of "My Stuff" and `/site-api/projects/shared/<u>/`, in Django's serializer
+/// shape, as the client's own model type.
+pub(crate) fn site_project(
+    p: &ProjectRow,
+    owner: &UserRow,
+    trashed: bool,
+    commenters: i64,
+) -> SiteProject {
+    SiteProject {
+        fields: SiteProjectFields {
+            title: p.title.clone(),
+            is_published: p.shared,
+            visibility: Some(if trashed {
+                Visibility::TrashedByUser
+            } else {
+                Visibility::Visible
+            }),
+            view_count: unsigned(p.views),
+            love_count: unsigned(p.loves),
+            favorite_count: unsigned(p.favorites),
+            remixers_count: unsigned(p.remixes),
+            commenters_count: unsigned(commenters),
+            datetime_created: Timestamp::from_unix_seconds(p.created),
+            datetime_modified: Timestamp::from_unix_seconds(p.modified),
+            datetime_shared: p.shared_at.and_then(Timestamp::from_unix_seconds),
+            thumbnail_url: project_thumbnail(p.id),
+            uncached_thumbnail_url: Some(format!(
+                "//cdn2.scratch.mit.edu/get_image/project/{}_100x80.png",
+                p.id
+            )),
+            thumbnail: Some(format!("{}.png", p.id)),
+            creator: site_creator(owner),
+        },
+        model: "projects.project".to_owned(),
+        pk: ProjectId(unsigned(p.id)),
+    }
+}
+
+/// A studio of `/site-api/galleries/all/`, in Django's serializer shape, as the client's own
+/// model type.
+pub(crate) fn site_gallery(st: &StudioRow, owner: &UserRow, curators: i64) -> SiteGallery {
+    SiteGallery {
+        pk: StudioId(unsigned(st.id)),
+        model: Some("galleries.gallery".to_owned()),
+        fields: SiteGalleryFields {
+            title: st.title.clone(),
+            owner: Some(site_user_ref(owner)),
+            thumbnail_url: studio_thumbnail(st.id),
+            datetime_created: Timestamp::from_unix_seconds(st.created),
+            datetime_modified: Timestamp::from_unix_seconds(st.modified),
+            commenters_count: unsigned(st.comments),
+            curators_count: unsigned(curators),
+            projecters_count: unsigned(st.projects),
+            ..SiteGalleryFields::default()
+        },
+        extra: serde_json::Map::new(),
+    }
+}
+
+fn studio_thumbnail(id: i64) -> String {
+    format!("//uploads.scratch.mit.edu/galleries/thumbnails/{id}.png")
 }

@@ -14,9 +14,10 @@ use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use scratchkit_model::ProjectSaved;
 use serde_json::json;
 
-use super::projects_host::{HostError, caller};
+use super::projects_host::{HostError, caller, saved};
 use crate::state::Shared;
 use crate::store::assets::{self, AssetError, MAX_ASSET_BYTES};
 use crate::timefmt::now;
@@ -76,12 +77,12 @@ async fn upload(
         )),
     })?;
     s.store.write(|c| assets::put(c, &name, &body, now()))?;
-    Ok((
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, "application/json")],
-        json!({"status": "ok", "content-name": name}).to_string(),
-    )
-        .into_response())
+    Ok(saved(&ProjectSaved {
+        status: "ok".to_owned(),
+        content_name: Some(name),
+        content_title: None,
+        autosave_interval: None,
+    }))
 }
 
 /// `PUT /_sandbox/assets/<name>`: stores the body as is (administration; no checks).

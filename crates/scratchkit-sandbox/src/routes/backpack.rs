@@ -13,7 +13,8 @@ use axum::routing::get;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use md5::Digest as _;
-use serde_json::{Value, json};
+use scratchkit_model::{BackpackHealth, BackpackItem, BackpackItemKind};
+use serde_json::json;
 
 use super::reply::{ApiError, Params, body_object, read, text_field, tx};
 use crate::auth::{Auth, Cred};
@@ -31,11 +32,22 @@ pub(crate) fn router() -> Router<Shared> {
 
 /// `{"ok":"👻"}`.
 async fn root() -> Response {
-    Json(json!({"ok": "👻"})).into_response()
+    Json(BackpackHealth {
+        ok: "👻".to_owned(),
+    })
+    .into_response()
 }
 
-fn item_json(i: &Item) -> Value {
-    json!({"id": i.id, "type": i.kind, "mime": i.mime, "name": i.name, "body": i.body, "thumbnail": i.thumbnail})
+/// A backpack item, as the client's own model type.
+fn backpack_item(i: &Item) -> BackpackItem {
+    BackpackItem {
+        id: i.id.clone(),
+        kind: BackpackItemKind::from(i.kind.as_str()),
+        mime: i.mime.clone(),
+        name: i.name.clone(),
+        body: i.body.clone(),
+        thumbnail: i.thumbnail.clone(),
+    }
 }
 
 /// A `<md5>.<ext>` file name is a stored file; anything else is a username.
@@ -62,7 +74,7 @@ async fn list_or_file(
     let me = auth.user_named(Cred::Token, &segment)?.clone();
     let page = params.page()?;
     let items = read(&s, |c| Ok::<_, ApiError>(backpack::list(c, me.id, page)?))?;
-    Ok(Json(items.iter().map(item_json).collect::<Vec<_>>()).into_response())
+    Ok(Json(items.iter().map(backpack_item).collect::<Vec<_>>()).into_response())
 }
 
 fn extension(kind: &str, mime: &str) -> &'static str {
@@ -131,7 +143,7 @@ async fn add(
             now(),
         )?)
     })?;
-    Ok(Json(item_json(&item)).into_response())
+    Ok(Json(backpack_item(&item)).into_response())
 }
 
 async fn remove(

@@ -16,12 +16,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use scratchkit_model::{OcularMeta, OcularUser, Timestamp};
 use serde_json::{Value, json};
 
 use crate::routes::reply::{ApiError, Params};
 use crate::state::Shared;
 use crate::store::{projects, users};
-use crate::timefmt::iso;
 
 const EMOJI: [&str; 8] = ["👍", "👎", "😄", "🎉", "😕", "❤️", "🚀", "👀"];
 const COLORS: [&str; 6] = [
@@ -50,14 +50,17 @@ async fn ocular_user(
             .into_response());
     };
     let idx = usize::try_from(u.id.rem_euclid(COLORS.len() as i64)).unwrap_or(0);
-    Ok(Json(json!({
-        "_id": format!("{:024x}", u.id),
-        "name": u.username,
-        "status": u.status,
-        "color": COLORS[idx],
-        "admin": u.scratchteam(),
-        "meta": {"updated": iso(u.joined), "updatedBy": u.username},
-    }))
+    Ok(Json(OcularUser {
+        record_id: Some(format!("{:024x}", u.id)),
+        name: u.username.clone(),
+        status: u.status.clone(),
+        color: Some(COLORS[idx].to_owned()),
+        admin: u.scratchteam(),
+        meta: Some(OcularMeta {
+            updated: Timestamp::from_unix_seconds(u.joined),
+            updated_by: Some(u.username.clone()),
+        }),
+    })
     .into_response())
 }
 

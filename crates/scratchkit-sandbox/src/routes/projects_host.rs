@@ -16,14 +16,14 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use base64::Engine as _;
-use serde_json::json;
+use scratchkit_model::ProjectSaved;
 
 use super::reply::{Params, json_error};
 use crate::auth::{Cred, Login, authenticate};
 use crate::state::{AppState, Shared};
 use crate::store::project_files::{self, MAX_PROJECT_JSON_BYTES};
-use crate::store::projects::{self, NewProject, Project};
-use crate::store::sessions::Session;
+use crate::store::projects::{self, NewProject, ProjectRow};
+use crate::store::sessions::SessionRow;
 use crate::store::{account, assets};
 use crate::timefmt::now;
 
@@ -195,16 +195,18 @@ fn check_json(body: &[u8]) -> Result<(), HostError> {
     }
 }
 
-fn ok_json(value: serde_json::Value) -> Response {
+/// A `200` JSON answer: what the projects and assets hosts say after a save, as the client's
+/// own model type.
+pub(crate) fn saved(saved: &ProjectSaved) -> Response {
     (
         [(header::CONTENT_TYPE, "application/json")],
-        value.to_string(),
+        serde_json::to_string(saved).unwrap_or_default(),
     )
         .into_response()
 }
 
 /// Whether `viewer` may see `project` (shared, or their own).
-fn visible_to(project: &Project, viewer: &Session) -> bool {
+fn visible_to(project: &ProjectRow, viewer: &SessionRow) -> bool {
     project.shared || project.owner_id == viewer.user_id
 }
 
@@ -285,12 +287,12 @@ async fn create(
         Ok(Ok((id, title)))
     })??;
     let (id, title) = created;
-    Ok(ok_json(json!({
-        "status": "ok",
-        "content-name": id.to_string(),
-        "content-title": base64::engine::general_purpose::STANDARD.encode(title.as_bytes()),
-        "autosave-interval": AUTOSAVE_INTERVAL,
-    })))
+    Ok(saved(&ProjectSaved {
+        status: "ok".to_owned(),
+        content_name: Some(id.to_string()),
+        content_title: Some(base64::engine::general_purpose::STANDARD.encode(title.as_bytes())),
+        autosave_interval: Some(AUTOSAVE_INTERVAL.into()),
+    }))
 }
 
 /// `PUT /<id>`: a new version of the caller's own project.
@@ -313,10 +315,12 @@ async fn save(
     let json = accept_body(&s, &body)?;
     s.store
         .write(|c| project_files::save(c, id, &json, now()))?;
-    Ok(ok_json(json!({
-        "status": "ok",
-        "autosave-interval": AUTOSAVE_INTERVAL,
-    })))
+    Ok(saved(&ProjectSaved {
+        status: "ok".to_owned(),
+        content_name: None,
+        content_title: None,
+        autosave_interval: Some(AUTOSAVE_INTERVAL.into()),
+    }))
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::Page;
-use super::users::{self, User};
+use super::users::{self, UserRow};
 
 /// A class with its registration token.
 #[derive(Debug, Clone, PartialEq)]
@@ -139,7 +139,7 @@ pub(crate) fn students(
     conn: &Connection,
     class_id: i64,
     page: Page,
-) -> rusqlite::Result<Vec<User>> {
+) -> rusqlite::Result<Vec<UserRow>> {
     users::list(
         conn,
         "FROM users u WHERE u.classroom_id = ?1 ORDER BY u.username COLLATE NOCASE, u.id",
@@ -205,8 +205,8 @@ pub(crate) struct Alert {
     pub class_id: i64,
     pub kind: String,
     pub created: i64,
-    pub target: User,
-    pub actor: User,
+    pub target: UserRow,
+    pub actor: UserRow,
     pub object_id: i64,
     pub extra: String,
     pub read_at: Option<i64>,
@@ -318,7 +318,7 @@ pub(crate) fn unread_alerts(conn: &Connection, class_id: i64) -> rusqlite::Resul
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct StudentActivity {
     pub kind: String,
-    pub actor: User,
+    pub actor: UserRow,
     pub created: i64,
     pub extra: String,
 }

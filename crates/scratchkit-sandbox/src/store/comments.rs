@@ -24,7 +24,7 @@ impl Place {
 
 /// A comment with its author and reply count.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Comment {
+pub(crate) struct CommentRow {
     pub id: i64,
     pub parent_id: Option<i64>,
     pub commentee_id: Option<i64>,
@@ -43,8 +43,8 @@ const SELECT: &str = "SELECT c.id, c.parent_id, c.commentee_id, c.content, c.cre
      (SELECT COUNT(*) FROM comments r WHERE r.place = c.place AND r.object_id = c.object_id AND r.parent_id = c.id AND r.visibility = 'visible') \
      FROM comments c JOIN users u ON u.id = c.author_id";
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<Comment> {
-    Ok(Comment {
+fn from_row(r: &Row<'_>) -> rusqlite::Result<CommentRow> {
+    Ok(CommentRow {
         id: r.get(0)?,
         parent_id: r.get(1)?,
         commentee_id: r.get(2)?,
@@ -65,7 +65,7 @@ pub(crate) fn top_level(
     place: Place,
     object_id: i64,
     page: Page,
-) -> rusqlite::Result<Vec<Comment>> {
+) -> rusqlite::Result<Vec<CommentRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "{SELECT} WHERE c.place = ?1 AND c.object_id = ?2 AND c.parent_id IS NULL AND c.visibility = 'visible'
          ORDER BY c.created DESC, c.id DESC LIMIT ?3 OFFSET ?4"
@@ -84,7 +84,7 @@ pub(crate) fn replies(
     object_id: i64,
     parent_id: i64,
     page: Page,
-) -> rusqlite::Result<Vec<Comment>> {
+) -> rusqlite::Result<Vec<CommentRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "{SELECT} WHERE c.place = ?1 AND c.object_id = ?2 AND c.parent_id = ?3 AND c.visibility = 'visible'
          ORDER BY c.created ASC, c.id ASC LIMIT ?4 OFFSET ?5"
@@ -108,7 +108,7 @@ pub(crate) fn by_id(
     place: Place,
     object_id: i64,
     id: i64,
-) -> rusqlite::Result<Option<Comment>> {
+) -> rusqlite::Result<Option<CommentRow>> {
     conn.query_row(
         &format!("{SELECT} WHERE c.place = ?1 AND c.object_id = ?2 AND c.id = ?3 AND c.visibility = 'visible'"),
         params![place.as_str(), object_id, id],
@@ -119,7 +119,7 @@ pub(crate) fn by_id(
 
 /// A comment to create.
 #[derive(Debug, Clone)]
-pub(crate) struct NewComment<'a> {
+pub(crate) struct NewCommentRow<'a> {
     pub id: Option<i64>,
     pub place: Place,
     pub object_id: i64,
@@ -131,7 +131,7 @@ pub(crate) struct NewComment<'a> {
 }
 
 /// Inserts a comment; returns its id.
-pub(crate) fn insert(conn: &Connection, c: &NewComment<'_>) -> rusqlite::Result<i64> {
+pub(crate) fn insert(conn: &Connection, c: &NewCommentRow<'_>) -> rusqlite::Result<i64> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO comments (id, place, object_id, author_id, parent_id, commentee_id, content, created, modified)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",

@@ -8,7 +8,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::users::User;
+use super::users::UserRow;
 
 /// Account age an invite needs, in days.
 pub(crate) const MIN_AGE_DAYS: i64 = 14;
@@ -27,7 +27,7 @@ pub(crate) struct Invite {
 }
 
 /// True when `user` qualifies for an invite at `now`.
-pub(crate) fn qualifies(conn: &Connection, user: &User, now: i64) -> rusqlite::Result<bool> {
+pub(crate) fn qualifies(conn: &Connection, user: &UserRow, now: i64) -> rusqlite::Result<bool> {
     if user.role != "new_scratcher" || user.banned || user.muted_until.is_some_and(|m| m > now) {
         return Ok(false);
     }
@@ -63,7 +63,7 @@ pub(crate) fn of_user(conn: &Connection, user_id: i64) -> rusqlite::Result<Optio
 /// `None` when there is none (already a Scratcher, or not qualified yet).
 pub(crate) fn pending(
     conn: &Connection,
-    user: &User,
+    user: &UserRow,
     now: i64,
 ) -> rusqlite::Result<Option<Invite>> {
     if user.role != "new_scratcher" {
@@ -92,7 +92,7 @@ pub(crate) fn pending(
 }
 
 /// Accepts the pending invite: the user becomes a Scratcher. False when there was none.
-pub(crate) fn accept(conn: &Connection, user: &User, now: i64) -> rusqlite::Result<bool> {
+pub(crate) fn accept(conn: &Connection, user: &UserRow, now: i64) -> rusqlite::Result<bool> {
     if pending(conn, user, now)?.is_none() {
         return Ok(false);
     }

@@ -1,11 +1,118 @@
 //! Messages (the bell), admin alerts and the "what's happening" activity of users.
 
+use std::collections::BTreeMap;
+
 use rusqlite::{Connection, params};
+use scratchkit_model::{
+    Activity, ActivityId, ActivityType, CommentId, CommentTarget, Message, MessageType,
+};
+use serde::Serialize;
 use serde_json::Value;
 
 use super::Page;
 
-/// A message or a user activity item: base keys plus the per-type keys in `extra`.
+/// The keys every message and activity item has. The tables keep them in columns (the
+/// username comes from `users`, so a rename shows), and the rest in `extra`.
+const BASE_KEYS: [&str; 5] = [
+    "id",
+    "type",
+    "actor_id",
+    "actor_username",
+    "datetime_created",
+];
+
+/// The per-type keys of a model message or activity item, as the `extra` column stores them.
+pub(crate) fn per_type_keys(item: &impl Serialize) -> String {
+    match serde_json::to_value(item) {
+        Ok(Value::Object(mut keys)) => {
+            for key in BASE_KEYS {
+                keys.remove(key);
+            }
+            Value::Object(keys).to_string()
+        }
+        _ => "{}".to_owned(),
+    }
+}
+
+/// A message of type `kind` with no per-type keys yet; writers fill in theirs with
+/// `..new_message(kind)`. The base keys are the row's, set when it is read.
+pub(crate) fn new_message(kind: MessageType) -> Message {
+    Message {
+        id: ActivityId::Number(0),
+        kind,
+        actor_id: None,
+        actor_username: String::new(),
+        datetime_created: None,
+        comment_type: None,
+        comment_fragment: None,
+        comment_id: None,
+        comment_obj_id: None,
+        comment_obj_title: None,
+        commentee_username: None,
+        project_id: None,
+        title: None,
+        project_title: None,
+        gallery_id: None,
+        gallery_title: None,
+        recipient_username: None,
+        followed_username: None,
+        parent_id: None,
+        parent_title: None,
+        topic_id: None,
+        topic_title: None,
+        extra: BTreeMap::new(),
+    }
+}
+
+/// An activity item (studio activity or feed) of type `kind` with no per-type keys yet, for
+/// `..new_activity(kind)`; the base keys are the row's.
+pub(crate) fn new_activity(kind: ActivityType) -> Activity {
+    Activity {
+        id: ActivityId::Number(0),
+        kind,
+        actor_id: None,
+        actor_username: String::new(),
+        datetime_created: None,
+        username: None,
+        project_id: None,
+        project_title: None,
+        title: None,
+        gallery_id: None,
+        gallery_title: None,
+        recipient_id: None,
+        recipient_username: None,
+        former_host_username: None,
+        admin_actor: None,
+        extra: BTreeMap::new(),
+    }
+}
+
+/// The `followuser` message to the user followed. Besides the model's `followed_username`, it
+/// carries `followed_user_id` (in `extra`), which the classroom activity reads back.
+pub(crate) fn follow_message(followed_id: i64, followed: &str) -> Message {
+    let mut message = Message {
+        followed_username: Some(followed.to_owned()),
+        ..new_message(MessageType::FollowUser)
+    };
+    message
+        .extra
+        .insert("followed_user_id".into(), followed_id.into());
+    message
+}
+
+/// The follower's `followuser` feed item: the same keys as [`follow_message`], both in
+/// `extra` (the model's [`Activity`] has no typed key for them).
+pub(crate) fn follow_item(followed_id: i64, followed: &str) -> Activity {
+    let mut item = new_activity(ActivityType::from("followuser"));
+    item.extra
+        .insert("followed_username".into(), followed.into());
+    item.extra
+        .insert("followed_user_id".into(), followed_id.into());
+    item
+}
+
+/// A message, a user activity item or a studio activity item: base keys plus the per-type
+/// keys in `extra`.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Item {
     pub id: i64,
@@ -16,7 +123,8 @@ pub(crate) struct Item {
     pub extra: String,
 }
 
-fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
+/// An [`Item`] from `SELECT id, type, actor_id, username, created, extra`.
+pub(crate) fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
     Ok(Item {
         id: r.get(0)?,
         kind: r.get(1)?,
@@ -27,26 +135,44 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
     })
 }
 
-/// Sends a message to `recipient` (never to oneself) and bumps their unread count.
+/// Sends `message` (its type and per-type keys) from `actor` to `recipient` (never to
+/// oneself) and bumps their unread count.
 pub(crate) fn send(
     conn: &Connection,
     recipient: i64,
-    kind: &str,
     actor: i64,
     now: i64,
-    extra: &Value,
+    message: &Message,
 ) -> rusqlite::Result<()> {
     if recipient == actor {
         return Ok(());
     }
-    conn.execute(
-        "INSERT INTO messages (recipient_id, type, actor_id, created, extra) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![recipient, kind, actor, now, extra.to_string()],
-    )?;
+    insert(conn, recipient, actor, now, message)?;
     conn.execute(
         "UPDATE users SET message_count = message_count + 1 WHERE id = ?1",
         [recipient],
     )?;
+    Ok(())
+}
+
+/// Stores `message` without touching the unread count (the seed sets counts itself).
+pub(crate) fn insert(
+    conn: &Connection,
+    recipient: i64,
+    actor: i64,
+    now: i64,
+    message: &Message,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO messages (recipient_id, type, actor_id, created, extra) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        recipient,
+        message.kind.as_str(),
+        actor,
+        now,
+        per_type_keys(message)
+    ])?;
     Ok(())
 }
 
@@ -89,7 +215,7 @@ pub(crate) fn list(
     )?;
     let rows = stmt.query_map(
         params![recipient, types_json, date_limit, page.limit, page.offset],
-        from_row,
+        item_from_row,
     )?;
     rows.collect()
 }
@@ -145,17 +271,17 @@ pub(crate) fn alerts(conn: &Connection, user_id: i64, page: Page) -> rusqlite::R
     rows.collect()
 }
 
-/// Records something a user did, for their followers' feed.
+/// Records something a user did (`item`: its type and per-type keys), for their followers'
+/// feed.
 pub(crate) fn record_activity(
     conn: &Connection,
     actor: i64,
-    kind: &str,
     now: i64,
-    extra: &Value,
+    item: &Activity,
 ) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO user_activity (actor_id, type, created, extra) VALUES (?1, ?2, ?3, ?4)",
-        params![actor, kind, now, extra.to_string()],
+        params![actor, item.kind.as_str(), now, per_type_keys(item)],
     )?;
     Ok(())
 }
@@ -174,7 +300,10 @@ pub(crate) fn feed(
          WHERE (?2 IS NULL OR a.created < ?2)
          ORDER BY a.created DESC, a.id DESC LIMIT ?3 OFFSET ?4",
     )?;
-    let rows = stmt.query_map(params![me, date_limit, page.limit, page.offset], from_row)?;
+    let rows = stmt.query_map(
+        params![me, date_limit, page.limit, page.offset],
+        item_from_row,
+    )?;
     rows.collect()
 }
 
@@ -204,19 +333,20 @@ pub(crate) struct CommentNotice<'a> {
 /// place's first owner; a reply on a project or a profile also tells its owners.
 pub(crate) fn comment_added(conn: &Connection, notice: &CommentNotice<'_>) -> rusqlite::Result<()> {
     use super::comments::Place;
-    let fragment: String = notice.content.chars().take(40).collect();
-    let extra = serde_json::json!({
-        "comment_type": match notice.place {
-            Place::Project => 0,
-            Place::User => 1,
-            Place::Studio => 2,
-        },
-        "comment_fragment": fragment,
-        "comment_id": notice.comment_id,
-        "comment_obj_id": notice.object_id,
-        "comment_obj_title": notice.object_title,
-        "commentee_username": notice.commentee.map(|(_, name)| name),
-    });
+    let message = Message {
+        comment_type: Some(match notice.place {
+            Place::Project => CommentTarget::Project,
+            Place::User => CommentTarget::Profile,
+            Place::Studio => CommentTarget::Studio,
+        }),
+        comment_fragment: Some(notice.content.chars().take(40).collect()),
+        comment_id: u64::try_from(notice.comment_id).ok().map(CommentId),
+        comment_obj_id: u64::try_from(notice.object_id).ok(),
+        comment_obj_title: Some(notice.object_title.to_owned()),
+        // Sent as `null` when the comment answers nobody.
+        commentee_username: Some(notice.commentee.map(|(_, name)| name.to_owned())),
+        ..new_message(MessageType::AddComment)
+    };
     let mut recipients: Vec<i64> = match notice.commentee {
         Some((id, _)) => vec![id],
         None => notice.owners.iter().take(1).copied().collect(),
@@ -227,14 +357,7 @@ pub(crate) fn comment_added(conn: &Connection, notice: &CommentNotice<'_>) -> ru
     recipients.sort_unstable();
     recipients.dedup();
     for recipient in recipients {
-        send(
-            conn,
-            recipient,
-            "addcomment",
-            notice.author_id,
-            notice.now,
-            &extra,
-        )?;
+        send(conn, recipient, notice.author_id, notice.now, &message)?;
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use super::Page;
 
 /// A news item of the front page.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct News {
+pub(crate) struct NewsRow {
     pub id: i64,
     pub stamp: i64,
     pub headline: String,
@@ -16,12 +16,12 @@ pub(crate) struct News {
 }
 
 /// News, newest first.
-pub(crate) fn news(conn: &Connection, page: Page) -> rusqlite::Result<Vec<News>> {
+pub(crate) fn news(conn: &Connection, page: Page) -> rusqlite::Result<Vec<NewsRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, stamp, headline, url, image, copy FROM news ORDER BY stamp DESC, id DESC LIMIT ?1 OFFSET ?2",
     )?;
     let rows = stmt.query_map(params![page.limit, page.offset], |r| {
-        Ok(News {
+        Ok(NewsRow {
             id: r.get(0)?,
             stamp: r.get(1)?,
             headline: r.get(2)?,
@@ -35,7 +35,7 @@ pub(crate) fn news(conn: &Connection, page: Page) -> rusqlite::Result<Vec<News>>
 
 /// A class.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Classroom {
+pub(crate) struct ClassroomRow {
     pub id: i64,
     pub educator_id: i64,
     pub title: String,
@@ -47,12 +47,12 @@ pub(crate) struct Classroom {
 }
 
 /// A class by id.
-pub(crate) fn classroom(conn: &Connection, id: i64) -> rusqlite::Result<Option<Classroom>> {
+pub(crate) fn classroom(conn: &Connection, id: i64) -> rusqlite::Result<Option<ClassroomRow>> {
     conn.query_row(
         "SELECT id, educator_id, title, description, status, date_start, date_end, closed FROM classrooms WHERE id = ?1",
         [id],
         |r| {
-            Ok(Classroom {
+            Ok(ClassroomRow {
                 id: r.get(0)?,
                 educator_id: r.get(1)?,
                 title: r.get(2)?,
@@ -69,7 +69,7 @@ pub(crate) fn classroom(conn: &Connection, id: i64) -> rusqlite::Result<Option<C
 
 /// One cloud variable change.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct CloudLogEntry {
+pub(crate) struct CloudLogRow {
     pub user: String,
     pub verb: String,
     pub name: String,
@@ -82,13 +82,13 @@ pub(crate) fn cloud_log(
     conn: &Connection,
     project_id: i64,
     page: Page,
-) -> rusqlite::Result<Vec<CloudLogEntry>> {
+) -> rusqlite::Result<Vec<CloudLogRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT username, verb, name, value, timestamp_ms FROM cloud_log WHERE project_id = ?1
          ORDER BY timestamp_ms DESC, id DESC LIMIT ?2 OFFSET ?3",
     )?;
     let rows = stmt.query_map(params![project_id, page.limit, page.offset], |r| {
-        Ok(CloudLogEntry {
+        Ok(CloudLogRow {
             user: r.get(0)?,
             verb: r.get(1)?,
             name: r.get(2)?,
@@ -103,7 +103,7 @@ pub(crate) fn cloud_log(
 pub(crate) fn add_cloud_log(
     conn: &Connection,
     project_id: i64,
-    e: &CloudLogEntry,
+    e: &CloudLogRow,
 ) -> rusqlite::Result<()> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO cloud_log (project_id, username, verb, name, value, timestamp_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

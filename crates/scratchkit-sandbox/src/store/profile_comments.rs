@@ -7,7 +7,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::comments::{self, NewComment, Place};
+use super::comments::{self, NewCommentRow, Place};
 use crate::timefmt::WORLD_NOW;
 
 const SCHEMA: &str = "
@@ -94,7 +94,7 @@ pub(crate) fn ensure(conn: &Connection) -> rusqlite::Result<()> {
             if known == 0 {
                 comments::insert(
                     conn,
-                    &NewComment {
+                    &NewCommentRow {
                         id: Some(id),
                         place: Place::User,
                         object_id: MRES,

@@ -11,7 +11,7 @@ use super::Page;
 /// Public only for the doc-hidden `fuzz_hooks` (the fuzz targets build projects).
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
-pub struct Project {
+pub struct ProjectRow {
     pub id: i64,
     pub owner_id: i64,
     pub owner_username: String,
@@ -32,7 +32,7 @@ pub struct Project {
     pub root_id: Option<i64>,
 }
 
-/// The columns of a [`Project`] row, without the remix count: as a correlated subquery in a
+/// The columns of a [`ProjectRow`] row, without the remix count: as a correlated subquery in a
 /// list it was evaluated for every candidate row (thousands for a sorted explore page), so
 /// lists fill it afterwards for the page's rows only, in one query (see [`fill_remixes`]).
 const COLUMNS: &str = "p.id, p.owner_id, u.username, u.role, p.title, p.description, p.instructions, \
@@ -48,8 +48,8 @@ const REMIXES: &str = "(SELECT COUNT(*) FROM projects c WHERE c.parent_id = p.id
 const REMIX_COUNTS: &str = "SELECT parent_id, COUNT(*) FROM projects \
      WHERE parent_id IN (SELECT value FROM json_each(?1)) AND shared = 1 GROUP BY parent_id";
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<Project> {
-    Ok(Project {
+fn from_row(r: &Row<'_>) -> rusqlite::Result<ProjectRow> {
+    Ok(ProjectRow {
         id: r.get(0)?,
         owner_id: r.get(1)?,
         owner_username: r.get(2)?,
@@ -72,7 +72,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Project> {
 }
 
 /// Sets `remixes` (shared remixes) of every project with one batched query.
-fn fill_remixes(conn: &Connection, projects: &mut [Project]) -> rusqlite::Result<()> {
+fn fill_remixes(conn: &Connection, projects: &mut [ProjectRow]) -> rusqlite::Result<()> {
     let ids = match &*projects {
         [] => return Ok(()),
         [one] => one.id.to_string(),
@@ -123,7 +123,7 @@ fn query(
     mut args: Vec<Value>,
     page: Page,
     remixes: Remixes,
-) -> rusqlite::Result<Vec<Project>> {
+) -> rusqlite::Result<Vec<ProjectRow>> {
     args.push(Value::Integer(page.limit));
     args.push(Value::Integer(page.offset));
     let mut stmt = conn.prepare_cached(&list_sql(tail, args.len()))?;
@@ -136,12 +136,12 @@ fn query(
 }
 
 /// A project by id, shared or not.
-pub(crate) fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<Project>> {
+pub(crate) fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<ProjectRow>> {
     static SQL: OnceLock<String> = OnceLock::new();
     let sql = SQL.get_or_init(|| format!("SELECT {COLUMNS}, {REMIXES} {FROM} WHERE p.id = ?1"));
     let mut stmt = conn.prepare_cached(sql)?;
     stmt.query_row([id], |r| {
-        Ok(Project {
+        Ok(ProjectRow {
             remixes: r.get(17)?,
             ..from_row(r)?
         })
@@ -158,7 +158,7 @@ pub(crate) fn shared_by(
     conn: &Connection,
     owner_id: i64,
     page: Page,
-) -> rusqlite::Result<Vec<Project>> {
+) -> rusqlite::Result<Vec<ProjectRow>> {
     query(
         conn,
         SHARED_BY,
@@ -173,7 +173,7 @@ pub(crate) fn favorites_of(
     conn: &Connection,
     user_id: i64,
     page: Page,
-) -> rusqlite::Result<Vec<Project>> {
+) -> rusqlite::Result<Vec<ProjectRow>> {
     marked_by(conn, Mark::Favorite, user_id, page)
 }
 
@@ -182,7 +182,7 @@ pub(crate) fn loved_by(
     conn: &Connection,
     user_id: i64,
     page: Page,
-) -> rusqlite::Result<Vec<Project>> {
+) -> rusqlite::Result<Vec<ProjectRow>> {
     marked_by(conn, Mark::Love, user_id, page)
 }
 
@@ -192,7 +192,7 @@ fn marked_by(
     mark: Mark,
     user_id: i64,
     page: Page,
-) -> rusqlite::Result<Vec<Project>> {
+) -> rusqlite::Result<Vec<ProjectRow>> {
     query(
         conn,
         &format!(
@@ -206,7 +206,11 @@ fn marked_by(
 }
 
 /// Shared remixes of a project, newest first.
-pub(crate) fn remixes_of(conn: &Connection, id: i64, page: Page) -> rusqlite::Result<Vec<Project>> {
+pub(crate) fn remixes_of(
+    conn: &Connection,
+    id: i64,
+    page: Page,
+) -> rusqlite::Result<Vec<ProjectRow>> {
     query(
         conn,
         "WHERE p.parent_id = ?1 AND p.shared = 1 ORDER BY p.shared_at DESC, p.id DESC",
@@ -218,7 +222,7 @@ pub(crate) fn remixes_of(conn: &Connection, id: i64, page: Page) -> rusqlite::Re
 
 /// Shared projects in a fixed order for `/proxy/featured` rows (`order` is one of the
 /// constant `ORDER BY` clauses of the featured module).
-pub(crate) fn top(conn: &Connection, order: &str, limit: i64) -> rusqlite::Result<Vec<Project>> {
+pub(crate) fn top(conn: &Connection, order: &str, limit: i64) -> rusqlite::Result<Vec<ProjectRow>> {
     query(
         conn,
         &format!("WHERE p.shared = 1 ORDER BY {order}"),
@@ -233,7 +237,7 @@ pub(crate) fn in_studio(
     conn: &Connection,
     studio_id: i64,
     limit: i64,
-) -> rusqlite::Result<Vec<Project>> {
+) -> rusqlite::Result<Vec<ProjectRow>> {
     query(
         conn,
         "JOIN studio_projects sp ON sp.project_id = p.id WHERE sp.studio_id = ?1 AND p.shared = 1 \
@@ -328,7 +332,7 @@ pub(crate) fn discover(
     conn: &Connection,
     d: &Discover,
     page: Page,
-) -> rusqlite::Result<Vec<Project>> {
+) -> rusqlite::Result<Vec<ProjectRow>> {
     let mut args = Vec::new();
     let filter = discover_filter(d, "p", &["title", "description", "instructions"], &mut args);
     let order = match d.mode {
@@ -608,7 +612,7 @@ pub(crate) fn mine(
     filter: MineFilter,
     order: &str,
     page: Page,
-) -> rusqlite::Result<Vec<Project>> {
+) -> rusqlite::Result<Vec<ProjectRow>> {
     let trashed = "EXISTS (SELECT 1 FROM project_trash t WHERE t.project_id = p.id)";
     let condition = match filter {
         MineFilter::All => format!("NOT {trashed}"),
@@ -642,7 +646,7 @@ pub(crate) fn feed(
     me: i64,
     feed: Feed,
     page: Page,
-) -> rusqlite::Result<Vec<Project>> {
+) -> rusqlite::Result<Vec<ProjectRow>> {
     let tail = match feed {
         Feed::SharedByFollowed => {
             "JOIN follows f ON f.followee_id = p.owner_id WHERE f.follower_id = ?1 AND p.shared = 1 \

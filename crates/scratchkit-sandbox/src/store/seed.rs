@@ -11,10 +11,11 @@ use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rusqlite::{Connection, Transaction, params};
-use serde_json::json;
+use scratchkit_model::{Activity, ActivityType, ProjectId};
 
-use super::comments::{self, NewComment, Place};
-use super::misc::{CloudLogEntry, add_cloud_log};
+use super::comments::{self, NewCommentRow, Place};
+use super::messages;
+use super::misc::{CloudLogRow, add_cloud_log};
 use super::projects::{self, NewProject};
 use super::studios::{self, NewStudio};
 use super::users::{self, NewUser};
@@ -300,7 +301,7 @@ impl World<'_> {
         self.next_comment += 1;
         comments::insert(
             self.tx,
-            &NewComment {
+            &NewCommentRow {
                 id: Some(id),
                 place,
                 object_id,
@@ -614,14 +615,11 @@ fn studio_with_members(
             w.tx.query_row("SELECT username FROM users WHERE id = ?1", [manager], |r| {
                 r.get(0)
             })?;
-        studios::add_activity(
-            w.tx,
-            studio,
-            "becomeownerstudio",
-            host,
-            when,
-            &json!({"recipient_username": name}),
-        )?;
+        let item = Activity {
+            recipient_username: Some(name),
+            ..messages::new_activity(ActivityType::BecomeOwnerStudio)
+        };
+        studios::add_activity(w.tx, studio, host, when, &item)?;
         members.push(manager);
     }
     for _ in 0..between(&mut w.rng, 0, 13) {
@@ -635,14 +633,11 @@ fn studio_with_members(
             w.tx.query_row("SELECT username FROM users WHERE id = ?1", [curator], |r| {
                 r.get(0)
             })?;
-        studios::add_activity(
-            w.tx,
-            studio,
-            "becomecurator",
-            curator,
-            when,
-            &json!({"username": name}),
-        )?;
+        let item = Activity {
+            username: Some(name),
+            ..messages::new_activity(ActivityType::BecomeCurator)
+        };
+        studios::add_activity(w.tx, studio, curator, when, &item)?;
         members.push(curator);
     }
     for _ in 0..n_projects {
@@ -656,17 +651,16 @@ fn studio_with_members(
                 w.tx.query_row("SELECT title FROM projects WHERE id = ?1", [p.id], |r| {
                     r.get(0)
                 })?;
-            studios::add_activity(
-                w.tx,
-                studio,
-                "addprojecttostudio",
-                actor,
-                added,
-                &json!({"project_id": p.id, "project_title": title}),
-            )?;
+            let item = Activity {
+                project_id: Some(ProjectId(crate::render::unsigned(p.id))),
+                project_title: Some(title),
+                ..messages::new_activity(ActivityType::AddProjectToStudio)
+            };
+            studios::add_activity(w.tx, studio, actor, added, &item)?;
         }
     }
-    studios::add_activity(w.tx, studio, "updatestudio", host, created + 60, &json!({}))?;
+    let update = messages::new_activity(ActivityType::UpdateStudio);
+    studios::add_activity(w.tx, studio, host, created + 60, &update)?;
     for n in 0..between(&mut w.rng, 1, 9) {
         // The first thread of a studio always has an answer.
         w.thread(
@@ -757,7 +751,7 @@ fn project_comments(w: &mut World<'_>) -> rusqlite::Result<()> {
     let asker = w.pick_user();
     comments::insert(
         w.tx,
-        &NewComment {
+        &NewCommentRow {
             id: Some(447_647_641),
             place: Place::Project,
             object_id: 1_182_391_014,
@@ -770,7 +764,7 @@ fn project_comments(w: &mut World<'_>) -> rusqlite::Result<()> {
     )?;
     comments::insert(
         w.tx,
-        &NewComment {
+        &NewCommentRow {
             id: Some(447_648_029),
             place: Place::Project,
             object_id: 1_182_391_014,
@@ -861,7 +855,7 @@ fn site_content(w: &mut World<'_>) -> rusqlite::Result<()> {
             add_cloud_log(
                 w.tx,
                 project,
-                &CloudLogEntry {
+                &CloudLogRow {
                     user,
                     verb: if n < 2 { "create_var" } else { "set_var" }.to_owned(),
                     name: name.to_owned(),
@@ -890,6 +884,7 @@ fn unread_messages(w: &mut World<'_>) -> rusqlite::Result<()> {
             .collect::<rusqlite::Result<_>>()?
     };
     for (id, username, announced) in people {
+        let message = messages::follow_message(id, &username);
         let wanted = announced.clamp(0, MAX_SEEDED_MESSAGES);
         let mut seeded = 0;
         for _ in 0..wanted {
@@ -898,11 +893,7 @@ fn unread_messages(w: &mut World<'_>) -> rusqlite::Result<()> {
                 continue;
             }
             let created = WORLD_NOW - between(&mut w.rng, 0, 30 * DAY);
-            let extra = serde_json::json!({"followed_username": username, "followed_user_id": id});
-            w.tx.execute(
-                "INSERT INTO messages (recipient_id, type, actor_id, created, extra) VALUES (?1, 'followuser', ?2, ?3, ?4)",
-                params![id, actor, created, extra.to_string()],
-            )?;
+            messages::insert(w.tx, id, actor, created, &message)?;
             seeded += 1;
         }
         w.tx.execute(

@@ -5,16 +5,16 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 /// A live session.
 #[derive(Clone, PartialEq)]
-pub(crate) struct Session {
+pub(crate) struct SessionRow {
     pub key: String,
     pub user_id: i64,
     pub token: String,
     pub created: i64,
 }
 
-impl std::fmt::Debug for Session {
+impl std::fmt::Debug for SessionRow {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Session")
+        f.debug_struct("SessionRow")
             .field("key", &"<redacted>")
             .field("user_id", &self.user_id)
             .field("token", &"<redacted>")
@@ -23,8 +23,8 @@ impl std::fmt::Debug for Session {
     }
 }
 
-fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Session> {
-    Ok(Session {
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SessionRow> {
+    Ok(SessionRow {
         key: r.get(0)?,
         user_id: r.get(1)?,
         token: r.get(2)?,
@@ -33,7 +33,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Session> {
 }
 
 /// Stores a session.
-pub(crate) fn insert(conn: &Connection, s: &Session, login_ip: &str) -> rusqlite::Result<()> {
+pub(crate) fn insert(conn: &Connection, s: &SessionRow, login_ip: &str) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO sessions (key, user_id, token, created, login_ip) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![s.key, s.user_id, s.token, s.created, login_ip],
@@ -42,7 +42,7 @@ pub(crate) fn insert(conn: &Connection, s: &Session, login_ip: &str) -> rusqlite
 }
 
 /// The session of a cookie value (unquoted).
-pub(crate) fn by_key(conn: &Connection, key: &str) -> rusqlite::Result<Option<Session>> {
+pub(crate) fn by_key(conn: &Connection, key: &str) -> rusqlite::Result<Option<SessionRow>> {
     conn.query_row(
         "SELECT key, user_id, token, created FROM sessions WHERE key = ?1",
         [key],
@@ -52,7 +52,7 @@ pub(crate) fn by_key(conn: &Connection, key: &str) -> rusqlite::Result<Option<Se
 }
 
 /// The session of an X-Token.
-pub(crate) fn by_token(conn: &Connection, token: &str) -> rusqlite::Result<Option<Session>> {
+pub(crate) fn by_token(conn: &Connection, token: &str) -> rusqlite::Result<Option<SessionRow>> {
     conn.query_row(
         "SELECT key, user_id, token, created FROM sessions WHERE token = ?1",
         [token],

@@ -4,12 +4,13 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 use super::Page;
+use super::messages::{Item, item_from_row, per_type_keys};
 use super::projects::{Discover, Mode, discover_filter};
-use super::users::{self, User};
+use super::users::{self, UserRow};
 
 /// A studio with its counts.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Studio {
+pub(crate) struct StudioRow {
     pub id: i64,
     pub host_id: i64,
     pub title: String,
@@ -31,8 +32,8 @@ const SELECT: &str = "SELECT s.id, s.host_id, s.title, s.description, s.open_to_
      (SELECT COUNT(*) FROM studio_projects sp WHERE sp.studio_id = s.id) \
      FROM studios s";
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<Studio> {
-    Ok(Studio {
+fn from_row(r: &Row<'_>) -> rusqlite::Result<StudioRow> {
+    Ok(StudioRow {
         id: r.get(0)?,
         host_id: r.get(1)?,
         title: r.get(2)?,
@@ -53,7 +54,7 @@ fn query(
     tail: &str,
     mut args: Vec<Value>,
     page: Page,
-) -> rusqlite::Result<Vec<Studio>> {
+) -> rusqlite::Result<Vec<StudioRow>> {
     args.push(Value::Integer(page.limit));
     args.push(Value::Integer(page.offset));
     let n = args.len();
@@ -64,7 +65,7 @@ fn query(
 }
 
 /// A studio by id.
-pub(crate) fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<Studio>> {
+pub(crate) fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<StudioRow>> {
     conn.prepare_cached(&format!("{SELECT} WHERE s.id = ?1"))?
         .query_row([id], from_row)
         .optional()
@@ -75,7 +76,7 @@ pub(crate) fn curated_by(
     conn: &Connection,
     user_id: i64,
     page: Page,
-) -> rusqlite::Result<Vec<Studio>> {
+) -> rusqlite::Result<Vec<StudioRow>> {
     query(
         conn,
         "JOIN studio_members m ON m.studio_id = s.id WHERE m.user_id = ?1 AND m.role IN ('curator','manager') \
@@ -90,7 +91,7 @@ pub(crate) fn containing(
     conn: &Connection,
     project_id: i64,
     page: Page,
-) -> rusqlite::Result<Vec<Studio>> {
+) -> rusqlite::Result<Vec<StudioRow>> {
     query(
         conn,
         "JOIN studio_projects sp ON sp.studio_id = s.id WHERE sp.project_id = ?1 ORDER BY sp.added DESC, s.id DESC",
@@ -100,7 +101,7 @@ pub(crate) fn containing(
 }
 
 /// Studios by follower count (featured studios).
-pub(crate) fn top(conn: &Connection, limit: i64) -> rusqlite::Result<Vec<Studio>> {
+pub(crate) fn top(conn: &Connection, limit: i64) -> rusqlite::Result<Vec<StudioRow>> {
     query(
         conn,
         "ORDER BY s.followers DESC, s.id DESC",
@@ -114,7 +115,7 @@ pub(crate) fn discover(
     conn: &Connection,
     d: &Discover,
     page: Page,
-) -> rusqlite::Result<Vec<Studio>> {
+) -> rusqlite::Result<Vec<StudioRow>> {
     let mut args = Vec::new();
     let filter = discover_filter(d, "s", &["title", "description"], &mut args);
     let order = match d.mode {
@@ -134,7 +135,7 @@ pub(crate) fn discover(
 
 /// An item of `/studios/<id>/projects`.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct StudioProject {
+pub(crate) struct StudioProjectRow {
     pub project_id: i64,
     pub title: String,
     pub creator_id: i64,
@@ -147,14 +148,14 @@ pub(crate) fn projects(
     conn: &Connection,
     studio_id: i64,
     page: Page,
-) -> rusqlite::Result<Vec<StudioProject>> {
+) -> rusqlite::Result<Vec<StudioProjectRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT p.id, p.title, p.owner_id, u.username, sp.actor_id
          FROM studio_projects sp JOIN projects p ON p.id = sp.project_id JOIN users u ON u.id = p.owner_id
          WHERE sp.studio_id = ?1 AND p.shared = 1 ORDER BY sp.added DESC, p.id DESC LIMIT ?2 OFFSET ?3",
     )?;
     let rows = stmt.query_map(params![studio_id, page.limit, page.offset], |r| {
-        Ok(StudioProject {
+        Ok(StudioProjectRow {
             project_id: r.get(0)?,
             title: r.get(1)?,
             creator_id: r.get(2)?,
@@ -170,7 +171,7 @@ pub(crate) fn managers(
     conn: &Connection,
     studio_id: i64,
     page: Page,
-) -> rusqlite::Result<Vec<User>> {
+) -> rusqlite::Result<Vec<UserRow>> {
     users::list(
         conn,
         "FROM studio_members m JOIN users u ON u.id = m.user_id JOIN studios s ON s.id = m.studio_id \
@@ -185,7 +186,7 @@ pub(crate) fn curators(
     conn: &Connection,
     studio_id: i64,
     page: Page,
-) -> rusqlite::Result<Vec<User>> {
+) -> rusqlite::Result<Vec<UserRow>> {
     users::list(
         conn,
         "FROM studio_members m JOIN users u ON u.id = m.user_id \
@@ -195,24 +196,13 @@ pub(crate) fn curators(
     )
 }
 
-/// One studio activity item; `extra` holds the per-type keys as a JSON object.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Activity {
-    pub id: i64,
-    pub kind: String,
-    pub actor_id: i64,
-    pub actor_username: String,
-    pub created: i64,
-    pub extra: String,
-}
-
 /// Studio activity, newest first, strictly older than `date_limit` when given.
 pub(crate) fn activity(
     conn: &Connection,
     studio_id: i64,
     date_limit: Option<i64>,
     page: Page,
-) -> rusqlite::Result<Vec<Activity>> {
+) -> rusqlite::Result<Vec<Item>> {
     let mut stmt = conn.prepare_cached(
         "SELECT a.id, a.type, a.actor_id, u.username, a.created, a.extra
          FROM studio_activity a JOIN users u ON u.id = a.actor_id
@@ -221,38 +211,28 @@ pub(crate) fn activity(
     )?;
     let rows = stmt.query_map(
         params![studio_id, date_limit, page.limit, page.offset],
-        |r| {
-            Ok(Activity {
-                id: r.get(0)?,
-                kind: r.get(1)?,
-                actor_id: r.get(2)?,
-                actor_username: r.get(3)?,
-                created: r.get(4)?,
-                extra: r.get(5)?,
-            })
-        },
+        item_from_row,
     )?;
     rows.collect()
 }
 
-/// Records a studio activity item.
+/// Records a studio activity item (`item`: its type and per-type keys).
 pub(crate) fn add_activity(
     conn: &Connection,
     studio_id: i64,
-    kind: &str,
     actor_id: i64,
     created: i64,
-    extra: &serde_json::Value,
+    item: &scratchkit_model::Activity,
 ) -> rusqlite::Result<()> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO studio_activity (studio_id, type, actor_id, created, extra) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     stmt.execute(params![
         studio_id,
-        kind,
+        item.kind.as_str(),
         actor_id,
         created,
-        extra.to_string()
+        per_type_keys(item)
     ])?;
     Ok(())
 }
@@ -477,7 +457,7 @@ pub(crate) fn mine(
     user_id: i64,
     order: MineOrder,
     page: Page,
-) -> rusqlite::Result<Vec<Studio>> {
+) -> rusqlite::Result<Vec<StudioRow>> {
     let order = match order {
         MineOrder::ModifiedDesc => "s.modified DESC, s.id DESC",
         MineOrder::ModifiedAsc => "s.modified ASC, s.id ASC",

@@ -6,7 +6,7 @@ use super::Page;
 
 /// A user with their profile.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct User {
+pub(crate) struct UserRow {
     pub id: i64,
     pub username: String,
     pub role: String,
@@ -23,7 +23,7 @@ pub(crate) struct User {
     pub message_count: i64,
 }
 
-impl User {
+impl UserRow {
     /// Scratch Team member (`scratchteam: true`).
     pub(crate) fn scratchteam(&self) -> bool {
         self.role == "scratch_team"
@@ -33,8 +33,8 @@ impl User {
 const COLUMNS: &str = "u.id, u.username, u.role, u.joined, u.profile_id, u.status, u.bio, u.country, \
      u.muted_until, u.banned, u.classroom_id, u.featured_project_id, u.featured_label, u.message_count";
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<User> {
-    Ok(User {
+fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
+    Ok(UserRow {
         id: r.get(0)?,
         username: r.get(1)?,
         role: r.get(2)?,
@@ -53,7 +53,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<User> {
 }
 
 /// A user by name (case-insensitive, as on Scratch).
-pub(crate) fn by_name(conn: &Connection, username: &str) -> rusqlite::Result<Option<User>> {
+pub(crate) fn by_name(conn: &Connection, username: &str) -> rusqlite::Result<Option<UserRow>> {
     conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM users u WHERE u.username = ?1"
     ))?
@@ -62,7 +62,7 @@ pub(crate) fn by_name(conn: &Connection, username: &str) -> rusqlite::Result<Opt
 }
 
 /// A user by id.
-pub(crate) fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<User>> {
+pub(crate) fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<UserRow>> {
     conn.prepare_cached(&format!("SELECT {COLUMNS} FROM users u WHERE u.id = ?1"))?
         .query_row([id], from_row)
         .optional()
@@ -74,7 +74,7 @@ pub(crate) fn list(
     sql_after_columns: &str,
     key: i64,
     page: Page,
-) -> rusqlite::Result<Vec<User>> {
+) -> rusqlite::Result<Vec<UserRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} {sql_after_columns} LIMIT ?2 OFFSET ?3"
     ))?;
@@ -87,7 +87,7 @@ pub(crate) fn followers(
     conn: &Connection,
     user_id: i64,
     page: Page,
-) -> rusqlite::Result<Vec<User>> {
+) -> rusqlite::Result<Vec<UserRow>> {
     list(
         conn,
         "FROM follows f JOIN users u ON u.id = f.follower_id WHERE f.followee_id = ?1 ORDER BY f.since DESC, u.id DESC",
@@ -101,7 +101,7 @@ pub(crate) fn following(
     conn: &Connection,
     user_id: i64,
     page: Page,
-) -> rusqlite::Result<Vec<User>> {
+) -> rusqlite::Result<Vec<UserRow>> {
     list(
         conn,
         "FROM follows f JOIN users u ON u.id = f.followee_id WHERE f.follower_id = ?1 ORDER BY f.since DESC, u.id DESC",

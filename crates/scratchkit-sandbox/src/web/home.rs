@@ -16,7 +16,7 @@ const GRID: Page = Page {
     offset: 0,
 };
 
-fn studio_links(list: &[studios::Studio]) -> String {
+fn studio_links(list: &[studios::StudioRow]) -> String {
     if list.is_empty() {
         return "<p class=\"empty\">No studios.</p>".to_owned();
     }

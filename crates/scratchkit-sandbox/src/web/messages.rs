@@ -1,54 +1,60 @@
 //! `/web/messages`: the viewer's messages (the bell), newest first.
 
 use axum::extract::State;
-use serde_json::Value;
+use scratchkit_model::{CommentTarget, Message, MessageType, ProjectId};
 
 use super::layout::{Viewer, WebResult, page, require};
 use super::text::{ago, esc, url_part};
 use crate::auth::Auth;
+use crate::render;
 use crate::state::Shared;
 use crate::store::{Page, messages};
 use crate::timefmt::now;
 
 /// What a message says, as markup (the actor link is added by the caller).
-fn words(kind: &str, extra: &Value) -> String {
-    let project = |id_key: &str, title_key: &str| {
+fn words(m: &Message) -> String {
+    let project = |id: Option<ProjectId>, title: Option<&String>| {
         format!(
             "<a href=\"/web/projects/{}\">{}</a>",
-            extra[id_key].as_i64().unwrap_or(0),
-            esc(extra[title_key].as_str().unwrap_or("a project"))
+            id.map_or(0, |id| id.0),
+            esc(title.map_or("a project", String::as_str))
         )
     };
-    match kind {
-        "loveproject" => format!("loved {}", project("project_id", "title")),
-        "favoriteproject" => format!("favourited {}", project("project_id", "project_title")),
-        "addcomment" => {
-            let fragment = esc(extra["comment_fragment"].as_str().unwrap_or(""));
-            let place = match extra["comment_type"].as_i64() {
-                Some(0) => format!(
-                    "<a href=\"/web/projects/{0}#comments\">{1}</a>",
-                    extra["comment_obj_id"].as_i64().unwrap_or(0),
-                    esc(extra["comment_obj_title"].as_str().unwrap_or("a project"))
+    let title = m.comment_obj_title.as_deref();
+    match m.kind {
+        MessageType::LoveProject => format!("loved {}", project(m.project_id, m.title.as_ref())),
+        MessageType::FavoriteProject => format!(
+            "favourited {}",
+            project(m.project_id, m.project_title.as_ref())
+        ),
+        MessageType::AddComment => {
+            let fragment = esc(m.comment_fragment.as_deref().unwrap_or(""));
+            let object = m.comment_obj_id.unwrap_or(0);
+            let place = match m.comment_type {
+                Some(CommentTarget::Project) => format!(
+                    "<a href=\"/web/projects/{object}#comments\">{}</a>",
+                    esc(title.unwrap_or("a project"))
                 ),
-                Some(2) => format!(
-                    "<a href=\"/web/studios/{0}#comments\">{1}</a>",
-                    extra["comment_obj_id"].as_i64().unwrap_or(0),
-                    esc(extra["comment_obj_title"].as_str().unwrap_or("a studio"))
+                Some(CommentTarget::Studio) => format!(
+                    "<a href=\"/web/studios/{object}#comments\">{}</a>",
+                    esc(title.unwrap_or("a studio"))
                 ),
                 _ => format!(
                     "<a href=\"/web/users/{0}#comments\">{1}</a>",
-                    url_part(extra["comment_obj_title"].as_str().unwrap_or("")),
-                    esc(extra["comment_obj_title"].as_str().unwrap_or("a profile"))
+                    url_part(title.unwrap_or("")),
+                    esc(title.unwrap_or("a profile"))
                 ),
             };
             format!("commented on {place}: “{fragment}”")
         }
-        "followuser" => "followed you".to_owned(),
-        "remixproject" => format!("remixed {}", project("parent_id", "parent_title")),
-        "curatorinvite" => "invited you to curate a studio".to_owned(),
-        "studioactivity" => "was active in a studio you curate".to_owned(),
-        "forumpost" => "posted in a forum topic you follow".to_owned(),
-        other => esc(other),
+        MessageType::FollowUser => "followed you".to_owned(),
+        MessageType::RemixProject => {
+            format!("remixed {}", project(m.parent_id, m.parent_title.as_ref()))
+        }
+        MessageType::CuratorInvite => "invited you to curate a studio".to_owned(),
+        MessageType::StudioActivity => "was active in a studio you curate".to_owned(),
+        MessageType::ForumPost => "posted in a forum topic you follow".to_owned(),
+        ref other => esc(other.as_str()),
     }
 }
 
@@ -70,13 +76,12 @@ pub(crate) async fn page_of(State(s): State<Shared>, auth: Auth) -> WebResult {
     })?;
     let mut list = String::from("<ul class=\"messages\" id=\"message-list\">");
     for m in &items {
-        let extra: Value = serde_json::from_str(&m.extra).unwrap_or(Value::Null);
         list.push_str(&format!(
             "<li class=\"message {kind}\"><a href=\"/web/users/{u}\">{actor}</a> {what} <span class=\"muted\">{age}</span></li>",
             kind = esc(&m.kind),
             u = url_part(&m.actor_username),
             actor = esc(&m.actor_username),
-            what = words(&m.kind, &extra),
+            what = words(&render::message(m)),
             age = ago(m.created, t),
         ));
     }

@@ -5,12 +5,12 @@ use rusqlite::Connection;
 use super::layout::Viewer;
 use super::text::{ago, esc, esc_lines, url_part};
 use crate::store::Page;
-use crate::store::comments::{self, Comment, Place};
-use crate::store::projects::Project;
-use crate::store::users::User;
+use crate::store::comments::{self, CommentRow, Place};
+use crate::store::projects::ProjectRow;
+use crate::store::users::UserRow;
 
 /// A grid of project cards (`empty` when there are none).
-pub(crate) fn project_grid(projects: &[Project], empty: &str) -> String {
+pub(crate) fn project_grid(projects: &[ProjectRow], empty: &str) -> String {
     if projects.is_empty() {
         return format!("<p class=\"empty\">{}</p>", esc(empty));
     }
@@ -36,7 +36,7 @@ pub(crate) fn project_grid(projects: &[Project], empty: &str) -> String {
 }
 
 /// A list of user links (`empty` when there are none).
-pub(crate) fn user_list(users: &[User], empty: &str) -> String {
+pub(crate) fn user_list(users: &[UserRow], empty: &str) -> String {
     if users.is_empty() {
         return format!("<p class=\"empty\">{}</p>", esc(empty));
     }
@@ -53,7 +53,7 @@ pub(crate) fn user_list(users: &[User], empty: &str) -> String {
 }
 
 /// Where a thread's comments are posted (the API route a bot uses) and how it answers.
-pub(crate) struct CommentTarget {
+pub(crate) struct CommentEndpoint {
     pub place: Place,
     pub object_id: i64,
     /// The write route, e.g. `/api/proxy/comments/project/1`.
@@ -63,7 +63,7 @@ pub(crate) struct CommentTarget {
     pub allowed: bool,
 }
 
-fn comment_form(t: &CommentTarget, reply_to: Option<&Comment>) -> String {
+fn comment_form(t: &CommentEndpoint, reply_to: Option<&CommentRow>) -> String {
     let (hidden, label, button) = match reply_to {
         Some(c) => (
             format!(
@@ -85,7 +85,7 @@ fn comment_form(t: &CommentTarget, reply_to: Option<&Comment>) -> String {
     )
 }
 
-fn comment_item(c: &Comment, now: i64, extra: &str) -> String {
+fn comment_item(c: &CommentRow, now: i64, extra: &str) -> String {
     format!(
         "<article class=\"comment\" id=\"comment-{id}\" data-comment-id=\"{id}\">\
 <header><a class=\"author\" href=\"/web/users/{au}\">{author}</a> <time datetime=\"{iso}\">{age}</time></header>\
@@ -103,7 +103,7 @@ fn comment_item(c: &Comment, now: i64, extra: &str) -> String {
 /// with a form to post and to reply when the viewer may.
 pub(crate) fn comment_section(
     conn: &Connection,
-    t: &CommentTarget,
+    t: &CommentEndpoint,
     viewer: Option<&Viewer>,
     now: i64,
 ) -> rusqlite::Result<String> {

@@ -3,7 +3,7 @@
 use axum::extract::{Path, State};
 
 use super::layout::{Viewer, WebError, WebResult, page};
-use super::parts::{CommentTarget, comment_section};
+use super::parts::{CommentEndpoint, comment_section};
 use super::text::{esc, esc_lines, url_part};
 use crate::auth::Auth;
 use crate::state::Shared;
@@ -67,7 +67,7 @@ pub(crate) async fn show(State(s): State<Shared>, auth: Auth, Path(id): Path<Str
         );
         let comments = comment_section(
             c,
-            &CommentTarget {
+            &CommentEndpoint {
                 place: Place::Project,
                 object_id: p.id,
                 post_url: format!("/api/proxy/comments/project/{}", p.id),

@@ -3,7 +3,7 @@
 use axum::extract::{Path, State};
 
 use super::layout::{Viewer, WebError, WebResult, page};
-use super::parts::{CommentTarget, comment_section, user_list};
+use super::parts::{CommentEndpoint, comment_section, user_list};
 use super::text::{ago, esc, esc_lines, url_part};
 use crate::auth::Auth;
 use crate::state::Shared;
@@ -35,7 +35,7 @@ pub(crate) async fn page_of(
         let activity = studios::activity(c, id, None, FORTY)?;
         let comments = comment_section(
             c,
-            &CommentTarget {
+            &CommentEndpoint {
                 place: Place::Studio,
                 object_id: id,
                 post_url: format!("/api/proxy/comments/studio/{id}"),

@@ -4,7 +4,7 @@ use axum::extract::{Path, Query, State};
 use serde::Deserialize;
 
 use super::layout::{Viewer, WebError, WebResult, page};
-use super::parts::{CommentTarget, comment_section, project_grid, user_list};
+use super::parts::{CommentEndpoint, comment_section, project_grid, user_list};
 use super::text::{esc, esc_lines, url_part};
 use crate::accounts::demo_accounts;
 use crate::auth::Auth;
@@ -39,7 +39,7 @@ pub(crate) async fn profile(
         let curated = studios::curated_by(c, u.id, TWENTY)?;
         let comments = comment_section(
             c,
-            &CommentTarget {
+            &CommentEndpoint {
                 place: Place::User,
                 object_id: u.id,
                 post_url: format!("/site/site-api/comments/user/{}/add", url_part(&u.username)),

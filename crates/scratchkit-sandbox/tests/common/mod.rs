@@ -29,6 +29,18 @@ pub fn client() -> reqwest::Client {
         .expect("client builds")
 }
 
+/// POST `body` to the admin API (`/_sandbox<path>`), expecting success and a JSON answer.
+pub async fn admin(sb: &SandboxHandle, path: &str, body: Value) -> Value {
+    let response = client()
+        .post(format!("{}/_sandbox{path}", sb.base_url()))
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("sent");
+    assert!(response.status().is_success(), "{path}");
+    response.json().await.expect("json")
+}
+
 /// GET `base + path`, expecting 200 and a JSON body.
 pub async fn get_json(sb: &SandboxHandle, path: &str) -> Value {
     let url = format!("{}{path}", sb.base_url());

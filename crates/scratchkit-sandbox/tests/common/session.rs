@@ -138,4 +138,19 @@ impl Caller {
     pub async fn delete(&self, path: &str) -> Reply {
         self.send("DELETE", path, None).await
     }
+
+    /// Creates a studio (`POST /site/studios/create/`), expecting success; its id, read from
+    /// the `redirect` of the answer.
+    pub async fn create_studio(&self) -> i64 {
+        let created = self.post("/site/studios/create/", json!({})).await;
+        assert_eq!(created.body["success"], true, "{:?}", created.body);
+        created.body["redirect"]
+            .as_str()
+            .expect("a redirect")
+            .trim_matches('/')
+            .rsplit('/')
+            .next()
+            .and_then(|id| id.parse().ok())
+            .expect("a studio id")
+    }
 }

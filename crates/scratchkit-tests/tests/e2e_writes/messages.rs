@@ -115,7 +115,7 @@ async fn reply_notifies_the_commentee() {
     let m = &messages.items[0];
     assert_eq!(m.kind, MessageType::AddComment);
     assert_eq!(m.actor_username, "griffpatch");
-    assert_eq!(m.commentee_username.as_deref(), Some("kakurenbo"));
+    assert_eq!(m.commentee(), Some("kakurenbo"));
 }
 
 #[tokio::test]

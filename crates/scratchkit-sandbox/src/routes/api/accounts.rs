@@ -4,7 +4,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use rusqlite::Connection;
-use serde_json::{Value, json};
+use scratchkit_model::{UsernameCheck, UsernameStatus};
+use serde_json::json;
 
 use crate::accounts::{is_bad_username, is_valid_username};
 use crate::render;
@@ -14,17 +15,20 @@ use crate::store::{misc, users};
 
 /// `{"username","msg"}` with msg `username exists`, `invalid username`, `bad username` or
 /// `valid username` (shared with the old site's one-element array variant).
-pub(crate) fn username_check(c: &Connection, name: &str) -> rusqlite::Result<Value> {
+pub(crate) fn username_check(c: &Connection, name: &str) -> rusqlite::Result<UsernameCheck> {
     let msg = if users::by_name(c, name)?.is_some() {
-        "username exists"
+        UsernameStatus::Exists
     } else if !is_valid_username(name) {
-        "invalid username"
+        UsernameStatus::Invalid
     } else if is_bad_username(name) {
-        "bad username"
+        UsernameStatus::Bad
     } else {
-        "valid username"
+        UsernameStatus::Valid
     };
-    Ok(json!({"username": name, "msg": msg}))
+    Ok(UsernameCheck {
+        username: name.to_owned(),
+        msg,
+    })
 }
 
 pub(crate) async fn check_username(
@@ -66,5 +70,6 @@ pub(crate) async fn check_password(bytes: axum::body::Bytes) -> Response {
     } else {
         "invalid password"
     };
+    // The model's `PasswordCheck` is `#[non_exhaustive]`: it cannot be built outside its crate.
     Json(json!({"msg": msg})).into_response()
 }

@@ -11,14 +11,15 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use rusqlite::Connection;
-use serde_json::{Value, json};
+use scratchkit_model::{CommentRejection, MuteStatus, RejectionStatus};
+use serde_json::json;
 
 use crate::auth::{Auth, Cred};
 use crate::render;
 use crate::routes::reply::{ApiError, body_object, id, int_field, text_field, tx};
 use crate::state::Shared;
-use crate::store::comments::{self, NewComment, Place};
-use crate::store::users::{self, User};
+use crate::store::comments::{self, NewCommentRow, Place};
+use crate::store::users::{self, UserRow};
 use crate::store::{account, messages, projects, studios};
 use crate::timefmt::now;
 
@@ -60,8 +61,12 @@ fn target(c: &Connection, place: Place, object_id: i64) -> Result<Target, ApiErr
     }
 }
 
-fn rejected(reason: &str, mute_status: Value) -> Response {
-    Json(json!({"rejected": reason, "status": {"mute_status": mute_status}})).into_response()
+fn rejected(reason: &str, mute_status: MuteStatus) -> Response {
+    Json(CommentRejection {
+        rejected: reason.to_owned(),
+        status: Some(RejectionStatus { mute_status }),
+    })
+    .into_response()
 }
 
 async fn create(
@@ -82,23 +87,23 @@ async fn create(
     tx(&s, |c| {
         let target = target(c, place, object_id)?;
         let mute = render::mute_status(&user, t);
-        if mute.as_object().is_some_and(|m| !m.is_empty()) {
+        if mute.is_muted() {
             return Ok(rejected("isMuted", mute));
         }
         if !target.comments_allowed {
-            return Ok(rejected("isDisallowed", json!({})));
+            return Ok(rejected("isDisallowed", MuteStatus::default()));
         }
         if content.trim().is_empty() {
-            return Ok(rejected("isEmpty", json!({})));
+            return Ok(rejected("isEmpty", MuteStatus::default()));
         }
         if content.chars().count() > rules.comment_max_chars {
-            return Ok(rejected("isTooLong", json!({})));
+            return Ok(rejected("isTooLong", MuteStatus::default()));
         }
         if rules.comment_flood_seconds > 0
             && comments::last_by(c, user.id)?
                 .is_some_and(|last| t - last < rules.comment_flood_seconds)
         {
-            return Ok(rejected("isFlood", json!({})));
+            return Ok(rejected("isFlood", MuteStatus::default()));
         }
         // Threads are flat: a reply to a reply hangs off the top-level comment.
         let parent = match parent_id {
@@ -109,13 +114,13 @@ async fn create(
             }
             None => None,
         };
-        let commentee: Option<User> = match commentee_id {
+        let commentee: Option<UserRow> = match commentee_id {
             Some(uid) => Some(users::by_id(c, uid)?.ok_or(ApiError::BadRequest)?),
             None => None,
         };
         let new_id = comments::insert(
             c,
-            &NewComment {
+            &NewCommentRow {
                 id: None,
                 place,
                 object_id,

@@ -7,9 +7,12 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::Method;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use scratchkit_model::{
+    Activity, ActivityType, FavoriteStatus, LoveStatus, Message, MessageType, ProjectId,
+};
 
 use crate::auth::{Auth, Cred};
+use crate::render;
 use crate::routes::reply::{ApiError, id, tx};
 use crate::state::Shared;
 use crate::store::messages;
@@ -38,26 +41,55 @@ async fn mark(
         };
         let changed = projects::set_mark(c, mark, user.id, p.id, on, now())?;
         if changed && on {
-            let (kind, extra) = match mark {
-                Mark::Love => ("loveproject", json!({"project_id": p.id, "title": p.title})),
+            let project_id = Some(ProjectId(render::unsigned(p.id)));
+            let title = Some(p.title.clone());
+            // Loves carry `title`, favorites `project_title`.
+            let (message, item) = match mark {
+                Mark::Love => (
+                    Message {
+                        project_id,
+                        title: title.clone(),
+                        ..messages::new_message(MessageType::LoveProject)
+                    },
+                    Activity {
+                        project_id,
+                        title,
+                        ..messages::new_activity(ActivityType::LoveProject)
+                    },
+                ),
                 Mark::Favorite => (
-                    "favoriteproject",
-                    json!({"project_id": p.id, "project_title": p.title}),
+                    Message {
+                        project_id,
+                        project_title: title.clone(),
+                        ..messages::new_message(MessageType::FavoriteProject)
+                    },
+                    Activity {
+                        project_id,
+                        project_title: title,
+                        ..messages::new_activity(ActivityType::FavoriteProject)
+                    },
                 ),
             };
-            messages::send(c, p.owner_id, kind, user.id, now(), &extra)?;
-            messages::record_activity(c, user.id, kind, now(), &extra)?;
+            messages::send(c, p.owner_id, user.id, now(), &message)?;
+            messages::record_activity(c, user.id, now(), &item)?;
         }
         Ok((on, changed))
     })?;
-    let key = match mark {
-        Mark::Love => "userLove",
-        Mark::Favorite => "userFavorite",
-    };
-    Ok(
-        Json(json!({"projectId": project_id.to_string(), key: state, "statusChanged": changed}))
-            .into_response(),
-    )
+    let project_id = ProjectId(render::unsigned(project_id));
+    Ok(match mark {
+        Mark::Love => Json(LoveStatus {
+            project_id,
+            user_love: state,
+            status_changed: changed,
+        })
+        .into_response(),
+        Mark::Favorite => Json(FavoriteStatus {
+            project_id,
+            user_favorite: state,
+            status_changed: changed,
+        })
+        .into_response(),
+    })
 }
 
 pub(crate) async fn love(

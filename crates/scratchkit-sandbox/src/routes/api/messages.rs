@@ -3,7 +3,7 @@
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use scratchkit_model::{AdminAlert, AlertId, Timestamp};
 
 use crate::auth::{Auth, Cred};
 use crate::render::{self, ProjectStyle};
@@ -12,7 +12,7 @@ use crate::routes::reply::{ApiError, Params, read};
 use crate::state::Shared;
 use crate::store::messages;
 use crate::store::projects::{self, Feed};
-use crate::timefmt::{iso, parse_iso};
+use crate::timefmt::parse_iso;
 
 fn date_limit(params: &Params) -> Result<Option<i64>, ApiError> {
     match params.get("dateLimit").filter(|d| !d.is_empty()) {
@@ -53,7 +53,12 @@ pub(crate) async fn admin(
     })?;
     let items: Vec<_> = alerts
         .iter()
-        .map(|a| json!({"id": a.id, "message": a.message, "datetime_created": iso(a.created)}))
+        .map(|a| AdminAlert {
+            id: Some(AlertId(render::unsigned(a.id))),
+            message: Some(a.message.clone()),
+            datetime_created: Timestamp::from_unix_seconds(a.created),
+            extra: serde_json::Map::new(),
+        })
         .collect();
     Ok(JsonReply::list(items).into_response())
 }
@@ -70,7 +75,7 @@ pub(crate) async fn activity(
     let items = read(&s, |c| {
         Ok::<_, ApiError>(messages::feed(c, user.id, limit, page)?)
     })?;
-    Ok(JsonReply::list(items.iter().map(render::message).collect::<Vec<_>>()).into_response())
+    Ok(JsonReply::list(items.iter().map(render::feed_item).collect::<Vec<_>>()).into_response())
 }
 
 async fn project_feed(

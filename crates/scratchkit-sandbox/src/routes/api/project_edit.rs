@@ -6,14 +6,15 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
+use scratchkit_model::{Activity, ActivityType, ProjectId, ProjectVisibility, UserId};
 use serde_json::{Value, json};
 
 use crate::auth::{Auth, Cred};
 use crate::render::{self, ProjectStyle};
 use crate::routes::reply::{ApiError, body_object, bool_field, id, read, text_field, tx};
 use crate::state::Shared;
-use crate::store::projects::{self, Project, ProjectEdit};
-use crate::store::users::User;
+use crate::store::projects::{self, ProjectEdit, ProjectRow};
+use crate::store::users::UserRow;
 use crate::store::{account, messages};
 use crate::timefmt::now;
 
@@ -26,8 +27,8 @@ const MAX_TEXT: usize = 5000;
 pub(crate) fn owned(
     c: &rusqlite::Connection,
     project_id: i64,
-    user: &User,
-) -> Result<Project, ApiError> {
+    user: &UserRow,
+) -> Result<ProjectRow, ApiError> {
     let p = projects::by_id(c, project_id)?.ok_or(ApiError::NotFound)?;
     if p.owner_id == user.id {
         Ok(p)
@@ -36,7 +37,7 @@ pub(crate) fn owned(
     }
 }
 
-fn full(p: &Project) -> Response {
+fn full(p: &ProjectRow) -> Response {
     Json(render::project(p, ProjectStyle::Full, None)).into_response()
 }
 
@@ -88,8 +89,12 @@ async fn set_shared(
         }
         projects::set_shared(c, p.id, shared, now())?;
         if shared && !p.shared {
-            let extra = json!({"project_id": p.id, "title": p.title});
-            messages::record_activity(c, user.id, "shareproject", now(), &extra)?;
+            let item = Activity {
+                project_id: Some(ProjectId(render::unsigned(p.id))),
+                title: Some(p.title.clone()),
+                ..messages::new_activity(ActivityType::ShareProject)
+            };
+            messages::record_activity(c, user.id, now(), &item)?;
         }
         projects::by_id(c, p.id)?.ok_or(ApiError::NotFound)
     })?;
@@ -148,16 +153,16 @@ pub(crate) async fn visibility(
         let trashed = projects::is_trashed(c, p.id)?;
         Ok::<_, ApiError>((p, trashed))
     })?;
-    Ok(Json(json!({
-        "projectId": p.id,
-        "creatorId": p.owner_id,
-        "deleted": trashed,
-        "censored": false,
-        "censoredByAdmin": false,
-        "censoredByCommunity": false,
-        "reshareable": true,
-        "message": "",
-    }))
+    Ok(Json(ProjectVisibility {
+        project_id: ProjectId(render::unsigned(p.id)),
+        creator_id: Some(UserId(render::unsigned(p.owner_id))),
+        deleted: trashed,
+        censored: false,
+        censored_by_admin: false,
+        censored_by_community: false,
+        reshareable: true,
+        message: String::new(),
+    })
     .into_response())
 }
 

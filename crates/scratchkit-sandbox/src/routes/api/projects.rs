@@ -10,12 +10,12 @@ use crate::routes::json_reply::{JsonReply, RawJson};
 use crate::routes::reply::{ApiError, Params, id};
 use crate::state::Shared;
 use crate::store::comments::{self, Place};
-use crate::store::projects::{self, Project};
+use crate::store::projects::{self, ProjectRow};
 use crate::store::studios;
 use crate::timefmt::now;
 
 /// A shared project, or the api's 404 (unshared projects are invisible without auth).
-fn shared_project(c: &Connection, project_id: i64) -> Result<Project, ApiError> {
+fn shared_project(c: &Connection, project_id: i64) -> Result<ProjectRow, ApiError> {
     visible_project(c, project_id, None)
 }
 
@@ -25,7 +25,7 @@ fn visible_project(
     c: &Connection,
     project_id: i64,
     viewer: Option<i64>,
-) -> Result<Project, ApiError> {
+) -> Result<ProjectRow, ApiError> {
     match projects::by_id(c, project_id)? {
         Some(p) if p.shared || Some(p.owner_id) == viewer => Ok(p),
         _ => Err(ApiError::NotFound),
@@ -39,7 +39,7 @@ fn authored_project(
     author: &str,
     project_id: &str,
     viewer: Option<i64>,
-) -> Result<Project, ApiError> {
+) -> Result<ProjectRow, ApiError> {
     let p = visible_project(c, id(project_id)?, viewer)?;
     if p.owner_username.eq_ignore_ascii_case(author) {
         Ok(p)
@@ -54,7 +54,7 @@ fn viewer(auth: &Auth) -> Option<i64> {
 }
 
 /// The project with a fresh `project_token`.
-fn project_reply(s: &Shared, p: &Project) -> Response {
+fn project_reply(s: &Shared, p: &ProjectRow) -> Response {
     let token = s.tokens.issue(p.id, now());
     let mut body = Vec::with_capacity(render::PROJECT_CAPACITY);
     render::write_project(&mut body, p, ProjectStyle::Full, Some(&token));

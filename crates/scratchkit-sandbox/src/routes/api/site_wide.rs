@@ -1,12 +1,17 @@
 //! `/`, `/health`, `/news`, `/projects/count/all`, `/proxy/featured`.
 
+use std::collections::BTreeMap;
+
 use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use scratchkit_model::{
+    ApiRoot, ConnectionHealth, DatabasePools, Featured, FeaturedProject, Health, HealthSql,
+    PoolStats, ProjectCount, StudioId, Timestamp,
+};
 
-use crate::render::{self, RowExtras};
+use crate::render;
 use crate::routes::json_reply::JsonReply;
 use crate::routes::reply::{ApiError, Params};
 use crate::state::Shared;
@@ -14,33 +19,58 @@ use crate::store::{projects, studios};
 use crate::timefmt::now_millis;
 
 pub(crate) async fn root() -> Response {
-    Json(json!({"api": "api.scratch.mit.edu", "help": "help@scratch.mit.edu", "website": "scratch.mit.edu"}))
-        .into_response()
+    Json(ApiRoot {
+        api: "api.scratch.mit.edu".to_owned(),
+        help: "help@scratch.mit.edu".to_owned(),
+        website: "scratch.mit.edu".to_owned(),
+    })
+    .into_response()
 }
 
-fn pool(max: i64, used: i64, free: i64) -> Value {
-    json!({
-        "ssl": true, "destroyed": false, "min": 0, "max": max,
-        "numUsed": used, "numFree": free, "pendingAcquires": 0, "pendingCreates": 0
-    })
+/// A database's primary and replica pools: one idle connection each, at most `max`.
+fn pools(max: u64) -> DatabasePools {
+    let pool = PoolStats {
+        ssl: true,
+        destroyed: false,
+        min: 0,
+        max,
+        num_used: 0,
+        num_free: 1,
+        pending_acquires: 0,
+        pending_creates: 0,
+    };
+    DatabasePools {
+        primary: Some(pool),
+        replica: Some(pool),
+    }
 }
 
 pub(crate) async fn health(State(s): State<Shared>) -> Response {
-    let uptime = s.started.elapsed().as_secs_f64();
-    let pools = |max| json!({"primary": pool(max, 0, 1), "replica": pool(max, 0, 1)});
-    Json(json!({
-        "version": concat!("scratchkit-sandbox-", env!("CARGO_PKG_VERSION")),
-        "uptime": uptime,
-        "load": [0.01, 0.02, 0.05],
-        "sql": {
-            "main": pools(40),
-            "project_comments": pools(4),
-            "gallery_comments": pools(4),
-            "userprofile_comments": pools(4),
-        },
-        "timestamp": now_millis(),
-        "cache": {"connected": true, "ready": true},
-    }))
+    let databases = [
+        ("main", 40),
+        ("project_comments", 4),
+        ("gallery_comments", 4),
+        ("userprofile_comments", 4),
+    ]
+    .into_iter()
+    .map(|(name, max)| (name.to_owned(), pools(max)))
+    .collect();
+    Json(Health {
+        version: Some(concat!("scratchkit-sandbox-", env!("CARGO_PKG_VERSION")).to_owned()),
+        uptime: Some(s.started.elapsed().as_secs_f64()),
+        load: vec![0.01, 0.02, 0.05],
+        sql: Some(HealthSql {
+            started: None,
+            min: None,
+            max: None,
+            databases,
+        }),
+        timestamp: Timestamp::from_unix_millis(now_millis()),
+        cache: Some(ConnectionHealth {
+            connected: true,
+            ready: true,
+        }),
+    })
     .into_response()
 }
 
@@ -57,77 +87,66 @@ pub(crate) async fn project_count(State(s): State<Shared>) -> Result<Response, A
             r.get::<_, i64>(0)
         })
     })?;
-    Ok(Json(json!({ "count": count })).into_response())
+    Ok(Json(ProjectCount {
+        count: render::unsigned(count),
+    })
+    .into_response())
 }
 
 /// Seven rows computed from the world; served as `application/xml` like the live site.
 pub(crate) async fn featured(State(s): State<Shared>) -> Result<Response, ApiError> {
     let body = s.store.read(|c| {
-        let plain = |order: &str| -> rusqlite::Result<Vec<render::FeaturedProjectRow>> {
+        let plain = |order: &str| -> rusqlite::Result<Vec<FeaturedProject>> {
             Ok(projects::top(c, order, 20)?
                 .iter()
-                .map(|p| render::featured_project(p, RowExtras::default()))
+                .map(render::featured_project)
                 .collect())
         };
-        let remixed: Vec<_> = projects::top(
+        let remixed = projects::top(
             c,
             "(SELECT COUNT(*) FROM projects r WHERE r.parent_id = p.id) DESC, p.id DESC",
             20,
         )?
         .iter()
-        .map(|p| {
-            render::featured_project(
-                p,
-                RowExtras {
-                    remixers: true,
-                    ..RowExtras::default()
-                },
-            )
+        .map(|p| FeaturedProject {
+            remixers_count: Some(render::unsigned(p.remixes)),
+            ..render::featured_project(p)
         })
         .collect();
-        let curated: Vec<_> = projects::top(c, "p.favorites DESC, p.id DESC", 20)?
+        let curated = projects::top(c, "p.favorites DESC, p.id DESC", 20)?
             .iter()
-            .map(|p| {
-                render::featured_project(
-                    p,
-                    RowExtras {
-                        curator: Some("ScratchCat".to_owned()),
-                        ..RowExtras::default()
-                    },
-                )
+            .map(|p| FeaturedProject {
+                curator_name: Some("ScratchCat".to_owned()),
+                ..render::featured_project(p)
             })
             .collect();
         let sds_title = studios::by_id(c, 5342)?.map_or_else(String::new, |s| s.title);
-        let design_studio: Vec<_> = projects::in_studio(c, 5342, 20)?
+        let design_studio = projects::in_studio(c, 5342, 20)?
             .iter()
-            .map(|p| {
-                render::featured_project(
-                    p,
-                    RowExtras {
-                        remixers: true,
-                        gallery: Some((5342, sds_title.clone())),
-                        curator: None,
-                    },
-                )
+            .map(|p| FeaturedProject {
+                remixers_count: Some(render::unsigned(p.remixes)),
+                gallery_id: Some(StudioId(5342)),
+                gallery_title: Some(sds_title.clone()),
+                ..render::featured_project(p)
             })
             .collect();
-        let featured_studios: Vec<_> = studios::top(c, 20)?
-            .iter()
-            .map(render::featured_studio)
-            .collect();
-        Ok(json!({
-            "community_newest_projects": plain("p.shared_at DESC, p.id DESC")?,
-            "community_most_remixed_projects": remixed,
-            "scratch_design_studio": design_studio,
-            "curator_top_projects": curated,
-            "community_featured_studios": featured_studios,
-            "community_most_loved_projects": plain("p.loves DESC, p.id DESC")?,
-            "community_featured_projects": plain("p.views DESC, p.id DESC")?,
-        }))
+        Ok(Featured {
+            community_featured_projects: plain("p.views DESC, p.id DESC")?,
+            community_featured_studios: studios::top(c, 20)?
+                .iter()
+                .map(render::featured_studio)
+                .collect(),
+            community_most_loved_projects: plain("p.loves DESC, p.id DESC")?,
+            community_most_remixed_projects: remixed,
+            community_newest_projects: plain("p.shared_at DESC, p.id DESC")?,
+            curator_top_projects: curated,
+            scratch_design_studio: design_studio,
+            extra: BTreeMap::new(),
+        })
     })?;
     Ok((
         [(header::CONTENT_TYPE, "application/xml")],
-        body.to_string(),
+        serde_json::to_string(&body).unwrap_or_default(),
     )
         .into_response())
 }

@@ -7,14 +7,17 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::Method;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use scratchkit_model::{
+    Activity, ActivityType, Message, MessageType, ProjectId, StudioId, StudioMembership,
+};
 
 use crate::accounts::verify_password;
 use crate::auth::{Auth, Cred};
 use crate::render;
 use crate::routes::reply::{ApiError, body_object, id, read, text_field, tx};
 use crate::state::Shared;
-use crate::store::studios::{self, StudioProject};
+use crate::store::projects::ProjectRow;
+use crate::store::studios::{self, StudioProjectRow};
 use crate::store::{messages, projects, users};
 use crate::timefmt::now;
 
@@ -45,8 +48,8 @@ pub(crate) async fn project(
                 return Err(ApiError::NotFound);
             }
             if studios::add_project(c, st.id, p.id, user.id, t)? {
-                let extra = json!({"project_id": p.id, "project_title": p.title});
-                studios::add_activity(c, st.id, "addprojecttostudio", user.id, t, &extra)?;
+                let item = project_item(&p, ActivityType::AddProjectToStudio);
+                studios::add_activity(c, st.id, user.id, t, &item)?;
             }
         } else {
             if !studios::has_project(c, st.id, p.id)? {
@@ -61,10 +64,10 @@ pub(crate) async fn project(
                 return Err(ApiError::Forbidden);
             }
             studios::remove_project(c, st.id, p.id)?;
-            let extra = json!({"project_id": p.id, "project_title": p.title});
-            studios::add_activity(c, st.id, "removeprojectstudio", user.id, t, &extra)?;
+            let item = project_item(&p, ActivityType::RemoveProjectStudio);
+            studios::add_activity(c, st.id, user.id, t, &item)?;
         }
-        Ok(StudioProject {
+        Ok(StudioProjectRow {
             project_id: p.id,
             title: p.title,
             creator_id: p.owner_id,
@@ -73,6 +76,15 @@ pub(crate) async fn project(
         })
     })?;
     Ok(Json(render::studio_project(&item)).into_response())
+}
+
+/// A studio activity item about project `p` (added or removed).
+fn project_item(p: &ProjectRow, kind: ActivityType) -> Activity {
+    Activity {
+        project_id: Some(ProjectId(render::unsigned(p.id))),
+        project_title: Some(p.title.clone()),
+        ..messages::new_activity(kind)
+    }
 }
 
 /// `{"manager","curator","invited","following"}` for the caller.
@@ -91,12 +103,12 @@ pub(crate) async fn my_role(
         ))
     })?;
     let role = role.as_deref();
-    Ok(Json(json!({
-        "manager": role == Some("manager"),
-        "curator": role == Some("curator"),
-        "invited": role == Some("invited"),
-        "following": following,
-    }))
+    Ok(Json(StudioMembership {
+        manager: role == Some("manager"),
+        curator: role == Some("curator"),
+        invited: role == Some("invited"),
+        following,
+    })
     .into_response())
 }
 
@@ -130,21 +142,24 @@ pub(crate) async fn transfer(
         }
         studios::set_host(c, studio_id, target.id)?;
         let t = now();
-        let extra = json!({
-            "admin_actor": false,
-            "former_host_username": user.username,
-            "recipient_username": target.username,
-        });
-        studios::add_activity(c, studio_id, "becomehoststudio", user.id, t, &extra)?;
+        let item = Activity {
+            admin_actor: Some(false),
+            former_host_username: Some(user.username.clone()),
+            recipient_username: Some(target.username.clone()),
+            ..messages::new_activity(ActivityType::BecomeHostStudio)
+        };
+        studios::add_activity(c, studio_id, user.id, t, &item)?;
         let st = studios::by_id(c, studio_id)?.ok_or(ApiError::NotFound)?;
-        messages::send(
-            c,
-            target.id,
-            "becomehoststudio",
-            user.id,
-            t,
-            &json!({"gallery_id": st.id, "gallery_title": st.title, "former_host_username": user.username}),
-        )?;
+        // The message has no typed key for the former host: it goes in `extra`.
+        let mut message = Message {
+            gallery_id: Some(StudioId(render::unsigned(st.id))),
+            gallery_title: Some(st.title.clone()),
+            ..messages::new_message(MessageType::BecomeHostStudio)
+        };
+        message
+            .extra
+            .insert("former_host_username".into(), user.username.clone().into());
+        messages::send(c, target.id, user.id, t, &message)?;
         Ok(st)
     })?;
     Ok(Json(render::studio(&st)).into_response())

@@ -9,10 +9,10 @@ use crate::routes::json_reply::JsonReply;
 use crate::routes::reply::{ApiError, Params, id};
 use crate::state::Shared;
 use crate::store::comments::{self, Place};
-use crate::store::studios::{self, Studio};
+use crate::store::studios::{self, StudioRow};
 use crate::timefmt::parse_iso;
 
-fn find(c: &Connection, studio_id: i64) -> Result<Studio, ApiError> {
+fn find(c: &Connection, studio_id: i64) -> Result<StudioRow, ApiError> {
     studios::by_id(c, studio_id)?.ok_or(ApiError::NotFound)
 }
 
@@ -105,7 +105,7 @@ pub(crate) async fn activity(
         studio_id,
         params,
         move |c, sid, page| studios::activity(c, sid, date_limit, page),
-        render::activity,
+        render::studio_activity,
     )
     .await
 }

@@ -4,17 +4,17 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use rusqlite::Connection;
-use serde_json::json;
+use scratchkit_model::MessageCount;
 
 use crate::render::{self, ProjectStyle};
 use crate::routes::json_reply::{JsonReply, RawJson};
 use crate::routes::reply::{ApiError, Params};
 use crate::state::Shared;
-use crate::store::users::{self, User};
+use crate::store::users::{self, UserRow};
 use crate::store::{Page, projects, studios};
 
 /// The user, or the api's 404.
-pub(crate) fn find(c: &Connection, username: &str) -> Result<User, ApiError> {
+pub(crate) fn find(c: &Connection, username: &str) -> Result<UserRow, ApiError> {
     users::by_name(c, username)?.ok_or(ApiError::NotFound)
 }
 
@@ -93,5 +93,8 @@ pub(crate) async fn message_count(
     Path(name): Path<String>,
 ) -> Result<Response, ApiError> {
     let u = s.store.read(|c| Ok(find(c, &name)))??;
-    Ok(Json(json!({ "count": u.message_count })).into_response())
+    Ok(Json(MessageCount {
+        count: render::unsigned(u.message_count),
+    })
+    .into_response())
 }

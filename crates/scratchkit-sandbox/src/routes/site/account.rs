@@ -11,10 +11,12 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use scratchkit_model::LegacyMessageCount;
 use serde_json::json;
 
 use crate::accounts::{hash_password, verify_password};
 use crate::auth::{Auth, Cred};
+use crate::render;
 use crate::routes::reply::{
     SiteError, body_object, bool_field, read, site_redirect, text_field, tx,
 };
@@ -193,5 +195,8 @@ pub(crate) async fn message_count(
     let count = read(&s, |c| {
         Ok::<_, SiteError>(users::by_id(c, me.id)?.map_or(0, |u| u.message_count))
     })?;
-    Ok(Json(json!({"msg_count": count})).into_response())
+    Ok(Json(LegacyMessageCount {
+        msg_count: render::unsigned(count),
+    })
+    .into_response())
 }

@@ -22,8 +22,8 @@ use crate::routes::reply::{Params, SiteError, id, read};
 use crate::state::Shared;
 use crate::store::Page;
 use crate::store::classrooms::{self, Class};
-use crate::store::studios::{self, Studio};
-use crate::store::users::{self, User};
+use crate::store::studios::{self, StudioRow};
+use crate::store::users::{self, UserRow};
 
 /// HTML-escapes text.
 fn esc(text: &str) -> String {
@@ -50,7 +50,7 @@ fn class_of(c: &Connection, segment: &str) -> Result<Class, SiteError> {
     classrooms::by_id(c, class_id)?.ok_or(SiteError::NotFound)
 }
 
-fn studios_of(c: &Connection, class: &Class, page: Page) -> rusqlite::Result<Vec<Studio>> {
+fn studios_of(c: &Connection, class: &Class, page: Page) -> rusqlite::Result<Vec<StudioRow>> {
     let mut out = Vec::new();
     for sid in classrooms::studio_ids(c, class.id, page)? {
         if let Some(st) = studios::by_id(c, sid)? {
@@ -62,7 +62,7 @@ fn studios_of(c: &Connection, class: &Class, page: Page) -> rusqlite::Result<Vec
 
 /// One student of a list: exactly one `<a href="/users/…">` per student, indented by eight
 /// spaces (scratchattach splits the page on that text).
-fn student_item(out: &mut String, u: &User) {
+fn student_item(out: &mut String, u: &UserRow) {
     let name = esc(&u.username);
     let _ = write!(
         out,
@@ -72,7 +72,7 @@ fn student_item(out: &mut String, u: &User) {
 
 /// One studio of a list: `<span class="title">\n    <a href="/studios/<id>/">` (split on by
 /// scratchattach); the only anchor without a class.
-fn studio_item(out: &mut String, st: &Studio) {
+fn studio_item(out: &mut String, st: &StudioRow) {
     let _ = write!(
         out,
         "<li class=\"gallery thumb item\"><span class=\"title\">\n    <a href=\"/studios/{}/\">{}</a>\n</span></li>\n",

@@ -24,20 +24,26 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use rusqlite::Connection;
+use scratchkit_model::{
+    AdminAction, AlertCode, AlertId, ClassroomActivity, ClassroomActivityType, ClassroomId,
+    ClassroomVisibility, EducatorAlert, EducatorAlertFields, ProjectId, SiteClassroom, SiteUser,
+    Timestamp,
+};
 use serde_json::{Map, Value, json};
 
 use super::galleries::site_page;
 use crate::accounts::{hash_password, is_bad_username, is_valid_username};
 use crate::auth::{Auth, Cred};
+use crate::render;
 use crate::routes::reply::{
     Params, SiteError, body_object, bool_field, int_field, read, text_field, tx,
 };
 use crate::state::Shared;
-use crate::store::classrooms::{self, Class, ClassEdit};
+use crate::store::classrooms::{self, Class, ClassEdit, StudentActivity};
 use crate::store::projects;
 use crate::store::studios::{self, NewStudio};
-use crate::store::users::{self, NewUser, User};
-use crate::timefmt::{naive, now};
+use crate::store::users::{self, NewUser, UserRow};
+use crate::timefmt::now;
 
 /// Longest class title.
 const MAX_TITLE: usize = 100;
@@ -45,7 +51,7 @@ const MAX_TITLE: usize = 100;
 const MAX_TEXT: usize = 5000;
 
 /// The class when `me` teaches it: 404 when missing, 403 for anyone else.
-pub(crate) fn taught(c: &Connection, class_id: i64, me: &User) -> Result<Class, SiteError> {
+pub(crate) fn taught(c: &Connection, class_id: i64, me: &UserRow) -> Result<Class, SiteError> {
     let class = classrooms::by_id(c, class_id)?.ok_or(SiteError::NotFound)?;
     if class.educator_id == me.id {
         Ok(class)
@@ -59,18 +65,8 @@ fn class_id(segment: &str) -> Result<i64, SiteError> {
     Ok(crate::routes::reply::id(segment)?)
 }
 
-/// The old site's user reference (`{username, pk, thumbnail_url, admin}`).
-pub(crate) fn old_user(u: &User) -> Value {
-    json!({
-        "username": u.username,
-        "pk": u.id,
-        "thumbnail_url": format!("//uploads.scratch.mit.edu/users/avatars/{}.png", u.id),
-        "admin": u.scratchteam(),
-    })
-}
-
 /// The site-api class object (the union of the list and detail shapes of §3.9).
-fn site_class(c: &Connection, k: &Class) -> Result<Value, SiteError> {
+fn site_class(c: &Connection, k: &Class) -> Result<SiteClassroom, SiteError> {
     let educator = users::by_id(c, k.educator_id)?.ok_or(SiteError::Internal)?;
     let commenters: i64 = c.query_row(
         "SELECT COUNT(DISTINCT cm.author_id) FROM comments cm JOIN users u ON u.id = cm.author_id
@@ -78,22 +74,36 @@ fn site_class(c: &Connection, k: &Class) -> Result<Value, SiteError> {
         [k.id],
         |r| r.get(0),
     )?;
-    Ok(json!({
-        "id": k.id,
-        "title": k.title,
-        "description": k.description,
-        "status": k.status,
-        "visibility": if k.closed { "closed" } else { "visible" },
-        "datetime_created": naive(k.date_start),
-        "gallery_count": classrooms::studio_count(c, k.id)?,
-        "student_count": classrooms::student_count(c, k.id)?,
-        "commenters_count": commenters,
-        "unread_alert_count": classrooms::unread_alerts(c, k.id)?,
-        "thumbnail_url": format!("//cdn2.scratch.mit.edu/get_image/classroom/{}_250x150.png", k.id),
-        "token": k.token,
-        "educator": {"username": educator.username, "pk": educator.id},
-        "educator_profile": old_user(&educator),
-    }))
+    let profile = render::site_user_ref(&educator);
+    Ok(SiteClassroom {
+        id: Some(ClassroomId(render::unsigned(k.id))),
+        title: k.title.clone(),
+        description: Some(k.description.clone()),
+        status: Some(k.status.clone()),
+        visibility: Some(if k.closed {
+            ClassroomVisibility::Closed
+        } else {
+            ClassroomVisibility::Visible
+        }),
+        datetime_created: Timestamp::from_unix_seconds(k.date_start),
+        gallery_count: render::unsigned(classrooms::studio_count(c, k.id)?),
+        student_count: render::unsigned(classrooms::student_count(c, k.id)?),
+        commenters_count: Some(render::unsigned(commenters)),
+        unread_alert_count: render::unsigned(classrooms::unread_alerts(c, k.id)?),
+        thumbnail_url: format!(
+            "//cdn2.scratch.mit.edu/get_image/classroom/{}_250x150.png",
+            k.id
+        ),
+        token: Some(k.token.clone()),
+        // The class's `educator` is the short reference: name and id only.
+        educator: Some(SiteUser {
+            username: profile.username.clone(),
+            pk: profile.pk,
+            ..SiteUser::default()
+        }),
+        educator_profile: Some(profile),
+        extra: Map::new(),
+    })
 }
 
 /// A new class token: 20 random letters and digits.
@@ -399,80 +409,102 @@ fn oldest_first(params: &Params) -> bool {
     params.get("ascsort").is_some_and(|v| !v.is_empty())
 }
 
-/// The integer activity code of a recorded activity kind, with its per-type keys
-/// (§2.11.11); `None` for kinds the classroom activity does not show.
+/// A classroom activity item of type `kind` by `a`'s student, with no per-type keys yet.
+fn class_item(kind: ClassroomActivityType, a: &StudentActivity) -> ClassroomActivity {
+    ClassroomActivity {
+        kind,
+        actor: Some(render::site_user_ref(&a.actor)),
+        datetime_created: Timestamp::from_unix_seconds(a.created),
+        project: None,
+        title: None,
+        project_title: None,
+        project_creator: None,
+        gallery: None,
+        gallery_title: None,
+        recipient: None,
+        recipient_username: None,
+        followed_username: None,
+        parent: None,
+        parent_title: None,
+        is_reshare: None,
+        comment_type: None,
+        comment_fragment: None,
+        comment_id: None,
+        comment_obj_id: None,
+        comment_obj_title: None,
+        commentee_username: None,
+        extra: Map::new(),
+    }
+}
+
+/// What a student did as a classroom activity item (§2.11.11), as the client's own model
+/// type; `None` for kinds the classroom activity does not show.
 fn activity_item(
     c: &Connection,
-    kind: &str,
-    extra: &Map<String, Value>,
-) -> rusqlite::Result<Option<(i64, Map<String, Value>)>> {
-    let mut out = Map::new();
-    let get = |k: &str| extra.get(k).cloned().unwrap_or(Value::Null);
-    let owner_of = |project: &Value| -> rusqlite::Result<Option<User>> {
-        match project.as_i64() {
-            Some(id) => match projects::by_id(c, id)? {
-                Some(p) => users::by_id(c, p.owner_id),
-                None => Ok(None),
-            },
-            None => Ok(None),
-        }
+    a: &StudentActivity,
+) -> rusqlite::Result<Option<ClassroomActivity>> {
+    let done = render::recorded_activity(&a.kind, &a.extra);
+    let user = |id: Option<i64>| match id {
+        Some(id) => users::by_id(c, id),
+        None => Ok(None),
     };
-    let code = match kind {
+    let owner_of = |project: Option<ProjectId>| -> rusqlite::Result<Option<UserRow>> {
+        let found = match project.and_then(|p| i64::try_from(p.0).ok()) {
+            Some(id) => projects::by_id(c, id)?,
+            None => None,
+        };
+        user(found.map(|p| p.owner_id))
+    };
+    let item = match a.kind.as_str() {
         "followuser" => {
-            out.insert("followed_username".into(), get("followed_username"));
-            out.insert("followed_user".into(), get("followed_user_id"));
-            0
+            let mut item = class_item(ClassroomActivityType::FollowUser, a);
+            item.followed_username = done.extra["followed_username"].as_str().map(str::to_owned);
+            // Not a typed key of the model: kept in `extra`, as the clients read it.
+            let followed = done.extra.get("followed_user_id").cloned();
+            item.extra
+                .insert("followed_user".into(), followed.unwrap_or_default());
+            item
         }
-        "followstudio" => {
-            out.insert("gallery".into(), get("gallery_id"));
-            out.insert("title".into(), get("title"));
-            1
-        }
-        "loveproject" => {
-            let project = get("project_id");
-            let owner = owner_of(&project)?;
-            out.insert("project".into(), project);
-            out.insert("title".into(), get("title"));
-            out.insert(
-                "recipient".into(),
-                owner.as_ref().map_or(Value::Null, old_user),
-            );
-            2
-        }
-        "favoriteproject" => {
-            let project = get("project_id");
-            let owner = owner_of(&project)?;
-            out.insert("project".into(), project);
-            out.insert("project_title".into(), get("project_title"));
-            out.insert(
-                "project_creator".into(),
-                owner.map_or(Value::Null, |u| Value::String(u.username)),
-            );
-            3
-        }
-        "shareproject" => {
-            out.insert("project".into(), get("project_id"));
-            out.insert("title".into(), get("title"));
-            out.insert("is_reshare".into(), Value::Bool(false));
-            8
-        }
+        "followstudio" => ClassroomActivity {
+            gallery: done.gallery_id,
+            title: done.title,
+            ..class_item(ClassroomActivityType::FollowStudio, a)
+        },
+        "loveproject" => ClassroomActivity {
+            recipient: Some(
+                owner_of(done.project_id)?
+                    .as_ref()
+                    .map(render::site_user_ref),
+            ),
+            project: done.project_id,
+            title: done.title,
+            ..class_item(ClassroomActivityType::LoveProject, a)
+        },
+        "favoriteproject" => ClassroomActivity {
+            project_creator: owner_of(done.project_id)?.map(|u| u.username),
+            project: done.project_id,
+            project_title: done.project_title,
+            ..class_item(ClassroomActivityType::FavoriteProject, a)
+        },
+        "shareproject" => ClassroomActivity {
+            project: done.project_id,
+            title: done.title,
+            is_reshare: Some(false),
+            ..class_item(ClassroomActivityType::ShareProject(8), a)
+        },
         "becomeownerstudio" => {
-            let recipient = match get("recipient_id").as_i64() {
-                Some(id) => users::by_id(c, id)?,
-                None => None,
-            };
-            out.insert("gallery".into(), get("gallery_id"));
-            out.insert("gallery_title".into(), get("gallery_title"));
-            out.insert(
-                "recipient".into(),
-                recipient.as_ref().map_or(Value::Null, old_user),
-            );
-            out.insert("recipient_username".into(), get("recipient_username"));
-            20
+            let recipient = user(done.recipient_id.and_then(|u| i64::try_from(u.0).ok()))?;
+            ClassroomActivity {
+                gallery: done.gallery_id,
+                gallery_title: done.gallery_title,
+                recipient: Some(recipient.as_ref().map(render::site_user_ref)),
+                recipient_username: done.recipient_username,
+                ..class_item(ClassroomActivityType::PromoteToManager(20), a)
+            }
         }
         _ => return Ok(None),
     };
-    Ok(Some((code, out)))
+    Ok(Some(item))
 }
 
 /// `GET /site-api/classrooms/activity/<id>/<student|all>/`.
@@ -499,18 +531,7 @@ pub(crate) async fn activity(
         };
         let mut out = Vec::new();
         for a in classrooms::activity(c, class.id, student_id, oldest, page)? {
-            let extra = match serde_json::from_str::<Value>(&a.extra) {
-                Ok(Value::Object(map)) => map,
-                _ => Map::new(),
-            };
-            if let Some((code, keys)) = activity_item(c, &a.kind, &extra)? {
-                let mut item = Map::new();
-                item.insert("type".into(), Value::from(code));
-                item.insert("actor".into(), old_user(&a.actor));
-                item.insert("datetime_created".into(), Value::String(naive(a.created)));
-                item.extend(keys);
-                out.push(Value::Object(item));
-            }
+            out.extend(activity_item(c, &a)?);
         }
         Ok(out)
     })?;
@@ -540,27 +561,7 @@ async fn alerts_of(
         }
         let list = classrooms::alerts(c, me.id, class, oldest, page)?;
         let ids: Vec<i64> = list.iter().map(|a| a.id).collect();
-        let items: Vec<Value> = list
-            .iter()
-            .map(|a| {
-                let extra = serde_json::from_str::<Value>(&a.extra).unwrap_or(Value::Null);
-                json!({
-                    "model": "educators.educatoralert",
-                    "pk": a.id,
-                    "fields": {
-                        "educator_datetime_read": a.read_at.map(naive),
-                        "admin_action": {
-                            "type": a.kind,
-                            "datetime_created": naive(a.created),
-                            "target_user": old_user(&a.target),
-                            "actor": old_user(&a.actor),
-                            "object_id": a.object_id,
-                            "extra_data": extra,
-                        },
-                    },
-                })
-            })
-            .collect();
+        let items: Vec<EducatorAlert> = list.iter().map(educator_alert).collect();
         classrooms::mark_alerts_read(c, &ids, t)?;
         Ok(items)
     })?;
@@ -568,6 +569,28 @@ async fn alerts_of(
         return Err(SiteError::NotFound);
     }
     Ok(Json(items).into_response())
+}
+
+/// An educator alert in Django's serializer shape, as the client's own model type.
+fn educator_alert(a: &classrooms::Alert) -> EducatorAlert {
+    EducatorAlert {
+        model: Some("educators.educatoralert".to_owned()),
+        pk: Some(AlertId(render::unsigned(a.id))),
+        fields: EducatorAlertFields {
+            educator_datetime_read: a.read_at.and_then(Timestamp::from_unix_seconds),
+            admin_action: Some(AdminAction {
+                kind: Some(AlertCode::Text(a.kind.clone())),
+                datetime_created: Timestamp::from_unix_seconds(a.created),
+                target_user: Some(render::site_user_ref(&a.target)),
+                actor: Some(render::site_user_ref(&a.actor)),
+                object_id: Some(Value::from(a.object_id)),
+                extra_data: Some(serde_json::from_str(&a.extra).unwrap_or(Value::Null)),
+                extra: Map::new(),
+            }),
+            extra: Map::new(),
+        },
+        extra: Map::new(),
+    }
 }
 
 /// `GET /site-api/classrooms/alerts/`: alerts of all the caller's classes.
@@ -606,21 +629,28 @@ mod tests {
         let store = crate::store::Store::open(None, 1, 0).unwrap();
         store
             .read(|c| {
-                let extra = json!({"followed_username": "mres", "followed_user_id": 3})
-                    .as_object()
-                    .cloned()
-                    .unwrap();
-                let (code, keys) = activity_item(c, "followuser", &extra)?.unwrap();
-                assert_eq!(code, 0);
-                assert_eq!(keys["followed_username"], "mres");
-                assert_eq!(keys["followed_user"], 3);
-                let extra = json!({"project_id": 142, "title": "t"})
-                    .as_object()
-                    .cloned()
-                    .unwrap();
-                assert_eq!(activity_item(c, "shareproject", &extra)?.unwrap().0, 8);
-                assert_eq!(activity_item(c, "loveproject", &extra)?.unwrap().0, 2);
-                assert!(activity_item(c, "becomecurator", &extra)?.is_none());
+                let actor = users::by_name(c, "mres")?.expect("a demo user");
+                let did = |kind: &str, extra: Value| StudentActivity {
+                    kind: kind.to_owned(),
+                    actor: actor.clone(),
+                    created: 0,
+                    extra: extra.to_string(),
+                };
+                let follow = did(
+                    "followuser",
+                    json!({"followed_username": "mres", "followed_user_id": 3}),
+                );
+                let item = activity_item(c, &follow)?.unwrap();
+                assert_eq!(item.kind.code(), 0);
+                assert_eq!(item.followed_username.as_deref(), Some("mres"));
+                assert_eq!(item.extra["followed_user"], 3);
+                let project = json!({"project_id": 142, "title": "t"});
+                let code = |kind: &str| -> rusqlite::Result<Option<i64>> {
+                    Ok(activity_item(c, &did(kind, project.clone()))?.map(|i| i.kind.code()))
+                };
+                assert_eq!(code("shareproject")?, Some(8));
+                assert_eq!(code("loveproject")?, Some(2));
+                assert_eq!(code("becomecurator")?, None);
                 Ok(())
             })
             .unwrap();

@@ -10,22 +10,23 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use rusqlite::Connection;
-use serde_json::{Value, json};
+use scratchkit_model::{Activity, ActivityType, Message, MessageType, StudioId, UserId};
+use serde_json::json;
 
 use crate::auth::{Auth, Cred};
 use crate::render;
 use crate::routes::reply::{Params, SiteError, body_object, id, read, text_field, tx};
 use crate::state::Shared;
-use crate::store::studios::{self, NewStudio, Studio, StudioEdit};
-use crate::store::users::{self, User};
+use crate::store::studios::{self, NewStudio, StudioEdit, StudioRow};
+use crate::store::users::{self, UserRow};
 use crate::store::{Page, account, messages};
-use crate::timefmt::{naive, now};
+use crate::timefmt::now;
 
 /// Items per old-site page.
 pub(crate) const SITE_PAGE: i64 = 40;
 
 /// The studio when `user` manages it: 404 when missing, 403 otherwise.
-fn managed(c: &Connection, studio_id: i64, user: &User) -> Result<Studio, SiteError> {
+fn managed(c: &Connection, studio_id: i64, user: &UserRow) -> Result<StudioRow, SiteError> {
     let st = studios::by_id(c, studio_id)?.ok_or(SiteError::NotFound)?;
     if studios::role_of(c, st.id, user.id)?.as_deref() == Some("manager") || user.scratchteam() {
         Ok(st)
@@ -115,7 +116,8 @@ pub(crate) async fn update(
         let st = managed(c, studio_id, &me)?;
         studios::update(c, st.id, &edit, now())?;
         if edit.title.is_some() || edit.description.is_some() {
-            studios::add_activity(c, st.id, "updatestudio", me.id, now(), &json!({}))?;
+            let item = messages::new_activity(ActivityType::UpdateStudio);
+            studios::add_activity(c, st.id, me.id, now(), &item)?;
         }
         studios::by_id(c, st.id)?.ok_or(SiteError::NotFound)
     })?;
@@ -168,7 +170,8 @@ pub(crate) async fn curators(
         let my_role = studios::role_of(c, st.id, me.id)?;
         let manager = my_role.as_deref() == Some("manager");
         let their_role = studios::role_of(c, st.id, target.id)?;
-        let gallery = json!({"gallery_id": st.id, "gallery_title": st.title});
+        let gallery_id = Some(StudioId(render::unsigned(st.id)));
+        let gallery_title = Some(st.title.clone());
         match action.as_str() {
             "invite_curator" => {
                 if !manager {
@@ -178,14 +181,12 @@ pub(crate) async fn curators(
                     return Err(SiteError::BadRequest);
                 }
                 studios::add_member(c, st.id, target.id, "invited", t)?;
-                messages::send(
-                    c,
-                    target.id,
-                    "curatorinvite",
-                    me.id,
-                    t,
-                    &json!({"gallery_id": st.id, "title": st.title}),
-                )?;
+                let invite = Message {
+                    gallery_id,
+                    title: gallery_title,
+                    ..messages::new_message(MessageType::CuratorInvite)
+                };
+                messages::send(c, target.id, me.id, t, &invite)?;
             }
             "add" => {
                 if target.id != me.id {
@@ -195,19 +196,17 @@ pub(crate) async fn curators(
                     return Err(SiteError::Forbidden);
                 }
                 studios::add_member(c, st.id, me.id, "curator", t)?;
-                studios::add_activity(
-                    c,
-                    st.id,
-                    "becomecurator",
-                    me.id,
-                    t,
-                    &json!({"username": me.username}),
-                )?;
-                let mut extra = gallery.clone();
-                if let Value::Object(map) = &mut extra {
-                    map.insert("username".into(), Value::String(me.username.clone()));
-                }
-                messages::record_activity(c, me.id, "becomecurator", t, &extra)?;
+                let in_studio = Activity {
+                    username: Some(me.username.clone()),
+                    ..messages::new_activity(ActivityType::BecomeCurator)
+                };
+                studios::add_activity(c, st.id, me.id, t, &in_studio)?;
+                let in_feed = Activity {
+                    gallery_id,
+                    gallery_title,
+                    ..in_studio
+                };
+                messages::record_activity(c, me.id, t, &in_feed)?;
             }
             "promote" => {
                 if !manager {
@@ -217,24 +216,31 @@ pub(crate) async fn curators(
                     return Err(SiteError::BadRequest);
                 }
                 studios::add_member(c, st.id, target.id, "manager", t)?;
-                studios::add_activity(
-                    c,
-                    st.id,
-                    "becomeownerstudio",
-                    me.id,
-                    t,
-                    &json!({"recipient_username": target.username}),
-                )?;
-                let mut extra = gallery.clone();
-                if let Value::Object(map) = &mut extra {
-                    map.insert(
-                        "recipient_username".into(),
-                        Value::String(target.username.clone()),
-                    );
-                    map.insert("recipient_id".into(), Value::from(target.id));
-                }
-                messages::send(c, target.id, "becomeownerstudio", me.id, t, &extra)?;
-                messages::record_activity(c, me.id, "becomeownerstudio", t, &extra)?;
+                let recipient_username = Some(target.username.clone());
+                let in_studio = Activity {
+                    recipient_username: recipient_username.clone(),
+                    ..messages::new_activity(ActivityType::BecomeOwnerStudio)
+                };
+                studios::add_activity(c, st.id, me.id, t, &in_studio)?;
+                let recipient_id = Some(UserId(render::unsigned(target.id)));
+                // The message has no typed key for the recipient's id: it goes in `extra`.
+                let mut message = Message {
+                    gallery_id,
+                    gallery_title: gallery_title.clone(),
+                    recipient_username,
+                    ..messages::new_message(MessageType::BecomeOwnerStudio)
+                };
+                message
+                    .extra
+                    .insert("recipient_id".into(), target.id.into());
+                messages::send(c, target.id, me.id, t, &message)?;
+                let in_feed = Activity {
+                    gallery_id,
+                    gallery_title,
+                    recipient_id,
+                    ..in_studio
+                };
+                messages::record_activity(c, me.id, t, &in_feed)?;
             }
             "remove" => {
                 let leaving = target.id == me.id;
@@ -245,14 +251,11 @@ pub(crate) async fn curators(
                     return Err(SiteError::BadRequest);
                 }
                 studios::remove_member(c, st.id, target.id)?;
-                studios::add_activity(
-                    c,
-                    st.id,
-                    "removecuratorstudio",
-                    me.id,
-                    t,
-                    &json!({"username": target.username}),
-                )?;
+                let item = Activity {
+                    username: Some(target.username.clone()),
+                    ..messages::new_activity(ActivityType::RemoveCuratorStudio)
+                };
+                studios::add_activity(c, st.id, me.id, t, &item)?;
             }
             _ => return Err(SiteError::NotFound),
         }
@@ -326,29 +329,9 @@ pub(crate) async fn mine(
     if rows.is_empty() && number > 1 {
         return Err(SiteError::NotFound);
     }
-    let items: Vec<Value> = rows
+    let items: Vec<_> = rows
         .iter()
-        .map(|(st, owner, curators)| {
-            json!({
-                "pk": st.id,
-                "model": "galleries.gallery",
-                "fields": {
-                    "title": st.title,
-                    "owner": {
-                        "username": owner.username,
-                        "pk": owner.id,
-                        "thumbnail_url": format!("//uploads.scratch.mit.edu/users/avatars/{}.png", owner.id),
-                        "admin": owner.scratchteam(),
-                    },
-                    "thumbnail_url": format!("//uploads.scratch.mit.edu/galleries/thumbnails/{}.png", st.id),
-                    "datetime_created": naive(st.created),
-                    "datetime_modified": naive(st.modified),
-                    "commenters_count": st.comments,
-                    "curators_count": curators,
-                    "projecters_count": st.projects,
-                }
-            })
-        })
+        .map(|(st, owner, curators)| render::site_gallery(st, owner, *curators))
         .collect();
     Ok(Json(items).into_response())
 }

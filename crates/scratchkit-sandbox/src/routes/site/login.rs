@@ -5,7 +5,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use scratchkit_model::{LoginResult, UserId, XToken};
 
 use crate::accounts::verify_password;
 use crate::auth::{
@@ -18,29 +18,28 @@ use crate::state::Shared;
 use crate::store::{account, sessions, users};
 use crate::timefmt::now;
 
-fn json_response(status: StatusCode, body: &Value) -> Response {
+fn json_response(status: StatusCode, body: &impl serde::Serialize) -> Response {
     (
         status,
         [(header::CONTENT_TYPE, "application/json")],
-        body.to_string(),
+        serde_json::to_string(body).unwrap_or_default(),
     )
         .into_response()
 }
 
 /// The one-element failure array (`success: 0`, `id: null`, no cookie).
 fn failure(username: &str, tries: u32, msg: &str, redirect: Option<&str>) -> Response {
-    let mut item = json!({
-        "username": username,
-        "num_tries": tries,
-        "success": 0,
-        "msg": msg,
-        "messages": [],
-        "id": null,
-    });
-    if let (Some(to), Value::Object(map)) = (redirect, &mut item) {
-        map.insert("redirect".into(), Value::String(to.to_owned()));
-    }
-    json_response(StatusCode::OK, &json!([item]))
+    let item = LoginResult {
+        username: username.to_owned(),
+        token: None,
+        num_tries: Some(tries),
+        success: 0,
+        msg: msg.to_owned(),
+        messages: Vec::new(),
+        id: None,
+        redirect: redirect.map(str::to_owned),
+    };
+    json_response(StatusCode::OK, &[item])
 }
 
 /// Too many failed attempts: 403 with a non-JSON body, as the live site does.
@@ -133,15 +132,16 @@ async fn login_common(
         ));
     }
     let session = auth::open_session(&s, &user, &ip, now())?;
-    let body = json!([{
-        "username": user.username,
-        "token": session.token,
-        "num_tries": 0,
-        "success": 1,
-        "msg": "",
-        "messages": [],
-        "id": user.id,
-    }]);
+    let body = [LoginResult {
+        username: user.username.clone(),
+        token: Some(XToken::new(session.token.clone())),
+        num_tries: Some(0),
+        success: 1,
+        msg: String::new(),
+        messages: Vec::new(),
+        id: Some(UserId(render::unsigned(user.id))),
+        redirect: None,
+    }];
     let mut response = json_response(StatusCode::OK, &body);
     if let Ok(value) = HeaderValue::from_str(&session_set_cookie(&session.key)) {
         response.headers_mut().append(header::SET_COOKIE, value);

@@ -157,7 +157,8 @@ pub(crate) fn router() -> Router<Shared> {
 async fn health() -> Response {
     (
         [(header::CONTENT_TYPE, "text/plain")],
-        r#"{"healthy":true}"#,
+        serde_json::to_string(&scratchkit_model::ScratchHealth { healthy: true })
+            .unwrap_or_default(),
     )
         .into_response()
 }

@@ -8,16 +8,18 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use scratchkit_model::SiteProject;
+use serde_json::json;
 
 use super::galleries::site_page;
 use crate::accounts::verify_password;
 use crate::auth::{Auth, Cred};
+use crate::render;
 use crate::routes::reply::{Params, SiteError, body_object, bool_field, id, read, text_field, tx};
 use crate::state::Shared;
-use crate::store::projects::{self, MineFilter, Project, ProjectEdit};
-use crate::store::users::{self, User};
-use crate::timefmt::{naive, now};
+use crate::store::projects::{self, MineFilter, ProjectEdit, ProjectRow};
+use crate::store::users::{self, UserRow};
+use crate::timefmt::now;
 
 fn filter_of(name: &str) -> Option<MineFilter> {
     match name {
@@ -54,37 +56,12 @@ fn order_of(params: &Params) -> &'static str {
     }
 }
 
-/// One project in the Django serializer shape of `siteapi_projects_shared_item.json`.
-fn item(p: &Project, owner: &User, trashed: bool, commenters: i64) -> Value {
-    json!({
-        "fields": {
-            "view_count": p.views,
-            "favorite_count": p.favorites,
-            "remixers_count": p.remixes,
-            "creator": {
-                "username": owner.username,
-                "pk": owner.id,
-                "thumbnail_url": format!("//uploads.scratch.mit.edu/users/avatars/{}.png", owner.id),
-                "admin": owner.scratchteam(),
-            },
-            "title": p.title,
-            "isPublished": p.shared,
-            "datetime_created": naive(p.created),
-            "thumbnail_url": format!("//uploads.scratch.mit.edu/projects/thumbnails/{}.png", p.id),
-            "visibility": if trashed { "trshbyusr" } else { "visible" },
-            "love_count": p.loves,
-            "datetime_modified": naive(p.modified),
-            "uncached_thumbnail_url": format!("//cdn2.scratch.mit.edu/get_image/project/{}_100x80.png", p.id),
-            "thumbnail": format!("{}.png", p.id),
-            "datetime_shared": p.shared_at.map(naive),
-            "commenters_count": commenters,
-        },
-        "model": "projects.project",
-        "pk": p.id,
-    })
-}
-
-fn items(c: &rusqlite::Connection, list: &[Project], owner: &User) -> rusqlite::Result<Vec<Value>> {
+/// Projects in the Django serializer shape of `siteapi_projects_shared_item.json`.
+fn items(
+    c: &rusqlite::Connection,
+    list: &[ProjectRow],
+    owner: &UserRow,
+) -> rusqlite::Result<Vec<SiteProject>> {
     let mut out = Vec::with_capacity(list.len());
     for p in list {
         let commenters: i64 = c.query_row(
@@ -92,7 +69,12 @@ fn items(c: &rusqlite::Connection, list: &[Project], owner: &User) -> rusqlite::
             [p.id],
             |r| r.get(0),
         )?;
-        out.push(item(p, owner, projects::is_trashed(c, p.id)?, commenters));
+        out.push(render::site_project(
+            p,
+            owner,
+            projects::is_trashed(c, p.id)?,
+            commenters,
+        ));
     }
     Ok(out)
 }

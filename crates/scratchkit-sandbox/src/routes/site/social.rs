@@ -7,13 +7,14 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
+use scratchkit_model::{Activity, ActivityType, StudioId};
 use serde_json::{Value, json};
 
 use crate::auth::{Auth, Cred};
 use crate::render;
 use crate::routes::reply::{Params, SiteError, body_object, id, int_field, text_field, tx};
 use crate::state::Shared;
-use crate::store::users::{self, ProfileEdit, User};
+use crate::store::users::{self, ProfileEdit, UserRow};
 use crate::store::{messages, projects, studios};
 use crate::timefmt::now;
 
@@ -21,7 +22,7 @@ use crate::timefmt::now;
 const MAX_PROFILE_TEXT: usize = scratchkit_wire::limits::PROFILE_TEXT_MAX_CHARS;
 
 /// The caller, who must be the one named in `?usernames=`.
-fn me_in_usernames<'a>(auth: &'a Auth, params: &Params) -> Result<&'a User, SiteError> {
+fn me_in_usernames<'a>(auth: &'a Auth, params: &Params) -> Result<&'a UserRow, SiteError> {
     let user = auth.user(Cred::Cookie)?;
     let named = params.get("usernames").unwrap_or_default();
     if named
@@ -58,10 +59,19 @@ pub(crate) async fn follow_user(
         }
         let t = now();
         if users::set_following(c, me.id, target.id, on, t)? && on {
-            let extra =
-                json!({"followed_username": target.username, "followed_user_id": target.id});
-            messages::send(c, target.id, "followuser", me.id, t, &extra)?;
-            messages::record_activity(c, me.id, "followuser", t, &extra)?;
+            messages::send(
+                c,
+                target.id,
+                me.id,
+                t,
+                &messages::follow_message(target.id, &target.username),
+            )?;
+            messages::record_activity(
+                c,
+                me.id,
+                t,
+                &messages::follow_item(target.id, &target.username),
+            )?;
         }
         Ok(target)
     })?;
@@ -81,8 +91,12 @@ pub(crate) async fn follow_studio(
         let st = studios::by_id(c, studio_id)?.ok_or(SiteError::NotFound)?;
         let t = now();
         if studios::set_follower(c, st.id, me.id, on, t)? && on {
-            let extra = json!({"gallery_id": st.id, "title": st.title});
-            messages::record_activity(c, me.id, "followstudio", t, &extra)?;
+            let item = Activity {
+                gallery_id: Some(StudioId(render::unsigned(st.id))),
+                title: Some(st.title.clone()),
+                ..messages::new_activity(ActivityType::FollowStudio)
+            };
+            messages::record_activity(c, me.id, t, &item)?;
         }
         Ok::<_, SiteError>(())
     })?;

@@ -6,8 +6,10 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use scratchkit_model::{StatisticsDaily, StatisticsMonthlyGa};
 use serde_json::{Map, Value, json};
 
+use crate::render::unsigned;
 use crate::routes::reply::SiteError;
 use crate::state::Shared;
 use crate::store::misc::counts;
@@ -20,28 +22,29 @@ fn timestamp() -> f64 {
 
 pub(crate) async fn daily(State(s): State<Shared>) -> Result<Response, SiteError> {
     let n = s.store.read(counts)?;
-    Ok(Json(json!({
-        "PROJECT_COUNT": n.projects,
-        "USER_COUNT": n.users,
-        "STUDIO_COUNT": n.studios,
-        "COMMENT_COUNT": n.project_comments + n.profile_comments + n.studio_comments,
-        "PROJECT_COMMENT_COUNT": n.project_comments,
-        "PROFILE_COMMENT_COUNT": n.profile_comments,
-        "STUDIO_COMMENT_COUNT": n.studio_comments,
-        "_TS": timestamp(),
-    }))
+    Ok(Json(StatisticsDaily {
+        project_count: unsigned(n.projects),
+        user_count: unsigned(n.users),
+        studio_count: unsigned(n.studios),
+        comment_count: unsigned(n.project_comments + n.profile_comments + n.studio_comments),
+        project_comment_count: unsigned(n.project_comments),
+        profile_comment_count: unsigned(n.profile_comments),
+        studio_comment_count: unsigned(n.studio_comments),
+        ts: Some(timestamp()),
+    })
     .into_response())
 }
 
 /// Google Analytics figures: the live site sends them as strings.
 pub(crate) async fn monthly_ga(State(s): State<Shared>) -> Response {
     let mut rng = StdRng::seed_from_u64(s.store.seed() ^ 0x6a);
-    Json(json!({
-        "_TS": timestamp(),
-        "pageviews": rng.random_range(500_000..900_000).to_string(),
-        "users": rng.random_range(20_000..40_000).to_string(),
-        "sessions": rng.random_range(80_000..120_000).to_string(),
-    }))
+    Json(StatisticsMonthlyGa {
+        ts: Some(timestamp()),
+        pageviews: Some(rng.random_range(500_000..900_000).to_string()),
+        users: Some(rng.random_range(20_000..40_000).to_string()),
+        sessions: Some(rng.random_range(80_000..120_000).to_string()),
+        visits: None,
+    })
     .into_response()
 }
 

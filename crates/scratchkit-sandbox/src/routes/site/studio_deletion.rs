@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::routes::reply::{SiteError, tx};
 use crate::state::AppState;
 use crate::store::images::{self, ImageKind};
-use crate::store::users::User;
+use crate::store::users::UserRow;
 use crate::store::{classrooms, studios};
 
 /// True when a galleries PUT body asks for deletion.
@@ -20,7 +20,7 @@ pub(crate) fn is_deletion(body: &serde_json::Map<String, serde_json::Value>) -> 
 }
 
 /// Deletes the studio when `me` hosts it.
-pub(crate) fn delete(s: &AppState, me: &User, studio_id: i64) -> Result<Response, SiteError> {
+pub(crate) fn delete(s: &AppState, me: &UserRow, studio_id: i64) -> Result<Response, SiteError> {
     tx(s, |c| {
         let st = studios::by_id(c, studio_id)?.ok_or(SiteError::NotFound)?;
         if st.host_id != me.id && !me.scratchteam() {

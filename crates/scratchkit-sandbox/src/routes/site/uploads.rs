@@ -24,7 +24,7 @@ use crate::auth::{Auth, Cred};
 use crate::routes::reply::{SiteError, id, tx};
 use crate::state::Shared;
 use crate::store::images::{self, ImageKind};
-use crate::store::users::User;
+use crate::store::users::UserRow;
 use crate::store::{projects, studios, users};
 use crate::timefmt::now;
 
@@ -193,7 +193,7 @@ fn store_image(
 }
 
 /// A user named by username or by numeric id (scapi posts to the id form).
-fn user_by_segment(c: &rusqlite::Connection, segment: &str) -> rusqlite::Result<Option<User>> {
+fn user_by_segment(c: &rusqlite::Connection, segment: &str) -> rusqlite::Result<Option<UserRow>> {
     match users::by_name(c, segment)? {
         Some(u) => Ok(Some(u)),
         None => match segment.parse::<i64>() {
