@@ -113,7 +113,10 @@ pub(crate) async fn live(
     let Ok(id) = id.parse::<i64>() else {
         return WebError::NotFound("project").into_response();
     };
-    ws.on_upgrade(move |socket| watch(s, id.to_string(), socket))
+    // The page sends nothing but control frames: a small read chunk (the library zero-fills
+    // its whole 128 KiB default on the first read, and keeps it per connection).
+    ws.read_buffer_size(1024)
+        .on_upgrade(move |socket| watch(s, id.to_string(), socket))
 }
 
 async fn watch(s: Shared, project: String, mut socket: WebSocket) {
