@@ -18,12 +18,14 @@
 //! its clients (counted as `resync_changes`), then publishes the queue.
 
 use std::collections::{HashMap, HashSet};
+use std::future::Future;
 use std::io;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use redis::aio::{MultiplexedConnection, PubSubStream};
 use redis::{AsyncConnectionConfig, Client, RedisResult};
 use tokio::sync::mpsc;
@@ -291,16 +293,40 @@ async fn resync(link: &Link, session: &mut Session, first: bool) -> RedisResult<
 
 /// Publishes a batch in one pipeline; on success, each change is acknowledged.
 async fn publish(link: &Link, session: &mut Session, batch: &[Op]) -> RedisResult<()> {
+    publish_on(link, &mut session.cmd, &session.sha, batch).await
+}
+
+/// [`publish`] on a command connection of its own (a clone of the session's), so that the
+/// relay goes on applying the channel while Redis answers.
+async fn publish_on(
+    link: &Link,
+    cmd: &mut MultiplexedConnection,
+    sha: &str,
+    batch: &[Op],
+) -> RedisResult<()> {
     let mut pipe = redis::pipe();
     for op in batch {
-        pipe.add_command(op.command(&session.sha, link.instance));
+        pipe.add_command(op.command(sha, link.instance));
     }
-    let replies: Vec<i64> = pipe.query_async(&mut session.cmd).await?;
+    let replies: Vec<i64> = pipe.query_async(cmd).await?;
     let now = Instant::now();
     for (op, applied) in batch.iter().zip(replies) {
         link.acknowledged(op, applied, now);
     }
     Ok(())
+}
+
+/// A batch being published while the relay applies the channel. It yields the batch back
+/// with the pipeline's result, so that a batch Redis did not take goes to the retry queue.
+type InFlight = Pin<Box<dyn Future<Output = (Vec<Op>, RedisResult<()>)> + Send>>;
+
+/// Starts publishing `batch` on a clone of the session's command connection.
+fn start_publish(link: &Arc<Link>, session: &Session, batch: Vec<Op>) -> InFlight {
+    let (link, mut cmd, sha) = (Arc::clone(link), session.cmd.clone(), session.sha.clone());
+    Box::pin(async move {
+        let result = publish_on(&link, &mut cmd, &sha, &batch).await;
+        (batch, result)
+    })
 }
 
 /// Clients per room: (mode code, room, count), sorted.
@@ -362,6 +388,7 @@ async fn relay(
     mut session: Option<Session>,
 ) {
     let mut retry: Vec<Op> = Vec::new();
+    let mut in_flight: Option<InFlight> = None;
     let mut ticker = tokio::time::interval(PRESENCE_TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut last_presence: Option<(RoomCounts, Instant)> = None;
@@ -372,11 +399,19 @@ async fn relay(
             return;
         }
         let Some(state) = link.state() else { return };
-        if state.is_shut_down() && receiver.is_empty() && retry.is_empty() {
+        if state.is_shut_down() && receiver.is_empty() && retry.is_empty() && in_flight.is_none() {
             return;
         }
         let Some(live) = session.as_mut() else {
             drop(state);
+            if let Some(pending) = in_flight.take() {
+                // Its reply settles it (the connection is gone: an error within the response
+                // timeout); a batch Redis did not take is published again first.
+                if let (mut batch, Err(_)) = pending.await {
+                    batch.append(&mut retry);
+                    retry = batch;
+                }
+            }
             let since = *down_since.get_or_insert_with(Instant::now);
             link.connected.store(false, Ordering::SeqCst);
             tokio::time::sleep(backoff).await;
@@ -416,7 +451,17 @@ async fn relay(
             continue;
         }
         tokio::select! {
-            op = receiver.recv() => {
+            (batch, result) = async { in_flight.as_mut().expect("guarded").await }, if in_flight.is_some() => {
+                in_flight = None;
+                if let Err(error) = result {
+                    tracing::warn!(address = %link.address, %error, "Redis connection lost");
+                    retry = batch;
+                    session = None;
+                    *lock(&link.seats) = None;
+                }
+            }
+            // One batch in flight at a time: changes reach Redis in the order accepted.
+            op = receiver.recv(), if in_flight.is_none() => {
                 let Some(op) = op else { return };
                 let mut batch = vec![op];
                 while batch.len() < BATCH {
@@ -425,21 +470,27 @@ async fn relay(
                         Err(_) => break,
                     }
                 }
-                if let Err(error) = publish(&link, live, &batch).await {
-                    tracing::warn!(address = %link.address, %error, "Redis connection lost");
-                    retry = batch;
-                    session = None;
-                    *lock(&link.seats) = None;
-                }
+                in_flight = Some(start_publish(&link, live, batch));
             }
             message = live.messages.next() => match message {
                 Some(message) => {
-                    if link.crashed.load(Ordering::SeqCst) {
-                        return;
-                    }
-                    match serde_json::from_slice::<Event>(message.get_payload_bytes()) {
-                        Ok(event) => link.apply(event),
-                        Err(error) => tracing::debug!(%error, "unreadable event on the Redis channel"),
+                    // With it, whatever else has arrived (up to a batch): one pass of the
+                    // loop per burst of events rather than per event.
+                    let mut next = Some(message);
+                    let mut applied = 0;
+                    while let Some(message) = next.take() {
+                        if link.crashed.load(Ordering::SeqCst) {
+                            return;
+                        }
+                        match serde_json::from_slice::<Event>(message.get_payload_bytes()) {
+                            Ok(event) => link.apply(event),
+                            Err(error) => tracing::debug!(%error, "unreadable event on the Redis channel"),
+                        }
+                        applied += 1;
+                        if applied < BATCH {
+                            // A stream that ended shows on the next pass of the loop.
+                            next = live.messages.next().now_or_never().flatten();
+                        }
                     }
                 }
                 None => {
