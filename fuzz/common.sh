@@ -23,6 +23,7 @@ dict_of() {
         sb3_*) echo "$FUZZ_DIR/dicts/sb3.dict" ;;
         sandbox_requests) echo "$FUZZ_DIR/dicts/sandbox.dict" ;;
         cli_server_inputs) echo "$FUZZ_DIR/dicts/server_inputs.dict" ;;
+        cli_args) echo "$FUZZ_DIR/dicts/cli.dict" ;;
         *) echo "" ;;
     esac
 }
