@@ -17,7 +17,7 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
 
 use libfuzzer_sys::fuzz_target;
-use scratchkit_cli::inputs::{check, parse_args};
+use scratch::inputs::{check, parse_args};
 
 /// More words than any real command line takes; longer inputs only slow the target down.
 const MAX_WORDS: usize = 64;

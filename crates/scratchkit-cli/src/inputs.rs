@@ -21,11 +21,11 @@ use crate::exit::CliError;
 /// also `--help` and `--version` (their text is the error's rendering, exit code 0).
 ///
 /// ```
-/// use scratchkit_cli::cli::Command;
+/// use scratch::cli::Command;
 ///
-/// let cli = scratchkit_cli::inputs::parse_args(["scratch", "news", "--limit", "3"]).unwrap();
+/// let cli = scratch::inputs::parse_args(["scratch", "news", "--limit", "3"]).unwrap();
 /// assert!(matches!(cli.command, Command::News(_)));
-/// let err = scratchkit_cli::inputs::parse_args(["scratch", "news", "--limit", "0"]).unwrap_err();
+/// let err = scratch::inputs::parse_args(["scratch", "news", "--limit", "0"]).unwrap_err();
 /// assert_eq!(err.exit_code(), 2);
 /// ```
 pub fn parse_args<I, T>(args: I) -> Result<Cli, clap::Error>
@@ -54,7 +54,7 @@ where
 /// server setting).
 ///
 /// ```
-/// use scratchkit_cli::inputs::{check, parse_args};
+/// use scratch::inputs::{check, parse_args};
 ///
 /// let cli = parse_args(["scratch", "comment", "list", "project", "104"]).unwrap();
 /// assert!(check(&cli).is_ok());

@@ -37,7 +37,7 @@ pub use exit::CliError;
 ///
 /// ```no_run
 /// fn main() -> std::process::ExitCode {
-///     scratchkit_cli::main()
+///     scratch::main()
 /// }
 /// ```
 pub fn main() -> ExitCode {

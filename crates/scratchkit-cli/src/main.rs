@@ -1,7 +1,7 @@
 //! `scratch`: the Scratch website (scratch.mit.edu) from your terminal, or an offline sandbox.
 //!
-//! Everything lives in the library ([`scratchkit_cli::main`]); see `scratch --help`.
+//! Everything lives in the library ([`scratch::main`]); see `scratch --help`.
 
 fn main() -> std::process::ExitCode {
-    scratchkit_cli::main()
+    scratch::main()
 }
