@@ -43,9 +43,10 @@ where
 ///   digits, `_` and `-`, at most 40), since they name a session file;
 /// - `comment … <place> <target>`: a project or studio ID, or a username;
 /// - `sandbox --faults`: the fault spec;
-/// - `cloud-server`: the configuration its flags give (without the `--config` file, the
-///   `SCRATCH_CLOUD_*` variables and the admin token file, which are files and environment,
-///   not arguments), turned into server options;
+/// - `cloud-server`: the configuration its flags give (without the `--config` file and the
+///   `SCRATCH_CLOUD_*` variables, which are a file and the environment, not arguments; the
+///   files the settings name, such as filters and the admin token, are read later, when the
+///   server starts);
 /// - `backpack add FILE`: the kind of item, from the file's extension;
 /// - `services speak --voice`: the voice.
 ///
@@ -74,10 +75,7 @@ pub fn check(cli: &Cli) -> Result<(), CliError> {
         }
         Command::Sandbox(args) => crate::commands::sandbox::config(args).map(drop),
         Command::CloudServer(args) => {
-            let mut config = configuration_from(args, None, Vec::new())?;
-            // A file to read, not an argument to check (and `/dev/zero` would never end).
-            config.admin.token_file = None;
-            config.to_options()?;
+            configuration_from(args, None, Vec::new())?;
             Ok(())
         }
         Command::Backpack(args) => match &args.action {
