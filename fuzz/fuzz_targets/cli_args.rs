@@ -1,7 +1,9 @@
 #![no_main]
 //! Fuzz target: the `scratch` command line. The input is split into argument words (on NUL
 //! bytes when it has any, so a word can hold spaces or be empty; else on ASCII whitespace) and
-//! given to clap after the program name, as the binary's `main` does (`inputs::parse_args`).
+//! given to clap after the program name, as the binary's `main` does (`inputs::ArgParser`,
+//! which parses like `inputs::parse_args` but keeps one built command definition instead of
+//! building every command and flag again for each input).
 //! Bytes that are not UTF-8 stay as they are (an `OsString`, as Unix passes them). Then:
 //!
 //! - clap's error, if any, is rendered as `scratch` would print it, and its exit code must be
@@ -15,12 +17,15 @@
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
+use std::sync::Mutex;
 
 use libfuzzer_sys::fuzz_target;
-use scratch::inputs::{check, parse_args};
+use scratch::inputs::{ArgParser, check};
 
 /// More words than any real command line takes; longer inputs only slow the target down.
 const MAX_WORDS: usize = 64;
+
+static PARSER: Mutex<Option<ArgParser>> = Mutex::new(None);
 
 fn words(data: &[u8]) -> Vec<OsString> {
     let split: Vec<&[u8]> = if data.contains(&0) {
@@ -40,7 +45,8 @@ fn words(data: &[u8]) -> Vec<OsString> {
 fuzz_target!(|data: &[u8]| {
     let mut argv = vec![OsString::from("scratch")];
     argv.extend(words(data));
-    match parse_args(argv) {
+    let mut parser = PARSER.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    match parser.get_or_insert_with(ArgParser::new).parse(argv) {
         Ok(cli) => {
             let _ = check(&cli);
         }

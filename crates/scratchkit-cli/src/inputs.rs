@@ -4,7 +4,7 @@
 
 use std::ffi::OsString;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches, Parser};
 
 use crate::accounts::check_name;
 use crate::cli::{Cli, Command};
@@ -34,6 +34,51 @@ where
     T: Into<OsString> + Clone,
 {
     Cli::try_parse_from(args)
+}
+
+/// A parser that keeps one built command definition for many argument lists, where
+/// [`parse_args`] builds the whole definition (every command and flag) again for each: for
+/// fuzzing, or anything else that parses many command lines in one process. The results are
+/// the same (a unit test compares the two on every example command line).
+///
+/// ```
+/// let mut parser = scratch::inputs::ArgParser::new();
+/// for args in [["scratch", "news"], ["scratch", "health"]] {
+///     assert!(parser.parse(args).is_ok());
+/// }
+/// assert!(parser.parse(["scratch", "nonsense"]).is_err());
+/// ```
+#[derive(Debug, Clone)]
+pub struct ArgParser {
+    command: clap::Command,
+}
+
+impl Default for ArgParser {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ArgParser {
+    /// The parser of `scratch`'s command line.
+    pub fn new() -> Self {
+        Self {
+            command: Cli::command(),
+        }
+    }
+
+    /// Parses an argument list as [`parse_args`] does.
+    ///
+    /// # Errors
+    /// As [`parse_args`].
+    pub fn parse<I, T>(&mut self, args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString> + Clone,
+    {
+        let mut matches = self.command.try_get_matches_from_mut(args)?;
+        Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut self.command))
+    }
 }
 
 /// The checks the command named in `cli` makes on its arguments before any network or file
@@ -166,6 +211,41 @@ mod tests {
             usage_error(&["services", "speak", "hi", "-o", "hi.mp3", "--voice", "bass"])
                 .contains("bass")
         );
+    }
+
+    #[test]
+    fn a_reused_parser_parses_like_parse_args() {
+        let seeds = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fuzz/corpus/cli_args");
+        let mut lines: Vec<Vec<String>> = std::fs::read_dir(seeds)
+            .unwrap_or_else(|e| panic!("{seeds}: {e}"))
+            .map(|entry| std::fs::read(entry.unwrap().path()).unwrap())
+            .map(|data| {
+                String::from_utf8_lossy(&data)
+                    .split(|c: char| c == '\0' || c.is_ascii_whitespace())
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .collect();
+        lines.extend([vec!["--help".into()], vec!["user".into(), "--nope".into()]]);
+        assert!(lines.len() > 100, "{} command lines", lines.len());
+        let mut parser = ArgParser::new();
+        let mut errors = 0;
+        for words in &lines {
+            let argv = || std::iter::once("scratch").chain(words.iter().map(String::as_str));
+            let once = parse_args(argv());
+            let reused = parser.parse(argv());
+            match (once, reused) {
+                (Ok(a), Ok(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}"), "{words:?}"),
+                (Err(a), Err(b)) => {
+                    errors += 1;
+                    assert_eq!(a.kind(), b.kind(), "{words:?}");
+                    assert_eq!(a.render().to_string(), b.render().to_string(), "{words:?}");
+                }
+                (a, b) => panic!("{words:?}: {a:?} vs {b:?}"),
+            }
+        }
+        assert!(errors > 0 && errors < lines.len(), "{errors} errors");
     }
 
     /// Every command name, long and short flag and listed value of the command line, as
