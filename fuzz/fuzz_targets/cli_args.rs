@@ -45,7 +45,9 @@ fn words(data: &[u8]) -> Vec<OsString> {
 fuzz_target!(|data: &[u8]| {
     let mut argv = vec![OsString::from("scratch")];
     argv.extend(words(data));
-    let mut parser = PARSER.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut parser = PARSER
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     match parser.get_or_insert_with(ArgParser::new).parse(argv) {
         Ok(cli) => {
             let _ = check(&cli);

@@ -61,7 +61,10 @@ fuzz_target!(|data: &[u8]| {
             let again = m::Timestamp::parse(&printed).expect("a formatted timestamp parses");
             assert_eq!(again.to_string(), printed);
             let twice = m::Timestamp::parse(&again.to_string()).expect("it parses again");
-            assert_eq!(twice, again, "a printed timestamp reads back to the same value");
+            assert_eq!(
+                twice, again,
+                "a printed timestamp reads back to the same value"
+            );
         }
         return;
     }
