@@ -23,6 +23,8 @@ nice -n 19 "$BIN_DIR/$target" "${args[@]}" ${FUZZ_ARGS:-} "$corpus"
 # Keep only the inputs that add coverage.
 minimised="$(mktemp -d)"
 nice -n 19 "$BIN_DIR/$target" -merge=1 -max_len=65536 "$minimised" "$corpus" >/dev/null 2>&1
+# Reproducers of past findings stay, whether or not they add coverage today.
+find "$corpus" -maxdepth 1 -type f -name 'regression-*' -exec cp {} "$minimised/" \;
 rm -rf "$corpus"
 mv "$minimised" "$corpus"
 echo "== $target: corpus minimised to $(find "$corpus" -type f | wc -l) inputs ($(du -sh "$corpus" | cut -f1))"

@@ -587,6 +587,21 @@ mod tests {
         assert_eq!(micros.to_string(), "2021-05-09T13:24:30.021Z");
     }
 
+    /// Found by the `model_json` fuzz target (2026-12-07): a fraction longer than nanoseconds
+    /// parses, prints in milliseconds, and the printed text is a fixpoint (the value itself
+    /// is not: the sub-millisecond part is not printed, by design).
+    #[test]
+    fn a_long_fraction_prints_as_milliseconds_and_reparses_to_the_same_text() {
+        let long = format!("2021-03-09T21:20:14.0{}00Z", "2".repeat(52));
+        let t: Timestamp = long.parse().unwrap();
+        assert_eq!(t.to_string(), "2021-03-09T21:20:14.022Z");
+        let again: Timestamp = t.to_string().parse().unwrap();
+        assert_ne!(again, t, "the sub-millisecond part is kept when read");
+        assert_eq!(again.to_string(), t.to_string());
+        let twice: Timestamp = again.to_string().parse().unwrap();
+        assert_eq!(twice, again);
+    }
+
     #[test]
     fn rejects_garbage() {
         for bad in [

@@ -131,7 +131,7 @@ pub async fn run(ctx: &Ctx, args: BackpackArgs) -> CliResult {
 }
 
 /// The kind and MIME type of a file, from its extension.
-fn kind_of(file: &Path) -> CliResult<(BackpackItemKind, &'static str)> {
+pub(crate) fn kind_of(file: &Path) -> CliResult<(BackpackItemKind, &'static str)> {
     let ext = file
         .extension()
         .and_then(|e| e.to_str())

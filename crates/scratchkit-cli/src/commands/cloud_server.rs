@@ -57,6 +57,19 @@ fn configuration(args: &CloudServerArgs) -> Result<ServerConfig, ConfigError> {
     let env = std::env::vars()
         .filter(|(name, _)| name.starts_with(ENV_PREFIX))
         .collect();
+    configuration_from(args, file_text, env)
+}
+
+/// The effective configuration from the flags in `args`, the file's `(name, text)` and the
+/// `SCRATCH_CLOUD_*` variables, already read: no I/O.
+///
+/// # Errors
+/// A setting is wrong.
+pub(crate) fn configuration_from(
+    args: &CloudServerArgs,
+    file_text: Option<(String, String)>,
+    env: Vec<(String, String)>,
+) -> Result<ServerConfig, ConfigError> {
     let mut config = ServerConfig::load(&ConfigSources {
         file_text,
         env,

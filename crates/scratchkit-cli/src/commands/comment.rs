@@ -116,15 +116,29 @@ Examples:
     },
 }
 
+impl CommentAction {
+    /// Where the action's comments live, and the target as typed.
+    pub(crate) fn place_and_target(&self) -> (Place, &str) {
+        match self {
+            CommentAction::List { place, target, .. }
+            | CommentAction::Replies { place, target, .. }
+            | CommentAction::Post { place, target, .. }
+            | CommentAction::Reply { place, target, .. }
+            | CommentAction::Delete { place, target, .. }
+            | CommentAction::Report { place, target, .. } => (*place, target),
+        }
+    }
+}
+
 /// A comment's target, checked.
-enum Target {
+pub(crate) enum Target {
     Project(ProjectId),
     Studio(StudioId),
     Profile(String),
 }
 
 impl Target {
-    fn parse(place: Place, target: &str) -> CliResult<Self> {
+    pub(crate) fn parse(place: Place, target: &str) -> CliResult<Self> {
         let id = || {
             target
                 .trim()

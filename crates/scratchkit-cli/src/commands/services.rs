@@ -94,11 +94,7 @@ pub async fn run(ctx: &Ctx, args: ServicesArgs) -> CliResult {
             voice,
             output,
         } => {
-            let voice = Voice::from_name(&voice).ok_or_else(|| {
-                CliError::Usage(format!(
-                    "unknown voice {voice:?}: alto, tenor, squeak, giant or kitten"
-                ))
-            })?;
+            let voice = voice_named(&voice)?;
             let speech = services.speak(&text, &locale, voice).await?;
             std::fs::write(&output, &speech.audio).map_err(|source| CliError::File {
                 path: output.display().to_string(),
@@ -147,4 +143,16 @@ pub async fn run(ctx: &Ctx, args: ServicesArgs) -> CliResult {
             ])
         }
     }
+}
+
+/// The voice `--voice` names.
+///
+/// # Errors
+/// An unknown name (a usage error).
+pub(crate) fn voice_named(name: &str) -> CliResult<Voice> {
+    Voice::from_name(name).ok_or_else(|| {
+        CliError::Usage(format!(
+            "unknown voice {name:?}: alto, tenor, squeak, giant or kitten"
+        ))
+    })
 }

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Fuzz each target until its coverage stops growing, then set-cover merge its corpus
+# (see docs/fuzzing.md, "Runs to a coverage plateau").
+#
+#   fuzz/run-plateau.sh TARGET...
+#
+# A target runs (its dictionary, its committed corpus `fuzz/corpus/<target>`, `nice -n 19`)
+# until no new edge (`cov:` in libFuzzer's status lines) has been found for WINDOW_SECS of
+# wall time AND at least WINDOW_EXECS executions, or until MAX_SECS. Then its corpus is
+# merged (`-merge=1` into a fresh folder, which replaces it) and one Markdown table row is
+# printed (and appended to LOG_DIR/table.md).
+#
+# Settings (environment):
+#   WINDOW_SECS=600 WINDOW_EXECS=500000   the plateau window (both must pass)
+#   MAX_SECS=3600                         give up on a plateau after this much fuzzing
+#   LOG_DIR=fuzz/target/plateau           libFuzzer logs, the binaries run, table.md
+#   NO_START_AFTER=13:25                  (UTC, optional) start no target after this time
+#   NO_BUILD=1                            use the binaries already built
+#
+# Targets run one after another, never two at once: each run holds LOG_DIR/fuzz.lock (flock),
+# so a second copy of this script waits. The binary is copied into LOG_DIR/bin first, so a
+# rebuild during a campaign does not change the program under test.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+
+[ $# -gt 0 ] || {
+    echo "usage: fuzz/run-plateau.sh TARGET..." >&2
+    exit 2
+}
+WINDOW_SECS="${WINDOW_SECS:-600}"
+WINDOW_EXECS="${WINDOW_EXECS:-500000}"
+MAX_SECS="${MAX_SECS:-3600}"
+LOG_DIR="${LOG_DIR:-$FUZZ_DIR/target/plateau}"
+POLL_SECS=5
+mkdir -p "$LOG_DIR/bin"
+
+if [ -z "${NO_BUILD:-}" ]; then
+    ensure_cargo_fuzz
+    (cd "$ROOT" && nice -n 19 cargo fuzz build "${BUILD_FLAGS[@]}")
+fi
+
+# Reads a libFuzzer log; prints: start_cov start_ft max_cov exec_at_max_cov last_exec
+# last_ft exec_per_s. `exec_at_max_cov` is the first status line that reached today's
+# maximum edge count, i.e. the execution that found the last new edge.
+scan_log() {
+    awk '
+        /^#[0-9]+\t/ && / cov: / {
+            exec = substr($1, 2) + 0
+            for (i = 2; i < NF; i++) {
+                if ($i == "cov:") cov = $(i + 1) + 0
+                if ($i == "ft:") ft = $(i + 1) + 0
+                if ($i == "exec/s:") rate = $(i + 1) + 0
+            }
+            if (!seen) { start_cov = cov; start_ft = ft; seen = 1 }
+            if (cov > max_cov) { max_cov = cov; at = exec }
+            last = exec; last_ft = ft
+        }
+        / INITED / { start_cov = cov; start_ft = ft; at = exec }
+        END { printf "%d %d %d %d %d %d %d\n", start_cov, start_ft, max_cov, at, last, last_ft, rate }
+    ' "$1"
+}
+
+lock="$LOG_DIR/fuzz.lock"
+for target in "$@"; do
+    if [ -n "${NO_START_AFTER:-}" ] && [ "$(date -u +%H:%M)" \> "$NO_START_AFTER" ]; then
+        echo "== $target: not started (after $NO_START_AFTER UTC)"
+        continue
+    fi
+    exec 9>"$lock"
+    flock 9
+    bin="$LOG_DIR/bin/$target"
+    cp "$BIN_DIR/$target" "$bin"
+    corpus="$FUZZ_DIR/corpus/$target"
+    log="$LOG_DIR/$target.log"
+    mkdir -p "$corpus" "$FUZZ_DIR/artifacts/$target"
+    files_before="$(find "$corpus" -type f | wc -l)"
+    dict="$(dict_of "$target")"
+    args=(-max_total_time="$MAX_SECS" -timeout=10 -rss_limit_mb=2048 -max_len=65536
+        -print_final_stats=1 -artifact_prefix="$FUZZ_DIR/artifacts/$target/")
+    [ -n "$dict" ] && args+=(-dict="$dict")
+    echo "== $target: fuzzing (window ${WINDOW_SECS} s and $WINDOW_EXECS executions, at most $MAX_SECS s), log $log"
+    start=$EPOCHSECONDS
+    nice -n 19 "$bin" "${args[@]}" "$corpus" >"$log" 2>&1 &
+    pid=$!
+    max_seen=-1
+    edge_time=$start
+    plateau=no
+    while kill -0 "$pid" 2>/dev/null; do
+        sleep "$POLL_SECS"
+        read -r _ _ max_cov at last _ rate < <(scan_log "$log")
+        now=$EPOCHSECONDS
+        if [ "$max_cov" -gt "$max_seen" ]; then
+            max_seen=$max_cov
+            edge_time=$now
+        fi
+        # Executions so far: the last status line, or the average rate times the run's age
+        # when libFuzzer has printed nothing for a while (it prints only on news and at 2^n).
+        estimate=$((rate * (now - start)))
+        [ "$estimate" -gt "$last" ] || estimate=$last
+        if [ "$max_seen" -gt 0 ] && [ $((now - edge_time)) -ge "$WINDOW_SECS" ] &&
+            [ $((estimate - at)) -ge "$WINDOW_EXECS" ]; then
+            plateau=yes
+            kill -INT "$pid" 2>/dev/null || true
+            break
+        fi
+    done
+    rc=0
+    wait "$pid" || rc=$?
+    end=$EPOCHSECONDS
+    # 72 is libFuzzer's exit code after SIGINT (sent above when the plateau was reached).
+    findings=none
+    if [ "$rc" -ne 0 ] && { [ "$plateau" = no ] || [ "$rc" -ne 72 ]; }; then
+        findings="exit $rc, see $log and fuzz/artifacts/$target/"
+    fi
+    read -r start_cov start_ft max_cov at _ end_ft _ < <(scan_log "$log")
+    execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)"
+    execs="${execs:-$(scan_log "$log" | cut -d' ' -f5)}"
+    since=$((execs - at))
+    since_secs=$((end - edge_time))
+
+    merged="$(mktemp -d)"
+    nice -n 19 "$bin" -merge=1 -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+        "$merged" "$corpus" >"$LOG_DIR/$target.merge.log" 2>&1
+    # Reproducers of past findings stay, whether or not they add coverage today.
+    find "$corpus" -maxdepth 1 -type f -name 'regression-*' -exec cp {} "$merged/" \;
+    rm -rf "$corpus"
+    mv "$merged" "$corpus"
+    chmod 755 "$corpus"
+    files_after="$(find "$corpus" -type f | wc -l)"
+    flock -u 9
+
+    row="| $target | $execs | $start_cov → $max_cov | $start_ft → $end_ft | $since | $since_secs s | $((end - start)) s | $plateau | $files_before → $files_after | $findings |"
+    echo "$row"
+    echo "$row" >>"$LOG_DIR/table.md"
+done
