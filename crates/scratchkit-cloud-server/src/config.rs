@@ -416,7 +416,7 @@ impl Default for ServerConfig {
             shutdown_grace_secs: 5,
             threads: 1,
             // DEFAULT_MAX_GATHER.
-            max_gather_ms: 8,
+            max_gather_ms: 5,
             projects: ProjectsConfig::default(),
             admin: AdminConfig::default(),
             scratch: RulesConfig::preset(Preset::Scratch, Preset::Scratch),
