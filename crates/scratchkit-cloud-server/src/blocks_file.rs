@@ -64,18 +64,19 @@ impl BlocksFile {
 
     /// The blocks kept in `path`; none when the file does not exist.
     pub(crate) fn load(path: &Path) -> Result<Blocks, BlocksFileError> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Blocks::default());
-            }
-            Err(source) => {
-                return Err(BlocksFileError::Io {
-                    path: path.to_path_buf(),
-                    source,
-                });
-            }
-        };
+        let text =
+            match crate::bounded_read::read_text(path, crate::bounded_read::BLOCKS_FILE_LIMIT) {
+                Ok(text) => text,
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                    return Ok(Blocks::default());
+                }
+                Err(source) => {
+                    return Err(BlocksFileError::Io {
+                        path: path.to_path_buf(),
+                        source,
+                    });
+                }
+            };
         serde_json::from_str(&text).map_err(|source| BlocksFileError::Format {
             path: path.to_path_buf(),
             source,

@@ -775,10 +775,11 @@ impl ServerConfig {
         let Some(path) = &self.admin.token_file else {
             return Ok(None);
         };
-        let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Invalid {
-            key: "admin.token_file".to_owned(),
-            message: format!("cannot read {}: {error}", path.display()),
-        })?;
+        let text = crate::bounded_read::read_text(path, crate::bounded_read::TOKEN_FILE_LIMIT)
+            .map_err(|error| ConfigError::Invalid {
+                key: "admin.token_file".to_owned(),
+                message: format!("cannot read {}: {error}", path.display()),
+            })?;
         let token = text.lines().next().unwrap_or("").trim().to_owned();
         if token.is_empty() {
             return Err(ConfigError::Invalid {

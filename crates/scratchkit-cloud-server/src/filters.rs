@@ -132,10 +132,11 @@ impl WordFilter {
     /// [`FilterError::Read`] when the file cannot be read, [`FilterError::Line`] for a bad
     /// entry.
     pub fn load(path: &Path) -> Result<Self, FilterError> {
-        let text = std::fs::read_to_string(path).map_err(|source| FilterError::Read {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let text = crate::bounded_read::read_text(path, crate::bounded_read::FILTER_FILE_LIMIT)
+            .map_err(|source| FilterError::Read {
+                path: path.display().to_string(),
+                source,
+            })?;
         Self::parse(&text)
     }
 

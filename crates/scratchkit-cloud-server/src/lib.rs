@@ -29,6 +29,7 @@
 mod admin;
 mod backplane;
 mod blocks_file;
+mod bounded_read;
 mod config;
 mod connection;
 mod error;
