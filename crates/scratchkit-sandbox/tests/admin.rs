@@ -2,18 +2,12 @@
 
 mod common;
 
-use common::{client, get_json, get_text, sandbox};
+use common::{get_json, get_text, sandbox};
 use serde_json::{Value, json};
 
 async fn post(sb: &scratchkit_sandbox::SandboxHandle, path: &str, body: Value) -> (u16, Value) {
-    let response = client()
-        .post(format!("{}/_sandbox{path}", sb.base_url()))
-        .body(body.to_string())
-        .send()
-        .await
-        .expect("request sent");
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    let (status, text) = common::admin_post(sb, path, body).await;
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
 #[tokio::test]

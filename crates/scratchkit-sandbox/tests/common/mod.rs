@@ -29,16 +29,23 @@ pub fn client() -> reqwest::Client {
         .expect("client builds")
 }
 
-/// POST `body` to the admin API (`/_sandbox<path>`), expecting success and a JSON answer.
-pub async fn admin(sb: &SandboxHandle, path: &str, body: Value) -> Value {
+/// POST `body` to the admin API (`/_sandbox<path>`): the status and the body's text.
+pub async fn admin_post(sb: &SandboxHandle, path: &str, body: Value) -> (u16, String) {
     let response = client()
         .post(format!("{}/_sandbox{path}", sb.base_url()))
         .body(body.to_string())
         .send()
         .await
         .expect("sent");
-    assert!(response.status().is_success(), "{path}");
-    response.json().await.expect("json")
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("body"))
+}
+
+/// POST `body` to the admin API (`/_sandbox<path>`), expecting success and a JSON answer.
+pub async fn admin(sb: &SandboxHandle, path: &str, body: Value) -> Value {
+    let (status, text) = admin_post(sb, path, body).await;
+    assert!((200..300).contains(&status), "{path}");
+    serde_json::from_str(&text).expect("json")
 }
 
 /// GET `base + path`, expecting 200 and a JSON body.
