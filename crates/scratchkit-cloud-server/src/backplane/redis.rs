@@ -291,14 +291,10 @@ async fn resync(link: &Link, session: &mut Session, first: bool) -> RedisResult<
     Ok(())
 }
 
-/// Publishes a batch in one pipeline; on success, each change is acknowledged.
-async fn publish(link: &Link, session: &mut Session, batch: &[Op]) -> RedisResult<()> {
-    publish_on(link, &mut session.cmd, &session.sha, batch).await
-}
-
-/// [`publish`] on a command connection of its own (a clone of the session's), so that the
-/// relay goes on applying the channel while Redis answers.
-async fn publish_on(
+/// Publishes a batch in one pipeline, on a command connection of its own (a clone of the
+/// session's), so that the relay goes on applying the channel while Redis answers; on
+/// success, each change is acknowledged.
+async fn publish(
     link: &Link,
     cmd: &mut MultiplexedConnection,
     sha: &str,
@@ -324,7 +320,7 @@ type InFlight = Pin<Box<dyn Future<Output = (Vec<Op>, RedisResult<()>)> + Send>>
 fn start_publish(link: &Arc<Link>, session: &Session, batch: Vec<Op>) -> InFlight {
     let (link, mut cmd, sha) = (Arc::clone(link), session.cmd.clone(), session.sha.clone());
     Box::pin(async move {
-        let result = publish_on(&link, &mut cmd, &sha, &batch).await;
+        let result = publish(&link, &mut cmd, &sha, &batch).await;
         (batch, result)
     })
 }
@@ -441,14 +437,9 @@ async fn relay(
             continue;
         };
         drop(state);
-        if !retry.is_empty() {
-            let batch = std::mem::take(&mut retry);
-            if publish(&link, live, &batch).await.is_err() {
-                retry = batch;
-                session = None;
-                *lock(&link.seats) = None;
-            }
-            continue;
+        if !retry.is_empty() && in_flight.is_none() {
+            // What Redis did not take goes before anything queued since.
+            in_flight = Some(start_publish(&link, live, std::mem::take(&mut retry)));
         }
         tokio::select! {
             (batch, result) = async { in_flight.as_mut().expect("guarded").await }, if in_flight.is_some() => {
