@@ -57,31 +57,51 @@ pub fn parse_vm_hwm(status: &str) -> Option<u64> {
 /// User + system CPU time used so far by another process (all its threads), from
 /// `/proc/<pid>/stat`, in clock ticks (usually 10 ms); `None` where that is unavailable.
 pub fn process_cpu_time(pid: u32) -> Option<Duration> {
+    let (user, system) = process_cpu_split(pid)?;
+    Some(user + system)
+}
+
+/// User and system CPU time used so far by another process (all its threads), apart, from
+/// `/proc/<pid>/stat` (clock-tick resolution; the kernel splits a tick between the two by
+/// where the process was when it came).
+pub fn process_cpu_split(pid: u32) -> Option<(Duration, Duration)> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let ticks = parse_stat_cpu_ticks(&stat)?;
+    let (user, system) = parse_stat_cpu_split(&stat)?;
     // SAFETY: sysconf only reads a system constant.
     let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
     let per_second = u64::try_from(per_second).ok().filter(|t| *t > 0)?;
-    Some(
+    let time = |ticks: u64| {
         Duration::from_secs(ticks / per_second)
-            + Duration::from_nanos((ticks % per_second) * 1_000_000_000 / per_second),
-    )
+            + Duration::from_nanos((ticks % per_second) * 1_000_000_000 / per_second)
+    };
+    Some((time(user), time(system)))
 }
 
-/// `utime + stime` (clock ticks) of a `/proc/<pid>/stat` line. The command name (field 2) may
-/// hold spaces and parentheses, so fields are counted after its last `)`.
+/// `utime + stime` (clock ticks) of a `/proc/<pid>/stat` line.
 ///
 /// ```
 /// let stat = "42 (my (odd) name) S 1 42 42 0 -1 4194560 100 0 0 0 250 17 0 0 20 0 3 0";
 /// assert_eq!(scratchkit_bench::procstats::parse_stat_cpu_ticks(stat), Some(267));
 /// ```
 pub fn parse_stat_cpu_ticks(stat: &str) -> Option<u64> {
+    let (user, system) = parse_stat_cpu_split(stat)?;
+    Some(user + system)
+}
+
+/// `(utime, stime)` (clock ticks) of a `/proc/<pid>/stat` line. The command name (field 2)
+/// may hold spaces and parentheses, so fields are counted after its last `)`.
+///
+/// ```
+/// let stat = "42 (my (odd) name) S 1 42 42 0 -1 4194560 100 0 0 0 250 17 0 0 20 0 3 0";
+/// assert_eq!(scratchkit_bench::procstats::parse_stat_cpu_split(stat), Some((250, 17)));
+/// ```
+pub fn parse_stat_cpu_split(stat: &str) -> Option<(u64, u64)> {
     let (_, rest) = stat.rsplit_once(')')?;
     let fields: Vec<&str> = rest.split_whitespace().collect();
     // rest starts at field 3 (state); utime is field 14, stime field 15.
     let utime: u64 = fields.get(11)?.parse().ok()?;
     let stime: u64 = fields.get(12)?.parse().ok()?;
-    Some(utime + stime)
+    Some((utime, stime))
 }
 
 /// CPU time a process has used so far, all its threads (including finished ones), from its

@@ -18,7 +18,8 @@
 //! ```text
 //! cargo run --release -p scratchkit-bench --bin cloud-requests              # 200 requests per size
 //! cargo run --release -p scratchkit-bench --bin cloud-requests -- --quick   # 20 per size
-//! cloud-requests [--requests N] [--only ours|scratchattach] [--turbowarp-server DIR]
+//! cloud-requests [--requests N] [--only ours|scratchattach]
+//!                [--server cloud|turbowarp|turbowarp-server] [--turbowarp-server DIR]
 //! ```
 //!
 //! On Scratch rules the larger reply takes nine packets at 10 per second: it runs a tenth as
@@ -96,6 +97,8 @@ struct Target {
 struct Options {
     requests: usize,
     only: Option<String>,
+    /// `cloud`, `turbowarp` or `turbowarp-server`: measure through that server alone.
+    server: Option<String>,
     turbowarp_dir: Option<PathBuf>,
 }
 
@@ -171,6 +174,7 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
     let mut options = Options {
         requests: 200,
         only: None,
+        server: None,
         turbowarp_dir: std::env::var_os("TURBOWARP_CLOUD_SERVER").map(PathBuf::from),
     };
     let mut args = args.peekable();
@@ -191,6 +195,13 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
                 }
                 options.only = Some(which);
             }
+            "--server" => {
+                let which = args
+                    .next()
+                    .filter(|w| SERVERS.contains(&w.as_str()))
+                    .ok_or("--server needs cloud, turbowarp or turbowarp-server")?;
+                options.server = Some(which);
+            }
             "--turbowarp-server" => {
                 options.turbowarp_dir = Some(
                     args.next()
@@ -200,7 +211,8 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
             }
             "-h" | "--help" => {
                 return Err("usage: cloud-requests [--quick] [--requests N] \
-                     [--only ours|scratchattach] [--turbowarp-server DIR]"
+                     [--only ours|scratchattach] [--server cloud|turbowarp|turbowarp-server] \
+                     [--turbowarp-server DIR]"
                     .into());
             }
             other => return Err(format!("unknown argument {other:?}")),
@@ -208,6 +220,9 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
     }
     Ok(options)
 }
+
+/// The names `--server` takes, in the order of the targets.
+const SERVERS: [&str; 3] = ["cloud", "turbowarp", "turbowarp-server"];
 
 fn wanted(options: &Options, which: &str) -> bool {
     options.only.as_deref().is_none_or(|only| only == which)
@@ -259,7 +274,10 @@ async fn run(options: Options) -> Result<(), String> {
 
     let mut results: Vec<Series> = Vec::new();
     let mut outcome = Ok(());
-    for target in &targets {
+    for (target, key) in targets.iter().zip(SERVERS) {
+        if options.server.as_deref().is_some_and(|only| only != key) {
+            continue;
+        }
         for host in ["scratchkit", "scratchattach"] {
             let which = if host == "scratchkit" {
                 "ours"

@@ -56,6 +56,8 @@ pub struct Figures {
     pub expected: u64,
     /// Server CPU time over the timed phase and the drain, seconds.
     pub cpu_s: Option<f64>,
+    /// The part of `cpu_s` spent in the kernel (system time), seconds.
+    pub sys_s: Option<f64>,
     /// Latency percentiles and maximum, milliseconds.
     pub p50_ms: f64,
     /// 99th percentile.
@@ -79,6 +81,12 @@ impl Figures {
     pub fn cpu_per_delivery_us(&self) -> Option<f64> {
         let cpu = self.cpu_s?;
         (self.delivered > 0).then(|| cpu * 1e6 / self.delivered as f64)
+    }
+
+    /// Server system (kernel) CPU per delivered update, µs.
+    pub fn sys_per_delivery_us(&self) -> Option<f64> {
+        let sys = self.sys_s?;
+        (self.delivered > 0).then(|| sys * 1e6 / self.delivered as f64)
     }
 
     /// (peak RSS − idle RSS) / steady connections, KiB.
@@ -356,7 +364,7 @@ pub async fn run(server: Server, scenario: &Scenario) -> Result<Figures, String>
         )));
     }
     let mut rss_peak_kib = process.rss_kib();
-    let cpu_before = process.cpu_seconds();
+    let cpu_before = process.cpu_split_seconds();
     let started = Instant::now();
     let _ = phase_tx.send(Phase::Run);
     let run_end = started + run_for + period;
@@ -370,7 +378,7 @@ pub async fn run(server: Server, scenario: &Scenario) -> Result<Figures, String>
     while counters.delivered.load(Ordering::Relaxed) < expected() && Instant::now() < drain_until {
         sleep(Duration::from_millis(10)).await;
     }
-    let cpu_after = process.cpu_seconds();
+    let cpu_after = process.cpu_split_seconds();
     let elapsed_s = started.elapsed().as_secs_f64();
     let churn_cycles = counters.churn_cycles.load(Ordering::Relaxed);
     let _ = phase_tx.send(Phase::End);
@@ -395,7 +403,10 @@ pub async fn run(server: Server, scenario: &Scenario) -> Result<Figures, String>
         sets: counters.sets.load(Ordering::Relaxed),
         delivered: latencies.len() as u64,
         expected: expected(),
-        cpu_s: cpu_before.zip(cpu_after).map(|(a, b)| b - a),
+        cpu_s: cpu_before
+            .zip(cpu_after)
+            .map(|((u0, s0), (u1, s1))| (u1 + s1) - (u0 + s0)),
+        sys_s: cpu_before.zip(cpu_after).map(|((_, s0), (_, s1))| s1 - s0),
         p50_ms: pct(0.50),
         p99_ms: pct(0.99),
         max_ms: pct(1.0),

@@ -168,9 +168,10 @@ impl ServerProcess {
             .and_then(|kib| kib.parse().ok())
     }
 
-    /// User plus system CPU time so far (`/proc/PID/stat` utime + stime), in seconds.
-    pub fn cpu_seconds(&self) -> Option<f64> {
-        scratchkit_bench::procstats::process_cpu_time(self.child.id()).map(|d| d.as_secs_f64())
+    /// User and system CPU time so far (`/proc/PID/stat` utime, stime), in seconds.
+    pub fn cpu_split_seconds(&self) -> Option<(f64, f64)> {
+        scratchkit_bench::procstats::process_cpu_split(self.child.id())
+            .map(|(user, system)| (user.as_secs_f64(), system.as_secs_f64()))
     }
 }
 
