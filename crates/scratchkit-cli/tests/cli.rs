@@ -486,3 +486,17 @@ fn list_hints_say_when_more_only_may_follow() {
         "{text}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn an_endless_config_file_is_refused_at_once() {
+    // `/dev/zero` never ends: the read stops at the size limit with a clear error instead of
+    // filling memory, before the server binds anything.
+    let out = scratch(&["cloud-server", "--config", "/dev/zero", "--print-config"]);
+    assert_eq!(code(&out), 2, "stderr: {}", stderr(&out));
+    let message = stderr(&out);
+    assert!(
+        message.contains("/dev/zero") && message.contains("larger than 1048576 bytes"),
+        "{message}"
+    );
+}

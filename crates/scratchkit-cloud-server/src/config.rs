@@ -425,6 +425,40 @@ impl Default for ServerConfig {
     }
 }
 
+/// Most bytes of a configuration file: far more than every key with long lists, little
+/// enough that a path pointed at something endless fails at once.
+pub const CONFIG_FILE_LIMIT: u64 = 1024 * 1024;
+
+impl ConfigSources {
+    /// Reads a configuration file for [`ConfigSources::file_text`]: its name (as given) and
+    /// its text, at most [`CONFIG_FILE_LIMIT`] bytes.
+    ///
+    /// ```
+    /// use scratchkit_cloud_server::ConfigSources;
+    ///
+    /// let path = std::env::temp_dir().join(format!("cloud-doc-{}.toml", std::process::id()));
+    /// std::fs::write(&path, "listen = \"127.0.0.1:9000\"\n")?;
+    /// let sources = ConfigSources {
+    ///     file_text: Some(ConfigSources::read_file(&path)?),
+    ///     ..ConfigSources::default()
+    /// };
+    /// std::fs::remove_file(&path)?;
+    /// assert!(sources.file_text.unwrap().1.contains("9000"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ConfigError::Read`] when the file cannot be opened or read, is not UTF-8, or holds
+    /// more than [`CONFIG_FILE_LIMIT`] bytes (`/dev/zero`, say).
+    pub fn read_file(path: &std::path::Path) -> Result<(String, String), ConfigError> {
+        let name = path.display().to_string();
+        match crate::bounded_read::read_text(path, CONFIG_FILE_LIMIT) {
+            Ok(text) => Ok((name, text)),
+            Err(source) => Err(ConfigError::Read { path: name, source }),
+        }
+    }
+}
+
 /// Where settings come from, lowest precedence first after the presets.
 #[derive(Debug, Clone, Default)]
 pub struct ConfigSources {
@@ -971,6 +1005,17 @@ fn find_line(text: &str, path: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn an_endless_configuration_file_is_refused() {
+        let error = ConfigSources::read_file(std::path::Path::new("/dev/zero")).unwrap_err();
+        let ConfigError::Read { path, source } = &error else {
+            panic!("not a read error: {error}");
+        };
+        assert_eq!(path, "/dev/zero");
+        assert_eq!(source.kind(), std::io::ErrorKind::InvalidData);
+    }
 
     fn load(
         file: &str,

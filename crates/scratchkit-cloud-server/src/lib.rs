@@ -61,9 +61,9 @@ pub use backplane::testing as redis_testing;
 pub use backplane::{BackplaneStats, PUBLISH_LAG_BUCKETS};
 pub use blocks_file::{BLOCKS_FILE, BlocksFileError};
 pub use config::{
-    AdminConfig, AllWord, ConfigError, ConfigSources, ENV_PREFIX, KEYS, Key, KeyKind, Network,
-    OverLimitSetting, Preset, ProjectList, ProjectsConfig, RootRules, RulesConfig, Secret,
-    ServerConfig,
+    AdminConfig, AllWord, CONFIG_FILE_LIMIT, ConfigError, ConfigSources, ENV_PREFIX, KEYS, Key,
+    KeyKind, Network, OverLimitSetting, Preset, ProjectList, ProjectsConfig, RootRules,
+    RulesConfig, Secret, ServerConfig,
 };
 #[doc(hidden)]
 pub use connection::DetachedConnection;

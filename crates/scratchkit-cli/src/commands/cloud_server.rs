@@ -44,14 +44,10 @@ pub struct CloudServerArgs {
 /// # Errors
 /// The configuration file cannot be read, or a setting is wrong.
 fn configuration(args: &CloudServerArgs) -> Result<ServerConfig, ConfigError> {
+    // Bounded: a path pointed at something endless (`/dev/zero`) fails instead of filling
+    // memory.
     let file_text = match &args.config {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-                path: path.display().to_string(),
-                source,
-            })?;
-            Some((path.display().to_string(), text))
-        }
+        Some(path) => Some(ConfigSources::read_file(path)?),
         None => None,
     };
     let env = std::env::vars()
