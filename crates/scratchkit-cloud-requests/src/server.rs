@@ -437,7 +437,8 @@ impl CloudRequests {
     }
 
     /// Starts serving in a background task. Returns a handle (pushes, shutdown) and the
-    /// host's events (poll them, or drop them if not needed). A memory file that cannot be
+    /// host's events (poll them, or drop them if not needed: once they are dropped, the host
+    /// no longer builds them). A memory file that cannot be
     /// read is logged as a warning and the host starts with an empty memory.
     pub fn start(self) -> (RequestsHandle, RequestEvents) {
         let max_len = self
@@ -708,6 +709,14 @@ impl Host {
         let _ = self.events.send(event);
     }
 
+    /// Builds and sends an event only while someone holds the events: the per-request events
+    /// copy the request's id, name and arguments, for nothing once the receiver is dropped.
+    fn emit_with(&self, event: impl FnOnce() -> RequestEvent) {
+        if !self.events.is_closed() {
+            self.emit(event());
+        }
+    }
+
     async fn on_to_host(&mut self, value: &str) {
         let first_of_epoch = std::mem::take(&mut self.fresh_epoch);
         match self.assembler.feed(value, Instant::now(), first_of_epoch) {
@@ -763,7 +772,7 @@ impl Host {
             }
             return;
         };
-        self.emit(RequestEvent::Received {
+        self.emit_with(|| RequestEvent::Received {
             id: request.id.clone(),
             name: request.name.clone(),
             args: request.args.clone(),
@@ -838,7 +847,7 @@ impl Host {
             other => other,
         };
         match sent {
-            Ok(packets) => self.emit(RequestEvent::Replied {
+            Ok(packets) => self.emit_with(|| RequestEvent::Replied {
                 id: id.to_owned(),
                 name: name.to_owned(),
                 packets,

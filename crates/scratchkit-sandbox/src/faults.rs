@@ -100,7 +100,8 @@ impl FromStr for FaultKind {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct FaultSpec {
-    /// Added before every non-admin request is answered (`latency=200ms`, `2s`, or plain ms).
+    /// Added before every non-admin request is answered (`latency=200ms`, `2s`, or plain ms;
+    /// at most [`MAX_FAULT_LATENCY`]).
     pub latency: Duration,
     /// Probability (0..=1) that a request fails (`rate=0.3`); 1 when only `count` is given.
     pub rate: f64,
@@ -157,19 +158,33 @@ pub enum FaultSpecError {
     NoTrigger,
 }
 
+/// The longest `latency` a spec may ask for: an hour is far beyond any test of a slow
+/// server, and a bound keeps every value printable and re-readable in milliseconds.
+///
+/// ```
+/// use scratchkit_sandbox::{FaultSpec, MAX_FAULT_LATENCY};
+///
+/// let spec: FaultSpec = "latency=3600s".parse().unwrap();
+/// assert_eq!(spec.latency, MAX_FAULT_LATENCY);
+/// assert!("latency=3601s".parse::<FaultSpec>().is_err());
+/// ```
+pub const MAX_FAULT_LATENCY: Duration = Duration::from_secs(3600);
+
+/// `200ms`, `2s`, `0.5s` or plain milliseconds, at most [`MAX_FAULT_LATENCY`].
 fn parse_duration(value: &str) -> Option<Duration> {
     let v = value.trim();
-    if let Some(ms) = v.strip_suffix("ms") {
+    let duration = if let Some(ms) = v.strip_suffix("ms") {
         ms.trim().parse::<u64>().ok().map(Duration::from_millis)
     } else if let Some(s) = v.strip_suffix('s') {
+        // `try_`: seconds beyond what a Duration holds (`1e30s`) are a bad value, not a panic.
         s.trim()
             .parse::<f64>()
             .ok()
-            .filter(|s| s.is_finite() && *s >= 0.0)
-            .map(Duration::from_secs_f64)
+            .and_then(|s| Duration::try_from_secs_f64(s).ok())
     } else {
         v.parse::<u64>().ok().map(Duration::from_millis)
-    }
+    };
+    duration.filter(|d| *d <= MAX_FAULT_LATENCY)
 }
 
 impl FromStr for FaultSpec {
@@ -359,6 +374,33 @@ mod tests {
         assert_eq!(spec.kinds, FaultKind::ALL.to_vec());
         assert_eq!(spec.retry_after, 3);
         assert_eq!(spec.to_string().parse::<FaultSpec>().unwrap(), spec);
+    }
+
+    #[test]
+    fn a_latency_beyond_an_hour_or_a_duration_is_a_bad_value_not_a_panic() {
+        // Found by the sandbox_requests fuzz target: `from_secs_f64` panicked on seconds
+        // beyond what a Duration holds.
+        for spec in [
+            "latency=777777777777777777007727s",
+            "latency=1e300s",
+            "latency=3601s",
+            "latency=3600001ms",
+            "latency=3600001",
+            "latency=-1s",
+            "latency=NaNs",
+            "latency=infs",
+        ] {
+            assert!(
+                matches!(
+                    spec.parse::<FaultSpec>(),
+                    Err(FaultSpecError::BadValue { .. })
+                ),
+                "{spec}"
+            );
+        }
+        let longest: FaultSpec = "latency=3600s".parse().unwrap();
+        assert_eq!(longest.latency, MAX_FAULT_LATENCY);
+        assert_eq!(longest.to_string().parse::<FaultSpec>().unwrap(), longest);
     }
 
     #[test]

@@ -63,7 +63,7 @@ mod web;
 pub use accounts::{DEMO_PASSWORD, DemoAccount, Role, UnknownRole, demo_accounts};
 pub use config::SandboxConfig;
 pub use error::SandboxError;
-pub use faults::{FaultKind, FaultSpec, FaultSpecError};
+pub use faults::{FaultKind, FaultSpec, FaultSpecError, MAX_FAULT_LATENCY};
 pub use scratchkit_cloud_server::http_serve::ServerLimits;
 pub use server::{SandboxHandle, spawn, spawn_with};
 pub mod cloud;

@@ -411,6 +411,20 @@ async fn snapshot_after_a_reconnect_never_runs(mode: CloudMode) {
     assert_eq!(reply.items, ["2"]);
 }
 
+/// A host whose events were dropped (after `Ready`) goes on answering: the events are only
+/// skipped, not the work.
+async fn a_host_without_listeners_still_answers(mode: CloudMode) {
+    let (_server, _host, events, mut template, counter) = setup(mode).await;
+    drop(events);
+    for expected in 1..=3u64 {
+        let reply = settle(template.request("count", &[])).await.unwrap();
+        assert_eq!(reply.items, [expected.to_string()]);
+    }
+    let reply = settle(template.request("repeat", &["300"])).await.unwrap();
+    assert_eq!(reply.items, ["x".repeat(300)]);
+    assert_eq!(counter.load(Ordering::SeqCst), 3);
+}
+
 async fn template_times_out_when_nobody_answers(mode: CloudMode) {
     let server = server().await;
     let mut template = template(&server, mode).await;
@@ -453,6 +467,7 @@ both_modes!(
     server_push,
     no_duplicate_execution_after_reconnect,
     template_times_out_when_nobody_answers,
+    a_host_without_listeners_still_answers,
     request_made_2s_before_the_host_started_never_runs,
     request_made_12s_before_the_host_started_never_runs,
     snapshot_after_a_reconnect_never_runs,

@@ -536,6 +536,9 @@ fn serve_host(args: &[String]) -> ExitCode {
                 break;
             }
         }
+        // Nothing reads the events from here on: dropped, as a host that does not log them
+        // would (before, they piled up in the channel for the whole run).
+        drop(events);
         println!("READY");
         // Stdin closes when the benchmark is done with this host.
         let (done_tx, done_rx) = tokio::sync::oneshot::channel::<()>();
