@@ -3,8 +3,9 @@
 use serde::Serialize;
 
 use super::{ImageUrl, ProjectImages, UserImages, unsigned};
+use crate::store::classrooms::ClassroomRow;
 use crate::store::comments::CommentRow;
-use crate::store::misc::{ClassroomRow, CloudLogRow, NewsRow};
+use crate::store::misc::{CloudLogRow, NewsRow};
 use crate::store::projects::ProjectRow;
 use crate::store::studios::{StudioProjectRow, StudioRow};
 use crate::store::users::UserRow;

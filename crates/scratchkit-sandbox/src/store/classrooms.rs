@@ -8,7 +8,7 @@ use super::users::{self, UserRow};
 
 /// A class with its registration token.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Class {
+pub(crate) struct ClassroomRow {
     pub id: i64,
     pub educator_id: i64,
     pub title: String,
@@ -25,8 +25,8 @@ pub(crate) struct Class {
 const COLUMNS: &str =
     "id, educator_id, title, description, status, date_start, date_end, closed, token";
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<Class> {
-    Ok(Class {
+fn from_row(r: &Row<'_>) -> rusqlite::Result<ClassroomRow> {
+    Ok(ClassroomRow {
         id: r.get(0)?,
         educator_id: r.get(1)?,
         title: r.get(2)?,
@@ -40,7 +40,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Class> {
 }
 
 /// A class by id.
-pub(crate) fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<Class>> {
+pub(crate) fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<ClassroomRow>> {
     conn.query_row(
         &format!("SELECT {COLUMNS} FROM classrooms WHERE id = ?1"),
         [id],
@@ -50,7 +50,7 @@ pub(crate) fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<Class
 }
 
 /// A class by its token (exact match).
-pub(crate) fn by_token(conn: &Connection, token: &str) -> rusqlite::Result<Option<Class>> {
+pub(crate) fn by_token(conn: &Connection, token: &str) -> rusqlite::Result<Option<ClassroomRow>> {
     conn.query_row(
         &format!("SELECT {COLUMNS} FROM classrooms WHERE token = ?1"),
         [token],
@@ -65,7 +65,7 @@ pub(crate) fn of_educator(
     educator_id: i64,
     closed: bool,
     page: Page,
-) -> rusqlite::Result<Vec<Class>> {
+) -> rusqlite::Result<Vec<ClassroomRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM classrooms WHERE educator_id = ?1 AND closed = ?2
          ORDER BY date_start DESC, id DESC LIMIT ?3 OFFSET ?4"

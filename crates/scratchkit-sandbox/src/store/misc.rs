@@ -1,6 +1,6 @@
 //! Smaller tables: news, classrooms, cloud variable logs, site-wide counts.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 
 use super::Page;
 
@@ -31,40 +31,6 @@ pub(crate) fn news(conn: &Connection, page: Page) -> rusqlite::Result<Vec<NewsRo
         })
     })?;
     rows.collect()
-}
-
-/// A class.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct ClassroomRow {
-    pub id: i64,
-    pub educator_id: i64,
-    pub title: String,
-    pub description: String,
-    pub status: String,
-    pub date_start: i64,
-    pub date_end: Option<i64>,
-    pub closed: bool,
-}
-
-/// A class by id.
-pub(crate) fn classroom(conn: &Connection, id: i64) -> rusqlite::Result<Option<ClassroomRow>> {
-    conn.query_row(
-        "SELECT id, educator_id, title, description, status, date_start, date_end, closed FROM classrooms WHERE id = ?1",
-        [id],
-        |r| {
-            Ok(ClassroomRow {
-                id: r.get(0)?,
-                educator_id: r.get(1)?,
-                title: r.get(2)?,
-                description: r.get(3)?,
-                status: r.get(4)?,
-                date_start: r.get(5)?,
-                date_end: r.get(6)?,
-                closed: r.get(7)?,
-            })
-        },
-    )
-    .optional()
 }
 
 /// One cloud variable change.

@@ -11,7 +11,7 @@ use crate::accounts::{is_bad_username, is_valid_username};
 use crate::render;
 use crate::routes::reply::{ApiError, id};
 use crate::state::Shared;
-use crate::store::{misc, users};
+use crate::store::{classrooms, users};
 
 /// `{"username","msg"}` with msg `username exists`, `invalid username`, `bad username` or
 /// `valid username` (shared with the old site's one-element array variant).
@@ -46,7 +46,7 @@ pub(crate) async fn classroom(
 ) -> Result<Response, ApiError> {
     let class_id = id(&class_id)?;
     let (class, educator) = s.store.read(|c| {
-        Ok(match misc::classroom(c, class_id)? {
+        Ok(match classrooms::by_id(c, class_id)? {
             Some(class) if !class.closed => match users::by_id(c, class.educator_id)? {
                 Some(educator) => Ok((class, educator)),
                 None => Err(ApiError::NotFound),

@@ -8,15 +8,14 @@ use crate::render;
 use crate::routes::json_reply::JsonReply;
 use crate::routes::reply::{ApiError, read};
 use crate::state::Shared;
-use crate::store::{classrooms, misc, users};
+use crate::store::{classrooms, users};
 
 pub(crate) async fn by_token(
     State(s): State<Shared>,
     Path(token): Path<String>,
 ) -> Result<Response, ApiError> {
     let (class, educator) = read(&s, |c| {
-        let found = classrooms::by_token(c, &token)?.ok_or(ApiError::NotFound)?;
-        let class = misc::classroom(c, found.id)?
+        let class = classrooms::by_token(c, &token)?
             .filter(|k| !k.closed)
             .ok_or(ApiError::NotFound)?;
         let educator = users::by_id(c, class.educator_id)?.ok_or(ApiError::NotFound)?;

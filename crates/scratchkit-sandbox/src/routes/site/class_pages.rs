@@ -21,7 +21,7 @@ use super::galleries::site_page;
 use crate::routes::reply::{Params, SiteError, id, read};
 use crate::state::Shared;
 use crate::store::Page;
-use crate::store::classrooms::{self, Class};
+use crate::store::classrooms::{self, ClassroomRow};
 use crate::store::studios::{self, StudioRow};
 use crate::store::users::{self, UserRow};
 
@@ -45,12 +45,16 @@ fn html(body: String) -> Response {
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
 }
 
-fn class_of(c: &Connection, segment: &str) -> Result<Class, SiteError> {
+fn class_of(c: &Connection, segment: &str) -> Result<ClassroomRow, SiteError> {
     let class_id = id(segment)?;
     classrooms::by_id(c, class_id)?.ok_or(SiteError::NotFound)
 }
 
-fn studios_of(c: &Connection, class: &Class, page: Page) -> rusqlite::Result<Vec<StudioRow>> {
+fn studios_of(
+    c: &Connection,
+    class: &ClassroomRow,
+    page: Page,
+) -> rusqlite::Result<Vec<StudioRow>> {
     let mut out = Vec::new();
     for sid in classrooms::studio_ids(c, class.id, page)? {
         if let Some(st) = studios::by_id(c, sid)? {

@@ -39,7 +39,7 @@ use crate::routes::reply::{
     Params, SiteError, body_object, bool_field, int_field, read, text_field, tx,
 };
 use crate::state::Shared;
-use crate::store::classrooms::{self, Class, ClassEdit, StudentActivity};
+use crate::store::classrooms::{self, ClassEdit, ClassroomRow, StudentActivity};
 use crate::store::projects;
 use crate::store::studios::{self, NewStudio};
 use crate::store::users::{self, NewUser, UserRow};
@@ -51,7 +51,11 @@ const MAX_TITLE: usize = 100;
 const MAX_TEXT: usize = 5000;
 
 /// The class when `me` teaches it: 404 when missing, 403 for anyone else.
-pub(crate) fn taught(c: &Connection, class_id: i64, me: &UserRow) -> Result<Class, SiteError> {
+pub(crate) fn taught(
+    c: &Connection,
+    class_id: i64,
+    me: &UserRow,
+) -> Result<ClassroomRow, SiteError> {
     let class = classrooms::by_id(c, class_id)?.ok_or(SiteError::NotFound)?;
     if class.educator_id == me.id {
         Ok(class)
@@ -66,7 +70,7 @@ fn class_id(segment: &str) -> Result<i64, SiteError> {
 }
 
 /// The site-api class object (the union of the list and detail shapes of §3.9).
-fn site_class(c: &Connection, k: &Class) -> Result<SiteClassroom, SiteError> {
+fn site_class(c: &Connection, k: &ClassroomRow) -> Result<SiteClassroom, SiteError> {
     let educator = users::by_id(c, k.educator_id)?.ok_or(SiteError::Internal)?;
     let commenters: i64 = c.query_row(
         "SELECT COUNT(DISTINCT cm.author_id) FROM comments cm JOIN users u ON u.id = cm.author_id
