@@ -137,16 +137,19 @@ impl Timestamp {
 
     /// Parses a Scratch date string: ISO 8601 / RFC 3339 with a zone (`…Z`, `…+02:00`), or a
     /// naive `YYYY-MM-DDTHH:MM:SS[.fff]` taken as UTC. A space instead of `T` is accepted in
-    /// the naive form.
+    /// the naive form. The year in UTC must be within 0000–9999 (what the api form prints).
     ///
     /// # Errors
     /// [`ParseTimestampError`] when the string is in neither form.
     pub fn parse(input: &str) -> Result<Self, ParseTimestampError> {
+        let error = || ParseTimestampError {
+            input: input.chars().take(64).collect(),
+        };
         if let Some(dt) = parse_api_form(input.as_bytes()) {
             return Ok(Self(dt));
         }
         if let Ok(dt) = OffsetDateTime::parse(input, &Rfc3339) {
-            return Ok(Self(dt));
+            return Self::printable(dt).ok_or_else(error);
         }
         let naive_t = format_description!(
             "[year]-[month]-[day]T[hour]:[minute]:[second][optional [.[subsecond]]]"
@@ -156,10 +159,17 @@ impl Timestamp {
         );
         PrimitiveDateTime::parse(input, naive_t)
             .or_else(|_| PrimitiveDateTime::parse(input, naive_space))
-            .map(|dt| Self(dt.assume_utc()))
-            .map_err(|_| ParseTimestampError {
-                input: input.chars().take(64).collect(),
-            })
+            .ok()
+            .and_then(|dt| Self::printable(dt.assume_utc()))
+            .ok_or_else(error)
+    }
+
+    /// `dt` when its UTC year is within 0000–9999, the years the api form can print (the
+    /// naive parser also reads `-2021-…`, and an offset can move `0000-01-01` into year −1):
+    /// every parsed timestamp prints as text that parses again.
+    fn printable(dt: OffsetDateTime) -> Option<Self> {
+        let utc = dt.checked_to_offset(UtcOffset::UTC)?;
+        (0..=9999).contains(&utc.year()).then_some(Self(dt))
     }
 
     /// The date in UTC, falling back to its own offset at the very edges of the range.
@@ -575,6 +585,27 @@ mod tests {
         assert_eq!(frac.unix_millis(), t.unix_millis() + 250);
         let space: Timestamp = "2025-06-02 09:25:59".parse().unwrap();
         assert_eq!(space, t);
+    }
+
+    /// Found by the `model_json` fuzz target (2026-12-07): the naive form read a negative
+    /// year (`-2021-01-09T…`), printed `-2021-01-09T…Z`, which no form parses.
+    #[test]
+    fn years_outside_0000_to_9999_in_utc_are_refused_so_that_every_parse_prints_back() {
+        for text in [
+            "-2021-01-09T21:20:14.0222222",
+            "-2021-01-09 21:20:14",
+            "0000-01-01T00:00:00+01:00",
+        ] {
+            assert!(Timestamp::parse(text).is_err(), "{text}");
+        }
+        for text in [
+            "0000-01-01T00:00:00Z",
+            "9999-12-31T23:59:59.999Z",
+            "0000-01-01 00:00:00",
+        ] {
+            let t = Timestamp::parse(text).unwrap();
+            assert_eq!(Timestamp::parse(&t.to_string()).unwrap(), t, "{text}");
+        }
     }
 
     #[test]
