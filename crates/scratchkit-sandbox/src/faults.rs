@@ -141,7 +141,7 @@ pub enum FaultSpecError {
     )]
     UnknownKey(String),
     /// The value of a key could not be read.
-    #[error("bad value {value:?} for {key}")]
+    #[error("bad value {value:?} for {key}{}", expected_value(key))]
     BadValue {
         /// The option.
         key: String,
@@ -156,6 +156,19 @@ pub enum FaultSpecError {
     /// Kinds were given but nothing says when to fail.
     #[error("kinds given without rate, every or count: no request would fail")]
     NoTrigger,
+}
+
+/// What a key takes, for the message of [`FaultSpecError::BadValue`].
+fn expected_value(key: &str) -> &'static str {
+    match key {
+        "latency" => {
+            " (expected milliseconds like 200ms or 200, or seconds like 2s, at most 3600s)"
+        }
+        "rate" => " (expected a number from 0 to 1)",
+        "every" => " (expected a whole number above 0)",
+        "count" | "retry-after" | "retry_after" => " (expected a whole number)",
+        _ => "",
+    }
 }
 
 /// The longest `latency` a spec may ask for: an hour is far beyond any test of a slow
@@ -398,6 +411,8 @@ mod tests {
                 "{spec}"
             );
         }
+        let message = "latency=2h".parse::<FaultSpec>().unwrap_err().to_string();
+        assert!(message.contains("at most 3600s"), "{message}");
         let longest: FaultSpec = "latency=3600s".parse().unwrap();
         assert_eq!(longest.latency, MAX_FAULT_LATENCY);
         assert_eq!(longest.to_string().parse::<FaultSpec>().unwrap(), longest);
