@@ -77,17 +77,6 @@ pub fn process_cpu_split(pid: u32) -> Option<(Duration, Duration)> {
     Some((time(user), time(system)))
 }
 
-/// `utime + stime` (clock ticks) of a `/proc/<pid>/stat` line.
-///
-/// ```
-/// let stat = "42 (my (odd) name) S 1 42 42 0 -1 4194560 100 0 0 0 250 17 0 0 20 0 3 0";
-/// assert_eq!(scratchkit_bench::procstats::parse_stat_cpu_ticks(stat), Some(267));
-/// ```
-pub fn parse_stat_cpu_ticks(stat: &str) -> Option<u64> {
-    let (user, system) = parse_stat_cpu_split(stat)?;
-    Some(user + system)
-}
-
 /// `(utime, stime)` (clock ticks) of a `/proc/<pid>/stat` line. The command name (field 2)
 /// may hold spaces and parentheses, so fields are counted after its last `)`.
 ///
@@ -163,10 +152,10 @@ mod tests {
 
     #[test]
     fn stat_lines_that_are_cut_short_are_rejected() {
-        assert_eq!(parse_stat_cpu_ticks("42 (x) S 1 2 3"), None);
-        assert_eq!(parse_stat_cpu_ticks("no parenthesis"), None);
+        assert_eq!(parse_stat_cpu_split("42 (x) S 1 2 3"), None);
+        assert_eq!(parse_stat_cpu_split("no parenthesis"), None);
         assert_eq!(
-            parse_stat_cpu_ticks("1 (x) S 0 1 1 0 -1 0 0 0 0 0 five 3 0 0"),
+            parse_stat_cpu_split("1 (x) S 0 1 1 0 -1 0 0 0 0 0 five 3 0 0"),
             None
         );
     }

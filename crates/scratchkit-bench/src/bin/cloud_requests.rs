@@ -87,6 +87,8 @@ impl Rules {
 /// One cloud server under test.
 struct Target {
     name: &'static str,
+    /// Its name for `--server` (one of [`SERVERS`]).
+    key: &'static str,
     rules: Rules,
     /// `ws://…` for our host and the template.
     url: String,
@@ -221,7 +223,7 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
     Ok(options)
 }
 
-/// The names `--server` takes, in the order of the targets.
+/// The names `--server` takes (a target's `key`; TurboWarp's server may be absent).
 const SERVERS: [&str; 3] = ["cloud", "turbowarp", "turbowarp-server"];
 
 fn wanted(options: &Options, which: &str) -> bool {
@@ -241,12 +243,14 @@ async fn run(options: Options) -> Result<(), String> {
     let mut targets = vec![
         Target {
             name: "sandbox /cloud",
+            key: "cloud",
             rules: Rules::Scratch,
             url: server.scratch_url(),
             addr: server.addr().to_string(),
         },
         Target {
             name: "sandbox /turbowarp",
+            key: "turbowarp",
             rules: Rules::TurboWarp,
             url: server.turbowarp_url(),
             addr: server.addr().to_string(),
@@ -256,6 +260,7 @@ async fn run(options: Options) -> Result<(), String> {
         Ok(turbowarp) => {
             targets.push(Target {
                 name: "TurboWarp server",
+                key: "turbowarp-server",
                 rules: Rules::TurboWarp,
                 url: format!("ws://{}/", turbowarp.addr),
                 addr: turbowarp.addr.clone(),
@@ -274,8 +279,12 @@ async fn run(options: Options) -> Result<(), String> {
 
     let mut results: Vec<Series> = Vec::new();
     let mut outcome = Ok(());
-    for (target, key) in targets.iter().zip(SERVERS) {
-        if options.server.as_deref().is_some_and(|only| only != key) {
+    for target in &targets {
+        if options
+            .server
+            .as_deref()
+            .is_some_and(|only| only != target.key)
+        {
             continue;
         }
         for host in ["scratchkit", "scratchattach"] {

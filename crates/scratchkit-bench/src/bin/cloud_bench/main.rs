@@ -13,15 +13,15 @@
 //!
 //! Figures per server: server CPU per delivered update (`/proc/PID/stat` utime + stime over
 //! the timed phase and its drain, divided by the deliveries) and the kernel's share of it
-//! (stime; the ratio line also divides our kernel time alone by TurboWarp's whole CPU), latency p50/p99/max (set →
-//! delivery, one clock), RSS (peak while connected) and RSS per connection (peak − idle,
-//! divided by the steady connections), updates lost (expected deliveries that had not
-//! arrived 5 s after the last set), and `sent%`, the share of the planned sets the load
-//! generator managed to send (below 100 % it, not the server, was the bottleneck). The churn
-//! scenario also prints server CPU per completed join. The ratio columns divide ours by TurboWarp's from the
-//! same run. Servers: scratchkit with TurboWarp rules (`/turbowarp`) and with Scratch rules
-//! (`/cloud`, limits lifted so that the load is legal; see `servers.rs`); TurboWarp's server
-//! has one rule set.
+//! (stime; the ratio line also divides our kernel time alone by TurboWarp's whole CPU),
+//! latency p50/p99/max (set → delivery, one clock), RSS (peak while connected) and RSS per
+//! connection (peak − idle, divided by the steady connections), updates lost (expected
+//! deliveries that had not arrived 5 s after the last set), and `sent%`, the share of the
+//! planned sets the load generator managed to send (below 100 % it, not the server, was the
+//! bottleneck). The churn scenario also prints server CPU per completed join. The ratio
+//! columns divide ours by TurboWarp's from the same run. Servers: scratchkit with TurboWarp
+//! rules (`/turbowarp`) and with Scratch rules (`/cloud`, limits lifted so that the load is
+//! legal; see `servers.rs`); TurboWarp's server has one rule set.
 //!
 //! ```text
 //! cargo build --release -p scratchkit-bench
