@@ -22,34 +22,22 @@ sandbox URL, status or error) so that callers can report what the sandbox did no
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Optional
-from urllib.parse import urlsplit, urlunsplit
 
-# Live host -> sandbox prefix (scratchkit DESIGN.md, "Hosts": a contract).
-HTTP_HOSTS = {
-    "api.scratch.mit.edu": "/api",
-    "scratch.mit.edu": "/site",
-    "www.scratch.mit.edu": "/site",
-    "projects.scratch.mit.edu": "/projects",
-    "assets.scratch.mit.edu": "/assets",
-    "backpack.scratch.mit.edu": "/backpack",
-    "cdn2.scratch.mit.edu": "/cdn2",
-    "uploads.scratch.mit.edu": "/uploads",
-    "clouddata.scratch.mit.edu": "/clouddata",
-    "my-ocular.jeffalo.net": "/ext/ocular",
-}
-# Services that live under a path of a shared host: (host, path prefix) -> sandbox prefix.
-HTTP_PATH_SERVICES = {
-    ("jeffalo.net", "/api/nfe"): "/ext/nfe",
-}
-WS_HOSTS = {
-    "clouddata.scratch.mit.edu": "/cloud",
-    "clouddata.turbowarp.org": "/turbowarp",
-}
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+# The hosts table (live host -> sandbox prefix, scratchkit DESIGN.md "Hosts": a contract) and
+# the URL mapping are those of the Python package's redirect (python/scratchkit/redirect.py),
+# loaded from its file so that this harness needs neither the package's native extension nor
+# a second copy of the table. Only the patching below is the harness's own (it records every
+# exchange's status, and can send cloud WebSockets to a recording proxy).
+_MAPPING_FILE = Path(__file__).resolve().parent.parent / "python" / "scratchkit" / "redirect.py"
+_spec = importlib.util.spec_from_file_location("_scratchkit_redirect_hosts", _MAPPING_FILE)
+_hosts = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_hosts)
 
 
 class NotServed(Exception):
@@ -83,13 +71,6 @@ def sandbox_address() -> Optional[str]:
     return _sandbox
 
 
-def _hostname(netloc: str) -> str:
-    host = netloc.rsplit("@", 1)[-1]
-    if host.startswith("["):
-        return host[1 : host.find("]")].lower()
-    return host.split(":", 1)[0].lower().rstrip(".")
-
-
 def rewrite_http(url: str) -> str:
     """The sandbox URL for a live ``http(s)://`` URL; local URLs are returned unchanged.
 
@@ -97,37 +78,17 @@ def rewrite_http(url: str) -> str:
     """
     if _sandbox is None:
         raise NotServed("redirect not installed")
-    parts = urlsplit(url)
-    host = _hostname(parts.netloc)
-    if host in LOCAL_HOSTS:
-        return url
-    path = parts.path or "/"
-    prefix = HTTP_HOSTS.get(host)
-    if prefix is None:
-        for (service_host, service_path), service_prefix in HTTP_PATH_SERVICES.items():
-            if host == service_host and (
-                path == service_path or path.startswith(service_path + "/")
-            ):
-                prefix = service_prefix
-                path = path[len(service_path) :] or "/"
-                break
-    if prefix is None:
-        raise NotServed(f"{host} is not served by the sandbox (blocked: the harness stays offline)")
-    return urlunsplit(("http", _sandbox, prefix + path, parts.query, ""))
+    try:
+        return _hosts.Redirect(_sandbox).http_url(url)
+    except _hosts.HostRefused as e:
+        raise NotServed(f"{e} (the harness stays offline)") from None
 
 
 def unrewrite_http(url: str) -> str:
     """The live URL for a sandbox URL made by ``rewrite_http`` (anything else unchanged)."""
-    parts = urlsplit(url)
-    if _sandbox is None or parts.netloc != _sandbox:
+    if _sandbox is None:
         return url
-    candidates = [(prefix, host, "") for host, prefix in HTTP_HOSTS.items() if host != "www.scratch.mit.edu"]
-    candidates += [(prefix, host, path) for (host, path), prefix in HTTP_PATH_SERVICES.items()]
-    for prefix, host, base in sorted(candidates, key=lambda c: -len(c[0])):
-        if parts.path == prefix or parts.path.startswith(prefix + "/"):
-            rest = parts.path[len(prefix) :] or "/"
-            return urlunsplit(("https", host, base + rest, parts.query, parts.fragment))
-    return url
+    return _hosts.Redirect(_sandbox).live_url(url)
 
 
 def rewrite_ws(url: str) -> str:
@@ -137,15 +98,10 @@ def rewrite_ws(url: str) -> str:
     """
     if _sandbox is None:
         raise NotServed("redirect not installed")
-    parts = urlsplit(url)
-    host = _hostname(parts.netloc)
-    if host in LOCAL_HOSTS:
-        return url
-    prefix = WS_HOSTS.get(host)
-    if prefix is None:
-        raise NotServed(f"{host} is not a cloud server the sandbox stands in for (blocked)")
-    path = parts.path.rstrip("/")
-    return urlunsplit(("ws", _ws_sandbox or _sandbox, prefix + path, parts.query, ""))
+    try:
+        return _hosts.Redirect(_ws_sandbox or _sandbox).ws_url(url)
+    except _hosts.HostRefused as e:
+        raise NotServed(f"{e} (the harness stays offline)") from None
 
 
 def _record(exchange: Exchange) -> None:

@@ -322,6 +322,62 @@ async fn registration_link_and_student_registration() {
     }
 }
 
+/// The registration link leads somewhere: `/site/signup/<token>` (the link through the hosts
+/// table) and `/web/signup/<token>` serve the class's sign-up form, wired to the class.
+#[tokio::test]
+async fn the_registration_link_serves_a_sign_up_form() {
+    let sb = sandbox().await;
+    let teacher = Caller::login(&sb, "demo_teacher").await;
+    let token = token_of(&teacher, CLASS).await;
+    let title = teacher
+        .get(&format!("/site/site-api/classrooms/all/{CLASS}/"))
+        .await
+        .body["title"]
+        .as_str()
+        .expect("title")
+        .to_owned();
+    for path in [
+        format!("/site/signup/{token}"),
+        format!("/site/signup/{token}/"),
+        format!("/web/signup/{token}"),
+    ] {
+        let (status, page) = common::get_text(&sb, &path).await;
+        assert_eq!(status, 200, "{path}: {page}");
+        assert!(page.contains("id=\"signup-form\""), "{path}: {page}");
+        assert!(
+            page.contains(&format!("data-classroom-id=\"{CLASS}\"")),
+            "{path}: {page}"
+        );
+        assert!(
+            page.contains(&format!("data-classroom-token=\"{token}\"")),
+            "{path}: {page}"
+        );
+        assert!(
+            page.contains("demo_teacher"),
+            "{path}: the teacher is named"
+        );
+        let escaped = title
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+            .replace('\'', "&#39;");
+        assert!(page.contains(&escaped), "{path}: the title {title:?}");
+    }
+    // What the form posts is what `register` sends: it makes an account in this class.
+    let anon = Caller::anonymous(&sb);
+    let ok = register(&anon, CLASS, &token, "form_pupil").await;
+    assert_eq!(ok.body[0]["success"], true, "{:?}", ok.body);
+
+    let (status, page) = common::get_text(&sb, "/site/signup/nosuchtoken").await;
+    assert_eq!(status, 404, "{page}");
+    let closed = token_of(&teacher, CLOSED_CLASS).await;
+    let (status, page) = common::get_text(&sb, &format!("/web/signup/{closed}")).await;
+    assert_eq!(status, 410, "{page}");
+    assert!(page.contains("id=\"signup-closed\""), "{page}");
+    assert!(!page.contains("signup-form"), "{page}");
+}
+
 #[tokio::test]
 async fn class_studios_and_class_pages() {
     let sb = sandbox().await;

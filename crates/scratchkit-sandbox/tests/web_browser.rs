@@ -394,6 +394,57 @@ async fn forum_reply(b: &mut Browser, sb: &SandboxHandle, base: &str) {
     );
 }
 
+/// A student signs up through the class's registration link (logged out), then the account
+/// works for a client: the page's form posts to the route bots use.
+async fn class_sign_up(b: &mut Browser, sb: &SandboxHandle, base: &str, shots: &std::path::Path) {
+    let teacher = common::session::Caller::login(sb, "demo_teacher").await;
+    let link = teacher
+        .get("/site/site-api/classrooms/generate_registration_link/367806/")
+        .await;
+    let reg_link = link.body["reg_link"].as_str().expect("reg_link");
+    let token = reg_link
+        .strip_prefix("https://scratch.mit.edu/signup/")
+        .expect("a live-shaped link");
+    b.goto(&format!("{base}/web/signup/{token}")).await;
+    b.screenshot(&shots.join("signup.png")).await;
+    // A password that is too short first: the API's message shows, no account is made.
+    b.eval(
+        "document.getElementById('signup-username').value = 'browser_pupil';
+         document.getElementById('signup-password').value = 'abc';
+         document.getElementById('signup-password').removeAttribute('minlength');
+         document.getElementById('signup-form').requestSubmit(); true",
+    )
+    .await;
+    b.wait_for(
+        "document.getElementById('signup-error').textContent.includes('weak')",
+        WAIT,
+    )
+    .await;
+    b.eval(
+        "document.getElementById('signup-password').value = 'pupil-pass-1';
+         document.getElementById('signup-form').requestSubmit(); true",
+    )
+    .await;
+    b.wait_for("!document.getElementById('signup-done').hidden", WAIT)
+        .await;
+    assert_eq!(
+        b.eval("document.getElementById('signup-login') !== null")
+            .await,
+        true
+    );
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = Client::sandbox(sb.addr());
+    client
+        .login("browser_pupil", "pupil-pass-1")
+        .await
+        .expect("the student made in the browser logs in");
+    let (_, students) = common::get_text(sb, "/site/classes/367806/students/").await;
+    assert!(
+        students.contains("/users/browser_pupil/"),
+        "the student is in the class: {students}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_person_in_chromium_and_a_bot_share_the_sandbox() {
     let Some(chromium) = chromium_or_skip("a_person_in_chromium_and_a_bot_share_the_sandbox")
@@ -439,6 +490,7 @@ async fn a_person_in_chromium_and_a_bot_share_the_sandbox() {
             .await,
         true
     );
+    class_sign_up(&mut b, &sb, &base, &shots).await;
     // Reset from the panel (its confirm() answered yes): the person's comment is gone.
     b.goto(&format!("{base}/_sandbox")).await;
     b.eval("window.confirm = () => true; document.getElementById('reset').click(); true")

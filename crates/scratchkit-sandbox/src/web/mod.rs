@@ -22,6 +22,7 @@ pub(crate) mod panel;
 mod parts;
 mod project;
 pub(crate) mod recent;
+pub(crate) mod signup;
 mod studio;
 mod text;
 mod user;
@@ -39,6 +40,7 @@ pub(crate) fn router() -> Router<Shared> {
         .route("/web/explore", get(home::explore))
         .route("/web/search", get(home::search))
         .route("/web/login", get(user::login_page))
+        .route("/web/signup/{token}", get(signup::page_of))
         .route("/web/users/{user}", get(user::profile))
         .route("/web/projects/{id}", get(project::show))
         .route("/web/projects/{id}/cloud", get(cloud::monitor))

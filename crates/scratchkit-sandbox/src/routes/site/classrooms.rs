@@ -9,7 +9,7 @@
 //! | GET | `/site-api/classrooms/all/`, `/site-api/classrooms/closed/` `?page` | the caller's open / closed classes (site class objects) |
 //! | GET, PUT | `/site-api/classrooms/all/<id>/` `{title?, description?, status?, visibility?: "visible"\|"closed"}` | the site class object |
 //! | POST | `/site-api/classrooms/close_classroom/<id>/` | the site class object, `visibility: "closed"` |
-//! | GET | `/site-api/classrooms/generate_registration_link/<id>/` | `{"reg_link":"https://scratch.mit.edu/signup/<token>"}` (open classes) |
+//! | GET | `/site-api/classrooms/generate_registration_link/<id>/` | `{"reg_link":"https://scratch.mit.edu/signup/<token>"}` (open classes); the link's page is `/signup/<token>` (HTML sign-up form, `web::signup`) |
 //! | POST | `/classes/create_classroom_gallery/` `{classroom_id, classroom_token, title, description?}` | `{"success":true,"redirect":"/studios/<id>/"}` |
 //! | POST | `/classes/register_new_student/` (form, no session) | `[{"username","success":true,"msg"}]`; refusals `[{"success":false,"msg"}]` without `username` |
 //! | GET | `/site-api/classrooms/activity/<id>/<student\|all>/?page&ascsort&descsort` | classroom activity (§2.11.11) |

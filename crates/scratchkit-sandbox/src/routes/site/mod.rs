@@ -104,6 +104,7 @@ pub(crate) fn router() -> Router<Shared> {
             post(classrooms::register_student),
         )
         .route("/classes/{id}", get(class_pages::class_page))
+        .route("/signup/{token}", get(crate::web::signup::page_of))
         .route("/classes/{id}/students", get(class_pages::students_page))
         .route("/classes/{id}/studios", get(class_pages::studios_page))
         .route("/site-api/classrooms/all", get(classrooms::open_list))

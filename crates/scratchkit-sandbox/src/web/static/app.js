@@ -75,6 +75,36 @@ function wireLogin() {
   });
 }
 
+// The class sign-up page: the form goes to the route a bot uses to register a student.
+function wireSignup() {
+  const form = document.getElementById("signup-form");
+  if (!form) return;
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    showError(form, "");
+    const fields = new URLSearchParams(new FormData(form));
+    fields.set("classroom_id", form.dataset.classroomId);
+    fields.set("classroom_token", form.dataset.classroomToken);
+    fields.set("is_robot", "false");
+    const r = await call("POST", "/site/classes/register_new_student/", fields);
+    const body = await readJson(r);
+    const item = Array.isArray(body) ? body[0] : null;
+    if (r.ok && item && item.success === true) {
+      const done = document.getElementById("signup-done");
+      done.textContent = `Account ${item.username} created: log in with it.`;
+      const link = document.createElement("a");
+      link.href = "/web/login";
+      link.id = "signup-login";
+      link.textContent = " Log in";
+      done.append(link);
+      done.hidden = false;
+      form.hidden = true;
+    } else {
+      showError(form, (item && item.msg) || `Sign-up failed (HTTP ${r.status}).`);
+    }
+  });
+}
+
 function wireLogout() {
   const b = document.getElementById("logout");
   if (!b) return;
@@ -306,6 +336,7 @@ function wirePanel() {
 
 document.addEventListener("DOMContentLoaded", () => {
   wireLogin();
+  wireSignup();
   wireLogout();
   wireComments();
   wireMarks();
