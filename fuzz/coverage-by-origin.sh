@@ -34,7 +34,7 @@ command -v llvm-symbolizer >/dev/null || {
 }
 
 report() { # corpus folder -> report file
-    ASAN_OPTIONS=detect_leaks=0 "$bin" -runs=0 -print_coverage=1 -max_len=65536 \
+    ASAN_OPTIONS=detect_leaks=0:detect_odr_violation=0 "$bin" -runs=0 -print_coverage=1 -max_len=65536 \
         -rss_limit_mb=4096 -timeout=30 "$1" >"$2" 2>&1
 }
 
