@@ -55,7 +55,7 @@ scan_log() {
             if (cov > max_cov) { max_cov = cov; at = exec }
             last = exec; last_ft = ft
         }
-        / INITED / { start_cov = cov; start_ft = ft; at = exec }
+        /[ \t]INITED / { start_cov = cov; start_ft = ft; at = exec }
         END { printf "%d %d %d %d %d %d %d\n", start_cov, start_ft, max_cov, at, last, last_ft, rate }
     ' "$1"
 }
