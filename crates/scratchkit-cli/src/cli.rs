@@ -233,12 +233,12 @@ Examples:
     CheckUsername(CheckUsernameArgs),
 
     /// Whether Scratch would accept a password for a new account (the password comes from
-    /// SCRATCH_PASSWORD or a prompt without echo, never from the command line). Exit 0 when
-    /// it would, 2 when not.
+    /// SCRATCH_NEW_PASSWORD or a prompt without echo, never from the command line, and never
+    /// from SCRATCH_PASSWORD, the login's). Exit 0 when it would, 2 when not.
     #[command(after_help = "\
 Examples:
   scratch check-password
-  SCRATCH_PASSWORD=… scratch check-password --json")]
+  SCRATCH_NEW_PASSWORD=… scratch check-password --json")]
     CheckPassword,
 
     /// The forums: categories, topics, posts; reply to a topic.

@@ -808,13 +808,30 @@ fn trash_passwords_ranks_and_whole_forum_lists() {
         stdout(&out)
     );
 
-    // A password for a new account: refused (exit 2) or accepted (exit 0).
-    let out = with_password(&["check-password"], "abc");
+    // A password for a new account, from SCRATCH_NEW_PASSWORD: refused (exit 2) or accepted
+    // (exit 0). The login's SCRATCH_PASSWORD (set to a fine password here) is not read.
+    let check_password = |args: &[&str], candidate: &str| {
+        command(dir)
+            .args(at(addr, args))
+            .env("SCRATCH_PASSWORD", "a-fine-login-password-88")
+            .env("SCRATCH_NEW_PASSWORD", candidate)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let out = check_password(&["check-password"], "abc");
     assert_eq!(code(&out), 2, "{}", stderr(&out));
-    let out = with_password(&["--json", "check-password"], "a-fine-long-password-77");
+    let out = check_password(&["--json", "check-password"], "a-fine-long-password-77");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let verdict: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(verdict["valid"], true);
+    let out = with_password(&["check-password"], "a-fine-long-password-77");
+    assert_eq!(
+        code(&out),
+        2,
+        "no SCRATCH_NEW_PASSWORD, no terminal: {}",
+        stderr(&out)
+    );
 
     // Whole forum lists as JSON lines.
     let posts = lines(

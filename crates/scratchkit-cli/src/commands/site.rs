@@ -224,14 +224,15 @@ pub async fn health(ctx: &Ctx) -> CliResult {
     ])
 }
 
-/// Says whether Scratch would accept a password for a new account (SCRATCH_PASSWORD, or a
-/// prompt without echo). Exit 0 when it would, 2 when not.
+/// Says whether Scratch would accept a password for a new account (SCRATCH_NEW_PASSWORD, or a
+/// prompt without echo; never SCRATCH_PASSWORD, the login's). Exit 0 when it would, 2 when
+/// not.
 ///
 /// # Errors
 /// No password to check (exit 2), a password Scratch refuses (2), network failures (5).
 pub async fn check_password(ctx: &Ctx) -> CliResult {
     let password = crate::commands::auth::secret(
-        crate::commands::auth::PASSWORD_ENV,
+        crate::commands::account::NEW_PASSWORD_ENV,
         "Password to check: ",
         "password",
     )?;
