@@ -48,7 +48,6 @@
 
 mod int_code;
 mod lenient;
-mod nullable;
 
 pub mod activity;
 pub mod backpack;
@@ -63,6 +62,7 @@ pub mod js_number;
 pub mod message;
 pub mod mute;
 pub mod news;
+pub mod nullable;
 pub mod project;
 pub mod project_status;
 pub mod session;

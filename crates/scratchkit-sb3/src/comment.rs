@@ -15,14 +15,14 @@ pub struct WorkspaceComment {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::nullable"
+        deserialize_with = "scratchkit_model::nullable::deserialize"
     )]
     pub x: Option<Option<Number>>,
     /// Position on the workspace, like `x`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::nullable"
+        deserialize_with = "scratchkit_model::nullable::deserialize"
     )]
     pub y: Option<Option<Number>>,
     /// Size on the workspace.

@@ -50,7 +50,6 @@ mod error;
 pub mod folder;
 pub mod media;
 mod monitor;
-mod nullable;
 mod project;
 mod project_file;
 mod sb2;

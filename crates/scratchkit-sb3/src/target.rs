@@ -79,7 +79,7 @@ pub struct Target {
         rename = "textToSpeechLanguage",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::nullable"
+        deserialize_with = "scratchkit_model::nullable::deserialize"
     )]
     pub text_to_speech_language: Option<Option<String>>,
 
