@@ -364,7 +364,8 @@ async fn the_registration_link_serves_a_sign_up_form() {
             .replace('\'', "&#39;");
         assert!(page.contains(&escaped), "{path}: the title {title:?}");
     }
-    // What the form posts is what `register` sends: it makes an account in this class.
+    // The page's form posts these fields as a form body, like `register` (the Chromium test
+    // submits the form itself); the class still takes new students after the page is read.
     let anon = Caller::anonymous(&sb);
     let ok = register(&anon, CLASS, &token, "form_pupil").await;
     assert_eq!(ok.body[0]["success"], true, "{:?}", ok.body);

@@ -40,10 +40,15 @@ fn screenshot_dir() -> PathBuf {
 }
 
 async fn bot(sb: &SandboxHandle, username: &str) -> Client {
+    logged_in(sb, username, DEMO_PASSWORD).await
+}
+
+/// A scratchkit client logged in to the sandbox as `username`.
+async fn logged_in(sb: &SandboxHandle, username: &str, password: &str) -> Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let client = Client::sandbox(sb.addr());
     client
-        .login(username, DEMO_PASSWORD)
+        .login(username, password)
         .await
         .unwrap_or_else(|e| panic!("{username} logs in: {e}"));
     client
@@ -432,12 +437,8 @@ async fn class_sign_up(b: &mut Browser, sb: &SandboxHandle, base: &str, shots: &
             .await,
         true
     );
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let client = Client::sandbox(sb.addr());
-    client
-        .login("browser_pupil", "pupil-pass-1")
-        .await
-        .expect("the student made in the browser logs in");
+    // The student made in the browser logs in.
+    logged_in(sb, "browser_pupil", "pupil-pass-1").await;
     let (_, students) = common::get_text(sb, "/site/classes/367806/students/").await;
     assert!(
         students.contains("/users/browser_pupil/"),

@@ -74,7 +74,7 @@ pub(crate) async fn page_of(
         .collect();
     let body = format!(
         "<div class=\"narrow\"><h1>Join {title}</h1><p>{teacher}</p>\
-<p class=\"muted\">A student account belongs to this class; its teacher can see its projects and reset its password.</p>\
+<p class=\"muted\">A student account belongs to this class: its teacher sees what it does in the class activity.</p>\
 <form id=\"signup-form\" data-classroom-id=\"{id}\" data-classroom-token=\"{token}\">\
 <label>Username <input name=\"username\" id=\"signup-username\" autocomplete=\"username\" required maxlength=\"20\"></label>\
 <label>Password <input name=\"password\" id=\"signup-password\" type=\"password\" autocomplete=\"new-password\" required minlength=\"6\"></label>\
