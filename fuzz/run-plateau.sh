@@ -16,6 +16,12 @@
 #   LOG_DIR=fuzz/target/plateau           libFuzzer logs, the binaries run, table.md
 #   NO_START_AFTER=13:25                  (UTC, optional) start no target after this time
 #   NO_BUILD=1                            use the binaries already built
+#   PLATEAU_ON=all                        `ours`: the window counts only new edges of our code
+#
+# Every run prints its new edges (`-print_pcs=1`). When llvm-symbolizer is on PATH, each poll
+# sorts them into ours and the rest (fuzz/new_pcs.py), and the row says how many were ours
+# and how long ago the last of them was found. PLATEAU_ON=ours stops a target when the window
+# has passed without a new edge of ours (docs/fuzzing.md, "Our code's plateau").
 #
 # Targets run one after another, never two at once: each run holds LOG_DIR/fuzz.lock (flock),
 # so a second copy of this script waits. The binary is copied into LOG_DIR/bin first, so a
@@ -32,6 +38,20 @@ WINDOW_EXECS="${WINDOW_EXECS:-500000}"
 MAX_SECS="${MAX_SECS:-3600}"
 LOG_DIR="${LOG_DIR:-$FUZZ_DIR/target/plateau}"
 POLL_SECS=5
+PLATEAU_ON="${PLATEAU_ON:-all}"
+case "$PLATEAU_ON" in
+all | ours) ;;
+*)
+    echo "PLATEAU_ON is all or ours, not '$PLATEAU_ON'" >&2
+    exit 2
+    ;;
+esac
+by_origin=no
+command -v llvm-symbolizer >/dev/null && by_origin=yes
+if [ "$PLATEAU_ON" = ours ] && [ "$by_origin" = no ]; then
+    echo "PLATEAU_ON=ours needs llvm-symbolizer on PATH (Debian: apt-get install llvm)" >&2
+    exit 2
+fi
 mkdir -p "$LOG_DIR/bin"
 
 if [ -z "${NO_BUILD:-}" ]; then
@@ -40,8 +60,9 @@ if [ -z "${NO_BUILD:-}" ]; then
 fi
 
 # Reads a libFuzzer log; prints: start_cov start_ft max_cov exec_at_max_cov last_exec
-# last_ft exec_per_s. `exec_at_max_cov` is the first status line that reached today's
-# maximum edge count, i.e. the execution that found the last new edge.
+# last_ft exec_per_s inited_exec. `exec_at_max_cov` is the first status line that reached
+# today's maximum edge count, i.e. the execution that found the last new edge; `inited_exec`
+# is 0 until the corpus is loaded.
 scan_log() {
     awk '
         /^#[0-9]+\t/ && / cov: / {
@@ -55,8 +76,8 @@ scan_log() {
             if (cov > max_cov) { max_cov = cov; at = exec }
             last = exec; last_ft = ft
         }
-        /[ \t]INITED / { start_cov = cov; start_ft = ft; at = exec }
-        END { printf "%d %d %d %d %d %d %d\n", start_cov, start_ft, max_cov, at, last, last_ft, rate }
+        /[ \t]INITED / { start_cov = cov; start_ft = ft; at = exec; inited = exec }
+        END { printf "%d %d %d %d %d %d %d %d\n", start_cov, start_ft, max_cov, at, last, last_ft, rate, inited }
     ' "$1"
 }
 
@@ -76,29 +97,53 @@ for target in "$@"; do
     files_before="$(find "$corpus" -type f | wc -l)"
     dict="$(dict_of "$target")"
     args=(-max_total_time="$MAX_SECS" -timeout=10 -rss_limit_mb=2048 -max_len=65536
-        -print_final_stats=1 -artifact_prefix="$FUZZ_DIR/artifacts/$target/")
+        -print_final_stats=1 -print_pcs=1 -artifact_prefix="$FUZZ_DIR/artifacts/$target/")
     [ -n "$dict" ] && args+=(-dict="$dict")
-    echo "== $target: fuzzing (window ${WINDOW_SECS} s and $WINDOW_EXECS executions, at most $MAX_SECS s), log $log"
+    echo "== $target: fuzzing (window ${WINDOW_SECS} s and $WINDOW_EXECS executions without a new edge ($PLATEAU_ON), at most $MAX_SECS s), log $log"
     start=$EPOCHSECONDS
     nice -n 19 "$bin" "${args[@]}" "$corpus" >"$log" 2>&1 &
     pid=$!
     max_seen=-1
     edge_time=$start
+    ours_seen=0
+    ours_time=$start
+    ours_at=0
+    ours_new=0
+    all_new=0
     plateau=no
     while kill -0 "$pid" 2>/dev/null; do
         sleep "$POLL_SECS"
-        read -r _ _ max_cov at last _ rate < <(scan_log "$log")
+        read -r _ _ max_cov at last _ rate inited < <(scan_log "$log")
         now=$EPOCHSECONDS
         if [ "$max_cov" -gt "$max_seen" ]; then
             max_seen=$max_cov
             edge_time=$now
         fi
+        if [ "$by_origin" = yes ]; then
+            read -r ours_new ours_found_at all_new < <(python3 "$FUZZ_DIR/new_pcs.py" "$bin" "$log")
+            if [ "$inited" -eq 0 ]; then
+                ours_time=$now
+            elif [ "$ours_new" -gt "$ours_seen" ]; then
+                ours_seen=$ours_new
+                ours_time=$now
+                ours_at=$ours_found_at
+            fi
+        fi
+        # The window is measured from the last new edge, or of ours; before the corpus is
+        # loaded there is no edge count yet and no window.
+        window_time=$edge_time
+        window_at=$at
+        if [ "$PLATEAU_ON" = ours ]; then
+            window_time=$ours_time
+            window_at=$inited
+            [ "$ours_seen" -eq 0 ] || window_at=$ours_at
+        fi
         # Executions so far: the last status line, or the average rate times the run's age
         # when libFuzzer has printed nothing for a while (it prints only on news and at 2^n).
         estimate=$((rate * (now - start)))
         [ "$estimate" -gt "$last" ] || estimate=$last
-        if [ "$max_seen" -gt 0 ] && [ $((now - edge_time)) -ge "$WINDOW_SECS" ] &&
-            [ $((estimate - at)) -ge "$WINDOW_EXECS" ]; then
+        if [ "$max_seen" -gt 0 ] && [ "$inited" -gt 0 ] && [ $((now - window_time)) -ge "$WINDOW_SECS" ] &&
+            [ $((estimate - window_at)) -ge "$WINDOW_EXECS" ]; then
             plateau=yes
             kill -INT "$pid" 2>/dev/null || true
             break
@@ -112,11 +157,18 @@ for target in "$@"; do
     if [ "$rc" -ne 0 ] && { [ "$plateau" = no ] || [ "$rc" -ne 72 ]; }; then
         findings="exit $rc, see $log and fuzz/artifacts/$target/"
     fi
-    read -r start_cov start_ft max_cov at _ end_ft _ < <(scan_log "$log")
+    read -r start_cov start_ft max_cov at _ end_ft _ inited < <(scan_log "$log")
     execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)"
     execs="${execs:-$(scan_log "$log" | cut -d' ' -f5)}"
     since=$((execs - at))
     since_secs=$((end - edge_time))
+    ours="not sorted (no llvm-symbolizer) | - | -"
+    if [ "$by_origin" = yes ]; then
+        read -r ours_new ours_found_at all_new < <(python3 "$FUZZ_DIR/new_pcs.py" "$bin" "$log")
+        [ "$ours_new" -gt 0 ] || ours_found_at=$inited
+        [ "$ours_new" -le "$ours_seen" ] || ours_time=$end
+        ours="$ours_new of $all_new | $((execs - ours_found_at)) | $((end - ours_time)) s"
+    fi
 
     merged="$(mktemp -d)"
     nice -n 19 "$bin" -merge=1 -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
@@ -129,7 +181,7 @@ for target in "$@"; do
     files_after="$(find "$corpus" -type f | wc -l)"
     flock -u 9
 
-    row="| $target | $execs | $start_cov → $max_cov | $start_ft → $end_ft | $since | $since_secs s | $((end - start)) s | $plateau | $files_before → $files_after | $findings |"
+    row="| $target | $execs | $start_cov → $max_cov | $start_ft → $end_ft | $since | $since_secs s | $ours | $((end - start)) s | $plateau ($PLATEAU_ON) | $files_before → $files_after | $findings |"
     echo "$row"
     echo "$row" >>"$LOG_DIR/table.md"
 done
