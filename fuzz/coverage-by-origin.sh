@@ -33,6 +33,11 @@ command -v llvm-symbolizer >/dev/null || {
     exit 1
 }
 
+# detect_odr_violation=0: ASan reports SQLite's `aiOff` as defined twice, a false positive.
+# There is one SQLite (libsqlite3-sys, bundled); its FTS3 and FTS5 case folders each have a
+# static table called `aiOff` with the same contents, the linker merged the two into one
+# address (`nm` shows `aiOff.4` and `aiOff.13` at the same place), and ASan, which registers
+# both, takes two globals at one address for an ODR violation.
 report() { # corpus folder -> report file
     ASAN_OPTIONS=detect_leaks=0:detect_odr_violation=0 "$bin" -runs=0 -print_coverage=1 -max_len=65536 \
         -rss_limit_mb=4096 -timeout=30 "$1" >"$2" 2>&1
