@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""Seeds that reach every field's branches in serde-derived decoders: variants of JSON inputs.
+
+    fuzz/json_variants.py [--prefix N] [--depth D] [--pick K] OUT_DIR [BASE...]
+
+Each BASE is an input of a fuzz target whose body (after its first N bytes, e.g. the type
+selector of `model_json`) is a JSON object that decodes. For every key of the object, and of
+the objects down to D levels below it (default 1; a value that is an object, or the first
+object of an array, is one level down), this writes four variants into OUT_DIR, with the
+same first N bytes:
+
+- the key removed (a required field reports it missing; an optional one takes its default),
+- the key repeated at the end of its object (the "duplicate field" error),
+- the value `null`,
+- a value of another JSON type (a string for a number, a number for a string, `[]` for an
+  object, ...).
+
+A derived `Deserialize` has a branch per field for each of these, and random mutation reaches
+them slowly: a field's duplicate needs the same key twice in one object, after every earlier
+key decoded. The files are named by their SHA-1, as libFuzzer names its corpus files, so
+writing one twice is harmless.
+
+Which inputs decode is for the caller to say: without BASE arguments, the bases are read from
+stdin, one per line, as `fuzz-seed-bases` prints them (`[GROUP] PATH`, where GROUP is e.g. the
+model type). With `--pick K`, only K bases per group are used: chosen one by one, each adding
+the most key paths (down to D levels) not yet seen in the group, the smaller on a tie. See
+docs/fuzzing.md, "Seeds for the derived decoders".
+"""
+import hashlib
+import json
+import os
+import sys
+
+
+def dumps(value) -> str:
+    """Compact JSON, as the API sends it."""
+    return json.dumps(value, separators=(",", ":"))
+
+
+def text(pairs) -> str:
+    """An object from (key, value) pairs: keys may repeat, which a dict cannot hold."""
+    return "{" + ",".join(dumps(k) + ":" + dumps(v) for k, v in pairs) + "}"
+
+
+def other_type(value):
+    if isinstance(value, bool) or value is None:
+        return 0
+    if isinstance(value, (int, float)):
+        return "0"
+    if isinstance(value, str):
+        return 0
+    if isinstance(value, list):
+        return {}
+    return []
+
+
+def object_variants(pairs):
+    """The four variants for each key of an object given as pairs, as JSON text."""
+    for i, (key, value) in enumerate(pairs):
+        yield text(pairs[:i] + pairs[i + 1 :])
+        yield text(pairs + [(key, value)])
+        yield text(pairs[:i] + [(key, None)] + pairs[i + 1 :])
+        yield text(pairs[:i] + [(key, other_type(value))] + pairs[i + 1 :])
+
+
+def variants(body: dict, depth: int):
+    """Variants of an object and, down to `depth` more levels, of the objects inside it."""
+    pairs = list(body.items())
+    yield from object_variants(pairs)
+    if depth == 0:
+        return
+    # A nested object's variants, put back in place as raw JSON text.
+    for i, (key, value) in enumerate(pairs):
+        inner, wrap = None, None
+        if isinstance(value, dict):
+            inner, wrap = value, lambda t: t
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            inner = value[0]
+            rest = "".join("," + dumps(v) for v in value[1:])
+            wrap = lambda t, rest=rest: "[" + t + rest + "]"
+        if inner is None:
+            continue
+        before = ",".join(dumps(k) + ":" + dumps(v) for k, v in pairs[:i])
+        after = ",".join(dumps(k) + ":" + dumps(v) for k, v in pairs[i + 1 :])
+        for nested in variants(inner, depth - 1):
+            middle = dumps(key) + ":" + wrap(nested)
+            yield "{" + ",".join(part for part in (before, middle, after) if part) + "}"
+
+
+def key_paths(value, depth: int, prefix: str = "") -> set:
+    """The keys of an object and of the objects down to `depth` levels below it, as paths."""
+    found = set()
+    if isinstance(value, list) and value:
+        return key_paths(value[0], depth, prefix + "[]")
+    if not isinstance(value, dict):
+        return found
+    for key, inner in value.items():
+        found.add(prefix + "/" + key)
+        if depth > 0:
+            found |= key_paths(inner, depth - 1, prefix + "/" + key)
+    return found
+
+
+def pick(bases, prefix: int, depth: int, k: int):
+    """Per group, the k bases that together have the most key paths."""
+    groups = {}
+    for group, path in bases:
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+            value = json.loads(data[prefix:])
+        except (OSError, ValueError):
+            continue
+        groups.setdefault(group, []).append((key_paths(value, depth + 1), len(data), path))
+    chosen = []
+    for candidates in groups.values():
+        seen = set()
+        for _ in range(k):
+            best = max(candidates, key=lambda c: (len(c[0] - seen), -c[1]))
+            if not best[0] - seen:
+                break
+            seen |= best[0]
+            chosen.append(best[2])
+    return chosen
+
+
+def main() -> int:
+    args = sys.argv[1:]
+    prefix, depth, k = 0, 1, 0
+    while args[:1] in (["--prefix"], ["--depth"], ["--pick"]):
+        value = int(args[1])
+        if args[0] == "--prefix":
+            prefix = value
+        elif args[0] == "--depth":
+            depth = value
+        else:
+            k = value
+        args = args[2:]
+    if not args:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    out = args[0]
+    if len(args) > 1:
+        listed = [("", path) for path in args[1:]]
+    else:
+        listed = [tuple(line.strip().split(None, 1)) if " " in line.strip() else ("", line.strip())
+                  for line in sys.stdin if line.strip()]
+    bases = pick(listed, prefix, depth, k) if k else [path for _, path in listed]
+    os.makedirs(out, exist_ok=True)
+    written = 0
+    for base in bases:
+        try:
+            with open(base, "rb") as f:
+                data = f.read()
+        except OSError as e:  # e.g. a corpus file a running fuzzer has just replaced
+            print(f"skipped: {e}", file=sys.stderr)
+            continue
+        head, body = data[:prefix], data[prefix:]
+        try:
+            value = json.loads(body)
+        except ValueError:
+            continue
+        if not isinstance(value, dict):
+            continue
+        for variant in variants(value, depth):
+            seed = head + variant.encode()
+            name = os.path.join(out, hashlib.sha1(seed).hexdigest())
+            if not os.path.exists(name):
+                with open(name, "wb") as f:
+                    f.write(seed)
+                written += 1
+    print(f"{written} seeds written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
