@@ -13,7 +13,10 @@ same first N bytes:
 - the key repeated at the end of its object (the "duplicate field" error),
 - the value `null`,
 - a value of another JSON type (a string for a number, a number for a string, `[]` for an
-  object, ...).
+  object, ...);
+
+and the object written as an array of its values, whole and cut short after each value (a
+derived decoder reads a struct from a sequence too, in field order).
 
 A derived `Deserialize` has a branch per field for each of these, and random mutation reaches
 them slowly: a field's duplicate needs the same key twice in one object, after every earlier
@@ -63,10 +66,19 @@ def object_variants(pairs):
         yield text(pairs[:i] + [(key, other_type(value))] + pairs[i + 1 :])
 
 
+def sequence_variants(pairs):
+    """The object as an array of its values, whole and cut short after each value: a derived
+    `Deserialize` also reads a struct from a sequence, field by field in declaration order,
+    and says which length it expected when the sequence ends early."""
+    for end in range(len(pairs) + 1):
+        yield "[" + ",".join(dumps(v) for _, v in pairs[:end]) + "]"
+
+
 def variants(body: dict, depth: int):
     """Variants of an object and, down to `depth` more levels, of the objects inside it."""
     pairs = list(body.items())
     yield from object_variants(pairs)
+    yield from sequence_variants(pairs)
     if depth == 0:
         return
     # A nested object's variants, put back in place as raw JSON text.

@@ -11,7 +11,7 @@ from json_variants import key_paths, pick, variants
 
 
 class Variants(unittest.TestCase):
-    def test_each_key_is_removed_repeated_nulled_and_retyped(self):
+    def test_each_key_is_removed_repeated_nulled_and_retyped_then_the_values_as_arrays(self):
         got = list(variants({"id": 7, "name": "a"}, 0))
         self.assertEqual(
             got,
@@ -24,6 +24,9 @@ class Variants(unittest.TestCase):
                 '{"id":7,"name":"a","name":"a"}',
                 '{"id":7,"name":null}',
                 '{"id":7,"name":0}',
+                "[]",
+                "[7]",
+                '[7,"a"]',
             ],
         )
 
