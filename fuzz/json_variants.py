@@ -33,6 +33,7 @@ import hashlib
 import json
 import os
 import sys
+from typing import NamedTuple
 
 
 def dumps(value) -> str:
@@ -40,9 +41,14 @@ def dumps(value) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
+def members(pairs) -> str:
+    """The members of an object from (key, value) pairs, without the braces."""
+    return ",".join(dumps(k) + ":" + dumps(v) for k, v in pairs)
+
+
 def text(pairs) -> str:
     """An object from (key, value) pairs: keys may repeat, which a dict cannot hold."""
-    return "{" + ",".join(dumps(k) + ":" + dumps(v) for k, v in pairs) + "}"
+    return "{" + members(pairs) + "}"
 
 
 def other_type(value):
@@ -92,8 +98,7 @@ def variants(body: dict, depth: int):
             wrap = lambda t, rest=rest: "[" + t + rest + "]"
         if inner is None:
             continue
-        before = ",".join(dumps(k) + ":" + dumps(v) for k, v in pairs[:i])
-        after = ",".join(dumps(k) + ":" + dumps(v) for k, v in pairs[i + 1 :])
+        before, after = members(pairs[:i]), members(pairs[i + 1 :])
         for nested in variants(inner, depth - 1):
             middle = dumps(key) + ":" + wrap(nested)
             yield "{" + ",".join(part for part in (before, middle, after) if part) + "}"
@@ -113,26 +118,47 @@ def key_paths(value, depth: int, prefix: str = "") -> set:
     return found
 
 
-def pick(bases, prefix: int, depth: int, k: int):
-    """Per group, the k bases that together have the most key paths."""
-    groups = {}
-    for group, path in bases:
+class Base(NamedTuple):
+    group: str
+    path: str
+    head: bytes  # the first N bytes, kept in front of every variant
+    value: dict  # the body
+    size: int
+
+
+def load(listed, prefix: int):
+    """A `Base` for each listed (group, path) whose body is a JSON object."""
+    bases = []
+    for group, path in listed:
         try:
             with open(path, "rb") as f:
                 data = f.read()
-            value = json.loads(data[prefix:])
-        except (OSError, ValueError):
+        except OSError as e:  # e.g. a corpus file a running fuzzer has just replaced
+            print(f"skipped: {e}", file=sys.stderr)
             continue
-        groups.setdefault(group, []).append((key_paths(value, depth + 1), len(data), path))
+        try:
+            value = json.loads(data[prefix:])
+        except ValueError:
+            continue
+        if isinstance(value, dict):
+            bases.append(Base(group, path, data[:prefix], value, len(data)))
+    return bases
+
+
+def pick(bases, depth: int, k: int):
+    """Per group, the k bases that together have the most key paths."""
+    groups = {}
+    for base in bases:
+        groups.setdefault(base.group, []).append((key_paths(base.value, depth + 1), base))
     chosen = []
     for candidates in groups.values():
         seen = set()
         for _ in range(k):
-            best = max(candidates, key=lambda c: (len(c[0] - seen), -c[1]))
-            if not best[0] - seen:
+            paths, best = max(candidates, key=lambda c: (len(c[0] - seen), -c[1].size))
+            if not paths - seen:
                 break
-            seen |= best[0]
-            chosen.append(best[2])
+            seen |= paths
+            chosen.append(best)
     return chosen
 
 
@@ -157,25 +183,14 @@ def main() -> int:
     else:
         listed = [tuple(line.strip().split(None, 1)) if " " in line.strip() else ("", line.strip())
                   for line in sys.stdin if line.strip()]
-    bases = pick(listed, prefix, depth, k) if k else [path for _, path in listed]
+    bases = load(listed, prefix)
+    if k:
+        bases = pick(bases, depth, k)
     os.makedirs(out, exist_ok=True)
     written = 0
     for base in bases:
-        try:
-            with open(base, "rb") as f:
-                data = f.read()
-        except OSError as e:  # e.g. a corpus file a running fuzzer has just replaced
-            print(f"skipped: {e}", file=sys.stderr)
-            continue
-        head, body = data[:prefix], data[prefix:]
-        try:
-            value = json.loads(body)
-        except ValueError:
-            continue
-        if not isinstance(value, dict):
-            continue
-        for variant in variants(value, depth):
-            seed = head + variant.encode()
+        for variant in variants(base.value, depth):
+            seed = base.head + variant.encode()
             name = os.path.join(out, hashlib.sha1(seed).hexdigest())
             if not os.path.exists(name):
                 with open(name, "wb") as f:

@@ -7,7 +7,7 @@ import os
 import tempfile
 import unittest
 
-from json_variants import key_paths, pick, variants
+from json_variants import key_paths, load, pick, variants
 
 
 class Variants(unittest.TestCase):
@@ -51,8 +51,19 @@ class Pick(unittest.TestCase):
                     f.write(b"\x07" + json.dumps(body).encode())
             listed = [("T", files["small"]), ("T", files["big"]), ("T", files["same"]), ("U", files["small"])]
             # "big" has every path "small" has; "same" adds nothing after "big".
-            self.assertEqual(pick(listed, 1, 1, 3), [files["big"], files["small"]])
+            chosen = [base.path for base in pick(load(listed, 1), 1, 3)]
+            self.assertEqual(chosen, [files["big"], files["small"]])
         self.assertEqual(key_paths({"x": [{"y": 1}]}, 1), {"/x", "/x[]/y"})
+
+    def test_a_body_that_is_not_an_object_takes_no_pick(self):
+        with tempfile.TemporaryDirectory() as d:
+            array, obj = os.path.join(d, "array"), os.path.join(d, "object")
+            with open(array, "wb") as f:
+                f.write(b'[{"a":1,"b":2,"c":3}]')
+            with open(obj, "wb") as f:
+                f.write(b'{"a":1}')
+            chosen = [base.path for base in pick(load([("T", array), ("T", obj)], 0), 1, 1)]
+            self.assertEqual(chosen, [obj])
 
 
 if __name__ == "__main__":
