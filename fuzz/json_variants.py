@@ -16,7 +16,10 @@ same first N bytes:
   object, ...);
 
 and the object written as an array of its values, whole and cut short after each value (a
-derived decoder reads a struct from a sequence too, in field order).
+derived decoder reads a struct from a sequence too, in field order), and the object with the
+first character of each key written as a backslash-u escape (`serde_json` hands an escaped key to
+the decoder's field matcher through another path than a plain one, so each field has a
+branch of its own there).
 
 A derived `Deserialize` has a branch per field for each of these, and random mutation reaches
 them slowly: a field's duplicate needs the same key twice in one object, after every earlier
@@ -80,11 +83,26 @@ def sequence_variants(pairs):
         yield "[" + ",".join(dumps(v) for _, v in pairs[:end]) + "]"
 
 
+def escaped_keys(pairs) -> str:
+    """The object with the first character of each key as a backslash-u escape: `serde_json`
+    reads an escaped key into its own buffer and calls the field matcher's `visit_str`, where a
+    plain key goes to `visit_borrowed_str`."""
+
+    def key(k: str) -> str:
+        if not k or ord(k[0]) >= 0x10000:
+            return dumps(k)
+        return '"' + "\\u%04x" % ord(k[0]) + dumps(k[1:])[1:]
+
+    return "{" + ",".join(key(k) + ":" + dumps(v) for k, v in pairs) + "}"
+
+
 def variants(body: dict, depth: int):
     """Variants of an object and, down to `depth` more levels, of the objects inside it."""
     pairs = list(body.items())
     yield from object_variants(pairs)
     yield from sequence_variants(pairs)
+    if pairs:
+        yield escaped_keys(pairs)
     if depth == 0:
         return
     # A nested object's variants, put back in place as raw JSON text.

@@ -7,11 +7,11 @@ import os
 import tempfile
 import unittest
 
-from json_variants import key_paths, load, pick, variants
+from json_variants import escaped_keys, key_paths, load, pick, variants
 
 
 class Variants(unittest.TestCase):
-    def test_each_key_is_removed_repeated_nulled_and_retyped_then_the_values_as_arrays(self):
+    def test_each_key_is_removed_repeated_nulled_and_retyped_then_arrays_then_escaped_keys(self):
         got = list(variants({"id": 7, "name": "a"}, 0))
         self.assertEqual(
             got,
@@ -27,8 +27,16 @@ class Variants(unittest.TestCase):
                 "[]",
                 "[7]",
                 '[7,"a"]',
+                '{"\\u0069d":7,"\\u006eame":"a"}',
             ],
         )
+
+    def test_escaped_keys_decode_to_the_same_object(self):
+        body = {"id": 7, "näme": "a", "": 1, "é": {"x": None}, "\U0001F600x": 3}
+        self.assertEqual(json.loads(escaped_keys(list(body.items()))), body)
+        self.assertNotIn('"id"', escaped_keys(list(body.items())))
+        # An empty object has no keys to escape, so it yields no such variant.
+        self.assertEqual(list(variants({}, 0)), ["[]"])
 
     def test_nested_objects_and_the_first_object_of_an_array_are_varied_in_place(self):
         got = set(variants({"a": {"b": 1}, "c": [{"d": True}, 2]}, 1))
