@@ -30,7 +30,6 @@ The fast build needs no symbolizer in the process (libFuzzer's `-print_coverage=
 it needs a sanitizer build): this reads the same binary a campaign runs.
 """
 import collections
-import json
 import os
 import struct
 import subprocess
@@ -38,6 +37,7 @@ import sys
 import tempfile
 
 from coverage_by_origin import origin
+from new_pcs import is_ours, symbolize
 
 R_X86_64_RELATIVE = 8
 PC_FLAG_FUNCTION_ENTRY = 1
@@ -91,27 +91,6 @@ def covered_indices(control_file: str):
             if line.startswith("COV "):
                 covered.update(int(i) for i in line.split()[2:])
     return covered
-
-
-def symbolize(binary: str, pcs):
-    """pc -> list of frames (innermost first), each {FunctionName, FileName, Line}."""
-    # libFuzzer's table holds the address of each coverage call's block; the line tables
-    # map that address itself.
-    text = "\n".join(hex(pc) for pc in pcs) + "\n"
-    out = subprocess.run(
-        ["llvm-symbolizer", f"--obj={binary}", "--output-style=JSON"],
-        input=text, check=True, capture_output=True, text=True,
-    ).stdout
-    frames = {}
-    for line in out.splitlines():
-        if line.strip():
-            entry = json.loads(line)
-            frames[int(entry["Address"], 16)] = entry.get("Symbol", [])
-    return frames
-
-
-def is_ours(frames) -> bool:
-    return any(origin(frame.get("FileName", "")).startswith("ours") for frame in frames)
 
 
 def summarize(table, covered, frames):
@@ -209,6 +188,8 @@ def main(argv) -> int:
             print(f"no input in {' '.join(corpora)}", file=sys.stderr)
             return 1
         covered = covered_indices(control)
+    # The table holds each edge's own address (libFuzzer prints it plus one, which is why
+    # new_pcs.py subtracts one).
     frames = symbolize(binary, [pc for pc, _ in table])
     totals, left, kinds = summarize(table, covered, frames)
     for name, (hit, edges) in totals.items():

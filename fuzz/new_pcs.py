@@ -70,25 +70,32 @@ def read_log(path: str):
     return table, found
 
 
-def classify(binary: str, offsets):
-    """Offset in BIN -> True when a frame of its inlining chain is ours."""
-    if not offsets:
+def symbolize(binary: str, addresses):
+    """Address in BIN -> its inlining chain (innermost frame first), each frame a dict with
+    FunctionName, FileName and Line, from `llvm-symbolizer` and BIN's line tables."""
+    if not addresses:
         return {}
-    text = "\n".join(hex(o) for o in offsets) + "\n"
+    text = "\n".join(hex(a) for a in addresses) + "\n"
     out = subprocess.run(
         ["llvm-symbolizer", f"--obj={binary}", "--output-style=JSON"],
         input=text, check=True, capture_output=True, text=True,
     ).stdout
-    verdicts = {}
+    chains = {}
     for line in out.splitlines():
-        if not line.strip():
-            continue
-        entry = json.loads(line)
-        frames = entry.get("Symbol", [])
-        verdicts[int(entry["Address"], 16)] = any(
-            origin(frame.get("FileName", "")).startswith("ours") for frame in frames
-        )
-    return verdicts
+        if line.strip():
+            entry = json.loads(line)
+            chains[int(entry["Address"], 16)] = entry.get("Symbol", [])
+    return chains
+
+
+def is_ours(frames) -> bool:
+    """Whether any frame of an inlining chain is in one of our crates or a fuzz target."""
+    return any(origin(frame.get("FileName", "")).startswith("ours") for frame in frames)
+
+
+def classify(binary: str, offsets):
+    """Offset in BIN -> True when a frame of its inlining chain is ours."""
+    return {a: is_ours(frames) for a, frames in symbolize(binary, offsets).items()}
 
 
 def main() -> int:
