@@ -17,11 +17,20 @@
 #   NO_START_AFTER=13:25                  (UTC, optional) start no target after this time
 #   NO_BUILD=1                            use the binaries already built
 #   PLATEAU_ON=all                        `ours`: the window counts only new edges of our code
+#   HELPERS=0                             more fuzzing processes on the same corpus (below)
 #
 # Every run prints its new edges (`-print_pcs=1`). When llvm-symbolizer is on PATH, each poll
 # sorts them into ours and the rest (fuzz/new_pcs.py), and the row says how many were ours
 # and how long ago the last of them was found. PLATEAU_ON=ours stops a target when the window
 # has passed without a new edge of ours (docs/fuzzing.md, "Our code's plateau").
+#
+# HELPERS=N starts N more processes of the same binary on the same corpus folder, for a
+# machine with cores to spare. They do not reduce or delete inputs (`-reduce_inputs=0`), only
+# add them; the main process reloads the folder (libFuzzer's `-reload`), so what a helper finds
+# shows up in the main log as new edges of a RELOAD line, and the window, read from that log,
+# covers every process (its execution count stays the main process's). The helpers are
+# stopped before the merge; the row's executions are the sum of all processes', and a helper
+# that stops with a finding is reported like the main one. Their logs: LOG_DIR/TARGET.helperN.log.
 #
 # Targets run one after another, never two at once: each run holds LOG_DIR/fuzz.lock (flock),
 # so a second copy of this script waits. The binary is copied into LOG_DIR/bin first, so a
@@ -39,6 +48,13 @@ MAX_SECS="${MAX_SECS:-3600}"
 LOG_DIR="${LOG_DIR:-$FUZZ_DIR/target/plateau}"
 POLL_SECS=5
 PLATEAU_ON="${PLATEAU_ON:-all}"
+HELPERS="${HELPERS:-0}"
+case "$HELPERS" in
+'' | *[!0-9]*)
+    echo "HELPERS is a number, not '$HELPERS'" >&2
+    exit 2
+    ;;
+esac
 case "$PLATEAU_ON" in
 all | ours) ;;
 *)
@@ -103,6 +119,11 @@ for target in "$@"; do
     start=$EPOCHSECONDS
     nice -n 19 "$bin" "${args[@]}" "$corpus" >"$log" 2>&1 &
     pid=$!
+    helper_pids=()
+    for ((i = 1; i <= HELPERS; i++)); do
+        nice -n 19 "$bin" "${args[@]}" -reduce_inputs=0 "$corpus" >"$LOG_DIR/$target.helper$i.log" 2>&1 &
+        helper_pids+=($!)
+    done
     max_seen=-1
     edge_time=$start
     ours_seen=0
@@ -152,11 +173,27 @@ for target in "$@"; do
     rc=0
     wait "$pid" || rc=$?
     end=$EPOCHSECONDS
+    # The helpers stop now, before the merge replaces the corpus folder.
+    for helper in "${helper_pids[@]}"; do
+        kill -INT "$helper" 2>/dev/null || true
+    done
     # 72 is libFuzzer's exit code after SIGINT (sent above when the plateau was reached).
     findings=none
     if [ "$rc" -ne 0 ] && { [ "$plateau" = no ] || [ "$rc" -ne 72 ]; }; then
         findings="exit $rc, see $log and fuzz/artifacts/$target/"
     fi
+    helper_execs=0
+    for ((i = 1; i <= ${#helper_pids[@]}; i++)); do
+        helper_rc=0
+        wait "${helper_pids[i - 1]}" || helper_rc=$?
+        helper_log="$LOG_DIR/$target.helper$i.log"
+        if [ "$helper_rc" -ne 0 ] && [ "$helper_rc" -ne 72 ]; then
+            [ "$findings" = none ] && findings=""
+            findings="${findings:+$findings; }helper $i exit $helper_rc, see $helper_log and fuzz/artifacts/$target/"
+        fi
+        n="$(sed -n 's/^stat::number_of_executed_units: *//p' "$helper_log" | tail -n 1)"
+        helper_execs=$((helper_execs + ${n:-$(scan_log "$helper_log" | cut -d' ' -f5)}))
+    done
     read -r start_cov start_ft max_cov at _ end_ft _ inited < <(scan_log "$log")
     execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)"
     execs="${execs:-$(scan_log "$log" | cut -d' ' -f5)}"
@@ -181,7 +218,8 @@ for target in "$@"; do
     files_after="$(find "$corpus" -type f | wc -l)"
     flock -u 9
 
-    row="| $target | $execs | $start_cov → $max_cov | $start_ft → $end_ft | $since | $since_secs s | $ours | $((end - start)) s | $plateau ($PLATEAU_ON) | $files_before → $files_after | $findings |"
+    # The window columns count the main process's executions; this one counts every process's.
+    row="| $target | $((execs + helper_execs)) | $start_cov → $max_cov | $start_ft → $end_ft | $since | $since_secs s | $ours | $((end - start)) s | $plateau ($PLATEAU_ON) | $files_before → $files_after | $findings |"
     echo "$row"
     echo "$row" >>"$LOG_DIR/table.md"
 done
