@@ -36,7 +36,6 @@ import subprocess
 import sys
 import tempfile
 
-from coverage_by_origin import origin
 from new_pcs import is_ours, symbolize
 
 R_X86_64_RELATIVE = 8
@@ -121,28 +120,29 @@ def summarize(table, covered, frames):
             functions.append(current)
         hit = index in covered
         chain = frames.get(pc, [])
-        totals["all"][0] += hit
-        totals["all"][1] += 1
+
+        def count(name, counts=True):
+            totals[name][0] += hit and counts
+            totals[name][1] += counts
+
+        count("all")
         if not is_ours(chain):
             continue
-        by_line = origin(chain[0].get("FileName", "")).startswith("ours")
-        totals["ours"][0] += hit
-        totals["ours"][1] += 1
-        totals["ours by line"][0] += hit and by_line
-        totals["ours by line"][1] += by_line
-        if current["entered"]:
-            current["ours"] += 1
-            totals["ours, functions entered"][0] += hit
-            totals["ours, functions entered"][1] += 1
-            totals["by line, entered"][0] += hit and by_line
-            totals["by line, entered"][1] += by_line
-            current["by_line"] += by_line and not hit
-            if by_line and not hit:
-                kinds[kind(chain[0].get("FileName", ""), current["name"])] += 1
-            if not hit:
-                inner = chain[0] if chain else {}
-                current["uncovered"].append(
-                    f"{inner.get('FileName', '?')}:{inner.get('Line', 0)}")
+        by_line = is_ours(chain[:1])
+        count("ours")
+        count("ours by line", by_line)
+        if not current["entered"]:
+            continue
+        current["ours"] += 1
+        count("ours, functions entered")
+        count("by line, entered", by_line)
+        if hit:
+            continue
+        inner = chain[0]
+        current["uncovered"].append(f"{inner.get('FileName', '?')}:{inner.get('Line', 0)}")
+        if by_line:
+            current["by_line"] += 1
+            kinds[kind(inner.get("FileName", ""), current["name"])] += 1
     left = [(f["name"], f["file"], f["uncovered"], f["ours"], f["by_line"]) for f in functions
             if f["entered"] and f["uncovered"]]
     left.sort(key=lambda f: -len(f[2]))

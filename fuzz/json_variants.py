@@ -44,9 +44,10 @@ def dumps(value) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
-def members(pairs) -> str:
-    """The members of an object from (key, value) pairs, without the braces."""
-    return ",".join(dumps(k) + ":" + dumps(v) for k, v in pairs)
+def members(pairs, key=dumps) -> str:
+    """The members of an object from (key, value) pairs, without the braces; `key` writes
+    each key."""
+    return ",".join(key(k) + ":" + dumps(v) for k, v in pairs)
 
 
 def text(pairs) -> str:
@@ -93,7 +94,7 @@ def escaped_keys(pairs) -> str:
             return dumps(k)
         return '"' + "\\u%04x" % ord(k[0]) + dumps(k[1:])[1:]
 
-    return "{" + ",".join(key(k) + ":" + dumps(v) for k, v in pairs) + "}"
+    return "{" + members(pairs, key) + "}"
 
 
 def variants(body: dict, depth: int):

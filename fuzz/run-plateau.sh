@@ -97,6 +97,13 @@ scan_log() {
     ' "$1"
 }
 
+# A run's executions: libFuzzer's final count (-print_final_stats), or the last status line's.
+executions() {
+    local n
+    n="$(sed -n 's/^stat::number_of_executed_units: *//p' "$1" | tail -n 1)"
+    echo "${n:-$(scan_log "$1" | cut -d' ' -f5)}"
+}
+
 lock="$LOG_DIR/fuzz.lock"
 for target in "$@"; do
     if [ -n "${NO_START_AFTER:-}" ] && [ "$(date -u +%H:%M)" \> "$NO_START_AFTER" ]; then
@@ -191,12 +198,10 @@ for target in "$@"; do
             [ "$findings" = none ] && findings=""
             findings="${findings:+$findings; }helper $i exit $helper_rc, see $helper_log and fuzz/artifacts/$target/"
         fi
-        n="$(sed -n 's/^stat::number_of_executed_units: *//p' "$helper_log" | tail -n 1)"
-        helper_execs=$((helper_execs + ${n:-$(scan_log "$helper_log" | cut -d' ' -f5)}))
+        helper_execs=$((helper_execs + $(executions "$helper_log")))
     done
     read -r start_cov start_ft max_cov at _ end_ft _ inited < <(scan_log "$log")
-    execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)"
-    execs="${execs:-$(scan_log "$log" | cut -d' ' -f5)}"
+    execs="$(executions "$log")"
     since=$((execs - at))
     since_secs=$((end - edge_time))
     ours="not sorted (no llvm-symbolizer) | - | -"
